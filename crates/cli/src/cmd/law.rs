@@ -1,0 +1,57 @@
+//! `dengbao law …`: parse, show, search, diff, sources, eval.
+
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use clap::Subcommand;
+
+use crate::Ctx;
+
+#[derive(Subcommand, Debug)]
+pub enum LawCmd {
+    /// Parse any statute file into its structure.
+    Parse {
+        file: PathBuf,
+        #[arg(long)]
+        json: bool,
+    },
+    /// Show an article: `law show csl 21`, `law show mlps 第二十条（五）`.
+    Show {
+        law: String,
+        citation: String,
+        #[arg(long)]
+        json: bool,
+    },
+    /// Ranked full-text search over the articles and commentary.
+    Search {
+        query: String,
+        #[arg(long, default_value_t = 10)]
+        limit: usize,
+        #[arg(long)]
+        json: bool,
+    },
+    /// Compare two versions of a law (修订对照表).
+    Diff {
+        law: String,
+        #[arg(long)]
+        from: String,
+        #[arg(long)]
+        to: String,
+        #[arg(long)]
+        json: bool,
+    },
+    /// The sources each law was built from, and where they disagree.
+    Sources {
+        #[arg(long)]
+        json: bool,
+    },
+    /// Measure search quality (Recall@5, MRR) on the question set in data/.
+    Eval {
+        #[arg(long)]
+        json: bool,
+    },
+}
+
+pub fn run(cmd: LawCmd, _ctx: &Ctx) -> anyhow::Result<ExitCode> {
+    anyhow::bail!("`law {cmd:?}` is not implemented yet")
+}

@@ -1,0 +1,81 @@
+//! The `dengbao` binary: argument parsing and glue over the library crates. No domain
+//! logic lives here; each subcommand module turns flags into library calls and prints.
+
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use clap::{Parser, Subcommand};
+
+mod cmd;
+mod exit;
+
+pub use exit::BadInput;
+
+#[derive(Parser, Debug)]
+#[command(name = "dengbao", version, about = "等保: China's Cybersecurity Law and MLPS as software")]
+struct Cli {
+    /// Where dengbao keeps its database, log store and local data files.
+    #[arg(long, global = true, env = "DENGBAO_DATA", default_value = "./dengbao-data")]
+    data_dir: PathBuf,
+    /// PostgreSQL URL (postgres://…); the embedded SQLite under --data-dir when absent.
+    #[arg(long, global = true, env = "DENGBAO_DATABASE_URL")]
+    database: Option<String>,
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand, Debug)]
+enum Command {
+    /// The law: parse statutes, show and search articles, compare versions.
+    #[command(subcommand)]
+    Law(cmd::law::LawCmd),
+    /// Grade a network (定级) from harmed object and degree, read as JSON on stdin.
+    Grade(cmd::grade::GradeArgs),
+    /// China's working-day calendar.
+    #[command(subcommand)]
+    Calendar(cmd::calendar::CalendarCmd),
+    /// The duties a network profile carries, with status and due dates.
+    Duties(cmd::duties::DutiesArgs),
+    /// The penalty exposure of a network profile's unmet duties.
+    Exposure(cmd::duties::ExposureArgs),
+    /// The append-only audit log.
+    #[command(subcommand)]
+    Audit(cmd::serve::AuditCmd),
+    /// Run the HTTP API (and later the console).
+    Serve(cmd::serve::ServeArgs),
+    /// The log centre: ingest, search, verify, export, retention.
+    #[command(subcommand)]
+    Logs(cmd::logs::LogsCmd),
+}
+
+/// What every command may need from the global flags.
+pub struct Ctx {
+    pub data_dir: PathBuf,
+    pub database: Option<String>,
+}
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    tracing_subscriber::fmt()
+        .with_env_filter(
+            tracing_subscriber::EnvFilter::try_from_env("DENGBAO_LOG")
+                .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("warn")),
+        )
+        .with_writer(std::io::stderr)
+        .init();
+    let ctx = Ctx {
+        data_dir: cli.data_dir,
+        database: cli.database,
+    };
+    let result = match cli.command {
+        Command::Law(c) => cmd::law::run(c, &ctx),
+        Command::Grade(a) => cmd::grade::run(a, &ctx),
+        Command::Calendar(c) => cmd::calendar::run(c, &ctx),
+        Command::Duties(a) => cmd::duties::run_duties(a, &ctx),
+        Command::Exposure(a) => cmd::duties::run_exposure(a, &ctx),
+        Command::Audit(c) => cmd::serve::run_audit(c, &ctx),
+        Command::Serve(a) => cmd::serve::run_serve(a, &ctx),
+        Command::Logs(c) => cmd::logs::run(c, &ctx),
+    };
+    exit::report(result)
+}

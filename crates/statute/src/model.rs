@@ -1,0 +1,75 @@
+//! The parsed shape of a statute. Its JSON form is the `dengbao law parse --json`
+//! interface, so field names and types here are fixed.
+
+use dengbao_types::Citation;
+use serde::{Deserialize, Serialize};
+
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct Statute {
+    /// e.g. 中华人民共和国网络安全法 (without 《》).
+    pub title: String,
+    /// The promulgation header (通过/公布/施行 lines, 主席令), if any, as text.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub header: Option<String>,
+    /// 编 of a code-style statute; empty for most laws.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub parts: Vec<Part>,
+    pub chapters: Vec<Chapter>,
+    pub articles: Vec<Article>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Part {
+    pub number: u32,
+    pub title: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Chapter {
+    pub number: u32,
+    pub title: String,
+    /// The 编 this chapter belongs to, when the statute has parts.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub part: Option<u32>,
+    pub sections: Vec<Section>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Section {
+    pub number: u32,
+    pub title: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Article {
+    pub number: u32,
+    /// 之N: `第二十条之一` is number 20, suffix 1.
+    pub suffix: Option<u32>,
+    /// Chapter number (0 when the statute has no chapters).
+    pub chapter: u32,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub section: Option<u32>,
+    /// 【title】 as in the MLPS regulation, without the brackets.
+    pub title: Option<String>,
+    /// The whole article body (paragraphs joined by `\n`), without the 第N条 label or title.
+    pub text: String,
+    pub paragraphs: Vec<Paragraph>,
+    /// Cross-references found in the text, resolved to citations. `law: None` means
+    /// "this statute"; another law is named by its id when known, else by its title.
+    pub refs: Vec<Citation>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Paragraph {
+    /// The paragraph's lead text (before its items, if any).
+    pub text: String,
+    /// Items （一）（二）…, each with its marker stripped.
+    pub items: Vec<String>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Diagnostic {
+    /// 1-based line in the input; 0 when not tied to a line.
+    pub line: u32,
+    pub message: String,
+}
