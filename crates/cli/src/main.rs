@@ -12,10 +12,19 @@ mod exit;
 pub use exit::BadInput;
 
 #[derive(Parser, Debug)]
-#[command(name = "dengbao", version, about = "等保: China's Cybersecurity Law and MLPS as software")]
+#[command(
+    name = "dengbao",
+    version,
+    about = "等保: China's Cybersecurity Law and MLPS as software"
+)]
 struct Cli {
     /// Where dengbao keeps its database, log store and local data files.
-    #[arg(long, global = true, env = "DENGBAO_DATA", default_value = "./dengbao-data")]
+    #[arg(
+        long,
+        global = true,
+        env = "DENGBAO_DATA",
+        default_value = "./dengbao-data"
+    )]
     data_dir: PathBuf,
     /// PostgreSQL URL (postgres://…); the embedded SQLite under --data-dir when absent.
     #[arg(long, global = true, env = "DENGBAO_DATABASE_URL")]

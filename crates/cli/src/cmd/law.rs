@@ -52,6 +52,24 @@ pub enum LawCmd {
     },
 }
 
-pub fn run(cmd: LawCmd, _ctx: &Ctx) -> anyhow::Result<ExitCode> {
-    anyhow::bail!("`law {cmd:?}` is not implemented yet")
+pub fn run(cmd: LawCmd, ctx: &Ctx) -> anyhow::Result<ExitCode> {
+    match cmd {
+        LawCmd::Parse { file, json } => super::law_parse::run(&file, json),
+        LawCmd::Show {
+            law,
+            citation,
+            json,
+        } => super::law_corpus::show(&law, &citation, json, ctx),
+        LawCmd::Diff {
+            law,
+            from,
+            to,
+            json,
+        } => super::law_corpus::diff(&law, &from, &to, json, ctx),
+        LawCmd::Sources { json } => super::law_corpus::sources(json, ctx),
+        LawCmd::Search { query, limit, json } => {
+            super::law_search::search(&query, limit, json, ctx)
+        }
+        LawCmd::Eval { json } => super::law_search::eval(json, ctx),
+    }
 }

@@ -1,8 +1,12 @@
-//! One module per subcommand family.
+//! One module per subcommand family. Each file has one owner area: law_parse (statute
+//! parser), law_corpus (corpus), law_search (search), grade/calendar, duties, serve, logs.
 
 pub mod calendar;
 pub mod duties;
 pub mod grade;
 pub mod law;
+pub mod law_corpus;
+pub mod law_parse;
+pub mod law_search;
 pub mod logs;
 pub mod serve;
