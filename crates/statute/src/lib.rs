@@ -4,6 +4,7 @@
 //! [`Statute`] plus the [`Diagnostic`]s describing whatever looked odd.
 
 pub mod model;
+pub mod numerals;
 
 pub use model::{Article, Chapter, Diagnostic, Paragraph, Part, Section, Statute};
 
