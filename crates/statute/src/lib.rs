@@ -3,20 +3,16 @@
 //! Invariant: this crate does no I/O and never fails. [`parse`] takes text and returns a
 //! [`Statute`] plus the [`Diagnostic`]s describing whatever looked odd.
 
+mod lines;
 pub mod model;
 pub mod numerals;
+mod structure;
 
-pub use model::{Article, Chapter, Diagnostic, Paragraph, Part, Section, Statute};
+pub use model::{Article, Chapter, Diagnostic, Note, Paragraph, Part, Section, Statute, Variant};
 
-/// Parses a statute. Placeholder until the parser lands: returns an empty statute and a
-/// diagnostic saying so.
+/// Parses a statute: finds its title, header, 编/章/节, articles (条) with their
+/// paragraphs (款) and items (项), and resolves cross-references. Never panics; whatever
+/// looked odd is a [`Diagnostic`].
 pub fn parse(text: &str) -> (Statute, Vec<Diagnostic>) {
-    let _ = text;
-    (
-        Statute::default(),
-        vec![Diagnostic {
-            line: 0,
-            message: "parser not implemented yet".into(),
-        }],
-    )
+    structure::build(text)
 }

@@ -8,6 +8,9 @@ use serde::{Deserialize, Serialize};
 pub struct Statute {
     /// e.g. 中华人民共和国网络安全法 (without 《》).
     pub title: String,
+    /// A parenthetical after the title such as `(征求意见稿)`, if any.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub subtitle: Option<String>,
     /// The promulgation header (通过/公布/施行 lines, 主席令), if any, as text.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub header: Option<String>,
@@ -16,6 +19,40 @@ pub struct Statute {
     pub parts: Vec<Part>,
     pub chapters: Vec<Chapter>,
     pub articles: Vec<Article>,
+    /// Articles that appear more than once with different wording: every later copy,
+    /// in source order. `articles` holds the first (or the one fuller copy when the
+    /// first was cut off by a page break).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub variants: Vec<Variant>,
+    /// Text inside the file that is not statute text: the preamble before the title,
+    /// interpretations (解读), commentary and checklists after or between articles.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub notes: Vec<Note>,
+}
+
+/// A later copy of an article whose wording differs from the kept one.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Variant {
+    /// 1-based line of this copy's label.
+    pub line: u32,
+    pub article: Article,
+}
+
+/// Non-statute text found in the file.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Note {
+    /// 1-based line where the note starts.
+    pub line: u32,
+    /// `preamble` (before the statute), `interpretation` (解读), `commentary` (anything
+    /// else between or after articles).
+    pub kind: String,
+    /// The article the note follows (number, suffix), if any.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub after_article: Option<u32>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub after_suffix: Option<u32>,
+    /// Lines joined by `\n`.
+    pub text: String,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -40,7 +77,7 @@ pub struct Section {
     pub title: String,
 }
 
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 pub struct Article {
     pub number: u32,
     /// 之N: `第二十条之一` is number 20, suffix 1.
@@ -57,9 +94,12 @@ pub struct Article {
     /// Cross-references found in the text, resolved to citations. `law: None` means
     /// "this statute"; another law is named by its id when known, else by its title.
     pub refs: Vec<Citation>,
+    /// 1-based line of the article label in the parsed input (0 when built by hand).
+    #[serde(default)]
+    pub line: u32,
 }
 
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 pub struct Paragraph {
     /// The paragraph's lead text (before its items, if any).
     pub text: String,
