@@ -1,1 +1,14 @@
-//! The log centre: ingest, durable storage, tamper evidence, retention floor, search and proof of retention for network logs.
+//! The log centre: ingest, durable storage, tamper evidence, retention floor, search and
+//! proof of retention for network logs (网络安全法 第二十一条（三）, 条例 第二十条（五）).
+//!
+//! Invariant: the raw bytes as received are the evidence and are never rewritten; everything
+//! else (parsed fields, the search index) is derived from them and may be rebuilt.
+
+pub mod crypto;
+pub mod error;
+pub mod merkle;
+pub mod parse;
+pub mod record;
+
+pub use error::{Error, Result};
+pub use record::{Format, Record};
