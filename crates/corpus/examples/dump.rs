@@ -1,0 +1,59 @@
+//! Prints the discrepancy report and the draft→final comparison as JSON (development aid).
+fn main() {
+    let c = match dengbao_corpus::Corpus::load() {
+        Ok(c) => c,
+        Err(e) => {
+            eprintln!("{e}");
+            std::process::exit(1);
+        }
+    };
+    for l in c.laws() {
+        for v in &l.versions {
+            println!(
+                "{} {} articles={} chapters={} diags={:?}",
+                l.id,
+                v.name,
+                v.statute.articles.len(),
+                v.statute.chapters.len(),
+                v.diagnostics.iter().take(3).collect::<Vec<_>>()
+            );
+        }
+    }
+    for d in c.discrepancies() {
+        let r: Vec<String> = d
+            .readings
+            .iter()
+            .map(|r| {
+                format!(
+                    "{} [{}]",
+                    r.text,
+                    r.sources
+                        .iter()
+                        .map(|p| format!("{}:{}", p.source, p.line))
+                        .collect::<Vec<_>>()
+                        .join(" ")
+                )
+            })
+            .collect();
+        println!(
+            "{} 第{}条 ¶{} {:?} outvoted={} | {}",
+            d.law,
+            d.article,
+            d.paragraph,
+            d.kind,
+            d.outvoted,
+            r.join(" | ")
+        );
+    }
+    for cv in c.coverage("csl") {
+        println!(
+            "{} copies={} full={} partial={:?} missing={:?} layout={}",
+            cv.source,
+            cv.copies,
+            cv.full.len(),
+            cv.partial,
+            cv.missing,
+            cv.layout_changes
+        );
+    }
+}
