@@ -35,6 +35,10 @@ fn main() {
             a.title,
             head
         );
+        if !a.refs.is_empty() {
+            let r: Vec<String> = a.refs.iter().map(|c| c.to_string()).collect();
+            println!("    refs {}", r.join(" | "));
+        }
     }
     println!(
         "{} articles, {} variants, {} notes",
