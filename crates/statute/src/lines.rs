@@ -206,8 +206,11 @@ pub(crate) fn classify(line: &Line, prev_open: bool) -> Kind {
     if let Some((n, _)) = parse_item_marker(t) {
         return Kind::Item(n);
     }
-    if t.starts_with("解读：") || t.starts_with("解读:") {
-        return Kind::Interpretation;
+    // 解读：, 解读 : and 解读; all occur in slide decks.
+    if let Some(after) = sq.strip_prefix("解读") {
+        if after.is_empty() || after.starts_with(['：', ':', ';', '；']) {
+            return Kind::Interpretation;
+        }
     }
     if let Some(kind) = numbered_heading(t) {
         return kind;

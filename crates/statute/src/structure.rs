@@ -570,7 +570,7 @@ impl Builder {
                     article.line,
                     format!("{label} repeated (same text as line {kept_line}); copy ignored"),
                 ));
-            } else if new.starts_with(&kept) {
+            } else if new.starts_with(&kept) && !ends_sentence(&self.st.articles[i].text) {
                 self.diags.push(diag(
                     article.line,
                     format!(

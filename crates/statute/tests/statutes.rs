@@ -106,7 +106,8 @@ fn source_body(text: &str, st: &Statute) -> String {
     let mut out = String::new();
     let mut started = false;
     for raw in text.lines() {
-        let mut l = raw.trim_matches(|c: char| c.is_whitespace() || c == '\u{a0}' || c == '\u{3000}');
+        let mut l =
+            raw.trim_matches(|c: char| c.is_whitespace() || c == '\u{a0}' || c == '\u{3000}');
         l = l.trim_start_matches('#').trim_start();
         if !started {
             if l.starts_with(&first) {
@@ -117,7 +118,13 @@ fn source_body(text: &str, st: &Statute) -> String {
         }
         let s = squeeze(l);
         let heading = ["章", "节", "编"].iter().any(|u| {
-            s.starts_with('第') && s.chars().count() <= 30 && s.split(u).next().is_some_and(|h| h.len() < 20 && h.len() < s.len()) && !s.contains('，') && !s.contains('。')
+            s.starts_with('第')
+                && s.chars().count() <= 30
+                && s.split(u)
+                    .next()
+                    .is_some_and(|h| h.len() < 20 && h.len() < s.len())
+                && !s.contains('，')
+                && !s.contains('。')
         });
         if heading || s.chars().all(|c| c.is_ascii_digit()) {
             continue;
@@ -157,10 +164,18 @@ fn check(case: &Case) {
         assert_eq!(st.subtitle.as_ref(), Some(t), "{f}: subtitle");
     }
     if let Some(h) = &case.header_contains {
-        assert!(st.header.as_deref().unwrap_or("").contains(h.as_str()), "{f}: header {:?}", st.header);
+        assert!(
+            st.header.as_deref().unwrap_or("").contains(h.as_str()),
+            "{f}: header {:?}",
+            st.header
+        );
     }
     if let Some(n) = case.articles {
-        assert_eq!(st.articles.len(), n, "{f}: article count; numbers {numbers:?}");
+        assert_eq!(
+            st.articles.len(),
+            n,
+            "{f}: article count; numbers {numbers:?}"
+        );
     }
     if let Some(n) = case.first {
         assert_eq!(numbers.first(), Some(&n), "{f}: first article");
@@ -183,52 +198,107 @@ fn check(case: &Case) {
     }
     for (chapter, n) in &case.sections {
         let c = st.chapters.iter().find(|c| c.number == *chapter);
-        assert_eq!(c.map(|c| c.sections.len()), Some(*n), "{f}: sections of chapter {chapter}");
+        assert_eq!(
+            c.map(|c| c.sections.len()),
+            Some(*n),
+            "{f}: sections of chapter {chapter}"
+        );
     }
     if let Some(n) = case.parts {
         assert_eq!(st.parts.len(), n, "{f}: parts");
     }
     if let Some(n) = case.titled {
-        assert_eq!(st.articles.iter().filter(|a| a.title.is_some()).count(), n, "{f}: titled articles");
+        assert_eq!(
+            st.articles.iter().filter(|a| a.title.is_some()).count(),
+            n,
+            "{f}: titled articles"
+        );
     }
     for (article, chapter) in &case.article_chapter {
-        let a = st.articles.iter().find(|a| a.number == *article && a.suffix.is_none());
-        assert_eq!(a.map(|a| a.chapter), Some(*chapter), "{f}: chapter of article {article}");
+        let a = st
+            .articles
+            .iter()
+            .find(|a| a.number == *article && a.suffix.is_none());
+        assert_eq!(
+            a.map(|a| a.chapter),
+            Some(*chapter),
+            "{f}: chapter of article {article}"
+        );
     }
     if let Some(s) = &case.suffixed {
-        let got: Vec<String> = st.articles.iter().filter(|a| a.suffix.is_some()).map(|a| label(a.number, a.suffix)).collect();
+        let got: Vec<String> = st
+            .articles
+            .iter()
+            .filter(|a| a.suffix.is_some())
+            .map(|a| label(a.number, a.suffix))
+            .collect();
         assert_eq!(&got, s, "{f}: 之N articles");
     }
     for (article, n) in &case.paragraphs {
-        let a = st.articles.iter().find(|a| a.number == *article && a.suffix.is_none());
-        assert_eq!(a.map(|a| a.paragraphs.len()), Some(*n), "{f}: paragraphs of {article}: {:?}", a.map(|a| &a.paragraphs));
+        let a = st
+            .articles
+            .iter()
+            .find(|a| a.number == *article && a.suffix.is_none());
+        assert_eq!(
+            a.map(|a| a.paragraphs.len()),
+            Some(*n),
+            "{f}: paragraphs of {article}: {:?}",
+            a.map(|a| &a.paragraphs)
+        );
     }
     for (article, para, n) in &case.items {
-        let a = st.articles.iter().find(|a| a.number == *article && a.suffix.is_none());
-        let got = a.and_then(|a| a.paragraphs.get(para - 1)).map(|p| p.items.len());
+        let a = st
+            .articles
+            .iter()
+            .find(|a| a.number == *article && a.suffix.is_none());
+        let got = a
+            .and_then(|a| a.paragraphs.get(para - 1))
+            .map(|p| p.items.len());
         assert_eq!(got, Some(*n), "{f}: items of {article}¶{para}");
     }
     for spec in &case.refs {
-        let (article, cites) = spec.split_once(':').unwrap_or_else(|| panic!("bad refs spec {spec}"));
+        let (article, cites) = spec
+            .split_once(':')
+            .unwrap_or_else(|| panic!("bad refs spec {spec}"));
         let (number, suffix) = match article.trim().split_once('之') {
             Some((n, s)) => (n.parse::<u32>().ok(), s.parse::<u32>().ok()),
             None => (article.trim().parse::<u32>().ok(), None),
         };
-        let a = st.articles.iter().find(|a| Some(a.number) == number && a.suffix == suffix)
+        let a = st
+            .articles
+            .iter()
+            .find(|a| Some(a.number) == number && a.suffix == suffix)
             .unwrap_or_else(|| panic!("{f}: no article {article}"));
         let got: Vec<String> = a.refs.iter().map(|c| c.to_string()).collect();
-        let want: Vec<String> = cites.split_whitespace().map(|s| s.replace('_', " ")).collect();
+        let want: Vec<String> = cites
+            .split_whitespace()
+            .map(|s| s.replace('_', " "))
+            .collect();
         assert_eq!(got, want, "{f}: refs of article {article}");
     }
     let total: usize = st.articles.iter().map(|a| a.refs.len()).sum();
-    let own: usize = st.articles.iter().flat_map(|a| &a.refs).filter(|c| c.law.is_none()).count();
+    let own: usize = st
+        .articles
+        .iter()
+        .flat_map(|a| &a.refs)
+        .filter(|c| c.law.is_none())
+        .count();
     let unresolved = unresolved_refs(&st);
-    println!("{f}: {} articles, {total} references ({own} to itself, {} unresolved)", st.articles.len(), unresolved.len());
+    println!(
+        "{f}: {} articles, {total} references ({own} to itself, {} unresolved)",
+        st.articles.len(),
+        unresolved.len()
+    );
     if let Some(want) = &case.unresolved {
         let got: Vec<String> = st
             .articles
             .iter()
-            .flat_map(|a| a.refs.iter().filter(|c| c.law.is_none() && !dengbao_statute::citation_exists(&st, c)).map(move |c| format!("{} → {c}", label(a.number, a.suffix))))
+            .flat_map(|a| {
+                a.refs
+                    .iter()
+                    .filter(|c| c.law.is_none() && !dengbao_statute::citation_exists(&st, c))
+                    .map(move |c| format!("{} → {c}", label(a.number, a.suffix)))
+            })
             .collect();
         assert_eq!(&got, want, "{f}: unresolved references");
         assert_eq!(unresolved.len(), want.len(), "{f}: unresolved diagnostics");
@@ -246,17 +316,39 @@ fn check(case: &Case) {
         let want = source_body(&text, &st);
         let got = parsed_body(&st);
         if want != got {
-            let at = want.chars().zip(got.chars()).take_while(|(a, b)| a == b).count();
-            let ctx = |s: &str| s.chars().skip(at.saturating_sub(20)).take(60).collect::<String>();
-            panic!("{f}: article text differs from the source at char {at}:\nsource: {}\nparsed: {}", ctx(&want), ctx(&got));
+            let at = want
+                .chars()
+                .zip(got.chars())
+                .take_while(|(a, b)| a == b)
+                .count();
+            let ctx = |s: &str| {
+                s.chars()
+                    .skip(at.saturating_sub(20))
+                    .take(60)
+                    .collect::<String>()
+            };
+            panic!(
+                "{f}: article text differs from the source at char {at}:\nsource: {}\nparsed: {}",
+                ctx(&want),
+                ctx(&got)
+            );
         }
     }
     for want in &case.diagnostics {
-        assert!(diags.iter().any(|d| d.message.contains(want.as_str())), "{f}: no diagnostic containing {want:?}; got {diags:#?}");
+        assert!(
+            diags.iter().any(|d| d.message.contains(want.as_str())),
+            "{f}: no diagnostic containing {want:?}; got {diags:#?}"
+        );
     }
     for (article, s) in &case.text_contains {
-        let a = st.articles.iter().find(|a| a.number == *article && a.suffix.is_none());
-        assert!(a.is_some_and(|a| a.text.contains(s.as_str())), "{f}: article {article} lacks {s:?}");
+        let a = st
+            .articles
+            .iter()
+            .find(|a| a.number == *article && a.suffix.is_none());
+        assert!(
+            a.is_some_and(|a| a.text.contains(s.as_str())),
+            "{f}: article {article} lacks {s:?}"
+        );
     }
 }
 
