@@ -578,6 +578,8 @@ impl Builder {
                     ),
                 ));
                 self.st.articles[i] = article;
+            } else if new.starts_with(&kept) {
+                self.diags.push(diag(article.line, format!("{label} repeated with extra text after the complete copy of line {kept_line} (page debris?); copy ignored")));
             } else if kept.starts_with(&new) {
                 self.diags.push(diag(
                     article.line,
