@@ -12,3 +12,12 @@ pub mod record;
 
 pub use error::{Error, Result};
 pub use record::{Format, Record};
+pub mod checkpoint;
+pub mod index;
+pub mod ingest;
+pub mod segment;
+pub mod store;
+pub mod verify;
+pub mod wal;
+
+pub use store::{OpenOptions, Store};

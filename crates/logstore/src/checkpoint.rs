@@ -1,0 +1,185 @@
+//! The signed checkpoint chain (`checkpoints.log`, one JSON object per line). Each
+//! checkpoint states the tree size and root after a change, carries the previous
+//! checkpoint's signature (the shape of CloudTrail's digest chain), and records what
+//! changed: segments added, segments expired (with the compact range that keeps the tree
+//! verifiable), retention policy, legal holds. The chain is the store's only catalog.
+
+use std::collections::BTreeMap;
+
+use serde::{Deserialize, Serialize};
+
+use crate::crypto::{Hash, PublicKey, SigningKey, Suite};
+use crate::error::{Error, Result};
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct SegmentEntry {
+    pub id: u64,
+    pub network: String,
+    /// Calendar day (Asia/Shanghai) of the events, `YYYY-MM-DD`.
+    pub day: String,
+    pub first_leaf: u64,
+    pub count: u64,
+    pub min_time_us: i64,
+    pub max_time_us: i64,
+    /// MTH over this segment's leaves alone.
+    pub root: String,
+    /// Path under the store's `segments/` directory.
+    pub file: String,
+    /// Hash of the whole segment file (records, meta and index).
+    pub file_digest: String,
+    /// Events per source (host, else the record's source).
+    pub sources: BTreeMap<String, u64>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ExpiryEntry {
+    pub id: u64,
+    pub first_leaf: u64,
+    pub count: u64,
+    /// Compact range of the expired leaves: `(level, index, hash)`.
+    pub nodes: Vec<(u8, u64, String)>,
+    pub reason: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(tag = "kind", rename_all = "snake_case", deny_unknown_fields)]
+pub enum Note {
+    /// Retention for a network, in calendar months (never below the floor).
+    Policy {
+        network: String,
+        months: u32,
+    },
+    /// Legal hold: nothing with event time in `[from_us, to_us]` may be removed.
+    Hold {
+        id: u64,
+        network: Option<String>,
+        from_us: i64,
+        to_us: i64,
+        reason: String,
+    },
+    Release {
+        id: u64,
+        reason: String,
+    },
+    /// A deletion request that was refused, kept for the audit trail.
+    Refused {
+        request: String,
+        reason: String,
+    },
+}
+
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Body {
+    /// The frontier after this checkpoint: `(level, hash)`, largest first.
+    pub frontier: Vec<(u8, String)>,
+    pub added: Vec<SegmentEntry>,
+    pub expired: Vec<ExpiryEntry>,
+    pub notes: Vec<Note>,
+    /// WAL files up to this sequence number were sealed into the added segments.
+    pub wal_sealed: u64,
+    /// H(store.json ‖ keys/public.key): the store's identity files are signed too.
+    pub store_digest: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Checkpoint {
+    pub suite: Suite,
+    pub seq: u64,
+    pub time: String,
+    pub tree_size: u64,
+    pub root: String,
+    pub prev_sig: String,
+    pub body: Body,
+    pub sig: String,
+}
+
+impl Checkpoint {
+    /// The exact text that is signed (a signed-note-like form, checkable without dengbao):
+    ///
+    /// ```text
+    /// dengbao.log/v1 <suite>
+    /// <tree_size>
+    /// <root hex>
+    /// seq <seq>
+    /// time <RFC 3339>
+    /// prev <previous signature hex, or ->
+    /// body <hex H(JSON of body)>
+    /// ```
+    pub fn signed_text(&self) -> Result<String> {
+        let body = serde_json::to_vec(&self.body)
+            .map_err(|e| Error::Corrupt(format!("checkpoint body: {e}")))?;
+        let prev = if self.prev_sig.is_empty() {
+            "-"
+        } else {
+            &self.prev_sig
+        };
+        Ok(format!(
+            "dengbao.log/v1 {}\n{}\n{}\nseq {}\ntime {}\nprev {}\nbody {}\n",
+            self.suite.name(),
+            self.tree_size,
+            self.root,
+            self.seq,
+            self.time,
+            prev,
+            hex::encode(self.suite.hash(&[&body]))
+        ))
+    }
+
+    pub fn sign(mut self, key: &SigningKey) -> Result<Checkpoint> {
+        self.sig = hex::encode(key.sign(self.signed_text()?.as_bytes())?);
+        Ok(self)
+    }
+
+    pub fn signature_ok(&self, pk: &PublicKey) -> bool {
+        let (Ok(text), Ok(sig)) = (self.signed_text(), hex::decode(&self.sig)) else {
+            return false;
+        };
+        pk.suite == self.suite && pk.verify(text.as_bytes(), &sig)
+    }
+
+    pub fn root_hash(&self) -> Option<Hash> {
+        decode_hash(&self.root)
+    }
+
+    pub fn to_line(&self) -> Result<String> {
+        serde_json::to_string(self).map_err(|e| Error::Corrupt(format!("checkpoint: {e}")))
+    }
+}
+
+pub fn decode_hash(s: &str) -> Option<Hash> {
+    let v = hex::decode(s).ok()?;
+    (hex::encode(&v) == s).then_some(())?;
+    v.try_into().ok()
+}
+
+/// Parse `checkpoints.log`. Returns the checkpoints and, if the last line is torn (no
+/// newline, a crash mid-append), the byte offset where the intact part ends.
+pub fn parse_log(bytes: &[u8]) -> Result<(Vec<Checkpoint>, Option<usize>)> {
+    let mut out = Vec::new();
+    let mut pos = 0;
+    while pos < bytes.len() {
+        let Some(nl) = bytes[pos..].iter().position(|b| *b == b'\n') else {
+            return Ok((out, Some(pos)));
+        };
+        let line = &bytes[pos..pos + nl];
+        let n = out.len();
+        let cp: Checkpoint = serde_json::from_slice(line).map_err(|e| {
+            Error::Corrupt(format!(
+                "checkpoint #{n} (checkpoints.log byte {pos}): {e} / 检查点损坏"
+            ))
+        })?;
+        // Only the canonical serialisation is accepted, so no byte can change unnoticed.
+        if cp.to_line()?.as_bytes() != line {
+            return Err(Error::Corrupt(format!(
+                "checkpoint #{n} (checkpoints.log byte {pos}): not canonical / 检查点被改动"
+            )));
+        }
+        out.push(cp);
+        pos += nl + 1;
+    }
+    Ok((out, None))
+}

@@ -1,0 +1,575 @@
+//! The store on local disk: open (recovering the WAL), append with group commit, seal the
+//! WAL into segments and sign a checkpoint. Layout under `<data-dir>/logs/`:
+//!
+//! ```text
+//! store.json            suite and creation time
+//! keys/signing.key      hex secret (mode 0600)       keys/public.key   sm2:<hex> | ed25519:<hex>
+//! checkpoints.log       the signed chain, one JSON line per checkpoint (the catalog)
+//! wal/NNN.wal           acknowledged but not yet sealed records
+//! segments/<network>/<YYYY-MM-DD>/<id>.seg
+//! ```
+
+use std::collections::{BTreeMap, HashMap};
+use std::fs::{self, File, OpenOptions as FsOpen};
+use std::io::Write;
+use std::path::{Path, PathBuf};
+
+use serde::{Deserialize, Serialize};
+
+use crate::checkpoint::{self, Body, Checkpoint, ExpiryEntry, Note, SegmentEntry};
+use crate::crypto::{PublicKey, SigningKey, Suite};
+use crate::error::{Error, IoCtx, Result};
+use crate::merkle::Frontier;
+use crate::parse;
+use crate::record::Record;
+use crate::segment;
+use crate::wal::{self, Wal};
+
+/// How to open a store.
+#[derive(Debug, Clone)]
+pub struct OpenOptions {
+    /// Suite for a new store (an existing store keeps its own).
+    pub suite: Suite,
+    /// The clock: `None` reads `DENGBAO_NOW` (RFC 3339 or `YYYY-MM-DD`), else the system clock.
+    pub now: Option<jiff::Timestamp>,
+    /// Open for writing: take the lock, recover and seal the WAL, create the store if absent.
+    pub write: bool,
+}
+
+impl Default for OpenOptions {
+    fn default() -> Self {
+        OpenOptions {
+            suite: Suite::Sm3Sm2,
+            now: None,
+            write: false,
+        }
+    }
+}
+
+/// Parse a user-supplied time: RFC 3339, `YYYY-MM-DD`, or `YYYY-MM-DD HH:MM[:SS]` in Asia/Shanghai.
+pub fn parse_user_time(s: &str) -> Option<jiff::Timestamp> {
+    if let Ok(t) = s.parse::<jiff::Timestamp>() {
+        return Some(t);
+    }
+    if let Ok(d) = s.trim().parse::<jiff::civil::Date>() {
+        return d
+            .to_datetime(jiff::civil::Time::midnight())
+            .in_tz("Asia/Shanghai")
+            .ok()
+            .map(|z| z.timestamp());
+    }
+    parse::parse_time(s).and_then(|us| jiff::Timestamp::from_microsecond(us).ok())
+}
+
+fn clock(now: Option<jiff::Timestamp>) -> Result<jiff::Timestamp> {
+    if let Some(t) = now {
+        return Ok(t);
+    }
+    match std::env::var("DENGBAO_NOW") {
+        Ok(v) if !v.trim().is_empty() => parse_user_time(&v).ok_or_else(|| {
+            Error::Invalid(format!(
+                "DENGBAO_NOW=`{v}` is not a time (RFC 3339 or YYYY-MM-DD) / 时间格式错误"
+            ))
+        }),
+        _ => Ok(jiff::Timestamp::now()),
+    }
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct StoreInfo {
+    pub suite: Suite,
+    pub created: String,
+}
+
+/// Everything the checkpoint chain says, replayed.
+#[derive(Debug, Clone, Default)]
+pub struct Catalog {
+    pub checkpoints: Vec<Checkpoint>,
+    pub live: BTreeMap<u64, SegmentEntry>,
+    pub expired: BTreeMap<u64, (SegmentEntry, ExpiryEntry)>,
+    pub policies: BTreeMap<String, u32>,
+    /// Active holds by id.
+    pub holds: BTreeMap<u64, Note>,
+    pub frontier: Frontier,
+    pub wal_sealed: u64,
+    pub next_segment: u64,
+    pub next_hold: u64,
+}
+
+impl Catalog {
+    pub fn apply(&mut self, cp: &Checkpoint) {
+        for a in &cp.body.added {
+            self.next_segment = self.next_segment.max(a.id + 1);
+            self.live.insert(a.id, a.clone());
+        }
+        for e in &cp.body.expired {
+            if let Some(seg) = self.live.remove(&e.id) {
+                self.expired.insert(e.id, (seg, e.clone()));
+            }
+        }
+        for n in &cp.body.notes {
+            match n {
+                Note::Policy { network, months } => {
+                    self.policies.insert(network.clone(), *months);
+                }
+                Note::Hold { id, .. } => {
+                    self.next_hold = self.next_hold.max(id + 1);
+                    self.holds.insert(*id, n.clone());
+                }
+                Note::Release { id, .. } => {
+                    self.holds.remove(id);
+                }
+                Note::Refused { .. } => {}
+            }
+        }
+        self.frontier = Frontier {
+            size: cp.tree_size,
+            nodes: cp
+                .body
+                .frontier
+                .iter()
+                .filter_map(|(l, h)| Some((*l, checkpoint::decode_hash(h)?)))
+                .collect(),
+        };
+        self.wal_sealed = self.wal_sealed.max(cp.body.wal_sealed);
+        self.checkpoints.push(cp.clone());
+    }
+
+    pub fn networks(&self) -> Vec<String> {
+        let mut v: Vec<String> = self
+            .live
+            .values()
+            .chain(self.expired.values().map(|(s, _)| s))
+            .map(|s| s.network.clone())
+            .collect();
+        v.extend(self.policies.keys().cloned());
+        v.sort();
+        v.dedup();
+        v
+    }
+}
+
+pub struct Store {
+    pub(crate) dir: PathBuf,
+    pub(crate) suite: Suite,
+    pub(crate) public: PublicKey,
+    key: Option<SigningKey>,
+    pub(crate) catalog: Catalog,
+    wal: Option<Wal>,
+    pending: Vec<Vec<u8>>,
+    now: jiff::Timestamp,
+    _lock: Option<File>,
+}
+
+/// What a seal produced.
+#[derive(Debug, Clone, Default, Serialize)]
+pub struct SealReport {
+    pub events: u64,
+    pub segments: Vec<u64>,
+    pub parse_failed: u64,
+}
+
+impl Store {
+    pub fn open(dir: &Path, opts: OpenOptions) -> Result<Store> {
+        let now = clock(opts.now)?;
+        let info_path = dir.join("store.json");
+        if !info_path.exists() {
+            if !opts.write {
+                return Err(Error::Invalid(format!(
+                    "no log store at {} (ingest something first) / 日志库不存在",
+                    dir.display()
+                )));
+            }
+            create(dir, opts.suite, now)?;
+        }
+        let info: StoreInfo = serde_json::from_slice(&fs::read(&info_path).at(&info_path)?)
+            .map_err(|e| Error::Corrupt(format!("{}: {e}", info_path.display())))?;
+        let pk_path = dir.join("keys/public.key");
+        let public = PublicKey::from_text(&fs::read_to_string(&pk_path).at(&pk_path)?)?;
+        let lock = if opts.write {
+            let p = dir.join("LOCK");
+            let f = FsOpen::new()
+                .create(true)
+                .truncate(false)
+                .write(true)
+                .open(&p)
+                .at(&p)?;
+            f.try_lock().map_err(|_| {
+                Error::Refused(format!(
+                    "{} is in use by another dengbao process / 日志库正被占用",
+                    dir.display()
+                ))
+            })?;
+            Some(f)
+        } else {
+            None
+        };
+        let key = if opts.write {
+            let p = dir.join("keys/signing.key");
+            let hx = fs::read_to_string(&p).at(&p)?;
+            let secret = hex::decode(hx.trim())
+                .map_err(|_| Error::Crypto(format!("{}: not hex", p.display())))?;
+            let k = SigningKey::from_secret(info.suite, &secret)?;
+            if k.public() != public {
+                return Err(Error::Crypto(
+                    "signing key does not match keys/public.key / 私钥与公钥不匹配".into(),
+                ));
+            }
+            Some(k)
+        } else {
+            None
+        };
+        let cp_path = dir.join("checkpoints.log");
+        let bytes = fs::read(&cp_path).unwrap_or_default();
+        let (cps, torn) = checkpoint::parse_log(&bytes)?;
+        if let (Some(at), true) = (torn, opts.write) {
+            // A crash while appending: the torn checkpoint never committed; its WAL is still there.
+            let f = FsOpen::new().write(true).open(&cp_path).at(&cp_path)?;
+            f.set_len(at as u64).at(&cp_path)?;
+            f.sync_all().at(&cp_path)?;
+        }
+        let mut catalog = Catalog::default();
+        for cp in &cps {
+            catalog.apply(cp);
+        }
+        let mut store = Store {
+            dir: dir.to_path_buf(),
+            suite: info.suite,
+            public,
+            key,
+            catalog,
+            wal: None,
+            pending: Vec::new(),
+            now,
+            _lock: lock,
+        };
+        if opts.write {
+            store.remove_unsealed_segment_files()?;
+            let (w, rec) = Wal::open(&dir.join("wal"), store.catalog.wal_sealed)?;
+            store.wal = Some(w);
+            if !rec.records.is_empty() {
+                store.pending = rec.records;
+                store.seal()?;
+            }
+        }
+        Ok(store)
+    }
+
+    pub fn dir(&self) -> &Path {
+        &self.dir
+    }
+    pub fn suite(&self) -> Suite {
+        self.suite
+    }
+    pub fn public_key(&self) -> &PublicKey {
+        &self.public
+    }
+    pub fn catalog(&self) -> &Catalog {
+        &self.catalog
+    }
+    pub fn now(&self) -> jiff::Timestamp {
+        self.now
+    }
+
+    /// Append records to the WAL and fsync once (group commit). On `Ok` they are acknowledged.
+    pub fn append(&mut self, records: &[Record]) -> Result<()> {
+        let wal = self
+            .wal
+            .as_mut()
+            .ok_or_else(|| Error::Refused("store opened read-only / 只读打开".into()))?;
+        for r in records {
+            validate_network(&r.network)?;
+            let b = r.encode();
+            wal.push(&b);
+            self.pending.push(b);
+        }
+        wal.commit()
+    }
+
+    /// Turn everything in the WAL into segments (one per network and day) and sign a checkpoint.
+    pub fn seal(&mut self) -> Result<SealReport> {
+        let mut report = SealReport::default();
+        if self.pending.is_empty() {
+            return Ok(report);
+        }
+        let pending = std::mem::take(&mut self.pending);
+        // Group by (network, day), keeping arrival order inside each group.
+        let mut groups: BTreeMap<(String, String), Vec<(Vec<u8>, parse::Parsed, String, String)>> =
+            BTreeMap::new();
+        for bytes in pending {
+            let rec = Record::decode(&bytes)?;
+            let p = parse::parse(&rec);
+            if p.flags & parse::flags::PARSE_FAILED != 0 {
+                report.parse_failed += 1;
+            }
+            let day = day_of(p.time_us);
+            let text = parse::decode_text(&rec.raw).0.into_owned();
+            let source = p.host.clone().unwrap_or_else(|| source_key(&rec.source));
+            groups
+                .entry((rec.network.clone(), day))
+                .or_default()
+                .push((bytes, p, source, text));
+        }
+        let mut frontier = self.catalog.frontier.clone();
+        let mut added = Vec::new();
+        let mut id = self.catalog.next_segment;
+        for ((network, day), evs) in groups {
+            let rel = format!("{}/{}/{:012}.seg", dir_name(&network), day, id);
+            let path = self.dir.join("segments").join(&rel);
+            let entries: Vec<segment::Entry<'_>> = evs
+                .iter()
+                .map(|(b, p, s, t)| segment::Entry {
+                    record: b,
+                    parsed: p,
+                    source: s,
+                    text: t,
+                })
+                .collect();
+            let file = segment::write(&path, &entries)?;
+            let first_leaf = frontier.size;
+            let mut own = Frontier::default();
+            let mut sources: BTreeMap<String, u64> = BTreeMap::new();
+            for (b, _, s, _) in &evs {
+                let leaf = self.suite.leaf(b);
+                frontier.push_leaf(self.suite, leaf);
+                own.push_leaf(self.suite, leaf);
+                *sources.entry(s.clone()).or_default() += 1;
+            }
+            added.push(SegmentEntry {
+                id,
+                network,
+                day,
+                first_leaf,
+                count: evs.len() as u64,
+                min_time_us: evs.iter().map(|e| e.1.time_us).min().unwrap_or(0),
+                max_time_us: evs.iter().map(|e| e.1.time_us).max().unwrap_or(0),
+                root: hex::encode(own.root(self.suite)),
+                file: rel,
+                file_digest: hex::encode(self.suite.hash(&[&file])),
+                sources,
+            });
+            report.events += evs.len() as u64;
+            report.segments.push(id);
+            id += 1;
+        }
+        let wal_sealed = self.wal.as_ref().map_or(0, |w| w.seq());
+        let body = Body {
+            added,
+            wal_sealed,
+            ..Body::default()
+        };
+        self.commit_checkpoint(body, frontier)?;
+        if let Some(w) = self.wal.as_mut() {
+            w.rotate_after_seal()?;
+        }
+        Ok(report)
+    }
+
+    /// Sign and durably append a checkpoint, then apply it to the catalog.
+    pub(crate) fn commit_checkpoint(&mut self, mut body: Body, frontier: Frontier) -> Result<()> {
+        let key = self
+            .key
+            .as_ref()
+            .ok_or_else(|| Error::Refused("store opened read-only / 只读打开".into()))?;
+        body.frontier = frontier
+            .nodes
+            .iter()
+            .map(|(l, h)| (*l, hex::encode(h)))
+            .collect();
+        body.store_digest = store_digest(&self.dir, self.suite);
+        if body.wal_sealed == 0 {
+            body.wal_sealed = self.catalog.wal_sealed;
+        }
+        let prev = self.catalog.checkpoints.last();
+        let cp = Checkpoint {
+            suite: self.suite,
+            seq: prev.map_or(0, |p| p.seq + 1),
+            time: self.now.to_string(),
+            tree_size: frontier.size,
+            root: hex::encode(frontier.root(self.suite)),
+            prev_sig: prev.map(|p| p.sig.clone()).unwrap_or_default(),
+            body,
+            sig: String::new(),
+        }
+        .sign(key)?;
+        let path = self.dir.join("checkpoints.log");
+        let mut f = FsOpen::new()
+            .create(true)
+            .append(true)
+            .open(&path)
+            .at(&path)?;
+        f.write_all(format!("{}\n", cp.to_line()?).as_bytes())
+            .at(&path)?;
+        f.sync_data().at(&path)?;
+        self.catalog.apply(&cp);
+        Ok(())
+    }
+
+    /// Segment files from a seal that crashed before its checkpoint committed.
+    fn remove_unsealed_segment_files(&self) -> Result<()> {
+        let known: std::collections::HashSet<&str> = self
+            .catalog
+            .live
+            .values()
+            .map(|s| s.file.as_str())
+            .collect();
+        for (rel, path) in segment_files(&self.dir.join("segments"))? {
+            let id = Path::new(&rel)
+                .file_stem()
+                .and_then(|s| s.to_str())
+                .and_then(|s| s.parse::<u64>().ok());
+            let from_crashed_seal = path.extension().is_some_and(|e| e == "tmp")
+                || (!known.contains(rel.as_str())
+                    && id.is_some_and(|i| i >= self.catalog.next_segment));
+            if from_crashed_seal {
+                fs::remove_file(&path).at(&path)?;
+            }
+        }
+        Ok(())
+    }
+
+    pub(crate) fn segment_path(&self, e: &SegmentEntry) -> PathBuf {
+        self.dir.join("segments").join(&e.file)
+    }
+
+    pub(crate) fn remove_segment_file(&self, e: &SegmentEntry) -> Result<()> {
+        let p = self.segment_path(e);
+        match fs::remove_file(&p) {
+            Err(err) if err.kind() != std::io::ErrorKind::NotFound => Err(err).at(&p),
+            _ => Ok(()),
+        }
+    }
+}
+
+fn create(dir: &Path, suite: Suite, now: jiff::Timestamp) -> Result<()> {
+    let keys = dir.join("keys");
+    fs::create_dir_all(&keys).at(&keys)?;
+    let key = SigningKey::generate(suite)?;
+    let sk = keys.join("signing.key");
+    write_private(&sk, hex::encode(key.secret_bytes()).as_bytes())?;
+    let pk = keys.join("public.key");
+    fs::write(&pk, format!("{}\n", key.public().to_text())).at(&pk)?;
+    let info = StoreInfo {
+        suite,
+        created: now.to_string(),
+    };
+    let p = dir.join("store.json");
+    let json = serde_json::to_vec_pretty(&info).map_err(|e| Error::Corrupt(e.to_string()))?;
+    fs::write(&p, json).at(&p)?;
+    wal::sync_dir(dir)
+}
+
+fn write_private(path: &Path, bytes: &[u8]) -> Result<()> {
+    let mut o = FsOpen::new();
+    o.create(true).write(true).truncate(true);
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::OpenOptionsExt;
+        o.mode(0o600);
+    }
+    let mut f = o.open(path).at(path)?;
+    f.write_all(bytes).and_then(|_| f.sync_all()).at(path)
+}
+
+/// Every file under `segments/`: (path relative to it, full path).
+pub(crate) fn segment_files(root: &Path) -> Result<Vec<(String, PathBuf)>> {
+    let mut out = Vec::new();
+    let mut stack = vec![root.to_path_buf()];
+    while let Some(d) = stack.pop() {
+        let Ok(rd) = fs::read_dir(&d) else { continue };
+        for e in rd {
+            let p = e.at(&d)?.path();
+            if p.is_dir() {
+                stack.push(p);
+            } else if let Ok(rel) = p.strip_prefix(root) {
+                out.push((rel.to_string_lossy().replace('\\', "/"), p.clone()));
+            }
+        }
+    }
+    out.sort();
+    Ok(out)
+}
+
+pub fn validate_network(n: &str) -> Result<()> {
+    if n.is_empty()
+        || n.chars().count() > 64
+        || n.chars().any(|c| c.is_control() || c == '/' || c == '\\')
+        || n.starts_with('.')
+    {
+        return Err(Error::Invalid(format!(
+            "network name `{n}`: 1–64 characters, no `/`, `\\`, control characters or leading `.` / 网络名称不合法"
+        )));
+    }
+    Ok(())
+}
+
+fn dir_name(network: &str) -> String {
+    network
+        .chars()
+        .map(|c| {
+            if c.is_alphanumeric() || c == '-' || c == '_' {
+                c
+            } else {
+                '_'
+            }
+        })
+        .collect()
+}
+
+/// The calendar day (Asia/Shanghai) of a time in µs.
+pub fn day_of(us: i64) -> String {
+    jiff::Timestamp::from_microsecond(us)
+        .map(|t| t.to_zoned_datetime(shanghai()).date().to_string())
+        .unwrap_or_else(|_| "0000-00-00".into())
+}
+
+pub(crate) fn shanghai() -> jiff::tz::TimeZone {
+    jiff::tz::TimeZone::get("Asia/Shanghai")
+        .unwrap_or(jiff::tz::TimeZone::fixed(jiff::tz::offset(8)))
+}
+
+/// `file:/var/log/auth.log:12` → `file:auth.log`; `udp:10.0.0.5:514` → `udp:10.0.0.5`.
+fn source_key(source: &str) -> String {
+    if let Some(rest) = source.strip_prefix("file:") {
+        let path = rest.rsplit_once(':').map_or(rest, |(p, _)| p);
+        let name = Path::new(path)
+            .file_name()
+            .map_or(path.to_string(), |n| n.to_string_lossy().to_string());
+        return format!("file:{name}");
+    }
+    source
+        .rsplit_once(':')
+        .map_or(source.to_string(), |(a, _)| a.to_string())
+}
+
+/// Compact-range nodes of an expired segment, from its records (before the file goes).
+pub(crate) fn expiry_nodes(
+    suite: Suite,
+    first_leaf: u64,
+    leaves: &[crate::crypto::Hash],
+) -> Vec<(u8, u64, String)> {
+    let mut out = Vec::new();
+    let mut pos = 0usize;
+    for (l, i) in crate::merkle::compact_range(first_leaf, first_leaf + leaves.len() as u64) {
+        let n = 1usize << l;
+        let start = (i << l) - first_leaf;
+        debug_assert_eq!(start as usize, pos);
+        let t = crate::merkle::Tree::new(
+            suite,
+            leaves[pos..pos + n].iter().map(|h| Some(*h)).collect(),
+            &HashMap::new(),
+        );
+        let h = t.root().unwrap_or([0; 32]); // ok: a full tree of present leaves always has a root
+        out.push((l, i, hex::encode(h)));
+        pos += n;
+    }
+    out
+}
+
+/// H(store.json ‖ keys/public.key), as recorded in every checkpoint.
+pub(crate) fn store_digest(dir: &Path, suite: Suite) -> String {
+    let a = fs::read(dir.join("store.json")).unwrap_or_default();
+    let b = fs::read(dir.join("keys/public.key")).unwrap_or_default();
+    hex::encode(suite.hash(&[&a, &b]))
+}
