@@ -15,6 +15,7 @@ pub use record::{Format, Record};
 pub mod checkpoint;
 pub mod index;
 pub mod ingest;
+pub mod retention;
 pub mod segment;
 pub mod store;
 pub mod verify;

@@ -429,12 +429,8 @@ impl Store {
         Ok(())
     }
 
-    pub(crate) fn segment_path(&self, e: &SegmentEntry) -> PathBuf {
-        self.dir.join("segments").join(&e.file)
-    }
-
     pub(crate) fn remove_segment_file(&self, e: &SegmentEntry) -> Result<()> {
-        let p = self.segment_path(e);
+        let p = self.dir.join("segments").join(&e.file);
         match fs::remove_file(&p) {
             Err(err) if err.kind() != std::io::ErrorKind::NotFound => Err(err).at(&p),
             _ => Ok(()),

@@ -1,0 +1,335 @@
+//! Retention: a per-network policy in calendar months that can never go below the legal
+//! floor of six months (网络安全法 第二十一条（三）; 条例 第二十条（五）), legal holds that
+//! freeze a time range, and removal of whole segments only — recorded in the checkpoint
+//! chain with the compact range that keeps the Merkle tree verifiable.
+//!
+//! Invariant: every removal goes through [`Store::remove_segments`], which re-checks the
+//! floor, the network's policy and the holds for each segment, whoever asked.
+
+use serde::Serialize;
+
+use crate::checkpoint::{Body, ExpiryEntry, Note, SegmentEntry};
+use crate::error::{Error, Result};
+use crate::store::{shanghai, Store};
+
+/// The legal floor, in calendar months.
+pub const FLOOR_MONTHS: u32 = 6;
+/// Where the floor comes from.
+pub const FLOOR_CITATION: &str =
+    "网络安全法 第二十一条（三）; 网络安全等级保护条例（征求意见稿） 第二十条（五）";
+
+#[derive(Debug, Clone, Serialize)]
+pub struct SegmentRef {
+    pub id: u64,
+    pub network: String,
+    pub day: String,
+    pub events: u64,
+}
+
+impl From<&SegmentEntry> for SegmentRef {
+    fn from(s: &SegmentEntry) -> Self {
+        SegmentRef {
+            id: s.id,
+            network: s.network.clone(),
+            day: s.day.clone(),
+            events: s.count,
+        }
+    }
+}
+
+#[derive(Debug, Clone, Default, Serialize)]
+pub struct DeleteReport {
+    pub removed: Vec<SegmentRef>,
+    pub kept_by_hold: Vec<SegmentRef>,
+    pub kept_by_policy: Vec<SegmentRef>,
+    /// Segments that straddle the cut: only whole segments are removed.
+    pub kept_too_young: Vec<SegmentRef>,
+    pub events_removed: u64,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct Hold {
+    pub id: u64,
+    pub network: Option<String>,
+    pub from: String,
+    pub to: String,
+    pub reason: String,
+}
+
+fn ts(us: i64) -> String {
+    jiff::Timestamp::from_microsecond(us)
+        .map(|t| t.to_string())
+        .unwrap_or_default()
+}
+
+impl Store {
+    /// The retention of `network` in months: its policy, never below the floor.
+    pub fn policy_months(&self, network: &str) -> u32 {
+        self.catalog
+            .policies
+            .get(network)
+            .copied()
+            .unwrap_or(FLOOR_MONTHS)
+            .max(FLOOR_MONTHS)
+    }
+
+    /// Events strictly before this instant may be removed under `months` of retention.
+    pub fn cutoff(&self, months: u32) -> jiff::Timestamp {
+        let now = self.now().to_zoned_datetime(shanghai());
+        now.checked_sub(jiff::Span::new().months(i64::from(months)))
+            .map(|z| z.timestamp())
+            .unwrap_or(jiff::Timestamp::MIN)
+    }
+
+    pub fn set_policy(&mut self, network: &str, months: u32) -> Result<()> {
+        crate::store::validate_network(network)?;
+        if months < FLOOR_MONTHS {
+            return Err(Error::Refused(format!(
+                "retention of {months} months for `{network}` refused: the floor is {FLOOR_MONTHS} months ({FLOOR_CITATION}) / 留存期不得少于六个月"
+            )));
+        }
+        let body = Body {
+            notes: vec![Note::Policy {
+                network: network.into(),
+                months,
+            }],
+            ..Body::default()
+        };
+        let f = self.catalog.frontier.clone();
+        self.commit_checkpoint(body, f)
+    }
+
+    pub fn place_hold(
+        &mut self,
+        network: Option<&str>,
+        from: jiff::Timestamp,
+        to: jiff::Timestamp,
+        reason: &str,
+    ) -> Result<u64> {
+        if from > to {
+            return Err(Error::Invalid(format!(
+                "hold: from {from} is after to {to} / 起止时间颠倒"
+            )));
+        }
+        if reason.trim().is_empty() {
+            return Err(Error::Invalid(
+                "hold: a reason is required (case number, requesting organ) / 须写明原因".into(),
+            ));
+        }
+        let id = self.catalog.next_hold;
+        let note = Note::Hold {
+            id,
+            network: network.map(String::from),
+            from_us: from.as_microsecond(),
+            to_us: to.as_microsecond(),
+            reason: reason.into(),
+        };
+        let f = self.catalog.frontier.clone();
+        self.commit_checkpoint(
+            Body {
+                notes: vec![note],
+                ..Body::default()
+            },
+            f,
+        )?;
+        Ok(id)
+    }
+
+    pub fn release_hold(&mut self, id: u64, reason: &str) -> Result<()> {
+        if !self.catalog.holds.contains_key(&id) {
+            return Err(Error::Invalid(format!(
+                "no active legal hold #{id} / 无此保全"
+            )));
+        }
+        let f = self.catalog.frontier.clone();
+        self.commit_checkpoint(
+            Body {
+                notes: vec![Note::Release {
+                    id,
+                    reason: reason.into(),
+                }],
+                ..Body::default()
+            },
+            f,
+        )
+    }
+
+    pub fn holds(&self) -> Vec<Hold> {
+        self.catalog
+            .holds
+            .values()
+            .filter_map(|n| match n {
+                Note::Hold {
+                    id,
+                    network,
+                    from_us,
+                    to_us,
+                    reason,
+                } => Some(Hold {
+                    id: *id,
+                    network: network.clone(),
+                    from: ts(*from_us),
+                    to: ts(*to_us),
+                    reason: reason.clone(),
+                }),
+                _ => None,
+            })
+            .collect()
+    }
+
+    fn held(&self, s: &SegmentEntry) -> bool {
+        self.catalog.holds.values().any(|n| match n {
+            Note::Hold {
+                network,
+                from_us,
+                to_us,
+                ..
+            } => {
+                network.as_ref().is_none_or(|n| *n == s.network)
+                    && s.min_time_us <= *to_us
+                    && s.max_time_us >= *from_us
+            }
+            _ => false,
+        })
+    }
+
+    /// Why `s` may not be removed now, if it may not.
+    fn keep_reason(&self, s: &SegmentEntry) -> Option<&'static str> {
+        if s.max_time_us >= self.cutoff(FLOOR_MONTHS).as_microsecond() {
+            Some("floor")
+        } else if self.held(s) {
+            Some("hold")
+        } else if s.max_time_us >= self.cutoff(self.policy_months(&s.network)).as_microsecond() {
+            Some("policy")
+        } else {
+            None
+        }
+    }
+
+    /// Remove whole segments whose every event is before `before` (optionally in one network).
+    /// Refused outright when `before` is inside the six-month floor.
+    pub fn delete_before(
+        &mut self,
+        before: jiff::Timestamp,
+        network: Option<&str>,
+    ) -> Result<DeleteReport> {
+        let floor = self.cutoff(FLOOR_MONTHS);
+        if before > floor {
+            let reason = format!(
+                "refused: deleting logs before {before} would remove events younger than six months (kept until at least {floor} can be deleted; {FLOOR_CITATION}) / 拒绝删除：日志须留存不少于六个月"
+            );
+            let note = Note::Refused {
+                request: format!(
+                    "delete --before {before}{}",
+                    network
+                        .map(|n| format!(" --network {n}"))
+                        .unwrap_or_default()
+                ),
+                reason: reason.clone(),
+            };
+            let f = self.catalog.frontier.clone();
+            self.commit_checkpoint(
+                Body {
+                    notes: vec![note],
+                    ..Body::default()
+                },
+                f,
+            )?;
+            return Err(Error::Refused(reason));
+        }
+        let cands: Vec<SegmentEntry> = self
+            .catalog
+            .live
+            .values()
+            .filter(|s| {
+                network.is_none_or(|n| n == s.network) && s.min_time_us < before.as_microsecond()
+            })
+            .cloned()
+            .collect();
+        self.remove_where(
+            cands,
+            before.as_microsecond(),
+            &format!("delete --before {before}"),
+        )
+    }
+
+    /// The expiry job: remove every segment older than its network's retention.
+    pub fn expire(&mut self) -> Result<DeleteReport> {
+        let cands: Vec<SegmentEntry> = self.catalog.live.values().cloned().collect();
+        self.remove_where(cands, i64::MAX, "expiry after retention policy")
+    }
+
+    fn remove_where(
+        &mut self,
+        cands: Vec<SegmentEntry>,
+        before_us: i64,
+        reason: &str,
+    ) -> Result<DeleteReport> {
+        let mut rep = DeleteReport::default();
+        let mut go = Vec::new();
+        for s in &cands {
+            if s.max_time_us >= before_us {
+                rep.kept_too_young.push(s.into());
+                continue;
+            }
+            match self.keep_reason(s) {
+                Some("hold") => rep.kept_by_hold.push(s.into()),
+                Some("policy") => rep.kept_by_policy.push(s.into()),
+                Some(_) => rep.kept_too_young.push(s.into()),
+                None => go.push(s.id),
+            }
+        }
+        let removed = self.remove_segments(&go, reason)?;
+        rep.events_removed = removed.iter().map(|s| s.events).sum();
+        rep.removed = removed;
+        Ok(rep)
+    }
+
+    /// The single removal path: re-checks floor, hold and policy for each segment, records the
+    /// expiry (with its compact range) in a signed checkpoint, then deletes the files.
+    pub(crate) fn remove_segments(&mut self, ids: &[u64], reason: &str) -> Result<Vec<SegmentRef>> {
+        let mut entries = Vec::new();
+        let mut refs = Vec::new();
+        for id in ids {
+            let Some(s) = self.catalog.live.get(id).cloned() else {
+                continue;
+            };
+            if let Some(why) = self.keep_reason(&s) {
+                return Err(Error::Refused(format!(
+                    "segment {id:012} ({} {}) is protected ({why}) / 受保护，拒绝删除",
+                    s.network, s.day
+                )));
+            }
+            let leaves = crate::verify::check_segment(&self.dir, self.suite, &s).map_err(|p| {
+                Error::Refused(format!(
+                    "{p}: a damaged segment is never expired / 损坏的段不会被删除"
+                ))
+            })?;
+            entries.push(ExpiryEntry {
+                id: s.id,
+                first_leaf: s.first_leaf,
+                count: s.count,
+                nodes: crate::store::expiry_nodes(self.suite, s.first_leaf, &leaves),
+                reason: reason.into(),
+            });
+            refs.push(SegmentRef::from(&s));
+        }
+        if entries.is_empty() {
+            return Ok(refs);
+        }
+        let f = self.catalog.frontier.clone();
+        self.commit_checkpoint(
+            Body {
+                expired: entries.clone(),
+                ..Body::default()
+            },
+            f,
+        )?;
+        for e in &entries {
+            if let Some((s, _)) = self.catalog.expired.get(&e.id).cloned() {
+                self.remove_segment_file(&s)?;
+            }
+        }
+        Ok(refs)
+    }
+}
