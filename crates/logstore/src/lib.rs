@@ -8,6 +8,7 @@ pub mod crypto;
 pub mod error;
 pub mod merkle;
 pub mod parse;
+pub mod query;
 pub mod record;
 
 pub use error::{Error, Result};
@@ -16,6 +17,7 @@ pub mod checkpoint;
 pub mod index;
 pub mod ingest;
 pub mod retention;
+pub mod search;
 pub mod segment;
 pub mod store;
 pub mod verify;

@@ -1,0 +1,364 @@
+//! Running a query over the segments: pick segments by network and time from the catalog,
+//! narrow to candidate events with the term index, decide exactly with the columns, and
+//! confirm substring leaves on the raw text — so answers equal `grep -F` on the lines.
+
+use std::collections::{BTreeMap, HashSet};
+
+use serde::Serialize;
+
+use crate::error::Result;
+use crate::index::{self, IndexReader};
+use crate::parse::{self, flags};
+use crate::query::{required_terms, Cmp, Field, Query};
+use crate::record::{Record, SEVERITY_NAMES};
+use crate::segment::SegmentReader;
+use crate::store::{day_of, Store};
+
+#[derive(Debug, Clone, Default)]
+pub struct Request {
+    pub query: Option<Query>,
+    pub from_us: Option<i64>,
+    /// Exclusive.
+    pub to_us: Option<i64>,
+    pub limit: Option<usize>,
+}
+
+/// One matching event.
+#[derive(Debug, Clone, Serialize)]
+pub struct Hit {
+    pub time: String,
+    pub network: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub host: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub app: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub severity: Option<&'static str>,
+    pub source: String,
+    /// The raw line decoded for display (GBK transcoded); the evidence is the raw bytes.
+    pub message: String,
+    pub flags: Vec<&'static str>,
+    /// Merkle leaf number: the handle for an inclusion proof.
+    pub leaf: u64,
+    pub segment: u64,
+    #[serde(skip)]
+    pub time_us: i64,
+    #[serde(skip)]
+    pub record: Vec<u8>,
+}
+
+pub fn flag_names(f: u8) -> Vec<&'static str> {
+    let mut v = Vec::new();
+    for (bit, name) in [
+        (flags::PARSE_FAILED, "parse_failed"),
+        (flags::GBK, "gbk"),
+        (flags::YEAR_GUESSED, "year_guessed"),
+        (flags::UNDECODABLE, "undecodable"),
+        (flags::NO_TIME, "no_time"),
+    ] {
+        if f & bit != 0 {
+            v.push(name);
+        }
+    }
+    v
+}
+
+/// Counts: total and per calendar day (Asia/Shanghai), for charts.
+#[derive(Debug, Clone, Default, Serialize)]
+pub struct Counts {
+    pub total: u64,
+    pub by_day: BTreeMap<String, u64>,
+}
+
+struct Ctx<'a> {
+    network: &'a str,
+    meta: &'a crate::segment::SegMeta,
+}
+
+fn field_ok(value: Option<&str>, want: &str, prefix: bool) -> bool {
+    let Some(v) = value else { return false };
+    if prefix {
+        v.to_lowercase().starts_with(&want.to_lowercase())
+    } else {
+        v.eq_ignore_ascii_case(want) || v.to_lowercase() == want.to_lowercase()
+    }
+}
+
+fn sev_ok(sev: Option<u8>, op: Cmp, level: u8) -> bool {
+    let Some(s) = sev else { return false };
+    match op {
+        Cmp::Eq => s == level,
+        Cmp::Le => s <= level,
+        Cmp::Ge => s >= level,
+        Cmp::Lt => s < level,
+        Cmp::Gt => s > level,
+    }
+}
+
+/// Exact match set from index + columns, when the query has no substring leaf.
+fn exact(q: &Query, idx: &IndexReader, c: &Ctx<'_>) -> Vec<bool> {
+    let n = c.meta.len();
+    let from_list = |l: Vec<u32>| {
+        let mut v = vec![false; n];
+        for i in l {
+            if let Some(x) = v.get_mut(i as usize) {
+                *x = true;
+            }
+        }
+        v
+    };
+    match q {
+        Query::All => vec![true; n],
+        Query::Term(t) => from_list(idx.postings(t)),
+        Query::Prefix(p) => from_list(idx.prefix_postings(p)),
+        Query::Substr { .. } => vec![true; n], // not reached: only for index_exact queries
+        Query::Field { .. } | Query::Severity { .. } => {
+            (0..n).map(|i| column_ok(q, c, i)).collect()
+        }
+        Query::And(v) => v.iter().fold(vec![true; n], |acc, q| {
+            acc.iter()
+                .zip(exact(q, idx, c))
+                .map(|(a, b)| *a && b)
+                .collect()
+        }),
+        Query::Or(v) => v.iter().fold(vec![false; n], |acc, q| {
+            acc.iter()
+                .zip(exact(q, idx, c))
+                .map(|(a, b)| *a || b)
+                .collect()
+        }),
+        Query::Not(q) => exact(q, idx, c).into_iter().map(|b| !b).collect(),
+    }
+}
+
+fn column_ok(q: &Query, c: &Ctx<'_>, i: usize) -> bool {
+    match q {
+        Query::Field {
+            field,
+            value,
+            prefix,
+        } => match field {
+            Field::Host => field_ok(c.meta.host(i), value, *prefix),
+            Field::App => field_ok(c.meta.app(i), value, *prefix),
+            Field::Source => field_ok(c.meta.source(i), value, *prefix),
+            Field::Network => field_ok(Some(c.network), value, *prefix),
+        },
+        Query::Severity { op, level } => sev_ok(c.meta.severity(i), *op, *level),
+        _ => true,
+    }
+}
+
+/// Candidate superset from the index; `None` = every event.
+fn candidates(q: &Query, idx: &IndexReader) -> Option<Vec<u32>> {
+    match q {
+        Query::Term(t) => Some(idx.postings(t)),
+        Query::Prefix(p) => Some(idx.prefix_postings(p)),
+        Query::Substr { text, .. } => {
+            let req = required_terms(text);
+            let mut acc: Option<Vec<u32>> = None;
+            for t in req {
+                let p = idx.postings(&t);
+                acc = Some(match acc {
+                    None => p,
+                    Some(a) => intersect(&a, &p),
+                });
+            }
+            acc
+        }
+        Query::And(v) => v
+            .iter()
+            .filter_map(|q| candidates(q, idx))
+            .reduce(|a, b| intersect(&a, &b)),
+        Query::Or(v) => {
+            let mut all = Vec::new();
+            for q in v {
+                all.extend(candidates(q, idx)?);
+            }
+            all.sort_unstable();
+            all.dedup();
+            Some(all)
+        }
+        _ => None,
+    }
+}
+
+fn intersect(a: &[u32], b: &[u32]) -> Vec<u32> {
+    let set: HashSet<u32> = b.iter().copied().collect();
+    a.iter().copied().filter(|x| set.contains(x)).collect()
+}
+
+/// The full predicate on one event's text.
+fn text_ok(
+    q: &Query,
+    text: &str,
+    tokens: &mut Option<HashSet<String>>,
+    c: &Ctx<'_>,
+    i: usize,
+) -> bool {
+    match q {
+        Query::All => true,
+        Query::Term(t) | Query::Prefix(t) => {
+            let toks = tokens.get_or_insert_with(|| {
+                let mut s = HashSet::new();
+                index::terms(text, |t| {
+                    s.insert(t.to_string());
+                });
+                s
+            });
+            if matches!(q, Query::Term(_)) {
+                toks.contains(t)
+            } else {
+                toks.iter().any(|x| x.starts_with(t.as_str()))
+            }
+        }
+        Query::Substr {
+            text: needle,
+            case_sensitive,
+        } => {
+            if *case_sensitive {
+                text.contains(needle.as_str())
+            } else {
+                text.to_lowercase().contains(&needle.to_lowercase())
+            }
+        }
+        Query::Field { .. } | Query::Severity { .. } => column_ok(q, c, i),
+        Query::And(v) => v.iter().all(|q| text_ok(q, text, tokens, c, i)),
+        Query::Or(v) => v.iter().any(|q| text_ok(q, text, tokens, c, i)),
+        Query::Not(q) => !text_ok(q, text, tokens, c, i),
+    }
+}
+
+impl Store {
+    /// Stream matching events to `on_hit` (return `false` to stop), oldest segment first.
+    pub fn search(&self, req: &Request, mut on_hit: impl FnMut(Hit) -> bool) -> Result<u64> {
+        let mut n = 0u64;
+        self.scan(req, true, |hit, _| {
+            let Some(hit) = hit else { return true };
+            n += 1;
+            on_hit(hit) && req.limit.is_none_or(|l| (n as usize) < l)
+        })?;
+        Ok(n)
+    }
+
+    /// Count matches, per day.
+    pub fn count(&self, req: &Request) -> Result<Counts> {
+        let mut c = Counts::default();
+        self.scan(req, false, |_, t| {
+            c.total += 1;
+            *c.by_day.entry(day_of(t)).or_default() += 1;
+            true
+        })?;
+        Ok(c)
+    }
+
+    fn scan(
+        &self,
+        req: &Request,
+        want_hits: bool,
+        mut f: impl FnMut(Option<Hit>, i64) -> bool,
+    ) -> Result<()> {
+        let q = req.query.clone().unwrap_or(Query::All);
+        let mut segs: Vec<_> = self
+            .catalog
+            .live
+            .values()
+            .filter(|s| {
+                req.from_us.is_none_or(|f| s.max_time_us >= f)
+                    && req.to_us.is_none_or(|t| s.min_time_us < t)
+            })
+            .collect();
+        segs.sort_by_key(|s| (s.min_time_us, s.id));
+        let exact_q = q.index_exact();
+        for s in segs {
+            if let Query::And(v) = &q {
+                // Cheap segment-level skip on network:.
+                if v.iter().any(|x| matches!(x, Query::Field { field: Field::Network, value, prefix } if !field_ok(Some(&s.network), value, *prefix))) {
+                    continue;
+                }
+            }
+            let mut r = SegmentReader::open(&self.dir.join("segments").join(&s.file))?;
+            let idx = r.index()?;
+            let times = r.meta.times();
+            let ctx = Ctx {
+                network: &s.network,
+                meta: &r.meta,
+            };
+            let in_time = |i: usize| {
+                req.from_us.is_none_or(|f| times[i] >= f) && req.to_us.is_none_or(|t| times[i] < t)
+            };
+            let cands: Vec<u32> = if exact_q {
+                exact(&q, &idx, &ctx)
+                    .iter()
+                    .enumerate()
+                    .filter(|(i, b)| **b && in_time(*i))
+                    .map(|(i, _)| i as u32)
+                    .collect()
+            } else {
+                match candidates(&q, &idx) {
+                    Some(c) => c.into_iter().filter(|i| in_time(*i as usize)).collect(),
+                    None => (0..times.len() as u32)
+                        .filter(|i| in_time(*i as usize))
+                        .collect(),
+                }
+            };
+            drop(ctx);
+            if cands.is_empty() {
+                continue;
+            }
+            let mut ordered = cands;
+            ordered.sort_by_key(|i| (times[*i as usize], *i));
+            let mut cache: Option<(usize, Vec<Vec<u8>>)> = None;
+            for i in ordered {
+                let need_record = want_hits || !exact_q;
+                let mut hit = None;
+                if need_record {
+                    let b = r.block_of(i);
+                    if cache.as_ref().is_none_or(|(cb, _)| *cb != b) {
+                        cache = Some((b, r.block(b)?));
+                    }
+                    let Some((_, recs)) = &cache else { continue };
+                    let first = r.meta.blocks[b].first;
+                    let Some(bytes) = recs.get((i - first) as usize) else {
+                        continue;
+                    };
+                    let rec = Record::decode(bytes)?;
+                    let (text, _) = parse::decode_text(&rec.raw);
+                    let ctx = Ctx {
+                        network: &s.network,
+                        meta: &r.meta,
+                    };
+                    if !exact_q && !text_ok(&q, &text, &mut None, &ctx, i as usize) {
+                        continue;
+                    }
+                    if want_hits {
+                        let iu = i as usize;
+                        hit = Some(Hit {
+                            time: jiff::Timestamp::from_microsecond(times[iu])
+                                .map(|t| {
+                                    t.to_zoned_datetime(crate::store::shanghai())
+                                        .strftime("%Y-%m-%dT%H:%M:%S%.f%:z")
+                                        .to_string()
+                                })
+                                .unwrap_or_default(),
+                            network: s.network.clone(),
+                            host: r.meta.host(iu).map(String::from),
+                            app: r.meta.app(iu).map(String::from),
+                            severity: r.meta.severity(iu).map(|v| SEVERITY_NAMES[v as usize]),
+                            source: rec.source.clone(),
+                            message: text.trim_end().to_string(),
+                            flags: flag_names(r.meta.flags[iu]),
+                            leaf: s.first_leaf + u64::from(i),
+                            segment: s.id,
+                            time_us: times[iu],
+                            record: bytes.clone(),
+                        });
+                    }
+                }
+                if !f(hit, times[i as usize]) {
+                    return Ok(());
+                }
+            }
+        }
+        Ok(())
+    }
+}
