@@ -4,6 +4,7 @@
 //! Invariant: the raw bytes as received are the evidence and are never rewritten; everything
 //! else (parsed fields, the search index) is derived from them and may be rebuilt.
 
+pub mod coverage;
 pub mod crypto;
 pub mod error;
 pub mod merkle;
@@ -14,6 +15,7 @@ pub mod record;
 pub use error::{Error, Result};
 pub use record::{Format, Record};
 pub mod checkpoint;
+pub mod export;
 pub mod index;
 pub mod ingest;
 pub mod retention;
