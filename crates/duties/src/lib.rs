@@ -1,1 +1,33 @@
-//! Network profiles, the duty and penalty catalogs, and the engine that derives duties, deadlines, gaps and penalty exposure.
+//! Network profiles, the duty and penalty catalogs, and the engine that derives duties,
+//! deadlines, gaps and penalty exposure.
+//!
+//! ```text
+//! Profile (TOML/JSON, validated) ─┐
+//! Catalog::builtin() (data/duties, data/penalties; CEL compiled once) ─┼─ evaluate(at) → Vec<DutyStatus>
+//! Calendar (working days)         ─┘                                      └ exposure() → Exposure
+//! ```
+//!
+//! Invariant: only `data/` knows what the law says; this crate knows how clocks run.
+//! Invariant: no I/O (the catalog is embedded), no panics on any profile.
+
+mod catalog;
+mod cel;
+mod engine;
+mod exposure;
+mod penalty;
+mod profile;
+mod time;
+
+pub use catalog::{
+    article_count, Catalog, CatalogError, Clock, Duty, IfMissing, Kind, Limit, Party, Period,
+    DUTY_FILES, DUTY_SCOPE, PENALTY_FILES, PENALTY_SCOPE,
+};
+pub use cel::VARIABLES;
+pub use engine::{evaluate, gaps, Due, DutyStatus, Engine, Status};
+pub use exposure::{exposure, Exposure, ExposureItem};
+pub use penalty::{Multiple, Penalty, PenaltyParty, PenaltyRef, Resolved};
+pub use profile::{
+    date_of, event_index, parse_at, Classified, Evidence, NewTech, Profile, ProfileError,
+    RawEvidence, RawNetwork, RawProfile, Role, Service, Stage, TimeText, EVENTS,
+};
+pub use time::{parse_time, rfc3339_shanghai, EventTime};

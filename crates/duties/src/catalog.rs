@@ -1,0 +1,742 @@
+//! The duty catalog: `data/duties/*.toml` and `data/penalties/*.toml`, embedded in the
+//! binary, validated at load. Every error names the file and the duty or penalty id.
+
+use std::collections::{BTreeMap, HashMap};
+
+use cel_interpreter::Context;
+use dengbao_types::Citation;
+use serde::{Deserialize, Serialize};
+
+use crate::cel::Condition;
+use crate::penalty::{Penalty, Resolved};
+use crate::profile::{event_index, Stage};
+
+/// The files shipped in the binary, as `(name, text)`.
+pub const DUTY_FILES: &[(&str, &str)] = &[
+    (
+        "mlps-general.toml",
+        include_str!("../../../data/duties/mlps-general.toml"),
+    ),
+    (
+        "mlps-level3.toml",
+        include_str!("../../../data/duties/mlps-level3.toml"),
+    ),
+    (
+        "mlps-classified.toml",
+        include_str!("../../../data/duties/mlps-classified.toml"),
+    ),
+    (
+        "mlps-crypto.toml",
+        include_str!("../../../data/duties/mlps-crypto.toml"),
+    ),
+    (
+        "csl-operator.toml",
+        include_str!("../../../data/duties/csl-operator.toml"),
+    ),
+    (
+        "csl-cii.toml",
+        include_str!("../../../data/duties/csl-cii.toml"),
+    ),
+    (
+        "csl-personal-info.toml",
+        include_str!("../../../data/duties/csl-personal-info.toml"),
+    ),
+    (
+        "csl-content.toml",
+        include_str!("../../../data/duties/csl-content.toml"),
+    ),
+];
+
+pub const PENALTY_FILES: &[(&str, &str)] = &[
+    ("csl.toml", include_str!("../../../data/penalties/csl.toml")),
+    (
+        "mlps.toml",
+        include_str!("../../../data/penalties/mlps.toml"),
+    ),
+];
+
+/// How many articles each law has (seed 001: 第七十九条 is the last; seed 004: 第七十三条).
+pub fn article_count(law: &str) -> Option<u32> {
+    match law {
+        "csl" => Some(79),
+        "mlps" => Some(73),
+        _ => None,
+    }
+}
+
+/// The articles whose duties the catalog covers (issue 3, part 4).
+pub const DUTY_SCOPE: &[(&str, u32, u32)] = &[
+    ("mlps", 16, 34),
+    ("mlps", 36, 47),
+    ("csl", 21, 25),
+    ("csl", 28, 28),
+    ("csl", 33, 38),
+    ("csl", 40, 43),
+    ("csl", 47, 49),
+];
+
+/// The articles of the liability chapters (law 第五十九条–第七十五条, draft 第六十三条–第七十条).
+pub const PENALTY_SCOPE: &[(&str, u32, u32)] = &[("csl", 59, 75), ("mlps", 63, 70)];
+
+fn in_scope(scope: &[(&str, u32, u32)], law: &str, article: u32) -> bool {
+    scope
+        .iter()
+        .any(|(l, a, b)| *l == law && (*a..=*b).contains(&article))
+}
+
+/// Errors loading the catalog. Messages name the file and the duty or penalty id.
+#[derive(Debug, thiserror::Error)]
+pub enum CatalogError {
+    #[error("{file}: {message}")]
+    Parse { file: String, message: String },
+    #[error("{file}: duty `{id}`: {field}: {message}")]
+    Duty {
+        file: String,
+        id: String,
+        field: String,
+        message: String,
+    },
+    #[error("{file}: penalty `{id}`: {field}: {message}")]
+    Penalty {
+        file: String,
+        id: String,
+        field: String,
+        message: String,
+    },
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Kind {
+    OneOff,
+    Recurring,
+    EventTriggered,
+    Continuous,
+}
+
+/// Who owes a duty. Only `operator` duties count in the penalty exposure.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Party {
+    #[default]
+    Operator,
+    PublicSecurity,
+    CompetentDepartment,
+    AssessmentBody,
+    ServiceProvider,
+}
+
+/// What a missing trigger event means.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum IfMissing {
+    /// The engine cannot decide: status `unknown`, naming the event.
+    #[default]
+    Unknown,
+    /// Nothing is owed until it happens (an incident that did not occur).
+    NotApplicable,
+}
+
+/// A period for recurring duties: `1y`, `2y`, `6mo`, `30d`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+pub struct Period {
+    pub years: i16,
+    pub months: i16,
+    pub days: i32,
+}
+
+impl Period {
+    fn parse(s: &str) -> Option<Period> {
+        let (num, unit) = s.split_at(s.find(|c: char| !c.is_ascii_digit())?);
+        let n: i32 = num.parse().ok().filter(|n| *n > 0 && *n <= 100)?;
+        let z = Period {
+            years: 0,
+            months: 0,
+            days: 0,
+        };
+        match unit {
+            "y" => Some(Period {
+                years: n as i16,
+                ..z
+            }),
+            "mo" => Some(Period {
+                months: n as i16,
+                ..z
+            }),
+            "d" => Some(Period { days: n, ..z }),
+            _ => None,
+        }
+    }
+
+    pub fn span(self) -> jiff::Span {
+        jiff::Span::new()
+            .years(self.years)
+            .months(self.months)
+            .days(self.days)
+    }
+}
+
+/// The clock as written in the TOML.
+#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawClock {
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub after: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub working_days: Option<u32>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub days: Option<u32>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub hours: Option<u32>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub every: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub first_after: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub before: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub by_stage: Option<Stage>,
+    #[serde(default)]
+    pub if_missing: IfMissing,
+}
+
+/// A validated clock.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[serde(tag = "type", rename_all = "snake_case")]
+pub enum Clock {
+    /// Due a number of working days / days / hours after an event (or, with no figure,
+    /// due from the event without a date).
+    After {
+        event: String,
+        limit: Option<Limit>,
+        if_missing: IfMissing,
+    },
+    /// Every `period` after the last time (`after`); the first one a period after `first_after`.
+    Every {
+        period: Period,
+        after: String,
+        first_after: Option<String>,
+    },
+    /// Done before an event; without its date, before the network reaches `by_stage`.
+    Before {
+        event: String,
+        by_stage: Option<Stage>,
+    },
+    /// Done before the network reaches a stage.
+    ByStage { stage: Stage },
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Limit {
+    WorkingDays(u32),
+    Days(u32),
+    Hours(u32),
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawCitation {
+    law: String,
+    article: u32,
+    #[serde(default)]
+    paragraph: Option<u32>,
+    #[serde(default)]
+    item: Option<u32>,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawDuty {
+    id: String,
+    title: String,
+    title_en: String,
+    #[serde(default)]
+    party: Party,
+    citations: Vec<RawCitation>,
+    applies_when: String,
+    kind: Kind,
+    #[serde(default)]
+    clock: Option<RawClock>,
+    #[serde(default)]
+    met_when: Vec<String>,
+    evidence: String,
+    #[serde(default)]
+    penalty: Option<String>,
+    #[serde(default)]
+    note: Option<String>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct DutyFile {
+    duty: Vec<RawDuty>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct PenaltyFile {
+    penalty: Vec<Penalty>,
+}
+
+/// One duty of the catalog.
+#[derive(Debug, Clone, Serialize)]
+pub struct Duty {
+    pub id: String,
+    pub title: String,
+    pub title_en: String,
+    pub party: Party,
+    pub citations: Vec<Citation>,
+    pub applies_when: String,
+    pub kind: Kind,
+    pub clock: Option<Clock>,
+    pub met_when: Vec<String>,
+    pub evidence: String,
+    pub penalty: Option<String>,
+    pub note: Option<String>,
+    /// The data file it comes from.
+    pub source: String,
+    /// Index of its compiled condition (shared between duties with the same text).
+    #[serde(skip)]
+    pub(crate) condition: usize,
+}
+
+/// The duty and penalty catalogs, validated, with every condition compiled once.
+pub struct Catalog {
+    duties: Vec<Duty>,
+    penalties: BTreeMap<String, Penalty>,
+    pub(crate) conditions: Vec<Condition>,
+    /// Holds CEL's functions; each evaluation binds the profile in a child scope.
+    pub(crate) root: Context<'static>,
+}
+
+impl std::fmt::Debug for Catalog {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Catalog")
+            .field("duties", &self.duties.len())
+            .field("penalties", &self.penalties.len())
+            .finish()
+    }
+}
+
+impl Catalog {
+    /// The catalog shipped in the binary.
+    pub fn builtin() -> Result<Catalog, CatalogError> {
+        Catalog::from_sources(DUTY_FILES, PENALTY_FILES)
+    }
+
+    /// A catalog from `(file name, TOML text)` pairs (tests, overrides).
+    pub fn from_sources<A: AsRef<str>, B: AsRef<str>>(
+        duty_files: &[(A, B)],
+        penalty_files: &[(A, B)],
+    ) -> Result<Catalog, CatalogError> {
+        let mut penalties = BTreeMap::new();
+        let mut penalty_file = HashMap::new();
+        for (file, text) in penalty_files {
+            let file = file.as_ref();
+            let parsed: PenaltyFile =
+                toml::from_str(text.as_ref()).map_err(|e| CatalogError::Parse {
+                    file: file.to_string(),
+                    message: e.to_string(),
+                })?;
+            for p in parsed.penalty {
+                validate_penalty(file, &p)?;
+                penalty_file.insert(p.id.clone(), file.to_string());
+                if penalties.insert(p.id.clone(), p.clone()).is_some() {
+                    return Err(perr(file, &p.id, "id", "defined twice"));
+                }
+            }
+        }
+        for (id, p) in &penalties {
+            let file = penalty_file.get(id).map(String::as_str).unwrap_or("?");
+            let mut seen = vec![id.as_str()];
+            let mut cur = p;
+            while let Some(next) = &cur.refers_to {
+                if seen.contains(&next.as_str()) {
+                    return Err(perr(file, id, "refers_to", "circular reference"));
+                }
+                cur = penalties
+                    .get(next)
+                    .ok_or_else(|| perr(file, id, "refers_to", &format!("no penalty `{next}`")))?;
+                seen.push(next);
+            }
+        }
+
+        let mut duties: Vec<Duty> = Vec::new();
+        let mut conditions: Vec<Condition> = Vec::new();
+        let mut by_source: HashMap<String, usize> = HashMap::new();
+        for (file, text) in duty_files {
+            let file = file.as_ref();
+            let parsed: DutyFile =
+                toml::from_str(text.as_ref()).map_err(|e| CatalogError::Parse {
+                    file: file.to_string(),
+                    message: e.to_string(),
+                })?;
+            for raw in parsed.duty {
+                if duties.iter().any(|d| d.id == raw.id) {
+                    return Err(derr(file, &raw.id, "id", "defined twice"));
+                }
+                let condition = match by_source.get(&raw.applies_when) {
+                    Some(i) => *i,
+                    None => {
+                        let c = Condition::compile(&raw.applies_when)
+                            .map_err(|m| derr(file, &raw.id, "applies_when", &m))?;
+                        conditions.push(c);
+                        by_source.insert(raw.applies_when.clone(), conditions.len() - 1);
+                        conditions.len() - 1
+                    }
+                };
+                let duty = validate_duty(file, raw, &penalties, condition)?;
+                duties.push(duty);
+            }
+        }
+        let catalog = Catalog {
+            duties,
+            penalties,
+            conditions,
+            root: Context::default(),
+        };
+        catalog.dry_run()?;
+        Ok(catalog)
+    }
+
+    /// Runs every condition once against a sample profile so that a type error (a
+    /// comparison of an int with a string, a non-boolean result) fails at load.
+    fn dry_run(&self) -> Result<(), CatalogError> {
+        let sample = crate::Profile::from_toml_str(
+            "[network]\nlevel = 3\nstage = \"running\"\nservices = [\"info_publishing\"]\n",
+        )
+        .map_err(|e| CatalogError::Parse {
+            file: "builtin sample profile".into(),
+            message: e.to_string(),
+        })?;
+        let ctx = crate::cel::bind(&self.root, &sample);
+        for d in &self.duties {
+            if let Some(c) = self.conditions.get(d.condition) {
+                c.run(&ctx)
+                    .map_err(|m| derr(&d.source, &d.id, "applies_when", &m))?;
+            }
+        }
+        Ok(())
+    }
+
+    pub fn duties(&self) -> &[Duty] {
+        &self.duties
+    }
+
+    pub fn duty(&self, id: &str) -> Option<&Duty> {
+        self.duties.iter().find(|d| d.id == id)
+    }
+
+    pub fn penalties(&self) -> impl Iterator<Item = &Penalty> {
+        self.penalties.values()
+    }
+
+    pub fn penalty(&self, id: &str) -> Option<&Penalty> {
+        self.penalties.get(id)
+    }
+
+    /// Follows `refers_to` to the provision whose fines apply.
+    pub fn resolve(&self, id: &str) -> Option<Resolved<'_>> {
+        let provision = self.penalties.get(id)?;
+        let mut cur = provision;
+        let mut aggravated = provision.aggravated;
+        let mut measures: Vec<String> = Vec::new();
+        let mut condition = None;
+        let mut notes = Vec::new();
+        // Validated at load: the chain ends and has no cycle; bound it anyway.
+        for _ in 0..8 {
+            for m in &cur.measures {
+                if !measures.contains(m) {
+                    measures.push(m.clone());
+                }
+            }
+            if condition.is_none() {
+                condition = cur.condition.clone();
+            }
+            if let Some(n) = &cur.note {
+                notes.push(n.clone());
+            }
+            aggravated |= cur.aggravated;
+            match cur.refers_to.as_deref().and_then(|r| self.penalties.get(r)) {
+                Some(next) => cur = next,
+                None => break,
+            }
+        }
+        Some(Resolved {
+            provision,
+            fine_source: cur,
+            aggravated,
+            measures,
+            condition,
+            notes,
+        })
+    }
+
+    /// Checks a profile's references into the catalog (evidence duty ids).
+    pub fn check_profile(&self, p: &crate::Profile) -> Result<(), crate::ProfileError> {
+        for (i, e) in p.evidence.iter().enumerate() {
+            if self.duty(&e.duty).is_none() {
+                return Err(crate::ProfileError::new(
+                    format!("evidence[{i}].duty"),
+                    format!(
+                        "目录中没有义务 {:?} / no duty with this id in the catalog",
+                        e.duty
+                    ),
+                ));
+            }
+        }
+        Ok(())
+    }
+}
+
+fn derr(file: &str, id: &str, field: &str, message: &str) -> CatalogError {
+    CatalogError::Duty {
+        file: file.to_string(),
+        id: id.to_string(),
+        field: field.to_string(),
+        message: message.to_string(),
+    }
+}
+
+fn perr(file: &str, id: &str, field: &str, message: &str) -> CatalogError {
+    CatalogError::Penalty {
+        file: file.to_string(),
+        id: id.to_string(),
+        field: field.to_string(),
+        message: message.to_string(),
+    }
+}
+
+fn check_article(law: &str, article: u32) -> Result<(), String> {
+    let n = article_count(law).ok_or_else(|| format!("unknown law `{law}` (csl or mlps)"))?;
+    if article == 0 || article > n {
+        return Err(format!("{law} has articles 1–{n}, not {article}"));
+    }
+    Ok(())
+}
+
+fn validate_penalty(file: &str, p: &Penalty) -> Result<(), CatalogError> {
+    check_article(&p.law, p.article).map_err(|m| perr(file, &p.id, "article", &m))?;
+    if !in_scope(PENALTY_SCOPE, &p.law, p.article) {
+        return Err(perr(
+            file,
+            &p.id,
+            "article",
+            "outside the liability chapters",
+        ));
+    }
+    let expected = match p.paragraph {
+        Some(n) => format!("{}.{}.{}", p.law, p.article, n),
+        None => format!("{}.{}", p.law, p.article),
+    };
+    if p.id != expected {
+        return Err(perr(file, &p.id, "id", &format!("should be `{expected}`")));
+    }
+    for r in [p.org_fine, p.person_fine, p.org_fine_if_no_income]
+        .iter()
+        .flatten()
+    {
+        if r[0] > r[1] {
+            return Err(perr(file, &p.id, "fine", "min is above max"));
+        }
+    }
+    for c in &p.covers {
+        let (law, rest) = c.split_once(' ').ok_or_else(|| {
+            perr(
+                file,
+                &p.id,
+                "covers",
+                &format!("`{c}`: write `law article[.paragraph]`"),
+            )
+        })?;
+        let article: u32 = rest
+            .split('.')
+            .next()
+            .and_then(|a| a.parse().ok())
+            .ok_or_else(|| perr(file, &p.id, "covers", &format!("`{c}`: no article number")))?;
+        check_article(law, article).map_err(|m| perr(file, &p.id, "covers", &m))?;
+    }
+    Ok(())
+}
+
+fn check_event(file: &str, id: &str, field: &str, name: &str) -> Result<(), CatalogError> {
+    match event_index(name) {
+        Some(_) => Ok(()),
+        None => Err(derr(file, id, field, &format!("unknown event `{name}`"))),
+    }
+}
+
+fn validate_duty(
+    file: &str,
+    raw: RawDuty,
+    penalties: &BTreeMap<String, Penalty>,
+    condition: usize,
+) -> Result<Duty, CatalogError> {
+    let id = raw.id.clone();
+    if raw.title.trim().is_empty() || raw.title_en.trim().is_empty() {
+        return Err(derr(file, &id, "title", "empty"));
+    }
+    if raw.citations.is_empty() {
+        return Err(derr(
+            file,
+            &id,
+            "citations",
+            "a duty needs at least one citation",
+        ));
+    }
+    let mut citations = Vec::new();
+    for c in &raw.citations {
+        check_article(&c.law, c.article).map_err(|m| derr(file, &id, "citations", &m))?;
+        if !in_scope(DUTY_SCOPE, &c.law, c.article) {
+            return Err(derr(
+                file,
+                &id,
+                "citations",
+                &format!(
+                    "{} {} is outside the duty articles of issue 3",
+                    c.law, c.article
+                ),
+            ));
+        }
+        let mut cit = Citation::article(&c.law, c.article);
+        cit.paragraph = c.paragraph;
+        cit.item = c.item;
+        citations.push(cit);
+    }
+    if let Some(p) = &raw.penalty {
+        if !penalties.contains_key(p) {
+            return Err(derr(
+                file,
+                &id,
+                "penalty",
+                &format!("no penalty `{p}` in data/penalties"),
+            ));
+        }
+    }
+    for m in &raw.met_when {
+        check_event(file, &id, "met_when", m)?;
+    }
+    let clock = match raw.clock {
+        None => None,
+        Some(c) => Some(validate_clock(file, &id, c)?),
+    };
+    match (&raw.kind, &clock) {
+        (Kind::Recurring, Some(Clock::Every { .. })) => {}
+        (Kind::Recurring, _) => {
+            return Err(derr(file, &id, "clock", "a recurring duty needs `every`"))
+        }
+        (_, Some(Clock::Every { .. })) => {
+            return Err(derr(
+                file,
+                &id,
+                "kind",
+                "`every` needs kind = \"recurring\"",
+            ))
+        }
+        (Kind::EventTriggered, Some(Clock::After { .. })) => {}
+        (Kind::EventTriggered, _) => {
+            return Err(derr(
+                file,
+                &id,
+                "clock",
+                "an event-triggered duty needs `after`",
+            ))
+        }
+        _ => {}
+    }
+    if matches!(raw.kind, Kind::OneOff | Kind::EventTriggered) && raw.met_when.is_empty() {
+        return Err(derr(
+            file,
+            &id,
+            "met_when",
+            "name the event that satisfies it",
+        ));
+    }
+    Ok(Duty {
+        id: raw.id,
+        title: raw.title,
+        title_en: raw.title_en,
+        party: raw.party,
+        citations,
+        applies_when: raw.applies_when,
+        kind: raw.kind,
+        clock,
+        met_when: raw.met_when,
+        evidence: raw.evidence,
+        penalty: raw.penalty,
+        note: raw.note,
+        source: file.to_string(),
+        condition,
+    })
+}
+
+fn validate_clock(file: &str, id: &str, c: RawClock) -> Result<Clock, CatalogError> {
+    let limits = [
+        c.working_days.map(Limit::WorkingDays),
+        c.days.map(Limit::Days),
+        c.hours.map(Limit::Hours),
+    ];
+    let mut limit = None;
+    for l in limits.into_iter().flatten() {
+        if limit.replace(l).is_some() {
+            return Err(derr(
+                file,
+                id,
+                "clock",
+                "give one of working_days, days, hours",
+            ));
+        }
+    }
+    if let Some(every) = &c.every {
+        let period = Period::parse(every).ok_or_else(|| {
+            derr(
+                file,
+                id,
+                "clock.every",
+                &format!("`{every}`: write 1y, 6mo or 30d"),
+            )
+        })?;
+        let after = c.after.ok_or_else(|| {
+            derr(
+                file,
+                id,
+                "clock.after",
+                "`every` needs `after` (the last time)",
+            )
+        })?;
+        check_event(file, id, "clock.after", &after)?;
+        if let Some(f) = &c.first_after {
+            check_event(file, id, "clock.first_after", f)?;
+        }
+        return Ok(Clock::Every {
+            period,
+            after,
+            first_after: c.first_after,
+        });
+    }
+    if let Some(event) = c.after {
+        check_event(file, id, "clock.after", &event)?;
+        return Ok(Clock::After {
+            event,
+            limit,
+            if_missing: c.if_missing,
+        });
+    }
+    if limit.is_some() {
+        return Err(derr(file, id, "clock", "a time limit needs `after`"));
+    }
+    if let Some(event) = c.before {
+        check_event(file, id, "clock.before", &event)?;
+        let by_stage = c.by_stage.or(if event == "launched" {
+            Some(Stage::Running)
+        } else {
+            None
+        });
+        return Ok(Clock::Before { event, by_stage });
+    }
+    if let Some(stage) = c.by_stage {
+        return Ok(Clock::ByStage { stage });
+    }
+    Err(derr(file, id, "clock", "empty clock"))
+}

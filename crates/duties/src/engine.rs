@@ -1,0 +1,498 @@
+//! The engine: profile + catalog + calendar + a moment → each duty's status and due date.
+//!
+//! Invariant: no I/O, no panics; a calendar that does not cover a date makes that duty
+//! `unknown` (naming the date), never a guess.
+
+use std::collections::HashMap;
+
+use dengbao_calendar::Calendar;
+use dengbao_types::Citation;
+use jiff::civil::Date;
+use jiff::{Timestamp, ToSpan};
+use serde::{Serialize, Serializer};
+
+use crate::catalog::{Catalog, Clock, Duty, IfMissing, Kind, Limit, Party};
+use crate::profile::{date_of, Profile, Stage};
+use crate::time::{rfc3339_shanghai, EventTime};
+
+/// The status of one duty at a moment.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Status {
+    Met,
+    Due,
+    Overdue,
+    NotApplicable,
+    Unknown,
+}
+
+impl Status {
+    pub fn id(self) -> &'static str {
+        match self {
+            Status::Met => "met",
+            Status::Due => "due",
+            Status::Overdue => "overdue",
+            Status::NotApplicable => "not_applicable",
+            Status::Unknown => "unknown",
+        }
+    }
+
+    pub fn zh(self) -> &'static str {
+        match self {
+            Status::Met => "已履行",
+            Status::Due => "待履行",
+            Status::Overdue => "已逾期",
+            Status::NotApplicable => "不适用",
+            Status::Unknown => "无法判断",
+        }
+    }
+}
+
+/// A deadline: a day (working-day and yearly clocks) or an instant (hour clocks).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Due {
+    Date(Date),
+    Time(Timestamp),
+}
+
+impl std::fmt::Display for Due {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Due::Date(d) => write!(f, "{d}"),
+            Due::Time(t) => f.write_str(&rfc3339_shanghai(*t)),
+        }
+    }
+}
+
+impl Serialize for Due {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.collect_str(self)
+    }
+}
+
+impl Due {
+    /// Passed at `at`: a date deadline runs to the end of that day in Asia/Shanghai.
+    pub fn passed(self, at: Timestamp) -> bool {
+        match self {
+            Due::Date(d) => date_of(at) > d,
+            Due::Time(t) => at > t,
+        }
+    }
+}
+
+/// One duty of one network at one moment.
+#[derive(Debug, Clone, Serialize)]
+pub struct DutyStatus {
+    pub id: String,
+    pub title: String,
+    pub title_en: String,
+    pub citations: Vec<Citation>,
+    pub status: Status,
+    pub due: Option<Due>,
+    pub kind: Kind,
+    pub party: Party,
+    /// The penalty provision id (`mlps.63.1`) when the seeds attach one.
+    pub penalty: Option<String>,
+    /// Why the status is what it is (Chinese, then English).
+    pub reasons: Vec<String>,
+    /// Events the engine needed and the profile lacks (for `unknown`).
+    pub missing_events: Vec<String>,
+    /// Indices into the profile's `evidence` that satisfy the duty.
+    pub evidence: Vec<usize>,
+}
+
+/// Evaluates many profiles against one catalog and calendar, memoising each condition's
+/// result per the profile attributes it reads.
+pub struct Engine<'c> {
+    catalog: &'c Catalog,
+    calendar: &'c Calendar,
+    memo: HashMap<(usize, u128), bool>,
+    /// Off for the benchmark's baseline.
+    pub memoise: bool,
+}
+
+impl<'c> Engine<'c> {
+    pub fn new(catalog: &'c Catalog, calendar: &'c Calendar) -> Engine<'c> {
+        Engine {
+            catalog,
+            calendar,
+            memo: HashMap::new(),
+            memoise: true,
+        }
+    }
+
+    /// Which duties apply, in catalog order (`Err` names the duty whose condition failed).
+    fn applicability(&mut self, p: &Profile) -> Vec<Result<bool, String>> {
+        let sig = crate::cel::signature(p);
+        let mut ctx = None;
+        let mut out = Vec::with_capacity(self.catalog.duties().len());
+        let mut local: HashMap<usize, Result<bool, String>> = HashMap::new();
+        for d in self.catalog.duties() {
+            let Some(cond) = self.catalog.conditions.get(d.condition) else {
+                out.push(Err("missing condition".to_string()));
+                continue;
+            };
+            let key = cond
+                .mask
+                .filter(|_| self.memoise)
+                .map(|m| (d.condition, sig & m));
+            if let Some(k) = key {
+                if let Some(v) = self.memo.get(&k) {
+                    out.push(Ok(*v));
+                    continue;
+                }
+            }
+            if let Some(r) = local.get(&d.condition) {
+                out.push(r.clone());
+                continue;
+            }
+            let ctx = ctx.get_or_insert_with(|| crate::cel::bind(&self.catalog.root, p));
+            let r = cond.run(ctx);
+            if let (Some(k), Ok(v)) = (key, &r) {
+                self.memo.insert(k, *v);
+            }
+            local.insert(d.condition, r.clone());
+            out.push(r);
+        }
+        out
+    }
+
+    /// Every duty of the catalog for this profile at `at`.
+    pub fn evaluate(&mut self, p: &Profile, at: Timestamp) -> Vec<DutyStatus> {
+        let applies = self.applicability(p);
+        self.catalog
+            .duties()
+            .iter()
+            .zip(applies)
+            .map(|(d, a)| status_of(d, a, p, self.calendar, at))
+            .collect()
+    }
+}
+
+/// Every duty of `catalog` for `profile` at `at` (see [`Engine`] for many profiles).
+pub fn evaluate(
+    profile: &Profile,
+    catalog: &Catalog,
+    calendar: &Calendar,
+    at: Timestamp,
+) -> Vec<DutyStatus> {
+    Engine::new(catalog, calendar).evaluate(profile, at)
+}
+
+/// The duties that are due, overdue or unknown: what is left to do or to find out.
+pub fn gaps(statuses: &[DutyStatus]) -> Vec<&DutyStatus> {
+    statuses
+        .iter()
+        .filter(|s| matches!(s.status, Status::Due | Status::Overdue | Status::Unknown))
+        .collect()
+}
+
+struct Outcome {
+    status: Status,
+    due: Option<Due>,
+    reasons: Vec<String>,
+    missing: Vec<String>,
+}
+
+impl Outcome {
+    fn new(status: Status, due: Option<Due>, reason: String) -> Outcome {
+        Outcome {
+            status,
+            due,
+            reasons: vec![reason],
+            missing: Vec::new(),
+        }
+    }
+
+    fn missing(event: &str, reason: String) -> Outcome {
+        Outcome {
+            status: Status::Unknown,
+            due: None,
+            reasons: vec![reason],
+            missing: vec![event.to_string()],
+        }
+    }
+}
+
+fn status_of(
+    d: &Duty,
+    applies: Result<bool, String>,
+    p: &Profile,
+    cal: &Calendar,
+    at: Timestamp,
+) -> DutyStatus {
+    let evidence: Vec<usize> = p
+        .evidence
+        .iter()
+        .enumerate()
+        .filter(|(_, e)| e.duty == d.id && e.when.start() <= at && !expired(e.expires, at))
+        .map(|(i, _)| i)
+        .collect();
+    let out = match applies {
+        Err(m) => Outcome::new(
+            Status::Unknown,
+            None,
+            format!("适用条件无法计算 / the condition failed: {m}"),
+        ),
+        Ok(false) => Outcome::new(
+            Status::NotApplicable,
+            None,
+            format!("不满足适用条件 / condition not met: {}", d.applies_when),
+        ),
+        Ok(true) => clock_status(d, p, cal, at, &evidence),
+    };
+    let mut reasons = out.reasons;
+    let stale: Vec<String> = p
+        .evidence
+        .iter()
+        .filter(|e| e.duty == d.id && expired(e.expires, at))
+        .filter_map(|e| e.expires.map(|x| x.to_string()))
+        .collect();
+    for x in stale {
+        reasons.push(format!("证据已于 {x} 过期 / evidence expired on {x}"));
+    }
+    DutyStatus {
+        id: d.id.clone(),
+        title: d.title.clone(),
+        title_en: d.title_en.clone(),
+        citations: d.citations.clone(),
+        status: out.status,
+        due: out.due,
+        kind: d.kind,
+        party: d.party,
+        penalty: d.penalty.clone(),
+        reasons,
+        missing_events: out.missing,
+        evidence,
+    }
+}
+
+fn expired(expires: Option<EventTime>, at: Timestamp) -> bool {
+    match expires {
+        None => false,
+        Some(EventTime::Date(d)) => date_of(at) > d,
+        Some(EventTime::Time(t)) => at > t,
+    }
+}
+
+/// Whether `e` happened on or after `trigger` (by day when either is a bare date).
+fn on_or_after(e: EventTime, trigger: EventTime) -> bool {
+    match (e, trigger) {
+        (EventTime::Time(a), EventTime::Time(b)) => a >= b,
+        _ => e.date() >= trigger.date(),
+    }
+}
+
+fn met_by_event(d: &Duty, p: &Profile, since: Option<EventTime>) -> Option<(String, EventTime)> {
+    d.met_when.iter().find_map(|name| {
+        let t = p.event(name)?;
+        match since {
+            Some(s) if !on_or_after(t, s) => None,
+            _ => Some((name.clone(), t)),
+        }
+    })
+}
+
+fn clock_status(
+    d: &Duty,
+    p: &Profile,
+    cal: &Calendar,
+    at: Timestamp,
+    evidence: &[usize],
+) -> Outcome {
+    let has_evidence = !evidence.is_empty();
+    let evidence_reason = || "有有效证据 / valid evidence on file".to_string();
+    match &d.clock {
+        None => {
+            if let Some((e, t)) = met_by_event(d, p, None) {
+                Outcome::new(Status::Met, None, format!("{e}: {t}"))
+            } else if has_evidence {
+                Outcome::new(Status::Met, None, evidence_reason())
+            } else {
+                Outcome::new(
+                    Status::Due,
+                    None,
+                    "持续义务，尚无证据 / a standing duty with no evidence on file".into(),
+                )
+            }
+        }
+        Some(Clock::After {
+            event,
+            limit,
+            if_missing,
+        }) => {
+            let Some(trigger) = p.event(event) else {
+                return match if_missing {
+                    IfMissing::NotApplicable => Outcome::new(
+                        Status::NotApplicable,
+                        None,
+                        format!("尚未发生 {event} / no {event} event"),
+                    ),
+                    IfMissing::Unknown => Outcome::missing(
+                        event,
+                        format!("缺少事件 events.{event}，无法计算期限 / events.{event} is missing, so the deadline cannot be computed"),
+                    ),
+                };
+            };
+            let due = match limit {
+                None => None,
+                Some(Limit::WorkingDays(n)) => match cal.add_workdays(trigger.date(), *n) {
+                    Ok(d) => Some(Due::Date(d)),
+                    Err(e) => return Outcome::new(Status::Unknown, None, e.to_string()),
+                },
+                Some(Limit::Days(n)) => match trigger.date().checked_add(i64::from(*n).days()) {
+                    Ok(d) => Some(Due::Date(d)),
+                    Err(e) => return Outcome::new(Status::Unknown, None, e.to_string()),
+                },
+                Some(Limit::Hours(n)) => match trigger.start().checked_add(i64::from(*n).hours()) {
+                    Ok(t) => Some(Due::Time(t)),
+                    Err(e) => return Outcome::new(Status::Unknown, None, e.to_string()),
+                },
+            };
+            let started = format!("{event}: {trigger}");
+            if let Some((e, t)) = met_by_event(d, p, Some(trigger)) {
+                let late = due.is_some_and(|x| match x {
+                    Due::Date(dd) => t.date() > dd,
+                    Due::Time(tt) => t.start() > tt,
+                });
+                let mut o = Outcome::new(Status::Met, due, format!("{started}; {e}: {t}"));
+                if late {
+                    o.reasons
+                        .push("履行晚于期限 / done after the deadline".into());
+                }
+                return o;
+            }
+            if evidence.iter().any(|i| {
+                p.evidence
+                    .get(*i)
+                    .is_some_and(|e| on_or_after(e.when, trigger))
+            }) {
+                return Outcome::new(
+                    Status::Met,
+                    due,
+                    format!("{started}; {}", evidence_reason()),
+                );
+            }
+            match due {
+                Some(x) if x.passed(at) => Outcome::new(Status::Overdue, due, started),
+                _ => Outcome::new(Status::Due, due, started),
+            }
+        }
+        Some(Clock::Every {
+            period,
+            after,
+            first_after,
+        }) => {
+            let mut last = p.event(after).map(EventTime::date);
+            for i in evidence {
+                if let Some(e) = p.evidence.get(*i) {
+                    let w = e.when.date();
+                    last = Some(last.map_or(w, |l| l.max(w)));
+                }
+            }
+            if let Some(l) = last {
+                return match l.checked_add(period.span()) {
+                    Ok(next) if date_of(at) <= next => Outcome::new(
+                        Status::Met,
+                        Some(Due::Date(next)),
+                        format!("上次 {after}: {l} / last done {l}; next due {next}"),
+                    ),
+                    Ok(next) => Outcome::new(
+                        Status::Overdue,
+                        Some(Due::Date(next)),
+                        format!("上次 {after}: {l} / last done {l}"),
+                    ),
+                    Err(e) => Outcome::new(Status::Unknown, None, e.to_string()),
+                };
+            }
+            let first = first_after
+                .as_deref()
+                .and_then(|f| p.event(f).map(|t| (f, t)));
+            match first {
+                Some((f, t)) => match t.date().checked_add(period.span()) {
+                    Ok(next) => {
+                        let s = if date_of(at) > next {
+                            Status::Overdue
+                        } else {
+                            Status::Due
+                        };
+                        Outcome::new(
+                            s,
+                            Some(Due::Date(next)),
+                            format!("尚未做过，自 {f} ({t}) 起算 / never done; counted from {f}"),
+                        )
+                    }
+                    Err(e) => Outcome::new(Status::Unknown, None, e.to_string()),
+                },
+                None => {
+                    let mut o = Outcome::missing(
+                        after,
+                        format!(
+                            "缺少 events.{after}{} / cannot tell when it was last done",
+                            first_after
+                                .as_deref()
+                                .map(|f| format!(" 和 events.{f}"))
+                                .unwrap_or_default()
+                        ),
+                    );
+                    if let Some(f) = first_after {
+                        o.missing.push(f.clone());
+                    }
+                    o
+                }
+            }
+        }
+        Some(Clock::Before { event, by_stage }) => {
+            if let Some((e, t)) = met_by_event(d, p, None) {
+                return Outcome::new(
+                    Status::Met,
+                    p.event(event).map(|x| Due::Date(x.date())),
+                    format!("{e}: {t}"),
+                );
+            }
+            if has_evidence {
+                return Outcome::new(Status::Met, None, evidence_reason());
+            }
+            match p.event(event) {
+                Some(t) => {
+                    let due = Due::Date(t.date());
+                    let s = if due.passed(at) {
+                        Status::Overdue
+                    } else {
+                        Status::Due
+                    };
+                    Outcome::new(
+                        s,
+                        Some(due),
+                        format!("须在 {event} ({t}) 之前完成 / due before {event}"),
+                    )
+                }
+                None => stage_status(p.stage(), *by_stage, event),
+            }
+        }
+        Some(Clock::ByStage { stage }) => {
+            if let Some((e, t)) = met_by_event(d, p, None) {
+                return Outcome::new(Status::Met, None, format!("{e}: {t}"));
+            }
+            if has_evidence {
+                return Outcome::new(Status::Met, None, evidence_reason());
+            }
+            stage_status(p.stage(), Some(*stage), stage.id())
+        }
+    }
+}
+
+fn stage_status(now: Stage, by: Option<Stage>, what: &str) -> Outcome {
+    match by {
+        Some(by) if now >= by => Outcome::new(
+            Status::Overdue,
+            None,
+            format!("网络已处于 {now} 阶段，应在 {what} 之前完成 / the network is already {now}; this was due before {what}"),
+        ),
+        _ => Outcome::new(
+            Status::Due,
+            None,
+            format!("须在 {what} 之前完成 / due before {what}"),
+        ),
+    }
+}

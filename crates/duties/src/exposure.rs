@@ -1,0 +1,185 @@
+//! Penalty exposure: what the unmet duties of a network can cost, by the statutory ranges.
+//!
+//! Rules (docs/decisions/0501-exposure-totals.md, 0502-aggravation.md):
+//! - an item per operator duty that is `overdue` or `due` and has a penalty provision;
+//! - the fine comes from the end of the provision's `refers_to` chain (条例 第六十三条 →
+//!   网络安全法 第五十九条第一款); 从重 (`aggravated`) never changes the range;
+//! - totals count each fine-source provision once (one violation of one provision is fined
+//!   once); `org_fine_total` counts overdue items only, `org_fine_total_if_due_missed`
+//!   adds the items that are due but not yet late;
+//! - a government network (`network.government`) answers under 网络安全法 第七十二条: no
+//!   fine on the organisation.
+
+use std::collections::BTreeMap;
+
+use serde::Serialize;
+
+use crate::catalog::{Catalog, Party};
+use crate::engine::{DutyStatus, Status};
+use crate::penalty::{Multiple, PenaltyRef};
+use crate::profile::Profile;
+
+/// One unmet duty and what it can cost.
+#[derive(Debug, Clone, Serialize)]
+pub struct ExposureItem {
+    pub duty: String,
+    pub status: Status,
+    /// The provision the duty's breach falls under.
+    pub penalty: PenaltyRef,
+    /// The provision whose fines apply (after "依照……的规定处罚").
+    pub fine_source: PenaltyRef,
+    /// Fine on the organisation, yuan: the statutory range.
+    pub org_fine: [u64; 2],
+    /// Fine on the directly responsible persons, yuan.
+    pub person_fine: [u64; 2],
+    /// A fine in multiples of an amount the profile does not know (违法所得, 采购金额).
+    pub org_fine_multiple: Option<Multiple>,
+    pub measures: Vec<String>,
+    /// 从重处罚 (条例 第六十三条第二款): the figure is set high within the same range.
+    pub aggravated: bool,
+    /// When the fine applies (拒不改正或者……).
+    pub condition: Option<String>,
+    pub notes: Vec<String>,
+    /// Whether this item's fine is counted in the totals (the first item of its provision).
+    pub counted: bool,
+}
+
+/// The exposure of one network.
+#[derive(Debug, Clone, Serialize)]
+pub struct Exposure {
+    pub items: Vec<ExposureItem>,
+    /// Sum over distinct fine-source provisions of overdue duties, yuan.
+    pub org_fine_total: [u64; 2],
+    pub person_fine_total: [u64; 2],
+    /// The same, counting duties that are due but not late as if missed.
+    pub org_fine_total_if_due_missed: [u64; 2],
+    /// Duties whose status is unknown: the exposure may be larger.
+    pub unknown: Vec<String>,
+    pub notes: Vec<String>,
+}
+
+const AGGRAVATED_NOTE: &str =
+    "从重处罚：在法定罚款幅度内取较重的数额，不突破幅度（条例 第六十三条第二款） / \
+     aggravated: the fine is set toward the top of the same statutory range, which does not change";
+
+/// The exposure of the unmet duties in `statuses` (from [`evaluate`](crate::evaluate)).
+pub fn exposure(profile: &Profile, catalog: &Catalog, statuses: &[DutyStatus]) -> Exposure {
+    let government = profile.network.government;
+    let gov = catalog.penalty("csl.72");
+    let mut items = Vec::new();
+    let mut unknown = Vec::new();
+    // fine source id → (counted overdue?, counted due?)
+    let mut seen: BTreeMap<String, (bool, bool)> = BTreeMap::new();
+    let mut total = [0u64; 2];
+    let mut person_total = [0u64; 2];
+    let mut if_missed = [0u64; 2];
+    for s in statuses {
+        let Some(duty) = catalog.duty(&s.id) else {
+            continue;
+        };
+        if duty.party != Party::Operator {
+            continue;
+        }
+        if s.status == Status::Unknown {
+            unknown.push(s.id.clone());
+            continue;
+        }
+        if !matches!(s.status, Status::Due | Status::Overdue) {
+            continue;
+        }
+        let Some(r) = s.penalty.as_deref().and_then(|id| catalog.resolve(id)) else {
+            continue;
+        };
+        let src = r.fine_source;
+        let mut notes = r.notes.clone();
+        if r.aggravated {
+            notes.push(AGGRAVATED_NOTE.to_string());
+        }
+        let mut measures = r.measures.clone();
+        let (mut org, mut person, mut multiple) = (
+            src.org_range().unwrap_or([0, 0]),
+            src.person_fine.unwrap_or([0, 0]),
+            src.org_fine_multiple.clone(),
+        );
+        if let Some(m) = &multiple {
+            let fallback = match src.org_fine_if_no_income {
+                Some([_, hi]) => format!("；没有违法所得的，处{}元以下罚款", hi),
+                None => "（金额未知，未计入合计）".to_string(),
+            };
+            measures.push(format!(
+                "处{}{}倍以上{}倍以下罚款{fallback}",
+                m.basis, m.min, m.max
+            ));
+        }
+        let key = match (government, src.law.as_str(), gov) {
+            (true, "csl", Some(g)) => {
+                org = [0, 0];
+                person = [0, 0];
+                multiple = None;
+                measures = g.measures.clone();
+                notes.push(
+                    "国家机关政务网络：由上级机关或者有关机关责令改正，对责任人员依法给予处分，不处罚款（网络安全法 第七十二条） / \
+                     a government network: no fine, correction and discipline instead (csl art. 72)"
+                        .to_string(),
+                );
+                g.id.clone()
+            }
+            _ => src.id.clone(),
+        };
+        let entry = seen.entry(key).or_insert((false, false));
+        let counted;
+        if s.status == Status::Overdue {
+            counted = !entry.0;
+            if !entry.0 {
+                add(&mut total, org);
+                add(&mut person_total, person);
+                entry.0 = true;
+            }
+        } else {
+            counted = !entry.0 && !entry.1;
+        }
+        if !entry.1 {
+            add(&mut if_missed, org);
+            entry.1 = true;
+        }
+        items.push(ExposureItem {
+            duty: s.id.clone(),
+            status: s.status,
+            penalty: r.provision.reference(),
+            fine_source: src.reference(),
+            org_fine: org,
+            person_fine: person,
+            org_fine_multiple: multiple,
+            measures,
+            aggravated: r.aggravated,
+            condition: r.condition.clone(),
+            notes,
+            counted,
+        });
+    }
+    let mut notes = vec![
+        "罚款为法定幅度；同一罚款条款只计一次（行政处罚法：同一违法行为不得给予两次以上罚款） / \
+         ranges are statutory; each fining provision is counted once"
+            .to_string(),
+    ];
+    if !unknown.is_empty() {
+        notes.push(format!(
+            "{} 项义务无法判断，敞口可能更大 / {} duties are unknown; the exposure may be larger",
+            unknown.len(),
+            unknown.len()
+        ));
+    }
+    Exposure {
+        items,
+        org_fine_total: total,
+        person_fine_total: person_total,
+        org_fine_total_if_due_missed: if_missed,
+        unknown,
+        notes,
+    }
+}
+
+fn add(acc: &mut [u64; 2], r: [u64; 2]) {
+    acc[0] = acc[0].saturating_add(r[0]);
+    acc[1] = acc[1].saturating_add(r[1]);
+}

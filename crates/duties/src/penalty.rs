@@ -1,0 +1,117 @@
+//! Penalty provisions (罚则) as data: `data/penalties/*.toml`.
+
+use serde::{Deserialize, Serialize};
+
+/// Who a penalty provision reaches.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum PenaltyParty {
+    /// Network operators, product and service providers: what exposure reports.
+    #[default]
+    Operator,
+    /// Natural persons or organisations acting as such (网络安全法 第六十三条、第六十七条).
+    Individual,
+    /// Authorities and their staff.
+    Authority,
+    /// Foreign organisations and persons (第七十五条).
+    Foreign,
+}
+
+/// A fine of `min`–`max` times an amount (`basis`: 违法所得, 采购金额).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Multiple {
+    pub basis: String,
+    pub min: u32,
+    pub max: u32,
+}
+
+/// One penalty provision (an article, or a paragraph of one).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Penalty {
+    pub id: String,
+    pub law: String,
+    pub article: u32,
+    #[serde(default)]
+    pub paragraph: Option<u32>,
+    #[serde(default)]
+    pub party: PenaltyParty,
+    pub who: String,
+    #[serde(default)]
+    pub covers: Vec<String>,
+    #[serde(default)]
+    pub condition: Option<String>,
+    #[serde(default)]
+    pub org_fine: Option<[u64; 2]>,
+    #[serde(default)]
+    pub person_fine: Option<[u64; 2]>,
+    #[serde(default)]
+    pub org_fine_multiple: Option<Multiple>,
+    #[serde(default)]
+    pub org_fine_if_no_income: Option<[u64; 2]>,
+    #[serde(default)]
+    pub measures: Vec<String>,
+    #[serde(default)]
+    pub refers_to: Option<String>,
+    #[serde(default)]
+    pub aggravated: bool,
+    #[serde(default)]
+    pub note: Option<String>,
+}
+
+impl Penalty {
+    /// The reference shown on interfaces: `{law, article, paragraph}`.
+    pub fn reference(&self) -> PenaltyRef {
+        PenaltyRef {
+            law: self.law.clone(),
+            article: self.article,
+            paragraph: self.paragraph,
+        }
+    }
+
+    /// The fine on the organisation in yuan: the fixed range, else the range for "没有违法所得的".
+    pub fn org_range(&self) -> Option<[u64; 2]> {
+        self.org_fine.or(self.org_fine_if_no_income)
+    }
+}
+
+/// `{"law": "csl", "article": 59, "paragraph": 1}`.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+pub struct PenaltyRef {
+    pub law: String,
+    pub article: u32,
+    pub paragraph: Option<u32>,
+}
+
+impl std::fmt::Display for PenaltyRef {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let law = match self.law.as_str() {
+            "csl" => "网络安全法",
+            "mlps" => "等保条例",
+            other => other,
+        };
+        write!(f, "{law}第{}条", self.article)?;
+        if let Some(p) = self.paragraph {
+            write!(f, "第{p}款")?;
+        }
+        Ok(())
+    }
+}
+
+/// A provision with its `refers_to` chain followed: what the duty's breach costs.
+#[derive(Debug, Clone)]
+pub struct Resolved<'a> {
+    /// The provision the duty names (e.g. 条例 第六十三条第二款).
+    pub provision: &'a Penalty,
+    /// The provision whose fines apply in the end (e.g. 网络安全法 第五十九条第一款).
+    pub fine_source: &'a Penalty,
+    /// Any provision in the chain orders 从重.
+    pub aggravated: bool,
+    /// Measures of every provision in the chain, in order, without repeats.
+    pub measures: Vec<String>,
+    /// The first condition in the chain.
+    pub condition: Option<String>,
+    /// Notes of every provision in the chain.
+    pub notes: Vec<String>,
+}

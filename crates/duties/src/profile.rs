@@ -1,0 +1,455 @@
+//! The network profile (定级对象): what the operator says about one network, parsed in two
+//! stages. [`RawProfile`] is the file as written (TOML or JSON); [`Profile`] is what the
+//! engine runs on, with a protection level that is certainly 1–5, dates that exist, and
+//! event names that the catalog knows.
+
+use std::collections::BTreeMap;
+use std::fmt;
+
+use dengbao_grading::{GradeInput, GradeOutcome};
+use dengbao_types::Level;
+use jiff::civil::Date;
+use jiff::Timestamp;
+use serde::{Deserialize, Serialize};
+
+use crate::time::{parse_time, EventTime};
+
+/// Everything wrong with a profile. The message names the field (`network.level`,
+/// `events.graded`, `evidence[1].expires`), Chinese first, then English.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("{field}: {message}")]
+pub struct ProfileError {
+    pub field: String,
+    pub message: String,
+}
+
+impl ProfileError {
+    pub fn new(field: impl Into<String>, message: impl Into<String>) -> ProfileError {
+        ProfileError {
+            field: field.into(),
+            message: message.into(),
+        }
+    }
+}
+
+/// The life stage of a network.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Stage {
+    /// 规划设计
+    Planning,
+    /// 建设
+    Building,
+    /// 运行
+    Running,
+    /// 撤销、废止
+    Retired,
+}
+
+/// The secrecy level of a classified network (涉密网络, 条例 第三十五条).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Classified {
+    #[default]
+    None,
+    /// 秘密
+    Secret,
+    /// 机密
+    Confidential,
+    /// 绝密
+    TopSecret,
+}
+
+/// The regulated services of 网络安全法 第二十四条、第四十八条.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Service {
+    /// 网络接入
+    NetworkAccess,
+    /// 域名注册
+    DomainRegistration,
+    /// 固定电话、移动电话入网
+    Telephony,
+    /// 信息发布
+    InfoPublishing,
+    /// 即时通讯
+    InstantMessaging,
+    /// 应用软件下载
+    AppDistribution,
+    /// 电子信息发送
+    ElectronicMessages,
+}
+
+/// New technology in use (条例 第三十四条).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum NewTech {
+    Cloud,
+    Mobile,
+    Iot,
+    Ics,
+    BigData,
+    Ai,
+}
+
+/// What else the operator is, besides the operator of this network.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Role {
+    /// 网络产品、服务的提供者 (网络安全法 第二十二条)
+    ProductProvider,
+    /// 网络关键设备和网络安全专用产品的提供者 (第二十三条)
+    EquipmentVendor,
+    /// 网络安全等级测评机构 (条例 第二十六条)
+    AssessmentBody,
+    /// 为第三级以上网络提供服务的网络服务提供者 (条例 第二十七条)
+    ServiceProvider,
+}
+
+macro_rules! ids {
+    ($t:ty { $($v:ident => $s:literal),* $(,)? }) => {
+        impl $t {
+            pub fn id(self) -> &'static str {
+                match self { $(Self::$v => $s),* }
+            }
+        }
+        impl fmt::Display for $t {
+            fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                f.write_str(self.id())
+            }
+        }
+    };
+}
+ids!(Stage { Planning => "planning", Building => "building", Running => "running", Retired => "retired" });
+ids!(Classified { None => "none", Secret => "secret", Confidential => "confidential", TopSecret => "top_secret" });
+ids!(Service {
+    NetworkAccess => "network_access", DomainRegistration => "domain_registration",
+    Telephony => "telephony", InfoPublishing => "info_publishing",
+    InstantMessaging => "instant_messaging", AppDistribution => "app_distribution",
+    ElectronicMessages => "electronic_messages",
+});
+ids!(NewTech { Cloud => "cloud", Mobile => "mobile", Iot => "iot", Ics => "ics", BigData => "big_data", Ai => "ai" });
+ids!(Role {
+    ProductProvider => "product_provider", EquipmentVendor => "equipment_vendor",
+    AssessmentBody => "assessment_body", ServiceProvider => "service_provider",
+});
+
+/// The dated events of a network's life that clocks start from or duties are met by.
+/// Any other key under `[events]` is an error naming it.
+pub const EVENTS: &[(&str, &str)] = &[
+    ("graded", "等级确定（专家评审、主管部门核准之后）"),
+    ("reviewed", "定级专家评审"),
+    ("approved", "行业主管部门核准定级"),
+    ("filed", "向公安机关备案"),
+    ("certified", "取得备案证明"),
+    ("launched", "上线运行（可填计划日期）"),
+    ("changed", "功能、范围、对象或数据发生重大变化"),
+    ("regraded", "变更安全保护等级"),
+    ("filing_changed", "办理备案变更"),
+    ("retired", "网络撤销、不再使用"),
+    ("filing_revoked", "办理备案撤销"),
+    ("launch_test", "第二级网络上线前安全测试"),
+    ("launch_assessment", "上线前等级测评通过"),
+    ("last_assessment", "最近一次等级测评"),
+    ("rectified", "测评发现问题整改完成"),
+    ("last_self_inspection", "最近一次自查"),
+    ("launch_crypto_assessment", "上线前密码应用安全性评估通过"),
+    ("last_crypto_assessment", "最近一次密码应用安全性评估"),
+    ("incident_detected", "发现网络安全案事件"),
+    ("incident_reported", "向公安机关报告案事件"),
+    ("secret_leak_detected", "发现泄露国家秘密"),
+    ("secret_leak_reported", "向保密行政管理部门报告泄密"),
+    ("major_incident", "发生重大网络安全事件"),
+    ("major_incident_supported", "为重大事件处置提供支持协助"),
+    ("overseas_maintenance_assessed", "境外远程维护安全评估完成"),
+    (
+        "classified_filed",
+        "涉密网络密级审定并向保密行政管理部门备案",
+    ),
+    ("secrecy_approved", "涉密网络检测评估并审查合格"),
+    ("last_secrecy_check", "最近一次安全保密检查和风险自评估"),
+    ("secrecy_change_reported", "涉密网络重大变化已报告"),
+    ("secrecy_decommission_reported", "涉密网络废止已报告"),
+    ("last_risk_assessment", "最近一次关键信息基础设施检测评估"),
+    ("cross_border_assessed", "数据出境安全评估完成"),
+    ("vulnerability_found", "发现产品安全缺陷、漏洞"),
+    ("vulnerability_reported", "漏洞已补救、告知用户并报告"),
+    ("pi_breach", "发生或可能发生个人信息泄露、毁损、丢失"),
+    ("pi_breach_notified", "个人信息事件已告知用户并报告"),
+    ("illegal_content_found", "发现禁止发布或传输的信息"),
+    (
+        "illegal_content_handled",
+        "违法信息已停止传输、消除、留存记录并报告",
+    ),
+    (
+        "assistance_requested",
+        "公安机关、国家安全机关请求技术支持和协助",
+    ),
+    ("assistance_given", "已提供技术支持和协助"),
+    ("inspection", "有关部门依法实施监督检查"),
+    ("inspection_cooperated", "已配合监督检查"),
+];
+
+/// The index of an event name in [`EVENTS`].
+pub fn event_index(name: &str) -> Option<usize> {
+    EVENTS.iter().position(|(n, _)| *n == name)
+}
+
+fn default_stage() -> Stage {
+    Stage::Running
+}
+
+/// `[network]` as written.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawNetwork {
+    #[serde(default)]
+    pub name: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub organisation: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub level: Option<i64>,
+    #[serde(default = "default_stage")]
+    pub stage: Stage,
+    #[serde(default)]
+    pub cii: bool,
+    #[serde(default)]
+    pub classified: Classified,
+    #[serde(default)]
+    pub personal_info: bool,
+    #[serde(default)]
+    pub services: Vec<Service>,
+    #[serde(default)]
+    pub new_tech: Vec<NewTech>,
+    #[serde(default)]
+    pub overseas_maintenance: bool,
+    #[serde(default)]
+    pub cross_border_data: bool,
+    #[serde(default)]
+    pub competent_department: bool,
+    #[serde(default)]
+    pub cross_province: bool,
+    #[serde(default)]
+    pub government: bool,
+    #[serde(default)]
+    pub licensed_business: bool,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub industry: Option<String>,
+    #[serde(default)]
+    pub roles: Vec<Role>,
+}
+
+/// One `[[evidence]]` entry as written.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawEvidence {
+    pub duty: String,
+    #[serde(default)]
+    pub description: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub file: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub link: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub who: Option<String>,
+    pub when: TimeText,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub expires: Option<TimeText>,
+}
+
+/// A date or time as written: a string (`"2026-02-10"`, RFC 3339) or a TOML date/datetime.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(untagged)]
+pub enum TimeText {
+    Text(String),
+    Toml(toml::value::Datetime),
+}
+
+impl TimeText {
+    fn text(&self) -> String {
+        match self {
+            TimeText::Text(s) => s.clone(),
+            TimeText::Toml(d) => d.to_string(),
+        }
+    }
+}
+
+/// The profile file as written: stage one of parsing.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawProfile {
+    pub network: RawNetwork,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub grading: Option<GradeInput>,
+    #[serde(default)]
+    pub events: BTreeMap<String, TimeText>,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub evidence: Vec<RawEvidence>,
+}
+
+/// An evidence record attached to a duty: a file or link, who, when, until when.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Evidence {
+    pub duty: String,
+    pub description: String,
+    pub file: Option<String>,
+    pub link: Option<String>,
+    pub who: Option<String>,
+    pub when: EventTime,
+    pub expires: Option<EventTime>,
+}
+
+/// A validated network profile: stage two of parsing, what the engine runs on.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(try_from = "RawProfile", into = "RawProfile")]
+pub struct Profile {
+    pub network: RawNetwork,
+    /// `network.level`, or the level graded from `[grading]` when it is absent.
+    pub level: Level,
+    /// The grading outcome when the level was derived from `[grading]`.
+    pub graded: Option<GradeOutcome>,
+    /// Known events only, by index into [`EVENTS`].
+    pub events: Vec<Option<EventTime>>,
+    pub evidence: Vec<Evidence>,
+    raw: RawProfile,
+}
+
+impl Profile {
+    /// Parses a TOML profile file. Errors name the field.
+    pub fn from_toml_str(text: &str) -> Result<Profile, ProfileError> {
+        let de = toml::Deserializer::parse(text)
+            .map_err(|e| ProfileError::new("profile", toml_message(&e)))?;
+        let raw: RawProfile = serde_path_to_error::deserialize(de).map_err(|e| {
+            let path = e.path().to_string();
+            ProfileError::new(path, toml_message(e.inner()))
+        })?;
+        Profile::try_from(raw)
+    }
+
+    /// Parses the same profile written as JSON (the HTTP API's shape).
+    pub fn from_json_str(text: &str) -> Result<Profile, ProfileError> {
+        let mut de = serde_json::Deserializer::from_str(text);
+        let raw: RawProfile = serde_path_to_error::deserialize(&mut de)
+            .map_err(|e| ProfileError::new(e.path().to_string(), e.inner().to_string()))?;
+        Profile::try_from(raw)
+    }
+
+    /// The time of an event, if the profile has it.
+    pub fn event(&self, name: &str) -> Option<EventTime> {
+        event_index(name).and_then(|i| self.events.get(i).copied().flatten())
+    }
+
+    pub fn stage(&self) -> Stage {
+        self.network.stage
+    }
+
+    /// The profile as written (what it serialises back to).
+    pub fn raw(&self) -> &RawProfile {
+        &self.raw
+    }
+}
+
+fn toml_message(e: &toml::de::Error) -> String {
+    // toml's message already carries the line and a caret; keep it on one line.
+    e.message().trim().to_string()
+}
+
+impl TryFrom<RawProfile> for Profile {
+    type Error = ProfileError;
+
+    fn try_from(raw: RawProfile) -> Result<Profile, ProfileError> {
+        let (level, graded) = match (raw.network.level, &raw.grading) {
+            (Some(n), _) => {
+                let level = Level::try_from(n).map_err(|_| {
+                    ProfileError::new(
+                        "network.level",
+                        format!(
+                            "{n} 不是第一级至第五级的保护等级 / {n} is not a protection level 1–5"
+                        ),
+                    )
+                })?;
+                (level, None)
+            }
+            (None, Some(input)) => {
+                let outcome = dengbao_grading::grade(input);
+                (outcome.level, Some(outcome))
+            }
+            (None, None) => return Err(ProfileError::new(
+                "network.level",
+                "缺少保护等级，且没有可据以定级的 [grading] 表（business、service） / missing: \
+                     give network.level (1–5) or a [grading] table with business and service",
+            )),
+        };
+        let mut events = vec![None; EVENTS.len()];
+        for (name, text) in &raw.events {
+            let field = format!("events.{name}");
+            let i = event_index(name).ok_or_else(|| {
+                ProfileError::new(
+                    &field,
+                    format!(
+                        "未知事件 / unknown event; known events: {}",
+                        EVENTS
+                            .iter()
+                            .map(|(n, _)| *n)
+                            .collect::<Vec<_>>()
+                            .join(", ")
+                    ),
+                )
+            })?;
+            events[i] = Some(parse_time(&text.text()).map_err(|m| ProfileError::new(&field, m))?);
+        }
+        let mut evidence = Vec::with_capacity(raw.evidence.len());
+        for (i, ev) in raw.evidence.iter().enumerate() {
+            if ev.duty.trim().is_empty() {
+                return Err(ProfileError::new(
+                    format!("evidence[{i}].duty"),
+                    "不能为空 / must name a duty id",
+                ));
+            }
+            let when = parse_time(&ev.when.text())
+                .map_err(|m| ProfileError::new(format!("evidence[{i}].when"), m))?;
+            let expires = match &ev.expires {
+                Some(t) => Some(
+                    parse_time(&t.text())
+                        .map_err(|m| ProfileError::new(format!("evidence[{i}].expires"), m))?,
+                ),
+                None => None,
+            };
+            evidence.push(Evidence {
+                duty: ev.duty.clone(),
+                description: ev.description.clone(),
+                file: ev.file.clone(),
+                link: ev.link.clone(),
+                who: ev.who.clone(),
+                when,
+                expires,
+            });
+        }
+        Ok(Profile {
+            network: raw.network.clone(),
+            level,
+            graded,
+            events,
+            evidence,
+            raw,
+        })
+    }
+}
+
+impl From<Profile> for RawProfile {
+    fn from(p: Profile) -> RawProfile {
+        p.raw
+    }
+}
+
+/// Parses `--at`: a date (the start of that day in Asia/Shanghai) or an RFC 3339 time.
+pub fn parse_at(text: &str) -> Result<Timestamp, ProfileError> {
+    parse_time(text)
+        .map(EventTime::start)
+        .map_err(|m| ProfileError::new("--at", m))
+}
+
+/// The civil date of an instant in Asia/Shanghai.
+pub fn date_of(ts: Timestamp) -> Date {
+    dengbao_calendar::in_shanghai(ts).date()
+}
