@@ -3,12 +3,14 @@
 //! Invariant: this crate does no I/O and never fails. [`parse`] takes text and returns a
 //! [`Statute`] plus the [`Diagnostic`]s describing whatever looked odd.
 
+pub mod decode;
 mod lines;
 pub mod model;
 pub mod numerals;
 mod refs;
 mod structure;
 
+pub use decode::{decode, DecodeError};
 pub use model::{Article, Chapter, Diagnostic, Note, Paragraph, Part, Section, Statute, Variant};
 pub use refs::{citation_exists, law_for_title, unresolved_refs};
 
