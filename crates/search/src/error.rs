@@ -7,6 +7,8 @@ pub enum SearchError {
     Index(#[from] tantivy::TantivyError),
     #[error("{file}: {message} (数据文件格式错误)")]
     Data { file: String, message: String },
+    #[error("law corpus (法律文本库): {0}")]
+    Corpus(#[from] dengbao_corpus::CorpusError),
     #[error("empty query (查询内容为空)")]
     EmptyQuery,
 }

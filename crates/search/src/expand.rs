@@ -108,6 +108,28 @@ impl QueryRules {
             .map(|(id, _)| id.as_str())
     }
 
+    /// Takes the law names out of a query (网络安全法什么时候施行 → csl, 什么时候施行).
+    /// Longer aliases win; an alias inside a longer word is still a mention.
+    pub fn take_law_names(&self, query: &str) -> (Vec<String>, String) {
+        let mut aliases: Vec<(&str, &str)> = self
+            .laws
+            .iter()
+            .flat_map(|(id, a)| a.iter().map(move |a| (a.as_str(), id.as_str())))
+            .collect();
+        aliases.sort_by_key(|(a, _)| std::cmp::Reverse(a.chars().count()));
+        let mut rest = query.to_string();
+        let mut named = Vec::new();
+        for (alias, id) in aliases {
+            if rest.contains(alias) {
+                rest = rest.replace(alias, " ");
+                if !named.iter().any(|n: &String| n == id) {
+                    named.push(id.to_string());
+                }
+            }
+        }
+        (named, rest)
+    }
+
     /// The weighted terms of a query (citations already taken out): the query's own words
     /// minus stop words, plus the synonyms it triggers.
     pub fn plan(&self, query: &str) -> Vec<PlannedTerm> {

@@ -21,6 +21,10 @@ const W_TEXT_WORDS: f32 = 1.0;
 const W_TEXT_BIGRAMS: f32 = 0.4;
 const W_TITLE_WORDS: f32 = 1.5;
 const W_TITLE_BIGRAMS: f32 = 0.6;
+const W_CHAPTER_WORDS: f32 = 0.5;
+const W_CHAPTER_BIGRAMS: f32 = 0.2;
+/// A law the query names (网络安全法…, 条例…) without citing an article is preferred.
+const W_NAMED_LAW: f32 = 2.0;
 /// Commentary speaks about an article; its hits count a little less than the article's.
 const W_COMMENTARY: f32 = 0.8;
 /// How much the other documents of one article add to its best document's score.
@@ -32,11 +36,15 @@ struct Fields {
     text_bigrams: Field,
     title_words: Field,
     title_bigrams: Field,
+    chapter_words: Field,
+    chapter_bigrams: Field,
 }
 
 /// A searchable index over articles and commentary, built in memory.
 pub struct SearchIndex {
     docs: Vec<SearchDoc>,
+    /// How many indexed units (documents and their passages) there are.
+    units: usize,
     /// (law, article, suffix) → index of the article document in `docs`.
     articles: HashMap<(String, u32, Option<u32>), usize>,
     /// Law ids in the order they were first seen (csl before mlps for an unqualified
@@ -73,6 +81,8 @@ impl SearchIndex {
             text_bigrams: text_field(&mut sb, "text_bigrams", "zh_bigrams"),
             title_words: text_field(&mut sb, "title_words", "zh_words"),
             title_bigrams: text_field(&mut sb, "title_bigrams", "zh_bigrams"),
+            chapter_words: text_field(&mut sb, "chapter_words", "zh_words"),
+            chapter_bigrams: text_field(&mut sb, "chapter_bigrams", "zh_bigrams"),
         };
         let index = Index::create_in_ram(sb.build());
         index
@@ -84,6 +94,7 @@ impl SearchIndex {
         let mut writer = index.writer_with_num_threads::<TantivyDocument>(1, 15_000_000)?;
         let mut articles = HashMap::new();
         let mut law_order: Vec<String> = Vec::new();
+        let mut units = 0usize;
         for (i, d) in docs.iter().enumerate() {
             if !law_order.contains(&d.law) {
                 law_order.push(d.law.clone());
@@ -91,19 +102,35 @@ impl SearchIndex {
             if d.kind == DocKind::Article {
                 articles.insert((d.law.clone(), d.article, d.suffix), i);
             }
-            let mut doc = TantivyDocument::default();
-            doc.add_u64(fields.id, i as u64);
-            doc.add_text(fields.text_words, &d.text);
-            doc.add_text(fields.text_bigrams, &d.text);
-            if let Some(title) = &d.title {
-                doc.add_text(fields.title_words, title);
-                doc.add_text(fields.title_bigrams, title);
+            // The whole document, and each paragraph or item of it on its own, so that
+            // one matching item of a long article (条例 第二十条 has eleven) is not
+            // drowned by the length of the rest.
+            let mut passages: Vec<&str> = vec![d.text.as_str()];
+            let lines: Vec<&str> = d.text.lines().filter(|l| !l.trim().is_empty()).collect();
+            if lines.len() > 1 {
+                passages.extend(lines);
             }
-            writer.add_document(doc)?;
+            for passage in passages {
+                let mut doc = TantivyDocument::default();
+                doc.add_u64(fields.id, i as u64);
+                doc.add_text(fields.text_words, passage);
+                doc.add_text(fields.text_bigrams, passage);
+                if let Some(title) = &d.title {
+                    doc.add_text(fields.title_words, title);
+                    doc.add_text(fields.title_bigrams, title);
+                }
+                if let Some(chapter) = &d.chapter {
+                    doc.add_text(fields.chapter_words, chapter);
+                    doc.add_text(fields.chapter_bigrams, chapter);
+                }
+                writer.add_document(doc)?;
+                units += 1;
+            }
         }
         writer.commit()?;
         let reader = index.reader()?;
         Ok(SearchIndex {
+            units,
             docs,
             articles,
             law_order,
@@ -134,8 +161,9 @@ impl SearchIndex {
             return Err(SearchError::EmptyQuery);
         }
         let (cited, rest) = parse_citation(query, &self.rules);
+        let (named, rest) = self.rules.take_law_names(&rest);
         let plan = self.rules.plan(&rest);
-        let ranked = self.ranked(&plan)?;
+        let ranked = self.ranked(&plan, &named)?;
         let top = ranked.first().map_or(1.0, |r| r.1);
         let terms: Vec<&str> = plan.iter().map(|t| t.text.as_str()).collect();
 
@@ -185,6 +213,7 @@ impl SearchIndex {
     fn ranked(
         &self,
         plan: &[PlannedTerm],
+        named: &[String],
     ) -> Result<Vec<((String, u32, Option<u32>), f32, Vec<usize>)>, SearchError> {
         if plan.is_empty() || self.docs.is_empty() {
             return Ok(Vec::new());
@@ -195,10 +224,12 @@ impl SearchIndex {
                 Kind::Words => [
                     (self.fields.text_words, W_TEXT_WORDS),
                     (self.fields.title_words, W_TITLE_WORDS),
+                    (self.fields.chapter_words, W_CHAPTER_WORDS),
                 ],
                 Kind::Bigrams => [
                     (self.fields.text_bigrams, W_TEXT_BIGRAMS),
                     (self.fields.title_bigrams, W_TITLE_BIGRAMS),
+                    (self.fields.chapter_bigrams, W_CHAPTER_BIGRAMS),
                 ],
             };
             for (field, w) in pairs {
@@ -216,7 +247,7 @@ impl SearchIndex {
         let searcher = self.reader.searcher();
         let top = searcher.search(
             &query,
-            &TopDocs::with_limit(self.docs.len().max(1)).order_by_score(),
+            &TopDocs::with_limit(self.units.max(1)).order_by_score(),
         )?;
         let mut groups: HashMap<(String, u32, Option<u32>), Vec<(f32, usize)>> = HashMap::new();
         for (score, addr) in top {
@@ -229,14 +260,21 @@ impl SearchIndex {
             };
             let i = id as usize;
             let Some(d) = self.docs.get(i) else { continue };
-            let s = match d.kind {
+            let mut s = match d.kind {
                 DocKind::Article => score,
                 DocKind::Commentary => score * W_COMMENTARY,
             };
-            groups
+            if named.contains(&d.law) {
+                s *= W_NAMED_LAW;
+            }
+            let docs = groups
                 .entry((d.law.clone(), d.article, d.suffix))
-                .or_default()
-                .push((s, i));
+                .or_default();
+            // A document counts once per article: its best passage.
+            match docs.iter_mut().find(|(_, j)| *j == i) {
+                Some(entry) => entry.0 = entry.0.max(s),
+                None => docs.push((s, i)),
+            }
         }
         let mut ranked: Vec<_> = groups
             .into_iter()

@@ -11,6 +11,7 @@
 
 mod analyzer;
 mod citation;
+mod corpus_docs;
 mod error;
 pub mod eval;
 mod expand;
@@ -19,6 +20,7 @@ mod snippet;
 
 pub use analyzer::{analyze, Kind as TokenKind, Piece};
 pub use citation::{parse_citation, zh_number, CitedArticle};
+pub use corpus_docs::corpus_docs;
 pub use error::SearchError;
 pub use eval::{evaluate, EvalReport, Failure, Question, QuestionSet};
 pub use expand::QueryRules;
@@ -48,6 +50,8 @@ pub struct SearchDoc {
     pub kind: DocKind,
     /// The article title (【定级备案】 in the regulation) or the commentary's heading.
     pub title: Option<String>,
+    /// The title of the chapter (and section) the article stands in, e.g. 法律责任.
+    pub chapter: Option<String>,
     pub text: String,
 }
 

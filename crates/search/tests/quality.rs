@@ -1,12 +1,13 @@
-//! Search quality on the shipped question set (data/search/questions.toml).
+//! Search quality on the shipped question set (data/search/questions.toml), over the
+//! shipped corpus.
 
-mod common;
-
+use dengbao_corpus::Corpus;
 use dengbao_search::{evaluate, QuestionSet, SearchIndex};
 
 #[test]
 fn recall_at_5_on_the_question_set_is_at_least_0_9() {
-    let index = SearchIndex::build(common::seed_docs()).expect("index builds");
+    let corpus = Corpus::load().expect("corpus loads");
+    let index = SearchIndex::from_corpus(&corpus).expect("index builds");
     let set = QuestionSet::builtin().expect("question set parses");
     assert!(set.question.len() >= 40, "at least 40 questions");
     let report = evaluate(&index, &set).expect("eval runs");
@@ -22,4 +23,21 @@ fn recall_at_5_on_the_question_set_is_at_least_0_9() {
         "Recall@5 {:.3} < 0.9",
         report.recall_at_5
     );
+}
+
+#[test]
+fn every_answer_in_the_question_set_is_an_article_of_the_corpus() {
+    let corpus = Corpus::load().expect("corpus loads");
+    let set = QuestionSet::builtin().expect("question set parses");
+    for q in &set.question {
+        for a in &q.answers {
+            let (law, n) = a.split_once(' ').expect("`law article`");
+            let n: u32 = n.parse().expect("article number");
+            assert!(
+                corpus.article(law, n, None).is_some(),
+                "{}: {a} not in corpus",
+                q.q
+            );
+        }
+    }
 }
