@@ -56,4 +56,34 @@ fn main() {
             cv.layout_changes
         );
     }
+    let d = c
+        .diff("csl", "draft", "final")
+        .unwrap_or_else(|e| panic!("{e}"));
+    for p in &d.pairs {
+        println!(
+            "{} -> {} {:?} sim={} changes={:?}",
+            p.from,
+            p.to,
+            p.to_paragraph,
+            p.similarity,
+            p.changes
+                .iter()
+                .map(|c| format!("{}→{}", c.from, c.to))
+                .collect::<Vec<_>>()
+        );
+        for f in &p.fines {
+            println!(
+                "   fine {:?} -> {:?}",
+                f.from.as_ref().map(|x| (
+                    x.paragraph,
+                    x.payer,
+                    x.range(),
+                    x.text.clone(),
+                    x.condition.clone()
+                )),
+                f.to.as_ref()
+                    .map(|x| (x.paragraph, x.payer, x.range(), x.text.clone()))
+            );
+        }
+    }
 }

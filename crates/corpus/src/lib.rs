@@ -28,7 +28,8 @@ pub use fines::{Fine, FineUnit, Payer};
 pub use reconcile::{Coverage, Discrepancy, DiscrepancyKind, Place, Reading};
 pub use sources::{Source, SourcePart};
 pub use versions::{
-    AlignedPair, Alignment, ArticleKey, Comparison, FineChange, PairDiff, TextChange,
+    article_text, AlignedPair, Alignment, ArticleKey, Comparison, FineChange, PairDiff, TextChange,
+    Unpaired,
 };
 
 use serde::Serialize;

@@ -53,6 +53,9 @@ pub struct Discrepancy {
     pub suffix: Option<u32>,
     /// 1-based paragraph (款) of the canonical article.
     pub paragraph: u32,
+    /// 1-based item (项) within the paragraph, when the place is in an item.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub item: Option<u32>,
     pub kind: DiscrepancyKind,
     /// The canonical reading first, then each variant; each names its sources.
     pub readings: Vec<Reading>,
@@ -85,6 +88,8 @@ pub struct BaseArticle {
     pub suffix: Option<u32>,
     pub chars: Vec<Ch>,
     pub para: Vec<u32>,
+    /// Item (项) of each character, 0 outside items.
+    pub item: Vec<u32>,
     pub source: String,
 }
 
@@ -92,21 +97,29 @@ impl BaseArticle {
     pub fn from_copy(c: &Copy, source: &str) -> BaseArticle {
         let mut chars = Vec::new();
         let mut para = Vec::new();
+        let mut item = Vec::new();
         let mut p = 0u32;
+        let mut k = 0u32;
         for (i, (n, l)) in c.lines.iter().enumerate() {
             let t = l.trim_start().trim_start_matches("- ");
-            if i == 0 || !(t.starts_with('（') || t.starts_with('(')) {
+            let is_item = i > 0 && (t.starts_with('（') || t.starts_with('('));
+            if is_item {
+                k += 1;
+            } else {
                 p += 1;
+                k = 0;
             }
             let before = chars.len();
             crate::text::normalize_line(l, *n, &mut chars);
             para.extend(std::iter::repeat_n(p.max(1), chars.len() - before));
+            item.extend(std::iter::repeat_n(k, chars.len() - before));
         }
         BaseArticle {
             number: c.number,
             suffix: c.suffix,
             chars,
             para,
+            item,
             source: source.to_string(),
         }
     }
@@ -394,6 +407,11 @@ pub fn reconcile(
                 .get(a.min(art.para.len().saturating_sub(1)))
                 .copied()
                 .unwrap_or(1),
+            item: art
+                .item
+                .get(a.min(art.item.len().saturating_sub(1)))
+                .copied()
+                .filter(|k| *k > 0),
             kind: if only_punct {
                 DiscrepancyKind::Punctuation
             } else {

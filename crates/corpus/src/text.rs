@@ -252,7 +252,12 @@ pub fn segment(text: &str, from_line: u32, to_line: u32, slide: bool) -> Vec<Cop
         if slide && is_slide_debris(t) {
             continue;
         }
-        if !slide && t.starts_with("- ") && !t.trim_start_matches("- ").starts_with('（') {
+        let after_marker = t.trim_start_matches("- ");
+        if !slide
+            && t.starts_with("- ")
+            && !after_marker.starts_with('（')
+            && !after_marker.starts_with('(')
+        {
             open = false;
             continue;
         }
