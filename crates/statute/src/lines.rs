@@ -279,7 +279,7 @@ pub(crate) fn ends_sentence(t: &str) -> bool {
 /// A short line with no sentence punctuation at all: looks like a heading.
 pub(crate) fn looks_like_heading(t: &str) -> bool {
     let n = t.chars().count();
-    n > 0 && n <= 16 && !t.contains(|c: char| "，。；：,;:、".contains(c))
+    n > 0 && n <= 16 && !ends_sentence(t) && !t.contains(|c: char| "，。；：,;:、".contains(c))
 }
 
 #[cfg(test)]

@@ -185,7 +185,7 @@ pub(crate) fn extract(text: &str, here: Here, own_title: &str) -> (Vec<Citation>
                 if let Some(from) = s.range_from.take() {
                     if from.paragraph.is_none()
                         && from.law == law
-                        && n > from.article
+                        && n >= from.article
                         && n - from.article < 200
                     {
                         for k in from.article + 1..n {

@@ -354,11 +354,23 @@ fn check(case: &Case) {
 
 #[test]
 fn statutes_parse_as_their_expectations_say() {
-    let path = crate_dir().join("tests/statutes.toml");
-    let text = std::fs::read_to_string(&path).expect("tests/statutes.toml");
-    let cases: Cases = toml::from_str(&text).expect("valid statutes.toml");
-    assert!(!cases.case.is_empty());
-    for case in &cases.case {
-        check(case);
+    // The seeds' expectations, then one expectations file beside each fixture.
+    let mut files = vec![crate_dir().join("tests/statutes.toml")];
+    let mut fixtures: Vec<PathBuf> = std::fs::read_dir(crate_dir().join("tests/fixtures"))
+        .expect("tests/fixtures")
+        .filter_map(|e| e.ok().map(|e| e.path()))
+        .filter(|p| p.extension().is_some_and(|x| x == "toml"))
+        .collect();
+    fixtures.sort();
+    assert!(fixtures.len() >= 3, "each fixture has an expectations file");
+    files.extend(fixtures);
+    for path in files {
+        let text = std::fs::read_to_string(&path).expect("expectations file");
+        let cases: Cases =
+            toml::from_str(&text).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
+        assert!(!cases.case.is_empty(), "{}: no case", path.display());
+        for case in &cases.case {
+            check(case);
+        }
     }
 }
