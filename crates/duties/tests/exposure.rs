@@ -1,0 +1,187 @@
+//! Penalty exposure on real profiles: the CII ranges of 网络安全法 第五十九条第二款, the 从重
+//! rule of 条例 第六十三条第二款, one count per fining provision, government networks.
+
+use dengbao_calendar::Calendar;
+use dengbao_duties::{evaluate, exposure, parse_at, Catalog, Exposure, Profile};
+
+fn run(profile: &str, at: &str) -> Exposure {
+    let catalog = Catalog::builtin().unwrap_or_else(|e| panic!("{e}"));
+    let calendar = Calendar::builtin().unwrap_or_else(|e| panic!("{e}"));
+    let p = Profile::from_toml_str(profile).unwrap_or_else(|e| panic!("{e}"));
+    let statuses = evaluate(&p, &catalog, &calendar, parse_at(at).unwrap());
+    exposure(&p, &catalog, &statuses)
+}
+
+fn item<'a>(e: &'a Exposure, duty: &str) -> &'a dengbao_duties::ExposureItem {
+    e.items.iter().find(|i| i.duty == duty).unwrap_or_else(|| {
+        panic!(
+            "no exposure item for {duty}: {:?}",
+            e.items.iter().map(|i| &i.duty).collect::<Vec<_>>()
+        )
+    })
+}
+
+const CII: &str = r#"
+[network]
+level = 3
+stage = "running"
+cii = true
+[events]
+launched = "2025-01-01"
+"#;
+
+#[test]
+fn cii_duties_carry_the_cii_ranges() {
+    let e = run(CII, "2026-06-01");
+    let i = item(&e, "csl.cii.security_body");
+    assert_eq!(i.status.id(), "overdue");
+    assert_eq!(
+        (
+            i.penalty.law.as_str(),
+            i.penalty.article,
+            i.penalty.paragraph
+        ),
+        ("csl", 59, Some(2))
+    );
+    assert_eq!(i.org_fine, [100_000, 1_000_000]);
+    assert_eq!(i.person_fine, [10_000, 100_000]);
+    assert!(!i.aggravated);
+    assert!(i.measures.contains(&"警告".to_string()));
+    // An ordinary operator duty of the same network stays in the 第一款 range.
+    let logs = item(&e, "csl.operator.logs");
+    assert_eq!(logs.org_fine, [10_000, 100_000]);
+    assert_eq!(logs.person_fine, [5_000, 50_000]);
+    // 第六十六条 for data localisation.
+    assert_eq!(
+        item(&e, "csl.cii.data_localisation").org_fine,
+        [50_000, 500_000]
+    );
+}
+
+#[test]
+fn level_3_duties_named_in_article_63_2_are_aggravated_within_the_same_range() {
+    let e = run(CII, "2026-06-01");
+    let l3 = item(&e, "mlps.l3.security_body");
+    assert_eq!(
+        (
+            l3.penalty.law.as_str(),
+            l3.penalty.article,
+            l3.penalty.paragraph
+        ),
+        ("mlps", 63, Some(2))
+    );
+    assert!(l3.aggravated);
+    // 从重 does not move the statutory range of 网络安全法 第五十九条第一款.
+    assert_eq!(l3.org_fine, [10_000, 100_000]);
+    assert_eq!(
+        (l3.fine_source.article, l3.fine_source.paragraph),
+        (59, Some(1))
+    );
+    // A general duty (第二十条) of the same level-3 network is not aggravated: 第六十三条第二款
+    // lists 第二十一条、第二十二条第二款、第二十三条、第二十八条第二款、第三十条第二款、第三十二条第一款 only.
+    let general = item(&e, "mlps.general.logging");
+    assert!(!general.aggravated);
+    assert_eq!(
+        (general.penalty.article, general.penalty.paragraph),
+        (63, Some(1))
+    );
+    // 第二十九条 falls under 第六十四条, not aggravated.
+    assert!(!item(&e, "mlps.l3.maintenance").aggravated);
+}
+
+#[test]
+fn the_same_duty_on_a_level_2_network_is_not_aggravated() {
+    let e = run(
+        "[network]\nlevel = 2\nstage = \"running\"\n[events]\nlaunched = \"2025-01-01\"\n",
+        "2026-06-01",
+    );
+    assert!(
+        e.items.iter().all(|i| !i.aggravated),
+        "{:?}",
+        e.items
+            .iter()
+            .filter(|i| i.aggravated)
+            .map(|i| &i.duty)
+            .collect::<Vec<_>>()
+    );
+    assert!(e.items.iter().all(|i| i.duty != "mlps.l3.security_body"));
+}
+
+#[test]
+fn totals_count_each_fining_provision_once() {
+    let e = run(CII, "2026-06-01");
+    // Overdue provisions here: csl.59.1 (via csl 21/25 and 条例 63/64), csl.59.2, csl.65 (no
+    // fixed amount), csl.66, csl.64.1 (via 条例 第六十五条: up to 1,000,000 without illegal
+    // income); 条例 第六十八条 (crypto) sets no fine.
+    let expected = [
+        10_000 + 100_000 + 50_000,
+        100_000 + 1_000_000 + 500_000 + 1_000_000,
+    ];
+    assert_eq!(e.org_fine_total, expected);
+    let counted_59_1 = e
+        .items
+        .iter()
+        .filter(|i| i.counted && i.fine_source.article == 59 && i.fine_source.paragraph == Some(1))
+        .count();
+    assert_eq!(counted_59_1, 1);
+}
+
+#[test]
+fn a_fine_in_multiples_of_an_unknown_amount_is_named_not_summed() {
+    let e = run(CII, "2026-06-01");
+    let review = item(&e, "csl.cii.security_review");
+    assert_eq!(review.org_fine, [0, 0]);
+    let m = review.org_fine_multiple.as_ref().expect("multiple");
+    assert_eq!((m.basis.as_str(), m.min, m.max), ("采购金额", 1, 10));
+    assert!(review
+        .measures
+        .iter()
+        .any(|s| s.contains("采购金额1倍以上10倍以下")));
+}
+
+#[test]
+fn personal_data_breaches_use_the_no_income_ceiling() {
+    let e = run(
+        "[network]\nlevel = 2\nstage = \"running\"\npersonal_info = true\n[events]\nlaunched = \"2025-01-01\"\n",
+        "2026-06-01",
+    );
+    let i = item(&e, "csl.pi.rules_and_consent");
+    assert_eq!(i.org_fine, [0, 1_000_000]);
+    assert_eq!(i.person_fine, [10_000, 100_000]);
+    assert!(i
+        .measures
+        .iter()
+        .any(|s| s.contains("违法所得1倍以上10倍以下")));
+}
+
+#[test]
+fn due_duties_are_listed_but_only_overdue_ones_are_in_the_total() {
+    let e = run(
+        "[network]\nlevel = 2\nstage = \"building\"\n[events]\ngraded = \"2026-02-10\"\nreviewed = \"2026-02-01\"\n",
+        "2026-02-20",
+    );
+    let filing = item(&e, "mlps.filing");
+    assert_eq!(filing.status.id(), "due");
+    assert_eq!(e.org_fine_total, [0, 0]);
+    // csl.59.1 (filing, via 条例 第六十三条) and csl.64.1 (via 条例 第六十五条).
+    assert_eq!(e.org_fine_total_if_due_missed, [10_000, 1_100_000]);
+}
+
+#[test]
+fn government_networks_answer_under_article_72_without_fines() {
+    let e = run(
+        "[network]\nlevel = 3\nstage = \"running\"\ngovernment = true\n[events]\nlaunched = \"2025-01-01\"\n",
+        "2026-06-01",
+    );
+    assert!(!e.items.is_empty());
+    assert_eq!(e.org_fine_total, [0, 0]);
+    let logs = item(&e, "csl.operator.logs");
+    assert_eq!(logs.org_fine, [0, 0]);
+    assert!(logs.measures.iter().any(|m| m.contains("处分")));
+}
+
+#[test]
+fn unknown_duties_are_reported_with_the_exposure() {
+    let e = run("[network]\nlevel = 2\nstage = \"running\"\n", "2026-06-01");
+    assert!(e.unknown.contains(&"mlps.filing".to_string()));
+}

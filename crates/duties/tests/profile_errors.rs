@@ -1,0 +1,84 @@
+//! Bad profiles fail with a message that names the field.
+
+use dengbao_duties::Profile;
+
+fn err(text: &str) -> String {
+    match Profile::from_toml_str(text) {
+        Ok(_) => panic!("accepted:\n{text}"),
+        Err(e) => e.to_string(),
+    }
+}
+
+#[test]
+fn errors_name_the_field() {
+    let cases = [
+        ("[network]\nlevel = 6\n", "network.level: 6"),
+        ("[network]\nlevel = 0\n", "network.level: 0"),
+        ("[network]\nstage = \"running\"\n", "network.level"),
+        ("[network]\nlevel = 2\nlevle = 3\n", "network"),
+        ("[network]\nlevel = 2\nstage = \"live\"\n", "network.stage"),
+        ("[network]\nlevel = 2\nclassified = \"secrett\"\n", "network.classified"),
+        ("[network]\nlevel = 2\nservices = [\"email\"]\n", "network.services"),
+        ("[network]\nlevel = 2\n[events]\ngraded = \"2026-02-30\"\n", "events.graded"),
+        ("[network]\nlevel = 2\n[events]\ngraded = \"yesterday\"\n", "events.graded"),
+        ("[network]\nlevel = 2\n[events]\ngradd = \"2026-02-10\"\n", "events.gradd"),
+        ("[network]\nlevel = 2\n[[evidence]]\nduty = \"mlps.filing\"\nwhen = \"2026-13-01\"\n", "evidence[0].when"),
+        ("[network]\nlevel = 2\n[[evidence]]\nduty = \"mlps.filing\"\nwhen = \"2026-01-01\"\nexpires = \"2026-02-29\"\n", "evidence[0].expires"),
+        ("[network]\n[grading]\nbusiness = { object = \"rights\" }\nservice = { object = \"rights\", degree = \"harm\" }\n", "grading.business"),
+        ("[network]\nlevel = 2\n[extra]\nx = 1\n", "extra"),
+    ];
+    for (text, field) in cases {
+        let e = err(text);
+        assert!(e.contains(field), "{field:?} not named in {e:?}");
+    }
+}
+
+#[test]
+fn unknown_key_names_the_key() {
+    let e = err("[network]\nlevel = 2\nlevle = 3\n");
+    assert!(e.contains("levle"), "{e}");
+}
+
+#[test]
+fn toml_dates_and_rfc3339_times_are_accepted() {
+    let p = Profile::from_toml_str(
+        "[network]\nlevel = 2\n[events]\ngraded = 2026-02-10\nincident_detected = \"2026-03-01T09:30:00+08:00\"\n",
+    )
+    .unwrap_or_else(|e| panic!("{e}"));
+    assert_eq!(
+        p.event("graded").map(|t| t.to_string()).as_deref(),
+        Some("2026-02-10")
+    );
+    assert_eq!(
+        p.event("incident_detected")
+            .map(|t| t.to_string())
+            .as_deref(),
+        Some("2026-03-01T09:30:00+08:00")
+    );
+}
+
+#[test]
+fn json_profiles_parse_the_same_and_round_trip() {
+    let toml_p = Profile::from_toml_str(
+        "[network]\nlevel = 3\ncii = true\nservices = [\"telephony\"]\n[events]\ngraded = \"2026-02-10\"\n",
+    )
+    .unwrap();
+    let json = serde_json::to_string(&toml_p).unwrap();
+    let back = Profile::from_json_str(&json).unwrap_or_else(|e| panic!("{e}: {json}"));
+    assert_eq!(back.level, toml_p.level);
+    assert_eq!(back.event("graded"), toml_p.event("graded"));
+    let bad = Profile::from_json_str(r#"{"network": {"level": 6}}"#)
+        .unwrap_err()
+        .to_string();
+    assert!(bad.contains("network.level"), "{bad}");
+}
+
+#[test]
+fn grading_fills_in_a_missing_level() {
+    let p = Profile::from_toml_str(
+        "[network]\n[grading]\nbusiness = { object = \"national\", degree = \"serious\" }\nservice = { object = \"rights\", degree = \"harm\" }\n",
+    )
+    .unwrap();
+    assert_eq!(p.level.get(), 4);
+    assert!(p.graded.is_some());
+}
