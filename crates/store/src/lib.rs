@@ -1,1 +1,181 @@
-//! Persistence through sqlx (SQLite by default, PostgreSQL when configured) and the hash-chained append-only audit log.
+//! Persistence through sqlx (SQLite by default, PostgreSQL when configured) and the
+//! hash-chained append-only audit log.
+//!
+//! One code path for both engines: sqlx's `Any` driver with portable SQL and `$N`
+//! placeholders (docs/decisions/0600-store-one-code-path.md). Invariants:
+//! - every change goes through a [`audit::WriteTx`] that commits only together with its
+//!   audit entry, so the database never holds a change the audit log does not describe;
+//! - input is validated into closed types before any SQL runs, and CHECK constraints
+//!   repeat the rules in the schema, so bad input never reaches a stored row;
+//! - the store knows nothing of HTTP; who may do what is the server's policy, the store
+//!   only filters by the [`OrgScope`] it is given.
+
+use std::path::{Path, PathBuf};
+use std::str::FromStr;
+
+use sqlx::any::{AnyConnectOptions, AnyPoolOptions};
+use sqlx::{AnyPool, Executor};
+
+pub mod audit;
+pub mod error;
+pub mod events;
+pub mod evidence;
+pub mod networks;
+pub mod orgs;
+pub mod profile;
+pub mod secret;
+pub mod test_support;
+pub mod users;
+
+pub use audit::{AuditEntry, AuditRecord, VerifyReport};
+pub use error::{Result, StoreError};
+pub use events::{EventInput, NetworkEvent};
+pub use evidence::{Evidence, EvidenceInput};
+pub use networks::Network;
+pub use orgs::Organisation;
+pub use profile::NetworkProfile;
+pub use users::{Principal, Role, User};
+
+static MIGRATOR: sqlx::migrate::Migrator = sqlx::migrate!("./migrations");
+
+/// Which engine a store runs on.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Backend {
+    Sqlite,
+    Postgres,
+}
+
+/// Which organisations a query may see.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum OrgScope {
+    All,
+    Only(Vec<String>),
+}
+
+impl OrgScope {
+    pub fn allows(&self, org_id: &str) -> bool {
+        match self {
+            OrgScope::All => true,
+            OrgScope::Only(ids) => ids.iter().any(|i| i == org_id),
+        }
+    }
+}
+
+/// The database and the evidence files beside it.
+#[derive(Clone)]
+pub struct Store {
+    pub(crate) pool: AnyPool,
+    backend: Backend,
+    data_dir: PathBuf,
+    pub(crate) tokens: std::sync::Arc<users::TokenCache>,
+}
+
+impl Store {
+    /// Opens (creating on first use) the SQLite database `<data_dir>/dengbao.db` in WAL mode.
+    pub async fn open_sqlite(data_dir: &Path) -> Result<Store> {
+        create_dir(data_dir)?;
+        let abs = std::fs::canonicalize(data_dir).map_err(|source| StoreError::Io {
+            path: data_dir.display().to_string(),
+            source,
+        })?;
+        let url = format!("sqlite://{}?mode=rwc", abs.join("dengbao.db").display());
+        Store::open_url(&url, &abs).await
+    }
+
+    /// Opens `database` when given (postgres://…), else SQLite under `data_dir`.
+    pub async fn open(data_dir: &Path, database: Option<&str>) -> Result<Store> {
+        match database {
+            Some(url) => Store::open_url(url, data_dir).await,
+            None => Store::open_sqlite(data_dir).await,
+        }
+    }
+
+    /// Opens a database by URL (`postgres://…` or `sqlite://…`), runs the migrations and
+    /// installs the audit log's append-only triggers. Evidence files go under `data_dir`.
+    pub async fn open_url(url: &str, data_dir: &Path) -> Result<Store> {
+        sqlx::any::install_default_drivers();
+        let backend = if url.starts_with("postgres://") || url.starts_with("postgresql://") {
+            Backend::Postgres
+        } else if url.starts_with("sqlite:") {
+            Backend::Sqlite
+        } else {
+            return Err(StoreError::UnsupportedUrl(redact(url)));
+        };
+        let options = AnyConnectOptions::from_str(url)?;
+        let pool = AnyPoolOptions::new()
+            .max_connections(match backend {
+                Backend::Sqlite => 4,
+                Backend::Postgres => 8,
+            })
+            .after_connect(move |conn, _meta| {
+                Box::pin(async move {
+                    if backend == Backend::Sqlite {
+                        conn.execute("PRAGMA foreign_keys = ON; PRAGMA busy_timeout = 10000; PRAGMA synchronous = NORMAL;")
+                            .await?;
+                    }
+                    Ok(())
+                })
+            })
+            .connect_with(options)
+            .await?;
+        if backend == Backend::Sqlite {
+            pool.execute("PRAGMA journal_mode = WAL").await?;
+        }
+        MIGRATOR.run(&pool).await?;
+        let hardening = match backend {
+            Backend::Sqlite => include_str!("../sql/append_only.sqlite.sql"),
+            Backend::Postgres => include_str!("../sql/append_only.postgres.sql"),
+        };
+        sqlx::raw_sql(hardening).execute(&pool).await?;
+        Ok(Store {
+            pool,
+            backend,
+            data_dir: data_dir.to_path_buf(),
+            tokens: Default::default(),
+        })
+    }
+
+    pub fn backend(&self) -> Backend {
+        self.backend
+    }
+
+    /// The connection pool, for tests and tools that inspect the database directly.
+    pub fn pool(&self) -> &AnyPool {
+        &self.pool
+    }
+
+    /// Where uploaded evidence files are kept, by SHA-256.
+    pub fn evidence_dir(&self) -> PathBuf {
+        self.data_dir.join("evidence")
+    }
+
+    /// Whether the database answers.
+    pub async fn ping(&self) -> Result<()> {
+        sqlx::query("SELECT 1").execute(&self.pool).await?;
+        Ok(())
+    }
+
+    pub async fn close(&self) {
+        self.pool.close().await;
+    }
+}
+
+fn create_dir(dir: &Path) -> Result<()> {
+    std::fs::create_dir_all(dir).map_err(|source| StoreError::Io {
+        path: dir.display().to_string(),
+        source,
+    })
+}
+
+/// A URL without its password, for messages.
+fn redact(url: &str) -> String {
+    match (url.find("://"), url.find('@')) {
+        (Some(s), Some(at)) if at > s => format!("{}://…{}", &url[..s], &url[at..]),
+        _ => url.to_string(),
+    }
+}
+
+/// Now, as stored: RFC 3339 in UTC.
+pub(crate) fn now_rfc3339() -> String {
+    jiff::Timestamp::now().to_string()
+}

@@ -1,0 +1,296 @@
+//! Who may do what, enforced in one place.
+//!
+//! Every handler that touches data takes one of the extractors below; each resolves the
+//! caller from its bearer token and calls [`enforce`], the only place that decides. A
+//! denial is written to the audit log before the response goes out:
+//! - no valid token → 401;
+//! - another organisation's data (or a network that does not exist) → 404, the same answer
+//!   either way, so a caller cannot learn what exists outside its organisations;
+//! - an organisation the caller sees but an action its role lacks → 403.
+
+use std::collections::HashMap;
+use std::marker::PhantomData;
+
+use axum::extract::{FromRequestParts, Path};
+use axum::http::request::Parts;
+use axum::http::{header, StatusCode};
+use dengbao_store::{AuditRecord, OrgScope, Principal, Role};
+
+use crate::error::ApiError;
+use crate::AppState;
+
+/// What a request needs.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Need {
+    /// Law, calendar, grading: anything signed in.
+    Tools,
+    /// Read an organisation's data.
+    Read,
+    /// Create, change or delete a network profile.
+    EditNetwork,
+    /// Record an event of a network's life.
+    AddEvent,
+    /// Attach evidence to a duty.
+    AddEvidence,
+    /// Create organisations, users and tokens.
+    ManageAccounts,
+    /// Read and verify the audit log.
+    ReadAudit,
+}
+
+/// The role table. Organisation reach is separate ([`sees_org`]).
+pub fn role_may(role: Role, need: Need) -> bool {
+    use Need::*;
+    match role {
+        Role::Administrator => true,
+        Role::Operator => matches!(need, Tools | Read | EditNetwork | AddEvent | AddEvidence),
+        Role::Assessor => matches!(need, Tools | Read | AddEvent | AddEvidence),
+        Role::Supervisor => matches!(need, Tools | Read | AddEvent),
+        Role::Auditor => matches!(need, Tools | Read | ReadAudit),
+    }
+}
+
+/// The organisations a principal's queries may see.
+pub fn scope(p: &Principal) -> OrgScope {
+    match p.role {
+        Role::Administrator | Role::Auditor => OrgScope::All,
+        _ => OrgScope::Only(p.orgs.clone()),
+    }
+}
+
+pub fn sees_org(p: &Principal, org: &str) -> bool {
+    scope(p).allows(org)
+}
+
+/// The one decision point. `org` is the organisation whose data the request touches, when
+/// it touches one's. Denials are audited.
+pub async fn enforce(
+    state: &AppState,
+    who: Option<&Principal>,
+    org: Option<&str>,
+    need: Need,
+    request: &str,
+) -> Result<(), ApiError> {
+    let (status, reason) = match who {
+        None => (StatusCode::UNAUTHORIZED, "no valid API token"),
+        Some(p) if org.is_some_and(|o| !sees_org(p, o)) => {
+            (StatusCode::NOT_FOUND, "another organisation's data")
+        }
+        Some(p) if !role_may(p.role, need) => (StatusCode::FORBIDDEN, "not allowed for this role"),
+        Some(_) => return Ok(()),
+    };
+    state
+        .store
+        .audit(AuditRecord {
+            actor: who
+                .map(Principal::actor)
+                .unwrap_or_else(|| "anonymous".into()),
+            org_id: org.map(str::to_string),
+            action: "denied".into(),
+            target: request.to_string(),
+            detail: serde_json::json!({
+                "status": status.as_u16(),
+                "reason": reason,
+                "need": format!("{need:?}"),
+                "role": who.map(|p| p.role),
+            }),
+        })
+        .await?;
+    Err(match status {
+        StatusCode::UNAUTHORIZED => ApiError::unauthenticated(),
+        StatusCode::NOT_FOUND => ApiError::not_found("resource"),
+        _ => ApiError::forbidden(),
+    })
+}
+
+/// The caller, from `Authorization: Bearer …` (cached on the request).
+async fn principal(parts: &mut Parts, state: &AppState) -> Result<Option<Principal>, ApiError> {
+    if let Some(p) = parts.extensions.get::<Option<Principal>>() {
+        return Ok(p.clone());
+    }
+    let token = parts
+        .headers
+        .get(header::AUTHORIZATION)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.strip_prefix("Bearer "))
+        .map(str::trim);
+    let p = match token {
+        Some(t) => state.store.authenticate(t).await?,
+        None => None,
+    };
+    parts.extensions.insert(p.clone());
+    Ok(p)
+}
+
+fn describe(parts: &Parts) -> String {
+    format!("{} {}", parts.method, parts.uri.path())
+}
+
+/// A requirement as a type, for the extractors' type parameter.
+pub trait Requirement: Send + Sync + 'static {
+    const NEED: Need;
+}
+
+macro_rules! requirement {
+    ($($name:ident => $need:ident),* $(,)?) => {$(
+        #[derive(Debug)]
+        pub struct $name;
+        impl Requirement for $name {
+            const NEED: Need = Need::$need;
+        }
+    )*};
+}
+requirement!(
+    Tools => Tools,
+    Read => Read,
+    EditNetwork => EditNetwork,
+    AddEvent => AddEvent,
+    AddEvidence => AddEvidence,
+    ManageAccounts => ManageAccounts,
+    ReadAudit => ReadAudit,
+);
+
+/// A signed-in caller allowed `R` (no particular organisation): lists filter by
+/// [`scope`]; account management and the audit log need the role.
+pub struct Caller<R: Requirement> {
+    pub principal: Principal,
+    _r: PhantomData<R>,
+}
+
+impl<R: Requirement> FromRequestParts<AppState> for Caller<R> {
+    type Rejection = ApiError;
+
+    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, ApiError> {
+        let who = principal(parts, state).await?;
+        enforce(state, who.as_ref(), None, R::NEED, &describe(parts)).await?;
+        match who {
+            Some(principal) => Ok(Caller {
+                principal,
+                _r: PhantomData,
+            }),
+            None => Err(ApiError::unauthenticated()), // ok: enforce refused already
+        }
+    }
+}
+
+impl<R: Requirement> Caller<R> {
+    pub fn scope(&self) -> OrgScope {
+        scope(&self.principal)
+    }
+    pub fn actor(&self) -> String {
+        self.principal.actor()
+    }
+}
+
+/// Access to the network named by the `{id}` path parameter, for `R`.
+pub struct NetworkGuard<R: Requirement> {
+    pub principal: Principal,
+    pub network_id: String,
+    pub org_id: String,
+    _r: PhantomData<R>,
+}
+
+impl<R: Requirement> NetworkGuard<R> {
+    pub fn actor(&self) -> String {
+        self.principal.actor()
+    }
+}
+
+async fn path_id(parts: &mut Parts, state: &AppState) -> Result<String, ApiError> {
+    let Path(params) = Path::<HashMap<String, String>>::from_request_parts(parts, state)
+        .await
+        .map_err(|e| ApiError::invalid(format!("path: {}", e.body_text())))?;
+    params
+        .get("id")
+        .cloned()
+        .ok_or_else(|| ApiError::internal("route has no {id} parameter"))
+}
+
+impl<R: Requirement> FromRequestParts<AppState> for NetworkGuard<R> {
+    type Rejection = ApiError;
+
+    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, ApiError> {
+        let who = principal(parts, state).await?;
+        let id = path_id(parts, state).await?;
+        let request = describe(parts);
+        let Some(p) = who else {
+            enforce(state, None, None, R::NEED, &request).await?;
+            return Err(ApiError::unauthenticated()); // ok: enforce refused already
+        };
+        let Some(org) = state.store.network_org(&id).await? else {
+            // Unknown network: the same answer as another organisation's.
+            return Err(ApiError::not_found("resource"));
+        };
+        enforce(state, Some(&p), Some(&org), R::NEED, &request).await?;
+        Ok(NetworkGuard {
+            principal: p,
+            network_id: id,
+            org_id: org,
+            _r: PhantomData,
+        })
+    }
+}
+
+/// Access to the organisation named by the `{id}` path parameter, for `R`.
+pub struct OrgGuard<R: Requirement> {
+    pub principal: Principal,
+    pub org_id: String,
+    _r: PhantomData<R>,
+}
+
+impl<R: Requirement> FromRequestParts<AppState> for OrgGuard<R> {
+    type Rejection = ApiError;
+
+    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, ApiError> {
+        let who = principal(parts, state).await?;
+        let id = path_id(parts, state).await?;
+        let request = describe(parts);
+        enforce(state, who.as_ref(), Some(&id), R::NEED, &request).await?;
+        match who {
+            Some(principal) => Ok(OrgGuard {
+                principal,
+                org_id: id,
+                _r: PhantomData,
+            }),
+            None => Err(ApiError::unauthenticated()), // ok: enforce refused already
+        }
+    }
+}
+
+/// A JSON body that names the organisation it belongs to.
+pub trait OrgOwned {
+    fn org_id(&self) -> &str;
+}
+
+/// A JSON body for an organisation's data (creating a network): parsed, then `R` checked
+/// on the organisation it names, by the same [`enforce`].
+pub struct OrgBody<R: Requirement, T> {
+    pub principal: Principal,
+    pub body: T,
+    _r: PhantomData<R>,
+}
+
+impl<R: Requirement, T: OrgOwned + serde::de::DeserializeOwned + Send>
+    axum::extract::FromRequest<AppState> for OrgBody<R, T>
+{
+    type Rejection = ApiError;
+
+    async fn from_request(req: axum::extract::Request, state: &AppState) -> Result<Self, ApiError> {
+        let (mut parts, body) = req.into_parts();
+        let who = principal(&mut parts, state).await?;
+        let request = describe(&parts);
+        let Some(p) = who else {
+            enforce(state, None, None, R::NEED, &request).await?;
+            return Err(ApiError::unauthenticated()); // ok: enforce refused already
+        };
+        let req = axum::extract::Request::from_parts(parts, body);
+        let crate::extract::ApiJson(body) =
+            crate::extract::ApiJson::<T>::from_request(req, state).await?;
+        enforce(state, Some(&p), Some(body.org_id()), R::NEED, &request).await?;
+        Ok(OrgBody {
+            principal: p,
+            body,
+            _r: PhantomData,
+        })
+    }
+}

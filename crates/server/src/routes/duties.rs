@@ -1,0 +1,181 @@
+//! A stored network's duties and penalty exposure: its profile, events and evidence are
+//! assembled into the duties crate's `Profile` and evaluated at a date.
+
+use axum::extract::State;
+use axum::Json;
+use dengbao_duties::{DutyStatus, Profile};
+use jiff::Timestamp;
+use serde::{Deserialize, Serialize};
+use serde_json::json;
+use utoipa_axum::router::OpenApiRouter;
+use utoipa_axum::routes;
+
+use crate::auth::{NetworkGuard, Read};
+use crate::error::{ApiError, ApiResult, ErrorBody};
+use crate::extract::ApiQuery;
+use crate::AppState;
+
+pub fn router() -> OpenApiRouter<AppState> {
+    OpenApiRouter::new()
+        .routes(routes!(duties))
+        .routes(routes!(exposure))
+}
+
+#[derive(Deserialize, utoipa::IntoParams)]
+#[serde(deny_unknown_fields)]
+pub struct AtQuery {
+    /// Evaluate as of this date (`YYYY-MM-DD`, Asia/Shanghai) or RFC 3339 time; now by default.
+    pub at: Option<String>,
+}
+
+/// A citation as the interface spells it.
+#[derive(Serialize, utoipa::ToSchema)]
+pub struct CitationOut {
+    pub law: Option<String>,
+    pub article: u32,
+    pub paragraph: Option<u32>,
+    pub item: Option<u32>,
+}
+
+/// One duty, as `dengbao duties --json` prints it, plus the reasons for its status.
+#[derive(Serialize, utoipa::ToSchema)]
+pub struct DutyOut {
+    pub id: String,
+    pub title: String,
+    pub citations: Vec<CitationOut>,
+    /// met, due, overdue, not_applicable, unknown
+    pub status: String,
+    /// A date, or an RFC 3339 time for clocks in hours.
+    pub due: Option<String>,
+    pub reasons: Vec<String>,
+    /// Events whose dates would settle an `unknown` status.
+    pub missing_events: Vec<String>,
+}
+
+/// The network's profile for the duties engine, from its stored rows.
+pub async fn profile_of(state: &AppState, network_id: &str) -> ApiResult<Profile> {
+    let net = state.store.get_network(network_id).await?;
+    let events = state.store.profile_events(network_id).await?;
+    let evidence = state.store.list_evidence(network_id).await?;
+    let mut network = serde_json::to_value(&net.profile).map_err(ApiError::internal)?;
+    let grading = network.as_object_mut().and_then(|m| m.remove("grading"));
+    let evidence: Vec<_> = evidence
+        .iter()
+        .map(|e| {
+            let when = e
+                .recorded_at
+                .parse::<Timestamp>()
+                .map(|t| {
+                    t.round(jiff::Unit::Second)
+                        .map(|t| t.to_string())
+                        .unwrap_or_default()
+                })
+                .unwrap_or_else(|_| e.recorded_at.clone());
+            json!({
+                "duty": e.duty_id,
+                "description": e.description,
+                "file": e.sha256.as_ref().map(|s| format!("evidence/{s}")),
+                "link": e.link,
+                "who": e.actor,
+                "when": when,
+                "expires": e.expires,
+            })
+        })
+        .collect();
+    let mut raw = json!({"network": network, "events": events, "evidence": evidence});
+    if let (Some(g), Some(m)) = (grading, raw.as_object_mut()) {
+        m.insert("grading".into(), g);
+    }
+    let profile = Profile::from_json_str(&raw.to_string())
+        .map_err(|e| ApiError::invalid(format!("stored profile: {e}")))?;
+    state
+        .catalog
+        .check_profile(&profile)
+        .map_err(|e| ApiError::invalid(format!("stored profile: {e}")))?;
+    Ok(profile)
+}
+
+fn at_of(q: &AtQuery) -> ApiResult<Timestamp> {
+    match &q.at {
+        Some(s) => {
+            dengbao_duties::parse_at(s).map_err(|e| ApiError::invalid(format!("invalid at: {e}")))
+        }
+        None => Ok(Timestamp::now()),
+    }
+}
+
+fn duty_out(s: &DutyStatus) -> DutyOut {
+    DutyOut {
+        id: s.id.clone(),
+        title: s.title.clone(),
+        citations: s
+            .citations
+            .iter()
+            .map(|c| CitationOut {
+                law: c.law.clone(),
+                article: c.article,
+                paragraph: c.paragraph,
+                item: c.item,
+            })
+            .collect(),
+        status: s.status.id().to_string(),
+        due: s.due.map(|d| d.to_string()),
+        reasons: s.reasons.clone(),
+        missing_events: s.missing_events.clone(),
+    }
+}
+
+/// Every duty of the network at a date, with status, due date and citations.
+#[utoipa::path(get, path = "/api/networks/{id}/duties", tag = "networks", security(("bearer" = [])),
+    params(("id" = String, Path, description = "network id"), AtQuery),
+    responses((status = 200, body = Vec<DutyOut>), (status = 404, body = ErrorBody), (status = 422, body = ErrorBody)))]
+async fn duties(
+    State(state): State<AppState>,
+    guard: NetworkGuard<Read>,
+    ApiQuery(q): ApiQuery<AtQuery>,
+) -> ApiResult<Json<Vec<DutyOut>>> {
+    let at = at_of(&q)?;
+    let profile = profile_of(&state, &guard.network_id).await?;
+    let statuses = dengbao_duties::evaluate(&profile, &state.catalog, &state.calendar, at);
+    Ok(Json(statuses.iter().map(duty_out).collect()))
+}
+
+/// The penalty exposure of the network's unmet duties, as `dengbao exposure --json`
+/// prints it (yuan), plus totals and notes.
+#[utoipa::path(get, path = "/api/networks/{id}/exposure", tag = "networks", security(("bearer" = [])),
+    params(("id" = String, Path, description = "network id"), AtQuery),
+    responses((status = 200, description = "{items, org_fine_total, person_fine_total, org_fine_total_if_due_missed, unknown, notes}", body = serde_json::Value),
+              (status = 404, body = ErrorBody), (status = 422, body = ErrorBody)))]
+async fn exposure(
+    State(state): State<AppState>,
+    guard: NetworkGuard<Read>,
+    ApiQuery(q): ApiQuery<AtQuery>,
+) -> ApiResult<Json<serde_json::Value>> {
+    let at = at_of(&q)?;
+    let profile = profile_of(&state, &guard.network_id).await?;
+    let statuses = dengbao_duties::evaluate(&profile, &state.catalog, &state.calendar, at);
+    let e = dengbao_duties::exposure(&profile, &state.catalog, &statuses);
+    let items: Vec<_> = e
+        .items
+        .iter()
+        .map(|i| {
+            json!({
+                "duty": i.duty,
+                "status": i.status.id(),
+                "penalty": {"law": i.penalty.law, "article": i.penalty.article, "paragraph": i.penalty.paragraph},
+                "org_fine": i.org_fine,
+                "person_fine": i.person_fine,
+                "measures": i.measures,
+                "aggravated": i.aggravated,
+            })
+        })
+        .collect();
+    Ok(Json(json!({
+        "items": items,
+        "org_fine_total": e.org_fine_total,
+        "person_fine_total": e.person_fine_total,
+        "org_fine_total_if_due_missed": e.org_fine_total_if_due_missed,
+        "unknown": e.unknown,
+        "notes": e.notes,
+    })))
+}

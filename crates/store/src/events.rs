@@ -1,0 +1,163 @@
+//! The dated events of a network's life (graded, filed, assessed, incident detected …).
+
+use std::collections::BTreeMap;
+
+use serde::{Deserialize, Serialize};
+use sqlx::Row;
+
+use crate::audit::{AuditRecord, WriteTx};
+use crate::error::{Result, StoreError};
+use crate::{now_rfc3339, secret, Store};
+
+/// Checks an event kind: one of the profile's `[events]` keys (`dengbao_duties::EVENTS`:
+/// graded, reviewed, approved, filed, certified, launched, last_assessment, …).
+pub fn validate_kind(kind: &str) -> Result<String> {
+    let kind = kind.trim();
+    if dengbao_duties::event_index(kind).is_some() {
+        Ok(kind.to_string())
+    } else {
+        Err(StoreError::invalid(
+            "kind",
+            format!(
+                "unknown event {kind:?} (未知事件); known: {}",
+                dengbao_duties::EVENTS
+                    .iter()
+                    .map(|(n, _)| *n)
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            ),
+        ))
+    }
+}
+
+#[derive(Debug, Clone, Deserialize, utoipa::ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct EventInput {
+    /// One of the profile's `[events]` keys: graded, reviewed, approved, filed, certified,
+    /// launched, last_assessment, last_self_inspection, incident_detected, …
+    pub kind: String,
+    /// A date `YYYY-MM-DD` (Asia/Shanghai) or an RFC 3339 time.
+    pub at: String,
+    #[serde(default)]
+    pub note: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, utoipa::ToSchema)]
+pub struct NetworkEvent {
+    pub id: String,
+    pub network_id: String,
+    pub kind: String,
+    pub at: String,
+    pub note: String,
+    pub actor: String,
+    pub recorded_at: String,
+}
+
+/// When an event's `at` happened, for ordering: a date is its start in Asia/Shanghai.
+pub fn instant(at: &str) -> Option<jiff::Timestamp> {
+    if let Ok(ts) = at.parse::<jiff::Timestamp>() {
+        return Some(ts);
+    }
+    let date: jiff::civil::Date = at.parse().ok()?;
+    date.in_tz("Asia/Shanghai").ok().map(|z| z.timestamp())
+}
+
+/// Checks an `at` value: a real date or an RFC 3339 time with an offset.
+pub fn validate_at(field: &'static str, at: &str) -> Result<String> {
+    let at = at.trim();
+    let is_date = at.len() == 10 && at.parse::<jiff::civil::Date>().is_ok();
+    if is_date || at.parse::<jiff::Timestamp>().is_ok() {
+        Ok(at.to_string())
+    } else {
+        Err(StoreError::invalid(
+            field,
+            format!("{at:?} is not a date YYYY-MM-DD or an RFC 3339 time (日期格式无效)"),
+        ))
+    }
+}
+
+impl Store {
+    pub async fn add_event(
+        &self,
+        actor: &str,
+        network_id: &str,
+        input: EventInput,
+    ) -> Result<NetworkEvent> {
+        let kind = validate_kind(&input.kind)?;
+        let at = validate_at("at", &input.at)?;
+        if input.note.chars().count() > 2000 {
+            return Err(StoreError::invalid("note", "at most 2000 characters"));
+        }
+        let org = self
+            .network_org(network_id)
+            .await?
+            .ok_or_else(|| StoreError::not_found("network", network_id))?;
+        let event = NetworkEvent {
+            id: secret::new_id()?,
+            network_id: network_id.to_string(),
+            kind,
+            at,
+            note: input.note,
+            actor: actor.to_string(),
+            recorded_at: now_rfc3339(),
+        };
+        let mut w = WriteTx::begin(self).await?;
+        sqlx::query(
+            "INSERT INTO network_events (id, network_id, kind, at, note, actor, recorded_at) \
+             VALUES ($1, $2, $3, $4, $5, $6, $7)",
+        )
+        .bind(&event.id)
+        .bind(&event.network_id)
+        .bind(&event.kind)
+        .bind(&event.at)
+        .bind(&event.note)
+        .bind(&event.actor)
+        .bind(&event.recorded_at)
+        .execute(&mut *w.tx)
+        .await?;
+        w.commit(AuditRecord {
+            actor: actor.to_string(),
+            org_id: Some(org),
+            action: "event.add".into(),
+            target: format!("network:{network_id}"),
+            detail: serde_json::json!({"event": event.id, "kind": event.kind, "at": event.at, "note": event.note}),
+        })
+        .await?;
+        Ok(event)
+    }
+
+    /// A network's events, oldest first.
+    pub async fn list_events(&self, network_id: &str) -> Result<Vec<NetworkEvent>> {
+        let rows = sqlx::query(
+            "SELECT id, network_id, kind, at, note, actor, recorded_at FROM network_events \
+             WHERE network_id = $1 ORDER BY recorded_at, id",
+        )
+        .bind(network_id)
+        .fetch_all(&self.pool)
+        .await?;
+        let mut out = Vec::with_capacity(rows.len());
+        for row in rows {
+            let id: String = row.try_get("id")?;
+            out.push(NetworkEvent {
+                kind: row.try_get("kind")?,
+                id,
+                network_id: row.try_get("network_id")?,
+                at: row.try_get("at")?,
+                note: row.try_get("note")?,
+                actor: row.try_get("actor")?,
+                recorded_at: row.try_get("recorded_at")?,
+            });
+        }
+        out.sort_by_key(|e| instant(&e.at));
+        Ok(out)
+    }
+
+    /// The profile's `[events]` table: for each kind, the latest event's `at`.
+    pub async fn profile_events(&self, network_id: &str) -> Result<BTreeMap<String, String>> {
+        let mut out = BTreeMap::new();
+        for e in self.list_events(network_id).await? {
+            out.insert(e.kind, e.at);
+        }
+        Ok(out)
+    }
+}

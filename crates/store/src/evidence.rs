@@ -1,0 +1,229 @@
+//! Evidence that proves a duty: an uploaded file, kept under `<data-dir>/evidence/` by its
+//! SHA-256 (so the record pins the exact bytes), or a link.
+
+use std::io::Write;
+use std::path::PathBuf;
+
+use serde::{Deserialize, Serialize};
+use sha2::{Digest, Sha256};
+use sqlx::Row;
+
+use crate::audit::{AuditRecord, WriteTx};
+use crate::error::{Result, StoreError};
+use crate::{now_rfc3339, secret, Store};
+
+/// The metadata of a piece of evidence; the bytes, if any, come separately.
+#[derive(Debug, Clone, Default, Deserialize, utoipa::ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct EvidenceInput {
+    /// The duty it proves (an id of the duty catalog).
+    pub duty_id: String,
+    pub description: String,
+    /// A link to evidence kept elsewhere (instead of, or besides, an upload).
+    #[serde(default)]
+    pub link: Option<String>,
+    /// The uploaded file's name.
+    #[serde(default)]
+    pub file_name: Option<String>,
+    /// Until when it proves the duty (`YYYY-MM-DD`).
+    #[serde(default)]
+    pub expires: Option<String>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, utoipa::ToSchema)]
+pub struct Evidence {
+    pub id: String,
+    pub network_id: String,
+    pub duty_id: String,
+    pub description: String,
+    pub link: Option<String>,
+    pub file_name: Option<String>,
+    /// SHA-256 of the uploaded bytes.
+    pub sha256: Option<String>,
+    pub size: Option<i64>,
+    pub actor: String,
+    pub recorded_at: String,
+    pub expires: Option<String>,
+}
+
+const MAX_FIELD: usize = 2000;
+
+fn check_text(field: &'static str, value: &str, required: bool) -> Result<()> {
+    if required && value.trim().is_empty() {
+        return Err(StoreError::invalid(field, "must not be empty (不能为空)"));
+    }
+    if value.chars().count() > MAX_FIELD {
+        return Err(StoreError::invalid(
+            field,
+            format!("at most {MAX_FIELD} characters"),
+        ));
+    }
+    Ok(())
+}
+
+impl Store {
+    /// Records evidence for a network's duty; `bytes` is the uploaded file, if any.
+    pub async fn add_evidence(
+        &self,
+        actor: &str,
+        network_id: &str,
+        input: EvidenceInput,
+        bytes: Option<&[u8]>,
+    ) -> Result<Evidence> {
+        check_text("duty_id", &input.duty_id, true)?;
+        check_text("description", &input.description, true)?;
+        if let Some(link) = &input.link {
+            check_text("link", link, true)?;
+        }
+        if let Some(name) = &input.file_name {
+            check_text("file_name", name, true)?;
+        }
+        let expires = input
+            .expires
+            .as_deref()
+            .map(|e| {
+                e.parse::<jiff::civil::Date>()
+                    .map(|d| d.to_string())
+                    .map_err(|_| {
+                        StoreError::invalid("expires", format!("{e:?} is not a date YYYY-MM-DD"))
+                    })
+            })
+            .transpose()?;
+        if bytes.is_none() && input.link.is_none() {
+            return Err(StoreError::invalid(
+                "file",
+                "upload a file or give a link (请上传文件或提供链接)",
+            ));
+        }
+        let org = self
+            .network_org(network_id)
+            .await?
+            .ok_or_else(|| StoreError::not_found("network", network_id))?;
+        let (sha, size) = match bytes {
+            Some(b) => (Some(self.keep_file(b)?), Some(b.len() as i64)),
+            None => (None, None),
+        };
+        let ev = Evidence {
+            id: secret::new_id()?,
+            network_id: network_id.to_string(),
+            duty_id: input.duty_id.trim().to_string(),
+            description: input.description,
+            link: input.link,
+            file_name: input.file_name,
+            sha256: sha,
+            size,
+            actor: actor.to_string(),
+            recorded_at: now_rfc3339(),
+            expires,
+        };
+        let mut w = WriteTx::begin(self).await?;
+        sqlx::query(
+            "INSERT INTO evidence (id, network_id, duty_id, description, link, file_name, sha256, size, actor, recorded_at, expires) \
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)",
+        )
+        .bind(&ev.id)
+        .bind(&ev.network_id)
+        .bind(&ev.duty_id)
+        .bind(&ev.description)
+        .bind(&ev.link)
+        .bind(&ev.file_name)
+        .bind(&ev.sha256)
+        .bind(ev.size)
+        .bind(&ev.actor)
+        .bind(&ev.recorded_at)
+        .bind(&ev.expires)
+        .execute(&mut *w.tx)
+        .await?;
+        w.commit(AuditRecord {
+            actor: actor.to_string(),
+            org_id: Some(org),
+            action: "evidence.add".into(),
+            target: format!("network:{network_id}"),
+            detail: serde_json::json!({
+                "evidence": ev.id, "duty": ev.duty_id, "sha256": ev.sha256,
+                "link": ev.link, "expires": ev.expires,
+            }),
+        })
+        .await?;
+        Ok(ev)
+    }
+
+    /// Writes the bytes under evidence/<sha256> (atomically, once) and returns the hash.
+    /// A file left behind by a failed transaction is harmless: it is named by its content.
+    fn keep_file(&self, bytes: &[u8]) -> Result<String> {
+        let sha = hex::encode(Sha256::digest(bytes));
+        let dir = self.evidence_dir();
+        let io = |path: &PathBuf| {
+            let p = path.display().to_string();
+            move |source| StoreError::Io { path: p, source }
+        };
+        std::fs::create_dir_all(&dir).map_err(io(&dir))?;
+        let path = dir.join(&sha);
+        if !path.exists() {
+            let tmp = dir.join(format!(".{sha}.{}", secret::random_hex(4)?));
+            let mut f = std::fs::File::create(&tmp).map_err(io(&tmp))?;
+            f.write_all(bytes).map_err(io(&tmp))?;
+            f.sync_all().map_err(io(&tmp))?;
+            std::fs::rename(&tmp, &path).map_err(io(&path))?;
+        }
+        Ok(sha)
+    }
+
+    pub async fn list_evidence(&self, network_id: &str) -> Result<Vec<Evidence>> {
+        let rows = sqlx::query(
+            "SELECT id, network_id, duty_id, description, link, file_name, sha256, size, actor, recorded_at, expires \
+             FROM evidence WHERE network_id = $1 ORDER BY recorded_at, id",
+        )
+        .bind(network_id)
+        .fetch_all(&self.pool)
+        .await?;
+        rows.iter()
+            .map(|row| {
+                Ok(Evidence {
+                    id: row.try_get("id")?,
+                    network_id: row.try_get("network_id")?,
+                    duty_id: row.try_get("duty_id")?,
+                    description: row.try_get("description")?,
+                    link: row.try_get("link")?,
+                    file_name: row.try_get("file_name")?,
+                    sha256: row.try_get("sha256")?,
+                    size: row.try_get("size")?,
+                    actor: row.try_get("actor")?,
+                    recorded_at: row.try_get("recorded_at")?,
+                    expires: row.try_get("expires")?,
+                })
+            })
+            .collect()
+    }
+
+    /// An uploaded file's bytes, checked against the recorded SHA-256.
+    pub async fn evidence_bytes(
+        &self,
+        network_id: &str,
+        evidence_id: &str,
+    ) -> Result<(Evidence, Vec<u8>)> {
+        let ev = self
+            .list_evidence(network_id)
+            .await?
+            .into_iter()
+            .find(|e| e.id == evidence_id)
+            .ok_or_else(|| StoreError::not_found("evidence", evidence_id))?;
+        let sha = ev
+            .sha256
+            .clone()
+            .ok_or_else(|| StoreError::not_found("evidence file", evidence_id))?;
+        let path = self.evidence_dir().join(&sha);
+        let bytes = std::fs::read(&path).map_err(|source| StoreError::Io {
+            path: path.display().to_string(),
+            source,
+        })?;
+        if hex::encode(Sha256::digest(&bytes)) != sha {
+            return Err(StoreError::Corrupt {
+                table: "evidence",
+                id: evidence_id.to_string(),
+                message: format!("file {} no longer matches its SHA-256", path.display()),
+            });
+        }
+        Ok((ev, bytes))
+    }
+}

@@ -1,0 +1,297 @@
+//! Networks (定级对象) and their profiles.
+
+use serde::Serialize;
+use sqlx::any::AnyRow;
+use sqlx::Row;
+
+use crate::audit::{AuditRecord, WriteTx};
+use crate::error::{Result, StoreError};
+use crate::profile::{from_text, to_text, NetworkProfile};
+use crate::{now_rfc3339, secret, OrgScope, Store};
+
+/// A stored network: its owner, its profile and when it was written.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, utoipa::ToSchema)]
+pub struct Network {
+    pub id: String,
+    pub org_id: String,
+    #[serde(flatten)]
+    pub profile: NetworkProfile,
+    pub created_at: String,
+    pub updated_at: String,
+}
+
+const COLUMNS: &str = "id, org_id, name, level, stage, cii, classified, personal_info, services, \
+    new_tech, overseas_maintenance, cross_border_data, competent_department, grading, \
+    created_at, updated_at";
+
+fn corrupt(id: &str, message: String) -> StoreError {
+    StoreError::Corrupt {
+        table: "networks",
+        id: id.to_string(),
+        message,
+    }
+}
+
+fn decode(row: &AnyRow) -> Result<Network> {
+    let id: String = row.try_get("id")?;
+    let enum_col = |col: &str| -> Result<String> { Ok(row.try_get::<String, _>(col)?) };
+    let flag = |col: &str| -> Result<bool> { Ok(row.try_get::<i64, _>(col)? != 0) };
+    let level: Option<i64> = row.try_get("level")?;
+    let level = level
+        .map(dengbao_types::Level::try_from)
+        .transpose()
+        .map_err(|e| corrupt(&id, e.to_string()))?;
+    let json_col = |col: &str| -> Result<serde_json::Value> {
+        let text: String = row.try_get(col)?;
+        serde_json::from_str(&text).map_err(|e| corrupt(&id, format!("{col}: {e}")))
+    };
+    let grading: Option<String> = row.try_get("grading")?;
+    let grading = grading
+        .map(|g| serde_json::from_str(&g))
+        .transpose()
+        .map_err(|e| corrupt(&id, format!("grading: {e}")))?;
+    let stage = enum_col("stage")?;
+    let classified = enum_col("classified")?;
+    let profile = NetworkProfile {
+        name: row.try_get("name")?,
+        level,
+        stage: from_text(&stage).ok_or_else(|| corrupt(&id, format!("stage {stage:?}")))?,
+        cii: flag("cii")?,
+        classified: from_text(&classified)
+            .ok_or_else(|| corrupt(&id, format!("classified {classified:?}")))?,
+        personal_info: flag("personal_info")?,
+        services: serde_json::from_value(json_col("services")?)
+            .map_err(|e| corrupt(&id, format!("services: {e}")))?,
+        new_tech: serde_json::from_value(json_col("new_tech")?)
+            .map_err(|e| corrupt(&id, format!("new_tech: {e}")))?,
+        overseas_maintenance: flag("overseas_maintenance")?,
+        cross_border_data: flag("cross_border_data")?,
+        competent_department: flag("competent_department")?,
+        grading,
+    };
+    Ok(Network {
+        id,
+        org_id: row.try_get("org_id")?,
+        profile,
+        created_at: row.try_get("created_at")?,
+        updated_at: row.try_get("updated_at")?,
+    })
+}
+
+/// The profile's columns in COLUMNS order after id and org_id, ready to bind.
+struct Cols {
+    level: Option<i64>,
+    stage: String,
+    cii: i64,
+    classified: String,
+    personal_info: i64,
+    services: String,
+    new_tech: String,
+    overseas: i64,
+    cross_border: i64,
+    competent: i64,
+    grading: Option<String>,
+}
+
+fn cols(p: &NetworkProfile) -> Cols {
+    Cols {
+        level: p.level.map(|l| i64::from(l.get())),
+        stage: to_text(&p.stage),
+        cii: i64::from(p.cii),
+        classified: to_text(&p.classified),
+        personal_info: i64::from(p.personal_info),
+        services: serde_json::to_string(&p.services).unwrap_or_else(|_| "[]".into()),
+        new_tech: serde_json::to_string(&p.new_tech).unwrap_or_else(|_| "[]".into()),
+        overseas: i64::from(p.overseas_maintenance),
+        cross_border: i64::from(p.cross_border_data),
+        competent: i64::from(p.competent_department),
+        grading: p
+            .grading
+            .as_ref()
+            .and_then(|g| serde_json::to_string(g).ok()),
+    }
+}
+
+impl Store {
+    pub async fn create_network(
+        &self,
+        actor: &str,
+        org_id: &str,
+        profile: NetworkProfile,
+    ) -> Result<Network> {
+        let profile = profile.validate()?;
+        let mut w = WriteTx::begin(self).await?;
+        let org = sqlx::query("SELECT id FROM organisations WHERE id = $1")
+            .bind(org_id)
+            .fetch_optional(&mut *w.tx)
+            .await?;
+        if org.is_none() {
+            return Err(StoreError::invalid(
+                "org_id",
+                format!("no organisation {org_id}"),
+            ));
+        }
+        let now = now_rfc3339();
+        let net = Network {
+            id: secret::new_id()?,
+            org_id: org_id.to_string(),
+            profile,
+            created_at: now.clone(),
+            updated_at: now,
+        };
+        let c = cols(&net.profile);
+        sqlx::query(&format!(
+            "INSERT INTO networks ({COLUMNS}) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16)"
+        ))
+        .bind(&net.id)
+        .bind(&net.org_id)
+        .bind(&net.profile.name)
+        .bind(c.level)
+        .bind(c.stage)
+        .bind(c.cii)
+        .bind(c.classified)
+        .bind(c.personal_info)
+        .bind(c.services)
+        .bind(c.new_tech)
+        .bind(c.overseas)
+        .bind(c.cross_border)
+        .bind(c.competent)
+        .bind(c.grading)
+        .bind(&net.created_at)
+        .bind(&net.updated_at)
+        .execute(&mut *w.tx)
+        .await?;
+        w.commit(AuditRecord {
+            actor: actor.to_string(),
+            org_id: Some(net.org_id.clone()),
+            action: "network.create".into(),
+            target: format!("network:{}", net.id),
+            detail: serde_json::to_value(&net.profile).unwrap_or_default(),
+        })
+        .await?;
+        Ok(net)
+    }
+
+    /// Replaces a network's profile.
+    pub async fn update_network(
+        &self,
+        actor: &str,
+        id: &str,
+        profile: NetworkProfile,
+    ) -> Result<Network> {
+        let profile = profile.validate()?;
+        let before = self.get_network(id).await?;
+        let mut w = WriteTx::begin(self).await?;
+        let now = now_rfc3339();
+        let c = cols(&profile);
+        let done = sqlx::query(
+            "UPDATE networks SET name = $1, level = $2, stage = $3, cii = $4, classified = $5, \
+             personal_info = $6, services = $7, new_tech = $8, overseas_maintenance = $9, \
+             cross_border_data = $10, competent_department = $11, grading = $12, updated_at = $13 \
+             WHERE id = $14 AND deleted_at IS NULL",
+        )
+        .bind(&profile.name)
+        .bind(c.level)
+        .bind(c.stage)
+        .bind(c.cii)
+        .bind(c.classified)
+        .bind(c.personal_info)
+        .bind(c.services)
+        .bind(c.new_tech)
+        .bind(c.overseas)
+        .bind(c.cross_border)
+        .bind(c.competent)
+        .bind(c.grading)
+        .bind(&now)
+        .bind(id)
+        .execute(&mut *w.tx)
+        .await?;
+        if done.rows_affected() != 1 {
+            return Err(StoreError::not_found("network", id));
+        }
+        w.commit(AuditRecord {
+            actor: actor.to_string(),
+            org_id: Some(before.org_id.clone()),
+            action: "network.update".into(),
+            target: format!("network:{id}"),
+            detail: serde_json::json!({"before": before.profile, "after": profile}),
+        })
+        .await?;
+        Ok(Network {
+            profile,
+            updated_at: now,
+            ..before
+        })
+    }
+
+    /// Retires a network from the API (kept for the record: events, evidence and the
+    /// audit log still point at it).
+    pub async fn delete_network(&self, actor: &str, id: &str) -> Result<()> {
+        let before = self.get_network(id).await?;
+        let mut w = WriteTx::begin(self).await?;
+        sqlx::query("UPDATE networks SET deleted_at = $1 WHERE id = $2 AND deleted_at IS NULL")
+            .bind(now_rfc3339())
+            .bind(id)
+            .execute(&mut *w.tx)
+            .await?;
+        w.commit(AuditRecord {
+            actor: actor.to_string(),
+            org_id: Some(before.org_id),
+            action: "network.delete".into(),
+            target: format!("network:{id}"),
+            detail: serde_json::json!({"name": before.profile.name}),
+        })
+        .await?;
+        Ok(())
+    }
+
+    pub async fn get_network(&self, id: &str) -> Result<Network> {
+        let row = sqlx::query(&format!(
+            "SELECT {COLUMNS} FROM networks WHERE id = $1 AND deleted_at IS NULL"
+        ))
+        .bind(id)
+        .fetch_optional(&self.pool)
+        .await?
+        .ok_or_else(|| StoreError::not_found("network", id))?;
+        decode(&row)
+    }
+
+    /// The organisation that owns a network (deleted ones included), for access checks.
+    pub async fn network_org(&self, id: &str) -> Result<Option<String>> {
+        let row = sqlx::query("SELECT org_id FROM networks WHERE id = $1 AND deleted_at IS NULL")
+            .bind(id)
+            .fetch_optional(&self.pool)
+            .await?;
+        Ok(match row {
+            Some(r) => Some(r.try_get("org_id")?),
+            None => None,
+        })
+    }
+
+    /// Networks in scope, optionally of one organisation, by name.
+    pub async fn list_networks(&self, scope: &OrgScope, org: Option<&str>) -> Result<Vec<Network>> {
+        let mut sql = format!("SELECT {COLUMNS} FROM networks WHERE deleted_at IS NULL");
+        let mut binds: Vec<String> = Vec::new();
+        if let Some(org) = org {
+            binds.push(org.to_string());
+            sql.push_str(&format!(" AND org_id = ${}", binds.len()));
+        }
+        if let OrgScope::Only(ids) = scope {
+            if ids.is_empty() {
+                return Ok(Vec::new());
+            }
+            let mut marks = Vec::new();
+            for id in ids {
+                binds.push(id.clone());
+                marks.push(format!("${}", binds.len()));
+            }
+            sql.push_str(&format!(" AND org_id IN ({})", marks.join(", ")));
+        }
+        sql.push_str(" ORDER BY name, id");
+        let mut q = sqlx::query(&sql);
+        for b in &binds {
+            q = q.bind(b);
+        }
+        q.fetch_all(&self.pool).await?.iter().map(decode).collect()
+    }
+}

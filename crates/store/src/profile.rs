@@ -1,0 +1,169 @@
+//! The network profile as stored: the `[network]` and `[grading]` tables of issue 3's
+//! profile file. Every field is a closed type, so a profile that is not valid cannot be
+//! built, and serde's messages name the offending field.
+
+use serde::{Deserialize, Serialize};
+
+/// Life-cycle stage of a network.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum Stage {
+    Planning,
+    Building,
+    Running,
+    Retired,
+}
+
+/// Classified level: none, 秘密 (secret), 机密 (confidential), 绝密 (top_secret).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize, utoipa::ToSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum Classified {
+    #[default]
+    None,
+    Secret,
+    Confidential,
+    TopSecret,
+}
+
+/// Regulated services a network offers.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum Service {
+    NetworkAccess,
+    DomainRegistration,
+    Telephony,
+    InfoPublishing,
+    InstantMessaging,
+    AppDistribution,
+    ElectronicMessages,
+}
+
+/// New technology a network uses.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum NewTech {
+    Cloud,
+    Mobile,
+    Iot,
+    Ics,
+    BigData,
+    Ai,
+}
+
+/// Grading basis: GB/T 22240-2020 (default) or the regulation draft's matrix.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
+pub enum Basis {
+    #[serde(rename = "gbt22240-2020")]
+    Gbt22240_2020,
+    #[serde(rename = "mlps-draft")]
+    MlpsDraft,
+}
+
+/// The object harmed when the network is damaged.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum HarmedObject {
+    Rights,
+    Order,
+    National,
+}
+
+/// How badly it is harmed.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum Degree {
+    Harm,
+    Serious,
+    EspeciallySerious,
+}
+
+/// One graded aspect (business information or system service).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct Harm {
+    pub object: HarmedObject,
+    pub degree: Degree,
+}
+
+/// The grade input, same shape as `dengbao grade --json`'s stdin.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct GradingInput {
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub basis: Option<Basis>,
+    pub business: Harm,
+    pub service: Harm,
+}
+
+/// A network's profile, as created or replaced through the API.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct NetworkProfile {
+    /// The network's name (1–200 characters).
+    pub name: String,
+    /// Protection level 1–5, when already set; otherwise `grading` decides it.
+    #[serde(default)]
+    #[schema(value_type = Option<u8>, minimum = 1, maximum = 5)]
+    pub level: Option<dengbao_types::Level>,
+    pub stage: Stage,
+    #[serde(default)]
+    pub cii: bool,
+    #[serde(default)]
+    pub classified: Classified,
+    #[serde(default)]
+    pub personal_info: bool,
+    #[serde(default)]
+    pub services: Vec<Service>,
+    #[serde(default)]
+    pub new_tech: Vec<NewTech>,
+    #[serde(default)]
+    pub overseas_maintenance: bool,
+    #[serde(default)]
+    pub cross_border_data: bool,
+    /// Whether the network has a competent industry department (行业主管部门).
+    #[serde(default)]
+    pub competent_department: bool,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub grading: Option<GradingInput>,
+}
+
+impl NetworkProfile {
+    /// Checks what serde cannot: the name's length. Lists are de-duplicated.
+    pub fn validate(mut self) -> crate::Result<NetworkProfile> {
+        let name = self.name.trim();
+        if name.is_empty() || name.chars().count() > 200 {
+            return Err(crate::StoreError::invalid(
+                "name",
+                "must be 1 to 200 characters (名称长度须为1至200个字符)",
+            ));
+        }
+        self.name = name.to_string();
+        dedup(&mut self.services);
+        dedup(&mut self.new_tech);
+        Ok(self)
+    }
+}
+
+fn dedup<T: PartialEq + Copy>(v: &mut Vec<T>) {
+    let mut out: Vec<T> = Vec::with_capacity(v.len());
+    for x in v.iter() {
+        if !out.contains(x) {
+            out.push(*x);
+        }
+    }
+    *v = out;
+}
+
+/// A snake_case enum value as stored in a TEXT column.
+pub(crate) fn to_text<T: Serialize>(v: &T) -> String {
+    match serde_json::to_value(v) {
+        Ok(serde_json::Value::String(s)) => s,
+        Ok(other) => other.to_string(),
+        Err(_) => String::new(), // ok: the enums above always serialise to strings
+    }
+}
+
+/// Reads a stored enum value back.
+pub(crate) fn from_text<T: for<'de> Deserialize<'de>>(s: &str) -> Option<T> {
+    serde_json::from_value(serde_json::Value::String(s.to_string())).ok()
+}

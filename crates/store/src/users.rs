@@ -1,0 +1,454 @@
+//! Users, their roles and organisations, API tokens, and the one-time setup token.
+
+use std::collections::HashMap;
+use std::sync::Mutex;
+use std::time::{Duration, Instant};
+
+use serde::{Deserialize, Serialize};
+use sha2::{Digest, Sha256};
+use sqlx::Row;
+
+use crate::audit::{AuditRecord, WriteTx};
+use crate::error::{Result, StoreError};
+use crate::profile::{from_text, to_text};
+use crate::secret;
+use crate::{now_rfc3339, Store};
+
+/// What a user is. Which organisations it acts for is in [`User::orgs`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, utoipa::ToSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum Role {
+    /// Everything, every organisation; manages organisations, users and tokens.
+    Administrator,
+    /// A network operator (网络运营者): reads and changes its one organisation's data.
+    Operator,
+    /// An assessment body (测评机构): reads the organisations that engaged it, records
+    /// events (assessed) and evidence (findings).
+    Assessor,
+    /// A public-security supervisor (公安机关): reads the organisations filed in its
+    /// jurisdiction, records events (reviewed, certified).
+    Supervisor,
+    /// Read-only across every organisation, including the audit log.
+    Auditor,
+}
+
+/// A user as shown by the API (never with a secret).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, utoipa::ToSchema)]
+pub struct User {
+    pub id: String,
+    pub name: String,
+    pub role: Role,
+    pub orgs: Vec<String>,
+    pub created_at: String,
+}
+
+/// Who is making a request: a user, reached through one of its tokens.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, utoipa::ToSchema)]
+pub struct Principal {
+    pub user_id: String,
+    pub name: String,
+    pub role: Role,
+    pub orgs: Vec<String>,
+    pub token_id: String,
+}
+
+impl Principal {
+    /// How the audit log names this principal.
+    pub fn actor(&self) -> String {
+        format!("user:{} {}", self.user_id, self.name)
+    }
+}
+
+/// A new user: name, role and the organisations it acts for.
+#[derive(Debug, Clone, Deserialize, utoipa::ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct NewUser {
+    pub name: String,
+    pub role: Role,
+    #[serde(default)]
+    pub orgs: Vec<String>,
+}
+
+/// A freshly issued token; `token` is shown once and never stored.
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
+pub struct IssuedToken {
+    pub id: String,
+    pub user_id: String,
+    pub label: String,
+    pub token: String,
+}
+
+/// Tokens verified recently, so argon2 runs once per token per minute rather than per
+/// request. Holds only the SHA-256 of the secret. Revocation clears it.
+#[derive(Default)]
+pub struct TokenCache {
+    entries: Mutex<HashMap<String, (String, Principal, Instant)>>,
+}
+
+const TOKEN_CACHE_TTL: Duration = Duration::from_secs(60);
+
+impl TokenCache {
+    fn get(&self, id: &str, secret_sha: &str) -> Option<Principal> {
+        let map = self.entries.lock().ok()?;
+        let (sha, p, at) = map.get(id)?;
+        (sha == secret_sha && at.elapsed() < TOKEN_CACHE_TTL).then(|| p.clone())
+    }
+    fn put(&self, id: &str, secret_sha: String, p: Principal) {
+        if let Ok(mut map) = self.entries.lock() {
+            map.insert(id.to_string(), (secret_sha, p, Instant::now()));
+        }
+    }
+    fn clear(&self) {
+        if let Ok(mut map) = self.entries.lock() {
+            map.clear();
+        }
+    }
+}
+
+fn sha256_hex(s: &str) -> String {
+    hex::encode(Sha256::digest(s.as_bytes()))
+}
+
+impl Store {
+    /// Creates a user. Operators must name exactly one organisation; assessors and
+    /// supervisors any number; administrators and auditors none (they see all).
+    pub async fn create_user(&self, actor: &str, new: NewUser) -> Result<User> {
+        let name = new.name.trim().to_string();
+        if name.is_empty() || name.chars().count() > 200 {
+            return Err(StoreError::invalid("name", "must be 1 to 200 characters"));
+        }
+        let mut orgs = new.orgs.clone();
+        orgs.sort();
+        orgs.dedup();
+        match new.role {
+            Role::Operator if orgs.len() != 1 => {
+                return Err(StoreError::invalid(
+                    "orgs",
+                    "an operator belongs to exactly one organisation (运营者只能属于一个单位)",
+                ))
+            }
+            Role::Administrator | Role::Auditor if !orgs.is_empty() => {
+                return Err(StoreError::invalid(
+                    "orgs",
+                    "administrators and auditors see every organisation; leave orgs empty",
+                ))
+            }
+            _ => {}
+        }
+        let mut w = WriteTx::begin(self).await?;
+        for org in &orgs {
+            let found = sqlx::query("SELECT id FROM organisations WHERE id = $1")
+                .bind(org)
+                .fetch_optional(&mut *w.tx)
+                .await?;
+            if found.is_none() {
+                return Err(StoreError::invalid(
+                    "orgs",
+                    format!("no organisation {org}"),
+                ));
+            }
+        }
+        let taken = sqlx::query("SELECT id FROM users WHERE name = $1")
+            .bind(&name)
+            .fetch_optional(&mut *w.tx)
+            .await?;
+        if taken.is_some() {
+            return Err(StoreError::Conflict {
+                what: "user",
+                value: name,
+            });
+        }
+        let user = User {
+            id: secret::new_id()?,
+            name,
+            role: new.role,
+            orgs,
+            created_at: now_rfc3339(),
+        };
+        sqlx::query(
+            "INSERT INTO users (id, name, role, disabled, created_at) VALUES ($1, $2, $3, 0, $4)",
+        )
+        .bind(&user.id)
+        .bind(&user.name)
+        .bind(to_text(&user.role))
+        .bind(&user.created_at)
+        .execute(&mut *w.tx)
+        .await?;
+        for org in &user.orgs {
+            sqlx::query("INSERT INTO user_orgs (user_id, org_id) VALUES ($1, $2)")
+                .bind(&user.id)
+                .bind(org)
+                .execute(&mut *w.tx)
+                .await?;
+        }
+        w.commit(AuditRecord {
+            actor: actor.to_string(),
+            org_id: None,
+            action: "user.create".into(),
+            target: format!("user:{}", user.id),
+            detail: serde_json::json!({"name": user.name, "role": user.role, "orgs": user.orgs}),
+        })
+        .await?;
+        self.tokens.clear();
+        Ok(user)
+    }
+
+    pub async fn list_users(&self) -> Result<Vec<User>> {
+        let rows = sqlx::query("SELECT id, name, role, created_at FROM users ORDER BY name")
+            .fetch_all(&self.pool)
+            .await?;
+        let grants = sqlx::query("SELECT user_id, org_id FROM user_orgs ORDER BY org_id")
+            .fetch_all(&self.pool)
+            .await?;
+        let mut out = Vec::with_capacity(rows.len());
+        for row in rows {
+            let id: String = row.try_get("id")?;
+            let role: String = row.try_get("role")?;
+            let orgs = grants
+                .iter()
+                .filter(|g| g.try_get::<String, _>("user_id").ok().as_deref() == Some(id.as_str()))
+                .filter_map(|g| g.try_get::<String, _>("org_id").ok())
+                .collect();
+            out.push(User {
+                role: from_text(&role).ok_or_else(|| StoreError::Corrupt {
+                    table: "users",
+                    id: id.clone(),
+                    message: format!("unknown role {role:?}"),
+                })?,
+                id,
+                name: row.try_get("name")?,
+                orgs,
+                created_at: row.try_get("created_at")?,
+            });
+        }
+        Ok(out)
+    }
+
+    /// Issues an API token for `user_id`. The returned `token` is the only copy.
+    pub async fn create_token(
+        &self,
+        actor: &str,
+        user_id: &str,
+        label: &str,
+    ) -> Result<IssuedToken> {
+        let (id, secret, shown) = secret::new_token()?;
+        let hash = hash_blocking(secret).await?;
+        let mut w = WriteTx::begin(self).await?;
+        let user = sqlx::query("SELECT id FROM users WHERE id = $1 AND disabled = 0")
+            .bind(user_id)
+            .fetch_optional(&mut *w.tx)
+            .await?;
+        if user.is_none() {
+            return Err(StoreError::not_found("user", user_id));
+        }
+        sqlx::query(
+            "INSERT INTO api_tokens (id, user_id, label, secret_hash, created_at) VALUES ($1, $2, $3, $4, $5)",
+        )
+        .bind(&id)
+        .bind(user_id)
+        .bind(label)
+        .bind(&hash)
+        .bind(now_rfc3339())
+        .execute(&mut *w.tx)
+        .await?;
+        w.commit(AuditRecord {
+            actor: actor.to_string(),
+            org_id: None,
+            action: "token.create".into(),
+            target: format!("token:{id}"),
+            detail: serde_json::json!({"user": user_id, "label": label}),
+        })
+        .await?;
+        Ok(IssuedToken {
+            id,
+            user_id: user_id.to_string(),
+            label: label.to_string(),
+            token: shown,
+        })
+    }
+
+    /// Revokes a token at once (in this process; other processes within a minute).
+    pub async fn revoke_token(&self, actor: &str, token_id: &str) -> Result<()> {
+        let mut w = WriteTx::begin(self).await?;
+        let done = sqlx::query(
+            "UPDATE api_tokens SET revoked_at = $1 WHERE id = $2 AND revoked_at IS NULL",
+        )
+        .bind(now_rfc3339())
+        .bind(token_id)
+        .execute(&mut *w.tx)
+        .await?;
+        if done.rows_affected() == 0 {
+            return Err(StoreError::not_found("token", token_id));
+        }
+        w.commit(AuditRecord {
+            actor: actor.to_string(),
+            org_id: None,
+            action: "token.revoke".into(),
+            target: format!("token:{token_id}"),
+            detail: serde_json::json!({}),
+        })
+        .await?;
+        self.tokens.clear();
+        Ok(())
+    }
+
+    /// The principal a presented token stands for, or None when it is unknown, revoked,
+    /// expired, malformed or its user is disabled.
+    pub async fn authenticate(&self, token: &str) -> Result<Option<Principal>> {
+        let Some((id, secret)) = secret::split_token(token) else {
+            return Ok(None);
+        };
+        let secret_sha = sha256_hex(secret);
+        if let Some(p) = self.tokens.get(id, &secret_sha) {
+            return Ok(Some(p));
+        }
+        let row = sqlx::query(
+            "SELECT t.secret_hash, t.expires_at, u.id AS user_id, u.name, u.role \
+             FROM api_tokens t JOIN users u ON u.id = t.user_id \
+             WHERE t.id = $1 AND t.revoked_at IS NULL AND u.disabled = 0",
+        )
+        .bind(id)
+        .fetch_optional(&self.pool)
+        .await?;
+        let Some(row) = row else { return Ok(None) };
+        let expires: Option<String> = row.try_get("expires_at")?;
+        if let Some(exp) = expires {
+            if exp.as_str() <= now_rfc3339().as_str() {
+                return Ok(None);
+            }
+        }
+        let phc: String = row.try_get("secret_hash")?;
+        if !verify_blocking(secret.to_string(), phc).await {
+            return Ok(None);
+        }
+        let user_id: String = row.try_get("user_id")?;
+        let role: String = row.try_get("role")?;
+        let orgs = sqlx::query("SELECT org_id FROM user_orgs WHERE user_id = $1 ORDER BY org_id")
+            .bind(&user_id)
+            .fetch_all(&self.pool)
+            .await?
+            .iter()
+            .map(|r| r.try_get::<String, _>("org_id"))
+            .collect::<std::result::Result<Vec<_>, _>>()?;
+        let p = Principal {
+            role: from_text(&role).ok_or_else(|| StoreError::Corrupt {
+                table: "users",
+                id: user_id.clone(),
+                message: format!("unknown role {role:?}"),
+            })?,
+            user_id,
+            name: row.try_get("name")?,
+            orgs,
+            token_id: id.to_string(),
+        };
+        self.tokens.put(id, secret_sha, p.clone());
+        Ok(Some(p))
+    }
+
+    /// Whether an administrator exists.
+    pub async fn has_administrator(&self) -> Result<bool> {
+        let row = sqlx::query(
+            "SELECT COUNT(*) AS n FROM users WHERE role = 'administrator' AND disabled = 0",
+        )
+        .fetch_one(&self.pool)
+        .await?;
+        Ok(row.try_get::<i64, _>("n")? > 0)
+    }
+
+    /// While no administrator exists: replaces any earlier setup token with a new one and
+    /// returns it (`dbs_<secret>`), to be shown once on the server's console. Returns None
+    /// once an administrator exists.
+    pub async fn issue_setup_token(&self) -> Result<Option<String>> {
+        if self.has_administrator().await? {
+            return Ok(None);
+        }
+        let secret = secret::random_hex(32)?;
+        let hash = hash_blocking(secret.clone()).await?;
+        let mut w = WriteTx::begin(self).await?;
+        sqlx::query("DELETE FROM setup_tokens")
+            .execute(&mut *w.tx)
+            .await?;
+        sqlx::query("INSERT INTO setup_tokens (id, secret_hash, created_at) VALUES ($1, $2, $3)")
+            .bind(secret::new_id()?)
+            .bind(&hash)
+            .bind(now_rfc3339())
+            .execute(&mut *w.tx)
+            .await?;
+        w.commit(AuditRecord {
+            actor: "setup".into(),
+            org_id: None,
+            action: "setup.token_issued".into(),
+            target: "setup".into(),
+            detail: serde_json::json!({}),
+        })
+        .await?;
+        Ok(Some(format!("dbs_{secret}")))
+    }
+
+    /// Uses the setup token once: creates the first administrator and its API token.
+    /// Fails (NotFound) when the token is wrong or an administrator already exists.
+    pub async fn complete_setup(
+        &self,
+        setup_token: &str,
+        admin_name: &str,
+    ) -> Result<(User, IssuedToken)> {
+        let secret = setup_token
+            .strip_prefix("dbs_")
+            .unwrap_or_default()
+            .to_string();
+        let row = sqlx::query("SELECT id, secret_hash FROM setup_tokens")
+            .fetch_optional(&self.pool)
+            .await?;
+        let (ok, id) = match row {
+            Some(r) if !secret.is_empty() => {
+                let id: String = r.try_get("id")?;
+                (verify_blocking(secret, r.try_get("secret_hash")?).await, id)
+            }
+            _ => (false, String::new()),
+        };
+        if !ok || self.has_administrator().await? {
+            return Err(StoreError::not_found("setup token", "(hidden)"));
+        }
+        // Consume the token first: of two concurrent attempts only one deletes it.
+        let mut w = WriteTx::begin(self).await?;
+        let used = sqlx::query("DELETE FROM setup_tokens WHERE id = $1")
+            .bind(&id)
+            .execute(&mut *w.tx)
+            .await?;
+        if used.rows_affected() != 1 {
+            return Err(StoreError::not_found("setup token", "(hidden)"));
+        }
+        w.commit(AuditRecord {
+            actor: "setup".into(),
+            org_id: None,
+            action: "setup.token_used".into(),
+            target: "setup".into(),
+            detail: serde_json::json!({"administrator": admin_name}),
+        })
+        .await?;
+        let user = self
+            .create_user(
+                "setup",
+                NewUser {
+                    name: admin_name.to_string(),
+                    role: Role::Administrator,
+                    orgs: vec![],
+                },
+            )
+            .await?;
+        let token = self.create_token("setup", &user.id, "setup").await?;
+        Ok((user, token))
+    }
+}
+
+async fn hash_blocking(secret: String) -> Result<String> {
+    tokio::task::spawn_blocking(move || secret::hash_secret(&secret))
+        .await
+        .map_err(|e| StoreError::Hash(e.to_string()))?
+}
+
+async fn verify_blocking(secret: String, phc: String) -> bool {
+    tokio::task::spawn_blocking(move || secret::verify_secret(&secret, &phc))
+        .await
+        .unwrap_or(false)
+}
