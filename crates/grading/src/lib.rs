@@ -121,13 +121,13 @@ pub fn grade_with(m: &Matrices, input: &GradeInput) -> GradeOutcome {
 
 fn cell_note(zh: &str, en: &str, h: Harm, level: Level, mx: &Matrix) -> String {
     format!(
-        "{zh}：受侵害的客体为{}，侵害程度为{}，依据{}定为{} / {en}: {} suffers {} → level {} under {}",
+        "{zh}：受侵害的客体为{}，侵害程度为{}，依据{}定为{} / {en}: {} to {} → level {} under {}",
         h.object.zh(),
         h.degree.zh(h.object),
         mx.zh,
         level.zh(),
-        h.object.en(),
         h.degree.en(),
+        h.object.en(),
         level,
         mx.en,
     )
