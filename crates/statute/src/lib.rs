@@ -8,6 +8,7 @@ mod lines;
 pub mod model;
 pub mod numerals;
 mod refs;
+mod start;
 mod structure;
 
 pub use decode::{decode, DecodeError};

@@ -61,21 +61,20 @@ pub(crate) fn split(text: &str) -> Vec<Line> {
 }
 
 fn split_br(raw: &str) -> Vec<&str> {
+    // ASCII lowercasing keeps byte offsets, so positions found in `lower` index `raw`.
+    let lower = raw.to_ascii_lowercase();
     let mut pieces = Vec::new();
-    let mut rest = raw;
-    loop {
-        let lower = rest.to_ascii_lowercase();
-        let Some(start) = lower.find("<br") else {
-            pieces.push(rest);
-            return pieces;
-        };
+    let mut from = 0;
+    while let Some(rel) = lower[from..].find("<br") {
+        let start = from + rel;
         let Some(close) = lower[start..].find('>') else {
-            pieces.push(rest);
-            return pieces;
+            break;
         };
-        pieces.push(&rest[..start]);
-        rest = &rest[start + close + 1..];
+        pieces.push(&raw[from..start]);
+        from = start + close + 1;
     }
+    pieces.push(&raw[from..]);
+    pieces
 }
 
 /// Whitespace as statute sources use it: ASCII, tab, no-break, full-width/ideographic.

@@ -22,178 +22,24 @@ use crate::model::{
     Article, Chapter, Diagnostic, Note, Paragraph, Part, Section, Statute, Variant,
 };
 use crate::numerals::parse_item_marker;
-
-const TITLE_SUFFIXES: [&str; 11] = [
-    "法", "条例", "规定", "办法", "细则", "决定", "规则", "法典", "章程", "准则", "规程",
-];
-const SUBTITLE_MARKS: [&str; 6] = ["稿", "草案", "试行", "修订", "修正", "暂行"];
-
+use crate::start::{self, split_parenthetical, squeeze, SUBTITLE_MARKS};
 pub(crate) fn diag(line: u32, message: impl Into<String>) -> Diagnostic {
     Diagnostic {
         line,
         message: message.into(),
     }
 }
-
 pub(crate) fn build(text: &str) -> (Statute, Vec<Diagnostic>) {
     let lines = lines::split(text);
     let mut b = Builder::default();
-    let Some(anchor) = find_anchor(&lines) else {
-        b.diags.push(diag(
-            0,
-            "no article (第N条) found: this is not statute text (未找到任何条文，不是法规文本)",
-        ));
+    let Some(start) = start::locate(&lines, &mut b.st, &mut b.diags) else {
         return (b.st, b.diags);
     };
-    let start = match find_title(&lines, anchor) {
-        Some((i, title, subtitle)) => {
-            b.st.title = title;
-            b.st.subtitle = subtitle;
-            i + 1
-        }
-        None => {
-            let mut s = anchor;
-            while s > 0 {
-                let prev = &lines[s - 1];
-                let k = classify(prev, false);
-                let heading = prev.md_heading
-                    || matches!(
-                        k,
-                        Kind::Part(..) | Kind::Chapter(..) | Kind::Section(..) | Kind::Blank
-                    );
-                if !heading {
-                    break;
-                }
-                s -= 1;
-            }
-            let first = lines.get(anchor).map_or(0, |l| l.no);
-            b.diags.push(diag(
-                first,
-                "no title line (…法 / …条例) before the first article: parsed as an untitled fragment (未找到法规名称，按片段处理)",
-            ));
-            s
-        }
-    };
-    let title_line = start.saturating_sub(1);
-    let pre: Vec<&Line> = lines[..title_line.min(start)]
-        .iter()
-        .filter(|l| !l.text.is_empty())
-        .collect();
-    // With a title, lines[..title_line] precede it; without, lines[..start].
-    let pre: Vec<&Line> = if b.st.title.is_empty() {
-        lines[..start]
-            .iter()
-            .filter(|l| !l.text.is_empty())
-            .collect()
-    } else {
-        pre
-    };
-    if let (Some(first), Some(last)) = (pre.first(), pre.last()) {
-        if !(pre.len() == 1 && first.text == b.st.title) {
-            b.diags.push(diag(
-                first.no,
-                format!(
-                    "lines {}–{} come before the statute and are not statute text: kept as a preamble note (法规正文之前的内容)",
-                    first.no, last.no
-                ),
-            ));
-            b.st.notes.push(Note {
-                line: first.no,
-                kind: "preamble".into(),
-                after_article: None,
-                after_suffix: None,
-                text: pre
-                    .iter()
-                    .map(|l| l.text.as_str())
-                    .collect::<Vec<_>>()
-                    .join("\n"),
-            });
-        }
-    }
     for line in &lines[start..] {
         b.feed(line);
     }
     b.finish();
     (b.st, b.diags)
-}
-
-/// The first line that can only be the start of the statute body.
-fn find_anchor(lines: &[Line]) -> Option<usize> {
-    let mut first_article = None;
-    for (i, l) in lines.iter().enumerate() {
-        match classify(l, false) {
-            Kind::Article {
-                number: 1,
-                suffix: None,
-                ..
-            }
-            | Kind::Chapter(1, _)
-            | Kind::Part(1, _) => return Some(i),
-            Kind::Toc => {
-                let next_heading = lines[i + 1..]
-                    .iter()
-                    .filter(|l| !l.text.is_empty())
-                    .take(2)
-                    .any(|l| matches!(classify(l, false), Kind::Chapter(..) | Kind::Part(..)));
-                if next_heading {
-                    return Some(i);
-                }
-            }
-            Kind::Article { .. } if first_article.is_none() => first_article = Some(i),
-            _ => {}
-        }
-    }
-    first_article
-}
-
-/// Looks back from the anchor for the title line: (index, title, subtitle).
-fn find_title(lines: &[Line], anchor: usize) -> Option<(usize, String, Option<String>)> {
-    let mut seen = 0;
-    for i in (0..anchor).rev() {
-        let l = &lines[i];
-        if l.text.is_empty() {
-            continue;
-        }
-        seen += 1;
-        if seen > 40 {
-            return None;
-        }
-        if let Some((title, sub)) = title_like(&l.text) {
-            return Some((i, title, sub));
-        }
-    }
-    None
-}
-
-fn squeeze(s: &str) -> String {
-    s.chars().filter(|c| !is_space(*c)).collect()
-}
-
-/// `中华人民共和国网络安全法`, `《网络安全等级保护条例》`, `…条例（征求意见稿）`.
-pub(crate) fn title_like(t: &str) -> Option<(String, Option<String>)> {
-    let s = squeeze(t);
-    let s = s.trim_matches(['《', '》', '"', '“', '”']);
-    let (core, sub) = match split_parenthetical(s) {
-        Some((core, sub)) if SUBTITLE_MARKS.iter().any(|m| sub.contains(m)) => {
-            (core.trim_matches(['《', '》']), Some(sub.to_string()))
-        }
-        _ => (s, None),
-    };
-    let n = core.chars().count();
-    let ok = (3..=40).contains(&n)
-        && !core.starts_with('第')
-        && !core.contains(|c: char| "，。；：,;:、（）()《》".contains(c))
-        && TITLE_SUFFIXES.iter().any(|suf| core.ends_with(suf));
-    ok.then(|| (core.to_string(), sub))
-}
-
-/// `X（Y）` → (X, "（Y）") with the parentheses kept in the second part.
-fn split_parenthetical(s: &str) -> Option<(&str, &str)> {
-    if !(s.ends_with('）') || s.ends_with(')')) {
-        return None;
-    }
-    let open = s.rfind(['（', '('])?;
-    Some((&s[..open], &s[open..]))
 }
 
 #[derive(Default, PartialEq, Clone, Copy)]
