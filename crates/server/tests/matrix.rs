@@ -1,0 +1,248 @@
+//! Every endpoint × every role → the expected status, from tests/matrix.txt; every denial
+//! lands in the audit log; every route of the OpenAPI document has a row.
+
+mod common;
+
+use std::collections::BTreeSet;
+
+use axum::http::Method;
+use common::{multipart, world, World, ROLES};
+use dengbao_store::EvidenceInput;
+
+struct Row {
+    line: usize,
+    method: Method,
+    path: String,
+    expected: Vec<u16>,
+}
+
+fn rows() -> Vec<Row> {
+    let text = include_str!("matrix.txt");
+    let mut out = Vec::new();
+    for (i, line) in text.lines().enumerate() {
+        let line_no = i + 1;
+        let line = line.trim();
+        if line.is_empty() || line.starts_with('#') {
+            continue;
+        }
+        let cols: Vec<&str> = line.split_whitespace().collect();
+        assert_eq!(
+            cols.len(),
+            2 + ROLES.len(),
+            "matrix.txt line {line_no}: method, path and {} statuses",
+            ROLES.len()
+        );
+        out.push(Row {
+            line: line_no,
+            method: cols[0]
+                .parse()
+                .unwrap_or_else(|_| panic!("matrix.txt line {line_no}: method")),
+            path: cols[1].to_string(),
+            expected: cols[2..]
+                .iter()
+                .map(|s| {
+                    s.parse()
+                        .unwrap_or_else(|_| panic!("matrix.txt line {line_no}: status {s}"))
+                })
+                .collect(),
+        });
+    }
+    out
+}
+
+fn template(path: &str) -> &str {
+    path.split('?').next().unwrap_or(path)
+}
+
+/// The concrete URI and body of a row for one attempt.
+async fn request(w: &World, row: &Row, attempt: usize) -> (String, Option<(String, Vec<u8>)>) {
+    let path = row.path.clone();
+    let id = if path.starts_with("/api/networks/{id}") {
+        if row.method == Method::DELETE {
+            w.store
+                .create_network(
+                    "test",
+                    &w.org_a,
+                    common::profile(&format!("待删除{attempt}")),
+                )
+                .await
+                .unwrap()
+                .id
+        } else {
+            w.net_a.clone()
+        }
+    } else if path.starts_with("/api/organisations/{id}") {
+        w.org_a.clone()
+    } else if path.starts_with("/api/users/{id}") {
+        w.user_ids[2].clone().unwrap()
+    } else if path.starts_with("/api/tokens/{id}") {
+        w.store
+            .create_token("test", w.user_ids[2].as_deref().unwrap(), "throwaway")
+            .await
+            .unwrap()
+            .id
+    } else {
+        String::new()
+    };
+    let uri = path
+        .replace("{id}", &id)
+        .replace("{evidence_id}", &w.evidence_a)
+        .replace("{law}", "csl")
+        .replace("{citation}", "21");
+    let json =
+        |v: serde_json::Value| Some(("application/json".to_string(), v.to_string().into_bytes()));
+    let body = match (row.method.as_str(), template(&path)) {
+        ("POST", "/api/setup") => {
+            json(serde_json::json!({"setup_token": "dbs_wrong", "administrator": "x"}))
+        }
+        ("POST", "/api/organisations") => {
+            json(serde_json::json!({"name": format!("新单位{attempt}")}))
+        }
+        ("POST", "/api/users") => {
+            json(serde_json::json!({"name": format!("新用户{attempt}"), "role": "auditor"}))
+        }
+        ("POST", "/api/users/{id}/tokens") => json(serde_json::json!({"label": "matrix"})),
+        ("POST", "/api/networks") => json(
+            serde_json::json!({"org_id": w.org_a, "name": format!("新网络{attempt}"), "level": 2, "stage": "building"}),
+        ),
+        ("PUT", "/api/networks/{id}") => json(
+            serde_json::json!({"name": "甲-营销系统", "level": 3, "stage": "running", "personal_info": true}),
+        ),
+        ("POST", "/api/networks/{id}/events") => {
+            json(serde_json::json!({"kind": "last_self_inspection", "at": "2026-03-02"}))
+        }
+        ("POST", "/api/networks/{id}/evidence") => {
+            let (ct, body) = multipart(
+                &[
+                    ("duty_id", "mlps.self_inspection"),
+                    ("description", "自查报告"),
+                ],
+                Some(("self.pdf", b"%PDF self")),
+            );
+            Some((ct, body))
+        }
+        ("POST", "/api/grade") => json(
+            serde_json::json!({"business": {"object": "order", "degree": "serious"}, "service": {"object": "rights", "degree": "harm"}}),
+        ),
+        _ => None,
+    };
+    (uri, body)
+}
+
+#[tokio::test]
+async fn every_endpoint_answers_every_role_as_the_matrix_says_and_denials_are_audited() {
+    let w = world().await;
+    let rows = rows();
+    let mut failures = Vec::new();
+    let mut attempt = 0;
+    for row in &rows {
+        for (r, role) in ROLES.iter().enumerate() {
+            attempt += 1;
+            let (uri, body) = request(&w, row, attempt).await;
+            let denied_before = w.denials().await.len();
+            let reply = w
+                .send(
+                    row.method.clone(),
+                    &uri,
+                    role,
+                    body.as_ref().map(|(ct, b)| (ct.as_str(), b.clone())),
+                )
+                .await;
+            let expected = row.expected[r];
+            if reply.status.as_u16() != expected {
+                failures.push(format!(
+                    "matrix.txt line {}: {} {} as {role}: expected {expected}, got {} {}",
+                    row.line,
+                    row.method,
+                    row.path,
+                    reply.status.as_u16(),
+                    reply.json
+                ));
+                continue;
+            }
+            let denials = w.denials().await;
+            if matches!(expected, 401 | 403 | 404) {
+                if denials.len() != denied_before + 1 {
+                    failures.push(format!(
+                        "matrix.txt line {}: {} {} as {role}: denial not audited",
+                        row.line, row.method, row.path
+                    ));
+                } else if expected == 404 {
+                    // a cross-organisation attempt names the organisation it aimed at
+                    let last = denials.last().unwrap();
+                    assert_eq!(last.org_id.as_deref(), Some(w.org_a.as_str()), "{last:?}");
+                    assert!(last.actor.contains("乙运营者"), "{last:?}");
+                }
+                let code = reply.json["error"]["code"]
+                    .as_str()
+                    .unwrap_or_default()
+                    .to_string();
+                assert!(
+                    ["unauthenticated", "forbidden", "not_found"].contains(&code.as_str()),
+                    "{}",
+                    reply.json
+                );
+            } else if denials.len() != denied_before {
+                failures.push(format!(
+                    "matrix.txt line {}: {} {} as {role}: allowed but audited as denied",
+                    row.line, row.method, row.path
+                ));
+            }
+        }
+    }
+    assert!(
+        failures.is_empty(),
+        "{} mismatches:\n{}",
+        failures.len(),
+        failures.join("\n")
+    );
+    let report = w.store.verify_audit().await.unwrap();
+    assert!(report.ok, "{report:?}");
+}
+
+#[test]
+fn every_endpoint_is_in_the_matrix() {
+    let doc = serde_json::to_value(dengbao_server::openapi()).unwrap();
+    let mut routes = BTreeSet::new();
+    for (path, item) in doc["paths"].as_object().unwrap() {
+        for method in item.as_object().unwrap().keys() {
+            if ["get", "post", "put", "delete", "patch"].contains(&method.as_str()) {
+                routes.insert(format!("{} {path}", method.to_uppercase()));
+            }
+        }
+    }
+    let in_matrix: BTreeSet<String> = rows()
+        .iter()
+        .map(|r| format!("{} {}", r.method, template(&r.path)))
+        .collect();
+    let missing: Vec<_> = routes.difference(&in_matrix).collect();
+    let stale: Vec<_> = in_matrix.difference(&routes).collect();
+    assert!(
+        missing.is_empty(),
+        "endpoints without a row in tests/matrix.txt: {missing:?}"
+    );
+    assert!(
+        stale.is_empty(),
+        "rows in tests/matrix.txt for no endpoint: {stale:?}"
+    );
+    assert!(routes.len() >= 29, "{routes:?}");
+}
+
+#[tokio::test]
+async fn a_revoked_token_is_refused_at_once() {
+    let w = world().await;
+    let issued = w
+        .store
+        .create_token("test", w.user_ids[2].as_deref().unwrap(), "t")
+        .await
+        .unwrap();
+    let _ = EvidenceInput::default();
+    let uri = format!("/api/tokens/{}", issued.id);
+    assert_eq!(
+        w.send(Method::DELETE, &uri, "administrator", None)
+            .await
+            .status,
+        204
+    );
+    assert!(w.store.authenticate(&issued.token).await.unwrap().is_none());
+}
