@@ -26,3 +26,6 @@ pub mod verify;
 pub mod wal;
 
 pub use store::{OpenOptions, Store};
+
+/// Re-exported so the CLI draws its ingest progress bar without a dependency of its own.
+pub use indicatif;

@@ -64,10 +64,6 @@ impl SegMeta {
     pub fn is_empty(&self) -> bool {
         self.time_delta.is_empty()
     }
-    pub fn time(&self, i: usize) -> i64 {
-        // ok: deltas are cumulative; precomputed in `times()` for hot paths
-        self.time_base + self.time_delta[..=i].iter().sum::<i64>()
-    }
     pub fn times(&self) -> Vec<i64> {
         let mut t = self.time_base;
         self.time_delta

@@ -25,6 +25,9 @@ use crate::record::Record;
 use crate::segment;
 use crate::wal::{self, Wal};
 
+/// Seal automatically once this many records wait in the WAL (bounds memory and WAL size).
+pub const SEAL_EVERY: usize = 1 << 20;
+
 /// How to open a store.
 #[derive(Debug, Clone)]
 pub struct OpenOptions {
@@ -284,7 +287,11 @@ impl Store {
             wal.push(&b);
             self.pending.push(b);
         }
-        wal.commit()
+        wal.commit()?;
+        if self.pending.len() >= SEAL_EVERY {
+            self.seal()?;
+        }
+        Ok(())
     }
 
     /// Turn everything in the WAL into segments (one per network and day) and sign a checkpoint.

@@ -1,0 +1,283 @@
+//! `dengbao logs …` end to end on the sample files in data/logs/samples.
+
+use std::path::{Path, PathBuf};
+
+use assert_cmd::Command;
+use predicates::prelude::*;
+
+fn samples() -> Vec<PathBuf> {
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../data/logs/samples");
+    let mut v: Vec<PathBuf> = std::fs::read_dir(dir)
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .collect();
+    v.sort();
+    v
+}
+
+fn dengbao(data: &Path, now: &str) -> Command {
+    let mut c = Command::cargo_bin("dengbao").unwrap();
+    c.env("DENGBAO_DATA", data)
+        .env("DENGBAO_NOW", now)
+        .env_remove("DENGBAO_DATABASE_URL");
+    c
+}
+
+fn ingested(now: &str) -> tempfile::TempDir {
+    let tmp = tempfile::tempdir().unwrap();
+    dengbao(tmp.path(), now)
+        .args(["logs", "ingest", "--network", "办公网"])
+        .args(samples())
+        .assert()
+        .success()
+        .stdout(predicate::str::contains(
+            "ingested 40 event(s) from 7 file(s)",
+        ));
+    tmp
+}
+
+const NOW: &str = "2026-11-25T10:00:00+08:00";
+
+#[test]
+fn ingest_search_count_and_json() {
+    let d = ingested(NOW);
+    let out = dengbao(d.path(), NOW)
+        .args(["logs", "search", "\"Invalid user\"", "--json"])
+        .output()
+        .unwrap();
+    assert!(out.status.success());
+    let hits: Vec<serde_json::Value> = String::from_utf8(out.stdout)
+        .unwrap()
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap())
+        .collect();
+    assert_eq!(hits.len(), 3);
+    assert!(hits
+        .iter()
+        .all(|h| h["message"].as_str().unwrap().contains("Invalid user")));
+    assert_eq!(hits[0]["network"], "办公网");
+    // GBK device text is searchable in Chinese and flagged as transcoded.
+    let out = dengbao(d.path(), NOW)
+        .args(["logs", "search", "登录失败", "--json"])
+        .output()
+        .unwrap();
+    let h: serde_json::Value = serde_json::from_str(
+        String::from_utf8(out.stdout)
+            .unwrap()
+            .lines()
+            .next()
+            .unwrap(),
+    )
+    .unwrap();
+    assert_eq!(h["host"], "FW-HQ01");
+    assert!(h["flags"].as_array().unwrap().iter().any(|f| f == "gbk"));
+    dengbao(d.path(), NOW)
+        .args([
+            "logs",
+            "count",
+            "sshd",
+            "--from",
+            "2026-11-20",
+            "--to",
+            "2026-11-21",
+        ])
+        .assert()
+        .success()
+        .stdout(predicate::str::starts_with("6\n2026-11-20\t6\n"));
+    dengbao(d.path(), NOW)
+        .args(["logs", "search", "(unclosed"])
+        .assert()
+        .code(2);
+}
+
+#[test]
+fn every_sample_line_is_searchable_by_its_text() {
+    let d = ingested(NOW);
+    for f in samples() {
+        let bytes = std::fs::read(&f).unwrap();
+        for line in bytes
+            .split(|b| *b == b'\n')
+            // A NUL cannot be passed in an argument; the library test covers that line.
+            .filter(|l| !l.iter().all(|b| b.is_ascii_whitespace()) && !l.contains(&0))
+        {
+            let text = String::from_utf8(line.to_vec())
+                .unwrap_or_else(|_| encoding_gbk(line))
+                .trim_end()
+                .to_string();
+            let q = format!("\"{}\"", text.replace('\\', "\\\\").replace('"', "\\\""));
+            let out = dengbao(d.path(), NOW)
+                .args(["logs", "count", &q])
+                .output()
+                .unwrap();
+            let n: u64 = String::from_utf8(out.stdout)
+                .unwrap()
+                .lines()
+                .next()
+                .unwrap()
+                .parse()
+                .unwrap();
+            assert!(n >= 1, "{} line not found: {text}", f.display());
+        }
+    }
+}
+
+/// The GBK sample decoded the way the store decodes it (through the library).
+fn encoding_gbk(b: &[u8]) -> String {
+    dengbao_logstore::parse::decode_text(b).0.into_owned()
+}
+
+#[test]
+fn verify_names_the_damaged_segment_and_exits_1() {
+    let d = ingested(NOW);
+    dengbao(d.path(), NOW)
+        .args(["logs", "verify"])
+        .assert()
+        .success()
+        .stdout(predicate::str::starts_with("ok: "));
+    let day = d.path().join("logs/segments/办公网/2026-11-21");
+    let seg = std::fs::read_dir(&day)
+        .unwrap()
+        .next()
+        .unwrap()
+        .unwrap()
+        .path();
+    let mut b = std::fs::read(&seg).unwrap();
+    b[12] ^= 0x10;
+    std::fs::write(&seg, b).unwrap();
+    dengbao(d.path(), NOW)
+        .args(["logs", "verify"])
+        .assert()
+        .code(1)
+        .stdout(predicate::str::contains("办公网 2026-11-21"));
+}
+
+#[test]
+fn delete_inside_the_floor_exits_2_and_outside_removes() {
+    let d = ingested(NOW);
+    dengbao(d.path(), NOW)
+        .args(["logs", "delete", "--before", "2026-07-01"])
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("六个月"));
+    dengbao(d.path(), NOW)
+        .args(["logs", "policy", "--network", "办公网", "--months", "3"])
+        .assert()
+        .code(2);
+    dengbao(d.path(), NOW)
+        .args([
+            "logs",
+            "hold",
+            "--from",
+            "2026-05-01",
+            "--to",
+            "2026-05-31",
+            "--reason",
+            "公安机关调证",
+        ])
+        .assert()
+        .success();
+    dengbao(d.path(), NOW)
+        .args(["logs", "delete", "--before", "2026-05-20"])
+        .assert()
+        .success()
+        .stdout(predicate::str::contains(
+            "kept by legal hold: 办公网 2026-05-12",
+        ));
+    dengbao(d.path(), NOW)
+        .args(["logs", "release", "0", "--reason", "closed"])
+        .assert()
+        .success();
+    dengbao(d.path(), NOW)
+        .args(["logs", "delete", "--before", "2026-05-20"])
+        .assert()
+        .success()
+        .stdout(predicate::str::contains("removed 1 segment(s), 7 event(s)"));
+    dengbao(d.path(), NOW)
+        .args(["logs", "verify"])
+        .assert()
+        .success();
+    dengbao(d.path(), NOW)
+        .args(["logs", "count", "SEC"])
+        .assert()
+        .success()
+        .stdout(predicate::str::starts_with("0\n"));
+}
+
+#[test]
+fn export_verifies_offline_with_the_exported_key() {
+    let d = ingested(NOW);
+    let out = d.path().join("evidence.json");
+    dengbao(d.path(), NOW)
+        .args([
+            "logs",
+            "export",
+            "--from",
+            "2026-11-20",
+            "--to",
+            "2026-11-21",
+            "sshd",
+            "-o",
+        ])
+        .arg(&out)
+        .assert()
+        .success()
+        .stdout(predicate::str::contains("exported 6 event(s)"));
+    let key = String::from_utf8(
+        dengbao(d.path(), NOW)
+            .args(["logs", "pubkey"])
+            .output()
+            .unwrap()
+            .stdout,
+    )
+    .unwrap();
+    assert!(key.starts_with("sm2:04"));
+    // Offline: a different data dir, only the file and the key.
+    let elsewhere = tempfile::tempdir().unwrap();
+    dengbao(elsewhere.path(), NOW)
+        .args(["logs", "verify-export"])
+        .arg(&out)
+        .args(["--key", key.trim()])
+        .assert()
+        .success()
+        .stdout(predicate::str::starts_with("ok: 6 event(s)"));
+    let text = std::fs::read_to_string(&out)
+        .unwrap()
+        .replacen("port 52311", "port 52312", 1);
+    std::fs::write(&out, text).unwrap();
+    dengbao(elsewhere.path(), NOW)
+        .args(["logs", "verify-export"])
+        .arg(&out)
+        .assert()
+        .code(1);
+}
+
+#[test]
+fn coverage_json_is_what_the_duty_engine_reads() {
+    let d = ingested(NOW);
+    let out = dengbao(d.path(), NOW)
+        .args(["logs", "coverage", "--json"])
+        .output()
+        .unwrap();
+    let c: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(c["floor_months"], 6);
+    assert_eq!(c["integrity"]["ok"], true);
+    let n = &c["networks"][0];
+    assert_eq!(n["network"], "办公网");
+    assert_eq!(n["covers_floor"], true);
+    assert!(n["sources"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .any(|s| s["source"] == "WIN-DC01.corp.example.cn"));
+    // Two months later without new logs: the gap shows.
+    let out = dengbao(d.path(), "2027-01-25")
+        .args(["logs", "coverage", "--json"])
+        .output()
+        .unwrap();
+    let c: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert!(c["networks"][0]["days_without_events"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .any(|d| d == "2027-01-01"));
+}
