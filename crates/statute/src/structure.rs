@@ -93,6 +93,8 @@ struct Builder {
     seen: HashMap<(u32, Option<u32>), usize>,
     last_key: Option<(u32, Option<u32>)>,
     page_numbers: u32,
+    /// Headings or articles came out of order, so `Article.chapter` is unreliable.
+    disordered: bool,
 }
 
 impl Builder {
@@ -208,6 +210,7 @@ impl Builder {
         self.finish_note();
         if self.open() {
             if let Some(a) = &self.art {
+                self.disordered = true;
                 self.diags.push(diag(
                     line.no,
                     format!(
@@ -242,6 +245,7 @@ impl Builder {
                     ));
                 } else {
                     if n < max {
+                        self.disordered = true;
                         self.diags.push(diag(
                             line.no,
                             format!("chapter heading 第{n}章 comes after 第{max}章"),
@@ -454,6 +458,7 @@ impl Builder {
             if key < prev && self.st.variants.is_empty() && !self.seen.contains_key(&prev) {
                 // unreachable in practice: last_key is always seen
             } else if key < prev {
+                self.disordered = true;
                 self.diags.push(diag(
                     article.line,
                     format!("{label} comes after {} (out of order)", self::label(prev)),
@@ -471,6 +476,12 @@ impl Builder {
         self.leave_toc();
         if !self.header.is_empty() {
             self.st.header = Some(self.header.join("\n"));
+        }
+        if self.disordered {
+            self.diags.push(diag(
+                0,
+                "headings or articles are out of order in this text: each article's chapter is the last heading before it and may be wrong (章节顺序混乱，条文所属章可能不准确)",
+            ));
         }
         if self.page_numbers > 0 {
             self.diags.push(diag(
