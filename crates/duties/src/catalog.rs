@@ -2,6 +2,7 @@
 //! binary, validated at load. Every error names the file and the duty or penalty id.
 
 use std::collections::{BTreeMap, HashMap};
+use std::sync::Arc;
 
 use cel_interpreter::Context;
 use dengbao_types::Citation;
@@ -303,7 +304,7 @@ pub struct Duty {
 
 /// The duty and penalty catalogs, validated, with every condition compiled once.
 pub struct Catalog {
-    duties: Vec<Duty>,
+    duties: Vec<Arc<Duty>>,
     penalties: BTreeMap<String, Penalty>,
     pub(crate) conditions: Vec<Condition>,
     /// Holds CEL's functions; each evaluation binds the profile in a child scope.
@@ -362,7 +363,7 @@ impl Catalog {
             }
         }
 
-        let mut duties: Vec<Duty> = Vec::new();
+        let mut duties: Vec<Arc<Duty>> = Vec::new();
         let mut conditions: Vec<Condition> = Vec::new();
         let mut by_source: HashMap<String, usize> = HashMap::new();
         for (file, text) in duty_files {
@@ -387,7 +388,7 @@ impl Catalog {
                     }
                 };
                 let duty = validate_duty(file, raw, &penalties, condition)?;
-                duties.push(duty);
+                duties.push(Arc::new(duty));
             }
         }
         let catalog = Catalog {
@@ -420,11 +421,11 @@ impl Catalog {
         Ok(())
     }
 
-    pub fn duties(&self) -> &[Duty] {
+    pub fn duties(&self) -> &[Arc<Duty>] {
         &self.duties
     }
 
-    pub fn duty(&self, id: &str) -> Option<&Duty> {
+    pub fn duty(&self, id: &str) -> Option<&Arc<Duty>> {
         self.duties.iter().find(|d| d.id == id)
     }
 

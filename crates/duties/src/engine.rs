@@ -4,6 +4,7 @@
 //! `unknown` (naming the date), never a guess.
 
 use std::collections::HashMap;
+use std::sync::Arc;
 
 use dengbao_calendar::Calendar;
 use dengbao_types::Citation;
@@ -11,7 +12,7 @@ use jiff::civil::Date;
 use jiff::{Timestamp, ToSpan};
 use serde::{Serialize, Serializer};
 
-use crate::catalog::{Catalog, Clock, Duty, IfMissing, Kind, Limit, Party};
+use crate::catalog::{Catalog, Clock, Duty, IfMissing, Limit};
 use crate::profile::{date_of, Profile, Stage};
 use crate::time::{rfc3339_shanghai, EventTime};
 
@@ -80,25 +81,57 @@ impl Due {
     }
 }
 
-/// One duty of one network at one moment.
-#[derive(Debug, Clone, Serialize)]
+/// One duty of one network at one moment. Serialises with the duty's `id`, `title`,
+/// `title_en`, `citations`, `kind`, `party` and `penalty` inlined.
+#[derive(Debug, Clone)]
 pub struct DutyStatus {
-    pub id: String,
-    pub title: String,
-    pub title_en: String,
-    pub citations: Vec<Citation>,
+    /// The catalog entry (shared, not copied).
+    pub duty: Arc<Duty>,
     pub status: Status,
     pub due: Option<Due>,
-    pub kind: Kind,
-    pub party: Party,
-    /// The penalty provision id (`mlps.63.1`) when the seeds attach one.
-    pub penalty: Option<String>,
-    /// Why the status is what it is (Chinese, then English).
+    /// Why the status is what it is (Chinese, then English); empty when the engine was
+    /// asked not to explain ([`Engine::explain`]).
     pub reasons: Vec<String>,
     /// Events the engine needed and the profile lacks (for `unknown`).
     pub missing_events: Vec<String>,
     /// Indices into the profile's `evidence` that satisfy the duty.
     pub evidence: Vec<usize>,
+}
+
+impl DutyStatus {
+    pub fn id(&self) -> &str {
+        &self.duty.id
+    }
+    pub fn title(&self) -> &str {
+        &self.duty.title
+    }
+    pub fn citations(&self) -> &[Citation] {
+        &self.duty.citations
+    }
+    pub fn penalty(&self) -> Option<&str> {
+        self.duty.penalty.as_deref()
+    }
+}
+
+impl Serialize for DutyStatus {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeStruct;
+        let d = &self.duty;
+        let mut st = s.serialize_struct("DutyStatus", 12)?;
+        st.serialize_field("id", &d.id)?;
+        st.serialize_field("title", &d.title)?;
+        st.serialize_field("title_en", &d.title_en)?;
+        st.serialize_field("citations", &d.citations)?;
+        st.serialize_field("status", &self.status)?;
+        st.serialize_field("due", &self.due)?;
+        st.serialize_field("kind", &d.kind)?;
+        st.serialize_field("party", &d.party)?;
+        st.serialize_field("penalty", &d.penalty)?;
+        st.serialize_field("reasons", &self.reasons)?;
+        st.serialize_field("missing_events", &self.missing_events)?;
+        st.serialize_field("evidence", &self.evidence)?;
+        st.end()
+    }
 }
 
 /// Evaluates many profiles against one catalog and calendar, memoising each condition's
@@ -109,6 +142,9 @@ pub struct Engine<'c> {
     memo: HashMap<(usize, u128), bool>,
     /// Off for the benchmark's baseline.
     pub memoise: bool,
+    /// Write `reasons` (on by default; batch runs that need only statuses and deadlines
+    /// can turn it off).
+    pub explain: bool,
 }
 
 impl<'c> Engine<'c> {
@@ -118,6 +154,7 @@ impl<'c> Engine<'c> {
             calendar,
             memo: HashMap::new(),
             memoise: true,
+            explain: true,
         }
     }
 
@@ -126,7 +163,8 @@ impl<'c> Engine<'c> {
         let sig = crate::cel::signature(p);
         let mut ctx = None;
         let mut out = Vec::with_capacity(self.catalog.duties().len());
-        let mut local: HashMap<usize, Result<bool, String>> = HashMap::new();
+        let mut local: Vec<Option<Result<bool, String>>> =
+            vec![None; self.catalog.conditions.len()];
         for d in self.catalog.duties() {
             let Some(cond) = self.catalog.conditions.get(d.condition) else {
                 out.push(Err("missing condition".to_string()));
@@ -142,7 +180,7 @@ impl<'c> Engine<'c> {
                     continue;
                 }
             }
-            if let Some(r) = local.get(&d.condition) {
+            if let Some(Some(r)) = local.get(d.condition) {
                 out.push(r.clone());
                 continue;
             }
@@ -151,7 +189,9 @@ impl<'c> Engine<'c> {
             if let (Some(k), Ok(v)) = (key, &r) {
                 self.memo.insert(k, *v);
             }
-            local.insert(d.condition, r.clone());
+            if let Some(slot) = local.get_mut(d.condition) {
+                *slot = Some(r.clone());
+            }
             out.push(r);
         }
         out
@@ -164,9 +204,30 @@ impl<'c> Engine<'c> {
             .duties()
             .iter()
             .zip(applies)
-            .map(|(d, a)| status_of(d, a, p, self.calendar, at))
+            .map(|(d, a)| status_of(d, a, p, self.calendar, at, self.explain))
             .collect()
     }
+}
+
+/// The benchmark's named peer baseline: what a naive rules engine does — parse and
+/// interpret every condition from its CEL source for every network — then the same
+/// deadline computation as [`Engine::evaluate`].
+#[doc(hidden)]
+pub fn evaluate_from_source(
+    profile: &Profile,
+    catalog: &Catalog,
+    calendar: &Calendar,
+    at: Timestamp,
+) -> Vec<DutyStatus> {
+    let ctx = crate::cel::bind(&catalog.root, profile);
+    catalog
+        .duties()
+        .iter()
+        .map(|d| {
+            let a = crate::cel::Condition::compile(&d.applies_when).and_then(|c| c.run(&ctx));
+            status_of(d, a, profile, calendar, at, true)
+        })
+        .collect()
 }
 
 /// Every duty of `catalog` for `profile` at `at` (see [`Engine`] for many profiles).
@@ -194,33 +255,48 @@ struct Outcome {
     missing: Vec<String>,
 }
 
+thread_local! {
+    /// Whether the evaluation running on this thread writes reasons.
+    static EXPLAIN: std::cell::Cell<bool> = const { std::cell::Cell::new(true) };
+}
+
 impl Outcome {
-    fn new(status: Status, due: Option<Due>, reason: String) -> Outcome {
+    fn new(status: Status, due: Option<Due>, reason: impl FnOnce() -> String) -> Outcome {
         Outcome {
             status,
             due,
-            reasons: vec![reason],
+            reasons: if EXPLAIN.get() {
+                vec![reason()]
+            } else {
+                Vec::new()
+            },
             missing: Vec::new(),
         }
     }
 
-    fn missing(event: &str, reason: String) -> Outcome {
+    fn missing(event: &str, reason: impl FnOnce() -> String) -> Outcome {
         Outcome {
             status: Status::Unknown,
             due: None,
-            reasons: vec![reason],
+            reasons: if EXPLAIN.get() {
+                vec![reason()]
+            } else {
+                Vec::new()
+            },
             missing: vec![event.to_string()],
         }
     }
 }
 
 fn status_of(
-    d: &Duty,
+    d: &Arc<Duty>,
     applies: Result<bool, String>,
     p: &Profile,
     cal: &Calendar,
     at: Timestamp,
+    explain: bool,
 ) -> DutyStatus {
+    EXPLAIN.set(explain);
     let evidence: Vec<usize> = p
         .evidence
         .iter()
@@ -229,16 +305,12 @@ fn status_of(
         .map(|(i, _)| i)
         .collect();
     let out = match applies {
-        Err(m) => Outcome::new(
-            Status::Unknown,
-            None,
-            format!("适用条件无法计算 / the condition failed: {m}"),
-        ),
-        Ok(false) => Outcome::new(
-            Status::NotApplicable,
-            None,
-            format!("不满足适用条件 / condition not met: {}", d.applies_when),
-        ),
+        Err(m) => Outcome::new(Status::Unknown, None, || {
+            format!("适用条件无法计算 / the condition failed: {m}")
+        }),
+        Ok(false) => Outcome::new(Status::NotApplicable, None, || {
+            format!("不满足适用条件 / condition not met: {}", d.applies_when)
+        }),
         Ok(true) => clock_status(d, p, cal, at, &evidence),
     };
     let mut reasons = out.reasons;
@@ -252,15 +324,9 @@ fn status_of(
         reasons.push(format!("证据已于 {x} 过期 / evidence expired on {x}"));
     }
     DutyStatus {
-        id: d.id.clone(),
-        title: d.title.clone(),
-        title_en: d.title_en.clone(),
-        citations: d.citations.clone(),
+        duty: Arc::clone(d),
         status: out.status,
         due: out.due,
-        kind: d.kind,
-        party: d.party,
-        penalty: d.penalty.clone(),
         reasons,
         missing_events: out.missing,
         evidence,
@@ -283,12 +349,16 @@ fn on_or_after(e: EventTime, trigger: EventTime) -> bool {
     }
 }
 
-fn met_by_event(d: &Duty, p: &Profile, since: Option<EventTime>) -> Option<(String, EventTime)> {
+fn met_by_event<'d>(
+    d: &'d Duty,
+    p: &Profile,
+    since: Option<EventTime>,
+) -> Option<(&'d str, EventTime)> {
     d.met_when.iter().find_map(|name| {
         let t = p.event(name)?;
         match since {
             Some(s) if !on_or_after(t, s) => None,
-            _ => Some((name.clone(), t)),
+            _ => Some((name.as_str(), t)),
         }
     })
 }
@@ -305,15 +375,13 @@ fn clock_status(
     match &d.clock {
         None => {
             if let Some((e, t)) = met_by_event(d, p, None) {
-                Outcome::new(Status::Met, None, format!("{e}: {t}"))
+                Outcome::new(Status::Met, None, || format!("{e}: {t}"))
             } else if has_evidence {
-                Outcome::new(Status::Met, None, evidence_reason())
+                Outcome::new(Status::Met, None, || evidence_reason())
             } else {
-                Outcome::new(
-                    Status::Due,
-                    None,
-                    "持续义务，尚无证据 / a standing duty with no evidence on file".into(),
-                )
+                Outcome::new(Status::Due, None, || {
+                    "持续义务，尚无证据 / a standing duty with no evidence on file".into()
+                })
             }
         }
         Some(Clock::After {
@@ -323,39 +391,36 @@ fn clock_status(
         }) => {
             let Some(trigger) = p.event(event) else {
                 return match if_missing {
-                    IfMissing::NotApplicable => Outcome::new(
-                        Status::NotApplicable,
-                        None,
-                        format!("尚未发生 {event} / no {event} event"),
-                    ),
-                    IfMissing::Unknown => Outcome::missing(
-                        event,
-                        format!("缺少事件 events.{event}，无法计算期限 / events.{event} is missing, so the deadline cannot be computed"),
-                    ),
+                    IfMissing::NotApplicable => Outcome::new(Status::NotApplicable, None, || {
+                        format!("尚未发生 {event} / no {event} event")
+                    }),
+                    IfMissing::Unknown => Outcome::missing(event, || {
+                        format!("缺少事件 events.{event}，无法计算期限 / events.{event} is missing, so the deadline cannot be computed")
+                    }),
                 };
             };
             let due = match limit {
                 None => None,
                 Some(Limit::WorkingDays(n)) => match cal.add_workdays(trigger.date(), *n) {
                     Ok(d) => Some(Due::Date(d)),
-                    Err(e) => return Outcome::new(Status::Unknown, None, e.to_string()),
+                    Err(e) => return Outcome::new(Status::Unknown, None, || e.to_string()),
                 },
                 Some(Limit::Days(n)) => match trigger.date().checked_add(i64::from(*n).days()) {
                     Ok(d) => Some(Due::Date(d)),
-                    Err(e) => return Outcome::new(Status::Unknown, None, e.to_string()),
+                    Err(e) => return Outcome::new(Status::Unknown, None, || e.to_string()),
                 },
                 Some(Limit::Hours(n)) => match trigger.start().checked_add(i64::from(*n).hours()) {
                     Ok(t) => Some(Due::Time(t)),
-                    Err(e) => return Outcome::new(Status::Unknown, None, e.to_string()),
+                    Err(e) => return Outcome::new(Status::Unknown, None, || e.to_string()),
                 },
             };
-            let started = format!("{event}: {trigger}");
+            let started = || format!("{event}: {trigger}");
             if let Some((e, t)) = met_by_event(d, p, Some(trigger)) {
                 let late = due.is_some_and(|x| match x {
                     Due::Date(dd) => t.date() > dd,
                     Due::Time(tt) => t.start() > tt,
                 });
-                let mut o = Outcome::new(Status::Met, due, format!("{started}; {e}: {t}"));
+                let mut o = Outcome::new(Status::Met, due, || format!("{}; {e}: {t}", started()));
                 if late {
                     o.reasons
                         .push("履行晚于期限 / done after the deadline".into());
@@ -367,11 +432,9 @@ fn clock_status(
                     .get(*i)
                     .is_some_and(|e| on_or_after(e.when, trigger))
             }) {
-                return Outcome::new(
-                    Status::Met,
-                    due,
-                    format!("{started}; {}", evidence_reason()),
-                );
+                return Outcome::new(Status::Met, due, || {
+                    format!("{}; {}", started(), evidence_reason())
+                });
             }
             match due {
                 Some(x) if x.passed(at) => Outcome::new(Status::Overdue, due, started),
@@ -392,17 +455,15 @@ fn clock_status(
             }
             if let Some(l) = last {
                 return match l.checked_add(period.span()) {
-                    Ok(next) if date_of(at) <= next => Outcome::new(
-                        Status::Met,
-                        Some(Due::Date(next)),
-                        format!("上次 {after}: {l} / last done {l}; next due {next}"),
-                    ),
-                    Ok(next) => Outcome::new(
-                        Status::Overdue,
-                        Some(Due::Date(next)),
-                        format!("上次 {after}: {l} / last done {l}"),
-                    ),
-                    Err(e) => Outcome::new(Status::Unknown, None, e.to_string()),
+                    Ok(next) if date_of(at) <= next => {
+                        Outcome::new(Status::Met, Some(Due::Date(next)), || {
+                            format!("上次 {after}: {l} / last done {l}; next due {next}")
+                        })
+                    }
+                    Ok(next) => Outcome::new(Status::Overdue, Some(Due::Date(next)), || {
+                        format!("上次 {after}: {l} / last done {l}")
+                    }),
+                    Err(e) => Outcome::new(Status::Unknown, None, || e.to_string()),
                 };
             }
             let first = first_after
@@ -416,25 +477,22 @@ fn clock_status(
                         } else {
                             Status::Due
                         };
-                        Outcome::new(
-                            s,
-                            Some(Due::Date(next)),
-                            format!("尚未做过，自 {f} ({t}) 起算 / never done; counted from {f}"),
-                        )
+                        Outcome::new(s, Some(Due::Date(next)), || {
+                            format!("尚未做过，自 {f} ({t}) 起算 / never done; counted from {f}")
+                        })
                     }
-                    Err(e) => Outcome::new(Status::Unknown, None, e.to_string()),
+                    Err(e) => Outcome::new(Status::Unknown, None, || e.to_string()),
                 },
                 None => {
-                    let mut o = Outcome::missing(
-                        after,
+                    let mut o = Outcome::missing(after, || {
                         format!(
                             "缺少 events.{after}{} / cannot tell when it was last done",
                             first_after
                                 .as_deref()
                                 .map(|f| format!(" 和 events.{f}"))
                                 .unwrap_or_default()
-                        ),
-                    );
+                        )
+                    });
                     if let Some(f) = first_after {
                         o.missing.push(f.clone());
                     }
@@ -447,11 +505,11 @@ fn clock_status(
                 return Outcome::new(
                     Status::Met,
                     p.event(event).map(|x| Due::Date(x.date())),
-                    format!("{e}: {t}"),
+                    || format!("{e}: {t}"),
                 );
             }
             if has_evidence {
-                return Outcome::new(Status::Met, None, evidence_reason());
+                return Outcome::new(Status::Met, None, || evidence_reason());
             }
             match p.event(event) {
                 Some(t) => {
@@ -461,21 +519,19 @@ fn clock_status(
                     } else {
                         Status::Due
                     };
-                    Outcome::new(
-                        s,
-                        Some(due),
-                        format!("须在 {event} ({t}) 之前完成 / due before {event}"),
-                    )
+                    Outcome::new(s, Some(due), || {
+                        format!("须在 {event} ({t}) 之前完成 / due before {event}")
+                    })
                 }
                 None => stage_status(p.stage(), *by_stage, event),
             }
         }
         Some(Clock::ByStage { stage }) => {
             if let Some((e, t)) = met_by_event(d, p, None) {
-                return Outcome::new(Status::Met, None, format!("{e}: {t}"));
+                return Outcome::new(Status::Met, None, || format!("{e}: {t}"));
             }
             if has_evidence {
-                return Outcome::new(Status::Met, None, evidence_reason());
+                return Outcome::new(Status::Met, None, || evidence_reason());
             }
             stage_status(p.stage(), Some(*stage), stage.id())
         }
@@ -484,15 +540,11 @@ fn clock_status(
 
 fn stage_status(now: Stage, by: Option<Stage>, what: &str) -> Outcome {
     match by {
-        Some(by) if now >= by => Outcome::new(
-            Status::Overdue,
-            None,
-            format!("网络已处于 {now} 阶段，应在 {what} 之前完成 / the network is already {now}; this was due before {what}"),
-        ),
-        _ => Outcome::new(
-            Status::Due,
-            None,
-            format!("须在 {what} 之前完成 / due before {what}"),
-        ),
+        Some(by) if now >= by => Outcome::new(Status::Overdue, None, || {
+            format!("网络已处于 {now} 阶段，应在 {what} 之前完成 / the network is already {now}; this was due before {what}")
+        }),
+        _ => Outcome::new(Status::Due, None, || {
+            format!("须在 {what} 之前完成 / due before {what}")
+        }),
     }
 }

@@ -74,20 +74,18 @@ pub fn exposure(profile: &Profile, catalog: &Catalog, statuses: &[DutyStatus]) -
     let mut person_total = [0u64; 2];
     let mut if_missed = [0u64; 2];
     for s in statuses {
-        let Some(duty) = catalog.duty(&s.id) else {
-            continue;
-        };
+        let duty = &s.duty;
         if duty.party != Party::Operator {
             continue;
         }
         if s.status == Status::Unknown {
-            unknown.push(s.id.clone());
+            unknown.push(s.duty.id.clone());
             continue;
         }
         if !matches!(s.status, Status::Due | Status::Overdue) {
             continue;
         }
-        let Some(r) = s.penalty.as_deref().and_then(|id| catalog.resolve(id)) else {
+        let Some(r) = s.penalty().and_then(|id| catalog.resolve(id)) else {
             continue;
         };
         let src = r.fine_source;
@@ -143,7 +141,7 @@ pub fn exposure(profile: &Profile, catalog: &Catalog, statuses: &[DutyStatus]) -
             entry.1 = true;
         }
         items.push(ExposureItem {
-            duty: s.id.clone(),
+            duty: s.duty.id.clone(),
             status: s.status,
             penalty: r.provision.reference(),
             fine_source: src.reference(),

@@ -23,7 +23,7 @@ pub use catalog::{
     DUTY_FILES, DUTY_SCOPE, PENALTY_FILES, PENALTY_SCOPE,
 };
 pub use cel::VARIABLES;
-pub use engine::{evaluate, gaps, Due, DutyStatus, Engine, Status};
+pub use engine::{evaluate, evaluate_from_source, gaps, Due, DutyStatus, Engine, Status};
 pub use exposure::{exposure, Exposure, ExposureItem};
 pub use penalty::{Multiple, Penalty, PenaltyParty, PenaltyRef, Resolved};
 pub use profile::{

@@ -451,5 +451,5 @@ pub fn parse_at(text: &str) -> Result<Timestamp, ProfileError> {
 
 /// The civil date of an instant in Asia/Shanghai.
 pub fn date_of(ts: Timestamp) -> Date {
-    dengbao_calendar::in_shanghai(ts).date()
+    ts.to_zoned_datetime(crate::time::shanghai()).date()
 }

@@ -53,8 +53,10 @@ impl Serialize for EventTime {
     }
 }
 
+/// Asia/Shanghai, looked up once per process.
 pub(crate) fn shanghai() -> TimeZone {
-    dengbao_calendar::shanghai()
+    static TZ: std::sync::OnceLock<TimeZone> = std::sync::OnceLock::new();
+    TZ.get_or_init(dengbao_calendar::shanghai).clone()
 }
 
 /// `2026-03-01T10:00:00+08:00`.

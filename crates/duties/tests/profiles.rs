@@ -45,7 +45,7 @@ fn check(case: &Case, catalog: &Catalog, calendar: &Calendar) -> Vec<String> {
         Err(e) => return vec![format!("bad at: {e}")],
     };
     let statuses = evaluate(&profile, catalog, calendar, at);
-    let find = |id: &str| -> Option<&DutyStatus> { statuses.iter().find(|s| s.id == id) };
+    let find = |id: &str| -> Option<&DutyStatus> { statuses.iter().find(|s| s.id() == id) };
     for (id, exp) in &case.expect {
         let Some(s) = find(id) else {
             fails.push(format!("{id}: not in the catalog"));

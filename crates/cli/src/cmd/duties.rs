@@ -75,9 +75,9 @@ pub fn run_duties(args: DutiesArgs, ctx: &Ctx) -> anyhow::Result<ExitCode> {
             .iter()
             .map(|s| {
                 json!({
-                    "id": s.id,
-                    "title": s.title,
-                    "citations": s.citations.iter().map(|c| json!({
+                    "id": s.id(),
+                    "title": s.title(),
+                    "citations": s.citations().iter().map(|c| json!({
                         "law": c.law, "article": c.article, "paragraph": c.paragraph, "item": c.item,
                     })).collect::<Vec<_>>(),
                     "status": s.status.id(),
@@ -119,7 +119,7 @@ pub fn run_exposure(args: ExposureArgs, ctx: &Ctx) -> anyhow::Result<ExitCode> {
 }
 
 fn cite(s: &DutyStatus) -> String {
-    s.citations
+    s.citations()
         .iter()
         .map(|c| c.to_string())
         .collect::<Vec<_>>()
@@ -147,7 +147,7 @@ fn print_duties(l: &Loaded) {
         println!("{:<34} {:<26} 义务（依据）", "编号", "期限");
         for s in rows {
             let due = s.due.map(|d| d.to_string()).unwrap_or_else(|| "—".into());
-            println!("{:<36} {:<28} {}（{}）", s.id, due, s.title, cite(s));
+            println!("{:<36} {:<28} {}（{}）", s.id(), due, s.title(), cite(s));
             if matches!(order, Status::Unknown | Status::Overdue) {
                 if let Some(r) = s.reasons.first() {
                     println!("{:<36} {:<28}   ↳ {r}", "", "");
