@@ -95,7 +95,7 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         let t = start.checked_add(jiff::Span::new().milliseconds(step_ms * i as i64))?;
         let mut l = line(&mut rng, t, i);
         if i == n / 2 {
-            l = format!("<38>Nov 10 12:00:00 web01 sshd[4242]: Invalid user needle7f3a from 203.0.113.9 port 4242");
+            l = "<38>Nov 10 12:00:00 web01 sshd[4242]: Invalid user needle7f3a from 203.0.113.9 port 4242".to_string();
         }
         raw_bytes += l.len() as u64 + 1;
         writeln!(raw, "{l}")?;

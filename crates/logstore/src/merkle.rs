@@ -118,7 +118,7 @@ impl Tree {
         if n == 0 {
             return Some(self.suite.hash(&[]));
         }
-        if n.is_power_of_two() && lo % n == 0 {
+        if n.is_power_of_two() && lo.is_multiple_of(n) {
             let l = n.trailing_zeros() as usize;
             return *self.levels.get(l)?.get((lo >> l) as usize)?;
         }

@@ -301,7 +301,6 @@ impl Store {
                         .collect(),
                 }
             };
-            drop(ctx);
             if cands.is_empty() {
                 continue;
             }

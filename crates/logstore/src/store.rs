@@ -165,6 +165,9 @@ pub struct Store {
     _lock: Option<File>,
 }
 
+/// A record waiting to be sealed: its bytes, parsed fields, source key and indexable text.
+type Pending = (Vec<u8>, parse::Parsed, String, String);
+
 /// What a seal produced.
 #[derive(Debug, Clone, Default, Serialize)]
 pub struct SealReport {
@@ -302,8 +305,7 @@ impl Store {
         }
         let pending = std::mem::take(&mut self.pending);
         // Group by (network, day), keeping arrival order inside each group.
-        let mut groups: BTreeMap<(String, String), Vec<(Vec<u8>, parse::Parsed, String, String)>> =
-            BTreeMap::new();
+        let mut groups: BTreeMap<(String, String), Vec<Pending>> = BTreeMap::new();
         for bytes in pending {
             let rec = Record::decode(&bytes)?;
             let p = parse::parse(&rec);
@@ -321,6 +323,7 @@ impl Store {
         let mut frontier = self.catalog.frontier.clone();
         let mut added = Vec::new();
         let mut id = self.catalog.next_segment;
+        #[allow(clippy::explicit_counter_loop)] // `id` continues after the loop
         for ((network, day), evs) in groups {
             let rel = format!("{}/{}/{:012}.seg", dir_name(&network), day, id);
             let path = self.dir.join("segments").join(&rel);
