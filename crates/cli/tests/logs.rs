@@ -281,3 +281,30 @@ fn coverage_json_is_what_the_duty_engine_reads() {
         .iter()
         .any(|d| d == "2027-01-01"));
 }
+
+#[test]
+fn an_anchor_printed_by_checkpoint_is_checked_by_verify() {
+    let d = ingested(NOW);
+    let anchor = dengbao(d.path(), NOW)
+        .args(["logs", "checkpoint"])
+        .output()
+        .unwrap()
+        .stdout;
+    let file = d.path().join("anchor.txt");
+    std::fs::write(&file, &anchor).unwrap();
+    dengbao(d.path(), NOW)
+        .args(["logs", "verify", "--anchor"])
+        .arg(&file)
+        .assert()
+        .success()
+        .stdout(predicate::str::contains("anchor ok"));
+    // Someone empties the store and starts over: verify alone cannot tell, the anchor can.
+    std::fs::remove_dir_all(d.path().join("logs/segments")).unwrap();
+    std::fs::write(d.path().join("logs/checkpoints.log"), "").unwrap();
+    dengbao(d.path(), NOW)
+        .args(["logs", "verify", "--anchor"])
+        .arg(&file)
+        .assert()
+        .code(1)
+        .stdout(predicate::str::contains("cut back"));
+}

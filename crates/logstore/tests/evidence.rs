@@ -97,3 +97,43 @@ fn coverage_reports_earliest_event_gaps_and_integrity() {
     assert!(!c.integrity.ok);
     assert!(!c.networks[0].integrity_ok);
 }
+
+#[test]
+fn an_anchor_kept_outside_catches_a_store_cut_back_or_rewritten() {
+    let tmp = tempfile::tempdir().unwrap();
+    let dir = tmp.path().join("logs");
+    let mut s = common::filled(&dir, Suite::Sm3Sm2, "2026-11-25T10:00:00+08:00", "办公网");
+    let cp = s.catalog().checkpoints.last().unwrap().clone();
+    let anchor = format!("{}sig {}\n", cp.signed_text().unwrap(), cp.sig);
+    // The store grows; the anchor still checks, with a consistency proof.
+    let more = dengbao_logstore::ingest::records_from_bytes(
+        b"<14>Nov 25 09:00:00 web01 app: later\n",
+        "x",
+        "办公网",
+        dengbao_logstore::Format::Auto,
+        s.now().as_microsecond(),
+    );
+    s.append(&more).unwrap();
+    s.seal().unwrap();
+    let c = s.check_anchor(&anchor);
+    assert!(c.ok, "{:?}", c.problem);
+    assert!(!c.consistency_proof.is_empty());
+    drop(s);
+    // Cut the chain back to before the anchor (and its segments): verify alone is fooled…
+    let text = std::fs::read_to_string(dir.join("checkpoints.log")).unwrap();
+    std::fs::write(dir.join("checkpoints.log"), "").unwrap();
+    let _ = text;
+    std::fs::remove_dir_all(dir.join("segments")).unwrap();
+    let s = dengbao_logstore::Store::open(
+        &dir,
+        dengbao_logstore::OpenOptions {
+            now: Some(common::at("2026-11-25")),
+            ..Default::default()
+        },
+    )
+    .unwrap();
+    // …but not the anchor.
+    let c = s.check_anchor(&anchor);
+    assert!(!c.ok);
+    assert!(c.problem.unwrap().contains("cut back"));
+}

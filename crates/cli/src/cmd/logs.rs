@@ -79,6 +79,10 @@ pub enum LogsCmd {
     Verify {
         #[arg(long)]
         json: bool,
+        /// Also check a checkpoint kept outside the store (`logs checkpoint` output):
+        /// the chain must still contain it and the tree must extend it.
+        #[arg(long)]
+        anchor: Option<PathBuf>,
     },
     /// Export matching events with inclusion proofs to one file for offline verification.
     Export {
@@ -293,7 +297,7 @@ pub fn run(cmd: LogsCmd, ctx: &Ctx) -> anyhow::Result<ExitCode> {
             }
             Ok(ExitCode::SUCCESS)
         }
-        LogsCmd::Verify { json } => {
+        LogsCmd::Verify { json, anchor } => {
             let dir = store_dir(ctx);
             if !dir.join("store.json").exists() && !dir.join("checkpoints.log").exists() {
                 return Err(BadInput::new(format!(
@@ -315,7 +319,31 @@ pub fn run(cmd: LogsCmd, ctx: &Ctx) -> anyhow::Result<ExitCode> {
                     println!("  {p}");
                 }
             }
-            Ok(if r.ok {
+            let anchored = match anchor {
+                None => None,
+                Some(p) => {
+                    let text = std::fs::read_to_string(&p)
+                        .map_err(|e| BadInput::new(format!("{}: {e}", p.display())))?;
+                    let store = open(ctx, &Clock::default(), false, Suite::Sm3Sm2)?;
+                    Some(store.check_anchor(&text))
+                }
+            };
+            if let Some(a) = &anchored {
+                if json {
+                    json_line(a)?;
+                } else if a.ok {
+                    println!(
+                        "anchor ok: checkpoint #{} (tree size {}) is in the chain and the current tree of {} extends it",
+                        a.anchor_seq.unwrap_or(0),
+                        a.anchor_tree_size.unwrap_or(0),
+                        a.current_tree_size
+                    );
+                } else {
+                    println!("anchor FAILED: {}", a.problem.as_deref().unwrap_or("-"));
+                }
+            }
+            let ok = r.ok && anchored.as_ref().is_none_or(|a| a.ok);
+            Ok(if ok {
                 ExitCode::SUCCESS
             } else {
                 ExitCode::from(1)
