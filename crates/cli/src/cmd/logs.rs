@@ -9,13 +9,16 @@ use anyhow::Context;
 use clap::{Args, Subcommand};
 use dengbao_logstore::{
     crypto::{PublicKey, Suite},
-    export, ingest, query,
+    export, query,
     search::Request,
     store::parse_user_time,
     Error, Format, OpenOptions, Store,
 };
 
 use crate::{BadInput, Ctx};
+
+mod ingest_files;
+use ingest_files::ingest_files;
 
 #[derive(Args, Debug, Clone, Default)]
 pub struct Clock {
@@ -557,48 +560,4 @@ fn print_removal(r: &dengbao_logstore::retention::DeleteReport) {
     for s in &r.kept_by_policy {
         println!("  kept by retention policy: {} {}", s.network, s.day);
     }
-}
-
-fn ingest_files(
-    store: &mut Store,
-    files: &[PathBuf],
-    network: &str,
-    fmt: Format,
-) -> anyhow::Result<ExitCode> {
-    use dengbao_logstore::indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
-    let total: u64 = files
-        .iter()
-        .map(|f| std::fs::metadata(f).map(|m| m.len()).unwrap_or(0))
-        .sum();
-    let bar = ProgressBar::with_draw_target(Some(total), ProgressDrawTarget::stderr());
-    bar.set_style(
-        ProgressStyle::with_template("{bar:40} {bytes}/{total_bytes} {msg}")
-            .unwrap_or_else(|_| ProgressStyle::default_bar()),
-    );
-    let received = store.now().as_microsecond();
-    let mut events = 0usize;
-    for f in files {
-        let recs = ingest::records_from_file(f, network, fmt, received)
-            .map_err(|e| BadInput::new(format!("{}: {e}", f.display())))?;
-        // Group commit: one fsync per batch; a batch is acknowledged when `append` returns.
-        for batch in recs.chunks(8192) {
-            store.append(batch).map_err(lib)?;
-        }
-        events += recs.len();
-        bar.inc(std::fs::metadata(f).map(|m| m.len()).unwrap_or(0));
-        bar.set_message(format!("{events} events"));
-    }
-    let sealed = store.seal().map_err(lib)?;
-    bar.finish_and_clear();
-    let cp = store.catalog().checkpoints.last();
-    println!(
-        "ingested {} event(s) from {} file(s) into network {network}: {} segment(s), {} kept raw with a parse flag; checkpoint #{} root {}",
-        events,
-        files.len(),
-        sealed.segments.len(),
-        sealed.parse_failed,
-        cp.map_or(0, |c| c.seq),
-        cp.map_or("-", |c| c.root.as_str())
-    );
-    Ok(ExitCode::SUCCESS)
 }
