@@ -54,7 +54,7 @@ pub fn terms(text: &str, mut f: impl FnMut(&str)) {
     }
 }
 
-/// Builds an index: term → sorted event ordinals.
+/// Builds an index: term → sorted numbers (the segment writer passes block numbers).
 #[derive(Default)]
 pub struct IndexBuilder {
     map: BTreeMap<String, Vec<u32>>,
@@ -123,7 +123,7 @@ impl IndexReader {
         &self.bytes[s..s + l]
     }
 
-    /// The ordinals of events containing `term` (empty when absent).
+    /// The sorted numbers (blocks) containing `term` (empty when absent).
     pub fn postings(&self, term: &str) -> Vec<u32> {
         let Ok(i) = self
             .table

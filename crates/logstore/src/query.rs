@@ -313,10 +313,11 @@ fn field(f: &str, v: String, prefix: bool) -> Result<Query> {
 }
 
 impl Query {
-    /// True when the index and columns alone decide the query (no substring leaf).
+    /// True when the columns alone decide the query (no text leaf at all).
     pub fn index_exact(&self) -> bool {
         match self {
-            Query::Substr { .. } => false,
+            // Postings are per block (decision 0701): terms are confirmed on the text too.
+            Query::Substr { .. } | Query::Term(_) | Query::Prefix(_) => false,
             Query::And(v) | Query::Or(v) => v.iter().all(Query::index_exact),
             Query::Not(q) => q.index_exact(),
             _ => true,

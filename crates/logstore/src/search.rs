@@ -11,7 +11,7 @@ use crate::index::{self, IndexReader};
 use crate::parse::{self, flags};
 use crate::query::{required_terms, Cmp, Field, Query};
 use crate::record::{Record, SEVERITY_NAMES};
-use crate::segment::SegmentReader;
+use crate::segment::{SegMeta, SegmentReader};
 use crate::store::{day_of, Store};
 
 #[derive(Debug, Clone, Default)]
@@ -98,20 +98,10 @@ fn sev_ok(sev: Option<u8>, op: Cmp, level: u8) -> bool {
 /// Exact match set from index + columns, when the query has no substring leaf.
 fn exact(q: &Query, idx: &IndexReader, c: &Ctx<'_>) -> Vec<bool> {
     let n = c.meta.len();
-    let from_list = |l: Vec<u32>| {
-        let mut v = vec![false; n];
-        for i in l {
-            if let Some(x) = v.get_mut(i as usize) {
-                *x = true;
-            }
-        }
-        v
-    };
     match q {
         Query::All => vec![true; n],
-        Query::Term(t) => from_list(idx.postings(t)),
-        Query::Prefix(p) => from_list(idx.prefix_postings(p)),
-        Query::Substr { .. } => vec![true; n], // not reached: only for index_exact queries
+        // Not reached: text leaves make a query inexact (postings are per block).
+        Query::Term(_) | Query::Prefix(_) | Query::Substr { .. } => vec![true; n],
         Query::Field { .. } | Query::Severity { .. } => {
             (0..n).map(|i| column_ok(q, c, i)).collect()
         }
@@ -149,7 +139,23 @@ fn column_ok(q: &Query, c: &Ctx<'_>, i: usize) -> bool {
 }
 
 /// Candidate superset from the index; `None` = every event.
-fn candidates(q: &Query, idx: &IndexReader) -> Option<Vec<u32>> {
+fn candidates(q: &Query, idx: &IndexReader, meta: &SegMeta) -> Option<Vec<u32>> {
+    Some(expand(&blocks(q, idx)?, meta))
+}
+
+/// Every event ordinal of the given blocks.
+fn expand(bs: &[u32], meta: &SegMeta) -> Vec<u32> {
+    let mut out = Vec::new();
+    for b in bs {
+        if let Some(info) = meta.blocks.get(*b as usize) {
+            out.extend(info.first..info.first + info.count);
+        }
+    }
+    out
+}
+
+/// Candidate blocks from the index; `None` = every block.
+fn blocks(q: &Query, idx: &IndexReader) -> Option<Vec<u32>> {
     match q {
         Query::Term(t) => Some(idx.postings(t)),
         Query::Prefix(p) => Some(idx.prefix_postings(p)),
@@ -167,12 +173,12 @@ fn candidates(q: &Query, idx: &IndexReader) -> Option<Vec<u32>> {
         }
         Query::And(v) => v
             .iter()
-            .filter_map(|q| candidates(q, idx))
+            .filter_map(|q| blocks(q, idx))
             .reduce(|a, b| intersect(&a, &b)),
         Query::Or(v) => {
             let mut all = Vec::new();
             for q in v {
-                all.extend(candidates(q, idx)?);
+                all.extend(blocks(q, idx)?);
             }
             all.sort_unstable();
             all.dedup();
@@ -294,7 +300,7 @@ impl Store {
                     .map(|(i, _)| i as u32)
                     .collect()
             } else {
-                match candidates(&q, &idx) {
+                match candidates(&q, &idx, &r.meta) {
                     Some(c) => c.into_iter().filter(|i| in_time(*i as usize)).collect(),
                     None => (0..times.len() as u32)
                         .filter(|i| in_time(*i as usize))

@@ -136,7 +136,8 @@ pub fn write(path: &Path, entries: &[Entry<'_>]) -> Result<Vec<u8>> {
         meta.dict = dv;
         meta.severity.push(e.parsed.severity.unwrap_or(255));
         meta.flags.push(e.parsed.flags);
-        index.add(i as u32, e.text);
+        // Postings name blocks, not events: confirmation scans the block anyway (0701).
+        index.add(meta.blocks.len() as u32, e.text);
         if block.len() >= BLOCK_BYTES || i + 1 == entries.len() {
             let count = i as u32 + 1 - block_first;
             push_block(&mut out, &mut meta, &block, block_first, count)?;
