@@ -156,6 +156,26 @@ pub fn analyze(text: &str, kind: Kind) -> Vec<Piece> {
     out
 }
 
+/// The words of a query: jieba's cut only, without the words inside longer words (the
+/// index has those), so that one long term such as 关键信息基础设施 counts once, not once per
+/// word inside it.
+pub fn query_words(text: &str) -> Vec<String> {
+    let mut out = Vec::new();
+    for (cjk, from, to) in runs(text) {
+        let run = &text[from..to];
+        if !cjk {
+            out.push(run.to_lowercase());
+            continue;
+        }
+        for t in jieba().cut(run, false) {
+            if t.word.chars().count() >= 2 {
+                out.push(t.word.to_string());
+            }
+        }
+    }
+    out
+}
+
 /// The tantivy tokenizer over [`analyze`].
 #[derive(Clone)]
 pub struct ZhTokenizer(pub Kind);

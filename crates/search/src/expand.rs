@@ -6,7 +6,7 @@ use std::sync::OnceLock;
 
 use serde::Deserialize;
 
-use crate::analyzer::{analyze, jieba, Kind};
+use crate::analyzer::{analyze, jieba, query_words, Kind};
 use crate::SearchError;
 
 const QUERY_TOML: &str = include_str!("../../../data/search/query.toml");
@@ -143,14 +143,16 @@ impl QueryRules {
         let mut terms: HashMap<(String, Kind), f32> = HashMap::new();
         for (segment, weight) in segments {
             for part in self.content_parts(&segment) {
-                for kind in [Kind::Words, Kind::Bigrams] {
-                    for piece in analyze(&part, kind) {
-                        if kind == Kind::Words && self.stopwords.contains(&piece.text) {
-                            continue;
-                        }
-                        let w = terms.entry((piece.text, kind)).or_insert(0.0);
-                        *w = w.max(weight);
-                    }
+                let words = query_words(&part)
+                    .into_iter()
+                    .filter(|w| !self.stopwords.contains(w))
+                    .map(|w| (w, Kind::Words));
+                let bigrams = analyze(&part, Kind::Bigrams)
+                    .into_iter()
+                    .map(|p| (p.text, Kind::Bigrams));
+                for key in words.chain(bigrams) {
+                    let w = terms.entry(key).or_insert(0.0);
+                    *w = w.max(weight);
                 }
             }
         }
