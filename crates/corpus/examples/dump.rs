@@ -1,5 +1,8 @@
 //! Prints the discrepancy report and the draft→final comparison as JSON (development aid).
 fn main() {
+    let t = std::time::Instant::now();
+    let _ = dengbao_corpus::Corpus::load();
+    eprintln!("load: {:?}", t.elapsed());
     let c = match dengbao_corpus::Corpus::load() {
         Ok(c) => c,
         Err(e) => {

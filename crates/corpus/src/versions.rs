@@ -433,7 +433,7 @@ pub(crate) fn compare(
             },
             to_paragraph: tp,
             note: p.note.clone(),
-            similarity: (similarity(&from_text, &to_text) * 100.0).round() / 100.0,
+            similarity: (similarity(&from_text, &to_text) * 100.0).floor() / 100.0,
             changes: text_changes(&from_text, &to_text),
             fines: fine_changes(&fines_of(&fa, fp), &fines_of(&ta, tp)),
             from_text,
