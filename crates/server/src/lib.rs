@@ -121,3 +121,15 @@ pub fn app(state: AppState) -> Router {
         .fallback(|| async { ApiError::not_found("endpoint") })
         .with_state(state)
 }
+
+/// Serves [`app`] on `listener` until `shutdown` completes, then lets requests in flight
+/// finish.
+pub async fn serve(
+    listener: tokio::net::TcpListener,
+    state: AppState,
+    shutdown: impl std::future::Future<Output = ()> + Send + 'static,
+) -> std::io::Result<()> {
+    axum::serve(listener, app(state))
+        .with_graceful_shutdown(shutdown)
+        .await
+}

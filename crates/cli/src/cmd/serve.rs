@@ -1,14 +1,23 @@
 //! `dengbao serve` and `dengbao audit verify`.
+//!
+//! First run: while no administrator exists, `serve` prints a one-time setup token to
+//! stderr (only whoever runs the server sees it; only its argon2 hash is stored; each start
+//! replaces it). `POST /api/setup {"setup_token", "administrator"}` turns it into the
+//! first administrator and its API token (docs/decisions/0603-first-run-setup.md).
 
+use std::net::SocketAddr;
 use std::process::ExitCode;
 
+use anyhow::Context as _;
 use clap::{Args, Subcommand};
+use dengbao_server::AppState;
+use dengbao_store::Store;
 
-use crate::Ctx;
+use crate::{BadInput, Ctx};
 
 #[derive(Args, Debug)]
 pub struct ServeArgs {
-    /// Address for the HTTP API and console.
+    /// Address for the HTTP API and console (port 0: any free port, printed on start).
     #[arg(long, default_value = "127.0.0.1:8080")]
     pub listen: String,
 }
@@ -22,10 +31,112 @@ pub enum AuditCmd {
     },
 }
 
-pub fn run_serve(_args: ServeArgs, _ctx: &Ctx) -> anyhow::Result<ExitCode> {
-    anyhow::bail!("`serve` is not implemented yet")
+async fn open(ctx: &Ctx) -> anyhow::Result<Store> {
+    let what = match &ctx.database {
+        Some(_) => "the PostgreSQL database (--database)".to_string(),
+        None => format!("the database under {}", ctx.data_dir.display()),
+    };
+    Store::open(&ctx.data_dir, ctx.database.as_deref())
+        .await
+        .map_err(|e| match e {
+            dengbao_store::StoreError::UnsupportedUrl(_) => {
+                BadInput::new(format!("--database: {e}"))
+            }
+            other => anyhow::Error::new(other).context(format!("cannot open {what}")),
+        })
 }
 
-pub fn run_audit(_cmd: AuditCmd, _ctx: &Ctx) -> anyhow::Result<ExitCode> {
-    anyhow::bail!("`audit` is not implemented yet")
+fn runtime() -> anyhow::Result<tokio::runtime::Runtime> {
+    tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+        .context("cannot start the async runtime")
+}
+
+pub fn run_serve(args: ServeArgs, ctx: &Ctx) -> anyhow::Result<ExitCode> {
+    let addr: SocketAddr = args.listen.parse().map_err(|_| {
+        BadInput::new(format!(
+            "--listen {:?}: not an address like 127.0.0.1:8080 (监听地址无效)",
+            args.listen
+        ))
+    })?;
+    runtime()?.block_on(async {
+        let store = open(ctx).await?;
+        let listener = tokio::net::TcpListener::bind(addr)
+            .await
+            .with_context(|| format!("cannot listen on {addr}"))?;
+        let local = listener.local_addr().context("the listening address")?;
+        if let Some(token) = store.issue_setup_token().await.context("issuing the setup token")? {
+            eprintln!(
+                "dengbao: no administrator yet (尚未创建管理员). One-time setup token (一次性初始化令牌):\n\n    {token}\n\n\
+                 Create the first administrator and its API token with:\n\n    \
+                 curl -s -X POST http://{local}/api/setup -H 'Content-Type: application/json' \\\n      \
+                 -d '{{\"setup_token\": \"{token}\", \"administrator\": \"admin\"}}'\n\n\
+                 The token works once and is replaced each time the server starts without an administrator."
+            );
+        }
+        let state = AppState::new(store.clone(), &ctx.data_dir).context("cannot load the engine data")?;
+        println!("dengbao: serving the API at http://{local}/api/");
+        tracing::info!(%local, "serving");
+        dengbao_server::serve(listener, state, shutdown_signal())
+            .await
+            .context("the HTTP server failed")?;
+        store.close().await;
+        eprintln!("dengbao: stopped");
+        Ok(ExitCode::SUCCESS)
+    })
+}
+
+/// Ctrl-C or SIGTERM.
+async fn shutdown_signal() {
+    let ctrl_c = async {
+        let _ = tokio::signal::ctrl_c().await;
+    };
+    #[cfg(unix)]
+    let term = async {
+        match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+            Ok(mut s) => {
+                s.recv().await;
+            }
+            Err(_) => std::future::pending::<()>().await,
+        }
+    };
+    #[cfg(not(unix))]
+    let term = std::future::pending::<()>();
+    tokio::select! {
+        _ = ctrl_c => {},
+        _ = term => {},
+    }
+}
+
+pub fn run_audit(cmd: AuditCmd, ctx: &Ctx) -> anyhow::Result<ExitCode> {
+    let AuditCmd::Verify { json } = cmd;
+    runtime()?.block_on(async {
+        let store = open(ctx).await?;
+        let report = store
+            .verify_audit()
+            .await
+            .context("reading the audit log")?;
+        store.close().await;
+        if json {
+            println!("{}", serde_json::to_string_pretty(&report)?);
+        } else if report.ok {
+            println!(
+                "audit log intact (审计日志完整): {} entries, last hash {}",
+                report.entries, report.last_hash
+            );
+        } else {
+            println!(
+                "audit log BROKEN at entry {} (审计日志在第 {} 条处被破坏): {}",
+                report.first_bad.unwrap_or_default(),
+                report.first_bad.unwrap_or_default(),
+                report.problem.as_deref().unwrap_or_default()
+            );
+        }
+        Ok(if report.ok {
+            ExitCode::SUCCESS
+        } else {
+            ExitCode::from(1)
+        })
+    })
 }

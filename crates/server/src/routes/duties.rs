@@ -106,10 +106,10 @@ fn at_of(q: &AtQuery) -> ApiResult<Timestamp> {
 
 fn duty_out(s: &DutyStatus) -> DutyOut {
     DutyOut {
-        id: s.id.clone(),
-        title: s.title.clone(),
+        id: s.id().to_string(),
+        title: s.title().to_string(),
         citations: s
-            .citations
+            .citations()
             .iter()
             .map(|c| CitationOut {
                 law: c.law.clone(),
