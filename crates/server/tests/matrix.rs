@@ -131,7 +131,22 @@ async fn request(w: &World, row: &Row, attempt: usize) -> (String, Option<(Strin
 
 #[tokio::test]
 async fn every_endpoint_answers_every_role_as_the_matrix_says_and_denials_are_audited() {
-    let w = world().await;
+    run_matrix(world().await).await;
+}
+
+#[tokio::test]
+async fn the_matrix_holds_on_postgresql_too() {
+    let dir = tempfile::tempdir().unwrap();
+    match dengbao_store::test_support::postgres_store(dir.path())
+        .await
+        .unwrap()
+    {
+        Some(store) => run_matrix(common::world_on(dir, store).await).await,
+        None => eprintln!("skipped: DENGBAO_TEST_POSTGRES_URL is not set"),
+    }
+}
+
+async fn run_matrix(w: World) {
     let rows = rows();
     let mut failures = Vec::new();
     let mut attempt = 0;
