@@ -1,0 +1,88 @@
+//! `dengbao duties` and `dengbao exposure` as a user runs them, on the shipped examples and
+//! on bad profiles (exit 2, the message names the field).
+
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+fn repo() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("../..")
+}
+
+fn dengbao(args: &[&str]) -> (i32, String, String) {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let out = Command::new(env!("CARGO_BIN_EXE_dengbao"))
+        .env("DENGBAO_DATA", dir.path())
+        .current_dir(repo())
+        .args(args)
+        .output()
+        .expect("run dengbao");
+    (
+        out.status.code().unwrap_or(-1),
+        String::from_utf8_lossy(&out.stdout).into_owned(),
+        String::from_utf8_lossy(&out.stderr).into_owned(),
+    )
+}
+
+fn json(args: &[&str]) -> serde_json::Value {
+    let (code, out, err) = dengbao(args);
+    assert_eq!(code, 0, "{args:?}: {err}");
+    serde_json::from_str(&out).unwrap_or_else(|e| panic!("{e}: {out}"))
+}
+
+#[test]
+fn duties_json_has_the_interface_shape_and_the_spring_festival_deadline() {
+    let v = json(&["duties", "--profile", "examples/profile-level2-web.toml", "--at", "2026-02-20", "--json"]);
+    let list = v.as_array().expect("array");
+    let filing = list.iter().find(|d| d["id"] == "mlps.filing").expect("mlps.filing");
+    assert_eq!(filing["status"], "due");
+    assert_eq!(filing["due"], "2026-03-02");
+    assert_eq!(filing["citations"][0], serde_json::json!({"law": "mlps", "article": 18, "paragraph": 1, "item": null}));
+    let keys: Vec<&String> = filing.as_object().unwrap().keys().collect();
+    assert_eq!(keys.len(), 5, "{keys:?}");
+}
+
+#[test]
+fn exposure_json_for_the_cii_example() {
+    let v = json(&["exposure", "--profile", "examples/profile-level3-cii.toml", "--at", "2026-06-01", "--json"]);
+    let items = v["items"].as_array().expect("items");
+    let yearly = items.iter().find(|i| i["duty"] == "mlps.assessment.yearly").expect("yearly assessment");
+    assert_eq!(yearly["aggravated"], true);
+    assert_eq!(yearly["penalty"], serde_json::json!({"law": "mlps", "article": 63, "paragraph": 2}));
+    assert_eq!(yearly["org_fine"], serde_json::json!([10000, 100000]));
+    assert!(v["org_fine_total"][1].as_u64().unwrap() >= 100_000);
+}
+
+#[test]
+fn readable_tables_without_json() {
+    let (code, out, err) = dengbao(&["duties", "--profile", "examples/profile-classified.toml", "--at", "2026-06-01"]);
+    assert_eq!(code, 0, "{err}");
+    assert!(out.contains("已逾期"), "{out}");
+    assert!(out.contains("mlps.classified.check"), "{out}");
+    let (code, out, err) = dengbao(&["exposure", "--profile", "examples/profile-level2-web.toml", "--at", "2026-03-03"]);
+    assert_eq!(code, 0, "{err}");
+    assert!(out.contains("mlps.filing"), "{out}");
+}
+
+#[test]
+fn bad_profiles_exit_2_naming_the_field() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let cases = [
+        ("[network]\nlevel = 6\n", "network.level"),
+        ("[network]\nlevel = 2\nlevle = 3\n", "levle"),
+        ("[network]\nlevel = 2\n[events]\ngraded = \"2026-02-30\"\n", "events.graded"),
+        ("[network]\nstage = \"running\"\n", "network.level"),
+        ("[network]\nlevel = 2\n[[evidence]]\nduty = \"mlps.filling\"\nwhen = \"2026-01-01\"\n", "evidence[0].duty"),
+    ];
+    for (i, (text, field)) in cases.iter().enumerate() {
+        let path = dir.path().join(format!("p{i}.toml"));
+        std::fs::write(&path, text).unwrap();
+        for cmd in ["duties", "exposure"] {
+            let (code, _, err) = dengbao(&[cmd, "--profile", path.to_str().unwrap(), "--json"]);
+            assert_eq!(code, 2, "{cmd} {text}: {err}");
+            assert!(err.contains(field), "{field} not in {err}");
+        }
+    }
+    let (code, _, err) = dengbao(&["duties", "--profile", "examples/profile-level2-web.toml", "--at", "2026-02-30"]);
+    assert_eq!(code, 2);
+    assert!(err.contains("--at"), "{err}");
+}
