@@ -55,7 +55,7 @@ fn json_hits_have_the_interface_shape_best_first() {
     assert!(csl21["snippet"]
         .as_str()
         .unwrap_or("")
-        .contains("**网络日志**"));
+        .contains("**网络日志"));
 }
 
 #[test]

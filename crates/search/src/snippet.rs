@@ -21,6 +21,9 @@ pub fn snippet(text: &str, terms: &[&str]) -> String {
         chars.clone()
     };
     let mut covered = vec![false; chars.len()];
+    // Longer terms say more (网络日志 over 网络): a character's weight is the length of the
+    // longest term covering it, and the window maximises the sum of weights.
+    let mut weight = vec![0usize; chars.len()];
     for term in terms {
         let needle: Vec<char> = term.chars().collect();
         if needle.is_empty() || needle.len() > haystack.len() {
@@ -28,8 +31,9 @@ pub fn snippet(text: &str, terms: &[&str]) -> String {
         }
         for start in 0..=(haystack.len() - needle.len()) {
             if haystack[start..start + needle.len()] == needle[..] {
-                for c in &mut covered[start..start + needle.len()] {
-                    *c = true;
+                for k in start..start + needle.len() {
+                    covered[k] = true;
+                    weight[k] = weight[k].max(needle.len() * needle.len());
                 }
             }
         }
@@ -37,22 +41,21 @@ pub fn snippet(text: &str, terms: &[&str]) -> String {
     let n = chars.len();
     let width = WIDTH.min(n);
     let mut best_start = 0;
+    let mut end = width;
     if n > width {
-        let mut count: usize = covered[..width].iter().filter(|c| **c).count();
+        let mut count: usize = weight[..width].iter().sum();
         let mut best = count;
         for s in 1..=(n - width) {
-            if covered[s - 1] {
-                count -= 1;
-            }
-            if covered[s + width - 1] {
-                count += 1;
-            }
+            count -= weight[s - 1];
+            count += weight[s + width - 1];
             if count > best {
                 best = count;
                 best_start = s;
             }
         }
-        // Start at a clause boundary when one is close before the window.
+        end = best_start + width;
+        // Start at a clause boundary when one is close before the window (the window
+        // keeps its end, so it grows by at most 20 characters).
         let floor = best_start.saturating_sub(20);
         if let Some(p) = (floor..best_start)
             .rev()
@@ -61,7 +64,7 @@ pub fn snippet(text: &str, terms: &[&str]) -> String {
             best_start = p + 1;
         }
     }
-    let end = (best_start + width).min(n);
+    let end = end.min(n);
     let mut out = String::new();
     if best_start > 0 {
         out.push('…');
