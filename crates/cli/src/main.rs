@@ -64,6 +64,7 @@ pub struct Ctx {
 }
 
 fn main() -> ExitCode {
+    restore_sigpipe();
     let cli = Cli::parse();
     tracing_subscriber::fmt()
         .with_env_filter(
@@ -88,3 +89,16 @@ fn main() -> ExitCode {
     };
     exit::report(result)
 }
+
+/// `dengbao duties … | head` must end quietly like any Unix tool, not panic in `println!`:
+/// Rust ignores SIGPIPE by default, so restore the default action (terminate) at start.
+#[cfg(unix)]
+fn restore_sigpipe() {
+    // SAFETY: called first thing in main, before any thread exists; SIG_DFL is a valid handler.
+    unsafe {
+        libc::signal(libc::SIGPIPE, libc::SIG_DFL);
+    }
+}
+
+#[cfg(not(unix))]
+fn restore_sigpipe() {}
