@@ -1,7 +1,9 @@
 //! Chinese numerals as they occur in statutes and fine amounts: 第一百零一条, 五十万元, 二十.
 //!
-//! Kept private to the corpus (the parser has its own) so that reconciliation works on
-//! the raw seeds whatever state the parser is in.
+//! Reading stays here rather than using `dengbao_statute::numerals::parse_number`: fine
+//! amounts need `u64`, 亿 and mixed forms such as `10万`, and reconciliation reads raw seed
+//! text leniently, where the parser rejects malformed numerals. Writing delegates to the
+//! parser's [`dengbao_statute::numerals::to_chinese`].
 
 /// Value of one digit character, Chinese or Arabic.
 fn digit(c: char) -> Option<u64> {
@@ -76,55 +78,13 @@ pub fn parse(s: &str) -> Option<u64> {
     total.checked_add(section)?.checked_add(num)
 }
 
-const DIGITS: [&str; 10] = ["零", "一", "二", "三", "四", "五", "六", "七", "八", "九"];
-
-/// Writes `n` (0..=9999) the way statutes number articles: 二十一, 一百零一, 一百一十.
+/// Writes `n` the way statutes number articles (二十一, 一百零一, 一百一十), using the
+/// parser's canonical form; from 10 000 up it writes Arabic digits.
 pub fn to_chinese(n: u32) -> String {
     if n >= 10_000 {
         return n.to_string();
     }
-    if n < 10 {
-        return DIGITS[n as usize].to_string();
-    }
-    if n < 20 {
-        return format!(
-            "十{}",
-            if n == 10 {
-                ""
-            } else {
-                DIGITS[(n - 10) as usize]
-            }
-        );
-    }
-    let mut out = String::new();
-    let parts = [
-        (n / 1000, "千"),
-        ((n / 100) % 10, "百"),
-        ((n / 10) % 10, "十"),
-    ];
-    let mut pending_zero = false;
-    let mut started = false;
-    for (d, u) in parts {
-        if d == 0 {
-            pending_zero = started;
-            continue;
-        }
-        if pending_zero {
-            out.push('零');
-            pending_zero = false;
-        }
-        out.push_str(DIGITS[d as usize]);
-        out.push_str(u);
-        started = true;
-    }
-    let ones = n % 10;
-    if ones > 0 {
-        if pending_zero || (n % 100) / 10 == 0 {
-            out.push('零');
-        }
-        out.push_str(DIGITS[ones as usize]);
-    }
-    out
+    dengbao_statute::numerals::to_chinese(n)
 }
 
 #[cfg(test)]

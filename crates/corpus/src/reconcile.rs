@@ -11,6 +11,7 @@ use serde::Serialize;
 use similar::{capture_diff_slices, Algorithm, DiffOp};
 
 use crate::text::{Ch, Copy};
+use crate::versions::edit_span;
 
 /// Equal runs shorter than this do not separate two changes.
 const MERGE_GAP: usize = 2;
@@ -147,36 +148,14 @@ fn changes(base: &[char], wit: &[char]) -> (Vec<Change>, Option<(usize, usize)>,
     let mut anchors: Vec<(usize, usize)> = Vec::new();
     let mut last_equal_len = usize::MAX;
     for op in &ops {
-        let (a, b, c, d) = match *op {
-            DiffOp::Equal { old_index, len, .. } => {
-                if len >= ANCHOR {
-                    anchors.push((old_index, old_index + len));
-                }
-                last_equal_len = len;
-                continue;
+        if let DiffOp::Equal { old_index, len, .. } = *op {
+            if len >= ANCHOR {
+                anchors.push((old_index, old_index + len));
             }
-            DiffOp::Delete {
-                old_index,
-                old_len,
-                new_index,
-            } => (old_index, old_index + old_len, new_index, new_index),
-            DiffOp::Insert {
-                old_index,
-                new_index,
-                new_len,
-            } => (old_index, old_index, new_index, new_index + new_len),
-            DiffOp::Replace {
-                old_index,
-                old_len,
-                new_index,
-                new_len,
-            } => (
-                old_index,
-                old_index + old_len,
-                new_index,
-                new_index + new_len,
-            ),
-        };
+            last_equal_len = len;
+            continue;
+        }
+        let (a, b, c, d) = edit_span(op);
         match regions.last_mut() {
             Some(r) if last_equal_len < MERGE_GAP || (r.b == a && r.d == c) => {
                 r.b = b;

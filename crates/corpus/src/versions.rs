@@ -198,6 +198,13 @@ pub fn article_text(a: &Article, paragraph: Option<u32>) -> String {
         .join("\n")
 }
 
+/// The old and new ranges of one diff operation as (old start, old end, new start,
+/// new end); a deletion has an empty new range, an insertion an empty old range.
+pub(crate) fn edit_span(op: &DiffOp) -> (usize, usize, usize, usize) {
+    let (old, new) = (op.old_range(), op.new_range());
+    (old.start, old.end, new.start, new.end)
+}
+
 fn squeeze(s: &str) -> Vec<char> {
     s.chars().filter(|c| !c.is_whitespace()).collect()
 }
@@ -211,33 +218,11 @@ pub fn text_changes(a: &str, b: &str) -> Vec<TextChange> {
     let mut regions: Vec<(usize, usize, usize, usize)> = Vec::new();
     let mut gap = usize::MAX;
     for op in ops {
-        let r = match op {
-            DiffOp::Equal { len, .. } => {
-                gap = len;
-                continue;
-            }
-            DiffOp::Delete {
-                old_index,
-                old_len,
-                new_index,
-            } => (old_index, old_index + old_len, new_index, new_index),
-            DiffOp::Insert {
-                old_index,
-                new_index,
-                new_len,
-            } => (old_index, old_index, new_index, new_index + new_len),
-            DiffOp::Replace {
-                old_index,
-                old_len,
-                new_index,
-                new_len,
-            } => (
-                old_index,
-                old_index + old_len,
-                new_index,
-                new_index + new_len,
-            ),
-        };
+        if let DiffOp::Equal { len, .. } = op {
+            gap = len;
+            continue;
+        }
+        let r = edit_span(&op);
         match regions.last_mut() {
             Some(last) if gap < 3 => {
                 last.1 = r.1;
@@ -311,30 +296,10 @@ pub fn fine_changes(from: &[Fine], to: &[Fine]) -> Vec<FineChange> {
     let tk: Vec<_> = to.iter().map(Fine::key).collect();
     let mut out = Vec::new();
     for op in capture_diff_slices(Algorithm::Myers, &fk, &tk) {
-        let (a0, a1, b0, b1) = match op {
-            DiffOp::Equal { .. } => continue,
-            DiffOp::Delete {
-                old_index,
-                old_len,
-                new_index,
-            } => (old_index, old_index + old_len, new_index, new_index),
-            DiffOp::Insert {
-                old_index,
-                new_index,
-                new_len,
-            } => (old_index, old_index, new_index, new_index + new_len),
-            DiffOp::Replace {
-                old_index,
-                old_len,
-                new_index,
-                new_len,
-            } => (
-                old_index,
-                old_index + old_len,
-                new_index,
-                new_index + new_len,
-            ),
-        };
+        if let DiffOp::Equal { .. } = op {
+            continue;
+        }
+        let (a0, a1, b0, b1) = edit_span(&op);
         let n = (a1 - a0).max(b1 - b0);
         for k in 0..n {
             out.push(FineChange {
