@@ -16,6 +16,7 @@ mod engine;
 mod exposure;
 mod penalty;
 mod profile;
+pub mod report;
 mod time;
 
 pub use catalog::{

@@ -8,31 +8,25 @@ use clap::Args;
 use dengbao_calendar::Calendar;
 use dengbao_duties::{Catalog, DutyStatus, Exposure, Profile, Status};
 use jiff::Timestamp;
-use serde_json::json;
 
 use crate::{BadInput, Ctx};
 
+/// The flags of `dengbao duties` and `dengbao exposure`.
 #[derive(Args, Debug)]
-pub struct DutiesArgs {
+pub struct ProfileArgs {
     #[arg(long)]
     pub profile: PathBuf,
-    /// Evaluate as of this date (YYYY-MM-DD) or time (RFC 3339); today in Asia/Shanghai by default.
+    /// Evaluate as of this date (YYYY-MM-DD) or time (RFC 3339); now (Asia/Shanghai) by default.
     #[arg(long)]
     pub at: Option<String>,
     #[arg(long)]
     pub json: bool,
 }
 
-#[derive(Args, Debug)]
-pub struct ExposureArgs {
-    #[arg(long)]
-    pub profile: PathBuf,
-    /// Evaluate as of this date (YYYY-MM-DD) or time (RFC 3339); now by default.
-    #[arg(long)]
-    pub at: Option<String>,
-    #[arg(long)]
-    pub json: bool,
-}
+/// `dengbao duties` takes the profile flags.
+pub type DutiesArgs = ProfileArgs;
+/// `dengbao exposure` takes the same flags.
+pub type ExposureArgs = ProfileArgs;
 
 struct Loaded {
     profile: Profile,
@@ -67,24 +61,10 @@ fn load(path: &Path, at: Option<&str>, ctx: &Ctx) -> anyhow::Result<Loaded> {
     })
 }
 
-pub fn run_duties(args: DutiesArgs, ctx: &Ctx) -> anyhow::Result<ExitCode> {
+pub fn run_duties(args: ProfileArgs, ctx: &Ctx) -> anyhow::Result<ExitCode> {
     let l = load(&args.profile, args.at.as_deref(), ctx)?;
     if args.json {
-        let out: Vec<_> = l
-            .statuses
-            .iter()
-            .map(|s| {
-                json!({
-                    "id": s.id(),
-                    "title": s.title(),
-                    "citations": s.citations().iter().map(|c| json!({
-                        "law": c.law, "article": c.article, "paragraph": c.paragraph, "item": c.item,
-                    })).collect::<Vec<_>>(),
-                    "status": s.status.id(),
-                    "due": s.due.map(|d| d.to_string()),
-                })
-            })
-            .collect();
+        let out = dengbao_duties::report::duty_rows(&l.statuses);
         println!("{}", serde_json::to_string_pretty(&out)?);
     } else {
         print_duties(&l);
@@ -92,25 +72,11 @@ pub fn run_duties(args: DutiesArgs, ctx: &Ctx) -> anyhow::Result<ExitCode> {
     Ok(ExitCode::SUCCESS)
 }
 
-pub fn run_exposure(args: ExposureArgs, ctx: &Ctx) -> anyhow::Result<ExitCode> {
+pub fn run_exposure(args: ProfileArgs, ctx: &Ctx) -> anyhow::Result<ExitCode> {
     let l = load(&args.profile, args.at.as_deref(), ctx)?;
     let e = dengbao_duties::exposure(&l.profile, &l.catalog, &l.statuses);
     if args.json {
-        let items: Vec<_> = e
-            .items
-            .iter()
-            .map(|i| {
-                json!({
-                    "duty": i.duty,
-                    "penalty": {"law": i.penalty.law, "article": i.penalty.article, "paragraph": i.penalty.paragraph},
-                    "org_fine": i.org_fine,
-                    "person_fine": i.person_fine,
-                    "measures": i.measures,
-                    "aggravated": i.aggravated,
-                })
-            })
-            .collect();
-        let out = json!({"items": items, "org_fine_total": e.org_fine_total});
+        let out = dengbao_duties::report::exposure_json(&e);
         println!("{}", serde_json::to_string_pretty(&out)?);
     } else {
         print_exposure(&l, &e);

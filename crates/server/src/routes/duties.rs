@@ -104,25 +104,14 @@ fn at_of(q: &AtQuery) -> ApiResult<Timestamp> {
     }
 }
 
-fn duty_out(s: &DutyStatus) -> DutyOut {
-    DutyOut {
-        id: s.id().to_string(),
-        title: s.title().to_string(),
-        citations: s
-            .citations()
-            .iter()
-            .map(|c| CitationOut {
-                law: c.law.clone(),
-                article: c.article,
-                paragraph: c.paragraph,
-                item: c.item,
-            })
-            .collect(),
-        status: s.status.id().to_string(),
-        due: s.due.map(|d| d.to_string()),
-        reasons: s.reasons.clone(),
-        missing_events: s.missing_events.clone(),
+/// `dengbao duties --json`'s row plus the reasons for the status (the shape of [`DutyOut`]).
+fn duty_out(s: &DutyStatus) -> serde_json::Value {
+    let mut row = dengbao_duties::report::duty_row(s);
+    if let Some(m) = row.as_object_mut() {
+        m.insert("reasons".into(), json!(s.reasons));
+        m.insert("missing_events".into(), json!(s.missing_events));
     }
+    row
 }
 
 /// Every duty of the network at a date, with status, due date and citations.
@@ -133,7 +122,7 @@ async fn duties(
     State(state): State<AppState>,
     guard: NetworkGuard<Read>,
     ApiQuery(q): ApiQuery<AtQuery>,
-) -> ApiResult<Json<Vec<DutyOut>>> {
+) -> ApiResult<Json<Vec<serde_json::Value>>> {
     let at = at_of(&q)?;
     let profile = profile_of(&state, &guard.network_id).await?;
     let statuses = dengbao_duties::evaluate(&profile, &state.catalog, &state.calendar, at);
@@ -155,27 +144,22 @@ async fn exposure(
     let profile = profile_of(&state, &guard.network_id).await?;
     let statuses = dengbao_duties::evaluate(&profile, &state.catalog, &state.calendar, at);
     let e = dengbao_duties::exposure(&profile, &state.catalog, &statuses);
-    let items: Vec<_> = e
-        .items
-        .iter()
-        .map(|i| {
-            json!({
-                "duty": i.duty,
-                "status": i.status.id(),
-                "penalty": {"law": i.penalty.law, "article": i.penalty.article, "paragraph": i.penalty.paragraph},
-                "org_fine": i.org_fine,
-                "person_fine": i.person_fine,
-                "measures": i.measures,
-                "aggravated": i.aggravated,
-            })
-        })
-        .collect();
-    Ok(Json(json!({
-        "items": items,
-        "org_fine_total": e.org_fine_total,
-        "person_fine_total": e.person_fine_total,
-        "org_fine_total_if_due_missed": e.org_fine_total_if_due_missed,
-        "unknown": e.unknown,
-        "notes": e.notes,
-    })))
+    let mut out = dengbao_duties::report::exposure_json(&e);
+    if let Some(items) = out.get_mut("items").and_then(|v| v.as_array_mut()) {
+        for (row, i) in items.iter_mut().zip(&e.items) {
+            if let Some(m) = row.as_object_mut() {
+                m.insert("status".into(), json!(i.status.id()));
+            }
+        }
+    }
+    if let Some(m) = out.as_object_mut() {
+        m.insert("person_fine_total".into(), json!(e.person_fine_total));
+        m.insert(
+            "org_fine_total_if_due_missed".into(),
+            json!(e.org_fine_total_if_due_missed),
+        );
+        m.insert("unknown".into(), json!(e.unknown));
+        m.insert("notes".into(), json!(e.notes));
+    }
+    Ok(Json(out))
 }
