@@ -112,6 +112,26 @@ fn cols(p: &NetworkProfile) -> Cols {
     }
 }
 
+/// Binds the profile's columns (name, then COLUMNS from level to grading) in order.
+fn bind_profile<'q>(
+    q: sqlx::query::Query<'q, sqlx::Any, sqlx::any::AnyArguments<'q>>,
+    p: &'q NetworkProfile,
+) -> sqlx::query::Query<'q, sqlx::Any, sqlx::any::AnyArguments<'q>> {
+    let c = cols(p);
+    q.bind(&p.name)
+        .bind(c.level)
+        .bind(c.stage)
+        .bind(c.cii)
+        .bind(c.classified)
+        .bind(c.personal_info)
+        .bind(c.services)
+        .bind(c.new_tech)
+        .bind(c.overseas)
+        .bind(c.cross_border)
+        .bind(c.competent)
+        .bind(c.grading)
+}
+
 impl Store {
     pub async fn create_network(
         &self,
@@ -139,28 +159,15 @@ impl Store {
             created_at: now.clone(),
             updated_at: now,
         };
-        let c = cols(&net.profile);
-        sqlx::query(&format!(
+        let insert = format!(
             "INSERT INTO networks ({COLUMNS}) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16)"
-        ))
-        .bind(&net.id)
-        .bind(&net.org_id)
-        .bind(&net.profile.name)
-        .bind(c.level)
-        .bind(c.stage)
-        .bind(c.cii)
-        .bind(c.classified)
-        .bind(c.personal_info)
-        .bind(c.services)
-        .bind(c.new_tech)
-        .bind(c.overseas)
-        .bind(c.cross_border)
-        .bind(c.competent)
-        .bind(c.grading)
-        .bind(&net.created_at)
-        .bind(&net.updated_at)
-        .execute(&mut *w.tx)
-        .await?;
+        );
+        let q = sqlx::query(&insert).bind(&net.id).bind(&net.org_id);
+        bind_profile(q, &net.profile)
+            .bind(&net.created_at)
+            .bind(&net.updated_at)
+            .execute(&mut *w.tx)
+            .await?;
         w.commit(AuditRecord {
             actor: actor.to_string(),
             org_id: Some(net.org_id.clone()),
@@ -183,25 +190,12 @@ impl Store {
         let before = self.get_network(id).await?;
         let mut w = WriteTx::begin(self).await?;
         let now = now_rfc3339();
-        let c = cols(&profile);
-        let done = sqlx::query(
+        let done = bind_profile(sqlx::query(
             "UPDATE networks SET name = $1, level = $2, stage = $3, cii = $4, classified = $5, \
              personal_info = $6, services = $7, new_tech = $8, overseas_maintenance = $9, \
              cross_border_data = $10, competent_department = $11, grading = $12, updated_at = $13 \
              WHERE id = $14 AND deleted_at IS NULL",
-        )
-        .bind(&profile.name)
-        .bind(c.level)
-        .bind(c.stage)
-        .bind(c.cii)
-        .bind(c.classified)
-        .bind(c.personal_info)
-        .bind(c.services)
-        .bind(c.new_tech)
-        .bind(c.overseas)
-        .bind(c.cross_border)
-        .bind(c.competent)
-        .bind(c.grading)
+        ), &profile)
         .bind(&now)
         .bind(id)
         .execute(&mut *w.tx)
