@@ -44,9 +44,9 @@ enum Command {
     #[command(subcommand)]
     Calendar(cmd::calendar::CalendarCmd),
     /// The duties a network profile carries, with status and due dates.
-    Duties(cmd::duties::DutiesArgs),
+    Duties(cmd::duties::ProfileArgs),
     /// The penalty exposure of a network profile's unmet duties.
-    Exposure(cmd::duties::ExposureArgs),
+    Exposure(cmd::duties::ProfileArgs),
     /// The append-only audit log.
     #[command(subcommand)]
     Audit(cmd::serve::AuditCmd),

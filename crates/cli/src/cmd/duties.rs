@@ -23,11 +23,6 @@ pub struct ProfileArgs {
     pub json: bool,
 }
 
-/// `dengbao duties` takes the profile flags.
-pub type DutiesArgs = ProfileArgs;
-/// `dengbao exposure` takes the same flags.
-pub type ExposureArgs = ProfileArgs;
-
 struct Loaded {
     profile: Profile,
     catalog: Catalog,
