@@ -7,20 +7,7 @@
 use std::io::Write;
 use std::time::Instant;
 
-use dengbao_logstore::{query, search::Request, Format, OpenOptions, Record, Store};
-
-struct Rng(u64);
-impl Rng {
-    fn next(&mut self) -> u64 {
-        self.0 ^= self.0 << 13;
-        self.0 ^= self.0 >> 7;
-        self.0 ^= self.0 << 17;
-        self.0
-    }
-    fn pick<'a>(&mut self, v: &[&'a str]) -> &'a str {
-        v[(self.next() % v.len() as u64) as usize]
-    }
-}
+use dengbao_logstore::{query, search::Request, testkit::Rng, Format, OpenOptions, Record, Store};
 
 const MONTHS: [&str; 12] = [
     "Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec",

@@ -10,6 +10,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::crypto::{Hash, PublicKey, SigningKey, Suite};
 use crate::error::{Error, Result};
+use crate::merkle::Frontier;
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -143,6 +144,20 @@ impl Checkpoint {
 
     pub fn root_hash(&self) -> Option<Hash> {
         decode_hash(&self.root)
+    }
+
+    /// The Merkle frontier recorded in the body; entries whose hash does not decode are
+    /// left out (callers compare lengths to notice that).
+    pub fn frontier(&self) -> Frontier {
+        Frontier {
+            size: self.tree_size,
+            nodes: self
+                .body
+                .frontier
+                .iter()
+                .filter_map(|(l, h)| Some((*l, decode_hash(h)?)))
+                .collect(),
+        }
     }
 
     pub fn to_line(&self) -> Result<String> {

@@ -23,6 +23,8 @@ pub mod retention;
 pub mod search;
 pub mod segment;
 pub mod store;
+#[doc(hidden)]
+pub mod testkit;
 pub mod verify;
 pub mod wal;
 

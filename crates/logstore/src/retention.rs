@@ -63,6 +63,20 @@ fn ts(us: i64) -> String {
 }
 
 impl Store {
+    /// Commit a checkpoint that adds no records: only `body`'s notes or expiries.
+    fn commit_body(&mut self, body: Body) -> Result<()> {
+        let f = self.catalog.frontier.clone();
+        self.commit_checkpoint(body, f)
+    }
+
+    /// Commit a checkpoint carrying just `note` (hold, release, refusal).
+    fn commit_note(&mut self, note: Note) -> Result<()> {
+        self.commit_body(Body {
+            notes: vec![note],
+            ..Body::default()
+        })
+    }
+
     /// The retention of `network` in months: its policy, never below the floor.
     pub fn policy_months(&self, network: &str) -> u32 {
         self.catalog
@@ -95,8 +109,7 @@ impl Store {
             }],
             ..Body::default()
         };
-        let f = self.catalog.frontier.clone();
-        self.commit_checkpoint(body, f)
+        self.commit_body(body)
     }
 
     pub fn place_hold(
@@ -124,14 +137,7 @@ impl Store {
             to_us: to.as_microsecond(),
             reason: reason.into(),
         };
-        let f = self.catalog.frontier.clone();
-        self.commit_checkpoint(
-            Body {
-                notes: vec![note],
-                ..Body::default()
-            },
-            f,
-        )?;
+        self.commit_note(note)?;
         Ok(id)
     }
 
@@ -141,17 +147,10 @@ impl Store {
                 "no active legal hold #{id} / 无此保全"
             )));
         }
-        let f = self.catalog.frontier.clone();
-        self.commit_checkpoint(
-            Body {
-                notes: vec![Note::Release {
-                    id,
-                    reason: reason.into(),
-                }],
-                ..Body::default()
-            },
-            f,
-        )
+        self.commit_note(Note::Release {
+            id,
+            reason: reason.into(),
+        })
     }
 
     pub fn holds(&self) -> Vec<Hold> {
@@ -227,14 +226,7 @@ impl Store {
                 ),
                 reason: reason.clone(),
             };
-            let f = self.catalog.frontier.clone();
-            self.commit_checkpoint(
-                Body {
-                    notes: vec![note],
-                    ..Body::default()
-                },
-                f,
-            )?;
+            self.commit_note(note)?;
             return Err(Error::Refused(reason));
         }
         let cands: Vec<SegmentEntry> = self
@@ -317,14 +309,10 @@ impl Store {
         if entries.is_empty() {
             return Ok(refs);
         }
-        let f = self.catalog.frontier.clone();
-        self.commit_checkpoint(
-            Body {
-                expired: entries.clone(),
-                ..Body::default()
-            },
-            f,
-        )?;
+        self.commit_body(Body {
+            expired: entries.clone(),
+            ..Body::default()
+        })?;
         for e in &entries {
             if let Some((s, _)) = self.catalog.expired.get(&e.id).cloned() {
                 self.remove_segment_file(&s)?;

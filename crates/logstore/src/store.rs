@@ -126,15 +126,7 @@ impl Catalog {
                 Note::Refused { .. } => {}
             }
         }
-        self.frontier = Frontier {
-            size: cp.tree_size,
-            nodes: cp
-                .body
-                .frontier
-                .iter()
-                .filter_map(|(l, h)| Some((*l, checkpoint::decode_hash(h)?)))
-                .collect(),
-        };
+        self.frontier = cp.frontier();
         self.wal_sealed = self.wal_sealed.max(cp.body.wal_sealed);
         self.checkpoints.push(cp.clone());
     }

@@ -296,15 +296,7 @@ fn check_chain(cps: &[Checkpoint], pk: &PublicKey, problems: &mut Vec<Problem>) 
                 cp.tree_size
             )));
         }
-        let f = Frontier {
-            size: cp.tree_size,
-            nodes: cp
-                .body
-                .frontier
-                .iter()
-                .filter_map(|(l, h)| Some((*l, checkpoint::decode_hash(h)?)))
-                .collect(),
-        };
+        let f = cp.frontier();
         if f.nodes.len() != cp.body.frontier.len() || cp.root_hash() != Some(f.root(cp.suite)) {
             problems.push(Problem::plain(format!(
                 "checkpoint #{i}: frontier does not give its root / 检查点前沿不符"

@@ -7,9 +7,7 @@ mod common;
 use std::fs;
 use std::io::Write;
 
-use dengbao_logstore::{
-    query, search::Request, verify::verify, Format, OpenOptions, Record, Store,
-};
+use dengbao_logstore::{verify::verify, Format, OpenOptions, Record, Store};
 
 fn open(dir: &std::path::Path) -> Store {
     Store::open(
@@ -37,14 +35,7 @@ fn rec(i: u32) -> Record {
     }
 }
 
-fn count(s: &Store, q: &str) -> u64 {
-    s.count(&Request {
-        query: Some(query::parse(q).unwrap()),
-        ..Request::default()
-    })
-    .unwrap()
-    .total
-}
+use common::count;
 
 #[test]
 fn acknowledged_events_survive_a_crash_before_the_seal_exactly_once() {

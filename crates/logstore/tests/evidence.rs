@@ -76,23 +76,9 @@ fn coverage_reports_earliest_event_gaps_and_integrity() {
     );
     drop(s);
     // A damaged segment shows up as an integrity failure of its network.
-    let seg = std::fs::read_dir(dir.join("segments/办公网/2026-11-20"))
-        .unwrap()
-        .next()
-        .unwrap()
-        .unwrap()
-        .path();
-    let mut b = std::fs::read(&seg).unwrap();
-    b[20] ^= 1;
-    std::fs::write(&seg, b).unwrap();
-    let s = dengbao_logstore::Store::open(
-        &dir,
-        dengbao_logstore::OpenOptions {
-            now: Some(common::at("2026-11-25")),
-            ..Default::default()
-        },
-    )
-    .unwrap();
+    dengbao_logstore::testkit::flip_in_first_file(&dir.join("segments/办公网/2026-11-20"), 20, 1)
+        .unwrap();
+    let s = common::open_read(&dir, "2026-11-25");
     let c = s.coverage(None);
     assert!(!c.integrity.ok);
     assert!(!c.networks[0].integrity_ok);
@@ -124,14 +110,7 @@ fn an_anchor_kept_outside_catches_a_store_cut_back_or_rewritten() {
     std::fs::write(dir.join("checkpoints.log"), "").unwrap();
     let _ = text;
     std::fs::remove_dir_all(dir.join("segments")).unwrap();
-    let s = dengbao_logstore::Store::open(
-        &dir,
-        dengbao_logstore::OpenOptions {
-            now: Some(common::at("2026-11-25")),
-            ..Default::default()
-        },
-    )
-    .unwrap();
+    let s = common::open_read(&dir, "2026-11-25");
     // …but not the anchor.
     let c = s.check_anchor(&anchor);
     assert!(!c.ok);

@@ -16,14 +16,7 @@ fn store() -> (tempfile::TempDir, Store) {
     (tmp, s)
 }
 
-fn count(s: &Store, q: &str) -> u64 {
-    s.count(&Request {
-        query: Some(query::parse(q).unwrap()),
-        ..Request::default()
-    })
-    .unwrap()
-    .total
-}
+use common::count;
 
 /// Every sample line, decoded as the index sees it.
 fn lines() -> Vec<(String, usize, String)> {

@@ -3,7 +3,7 @@
 
 use std::path::{Path, PathBuf};
 
-use dengbao_logstore::{crypto::Suite, ingest, Format, OpenOptions, Store};
+use dengbao_logstore::{crypto::Suite, ingest, query, search::Request, Format, OpenOptions, Store};
 
 pub fn samples_dir() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("../../data/logs/samples")
@@ -40,4 +40,26 @@ pub fn filled(dir: &Path, suite: Suite, now: &str, network: &str) -> Store {
     }
     s.seal().unwrap();
     s
+}
+
+/// The store at `dir`, read-only, clock at `now`.
+pub fn open_read(dir: &Path, now: &str) -> Store {
+    Store::open(
+        dir,
+        OpenOptions {
+            now: Some(at(now)),
+            ..Default::default()
+        },
+    )
+    .unwrap()
+}
+
+/// How many events match the query text `q`.
+pub fn count(s: &Store, q: &str) -> u64 {
+    s.count(&Request {
+        query: Some(query::parse(q).unwrap()),
+        ..Request::default()
+    })
+    .unwrap()
+    .total
 }
