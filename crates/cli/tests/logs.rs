@@ -135,15 +135,7 @@ fn verify_names_the_damaged_segment_and_exits_1() {
         .success()
         .stdout(predicate::str::starts_with("ok: "));
     let day = d.path().join("logs/segments/办公网/2026-11-21");
-    let seg = std::fs::read_dir(&day)
-        .unwrap()
-        .next()
-        .unwrap()
-        .unwrap()
-        .path();
-    let mut b = std::fs::read(&seg).unwrap();
-    b[12] ^= 0x10;
-    std::fs::write(&seg, b).unwrap();
+    dengbao_logstore::testkit::flip_in_first_file(&day, 12, 0x10).unwrap();
     dengbao(d.path(), NOW)
         .args(["logs", "verify"])
         .assert()
