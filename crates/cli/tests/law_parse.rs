@@ -2,6 +2,8 @@
 
 use std::path::PathBuf;
 
+mod common;
+
 use assert_cmd::Command;
 use predicates::prelude::*;
 use serde_json::Value;
@@ -26,13 +28,7 @@ fn parse_json(file: &std::path::Path) -> Value {
         .arg("--json")
         .output()
         .expect("runs");
-    assert!(
-        out.status.success(),
-        "exit {:?}: {}",
-        out.status.code(),
-        String::from_utf8_lossy(&out.stderr)
-    );
-    serde_json::from_slice(&out.stdout).expect("stdout is JSON")
+    common::json_ok(out)
 }
 
 #[test]

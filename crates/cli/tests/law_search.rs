@@ -1,5 +1,7 @@
 //! `dengbao law search` and `dengbao law eval`, run as a user runs them.
 
+mod common;
+
 use assert_cmd::Command;
 use predicates::str::contains;
 use serde_json::Value;
@@ -17,12 +19,7 @@ fn search_json(args: &[&str]) -> Vec<Value> {
         .arg("--json")
         .output()
         .expect("runs");
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    let v: Value = serde_json::from_slice(&out.stdout).expect("JSON on stdout");
+    let v: Value = common::json_ok(out);
     v.as_array().expect("a JSON array").clone()
 }
 
@@ -131,12 +128,7 @@ fn eval_reports_recall_and_mrr_on_the_question_set() {
         .args(["law", "eval", "--json"])
         .output()
         .expect("runs");
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    let v: Value = serde_json::from_slice(&out.stdout).expect("JSON");
+    let v: Value = common::json_ok(out);
     assert!(v["questions"].as_u64().unwrap_or(0) >= 40);
     let recall = v["recall_at_5"].as_f64().expect("recall_at_5");
     let mrr = v["mrr"].as_f64().expect("mrr");
