@@ -23,6 +23,14 @@ fn dengbao(data: &Path, now: &str) -> Command {
     c
 }
 
+/// `dengbao logs delete --before DATE` on the ingested store, which must succeed.
+fn delete_before(d: &tempfile::TempDir, date: &str) -> assert_cmd::assert::Assert {
+    dengbao(d.path(), NOW)
+        .args(["logs", "delete", "--before", date])
+        .assert()
+        .success()
+}
+
 fn ingested(now: &str) -> tempfile::TempDir {
     let tmp = tempfile::tempdir().unwrap();
     dengbao(tmp.path(), now)
@@ -168,21 +176,14 @@ fn delete_inside_the_floor_exits_2_and_outside_removes() {
         ])
         .assert()
         .success();
-    dengbao(d.path(), NOW)
-        .args(["logs", "delete", "--before", "2026-05-20"])
-        .assert()
-        .success()
-        .stdout(predicate::str::contains(
-            "kept by legal hold: 办公网 2026-05-12",
-        ));
+    delete_before(&d, "2026-05-20").stdout(predicate::str::contains(
+        "kept by legal hold: 办公网 2026-05-12",
+    ));
     dengbao(d.path(), NOW)
         .args(["logs", "release", "0", "--reason", "closed"])
         .assert()
         .success();
-    dengbao(d.path(), NOW)
-        .args(["logs", "delete", "--before", "2026-05-20"])
-        .assert()
-        .success()
+    delete_before(&d, "2026-05-20")
         .stdout(predicate::str::contains("removed 1 segment(s), 7 event(s)"));
     dengbao(d.path(), NOW)
         .args(["logs", "verify"])
