@@ -31,34 +31,72 @@ fn json(args: &[&str]) -> serde_json::Value {
 
 #[test]
 fn duties_json_has_the_interface_shape_and_the_spring_festival_deadline() {
-    let v = json(&["duties", "--profile", "examples/profile-level2-web.toml", "--at", "2026-02-20", "--json"]);
+    let v = json(&[
+        "duties",
+        "--profile",
+        "examples/profile-level2-web.toml",
+        "--at",
+        "2026-02-20",
+        "--json",
+    ]);
     let list = v.as_array().expect("array");
-    let filing = list.iter().find(|d| d["id"] == "mlps.filing").expect("mlps.filing");
+    let filing = list
+        .iter()
+        .find(|d| d["id"] == "mlps.filing")
+        .expect("mlps.filing");
     assert_eq!(filing["status"], "due");
     assert_eq!(filing["due"], "2026-03-02");
-    assert_eq!(filing["citations"][0], serde_json::json!({"law": "mlps", "article": 18, "paragraph": 1, "item": null}));
+    assert_eq!(
+        filing["citations"][0],
+        serde_json::json!({"law": "mlps", "article": 18, "paragraph": 1, "item": null})
+    );
     let keys: Vec<&String> = filing.as_object().unwrap().keys().collect();
     assert_eq!(keys.len(), 5, "{keys:?}");
 }
 
 #[test]
 fn exposure_json_for_the_cii_example() {
-    let v = json(&["exposure", "--profile", "examples/profile-level3-cii.toml", "--at", "2026-06-01", "--json"]);
+    let v = json(&[
+        "exposure",
+        "--profile",
+        "examples/profile-level3-cii.toml",
+        "--at",
+        "2026-06-01",
+        "--json",
+    ]);
     let items = v["items"].as_array().expect("items");
-    let yearly = items.iter().find(|i| i["duty"] == "mlps.assessment.yearly").expect("yearly assessment");
+    let yearly = items
+        .iter()
+        .find(|i| i["duty"] == "mlps.assessment.yearly")
+        .expect("yearly assessment");
     assert_eq!(yearly["aggravated"], true);
-    assert_eq!(yearly["penalty"], serde_json::json!({"law": "mlps", "article": 63, "paragraph": 2}));
+    assert_eq!(
+        yearly["penalty"],
+        serde_json::json!({"law": "mlps", "article": 63, "paragraph": 2})
+    );
     assert_eq!(yearly["org_fine"], serde_json::json!([10000, 100000]));
     assert!(v["org_fine_total"][1].as_u64().unwrap() >= 100_000);
 }
 
 #[test]
 fn readable_tables_without_json() {
-    let (code, out, err) = dengbao(&["duties", "--profile", "examples/profile-classified.toml", "--at", "2026-06-01"]);
+    let (code, out, err) = dengbao(&[
+        "duties",
+        "--profile",
+        "examples/profile-classified.toml",
+        "--at",
+        "2026-06-01",
+    ]);
     assert_eq!(code, 0, "{err}");
     assert!(out.contains("已逾期"), "{out}");
     assert!(out.contains("mlps.classified.check"), "{out}");
-    let (code, out, err) = dengbao(&["exposure", "--profile", "examples/profile-level2-web.toml", "--at", "2026-03-03"]);
+    let (code, out, err) = dengbao(&[
+        "exposure",
+        "--profile",
+        "examples/profile-level2-web.toml",
+        "--at",
+        "2026-03-03",
+    ]);
     assert_eq!(code, 0, "{err}");
     assert!(out.contains("mlps.filing"), "{out}");
 }
@@ -69,9 +107,15 @@ fn bad_profiles_exit_2_naming_the_field() {
     let cases = [
         ("[network]\nlevel = 6\n", "network.level"),
         ("[network]\nlevel = 2\nlevle = 3\n", "levle"),
-        ("[network]\nlevel = 2\n[events]\ngraded = \"2026-02-30\"\n", "events.graded"),
+        (
+            "[network]\nlevel = 2\n[events]\ngraded = \"2026-02-30\"\n",
+            "events.graded",
+        ),
         ("[network]\nstage = \"running\"\n", "network.level"),
-        ("[network]\nlevel = 2\n[[evidence]]\nduty = \"mlps.filling\"\nwhen = \"2026-01-01\"\n", "evidence[0].duty"),
+        (
+            "[network]\nlevel = 2\n[[evidence]]\nduty = \"mlps.filling\"\nwhen = \"2026-01-01\"\n",
+            "evidence[0].duty",
+        ),
     ];
     for (i, (text, field)) in cases.iter().enumerate() {
         let path = dir.path().join(format!("p{i}.toml"));
@@ -82,7 +126,13 @@ fn bad_profiles_exit_2_naming_the_field() {
             assert!(err.contains(field), "{field} not in {err}");
         }
     }
-    let (code, _, err) = dengbao(&["duties", "--profile", "examples/profile-level2-web.toml", "--at", "2026-02-30"]);
+    let (code, _, err) = dengbao(&[
+        "duties",
+        "--profile",
+        "examples/profile-level2-web.toml",
+        "--at",
+        "2026-02-30",
+    ]);
     assert_eq!(code, 2);
     assert!(err.contains("--at"), "{err}");
 }

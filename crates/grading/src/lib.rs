@@ -27,9 +27,9 @@ pub const DISAGREEMENT_TAG: &str = "【依据分歧】";
 pub fn builtin() -> &'static Matrices {
     static BUILTIN: OnceLock<Matrices> = OnceLock::new();
     BUILTIN.get_or_init(|| {
-        // ok: the embedded file is checked by `embedded_matrices_are_complete` and by
-        // every test of this crate; it cannot change after the build.
-        Matrices::parse(MATRICES_TOML).expect("embedded data/grading/matrices.toml is valid")
+        // The embedded file is checked by `embedded_matrices_are_complete` and by every
+        // test of this crate; it cannot change after the build.
+        Matrices::parse(MATRICES_TOML).expect("data/grading/matrices.toml") // ok: tested data
     })
 }
 
