@@ -4,6 +4,8 @@
 use std::path::Path;
 use std::process::Command;
 
+mod common;
+
 /// args | exit | expected output (stdout when 0, a substring of stderr otherwise)
 const CASES: &str = "
 add-workdays 2025-01-27 10 | 0 | 2025-02-17
@@ -33,11 +35,7 @@ fn dengbao(data_dir: &Path, args: &[&str]) -> (i32, String, String) {
         .args(args)
         .output()
         .expect("run dengbao");
-    (
-        out.status.code().unwrap_or(-1),
-        String::from_utf8_lossy(&out.stdout).into_owned(),
-        String::from_utf8_lossy(&out.stderr).into_owned(),
-    )
+    common::outcome(out)
 }
 
 fn check(data_dir: &Path, args: &str, code: i32, want: &str) {
