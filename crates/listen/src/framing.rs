@@ -1,8 +1,10 @@
 //! RFC 6587 framing of syslog over a byte stream (TCP, and TLS per RFC 5425).
 //!
-//! The first byte of a connection decides (leading LF/CR/NUL/space skipped): a digit
-//! `1`–`9` → octet-counting (`LEN SP MSG`), anything else → non-transparent framing, where a
-//! message ends at LF (a CR before it is part of the terminator) or at NUL.
+//! The first byte of a connection decides (leading LF/CR/NUL skipped): a digit `1`–`9` →
+//! octet-counting (`LEN SP MSG`), anything else → non-transparent framing, where a message
+//! ends at LF (CRs and NULs right before it are part of the terminator) or at a NUL followed
+//! by `<` (the next message's PRI: senders that use NUL as the trailer). Any other NUL is part
+//! of the message, so binary junk is stored as received.
 //!
 //! Over-long messages (more than `max` bytes) are cut, per RFC 5425 §4.3.1 ("truncate the
 //! payload"): the first `max` bytes are kept as a message marked with the length received
@@ -68,7 +70,7 @@ impl Framer {
             data = &data[n..];
         }
         if self.skip_line {
-            match data.iter().position(|b| *b == b'\n' || *b == 0) {
+            match data.iter().position(|b| *b == b'\n') {
                 Some(p) => {
                     self.skip_line = false;
                     data = &data[p + 1..];
@@ -82,7 +84,7 @@ impl Framer {
             let rest = &self.buf[pos..];
             let lead = rest
                 .iter()
-                .take_while(|b| matches!(b, b'\n' | b'\r' | 0 | b' '))
+                .take_while(|b| matches!(b, b'\n' | b'\r' | 0))
                 .count();
             if lead == rest.len() {
                 pos = self.buf.len();
@@ -117,7 +119,7 @@ impl Framer {
         let rest = std::mem::take(&mut self.buf);
         let start = rest
             .iter()
-            .take_while(|b| matches!(b, b'\n' | b'\r' | 0 | b' '))
+            .take_while(|b| matches!(b, b'\n' | b'\r' | 0))
             .count();
         if start == rest.len() || self.skip > 0 || self.skip_line {
             return;
@@ -192,11 +194,11 @@ impl Framer {
         }
     }
 
-    /// One message ending at LF or NUL starting at `at`; `None` when more bytes are needed.
+    /// One message ending at LF or NUL-before-`<` starting at `at`; `None` when more bytes are needed.
     fn line(&mut self, at: usize, out: &mut Vec<Frame>) -> Option<usize> {
         let rest = &self.buf[at..];
-        match rest.iter().position(|b| *b == b'\n' || *b == 0) {
-            Some(p) => {
+        match end_of_line(rest) {
+            Ok(p) => {
                 let body = strip_cr(&rest[..p]);
                 let (bytes, cut) = if body.len() > self.max {
                     (body[..self.max].to_vec(), Some(0))
@@ -206,7 +208,7 @@ impl Framer {
                 out.push(Frame { bytes, cut });
                 Some(at + p + 1)
             }
-            None if rest.len() > self.max => {
+            Err(_) if rest.len() > self.max => {
                 out.push(Frame {
                     bytes: rest[..self.max].to_vec(),
                     cut: Some(0),
@@ -214,9 +216,29 @@ impl Framer {
                 self.skip_line = true;
                 Some(self.buf.len())
             }
-            None => None,
+            Err(_) => None,
         }
     }
+}
+
+/// Where the message at the start of `b` ends: the first LF, or a NUL followed by `<` (the
+/// next message's PRI) — a NUL anywhere else is part of the message (binary junk is kept).
+/// `Err(())` when no end is in `b` yet.
+fn end_of_line(b: &[u8]) -> Result<usize, ()> {
+    let mut from = 0;
+    while let Some(p) = b[from..].iter().position(|c| *c == b'\n' || *c == 0) {
+        let p = from + p;
+        if b[p] == b'\n' {
+            return Ok(p);
+        }
+        match b.get(p + 1) {
+            Some(b'<') => return Ok(p),
+            Some(_) => from = p + 1,
+            // A NUL at the end of what has arrived: it may be a trailer; wait for more.
+            None => return Err(()),
+        }
+    }
+    Err(())
 }
 
 /// `LEN SP` at the start of `b`: (LEN, header length), when complete and valid.
@@ -229,8 +251,16 @@ fn header(b: &[u8]) -> Option<(u64, usize)> {
     Some((len, digits + 1))
 }
 
-fn strip_cr(b: &[u8]) -> &[u8] {
-    b.strip_suffix(b"\r").unwrap_or(b)
+/// Drop the rest of a terminator: a CR (CRLF) and NUL trailers (`NUL LF`).
+fn strip_cr(mut b: &[u8]) -> &[u8] {
+    while let Some((last, rest)) = b.split_last() {
+        if *last == b'\r' || *last == 0 {
+            b = rest;
+        } else {
+            break;
+        }
+    }
+    b
 }
 
 #[cfg(test)]
@@ -276,6 +306,16 @@ mod tests {
                 ["<13>a", "<13>b", "<13>c", "<13>last"],
                 "piece {piece}"
             );
+        }
+    }
+
+    #[test]
+    fn a_nul_inside_a_message_is_kept() {
+        let s = b"binary \0\x01\xfe junk\n<13>b\0\n<13>c\0";
+        for piece in 1..s.len() {
+            let out = all(2048, s, piece);
+            assert_eq!(out[0].bytes, b"binary \0\x01\xfe junk", "piece {piece}");
+            assert_eq!(texts(&out[1..]), ["<13>b", "<13>c"], "piece {piece}");
         }
     }
 
