@@ -78,6 +78,9 @@ pub trait BlobStore: Send + Sync {
     /// Remove the blob's bytes. `Error::Locked` before its retain-until date,
     /// `Error::NotFound` when there is no such blob.
     fn delete(&self, key: &str) -> Result<()>;
+    /// Move the blob's retain-until date later (a network's policy was lengthened). A date
+    /// earlier than the current one is refused (`Error::Locked`): retention only grows.
+    fn extend_retention(&self, key: &str, until: Timestamp) -> Result<()>;
     /// The retention the blob carries, `None` when it has none.
     fn retention(&self, key: &str) -> Result<Option<Retention>>;
     /// A short description for messages: `dir /var/lib/…` or `s3 http://…/bucket`.

@@ -143,6 +143,27 @@ impl BlobStore for LocalDir {
         Ok(())
     }
 
+    fn extend_retention(&self, key: &str, until: Timestamp) -> Result<()> {
+        let path = self.path_of(key)?;
+        if !path.exists() {
+            return Err(Error::NotFound {
+                key: key.to_string(),
+            });
+        }
+        if let Some(r) = self.retention(key)? {
+            if until < r.retain_until {
+                return Err(Error::locked(key, r.retain_until));
+            }
+        }
+        // Write the new date beside, then rename over the old record (atomic).
+        let rp = self.retention_path(key);
+        let tmp = rp.with_extension("extend.tmp");
+        let _ = fs::remove_file(&tmp);
+        write_new(&tmp, until.to_string().as_bytes(), key)?;
+        fs::rename(&tmp, &rp).at(&rp)?;
+        Ok(())
+    }
+
     fn retention(&self, key: &str) -> Result<Option<Retention>> {
         check_key(key)?;
         let rp = self.retention_path(key);

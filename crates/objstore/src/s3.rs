@@ -414,6 +414,34 @@ impl BlobStore for S3 {
         Err(r.error("delete", key))
     }
 
+    fn extend_retention(&self, key: &str, until: Timestamp) -> Result<()> {
+        check_key(key)?;
+        let current = self.retention(key)?;
+        if let Some(r) = current {
+            if until < r.retain_until {
+                return Err(Error::locked(key, r.retain_until));
+            }
+        }
+        let version = self.head(key)?;
+        let full = self.full(key);
+        let mut action = PutObject::new(&self.bucket, self.creds.as_ref(), &full);
+        action.query_mut().insert("retention", "");
+        if let Some(v) = &version {
+            action.query_mut().insert("versionId", v.clone());
+        }
+        let body = s3_xml::retention(mode_name(self.mode), &s3_date(until));
+        let headers = [("content-md5", content_md5(body.as_bytes()))];
+        let r = self.send("put-retention", key, action, &headers, body.as_bytes())?;
+        match r.status {
+            s if (200..300).contains(&s) => Ok(()),
+            403 => Err(Error::locked(
+                key,
+                current.map_or(until, |c| c.retain_until),
+            )),
+            _ => Err(r.error("put-retention", key)),
+        }
+    }
+
     fn retention(&self, key: &str) -> Result<Option<Retention>> {
         check_key(key)?;
         let full = self.full(key);

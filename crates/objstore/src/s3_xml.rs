@@ -47,6 +47,14 @@ pub(crate) fn versions_body(bytes: &[u8]) -> Result<VersionsBody, quick_xml::DeE
     quick_xml::de::from_reader(bytes)
 }
 
+/// The PutObjectRetention body.
+pub(crate) fn retention(mode: &str, until: &str) -> String {
+    format!(
+        "<Retention xmlns=\"http://s3.amazonaws.com/doc/2006-03-01/\">\
+         <Mode>{mode}</Mode><RetainUntilDate>{until}</RetainUntilDate></Retention>"
+    )
+}
+
 /// The PutObjectLockConfiguration body: Object Lock enabled, with a default COMPLIANCE
 /// retention of `days` for every new object version.
 pub(crate) fn lock_configuration(days: u32) -> String {

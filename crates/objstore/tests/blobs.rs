@@ -85,3 +85,25 @@ fn s3_bucket_refuses_to_delete_a_segment_inside_the_floor() {
         r.retain_until
     );
 }
+
+/// The other option: the bucket's default retention (COMPLIANCE, N days) protects
+/// a segment put without a date of its own.
+#[test]
+fn s3_bucket_default_retention_protects_a_put_without_a_date() {
+    let Some(s3) = common::s3_bucket("s3_bucket_default_retention_protects_a_put_without_a_date")
+    else {
+        return;
+    };
+    s3.set_default_retention(183).unwrap();
+    let key = "segments/dmz/2026-11-24/000000000004.seg";
+    s3.put(key, &conformance::segment_bytes(4), None).unwrap();
+    let r = s3
+        .retention(key)
+        .unwrap()
+        .expect("no default retention applied");
+    assert_eq!(r.mode, LockMode::Compliance);
+    let days = (r.retain_until.as_second() - jiff::Timestamp::now().as_second()) / 86_400;
+    assert!((181..=183).contains(&days), "retained for {days} days");
+    assert_eq!(s3.raw_delete(key, true).unwrap().0, 403);
+    assert!(matches!(s3.delete(key), Err(Error::Locked { .. })));
+}

@@ -97,6 +97,19 @@ pub fn blob_store(store: &dyn BlobStore, expect_mode: LockMode) {
     assert!(r.retain_until >= until, "{} < {until}", r.retain_until);
     assert_eq!(store.retention(&free).unwrap(), None);
 
+    // Retention only grows: a later date is taken, an earlier one refused.
+    let later = until
+        .checked_add(jiff::SignedDuration::from_hours(24 * 31))
+        .unwrap();
+    store.extend_retention(&locked, later).unwrap();
+    let r2 = store.retention(&locked).unwrap().unwrap();
+    assert!(r2.retain_until >= later && r2.mode == expect_mode, "{r2:?}");
+    assert!(matches!(
+        store.extend_retention(&locked, until),
+        Err(Error::Locked { .. })
+    ));
+    assert!(store.retention(&locked).unwrap().unwrap().retain_until >= later);
+
     // Early delete refused; the blob is still whole.
     match store.delete(&locked) {
         Err(Error::Locked { key, .. }) => assert_eq!(key, locked),
