@@ -4,6 +4,7 @@
 use std::collections::{BTreeMap, HashMap};
 use std::sync::Arc;
 
+use crate::facts::Fact;
 use cel_interpreter::Context;
 use dengbao_types::Citation;
 use serde::{Deserialize, Serialize};
@@ -266,6 +267,8 @@ struct RawDuty {
     penalty: Option<String>,
     #[serde(default)]
     note: Option<String>,
+    #[serde(default)]
+    computed_from: Option<Fact>,
 }
 
 #[derive(Debug, Deserialize)]
@@ -295,6 +298,9 @@ pub struct Duty {
     pub evidence: String,
     pub penalty: Option<String>,
     pub note: Option<String>,
+    /// A fact gathered by dengbao itself that decides the status when it is supplied
+    /// (see [`crate::facts`]); evidence and events decide otherwise.
+    pub computed_from: Option<Fact>,
     /// The data file it comes from.
     pub source: String,
     /// Index of its compiled condition (shared between duties with the same text).

@@ -14,6 +14,7 @@ mod catalog;
 mod cel;
 mod engine;
 mod exposure;
+pub mod facts;
 mod penalty;
 mod profile;
 pub mod report;
@@ -26,6 +27,7 @@ pub use catalog::{
 pub use cel::VARIABLES;
 pub use engine::{evaluate, evaluate_from_source, gaps, Due, DutyStatus, Engine, Status};
 pub use exposure::{exposure, Exposure, ExposureItem};
+pub use facts::{apply_facts, Fact, Facts, LogRetention};
 pub use penalty::{Multiple, Penalty, PenaltyParty, PenaltyRef, Resolved};
 pub use profile::{
     date_of, event_index, parse_at, Classified, Evidence, NewTech, Profile, ProfileError,

@@ -1,12 +1,12 @@
 //! `dengbao duties --profile FILE.toml [--at DATE] --json` and `dengbao exposure …`.
 
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 use std::process::ExitCode;
 
 use anyhow::Context as _;
 use clap::Args;
 use dengbao_calendar::Calendar;
-use dengbao_duties::{Catalog, DutyStatus, Exposure, Profile, Status};
+use dengbao_duties::{Catalog, DutyStatus, Exposure, Facts, LogRetention, Profile, Status};
 use jiff::Timestamp;
 
 use crate::{BadInput, Ctx};
@@ -21,6 +21,15 @@ pub struct ProfileArgs {
     pub at: Option<String>,
     #[arg(long)]
     pub json: bool,
+    /// Decide the six-month log duties from a `dengbao logs coverage --json` document.
+    #[arg(long, value_name = "FILE", conflicts_with = "logs")]
+    pub coverage: Option<PathBuf>,
+    /// Decide the six-month log duties from the log centre under --data-dir (verified now).
+    #[arg(long)]
+    pub logs: bool,
+    /// The log centre's network id of this profile (needed when it holds several).
+    #[arg(long, value_name = "ID")]
+    pub log_network: Option<String>,
 }
 
 struct Loaded {
@@ -29,7 +38,8 @@ struct Loaded {
     statuses: Vec<DutyStatus>,
 }
 
-fn load(path: &Path, at: Option<&str>, ctx: &Ctx) -> anyhow::Result<Loaded> {
+fn load(args: &ProfileArgs, ctx: &Ctx) -> anyhow::Result<Loaded> {
+    let (path, at) = (args.profile.as_path(), args.at.as_deref());
     let text = std::fs::read_to_string(path).map_err(|e| {
         BadInput::new(format!(
             "--profile {}: 无法读取 / cannot read: {e}",
@@ -48,7 +58,11 @@ fn load(path: &Path, at: Option<&str>, ctx: &Ctx) -> anyhow::Result<Loaded> {
     };
     let calendar = Calendar::with_overrides(&ctx.data_dir.join("calendar"))
         .context("the working-day calendar")?;
-    let statuses = dengbao_duties::evaluate(&profile, &catalog, &calendar, at);
+    let mut statuses = dengbao_duties::evaluate(&profile, &catalog, &calendar, at);
+    let facts = Facts {
+        log_retention: log_retention(args, at, ctx)?,
+    };
+    dengbao_duties::apply_facts(&mut statuses, &facts, &profile);
     Ok(Loaded {
         profile,
         catalog,
@@ -56,8 +70,61 @@ fn load(path: &Path, at: Option<&str>, ctx: &Ctx) -> anyhow::Result<Loaded> {
     })
 }
 
+/// The log centre's proof of retention for this profile's network, when asked for.
+fn log_retention(
+    args: &ProfileArgs,
+    at: Timestamp,
+    ctx: &Ctx,
+) -> anyhow::Result<Option<LogRetention>> {
+    let text = match (&args.coverage, args.logs) {
+        (Some(file), _) => std::fs::read_to_string(file).map_err(|e| {
+            BadInput::new(format!(
+                "--coverage {}: 无法读取 / cannot read: {e}",
+                file.display()
+            ))
+        })?,
+        (None, true) => {
+            let store = dengbao_logstore::Store::open(
+                &ctx.data_dir.join("logs"),
+                dengbao_logstore::OpenOptions {
+                    now: Some(at),
+                    ..Default::default()
+                },
+            )
+            .map_err(|e| BadInput::new(format!("--logs: {e}")))?;
+            serde_json::to_string(&store.coverage(None))?
+        }
+        (None, false) => return Ok(None),
+    };
+    let all = LogRetention::from_coverage_json(&text)
+        .map_err(|e| BadInput::new(format!("--coverage: {e}")))?;
+    let names = || {
+        all.iter()
+            .map(|n| n.network.as_str())
+            .collect::<Vec<_>>()
+            .join(", ")
+    };
+    let picked = match &args.log_network {
+        Some(id) => all.iter().find(|n| &n.network == id).cloned().ok_or_else(|| {
+            BadInput::new(format!(
+                "--log-network {id}: 日志中心没有这个网络 / the log centre has no such network (it has: {})",
+                names()
+            ))
+        })?,
+        None if all.len() == 1 => all[0].clone(),
+        None => {
+            return Err(BadInput::new(format!(
+                "--log-network: 日志中心有多个网络，请指定一个 / the log centre holds several networks, name one: {}",
+                names()
+            ))
+            .into())
+        }
+    };
+    Ok(Some(picked))
+}
+
 pub fn run_duties(args: ProfileArgs, ctx: &Ctx) -> anyhow::Result<ExitCode> {
-    let l = load(&args.profile, args.at.as_deref(), ctx)?;
+    let l = load(&args, ctx)?;
     if args.json {
         let out = dengbao_duties::report::duty_rows(&l.statuses);
         println!("{}", serde_json::to_string_pretty(&out)?);
@@ -68,7 +135,7 @@ pub fn run_duties(args: ProfileArgs, ctx: &Ctx) -> anyhow::Result<ExitCode> {
 }
 
 pub fn run_exposure(args: ProfileArgs, ctx: &Ctx) -> anyhow::Result<ExitCode> {
-    let l = load(&args.profile, args.at.as_deref(), ctx)?;
+    let l = load(&args, ctx)?;
     let e = dengbao_duties::exposure(&l.profile, &l.catalog, &l.statuses);
     if args.json {
         let out = dengbao_duties::report::exposure_json(&e);

@@ -184,6 +184,7 @@ pub(super) fn validate_duty(
         evidence: raw.evidence,
         penalty: raw.penalty,
         note: raw.note,
+        computed_from: raw.computed_from,
         source: file.to_string(),
         condition,
     })
