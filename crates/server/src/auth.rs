@@ -1,8 +1,12 @@
 //! Who may do what, enforced in one place.
 //!
 //! Every handler that touches data takes one of the extractors below; each resolves the
-//! caller from its bearer token and calls [`enforce`], the only place that decides. A
-//! denial is written to the audit log before the response goes out:
+//! caller from its bearer token (scripts) or the console's session cookie (browsers) and
+//! calls [`enforce`], the only place that decides. A session cookie authenticates an
+//! unsafe request (POST, PUT, DELETE …) only when the request proves it came from the
+//! console: the `X-CSRF-Token` header (API) or a [`CsrfVerified`] mark set by the console
+//! after it checked the form's synchronizer token. A denial is written to the audit log
+//! before the response goes out:
 //! - no valid token → 401;
 //! - another organisation's data (or a network that does not exist) → 404, the same answer
 //!   either way, so a caller cannot learn what exists outside its organisations;
@@ -72,7 +76,7 @@ pub async fn enforce(
     request: &str,
 ) -> Result<(), ApiError> {
     let (status, reason) = match who {
-        None => (StatusCode::UNAUTHORIZED, "no valid API token"),
+        None => (StatusCode::UNAUTHORIZED, "no valid API token or session"),
         Some(p) if org.is_some_and(|o| !sees_org(p, o)) => {
             (StatusCode::NOT_FOUND, "another organisation's data")
         }
@@ -103,8 +107,51 @@ pub async fn enforce(
     })
 }
 
-/// The caller, from `Authorization: Bearer …` (cached on the request).
-async fn principal(parts: &mut Parts, state: &AppState) -> Result<Option<Principal>, ApiError> {
+/// The console's session cookie.
+pub const SESSION_COOKIE: &str = "dengbao_session";
+
+/// The header that carries a session's CSRF token on unsafe API requests.
+pub const CSRF_HEADER: &str = "x-csrf-token";
+
+/// Set on a request by the console once the form's synchronizer token matched the
+/// session's, so the session may authenticate an unsafe request.
+#[derive(Debug, Clone, Copy)]
+pub struct CsrfVerified;
+
+/// The value of cookie `name`, if the request carries it.
+pub fn cookie<'a>(parts: &'a Parts, name: &str) -> Option<&'a str> {
+    parts
+        .headers
+        .get_all(header::COOKIE)
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .flat_map(|v| v.split(';'))
+        .filter_map(|kv| kv.trim().split_once('='))
+        .find(|(k, _)| *k == name)
+        .map(|(_, v)| v.trim())
+}
+
+/// The session the request's cookie stands for (cached on the request), whatever the
+/// method: the console reads its CSRF token from it.
+pub async fn session(
+    parts: &mut Parts,
+    state: &AppState,
+) -> Result<Option<(Principal, dengbao_store::Session)>, ApiError> {
+    type Cached = Option<(Principal, dengbao_store::Session)>;
+    if let Some(s) = parts.extensions.get::<Cached>() {
+        return Ok(s.clone());
+    }
+    let s = match cookie(parts, SESSION_COOKIE) {
+        Some(c) => state.store.session(c).await?,
+        None => None,
+    };
+    parts.extensions.insert::<Cached>(s.clone());
+    Ok(s)
+}
+
+/// The caller, from `Authorization: Bearer …` or the session cookie (cached on the
+/// request). The cookie counts on an unsafe request only with its CSRF token checked.
+pub async fn principal(parts: &mut Parts, state: &AppState) -> Result<Option<Principal>, ApiError> {
     if let Some(p) = parts.extensions.get::<Option<Principal>>() {
         return Ok(p.clone());
     }
@@ -113,16 +160,31 @@ async fn principal(parts: &mut Parts, state: &AppState) -> Result<Option<Princip
         .get(header::AUTHORIZATION)
         .and_then(|v| v.to_str().ok())
         .and_then(|v| v.strip_prefix("Bearer "))
-        .map(str::trim);
+        .map(str::trim)
+        .map(str::to_string);
     let p = match token {
-        Some(t) => state.store.authenticate(t).await?,
-        None => None,
+        Some(t) => state.store.authenticate(&t).await?,
+        None => match session(parts, state).await? {
+            Some((p, s)) => {
+                let header_ok = parts
+                    .headers
+                    .get(CSRF_HEADER)
+                    .and_then(|v| v.to_str().ok())
+                    .is_some_and(|v| v == s.csrf);
+                let proven = parts.method.is_safe()
+                    || header_ok
+                    || parts.extensions.get::<CsrfVerified>().is_some();
+                proven.then_some(p)
+            }
+            None => None,
+        },
     };
     parts.extensions.insert(p.clone());
     Ok(p)
 }
 
-fn describe(parts: &Parts) -> String {
+/// How a denial names the request: `GET /api/networks/…`.
+pub fn describe(parts: &Parts) -> String {
     format!("{} {}", parts.method, parts.uri.path())
 }
 

@@ -24,6 +24,7 @@ pub mod networks;
 pub mod orgs;
 pub mod profile;
 pub mod secret;
+pub mod sessions;
 pub mod test_support;
 pub mod users;
 
@@ -34,6 +35,7 @@ pub use evidence::{Evidence, EvidenceInput};
 pub use networks::Network;
 pub use orgs::Organisation;
 pub use profile::NetworkProfile;
+pub use sessions::{Session, SignIn};
 pub use users::{Principal, Role, User};
 
 static MIGRATOR: sqlx::migrate::Migrator = sqlx::migrate!("./migrations");

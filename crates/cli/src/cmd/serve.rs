@@ -78,7 +78,7 @@ pub fn run_serve(args: ServeArgs, ctx: &Ctx) -> anyhow::Result<ExitCode> {
         let state = AppState::new(store.clone(), &ctx.data_dir).context("cannot load the engine data")?;
         println!("dengbao: serving the API at http://{local}/api/");
         tracing::info!(%local, "serving");
-        dengbao_server::serve(listener, state, shutdown_signal())
+        dengbao_console::serve(listener, state, shutdown_signal())
             .await
             .context("the HTTP server failed")?;
         store.close().await;

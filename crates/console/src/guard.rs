@@ -1,0 +1,275 @@
+//! Access for pages, decided by `dengbao_server::auth::enforce` (the one decision point)
+//! and answered in HTML: anonymous → redirect to `/signin?next=…`, a role that may not →
+//! 403 page, another organisation's data or no such thing → 404 page. Every denial is
+//! audited by `enforce`.
+
+use std::collections::HashMap;
+use std::marker::PhantomData;
+
+use askama::Template;
+use axum::extract::{FromRequestParts, Path};
+use axum::http::request::Parts;
+use axum::http::StatusCode;
+use axum::response::{Html, IntoResponse, Redirect, Response};
+use dengbao_server::auth::{self, Requirement};
+use dengbao_server::{ApiError, AppState};
+use dengbao_store::{Principal, StoreError};
+
+use crate::ctx::Ctx;
+
+/// What a page handler returns.
+pub type PageResult = Result<Response, PageError>;
+
+/// Renders a template into a response (500 when rendering fails).
+pub fn render<T: Template>(tpl: &T) -> PageResult {
+    match tpl.render() {
+        Ok(html) => Ok(Html(html).into_response()),
+        Err(e) => Err(PageError::internal(e.to_string())),
+    }
+}
+
+/// A page that could not be shown.
+#[derive(Debug)]
+pub struct PageError {
+    pub status: StatusCode,
+    /// A catalog key, or a message already in the user's language.
+    pub message: String,
+    /// Where an anonymous visitor is sent (status 303).
+    pub redirect: Option<String>,
+    pub lang: crate::i18n::Lang,
+}
+
+#[derive(Template)]
+#[template(path = "error.html")]
+struct ErrorTpl<'a> {
+    t: &'static crate::i18n::Messages,
+    status: u16,
+    title: &'a str,
+    message: &'a str,
+}
+
+impl PageError {
+    pub fn new(status: StatusCode, message: impl Into<String>) -> PageError {
+        PageError {
+            status,
+            message: message.into(),
+            redirect: None,
+            lang: Default::default(),
+        }
+    }
+
+    pub fn internal(cause: impl std::fmt::Display) -> PageError {
+        tracing::error!(%cause, "console page failed");
+        PageError::new(StatusCode::INTERNAL_SERVER_ERROR, "error.internal")
+    }
+
+    /// A form that cannot be accepted: 422 with the message (a catalog key or text).
+    pub fn bad(c: &Ctx, message: impl Into<String>) -> PageError {
+        PageError::new(StatusCode::UNPROCESSABLE_ENTITY, message).lang(c)
+    }
+
+    pub fn not_found(c: &Ctx) -> PageError {
+        PageError::new(StatusCode::NOT_FOUND, "error.not_found").lang(c)
+    }
+
+    pub fn lang(mut self, c: &Ctx) -> PageError {
+        self.lang = c.lang;
+        self
+    }
+
+    fn from_api(e: ApiError, parts: &Parts) -> PageError {
+        let lang = crate::ctx::lang_of(parts);
+        let mut out = match e.status {
+            StatusCode::UNAUTHORIZED => {
+                let next = parts
+                    .uri
+                    .path_and_query()
+                    .map(|p| p.as_str().to_string())
+                    .unwrap_or_else(|| "/".into());
+                let mut pe = PageError::new(StatusCode::SEE_OTHER, "error.unauthenticated");
+                pe.redirect = Some(format!("/signin?next={}", encode(&next)));
+                pe
+            }
+            StatusCode::FORBIDDEN => PageError::new(StatusCode::FORBIDDEN, "error.forbidden"),
+            StatusCode::NOT_FOUND => PageError::new(StatusCode::NOT_FOUND, "error.not_found"),
+            s if s.is_client_error() => PageError::new(s, e.message),
+            _ => PageError::internal(e.message),
+        };
+        out.lang = lang;
+        out
+    }
+}
+
+/// Percent-encodes a value for a query string.
+pub fn encode(s: &str) -> String {
+    let mut out = String::new();
+    for b in s.bytes() {
+        if b.is_ascii_alphanumeric() || b"-_.~/".contains(&b) {
+            out.push(b as char);
+        } else {
+            out.push_str(&format!("%{b:02X}"));
+        }
+    }
+    out
+}
+
+impl From<StoreError> for PageError {
+    fn from(e: StoreError) -> PageError {
+        match e {
+            StoreError::Invalid { .. } | StoreError::Conflict { .. } => {
+                PageError::new(StatusCode::UNPROCESSABLE_ENTITY, e.to_string())
+            }
+            StoreError::NotFound { .. } => PageError::new(StatusCode::NOT_FOUND, "error.not_found"),
+            other => PageError::internal(format!("{other:?}")),
+        }
+    }
+}
+
+impl From<ApiError> for PageError {
+    fn from(e: ApiError) -> PageError {
+        match e.status {
+            s if s.is_client_error() => PageError::new(s, e.message),
+            _ => PageError::internal(e.message),
+        }
+    }
+}
+
+impl IntoResponse for PageError {
+    fn into_response(self) -> Response {
+        if let Some(to) = &self.redirect {
+            return Redirect::to(to).into_response();
+        }
+        let t = crate::i18n::Messages::get(self.lang);
+        let title_key = match self.status {
+            StatusCode::FORBIDDEN => "error.forbidden_title",
+            StatusCode::NOT_FOUND => "error.not_found_title",
+            StatusCode::TOO_MANY_REQUESTS => "error.too_many_title",
+            s if s.is_client_error() => "error.invalid_title",
+            _ => "error.internal_title",
+        };
+        let tpl = ErrorTpl {
+            t,
+            status: self.status.as_u16(),
+            title: t.s(title_key),
+            message: t.s(&self.message),
+        };
+        let body = tpl.render().unwrap_or_else(|_| self.message.clone());
+        (self.status, Html(body)).into_response()
+    }
+}
+
+/// A signed-in user allowed `R` (no particular organisation).
+pub struct Page<R: Requirement> {
+    pub c: Ctx,
+    pub principal: Principal,
+    _r: PhantomData<R>,
+}
+
+impl<R: Requirement> Page<R> {
+    pub fn actor(&self) -> String {
+        self.principal.actor()
+    }
+    pub fn scope(&self) -> dengbao_store::OrgScope {
+        auth::scope(&self.principal)
+    }
+}
+
+impl<R: Requirement> FromRequestParts<AppState> for Page<R> {
+    type Rejection = PageError;
+
+    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, PageError> {
+        let who = auth::principal(parts, state)
+            .await
+            .map_err(|e| PageError::from_api(e, parts))?;
+        auth::enforce(state, who.as_ref(), None, R::NEED, &auth::describe(parts))
+            .await
+            .map_err(|e| PageError::from_api(e, parts))?;
+        let Ok(c) = Ctx::from_request_parts(parts, state).await;
+        match who {
+            Some(principal) => Ok(Page {
+                c,
+                principal,
+                _r: PhantomData,
+            }),
+            None => Err(PageError::internal("enforce let an anonymous caller through")),
+        }
+    }
+}
+
+/// A signed-in user allowed `R` on the network `{id}` of the path (organisation isolation
+/// included: another organisation's network is a 404, like one that does not exist).
+pub struct NetPage<R: Requirement> {
+    pub c: Ctx,
+    pub principal: Principal,
+    pub network_id: String,
+    pub org_id: String,
+    _r: PhantomData<R>,
+}
+
+impl<R: Requirement> NetPage<R> {
+    pub fn actor(&self) -> String {
+        self.principal.actor()
+    }
+}
+
+impl<R: Requirement> FromRequestParts<AppState> for NetPage<R> {
+    type Rejection = PageError;
+
+    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, PageError> {
+        let who = auth::principal(parts, state)
+            .await
+            .map_err(|e| PageError::from_api(e, parts))?;
+        let request = auth::describe(parts);
+        let Some(p) = who else {
+            auth::enforce(state, None, None, R::NEED, &request)
+                .await
+                .map_err(|e| PageError::from_api(e, parts))?;
+            return Err(PageError::internal("enforce let an anonymous caller through"));
+        };
+        let Ok(Path(params)) =
+            Path::<HashMap<String, String>>::from_request_parts(parts, state).await
+        else {
+            return Err(PageError::from_api(ApiError::not_found("network"), parts));
+        };
+        let id = params.get("id").cloned().unwrap_or_default();
+        let Some(org) = state
+            .store
+            .network_org(&id)
+            .await
+            .map_err(|e| PageError::from_api(e.into(), parts))?
+        else {
+            return Err(PageError::from_api(ApiError::not_found("network"), parts));
+        };
+        auth::enforce(state, Some(&p), Some(&org), R::NEED, &request)
+            .await
+            .map_err(|e| PageError::from_api(e, parts))?;
+        let Ok(c) = Ctx::from_request_parts(parts, state).await;
+        Ok(NetPage {
+            c,
+            principal: p,
+            network_id: id,
+            org_id: org,
+            _r: PhantomData,
+        })
+    }
+}
+
+/// `enforce` for an organisation a form names (creating a network in it), as a page.
+pub async fn enforce_org<R: Requirement>(
+    state: &AppState,
+    c: &Ctx,
+    p: &Principal,
+    org: &str,
+    request: &str,
+) -> Result<(), PageError> {
+    auth::enforce(state, Some(p), Some(org), R::NEED, request)
+        .await
+        .map_err(|e| {
+            let mut pe = match e.status {
+                StatusCode::FORBIDDEN => PageError::new(StatusCode::FORBIDDEN, "error.forbidden"),
+                _ => PageError::new(StatusCode::NOT_FOUND, "error.not_found"),
+            };
+            pe.lang = c.lang;
+            pe
+        })
+}

@@ -1,0 +1,108 @@
+//! The web console: server-rendered HTML (askama templates, checked at compile time), no
+//! JavaScript, every asset embedded, Simplified Chinese by default and English on request.
+//!
+//! [`router`] is the whole application: the HTTP API of `dengbao-server` under `/api/`
+//! unchanged, and the console's pages everywhere else. Invariants:
+//! - access is decided by `dengbao_server::auth::enforce` only; pages reach it through the
+//!   extractors of [`guard`] ([`guard::Page`], [`guard::NetPage`]), which turn its answer
+//!   into a redirect to the sign-in page (401), a 403 page or a 404 page;
+//! - every unsafe request (POST …) to a page carries the synchronizer token `_csrf` in its
+//!   form, checked by one middleware ([`csrf`]) before any handler runs; a mismatch is a
+//!   403, audited;
+//! - every user-visible string comes from the message catalog `data/i18n/<lang>.toml`
+//!   ([`i18n`]), through `c.t.s("key")` in templates;
+//! - every citation is shown through [`links::cite`], a link to `/law/<law>/<article>`;
+//! - while no administrator exists every page redirects to `/setup`.
+//!
+//! # Adding a page
+//!
+//! 1. Add the strings to **both** `data/i18n/zh-CN.toml` and `data/i18n/en.toml` (the test
+//!    `i18n_catalogs` fails when the key sets differ or a template uses a missing key).
+//! 2. Write the template under `templates/<area>/<page>.html`:
+//!    ```text
+//!    {% extends "layout.html" %}
+//!    {% block title %}{{ c.t.s("area.page.title") }}{% endblock %}
+//!    {% block main %}<h1 id="page-title">{{ c.t.s("area.page.title") }}</h1>…{% endblock %}
+//!    ```
+//!    No bare text: every word through `c.t.s(…)` (the test `templates_have_no_bare_text`
+//!    scans the files). Forms that POST include `{% include "csrf.html" %}`. Give forms and
+//!    the elements tests look for stable `id`/`name` attributes (tests/README-e2e.md).
+//! 3. Write the handler in `src/pages/<area>.rs`: take [`guard::Page<R>`] (signed in and
+//!    allowed `R`, any `dengbao_server::auth` requirement) or [`guard::NetPage<R>`] (the
+//!    network `{id}` of the path, organisation isolation included), build the template
+//!    struct with a field `c: Ctx` (`page.c`) and return `render(&tpl)`:
+//!    ```ignore
+//!    #[derive(askama::Template)]
+//!    #[template(path = "area/page.html")]
+//!    struct PageTpl { c: Ctx, rows: Vec<Row> }
+//!    async fn page(State(state): State<AppState>, page: Page<Read>) -> PageResult {
+//!        render(&PageTpl { c: page.c, rows: vec![] })
+//!    }
+//!    ```
+//!    Errors: `?` on a `StoreError`/`ApiError` gives the error page; `PageError::bad(c, msg)`
+//!    for a form error.
+//! 4. Register it in the area's `routes()` (`pages::<area>::routes()`, merged in
+//!    [`pages::routes`]) and, for a top-level area, add a nav entry in [`ctx::nav`].
+//! 5. Add its rows to `tests/pages-matrix.txt` (route × role → status).
+
+use std::net::SocketAddr;
+use std::sync::atomic::AtomicBool;
+use std::sync::Arc;
+
+use axum::routing::any_service;
+use axum::Router;
+use dengbao_server::AppState;
+
+pub mod assets;
+pub mod csrf;
+pub mod ctx;
+pub mod guard;
+pub mod i18n;
+pub mod links;
+pub mod middleware;
+pub mod pages;
+pub mod svg;
+
+pub use ctx::Ctx;
+pub use guard::{NetPage, Page, PageError, PageResult};
+
+/// Whether an administrator exists (cached once true; setup is one-way).
+#[derive(Clone, Default)]
+pub struct SetupDone(pub Arc<AtomicBool>);
+
+/// The whole application: the API under `/api/` and the console's pages.
+pub fn router(state: AppState) -> Router {
+    let api = dengbao_server::app(state.clone());
+    let setup_done = SetupDone::default();
+    pages::routes()
+        .merge(assets::routes())
+        .fallback(pages::not_found)
+        .layer(axum::middleware::from_fn_with_state(
+            state.clone(),
+            csrf::check,
+        ))
+        .layer(axum::middleware::from_fn_with_state(
+            state.clone(),
+            middleware::first_run,
+        ))
+        .layer(axum::middleware::from_fn(middleware::headers))
+        .layer(axum::Extension(setup_done))
+        .with_state(state)
+        .route_service("/api", any_service(api.clone()))
+        .route_service("/api/{*rest}", any_service(api))
+}
+
+/// Serves [`router`] on `listener` until `shutdown` completes, then lets requests in
+/// flight finish. The peer address reaches the sign-in rate limiter.
+pub async fn serve(
+    listener: tokio::net::TcpListener,
+    state: AppState,
+    shutdown: impl std::future::Future<Output = ()> + Send + 'static,
+) -> std::io::Result<()> {
+    axum::serve(
+        listener,
+        router(state).into_make_service_with_connect_info::<SocketAddr>(),
+    )
+    .with_graceful_shutdown(shutdown)
+    .await
+}

@@ -1,0 +1,64 @@
+//! The one place a citation becomes a link: [`cite`] → `/law/<law>/<article>`, with the
+//! paragraph as a `#p<N>` anchor, labelled in the page's language.
+
+use dengbao_corpus::numerals::to_chinese;
+use dengbao_types::Citation;
+
+use crate::i18n::Messages;
+
+/// A citation as a link.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct CiteLink {
+    pub href: String,
+    pub label: String,
+}
+
+/// The path of an article: `/law/csl/21`, `/law/mlps/20-1` for 第二十条之一.
+pub fn article_href(law: &str, article: u32, suffix: Option<u32>) -> String {
+    match suffix {
+        Some(s) => format!("/law/{law}/{article}-{s}"),
+        None => format!("/law/{law}/{article}"),
+    }
+}
+
+/// A citation as a link to the law reader, e.g. 《网络安全法》第二十一条第一款第（三）项 or
+/// CSL art. 21(1)(3). A citation without a law names the law `default_law`.
+pub fn cite(c: &Citation, t: &Messages) -> CiteLink {
+    let law = c.law.as_deref().unwrap_or("csl");
+    let mut href = article_href(law, c.article, c.suffix);
+    if let Some(p) = c.paragraph {
+        href.push_str(&format!("#p{p}"));
+    }
+    let law_label = t.s(&format!("law.short.{law}")).to_string();
+    let label = if t.lang.is_en() {
+        let mut s = format!("{law_label} art. {}", c.article);
+        if let Some(x) = c.suffix {
+            s.push_str(&format!("-{x}"));
+        }
+        if let Some(p) = c.paragraph {
+            s.push_str(&format!("({p})"));
+        }
+        if let Some(i) = c.item {
+            s.push_str(&format!("({i})"));
+        }
+        s
+    } else {
+        let mut s = format!("{law_label}第{}条", to_chinese(c.article));
+        if let Some(x) = c.suffix {
+            s.push_str(&format!("之{}", to_chinese(x)));
+        }
+        if let Some(p) = c.paragraph {
+            s.push_str(&format!("第{}款", to_chinese(p)));
+        }
+        if let Some(i) = c.item {
+            s.push_str(&format!("第（{}）项", to_chinese(i)));
+        }
+        s
+    };
+    CiteLink { href, label }
+}
+
+/// Several citations as links.
+pub fn cites(cs: &[Citation], t: &Messages) -> Vec<CiteLink> {
+    cs.iter().map(|c| cite(c, t)).collect()
+}

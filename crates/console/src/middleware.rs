@@ -1,0 +1,92 @@
+//! Layers around every console page: first-run redirect, security headers, the language
+//! cookie and the pre-session CSRF cookie.
+
+use std::sync::atomic::Ordering;
+
+use axum::extract::{Request, State};
+use axum::http::{header, HeaderValue};
+use axum::middleware::Next;
+use axum::response::{IntoResponse, Redirect, Response};
+use axum::Extension;
+use dengbao_server::auth;
+use dengbao_server::AppState;
+
+use crate::ctx::{lang_of, PresessionToken, PRESESSION_COOKIE};
+use crate::i18n::LANG_COOKIE;
+use crate::SetupDone;
+
+/// While no administrator exists, every page but `/setup` (and the stylesheet) redirects
+/// to `/setup`; once one exists, `/setup` redirects to the sign-in page.
+pub async fn first_run(
+    State(state): State<AppState>,
+    Extension(done): Extension<SetupDone>,
+    req: Request,
+    next: Next,
+) -> Response {
+    let path = req.uri().path();
+    if path.starts_with("/assets/") {
+        return next.run(req).await;
+    }
+    let is_done = done.0.load(Ordering::Relaxed)
+        || match state.store.has_administrator().await {
+            Ok(true) => {
+                done.0.store(true, Ordering::Relaxed);
+                true
+            }
+            Ok(false) => false,
+            Err(e) => {
+                tracing::error!(error = %e, "checking for an administrator");
+                return axum::http::StatusCode::INTERNAL_SERVER_ERROR.into_response();
+            }
+        };
+    match (is_done, path == "/setup") {
+        (false, false) => Redirect::to("/setup").into_response(),
+        (true, true) => Redirect::to("/signin").into_response(),
+        _ => next.run(req).await,
+    }
+}
+
+const CSP: &str = "default-src 'none'; style-src 'self'; img-src 'self' data:; form-action 'self'; frame-ancestors 'none'; base-uri 'none'";
+
+/// Security headers on every page; remembers `?lang=` in a cookie; gives a browser that
+/// is not signed in a pre-session CSRF token for the sign-in and setup forms.
+pub async fn headers(mut req: Request, next: Next) -> Response {
+    let (mut parts, body) = req.into_parts();
+    let chosen = parts.uri.query().is_some_and(|q| q.contains("lang="));
+    let lang = lang_of(&parts);
+    let presession = if auth::cookie(&parts, PRESESSION_COOKIE).is_none()
+        && auth::cookie(&parts, auth::SESSION_COOKIE).is_none()
+    {
+        let token = dengbao_store::secret::random_hex(32).unwrap_or_default();
+        parts.extensions.insert(PresessionToken(token.clone()));
+        Some(token)
+    } else {
+        None
+    };
+    req = Request::from_parts(parts, body);
+    let mut res = next.run(req).await;
+    let h = res.headers_mut();
+    h.insert(header::CONTENT_SECURITY_POLICY, HeaderValue::from_static(CSP));
+    h.insert(header::X_CONTENT_TYPE_OPTIONS, HeaderValue::from_static("nosniff"));
+    h.insert(header::X_FRAME_OPTIONS, HeaderValue::from_static("DENY"));
+    h.insert(header::REFERRER_POLICY, HeaderValue::from_static("same-origin"));
+    if !h.contains_key(header::CACHE_CONTROL) {
+        h.insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
+    }
+    if chosen {
+        if let Ok(v) = HeaderValue::from_str(&format!(
+            "{LANG_COOKIE}={}; Path=/; Max-Age=31536000; SameSite=Strict",
+            lang.code()
+        )) {
+            h.append(header::SET_COOKIE, v);
+        }
+    }
+    if let Some(token) = presession {
+        if let Ok(v) = HeaderValue::from_str(&format!(
+            "{PRESESSION_COOKIE}={token}; Path=/; HttpOnly; SameSite=Strict"
+        )) {
+            h.append(header::SET_COOKIE, v);
+        }
+    }
+    res
+}

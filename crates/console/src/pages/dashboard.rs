@@ -1,0 +1,176 @@
+//! The dashboard: networks by level, duties due in the next 30/90 days, overdue duties and
+//! the penalty exposure, over every network the user sees, evaluated by dengbao-duties.
+
+use askama::Template;
+use axum::extract::{Query, State};
+use axum::routing::get;
+use axum::Router;
+use dengbao_duties::{Due, DutyStatus, Status};
+use dengbao_server::auth::Read;
+use dengbao_server::AppState;
+use jiff::civil::Date;
+use jiff::ToSpan;
+
+use crate::ctx::Ctx;
+use crate::guard::{Page, PageResult};
+use crate::pages::{at_of, render, AtQuery};
+use crate::svg::{bar_chart, Bar};
+
+pub fn routes() -> Router<AppState> {
+    Router::new().route("/", get(dashboard))
+}
+
+/// One deadline row.
+pub struct DeadlineRow {
+    pub network_id: String,
+    pub network: String,
+    pub duty_id: String,
+    pub duty: String,
+    pub due: String,
+    pub status: &'static str,
+    pub status_label: String,
+}
+
+#[derive(Template)]
+#[template(path = "dashboard.html")]
+struct DashboardTpl {
+    c: Ctx,
+    today: String,
+    networks: usize,
+    due30: usize,
+    due90: usize,
+    overdue: usize,
+    exposure: String,
+    level_chart: String,
+    status_chart: String,
+    rows: Vec<DeadlineRow>,
+}
+
+/// The day a due falls on (Asia/Shanghai).
+pub fn due_date(d: &Due) -> Date {
+    match d {
+        Due::Date(d) => *d,
+        Due::Time(t) => dengbao_calendar::in_shanghai(*t).date(),
+    }
+}
+
+/// A duty's title in the page's language.
+pub fn duty_title(c: &Ctx, s: &DutyStatus) -> String {
+    if c.lang.is_en() && !s.duty.title_en.is_empty() {
+        s.duty.title_en.clone()
+    } else {
+        s.duty.title.clone()
+    }
+}
+
+/// The catalog key of a duty status.
+pub fn status_key(s: Status) -> &'static str {
+    match s {
+        Status::Met => "status.met",
+        Status::Due => "status.due",
+        Status::Overdue => "status.overdue",
+        Status::NotApplicable => "status.not_applicable",
+        Status::Unknown => "status.unknown",
+    }
+}
+
+async fn dashboard(
+    State(state): State<AppState>,
+    page: Page<Read>,
+    Query(q): Query<AtQuery>,
+) -> PageResult {
+    let c = page.c.clone();
+    let (at, today) = at_of(&c, &q)?;
+    let in30 = today.checked_add(30.days()).unwrap_or(today);
+    let in90 = today.checked_add(90.days()).unwrap_or(today);
+    let networks = state.store.list_networks(&page.scope(), None).await?;
+    let mut by_level = [0u64; 6];
+    let (mut due30, mut due90, mut overdue) = (0, 0, 0);
+    let mut exposure = [0u64; 2];
+    let mut rows = Vec::new();
+    for n in &networks {
+        let profile = dengbao_server::routes::duties::profile_of(&state, &n.id).await?;
+        let level = n.profile.level.map(|l| l.get() as usize).unwrap_or(0);
+        if let Some(slot) = by_level.get_mut(level) {
+            *slot += 1;
+        }
+        let statuses = dengbao_duties::evaluate(&profile, &state.catalog, &state.calendar, at);
+        let e = dengbao_duties::exposure(&profile, &state.catalog, &statuses);
+        exposure[0] += e.org_fine_total[0];
+        exposure[1] += e.org_fine_total[1];
+        for s in &statuses {
+            let when = s.due.as_ref().map(due_date);
+            let row = match (s.status, when) {
+                (Status::Overdue, _) => {
+                    overdue += 1;
+                    true
+                }
+                (Status::Due, Some(d)) if d <= in90 => {
+                    due90 += 1;
+                    if d <= in30 {
+                        due30 += 1;
+                    }
+                    true
+                }
+                _ => false,
+            };
+            if row {
+                rows.push((
+                    when,
+                    DeadlineRow {
+                        network_id: n.id.clone(),
+                        network: n.profile.name.clone(),
+                        duty_id: s.id().to_string(),
+                        duty: duty_title(&c, s),
+                        due: when.map(|d| c.t.date(d)).unwrap_or_default(),
+                        status: s.status.id(),
+                        status_label: c.t.s(status_key(s.status)).to_string(),
+                    },
+                ));
+            }
+        }
+    }
+    rows.sort_by(|a, b| a.0.cmp(&b.0).then_with(|| a.1.network.cmp(&b.1.network)));
+    let rows: Vec<DeadlineRow> = rows.into_iter().take(50).map(|(_, r)| r).collect();
+    let mut level_bars: Vec<Bar> = (1..=5)
+        .map(|l| Bar {
+            label: c.t.s(&format!("level.{l}")).to_string(),
+            value: by_level[l],
+            class: "bar-level",
+        })
+        .collect();
+    level_bars.push(Bar {
+        label: c.t.s("level.none").to_string(),
+        value: by_level[0],
+        class: "bar-none",
+    });
+    let status_bars = vec![
+        Bar {
+            label: c.t.s("dashboard.overdue").to_string(),
+            value: overdue as u64,
+            class: "bar-overdue",
+        },
+        Bar {
+            label: c.t.s("dashboard.due30").to_string(),
+            value: due30 as u64,
+            class: "bar-due",
+        },
+        Bar {
+            label: c.t.s("dashboard.due90").to_string(),
+            value: due90 as u64,
+            class: "bar-due",
+        },
+    ];
+    render(&DashboardTpl {
+        today: c.t.date(today),
+        networks: networks.len(),
+        due30,
+        due90,
+        overdue,
+        exposure: c.t.range(exposure),
+        level_chart: bar_chart("chart-levels", c.t.s("dashboard.by_level"), &level_bars),
+        status_chart: bar_chart("chart-deadlines", c.t.s("dashboard.deadlines"), &status_bars),
+        rows,
+        c,
+    })
+}

@@ -1,0 +1,442 @@
+//! Networks: list, detail (profile, level, life-cycle events, deadlines on the working-day
+//! calendar), create and edit, record an event, save a grading.
+
+use askama::Template;
+use axum::extract::{Query, State};
+use axum::response::{IntoResponse, Redirect};
+use axum::routing::{get, post};
+use axum::{Form, Router};
+use dengbao_duties::Status;
+use dengbao_server::auth::{AddEvent, EditNetwork, Read};
+use dengbao_server::AppState;
+use dengbao_store::profile::GradingInput;
+use dengbao_store::{EventInput, Network, NetworkProfile};
+
+use crate::ctx::Ctx;
+use crate::guard::{enforce_org, NetPage, Page, PageError, PageResult};
+use crate::links::{cites, CiteLink};
+use crate::pages::dashboard::{due_date, duty_title, status_key};
+use crate::pages::{at_of, render, AtQuery};
+
+pub fn routes() -> Router<AppState> {
+    Router::new()
+        .route("/networks", get(list))
+        .route("/networks/new", get(new_form).post(create))
+        .route("/networks/{id}", get(detail))
+        .route("/networks/{id}/edit", get(edit_form).post(update))
+        .route("/networks/{id}/events", post(add_event))
+        .route("/networks/{id}/grading", post(save_grading))
+}
+
+/// The profile's choice lists, as (value, catalog key).
+pub const STAGES: [&str; 4] = ["planning", "building", "running", "retired"];
+pub const CLASSIFIED: [&str; 4] = ["none", "secret", "confidential", "top_secret"];
+pub const SERVICES: [&str; 7] = [
+    "network_access",
+    "domain_registration",
+    "telephony",
+    "info_publishing",
+    "instant_messaging",
+    "app_distribution",
+    "electronic_messages",
+];
+pub const NEW_TECH: [&str; 6] = ["cloud", "mobile", "iot", "ics", "big_data", "ai"];
+pub const FLAGS: [&str; 5] = [
+    "cii",
+    "personal_info",
+    "overseas_maintenance",
+    "cross_border_data",
+    "competent_department",
+];
+/// Event kinds offered by the event form (the profile's `[events]` keys).
+pub const EVENT_KINDS: [&str; 12] = [
+    "graded",
+    "reviewed",
+    "approved",
+    "filed",
+    "certified",
+    "launched",
+    "last_assessment",
+    "last_self_inspection",
+    "last_crypto_assessment",
+    "changed",
+    "incident_detected",
+    "retired",
+];
+
+/// A row of the list.
+pub struct NetRow {
+    pub id: String,
+    pub name: String,
+    pub org: String,
+    pub level: String,
+    pub stage: String,
+}
+
+fn level_label(c: &Ctx, n: &Network) -> String {
+    match n.profile.level {
+        Some(l) => c.t.s(&format!("level.{}", l.get())).to_string(),
+        None => c.t.s("level.none").to_string(),
+    }
+}
+
+/// A snake_case enum value as the profile JSON spells it.
+fn text_of<T: serde::Serialize>(v: &T) -> String {
+    match serde_json::to_value(v) {
+        Ok(serde_json::Value::String(s)) => s,
+        _ => String::new(),
+    }
+}
+
+#[derive(Template)]
+#[template(path = "network/list.html")]
+struct ListTpl {
+    c: Ctx,
+    rows: Vec<NetRow>,
+}
+
+async fn org_names(state: &AppState, scope: &dengbao_store::OrgScope) -> Result<Vec<(String, String)>, PageError> {
+    Ok(state
+        .store
+        .list_orgs(scope)
+        .await?
+        .into_iter()
+        .map(|o| (o.id, o.name))
+        .collect())
+}
+
+async fn list(State(state): State<AppState>, page: Page<Read>) -> PageResult {
+    let orgs = org_names(&state, &page.scope()).await?;
+    let nets = state.store.list_networks(&page.scope(), None).await?;
+    let c = page.c;
+    let rows = nets
+        .iter()
+        .map(|n| NetRow {
+            id: n.id.clone(),
+            name: n.profile.name.clone(),
+            org: orgs
+                .iter()
+                .find(|(id, _)| *id == n.org_id)
+                .map(|(_, name)| name.clone())
+                .unwrap_or_else(|| n.org_id.clone()),
+            level: level_label(&c, n),
+            stage: c.t.s(&format!("stage.{}", text_of(&n.profile.stage))).to_string(),
+        })
+        .collect();
+    render(&ListTpl { c, rows })
+}
+
+/// One row of the detail page's deadlines.
+pub struct DeadlineRow {
+    pub duty_id: String,
+    pub duty: String,
+    pub due: String,
+    pub status: &'static str,
+    pub status_label: String,
+    pub cites: Vec<CiteLink>,
+}
+
+pub struct EventRow {
+    pub kind: String,
+    pub at: String,
+    pub note: String,
+    pub actor: String,
+}
+
+#[derive(Template)]
+#[template(path = "network/detail.html")]
+struct DetailTpl {
+    c: Ctx,
+    net: Network,
+    org: String,
+    level: String,
+    stage: String,
+    classified: String,
+    flags: Vec<(String, bool)>,
+    services: Vec<String>,
+    new_tech: Vec<String>,
+    events: Vec<EventRow>,
+    deadlines: Vec<DeadlineRow>,
+    today: String,
+    today_iso: String,
+    kinds: Vec<(&'static str, String)>,
+    grading_query: String,
+}
+
+async fn detail(State(state): State<AppState>, page: NetPage<Read>, Query(q): Query<AtQuery>) -> PageResult {
+    let c = page.c.clone();
+    let (at, today) = at_of(&c, &q)?;
+    let net = state.store.get_network(&page.network_id).await?;
+    let org = state.store.get_org(&page.org_id).await?.name;
+    let profile = dengbao_server::routes::duties::profile_of(&state, &net.id).await?;
+    let statuses = dengbao_duties::evaluate(&profile, &state.catalog, &state.calendar, at);
+    let mut deadlines: Vec<_> = statuses
+        .iter()
+        .filter(|s| matches!(s.status, Status::Due | Status::Overdue | Status::Met) && s.due.is_some())
+        .map(|s| {
+            let d = s.due.as_ref().map(due_date);
+            (
+                d,
+                DeadlineRow {
+                    duty_id: s.id().to_string(),
+                    duty: duty_title(&c, s),
+                    due: d.map(|d| c.t.date(d)).unwrap_or_default(),
+                    status: s.status.id(),
+                    status_label: c.t.s(status_key(s.status)).to_string(),
+                    cites: cites(s.citations(), c.t),
+                },
+            )
+        })
+        .collect();
+    deadlines.sort_by(|a, b| a.0.cmp(&b.0));
+    let deadlines: Vec<DeadlineRow> = deadlines.into_iter().map(|(_, r)| r).collect();
+    let events = state
+        .store
+        .list_events(&net.id)
+        .await?
+        .into_iter()
+        .map(|e| EventRow {
+            kind: c.t.s(&format!("event.{}", e.kind)).to_string(),
+            at: c.t.when(&e.at),
+            note: e.note,
+            actor: e.actor,
+        })
+        .collect();
+    let p = &net.profile;
+    let flags = vec![
+        (c.t.s("profile.cii").to_string(), p.cii),
+        (c.t.s("profile.personal_info").to_string(), p.personal_info),
+        (c.t.s("profile.overseas_maintenance").to_string(), p.overseas_maintenance),
+        (c.t.s("profile.cross_border_data").to_string(), p.cross_border_data),
+        (c.t.s("profile.competent_department").to_string(), p.competent_department),
+    ];
+    let grading_query = match &p.grading {
+        Some(g) => format!(
+            "&basis={}&bo={}&bd={}&so={}&sd={}",
+            g.basis.map(|b| text_of(&b)).unwrap_or_else(|| "gbt22240-2020".into()),
+            text_of(&g.business.object),
+            text_of(&g.business.degree),
+            text_of(&g.service.object),
+            text_of(&g.service.degree)
+        ),
+        None => String::new(),
+    };
+    render(&DetailTpl {
+        org,
+        level: level_label(&c, &net),
+        stage: c.t.s(&format!("stage.{}", text_of(&p.stage))).to_string(),
+        classified: c.t.s(&format!("classified.{}", text_of(&p.classified))).to_string(),
+        flags,
+        services: p.services.iter().map(|s| c.t.s(&format!("service.{}", text_of(s))).to_string()).collect(),
+        new_tech: p.new_tech.iter().map(|s| c.t.s(&format!("tech.{}", text_of(s))).to_string()).collect(),
+        events,
+        deadlines,
+        today: c.t.date(today),
+        today_iso: today.to_string(),
+        kinds: EVENT_KINDS.iter().map(|k| (*k, c.t.s(&format!("event.{k}")).to_string())).collect(),
+        grading_query,
+        net,
+        c,
+    })
+}
+
+/// The create/edit form's state.
+#[derive(Template)]
+#[template(path = "network/form.html")]
+struct FormTpl {
+    c: Ctx,
+    action: String,
+    title: String,
+    error: Option<String>,
+    orgs: Vec<(String, String)>,
+    org_id: String,
+    name: String,
+    level: String,
+    stage: String,
+    classified: String,
+    choices: Vec<Choice>,
+    stages: Vec<(&'static str, String)>,
+    classifieds: Vec<(&'static str, String)>,
+    levels: Vec<(String, String)>,
+    editing: bool,
+}
+
+/// A checkbox: field name, value, label, checked.
+pub struct Choice {
+    pub name: &'static str,
+    pub value: &'static str,
+    pub label: String,
+    pub checked: bool,
+}
+
+fn form_tpl(c: Ctx, orgs: Vec<(String, String)>, action: String, title: String, p: Option<&NetworkProfile>, org_id: String) -> FormTpl {
+    let t = c.t;
+    let has = |name: &str, value: &str| -> bool {
+        let Some(p) = p else { return false };
+        match name {
+            "flag" => match value {
+                "cii" => p.cii,
+                "personal_info" => p.personal_info,
+                "overseas_maintenance" => p.overseas_maintenance,
+                "cross_border_data" => p.cross_border_data,
+                _ => p.competent_department,
+            },
+            "services" => p.services.iter().any(|s| text_of(s) == value),
+            _ => p.new_tech.iter().any(|s| text_of(s) == value),
+        }
+    };
+    let mut choices = Vec::new();
+    for f in FLAGS {
+        choices.push(Choice { name: "flag", value: f, label: t.s(&format!("profile.{f}")).to_string(), checked: has("flag", f) });
+    }
+    for s in SERVICES {
+        choices.push(Choice { name: "services", value: s, label: t.s(&format!("service.{s}")).to_string(), checked: has("services", s) });
+    }
+    for s in NEW_TECH {
+        choices.push(Choice { name: "new_tech", value: s, label: t.s(&format!("tech.{s}")).to_string(), checked: has("new_tech", s) });
+    }
+    FormTpl {
+        action,
+        title,
+        error: None,
+        org_id: if org_id.is_empty() { orgs.first().map(|o| o.0.clone()).unwrap_or_default() } else { org_id },
+        orgs,
+        name: p.map(|p| p.name.clone()).unwrap_or_default(),
+        level: p.and_then(|p| p.level).map(|l| l.get().to_string()).unwrap_or_default(),
+        stage: p.map(|p| text_of(&p.stage)).unwrap_or_else(|| "running".into()),
+        classified: p.map(|p| text_of(&p.classified)).unwrap_or_else(|| "none".into()),
+        choices,
+        stages: STAGES.iter().map(|s| (*s, t.s(&format!("stage.{s}")).to_string())).collect(),
+        classifieds: CLASSIFIED.iter().map(|s| (*s, t.s(&format!("classified.{s}")).to_string())).collect(),
+        levels: (1..=5).map(|l| (l.to_string(), t.s(&format!("level.{l}")).to_string())).collect(),
+        editing: p.is_some(),
+        c,
+    }
+}
+
+async fn new_form(State(state): State<AppState>, page: Page<EditNetwork>) -> PageResult {
+    let orgs = org_names(&state, &page.scope()).await?;
+    let title = page.c.t.s("network.new").to_string();
+    render(&form_tpl(page.c, orgs, "/networks/new".into(), title, None, String::new()))
+}
+
+/// The form's fields as a profile (keeping `grading` from `keep`).
+fn profile_from(fields: &[(String, String)], keep: Option<GradingInput>) -> Result<NetworkProfile, String> {
+    let get = |k: &str| fields.iter().find(|(n, _)| n == k).map(|(_, v)| v.trim().to_string()).unwrap_or_default();
+    let all = |k: &str| -> Vec<String> { fields.iter().filter(|(n, _)| n == k).map(|(_, v)| v.clone()).collect() };
+    let flags = all("flag");
+    let level = get("level");
+    let mut json = serde_json::json!({
+        "name": get("name"),
+        "stage": get("stage"),
+        "classified": get("classified"),
+        "services": all("services"),
+        "new_tech": all("new_tech"),
+    });
+    if let Some(m) = json.as_object_mut() {
+        for f in FLAGS {
+            m.insert(f.into(), serde_json::Value::Bool(flags.iter().any(|x| x == f)));
+        }
+        if !level.is_empty() {
+            let n: u8 = level.parse().map_err(|_| format!("level: {level}"))?;
+            m.insert("level".into(), n.into());
+        }
+        if let Some(g) = keep {
+            m.insert("grading".into(), serde_json::to_value(g).map_err(|e| e.to_string())?);
+        }
+    }
+    dengbao_server::extract::parse_json::<NetworkProfile>(json.to_string().as_bytes()).map_err(|e| e.message)
+}
+
+async fn create(State(state): State<AppState>, page: Page<EditNetwork>, Form(fields): Form<Vec<(String, String)>>) -> PageResult {
+    let org_id = fields.iter().find(|(k, _)| k == "org_id").map(|(_, v)| v.clone()).unwrap_or_default();
+    enforce_org::<EditNetwork>(&state, &page.c, &page.principal, &org_id, "POST /networks/new").await?;
+    let orgs = org_names(&state, &page.scope()).await?;
+    let title = page.c.t.s("network.new").to_string();
+    let result = match profile_from(&fields, None) {
+        Ok(p) => state.store.create_network(&page.actor(), &org_id, p).await.map_err(|e| e.to_string()),
+        Err(e) => Err(e),
+    };
+    match result {
+        Ok(n) => Ok(Redirect::to(&format!("/networks/{}", n.id)).into_response()),
+        Err(e) => {
+            let mut tpl = form_tpl(page.c, orgs, "/networks/new".into(), title, None, org_id);
+            tpl.error = Some(e);
+            tpl.name = fields.iter().find(|(k, _)| k == "name").map(|(_, v)| v.clone()).unwrap_or_default();
+            let mut r = render(&tpl)?;
+            *r.status_mut() = axum::http::StatusCode::UNPROCESSABLE_ENTITY;
+            Ok(r)
+        }
+    }
+}
+
+async fn edit_form(State(state): State<AppState>, page: NetPage<EditNetwork>) -> PageResult {
+    let net = state.store.get_network(&page.network_id).await?;
+    let orgs = vec![(page.org_id.clone(), state.store.get_org(&page.org_id).await?.name)];
+    let title = page.c.t.f("network.edit", &net.profile.name);
+    render(&form_tpl(page.c, orgs, format!("/networks/{}/edit", net.id), title, Some(&net.profile), page.org_id))
+}
+
+async fn update(State(state): State<AppState>, page: NetPage<EditNetwork>, Form(fields): Form<Vec<(String, String)>>) -> PageResult {
+    let net = state.store.get_network(&page.network_id).await?;
+    let result = match profile_from(&fields, net.profile.grading.clone()) {
+        Ok(p) => state.store.update_network(&page.actor(), &net.id, p).await.map_err(|e| e.to_string()),
+        Err(e) => Err(e),
+    };
+    match result {
+        Ok(_) => Ok(Redirect::to(&format!("/networks/{}", net.id)).into_response()),
+        Err(e) => Err(PageError::bad(&page.c, e)),
+    }
+}
+
+#[derive(serde::Deserialize)]
+struct EventForm {
+    kind: String,
+    at: String,
+    #[serde(default)]
+    note: String,
+}
+
+async fn add_event(State(state): State<AppState>, page: NetPage<AddEvent>, Form(f): Form<EventForm>) -> PageResult {
+    state
+        .store
+        .add_event(&page.actor(), &page.network_id, EventInput { kind: f.kind, at: f.at, note: f.note })
+        .await
+        .map_err(|e| PageError::bad(&page.c, e.to_string()))?;
+    Ok(Redirect::to(&format!("/networks/{}", page.network_id)).into_response())
+}
+
+#[derive(serde::Deserialize)]
+struct GradingForm {
+    basis: String,
+    bo: String,
+    bd: String,
+    so: String,
+    sd: String,
+    /// The day grading was done: recorded as the `graded` event.
+    graded_on: String,
+}
+
+/// Saves the wizard's answers and level on the network and records the `graded` event,
+/// which starts the filing clock (10 working days).
+async fn save_grading(State(state): State<AppState>, page: NetPage<EditNetwork>, Form(f): Form<GradingForm>) -> PageResult {
+    let input = crate::pages::grading::input_of(&f.basis, &f.bo, &f.bd, &f.so, &f.sd)
+        .ok_or_else(|| PageError::bad(&page.c, "grading.incomplete"))?;
+    let outcome = dengbao_grading::grade(&input);
+    let stored: GradingInput = serde_json::from_value(serde_json::to_value(input).map_err(PageError::internal)?)
+        .map_err(PageError::internal)?;
+    let mut net = state.store.get_network(&page.network_id).await?;
+    net.profile.grading = Some(stored);
+    net.profile.level = Some(outcome.level);
+    state.store.update_network(&page.actor(), &net.id, net.profile).await?;
+    state
+        .store
+        .add_event(
+            &page.actor(),
+            &page.network_id,
+            EventInput { kind: "graded".into(), at: f.graded_on, note: format!("{} / {}", outcome.basis, outcome.level.get()) },
+        )
+        .await
+        .map_err(|e| PageError::bad(&page.c, e.to_string()))?;
+    Ok(Redirect::to(&format!("/networks/{}", page.network_id)).into_response())
+}

@@ -1,0 +1,426 @@
+//! Console accounts: passwords, sessions and sign-in rate limiting
+//! (docs/decisions/0801-console-sessions.md).
+//!
+//! - Passwords are argon2id PHC strings in `users.password_hash` (NULL: API tokens only).
+//! - A session is a random 32-byte secret handed to the browser in a cookie; only its
+//!   SHA-256 is stored, with the user, a CSRF synchronizer token and an absolute expiry.
+//! - Failed sign-ins are counted per (name, address) in `signin_failures`, so the limit
+//!   survives a restart; [`SIGNIN_LIMIT`] failures within [`SIGNIN_WINDOW_MINUTES`] lock
+//!   the pair out until the oldest one leaves the window.
+//! - Every sign-in, failed sign-in, sign-out and password change is audited in the same
+//!   transaction as its change.
+
+use jiff::{Timestamp, ToSpan, Unit};
+use sha2::{Digest, Sha256};
+use sqlx::Row;
+
+use crate::audit::{AuditRecord, WriteTx};
+use crate::error::{Result, StoreError};
+use crate::orgs::{NewOrganisation, Organisation};
+use crate::profile::from_text;
+use crate::users::{NewUser, Principal, Role, User};
+use crate::{secret, Store};
+
+/// Failed sign-ins allowed per (name, address) within the window.
+pub const SIGNIN_LIMIT: i64 = 5;
+/// The rate-limiting window, in minutes.
+pub const SIGNIN_WINDOW_MINUTES: i64 = 15;
+/// How long a session lasts from sign-in (absolute, not sliding), in hours.
+pub const SESSION_HOURS: i64 = 8;
+/// The shortest password accepted, in characters.
+pub const MIN_PASSWORD_CHARS: usize = 10;
+/// What `Principal::token_id` says for a principal reached through a session.
+pub const SESSION_TOKEN_ID: &str = "session";
+
+/// A live session, as the console needs it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Session {
+    /// SHA-256 of the cookie's secret (the row id).
+    pub id_hash: String,
+    pub user_id: String,
+    /// The synchronizer token every unsafe request must carry.
+    pub csrf: String,
+    pub expires_at: String,
+}
+
+/// The outcome of a sign-in attempt.
+#[derive(Debug)]
+pub enum SignIn {
+    /// Signed in: the cookie value (shown once, never stored), the session and the user.
+    Ok {
+        cookie: String,
+        session: Session,
+        principal: Principal,
+    },
+    /// Wrong name or password (the same answer for both).
+    Wrong,
+    /// Too many failures for this name from this address; try again after `until`.
+    Limited { until: String },
+}
+
+/// Now, to the second, in the stored format (so text comparison is time order).
+fn now_s() -> Timestamp {
+    Timestamp::now().round(Unit::Second).unwrap_or(Timestamp::now()) // ok: rounding a valid timestamp
+}
+
+fn sha256_hex(s: &str) -> String {
+    hex::encode(Sha256::digest(s.as_bytes()))
+}
+
+/// Checks a new password: at least [`MIN_PASSWORD_CHARS`] characters, not only spaces.
+pub fn check_password(password: &str) -> Result<()> {
+    if password.trim().chars().count() < MIN_PASSWORD_CHARS {
+        return Err(StoreError::invalid(
+            "password",
+            format!(
+                "must be at least {MIN_PASSWORD_CHARS} characters (密码至少{MIN_PASSWORD_CHARS}个字符)"
+            ),
+        ));
+    }
+    if password.chars().count() > 200 {
+        return Err(StoreError::invalid(
+            "password",
+            "must be at most 200 characters (密码最多200个字符)",
+        ));
+    }
+    Ok(())
+}
+
+async fn hash(password: String) -> Result<String> {
+    tokio::task::spawn_blocking(move || secret::hash_secret(&password))
+        .await
+        .map_err(|e| StoreError::Hash(e.to_string()))?
+}
+
+async fn verify(password: String, phc: String) -> bool {
+    tokio::task::spawn_blocking(move || secret::verify_secret(&password, &phc))
+        .await
+        .unwrap_or(false)
+}
+
+/// A hash of a random secret, checked against when the user does not exist (or has no
+/// password) so a wrong name costs the same time as a wrong password.
+fn dummy_phc() -> String {
+    static DUMMY: std::sync::OnceLock<String> = std::sync::OnceLock::new();
+    DUMMY
+        .get_or_init(|| {
+            secret::random_hex(16)
+                .and_then(|s| secret::hash_secret(&s))
+                .unwrap_or_default()
+        })
+        .clone()
+}
+
+impl Store {
+    /// Sets (or replaces) a user's console password. Ends the user's sessions.
+    pub async fn set_password(&self, actor: &str, user_id: &str, password: &str) -> Result<()> {
+        check_password(password)?;
+        let phc = hash(password.to_string()).await?;
+        let mut w = WriteTx::begin(self).await?;
+        let done = sqlx::query("UPDATE users SET password_hash = $1 WHERE id = $2")
+            .bind(&phc)
+            .bind(user_id)
+            .execute(&mut *w.tx)
+            .await?;
+        if done.rows_affected() != 1 {
+            return Err(StoreError::not_found("user", user_id));
+        }
+        sqlx::query("UPDATE sessions SET ended_at = $1 WHERE user_id = $2 AND ended_at IS NULL")
+            .bind(now_s().to_string())
+            .bind(user_id)
+            .execute(&mut *w.tx)
+            .await?;
+        w.commit(AuditRecord {
+            actor: actor.to_string(),
+            org_id: None,
+            action: "user.password".into(),
+            target: format!("user:{user_id}"),
+            detail: serde_json::json!({}),
+        })
+        .await
+        .map(|_| ())
+    }
+
+    /// Signs `name` in with `password` from address `ip`: rate-limited, audited.
+    pub async fn sign_in(&self, name: &str, password: &str, ip: &str) -> Result<SignIn> {
+        let name = name.trim();
+        let now = now_s();
+        let since = now
+            .checked_sub(SIGNIN_WINDOW_MINUTES.minutes())
+            .map_err(|e| StoreError::Hash(e.to_string()))?;
+        let failures = sqlx::query(
+            "SELECT at FROM signin_failures WHERE name = $1 AND ip = $2 AND at > $3 ORDER BY at",
+        )
+        .bind(name)
+        .bind(ip)
+        .bind(since.to_string())
+        .fetch_all(&self.pool)
+        .await?;
+        if failures.len() as i64 >= SIGNIN_LIMIT {
+            let oldest: String = failures[0].try_get("at")?;
+            let until = oldest
+                .parse::<Timestamp>()
+                .ok()
+                .and_then(|t| t.checked_add(SIGNIN_WINDOW_MINUTES.minutes()).ok())
+                .map(|t| t.to_string())
+                .unwrap_or_default();
+            self.audit(AuditRecord {
+                actor: format!("anonymous {ip}"),
+                org_id: None,
+                action: "signin.limited".into(),
+                target: format!("user-name:{name}"),
+                detail: serde_json::json!({"ip": ip, "failures": failures.len(), "until": until}),
+            })
+            .await?;
+            return Ok(SignIn::Limited { until });
+        }
+        let row = sqlx::query(
+            "SELECT id, password_hash FROM users WHERE name = $1 AND disabled = 0",
+        )
+        .bind(name)
+        .fetch_optional(&self.pool)
+        .await?;
+        let (user_id, phc) = match row {
+            Some(r) => (
+                Some(r.try_get::<String, _>("id")?),
+                r.try_get::<Option<String>, _>("password_hash")?,
+            ),
+            None => (None, None),
+        };
+        let ok = verify(
+            password.to_string(),
+            phc.clone().unwrap_or_else(dummy_phc),
+        )
+        .await
+            && phc.is_some();
+        let mut w = WriteTx::begin(self).await?;
+        let Some(user_id) = user_id.filter(|_| ok) else {
+            sqlx::query("INSERT INTO signin_failures (id, name, ip, at) VALUES ($1, $2, $3, $4)")
+                .bind(secret::new_id()?)
+                .bind(name)
+                .bind(ip)
+                .bind(now.to_string())
+                .execute(&mut *w.tx)
+                .await?;
+            w.commit(AuditRecord {
+                actor: format!("anonymous {ip}"),
+                org_id: None,
+                action: "signin.failed".into(),
+                target: format!("user-name:{name}"),
+                detail: serde_json::json!({"ip": ip, "failures": failures.len() + 1}),
+            })
+            .await?;
+            return Ok(SignIn::Wrong);
+        };
+        let cookie = secret::random_hex(32)?;
+        let session = Session {
+            id_hash: sha256_hex(&cookie),
+            user_id: user_id.clone(),
+            csrf: secret::random_hex(32)?,
+            expires_at: now
+                .checked_add(SESSION_HOURS.hours())
+                .map_err(|e| StoreError::Hash(e.to_string()))?
+                .to_string(),
+        };
+        sqlx::query(
+            "INSERT INTO sessions (id_hash, user_id, csrf, ip, created_at, expires_at) VALUES ($1, $2, $3, $4, $5, $6)",
+        )
+        .bind(&session.id_hash)
+        .bind(&user_id)
+        .bind(&session.csrf)
+        .bind(ip)
+        .bind(now.to_string())
+        .bind(&session.expires_at)
+        .execute(&mut *w.tx)
+        .await?;
+        sqlx::query("DELETE FROM signin_failures WHERE name = $1 AND ip = $2")
+            .bind(name)
+            .bind(ip)
+            .execute(&mut *w.tx)
+            .await?;
+        let principal = self.principal_in(&mut w, &user_id).await?;
+        w.commit(AuditRecord {
+            actor: principal.actor(),
+            org_id: None,
+            action: "signin".into(),
+            target: format!("user:{user_id}"),
+            detail: serde_json::json!({"ip": ip, "session": &session.id_hash[..16], "expires": session.expires_at}),
+        })
+        .await?;
+        Ok(SignIn::Ok {
+            cookie,
+            session,
+            principal,
+        })
+    }
+
+    async fn principal_in(&self, w: &mut WriteTx, user_id: &str) -> Result<Principal> {
+        let row = sqlx::query("SELECT name, role FROM users WHERE id = $1")
+            .bind(user_id)
+            .fetch_one(&mut *w.tx)
+            .await?;
+        let orgs = sqlx::query("SELECT org_id FROM user_orgs WHERE user_id = $1 ORDER BY org_id")
+            .bind(user_id)
+            .fetch_all(&mut *w.tx)
+            .await?
+            .iter()
+            .map(|r| r.try_get::<String, _>("org_id"))
+            .collect::<std::result::Result<Vec<_>, _>>()?;
+        principal_from(user_id, row.try_get("name")?, row.try_get("role")?, orgs)
+    }
+
+    /// The principal and session a session cookie stands for, or None when it is unknown,
+    /// ended, expired, or its user is disabled.
+    pub async fn session(&self, cookie: &str) -> Result<Option<(Principal, Session)>> {
+        if cookie.len() != 64 || !cookie.bytes().all(|b| b.is_ascii_hexdigit()) {
+            return Ok(None);
+        }
+        let id_hash = sha256_hex(cookie);
+        let row = sqlx::query(
+            "SELECT s.user_id, s.csrf, s.expires_at, u.name, u.role FROM sessions s \
+             JOIN users u ON u.id = s.user_id \
+             WHERE s.id_hash = $1 AND s.ended_at IS NULL AND u.disabled = 0",
+        )
+        .bind(&id_hash)
+        .fetch_optional(&self.pool)
+        .await?;
+        let Some(row) = row else { return Ok(None) };
+        let expires_at: String = row.try_get("expires_at")?;
+        if expires_at.as_str() <= now_s().to_string().as_str() {
+            return Ok(None);
+        }
+        let user_id: String = row.try_get("user_id")?;
+        let orgs = sqlx::query("SELECT org_id FROM user_orgs WHERE user_id = $1 ORDER BY org_id")
+            .bind(&user_id)
+            .fetch_all(&self.pool)
+            .await?
+            .iter()
+            .map(|r| r.try_get::<String, _>("org_id"))
+            .collect::<std::result::Result<Vec<_>, _>>()?;
+        let principal = principal_from(&user_id, row.try_get("name")?, row.try_get("role")?, orgs)?;
+        Ok(Some((
+            principal,
+            Session {
+                id_hash,
+                user_id,
+                csrf: row.try_get("csrf")?,
+                expires_at,
+            },
+        )))
+    }
+
+    /// Ends a session (sign-out), audited.
+    pub async fn end_session(&self, actor: &str, id_hash: &str) -> Result<()> {
+        let mut w = WriteTx::begin(self).await?;
+        sqlx::query("UPDATE sessions SET ended_at = $1 WHERE id_hash = $2 AND ended_at IS NULL")
+            .bind(now_s().to_string())
+            .bind(id_hash)
+            .execute(&mut *w.tx)
+            .await?;
+        w.commit(AuditRecord {
+            actor: actor.to_string(),
+            org_id: None,
+            action: "signout".into(),
+            target: format!("session:{}", id_hash.get(..16).unwrap_or(id_hash)),
+            detail: serde_json::json!({}),
+        })
+        .await
+        .map(|_| ())
+    }
+
+    /// First run from the console: checks the one-time setup token, then creates the first
+    /// administrator with a password and the first organisation. Fails with NotFound when
+    /// the token is wrong or an administrator exists; with Invalid (before the token is
+    /// used) when a name or the password is unacceptable.
+    pub async fn complete_console_setup(
+        &self,
+        setup_token: &str,
+        admin_name: &str,
+        password: &str,
+        org_name: &str,
+    ) -> Result<(User, Organisation)> {
+        check_password(password)?;
+        for (field, value) in [("administrator", admin_name), ("organisation", org_name)] {
+            let n = value.trim().chars().count();
+            if n == 0 || n > 200 {
+                return Err(StoreError::invalid(
+                    field,
+                    "must be 1 to 200 characters (长度须为1至200个字符)",
+                ));
+            }
+        }
+        let secret_part = setup_token
+            .trim()
+            .strip_prefix("dbs_")
+            .unwrap_or_default()
+            .to_string();
+        let row = sqlx::query("SELECT id, secret_hash FROM setup_tokens")
+            .fetch_optional(&self.pool)
+            .await?;
+        let (ok, id) = match row {
+            Some(r) if !secret_part.is_empty() => {
+                let id: String = r.try_get("id")?;
+                (verify(secret_part, r.try_get("secret_hash")?).await, id)
+            }
+            _ => (false, String::new()),
+        };
+        if !ok || self.has_administrator().await? {
+            return Err(StoreError::not_found("setup token", "(hidden)"));
+        }
+        let mut w = WriteTx::begin(self).await?;
+        let used = sqlx::query("DELETE FROM setup_tokens WHERE id = $1")
+            .bind(&id)
+            .execute(&mut *w.tx)
+            .await?;
+        if used.rows_affected() != 1 {
+            return Err(StoreError::not_found("setup token", "(hidden)"));
+        }
+        w.commit(AuditRecord {
+            actor: "setup".into(),
+            org_id: None,
+            action: "setup.token_used".into(),
+            target: "setup".into(),
+            detail: serde_json::json!({"administrator": admin_name.trim(), "via": "console"}),
+        })
+        .await?;
+        let user = self
+            .create_user(
+                "setup",
+                NewUser {
+                    name: admin_name.to_string(),
+                    role: Role::Administrator,
+                    orgs: vec![],
+                },
+            )
+            .await?;
+        self.set_password("setup", &user.id, password).await?;
+        let org = self
+            .create_org(
+                &format!("user:{} {}", user.id, user.name),
+                NewOrganisation {
+                    name: org_name.to_string(),
+                },
+            )
+            .await?;
+        Ok((user, org))
+    }
+}
+
+fn principal_from(
+    user_id: &str,
+    name: String,
+    role: String,
+    orgs: Vec<String>,
+) -> Result<Principal> {
+    Ok(Principal {
+        role: from_text::<Role>(&role).ok_or_else(|| StoreError::Corrupt {
+            table: "users",
+            id: user_id.to_string(),
+            message: format!("unknown role {role:?}"),
+        })?,
+        user_id: user_id.to_string(),
+        name,
+        orgs,
+        token_id: SESSION_TOKEN_ID.into(),
+    })
+}
