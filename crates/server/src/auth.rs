@@ -40,6 +40,16 @@ pub enum Need {
     ManageAccounts,
     /// Read and verify the audit log.
     ReadAudit,
+    /// Submit a filing, report on a rectification order (the operator's side of 备案/整改).
+    FileNetwork,
+    /// Engage an assessor for a network (等级测评委托).
+    Engage,
+    /// Review filings, record inspections, issue and close rectification orders (公安机关).
+    Supervise,
+    /// Record assessment findings and the conclusion (测评机构).
+    Assess,
+    /// Read the supervisory overview: filings received, inspections due, statistics.
+    Oversee,
 }
 
 /// The role table. Organisation reach is separate ([`sees_org`]).
@@ -47,10 +57,10 @@ pub fn role_may(role: Role, need: Need) -> bool {
     use Need::*;
     match role {
         Role::Administrator => true,
-        Role::Operator => matches!(need, Tools | Read | EditNetwork | AddEvent | AddEvidence),
-        Role::Assessor => matches!(need, Tools | Read | AddEvent | AddEvidence),
-        Role::Supervisor => matches!(need, Tools | Read | AddEvent),
-        Role::Auditor => matches!(need, Tools | Read | ReadAudit),
+        Role::Operator => matches!(need, Tools | Read | EditNetwork | AddEvent | AddEvidence | FileNetwork | Engage),
+        Role::Assessor => matches!(need, Tools | Read | AddEvent | AddEvidence | Assess),
+        Role::Supervisor => matches!(need, Tools | Read | AddEvent | Supervise | Oversee),
+        Role::Auditor => matches!(need, Tools | Read | ReadAudit | Oversee),
     }
 }
 
@@ -210,6 +220,11 @@ requirement!(
     AddEvidence => AddEvidence,
     ManageAccounts => ManageAccounts,
     ReadAudit => ReadAudit,
+    FileNetwork => FileNetwork,
+    Engage => Engage,
+    Supervise => Supervise,
+    Assess => Assess,
+    Oversee => Oversee,
 );
 
 /// A signed-in caller allowed `R` (no particular organisation): lists filter by

@@ -101,6 +101,10 @@ pub fn router_and_openapi() -> (Router<AppState>, utoipa::openapi::OpenApi) {
         .merge(routes::events::router())
         .merge(routes::evidence::router())
         .merge(routes::duties::router())
+        .merge(routes::filings::router())
+        .merge(routes::supervision::router())
+        .merge(routes::engagements::router())
+        .merge(routes::reports::router())
         .merge(routes::law::router())
         .merge(routes::audit::router());
     api.split_for_parts()

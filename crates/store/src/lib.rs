@@ -17,9 +17,12 @@ use sqlx::any::{AnyConnectOptions, AnyPoolOptions};
 use sqlx::{AnyPool, Executor};
 
 pub mod audit;
+pub mod engagements;
 pub mod error;
 pub mod events;
 pub mod evidence;
+pub mod filings;
+pub mod inspections;
 pub mod networks;
 pub mod orgs;
 pub mod profile;

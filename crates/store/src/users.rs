@@ -98,7 +98,7 @@ impl TokenCache {
             map.insert(id.to_string(), (secret_sha, p, Instant::now()));
         }
     }
-    fn clear(&self) {
+    pub(crate) fn clear(&self) {
         if let Ok(mut map) = self.entries.lock() {
             map.clear();
         }

@@ -3,8 +3,12 @@
 pub mod accounts;
 pub mod audit;
 pub mod duties;
+pub mod engagements;
 pub mod events;
 pub mod evidence;
+pub mod filings;
 pub mod law;
 pub mod networks;
+pub mod reports;
+pub mod supervision;
 pub mod system;

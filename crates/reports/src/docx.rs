@@ -1,0 +1,179 @@
+//! The DOCX documents: grading report and filing form.
+
+use docx_rs::{
+    AlignmentType, Docx, Paragraph, Run, RunFonts, Table, TableCell, TableRow, WidthType,
+};
+
+use crate::{level_zh, FilingForm, GradingReport, ReportError, Result, CJK_FONT, LATIN_FONT};
+
+fn fonts() -> RunFonts {
+    RunFonts::new()
+        .east_asia(CJK_FONT)
+        .ascii(LATIN_FONT)
+        .hi_ansi(LATIN_FONT)
+}
+
+fn run(text: &str) -> Run {
+    Run::new().add_text(text).fonts(fonts())
+}
+
+fn title(text: &str) -> Paragraph {
+    Paragraph::new()
+        .add_run(run(text).bold().size(36))
+        .align(AlignmentType::Center)
+}
+
+fn heading(text: &str) -> Paragraph {
+    Paragraph::new().add_run(run(text).bold().size(28))
+}
+
+fn para(text: &str) -> Paragraph {
+    Paragraph::new().add_run(run(text).size(24))
+}
+
+fn cell(text: &str, bold: bool, width: usize) -> TableCell {
+    let r = run(text).size(22);
+    TableCell::new()
+        .add_paragraph(Paragraph::new().add_run(if bold { r.bold() } else { r }))
+        .width(width, WidthType::Dxa)
+}
+
+/// A two-column label/value table.
+fn table(rows: &[(String, String)]) -> Table {
+    Table::new(
+        rows.iter()
+            .map(|(k, v)| TableRow::new(vec![cell(k, true, 2800), cell(v, false, 6200)]))
+            .collect(),
+    )
+}
+
+fn docx() -> Docx {
+    Docx::new().default_fonts(fonts()).default_size(24)
+}
+
+fn pack(d: Docx) -> Result<Vec<u8>> {
+    let mut out = std::io::Cursor::new(Vec::new());
+    d.build()
+        .pack(&mut out)
+        .map_err(|e| ReportError::Docx(e.to_string()))?;
+    Ok(out.into_inner())
+}
+
+fn or_blank(s: &str) -> String {
+    if s.trim().is_empty() {
+        "（未记录）".to_string()
+    } else {
+        s.to_string()
+    }
+}
+
+/// The grading report (定级报告): the network, its level with the reasoning and the
+/// articles it rests on.
+pub fn grading_docx(r: &GradingReport) -> Result<Vec<u8>> {
+    let mut d = docx()
+        .add_paragraph(title(&format!("{}安全保护等级定级报告", r.network_name)))
+        .add_paragraph(
+            Paragraph::new()
+                .add_run(run(&format!("{}　　{}", r.org_name, r.generated_on)).size(24))
+                .align(AlignmentType::Center),
+        )
+        .add_paragraph(heading("一、定级对象描述"))
+        .add_table(table(
+            &[
+                ("单位名称".to_string(), r.org_name.clone()),
+                ("定级对象名称".to_string(), r.network_name.clone()),
+            ]
+            .into_iter()
+            .chain(r.description.iter().cloned())
+            .collect::<Vec<_>>(),
+        ))
+        .add_paragraph(heading("二、安全保护等级确定"));
+    let levels = [
+        (
+            "业务信息安全保护等级".to_string(),
+            r.business_level
+                .map(level_zh)
+                .map(String::from)
+                .unwrap_or_else(|| or_blank("")),
+        ),
+        (
+            "系统服务安全保护等级".to_string(),
+            r.service_level
+                .map(level_zh)
+                .map(String::from)
+                .unwrap_or_else(|| or_blank("")),
+        ),
+        (
+            "安全保护等级".to_string(),
+            format!("{}（第{}级）", level_zh(r.level), r.level),
+        ),
+        ("定级依据".to_string(), or_blank(&r.basis)),
+    ];
+    d = d
+        .add_table(table(&levels))
+        .add_paragraph(heading("三、定级理由"));
+    if r.reasoning.is_empty() {
+        d = d.add_paragraph(para(
+            "未保存定级输入（受侵害的客体及侵害程度），等级为人工确定。",
+        ));
+    }
+    for (i, line) in r.reasoning.iter().enumerate() {
+        d = d.add_paragraph(para(&format!("{}. {line}", i + 1)));
+    }
+    d = d.add_paragraph(heading("四、法律依据"));
+    for c in &r.citations {
+        d = d.add_paragraph(para(c));
+    }
+    d = d
+        .add_paragraph(heading("五、定级过程"))
+        .add_table(table(&[
+            ("等级确定日期".to_string(), or_blank(&r.graded_on)),
+            ("专家评审日期".to_string(), or_blank(&r.reviewed_on)),
+            ("主管部门核准日期".to_string(), or_blank(&r.approved_on)),
+        ]))
+        .add_paragraph(para(
+            "依据《网络安全等级保护条例（征求意见稿）》第十七条，第二级以上网络的定级应经专家评审，有行业主管部门的报其核准。",
+        ));
+    pack(d)
+}
+
+/// The filing form (备案表), four tables plus the review record.
+pub fn filing_docx(f: &FilingForm) -> Result<Vec<u8>> {
+    let mut d = docx()
+        .add_paragraph(title("网络安全等级保护备案表"))
+        .add_paragraph(
+            Paragraph::new()
+                .add_run(
+                    run(&format!(
+                        "定级对象：{}　　安全保护等级：{}　　填表日期：{}",
+                        f.network_name,
+                        level_zh(f.level),
+                        f.generated_on
+                    ))
+                    .size(22),
+                )
+                .align(AlignmentType::Center),
+        )
+        .add_paragraph(heading("表一　单位基本情况"))
+        .add_table(table(&f.unit))
+        .add_paragraph(heading("表二　定级对象情况"))
+        .add_table(table(&f.network))
+        .add_paragraph(heading("表三　定级情况"))
+        .add_table(table(&f.grading))
+        .add_paragraph(heading("表四　提交材料"));
+    let attachments: Vec<(String, String)> = f
+        .attachments
+        .iter()
+        .map(|(name, ok)| (name.clone(), if *ok { "☑ 有" } else { "☐ 无" }.to_string()))
+        .collect();
+    d = d.add_table(table(&attachments));
+    if !f.filing.is_empty() {
+        d = d
+            .add_paragraph(heading("备案审核情况"))
+            .add_table(table(&f.filing));
+    }
+    d = d.add_paragraph(para(
+        "依据《网络安全等级保护条例（征求意见稿）》第十八条：第二级以上网络运营者应当在安全保护等级确定后10个工作日内，到县级以上公安机关备案；第十九条：公安机关对符合要求的，应在10个工作日内出具备案证明。",
+    ));
+    pack(d)
+}

@@ -1,0 +1,188 @@
+//! Each generated document opens in LibreOffice: converted headless to PDF, the PDF is
+//! non-trivial and (with pdftotext) shows the network's name and level in Chinese.
+//! Without soffice the test prints SKIP, unless DENGBAO_TEST_REQUIRE_TOOLS is set.
+
+use std::path::Path;
+use std::process::Command;
+
+use dengbao_reports::*;
+
+fn tool(name: &str) -> bool {
+    Command::new("sh")
+        .args(["-c", &format!("command -v {name}")])
+        .output()
+        .is_ok_and(|o| o.status.success())
+}
+
+fn required() -> bool {
+    std::env::var_os("DENGBAO_TEST_REQUIRE_TOOLS").is_some_and(|v| !v.is_empty() && v != "0")
+}
+
+/// Converts `bytes` (saved as `name`) to PDF and returns the PDF's text ("" without
+/// pdftotext), or None when soffice is missing and not required.
+fn convert(name: &str, bytes: &[u8]) -> Option<String> {
+    if !tool("soffice") {
+        assert!(
+            !required(),
+            "soffice is required (DENGBAO_TEST_REQUIRE_TOOLS) but missing"
+        );
+        eprintln!("SKIP: soffice not installed");
+        return None;
+    }
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join(name);
+    std::fs::write(&file, bytes).unwrap();
+    let profile = dir.path().join("profile");
+    let out = Command::new("soffice")
+        .arg(format!(
+            "-env:UserInstallation=file://{}",
+            profile.display()
+        ))
+        .args(["--headless", "--convert-to", "pdf", "--outdir"])
+        .arg(dir.path())
+        .arg(&file)
+        .output()
+        .unwrap();
+    let pdf = dir.path().join(Path::new(name).with_extension("pdf"));
+    assert!(
+        pdf.exists(),
+        "no PDF from {name}: {}{}",
+        String::from_utf8_lossy(&out.stdout),
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let size = std::fs::metadata(&pdf).unwrap().len();
+    assert!(size > 2000, "{name}: PDF of only {size} bytes");
+    if !tool("pdftotext") {
+        assert!(
+            !required(),
+            "pdftotext is required (DENGBAO_TEST_REQUIRE_TOOLS) but missing"
+        );
+        eprintln!("pdftotext missing: text not checked");
+        return Some(String::new());
+    }
+    let txt = Command::new("pdftotext")
+        .arg(&pdf)
+        .arg("-")
+        .output()
+        .unwrap();
+    Some(String::from_utf8_lossy(&txt.stdout).into_owned())
+}
+
+fn check(name: &str, bytes: &[u8], expect: &[&str]) {
+    let Some(text) = convert(name, bytes) else {
+        return;
+    };
+    if text.is_empty() {
+        return;
+    }
+    // pdftotext may break lines inside a cell; compare without whitespace.
+    let flat: String = text.split_whitespace().collect();
+    for e in expect {
+        let e: String = e.split_whitespace().collect();
+        assert!(
+            flat.contains(&e),
+            "{name}: {e:?} not in the PDF text:\n{text}"
+        );
+    }
+}
+
+fn kv(pairs: &[(&str, &str)]) -> Vec<(String, String)> {
+    pairs
+        .iter()
+        .map(|(k, v)| (k.to_string(), v.to_string()))
+        .collect()
+}
+
+#[test]
+fn grading_report_converts_and_shows_name_and_level() {
+    let r = GradingReport {
+        org_name: "甲市电力公司".into(),
+        network_name: "电力调度管理系统".into(),
+        level: 3,
+        business_level: Some(3),
+        service_level: Some(2),
+        basis: "GB/T 22240-2020".into(),
+        reasoning: vec![
+            "业务信息安全：受侵害的客体为社会秩序和公共利益，侵害程度为严重损害，定为第三级".into(),
+        ],
+        citations: vec!["mlps 第十五条".into()],
+        graded_on: "2026-09-21".into(),
+        generated_on: "2026-09-28".into(),
+        ..Default::default()
+    };
+    check(
+        "grading.docx",
+        &grading_docx(&r).unwrap(),
+        &["电力调度管理系统", "第三级"],
+    );
+}
+
+#[test]
+fn filing_form_converts_and_shows_name_and_level() {
+    let f = FilingForm {
+        network_name: "电力调度管理系统".into(),
+        level: 3,
+        generated_on: "2026-09-28".into(),
+        unit: kv(&[("单位名称", "甲市电力公司"), ("行业类别", "电力")]),
+        network: kv(&[("定级对象名称", "电力调度管理系统")]),
+        grading: kv(&[("安全保护等级", "第三级")]),
+        attachments: vec![("定级报告".into(), true), ("网络拓扑结构".into(), false)],
+        filing: kv(&[("备案证明编号", "11010000001-26001")]),
+    };
+    check(
+        "filing.docx",
+        &filing_docx(&f).unwrap(),
+        &["电力调度管理系统", "第三级", "备案表"],
+    );
+}
+
+#[test]
+fn duty_list_converts_and_shows_name_and_level() {
+    let d = DutyList {
+        org_name: "甲市电力公司".into(),
+        network_name: "电力调度管理系统".into(),
+        level: 3,
+        at: "2026-10-09".into(),
+        rows: vec![DutyRow {
+            id: "mlps.filing".into(),
+            title: "第二级以上网络在等级确定后10个工作日内备案".into(),
+            citations: "mlps 第十八条".into(),
+            status: "overdue".into(),
+            due: "2026-10-12".into(),
+            evidence: 0,
+            penalty: "csl 第五十九条第一款".into(),
+        }],
+    };
+    check(
+        "duties.xlsx",
+        &duties_xlsx(&d).unwrap(),
+        &["电力调度管理系统", "第三级", "已逾期"],
+    );
+}
+
+#[test]
+fn findings_convert_and_show_name_and_level() {
+    let f = Findings {
+        org_name: "甲市电力公司".into(),
+        network_name: "电力调度管理系统".into(),
+        level: 3,
+        assessor: "某测评机构".into(),
+        engaged_on: "2026-10-09".into(),
+        conclusion: "基本符合".into(),
+        concluded_on: "2026-11-02".into(),
+        score: Some(82.5),
+        rows: vec![FindingRow {
+            duty_id: "mlps.logs".into(),
+            duty_title: "网络日志留存不少于六个月".into(),
+            result: "部分符合".into(),
+            text: "日志仅留存三个月".into(),
+            evidence: vec!["日志策略截图".into()],
+        }],
+        ..Default::default()
+    };
+    check(
+        "findings.xlsx",
+        &findings_xlsx(&f).unwrap(),
+        &["电力调度管理系统", "第三级", "基本符合"],
+    );
+}
