@@ -1,8 +1,9 @@
 //! Ingest/search benchmark on synthetic but realistic syslog traffic (sshd, sudo, kernel
-//! firewall, nginx RFC 5424, Cisco ACL, GBK-free Chinese app lines), durability on.
+//! firewall, nginx RFC 5424, Cisco ACL, Chinese application lines in UTF-8 and, one in 16, a GBK firewall line), durability on.
 //!
-//! cargo run --release -p dengbao-logstore --example bench -- EVENTS DIR
+//! cargo run --release -p dengbao-logstore --example bench -- EVENTS DIR [sha256]
 //! Writes DIR/raw.log (the same lines, for `gzip -9` / `zgrep` comparison) and DIR/logs/.
+//! `bench --gen EVENTS FILE` only writes the lines (what scripts/bench-logs.sh sends with loggen).
 
 use std::io::Write;
 use std::time::Instant;
@@ -51,6 +52,9 @@ fn line(r: &mut Rng, t: jiff::civil::DateTime, i: u64) -> String {
 
 fn main() -> Result<(), Box<dyn std::error::Error>> {
     let args: Vec<String> = std::env::args().collect();
+    if args.get(1).map(String::as_str) == Some("--gen") {
+        return generate(&args);
+    }
     let n: u64 = args
         .get(1)
         .and_then(|s| s.parse().ok())
@@ -66,32 +70,36 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     let start = jiff::civil::date(2026, 10, 26).at(0, 0, 0, 0);
     let mut rng = Rng(0x9e3779b97f4a7c15);
     let mut raw = std::io::BufWriter::new(std::fs::File::create(dir.join("raw.log"))?);
+    let suite = if args.get(3).is_some_and(|a| a.starts_with("sha")) {
+        dengbao_logstore::crypto::Suite::Sha256Ed25519
+    } else {
+        dengbao_logstore::crypto::Suite::Sm3Sm2
+    };
     let mut store = Store::open(
         &dir.join("logs"),
         OpenOptions {
             now: Some(now),
             write: true,
-            ..OpenOptions::default()
+            suite,
         },
     )?;
+    let cpu0 = cpu_seconds();
     let step_ms = (30 * 86_400_000) / n.max(1) as i64;
     let mut batch = Vec::with_capacity(8192);
     let mut raw_bytes = 0u64;
     let t0 = Instant::now();
     for i in 0..n {
         let t = start.checked_add(jiff::Span::new().milliseconds(step_ms * i as i64))?;
-        let mut l = line(&mut rng, t, i);
-        if i == n / 2 {
-            l = "<38>Nov 10 12:00:00 web01 sshd[4242]: Invalid user needle7f3a from 203.0.113.9 port 4242".to_string();
-        }
+        let l = pick_line(&mut rng, t, i, n);
         raw_bytes += l.len() as u64 + 1;
-        writeln!(raw, "{l}")?;
+        raw.write_all(&l)?;
+        raw.write_all(b"\n")?;
         batch.push(Record {
             received_us: now.as_microsecond(),
             network: "bench".into(),
             source: "file:raw.log".into(),
             format: Format::Auto,
-            raw: l.into_bytes(),
+            raw: l,
         });
         if batch.len() == 8192 {
             store.append(&batch)?; // fsync per batch: group commit
@@ -101,11 +109,18 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     store.append(&batch)?;
     store.seal()?;
     let ingest = t0.elapsed();
+    let cpu = cpu_seconds() - cpu0;
     raw.flush()?;
     let seg_bytes: u64 = walk(&dir.join("logs/segments"))
         .iter()
         .map(|p| std::fs::metadata(p).map(|m| m.len()).unwrap_or(0))
         .sum();
+    let mut parts = (0u64, 0u64, 0u64);
+    for p in walk(&dir.join("logs/segments")) {
+        let r = dengbao_logstore::segment::SegmentReader::open(&p)?;
+        let (a, b, c) = r.part_sizes();
+        parts = (parts.0 + a, parts.1 + b, parts.2 + c);
+    }
     let cp_bytes = std::fs::metadata(dir.join("logs/checkpoints.log"))?.len();
     let time = |q: &str| -> Result<(u64, f64), Box<dyn std::error::Error>> {
         let req = Request {
@@ -127,16 +142,28 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         n as f64 / ingest.as_secs_f64()
     );
     println!(
+        "ingest CPU             {cpu:.2} s user+sys (all threads, generator included): {:.0} events per CPU-second",
+        n as f64 / cpu
+    );
+    println!(
         "segments on disk       {seg_bytes} ({:.1} B/event), checkpoints {cp_bytes} B",
         seg_bytes as f64 / n as f64
+    );
+    println!(
+        "  of which             records {:.1}, head+columns {:.1}, index {:.1} B/event",
+        parts.0 as f64 / n as f64,
+        parts.1 as f64 / n as f64,
+        parts.2 as f64 / n as f64
     );
     for q in [
         "needle7f3a",
         "\"Invalid user needle7f3a\"",
         "\"203.0.113.9 port 4242\"",
+        "203.0.113.9",
         "sshd",
         "\"Invalid user\"",
         "支付订单",
+        "被拒绝",
         "",
     ] {
         let (c, ms) = time(q)?;
@@ -158,6 +185,68 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     }
     Ok(())
 }
+
+/// user + system CPU seconds of this process so far (all threads), from /proc/self/stat.
+fn cpu_seconds() -> f64 {
+    let s = std::fs::read_to_string("/proc/self/stat").unwrap_or_default();
+    let rest = s.rsplit_once(')').map_or("", |(_, r)| r);
+    let f: Vec<f64> = rest
+        .split_whitespace()
+        .map(|x| x.parse().unwrap_or(0.0))
+        .collect();
+    // Fields 14 and 15 of stat (utime, stime) are at 11 and 12 after the `)`, in clock ticks.
+    (f.get(11).unwrap_or(&0.0) + f.get(12).unwrap_or(&0.0)) / 100.0
+}
+
+/// The same lines as the benchmark, into FILE (no store).
+fn generate(args: &[String]) -> Result<(), Box<dyn std::error::Error>> {
+    let n: u64 = args
+        .get(2)
+        .and_then(|s| s.parse().ok())
+        .unwrap_or(10_000_000);
+    let path = args
+        .get(3)
+        .cloned()
+        .unwrap_or_else(|| "/tmp/dengbao-gen.log".into());
+    let start = jiff::civil::date(2026, 10, 26).at(0, 0, 0, 0);
+    let mut rng = Rng(0x9e3779b97f4a7c15);
+    let mut out = std::io::BufWriter::new(std::fs::File::create(&path)?);
+    let step_ms = (30 * 86_400_000) / n.max(1) as i64;
+    for i in 0..n {
+        let t = start.checked_add(jiff::Span::new().milliseconds(step_ms * i as i64))?;
+        out.write_all(&pick_line(&mut rng, t, i, n))?;
+        out.write_all(b"\n")?;
+    }
+    out.flush()?;
+    Ok(())
+}
+
+fn pick_line(r: &mut Rng, t: jiff::civil::DateTime, i: u64, n: u64) -> Vec<u8> {
+    if i == n / 2 {
+        return NEEDLE.as_bytes().to_vec();
+    }
+    if r.next() % 16 == 0 {
+        // A Chinese firewall sending GBK (the raw bytes are kept; search sees the text).
+        let l = format!(
+            "<12>{} {:>2} {:02}:{:02}:{:02} fw01 防火墙: 源地址 10.{}.{}.{} 访问 {} 端口 被拒绝，策略 {}",
+            MONTHS[t.month() as usize - 1],
+            t.day(),
+            t.hour(),
+            t.minute(),
+            t.second(),
+            r.next() % 4,
+            r.next() % 256,
+            r.next() % 256,
+            r.pick(&["22", "3389", "445"]),
+            r.pick(&["默认拒绝", "外网访问控制", "高危端口"])
+        );
+        return encoding_rs::GBK.encode(&l).0.into_owned();
+    }
+    line(r, t, i).into_bytes()
+}
+
+const NEEDLE: &str =
+    "<38>Nov 10 12:00:00 web01 sshd[4242]: Invalid user needle7f3a from 203.0.113.9 port 4242";
 
 fn walk(d: &std::path::Path) -> Vec<std::path::PathBuf> {
     let mut out = Vec::new();

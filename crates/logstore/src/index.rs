@@ -3,164 +3,306 @@
 //! as itself). No dictionary, no stemming: recall does not depend on word segmentation.
 //! The index only narrows candidates; every match is confirmed on the raw text (see
 //! [`crate::query`]), so phrases match exactly what `grep -F` would.
+//!
+//! On disk (format 2, decision 0721) the sorted term list is cut into *pages* of about
+//! [`PAGE_BYTES`], each its own zstd frame: `varint nterms`, then per term
+//! `varint shared-prefix len ‖ varint suffix len ‖ suffix ‖ varint npostings ‖ delta varints`
+//! (postings are block numbers). A directory frame lists each page's first term, offset and
+//! length, so a lookup decompresses the directory and one page, never the whole index.
 
-use std::collections::BTreeMap;
+use std::cmp::Reverse;
+use std::collections::BinaryHeap;
 
 use crate::error::{Error, Result};
 
+/// Uncompressed bytes per index page.
+pub const PAGE_BYTES: usize = 16 * 1024;
+
+/// A reusable tokeniser: lower-cases into one buffer and records each term as a span of it,
+/// so tokenising allocates nothing per term.
+#[derive(Default)]
+pub struct Tokenizer {
+    pub buf: String,
+    pub spans: Vec<(u32, u32)>,
+    wide: Vec<usize>,
+}
+
+impl Tokenizer {
+    /// Tokenise `text`, appending its terms (in order, with repeats) to `spans`.
+    pub fn push(&mut self, text: &str) {
+        let mut ascii: Option<usize> = None;
+        for c in text.chars() {
+            if c.is_ascii_alphanumeric() || c == '_' {
+                self.flush_wide();
+                if ascii.is_none() {
+                    ascii = Some(self.buf.len());
+                }
+                self.buf.push(c.to_ascii_lowercase());
+            } else if !c.is_ascii() && c.is_alphanumeric() {
+                if let Some(s) = ascii.take() {
+                    self.spans.push((s as u32, self.buf.len() as u32));
+                }
+                for l in c.to_lowercase() {
+                    self.wide.push(self.buf.len());
+                    self.buf.push(l);
+                }
+            } else {
+                if let Some(s) = ascii.take() {
+                    self.spans.push((s as u32, self.buf.len() as u32));
+                }
+                self.flush_wide();
+            }
+        }
+        if let Some(s) = ascii.take() {
+            self.spans.push((s as u32, self.buf.len() as u32));
+        }
+        self.flush_wide();
+    }
+
+    fn flush_wide(&mut self) {
+        let n = self.wide.len();
+        if n == 1 {
+            self.spans
+                .push((self.wide[0] as u32, self.buf.len() as u32));
+        } else {
+            for k in 0..n.saturating_sub(1) {
+                let end = if k + 2 < n {
+                    self.wide[k + 2]
+                } else {
+                    self.buf.len()
+                };
+                self.spans.push((self.wide[k] as u32, end as u32));
+            }
+        }
+        self.wide.clear();
+    }
+
+    pub fn term(&self, span: (u32, u32)) -> &str {
+        self.buf.get(span.0 as usize..span.1 as usize).unwrap_or("")
+    }
+
+    pub fn clear(&mut self) {
+        self.buf.clear();
+        self.spans.clear();
+        self.wide.clear();
+    }
+
+    /// Deduplicate (hash set) then sort the spans by their text: the distinct terms seen so far.
+    pub fn distinct(&mut self) {
+        let buf = &self.buf;
+        let key = |s: &(u32, u32)| buf.get(s.0 as usize..s.1 as usize).unwrap_or("");
+        let mut seen: rustc_hash::FxHashSet<&str> = rustc_hash::FxHashSet::default();
+        seen.reserve(self.spans.len() / 4);
+        self.spans.retain(|s| seen.insert(key(s)));
+        self.spans.sort_unstable_by(|a, b| key(a).cmp(key(b)));
+    }
+}
+
 /// Call `f` with every index term of `text`, in order (with repeats).
 pub fn terms(text: &str, mut f: impl FnMut(&str)) {
-    let mut ascii = String::new();
-    let mut wide: Vec<char> = Vec::new();
-    let mut buf = [0u8; 8];
-    let flush_wide = |wide: &mut Vec<char>, f: &mut dyn FnMut(&str), buf: &mut [u8; 8]| {
-        if wide.len() == 1 {
-            f(wide[0].encode_utf8(buf));
-        } else {
-            for w in wide.windows(2) {
-                let s: String = w.iter().collect();
-                f(&s);
-            }
+    let mut t = Tokenizer::default();
+    t.push(text);
+    for s in &t.spans {
+        f(t.term(*s));
+    }
+}
+
+/// Build the index section from each block's distinct terms (a [`Tokenizer`] after
+/// [`Tokenizer::distinct`], block number = position). Returns (pages, directory frame);
+/// page offsets in the directory are relative to the start of the pages.
+pub fn build(blocks: &[Tokenizer], level: i32) -> Result<(Vec<u8>, Vec<u8>)> {
+    // k-way merge of the sorted per-block term lists.
+    let mut heap: BinaryHeap<Reverse<(&str, u32, usize)>> = BinaryHeap::new();
+    for (b, t) in blocks.iter().enumerate() {
+        if let Some(s) = t.spans.first() {
+            heap.push(Reverse((t.term(*s), b as u32, 0)));
         }
-        wide.clear();
+    }
+    let mut pages = Vec::new();
+    let mut dir = Vec::new();
+    let mut ndir = 0u64;
+    let mut page = Vec::with_capacity(PAGE_BYTES + 1024);
+    let mut page_terms = 0u64;
+    let mut page_first: Vec<u8> = Vec::new();
+    let mut prev: Vec<u8> = Vec::new();
+    let mut posts: Vec<u32> = Vec::new();
+    let mut cur: Option<&str> = None;
+    let mut flush_page = |page: &mut Vec<u8>,
+                          page_terms: &mut u64,
+                          page_first: &mut Vec<u8>,
+                          pages: &mut Vec<u8>|
+     -> Result<()> {
+        if *page_terms == 0 {
+            return Ok(());
+        }
+        let mut body = Vec::with_capacity(page.len() + 4);
+        put_varint(&mut body, *page_terms);
+        body.extend_from_slice(page);
+        let z = compress(&body, level)?;
+        put_varint(&mut dir, page_first.len() as u64);
+        dir.extend_from_slice(page_first);
+        put_varint(&mut dir, pages.len() as u64);
+        put_varint(&mut dir, z.len() as u64);
+        ndir += 1;
+        pages.extend_from_slice(&z);
+        page.clear();
+        *page_terms = 0;
+        Ok(())
     };
-    for c in text.chars() {
-        if c.is_ascii_alphanumeric() || c == '_' {
-            if !wide.is_empty() {
-                flush_wide(&mut wide, &mut f, &mut buf);
-            }
-            ascii.push(c.to_ascii_lowercase());
-        } else if !c.is_ascii() && c.is_alphanumeric() {
-            if !ascii.is_empty() {
-                f(&ascii);
-                ascii.clear();
-            }
-            wide.extend(c.to_lowercase());
+    let emit = |term: &str,
+                posts: &[u32],
+                page: &mut Vec<u8>,
+                page_terms: &mut u64,
+                page_first: &mut Vec<u8>,
+                prev: &mut Vec<u8>| {
+        let t = term.as_bytes();
+        let shared = if *page_terms == 0 {
+            page_first.clear();
+            page_first.extend_from_slice(t);
+            0
         } else {
-            if !ascii.is_empty() {
-                f(&ascii);
-                ascii.clear();
-            }
-            if !wide.is_empty() {
-                flush_wide(&mut wide, &mut f, &mut buf);
-            }
-        }
-    }
-    if !ascii.is_empty() {
-        f(&ascii);
-    }
-    if !wide.is_empty() {
-        flush_wide(&mut wide, &mut f, &mut buf);
-    }
-}
-
-/// Builds an index: term → sorted numbers (the segment writer passes block numbers).
-#[derive(Default)]
-pub struct IndexBuilder {
-    map: BTreeMap<String, Vec<u32>>,
-}
-
-impl IndexBuilder {
-    pub fn add(&mut self, ord: u32, text: &str) {
-        terms(text, |t| {
-            let v = self.map.entry(t.to_string()).or_default();
-            if v.last() != Some(&ord) {
-                v.push(ord);
-            }
-        });
-    }
-
-    /// `varint nterms, then per term: varint len, bytes, varint npostings, delta varints`.
-    pub fn finish(self) -> Vec<u8> {
-        let mut out = Vec::new();
-        put_varint(&mut out, self.map.len() as u64);
-        for (t, posts) in self.map {
-            put_varint(&mut out, t.len() as u64);
-            out.extend_from_slice(t.as_bytes());
-            put_varint(&mut out, posts.len() as u64);
-            let mut prev = 0u32;
-            for p in posts {
-                put_varint(&mut out, u64::from(p - prev));
-                prev = p;
-            }
-        }
-        out
-    }
-}
-
-/// A loaded index: the bytes and a sorted table of where each term and its postings sit.
-pub struct IndexReader {
-    bytes: Vec<u8>,
-    /// (term start, term len, postings start, postings count)
-    table: Vec<(usize, usize, usize, usize)>,
-}
-
-impl IndexReader {
-    pub fn parse(bytes: Vec<u8>) -> Result<IndexReader> {
-        let bad = || Error::Corrupt("segment index / 段索引损坏".into());
-        let mut pos = 0;
-        let n = get_varint(&bytes, &mut pos).ok_or_else(bad)? as usize;
-        let mut table = Vec::with_capacity(n.min(1 << 20));
-        for _ in 0..n {
-            let tl = get_varint(&bytes, &mut pos).ok_or_else(bad)? as usize;
-            let ts = pos;
-            pos = pos
-                .checked_add(tl)
-                .filter(|p| *p <= bytes.len())
-                .ok_or_else(bad)?;
-            let cnt = get_varint(&bytes, &mut pos).ok_or_else(bad)? as usize;
-            let ps = pos;
-            for _ in 0..cnt {
-                get_varint(&bytes, &mut pos).ok_or_else(bad)?;
-            }
-            table.push((ts, tl, ps, cnt));
-        }
-        Ok(IndexReader { bytes, table })
-    }
-
-    fn term(&self, i: usize) -> &[u8] {
-        let (s, l, ..) = self.table[i];
-        &self.bytes[s..s + l]
-    }
-
-    /// The sorted numbers (blocks) containing `term` (empty when absent).
-    pub fn postings(&self, term: &str) -> Vec<u32> {
-        let Ok(i) = self
-            .table
-            .binary_search_by(|e| self.bytes[e.0..e.0 + e.1].cmp(term.as_bytes()))
-        else {
-            return Vec::new();
+            prev.iter().zip(t).take_while(|(a, b)| a == b).count()
         };
-        self.decode(i)
-    }
-
-    /// Union of the postings of every term starting with `prefix`.
-    pub fn prefix_postings(&self, prefix: &str) -> Vec<u32> {
-        let start = self
-            .table
-            .partition_point(|e| &self.bytes[e.0..e.0 + e.1] < prefix.as_bytes());
-        let mut out = Vec::new();
-        for i in start..self.table.len() {
-            if !self.term(i).starts_with(prefix.as_bytes()) {
-                break;
+        put_varint(page, shared as u64);
+        put_varint(page, (t.len() - shared) as u64);
+        page.extend_from_slice(&t[shared..]);
+        put_varint(page, posts.len() as u64);
+        let mut p0 = 0u32;
+        for p in posts {
+            put_varint(page, u64::from(p - p0));
+            p0 = *p;
+        }
+        prev.clear();
+        prev.extend_from_slice(t);
+        *page_terms += 1;
+    };
+    while let Some(Reverse((term, b, i))) = heap.pop() {
+        if cur != Some(term) {
+            if let Some(c) = cur {
+                emit(
+                    c,
+                    &posts,
+                    &mut page,
+                    &mut page_terms,
+                    &mut page_first,
+                    &mut prev,
+                );
+                if page.len() >= PAGE_BYTES {
+                    flush_page(&mut page, &mut page_terms, &mut page_first, &mut pages)?;
+                }
             }
-            out.extend(self.decode(i));
+            cur = Some(term);
+            posts.clear();
         }
-        out.sort_unstable();
-        out.dedup();
-        out
+        posts.push(b);
+        let t = &blocks[b as usize];
+        if let Some(s) = t.spans.get(i + 1) {
+            heap.push(Reverse((t.term(*s), b, i + 1)));
+        }
+    }
+    if let Some(c) = cur {
+        emit(
+            c,
+            &posts,
+            &mut page,
+            &mut page_terms,
+            &mut page_first,
+            &mut prev,
+        );
+    }
+    flush_page(&mut page, &mut page_terms, &mut page_first, &mut pages)?;
+    let mut d = Vec::with_capacity(dir.len() + 8);
+    put_varint(&mut d, ndir);
+    d.extend_from_slice(&dir);
+    Ok((pages, compress(&d, level)?))
+}
+
+pub(crate) fn compress(b: &[u8], level: i32) -> Result<Vec<u8>> {
+    let mut c =
+        zstd::bulk::Compressor::new(level).map_err(|e| Error::Corrupt(format!("zstd: {e}")))?;
+    c.include_checksum(true)
+        .map_err(|e| Error::Corrupt(format!("zstd: {e}")))?;
+    c.compress(b)
+        .map_err(|e| Error::Corrupt(format!("zstd: {e}")))
+}
+
+fn bad() -> Error {
+    Error::Corrupt("segment index / 段索引损坏".into())
+}
+
+/// The index directory: each page's first term, offset (relative to the pages) and length.
+pub struct IndexDir {
+    pub pages: Vec<(Vec<u8>, u64, u64)>,
+}
+
+impl IndexDir {
+    pub fn parse(raw: &[u8]) -> Result<IndexDir> {
+        let mut pos = 0;
+        let n = get_varint(raw, &mut pos).ok_or_else(bad)? as usize;
+        let mut pages = Vec::with_capacity(n.min(1 << 20));
+        for _ in 0..n {
+            let l = get_varint(raw, &mut pos).ok_or_else(bad)? as usize;
+            let t = raw.get(pos..pos + l).ok_or_else(bad)?.to_vec();
+            pos += l;
+            let off = get_varint(raw, &mut pos).ok_or_else(bad)?;
+            let len = get_varint(raw, &mut pos).ok_or_else(bad)?;
+            pages.push((t, off, len));
+        }
+        if pos != raw.len() {
+            return Err(bad());
+        }
+        Ok(IndexDir { pages })
     }
 
-    fn decode(&self, i: usize) -> Vec<u32> {
-        let (_, _, mut pos, cnt) = self.table[i];
-        let mut out = Vec::with_capacity(cnt);
-        let mut prev = 0u32;
-        for _ in 0..cnt {
-            let d = get_varint(&self.bytes, &mut pos).unwrap_or(0) as u32; // ok: validated in parse
-            prev = prev.saturating_add(d);
-            out.push(prev);
+    /// The page that would hold `term` (the last page whose first term is ≤ it).
+    pub fn page_for(&self, term: &[u8]) -> Option<usize> {
+        self.pages
+            .partition_point(|p| p.0.as_slice() <= term)
+            .checked_sub(1)
+    }
+}
+
+/// One decoded page: sorted terms with their postings.
+pub struct Page {
+    pub terms: Vec<(Vec<u8>, Vec<u32>)>,
+}
+
+impl Page {
+    pub fn parse(raw: &[u8]) -> Result<Page> {
+        let mut pos = 0;
+        let n = get_varint(raw, &mut pos).ok_or_else(bad)? as usize;
+        let mut terms: Vec<(Vec<u8>, Vec<u32>)> = Vec::with_capacity(n.min(1 << 16));
+        for _ in 0..n {
+            let shared = get_varint(raw, &mut pos).ok_or_else(bad)? as usize;
+            let sl = get_varint(raw, &mut pos).ok_or_else(bad)? as usize;
+            let mut t = match terms.last() {
+                Some((p, _)) if shared <= p.len() => p[..shared].to_vec(),
+                None if shared == 0 => Vec::new(),
+                _ => return Err(bad()),
+            };
+            t.extend_from_slice(raw.get(pos..pos + sl).ok_or_else(bad)?);
+            pos += sl;
+            let cnt = get_varint(raw, &mut pos).ok_or_else(bad)? as usize;
+            let mut posts = Vec::with_capacity(cnt.min(1 << 16));
+            let mut p = 0u32;
+            for _ in 0..cnt {
+                let d = get_varint(raw, &mut pos).ok_or_else(bad)?;
+                p = p.saturating_add(u32::try_from(d).map_err(|_| bad())?);
+                posts.push(p);
+            }
+            terms.push((t, posts));
         }
-        out
+        if pos != raw.len() {
+            return Err(bad());
+        }
+        Ok(Page { terms })
+    }
+
+    pub fn get(&self, term: &[u8]) -> Option<&[u32]> {
+        self.terms
+            .binary_search_by(|(t, _)| t.as_slice().cmp(term))
+            .ok()
+            .map(|i| self.terms[i].1.as_slice())
     }
 }
 
@@ -207,19 +349,51 @@ mod tests {
         );
         assert_eq!(all("磁盘 D: 剩余"), ["磁盘", "d", "剩余"]);
         assert_eq!(all("源IP"), ["源", "ip"]);
+        assert_eq!(all("IP源地址"), ["ip", "源地", "地址"]);
+    }
+
+    fn block(texts: &[&str]) -> Tokenizer {
+        let mut t = Tokenizer::default();
+        for x in texts {
+            t.push(x);
+        }
+        t.distinct();
+        t
     }
 
     #[test]
-    fn index_round_trips() {
-        let mut b = IndexBuilder::default();
-        b.add(0, "sshd Invalid user admin");
-        b.add(3, "sudo admin 用户");
-        b.add(7, "admin admin");
-        let r = IndexReader::parse(b.finish()).unwrap();
-        assert_eq!(r.postings("admin"), [0, 3, 7]);
-        assert_eq!(r.postings("用户"), [3]);
-        assert_eq!(r.postings("root"), Vec::<u32>::new());
-        assert_eq!(r.prefix_postings("ss"), [0]);
-        assert_eq!(r.prefix_postings("s"), [0, 3]);
+    fn index_round_trips_across_pages() {
+        let mut many = Vec::new();
+        for i in 0..5000 {
+            many.push(format!("host{i:05} 用户{i}"));
+        }
+        let refs: Vec<&str> = many.iter().map(String::as_str).collect();
+        let blocks = [
+            block(&["sshd Invalid user admin"]),
+            block(&refs),
+            block(&["sudo admin 用户"]),
+            block(&["admin admin host00007"]),
+        ];
+        let (pages, dir) = build(&blocks, 3).unwrap();
+        let dir = IndexDir::parse(&zstd::decode_all(&dir[..]).unwrap()).unwrap();
+        assert!(dir.pages.len() > 2, "{} pages", dir.pages.len());
+        let look = |t: &str| -> Vec<u32> {
+            let Some(p) = dir.page_for(t.as_bytes()) else {
+                return Vec::new();
+            };
+            let (_, off, len) = &dir.pages[p];
+            let raw = zstd::decode_all(&pages[*off as usize..(*off + *len) as usize]).unwrap();
+            Page::parse(&raw)
+                .unwrap()
+                .get(t.as_bytes())
+                .map(<[u32]>::to_vec)
+                .unwrap_or_default()
+        };
+        assert_eq!(look("admin"), [0, 2, 3]);
+        assert_eq!(look("用户"), [1, 2]);
+        assert_eq!(look("host00007"), [1, 3]);
+        assert_eq!(look("host04999"), [1]);
+        assert_eq!(look("root"), Vec::<u32>::new());
+        assert_eq!(look("aaa"), Vec::<u32>::new());
     }
 }

@@ -366,9 +366,37 @@ pub fn required_terms(phrase: &str) -> Vec<String> {
     out
 }
 
+/// A prefix every line containing `phrase` has as the start of a token: the phrase's last
+/// ASCII token when it touches the phrase's end but not its start (`"user needle7f"` →
+/// `needle7f`: the line's token starts there and may go on).
+pub fn required_prefix(phrase: &str) -> Option<String> {
+    let cs: Vec<char> = phrase.chars().collect();
+    let end = cs.len();
+    let mut start = end;
+    while start > 0 && is_token_char(cs[start - 1]) {
+        start -= 1;
+    }
+    (start > 0 && start < end).then(|| cs[start..].iter().collect::<String>().to_ascii_lowercase())
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn required_prefix_is_the_last_token_cut_only_at_the_end() {
+        assert_eq!(
+            required_prefix("Invalid user needle7f").as_deref(),
+            Some("needle7f")
+        );
+        assert_eq!(
+            required_prefix("203.0.113.9 port 4242").as_deref(),
+            Some("4242")
+        );
+        assert_eq!(required_prefix("登录admin").as_deref(), Some("admin"));
+        assert_eq!(required_prefix("needle"), None);
+        assert_eq!(required_prefix("port "), None);
+    }
 
     #[test]
     fn syntax() {

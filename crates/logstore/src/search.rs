@@ -7,11 +7,10 @@ use std::collections::{BTreeMap, HashSet};
 use serde::Serialize;
 
 use crate::error::Result;
-use crate::index::{self, IndexReader};
 use crate::parse::{self, flags};
-use crate::query::{required_terms, Cmp, Field, Query};
+use crate::query::{required_prefix, required_terms, Cmp, Field, Query};
 use crate::record::{Record, SEVERITY_NAMES};
-use crate::segment::{SegMeta, SegmentReader};
+use crate::segment::{BlockInfo, SegmentReader};
 use crate::store::{day_of, Store};
 
 #[derive(Debug, Clone, Default)]
@@ -96,7 +95,7 @@ fn sev_ok(sev: Option<u8>, op: Cmp, level: u8) -> bool {
 }
 
 /// Exact match set from index + columns, when the query has no substring leaf.
-fn exact(q: &Query, idx: &IndexReader, c: &Ctx<'_>) -> Vec<bool> {
+fn exact(q: &Query, c: &Ctx<'_>) -> Vec<bool> {
     let n = c.meta.len();
     match q {
         Query::All => vec![true; n],
@@ -106,18 +105,12 @@ fn exact(q: &Query, idx: &IndexReader, c: &Ctx<'_>) -> Vec<bool> {
             (0..n).map(|i| column_ok(q, c, i)).collect()
         }
         Query::And(v) => v.iter().fold(vec![true; n], |acc, q| {
-            acc.iter()
-                .zip(exact(q, idx, c))
-                .map(|(a, b)| *a && b)
-                .collect()
+            acc.iter().zip(exact(q, c)).map(|(a, b)| *a && b).collect()
         }),
         Query::Or(v) => v.iter().fold(vec![false; n], |acc, q| {
-            acc.iter()
-                .zip(exact(q, idx, c))
-                .map(|(a, b)| *a || b)
-                .collect()
+            acc.iter().zip(exact(q, c)).map(|(a, b)| *a || b).collect()
         }),
-        Query::Not(q) => exact(q, idx, c).into_iter().map(|b| !b).collect(),
+        Query::Not(q) => exact(q, c).into_iter().map(|b| !b).collect(),
     }
 }
 
@@ -138,16 +131,11 @@ fn column_ok(q: &Query, c: &Ctx<'_>, i: usize) -> bool {
     }
 }
 
-/// Candidate superset from the index; `None` = every event.
-fn candidates(q: &Query, idx: &IndexReader, meta: &SegMeta) -> Option<Vec<u32>> {
-    Some(expand(&blocks(q, idx)?, meta))
-}
-
 /// Every event ordinal of the given blocks.
-fn expand(bs: &[u32], meta: &SegMeta) -> Vec<u32> {
+fn expand(bs: &[u32], blocks: &[BlockInfo]) -> Vec<u32> {
     let mut out = Vec::new();
     for b in bs {
-        if let Some(info) = meta.blocks.get(*b as usize) {
+        if let Some(info) = blocks.get(*b as usize) {
             out.extend(info.first..info.first + info.count);
         }
     }
@@ -155,37 +143,80 @@ fn expand(bs: &[u32], meta: &SegMeta) -> Vec<u32> {
 }
 
 /// Candidate blocks from the index; `None` = every block.
-fn blocks(q: &Query, idx: &IndexReader) -> Option<Vec<u32>> {
-    match q {
-        Query::Term(t) => Some(idx.postings(t)),
-        Query::Prefix(p) => Some(idx.prefix_postings(p)),
+fn blocks(q: &Query, r: &SegmentReader) -> Result<Option<Vec<u32>>> {
+    Ok(match q {
+        Query::Term(t) => Some(r.postings(t)?),
+        Query::Prefix(p) => Some(r.prefix_postings(p)?),
         Query::Substr { text, .. } => {
-            let req = required_terms(text);
-            let mut acc: Option<Vec<u32>> = None;
-            for t in req {
-                let p = idx.postings(&t);
+            let mut acc: Option<Vec<u32>> = match required_prefix(text) {
+                Some(p) => Some(r.prefix_postings(&p)?),
+                None => None,
+            };
+            for t in required_terms(text) {
+                if acc.as_ref().is_some_and(Vec::is_empty) {
+                    break;
+                }
+                let p = r.postings(&t)?;
                 acc = Some(match acc {
                     None => p,
                     Some(a) => intersect(&a, &p),
                 });
+                if acc.as_ref().is_some_and(Vec::is_empty) {
+                    break;
+                }
             }
             acc
         }
-        Query::And(v) => v
-            .iter()
-            .filter_map(|q| blocks(q, idx))
-            .reduce(|a, b| intersect(&a, &b)),
+        Query::And(v) => {
+            let mut acc: Option<Vec<u32>> = None;
+            for q in v {
+                if let Some(b) = blocks(q, r)? {
+                    acc = Some(match acc {
+                        None => b,
+                        Some(a) => intersect(&a, &b),
+                    });
+                    if acc.as_ref().is_some_and(Vec::is_empty) {
+                        break;
+                    }
+                }
+            }
+            acc
+        }
         Query::Or(v) => {
             let mut all = Vec::new();
             for q in v {
-                all.extend(blocks(q, idx)?);
+                let Some(b) = blocks(q, r)? else {
+                    return Ok(None);
+                };
+                all.extend(b);
             }
             all.sort_unstable();
             all.dedup();
             Some(all)
         }
         _ => None,
+    })
+}
+
+/// Whether `text` has the whole token `t` (lower-case ASCII) — or, with `prefix`, a token
+/// starting with `t` — as [`crate::index::terms`] would cut it, without allocating.
+fn has_token(text: &str, t: &str, prefix: bool) -> bool {
+    let (h, n) = (text.as_bytes(), t.as_bytes());
+    if n.is_empty() {
+        return false;
     }
+    let tok = |b: u8| b.is_ascii_alphanumeric() || b == b'_';
+    let mut i = 0;
+    while i + n.len() <= h.len() {
+        if (i == 0 || !tok(h[i - 1])) && h[i..i + n.len()].eq_ignore_ascii_case(n) {
+            let end = i + n.len();
+            if prefix || end == h.len() || !tok(h[end]) {
+                return true;
+            }
+        }
+        i += 1;
+    }
+    false
 }
 
 fn intersect(a: &[u32], b: &[u32]) -> Vec<u32> {
@@ -194,29 +225,11 @@ fn intersect(a: &[u32], b: &[u32]) -> Vec<u32> {
 }
 
 /// The full predicate on one event's text.
-fn text_ok(
-    q: &Query,
-    text: &str,
-    tokens: &mut Option<HashSet<String>>,
-    c: &Ctx<'_>,
-    i: usize,
-) -> bool {
+fn text_ok(q: &Query, text: &str, c: &Ctx<'_>, i: usize) -> bool {
     match q {
         Query::All => true,
-        Query::Term(t) | Query::Prefix(t) => {
-            let toks = tokens.get_or_insert_with(|| {
-                let mut s = HashSet::new();
-                index::terms(text, |t| {
-                    s.insert(t.to_string());
-                });
-                s
-            });
-            if matches!(q, Query::Term(_)) {
-                toks.contains(t)
-            } else {
-                toks.iter().any(|x| x.starts_with(t.as_str()))
-            }
-        }
+        Query::Term(t) => has_token(text, t, false),
+        Query::Prefix(t) => has_token(text, t, true),
         Query::Substr {
             text: needle,
             case_sensitive,
@@ -228,9 +241,9 @@ fn text_ok(
             }
         }
         Query::Field { .. } | Query::Severity { .. } => column_ok(q, c, i),
-        Query::And(v) => v.iter().all(|q| text_ok(q, text, tokens, c, i)),
-        Query::Or(v) => v.iter().any(|q| text_ok(q, text, tokens, c, i)),
-        Query::Not(q) => !text_ok(q, text, tokens, c, i),
+        Query::And(v) => v.iter().all(|q| text_ok(q, text, c, i)),
+        Query::Or(v) => v.iter().any(|q| text_ok(q, text, c, i)),
+        Query::Not(q) => !text_ok(q, text, c, i),
     }
 }
 
@@ -238,7 +251,7 @@ impl Store {
     /// Stream matching events to `on_hit` (return `false` to stop), oldest segment first.
     pub fn search(&self, req: &Request, mut on_hit: impl FnMut(Hit) -> bool) -> Result<u64> {
         let mut n = 0u64;
-        self.scan(req, true, |hit, _| {
+        self.scan(req, true, |hit, _, _| {
             let Some(hit) = hit else { return true };
             n += 1;
             on_hit(hit) && req.limit.is_none_or(|l| (n as usize) < l)
@@ -249,9 +262,20 @@ impl Store {
     /// Count matches, per day.
     pub fn count(&self, req: &Request) -> Result<Counts> {
         let mut c = Counts::default();
-        self.scan(req, false, |_, t| {
-            c.total += 1;
-            *c.by_day.entry(day_of(t)).or_default() += 1;
+        // Times arrive in order within a segment: remember the last hour's day.
+        let mut last: Option<(i64, String)> = None;
+        self.scan(req, false, |_, t, m| {
+            c.total += m;
+            let hour = t.div_euclid(3_600_000_000);
+            let day = match &last {
+                Some((h, d)) if *h == hour => d.clone(),
+                _ => {
+                    let d = day_of(t);
+                    last = Some((hour, d.clone()));
+                    d
+                }
+            };
+            *c.by_day.entry(day).or_default() += m;
             true
         })?;
         Ok(c)
@@ -261,7 +285,7 @@ impl Store {
         &self,
         req: &Request,
         want_hits: bool,
-        mut f: impl FnMut(Option<Hit>, i64) -> bool,
+        mut f: impl FnMut(Option<Hit>, i64, u64) -> bool,
     ) -> Result<()> {
         let q = req.query.clone().unwrap_or(Query::All);
         let mut segs: Vec<_> = self
@@ -282,26 +306,44 @@ impl Store {
                     continue;
                 }
             }
-            let mut r = SegmentReader::open(&self.dir.join("segments").join(&s.file))?;
-            let idx = r.index()?;
-            let times = r.meta.times();
+            // The histogram of everything in a whole segment needs no file: a segment is one day.
+            if !want_hits
+                && q == Query::All
+                && req.from_us.is_none_or(|f| s.min_time_us >= f)
+                && req.to_us.is_none_or(|t| s.max_time_us < t)
+            {
+                if !f(None, s.min_time_us, s.count) {
+                    return Ok(());
+                }
+                continue;
+            }
+            let r = SegmentReader::open(&self.dir.join("segments").join(&s.file))?;
+            let cand_blocks = if exact_q { None } else { blocks(&q, &r)? };
+            if cand_blocks.as_ref().is_some_and(Vec::is_empty) {
+                continue;
+            }
+            let meta = r.meta()?;
+            let times = meta.times();
             let ctx = Ctx {
                 network: &s.network,
-                meta: &r.meta,
+                meta,
             };
             let in_time = |i: usize| {
                 req.from_us.is_none_or(|f| times[i] >= f) && req.to_us.is_none_or(|t| times[i] < t)
             };
             let cands: Vec<u32> = if exact_q {
-                exact(&q, &idx, &ctx)
+                exact(&q, &ctx)
                     .iter()
                     .enumerate()
                     .filter(|(i, b)| **b && in_time(*i))
                     .map(|(i, _)| i as u32)
                     .collect()
             } else {
-                match candidates(&q, &idx, &r.meta) {
-                    Some(c) => c.into_iter().filter(|i| in_time(*i as usize)).collect(),
+                match cand_blocks {
+                    Some(bs) => expand(&bs, &r.blocks)
+                        .into_iter()
+                        .filter(|i| in_time(*i as usize))
+                        .collect(),
                     None => (0..times.len() as u32)
                         .filter(|i| in_time(*i as usize))
                         .collect(),
@@ -322,17 +364,13 @@ impl Store {
                         cache = Some((b, r.block(b)?));
                     }
                     let Some((_, recs)) = &cache else { continue };
-                    let first = r.meta.blocks[b].first;
+                    let first = r.blocks[b].first;
                     let Some(bytes) = recs.get((i - first) as usize) else {
                         continue;
                     };
                     let rec = Record::decode(bytes)?;
                     let (text, _) = parse::decode_text(&rec.raw);
-                    let ctx = Ctx {
-                        network: &s.network,
-                        meta: &r.meta,
-                    };
-                    if !exact_q && !text_ok(&q, &text, &mut None, &ctx, i as usize) {
+                    if !exact_q && !text_ok(&q, &text, &ctx, i as usize) {
                         continue;
                     }
                     if want_hits {
@@ -346,12 +384,12 @@ impl Store {
                                 })
                                 .unwrap_or_default(),
                             network: s.network.clone(),
-                            host: r.meta.host(iu).map(String::from),
-                            app: r.meta.app(iu).map(String::from),
-                            severity: r.meta.severity(iu).map(|v| SEVERITY_NAMES[v as usize]),
+                            host: meta.host(iu).map(String::from),
+                            app: meta.app(iu).map(String::from),
+                            severity: meta.severity(iu).map(|v| SEVERITY_NAMES[v as usize]),
                             source: rec.source.clone(),
                             message: text.trim_end().to_string(),
-                            flags: flag_names(r.meta.flags[iu]),
+                            flags: flag_names(meta.flags[iu]),
                             leaf: s.first_leaf + u64::from(i),
                             segment: s.id,
                             time_us: times[iu],
@@ -359,7 +397,7 @@ impl Store {
                         });
                     }
                 }
-                if !f(hit, times[i as usize]) {
+                if !f(hit, times[i as usize], 1) {
                     return Ok(());
                 }
             }

@@ -1,48 +1,58 @@
 //! Immutable segment files: one network, one calendar day (Asia/Shanghai), a run of
-//! consecutive Merkle leaves.
+//! consecutive Merkle leaves. Format 2 (decision 0720):
 //!
 //! ```text
-//! "DBLSEG01"
-//! block*        zstd frame (with content checksum) of `u32 LE len ‖ record` repeated
-//! meta          zstd frame of JSON [`SegMeta`]: block table and per-event columns
-//! index         zstd frame of the term index ([`crate::index`])
-//! footer        meta_off, meta_len, index_off, index_len (u64 LE) ‖ "DBLSEGND"
+//! "DBLSEG02"
+//! block*        record blocks ([`crate::block`]): u32 len ‖ zstd ‖ zstd, CRC-32 in the head
+//! head          zstd frame: event count, time base, block table, string dictionary
+//! columns       zstd frame: per-event time deltas, host/app/source ids, severity, flags
+//! index pages   zstd frames of the sorted term list ([`crate::index`])
+//! index dir     zstd frame: first term, offset, length of each page
+//! footer        head_off, head_len, cols_off, cols_len, pages_off, dir_off, dir_len (u64 LE) ‖ "DBLSEGND"
 //! ```
 //! Only the records are Merkle leaves; the whole file's digest is also signed in the
-//! checkpoint that adds the segment, so a flipped byte in meta or index is caught too.
+//! checkpoint that adds the segment, so a flipped byte in head, columns or index is caught
+//! too. A reader opens the footer and head only; columns and index pages load on demand.
 
+use std::cell::{OnceCell, RefCell};
+use std::collections::HashMap;
 use std::fs::{self, File};
 use std::io::{Read, Seek, SeekFrom, Write};
-use std::path::Path;
+use std::path::{Path, PathBuf};
+use std::rc::Rc;
 
-use serde::{Deserialize, Serialize};
+use rayon::prelude::*;
 
+use crate::crypto::{Hash, Suite};
 use crate::error::{Error, IoCtx, Result};
-use crate::index::{IndexBuilder, IndexReader};
+use crate::index::{self, get_varint, put_varint, IndexDir, Page, Tokenizer};
 use crate::parse::Parsed;
 
-const MAGIC: &[u8; 8] = b"DBLSEG01";
+/// The segment format this build writes and reads.
+pub const FORMAT: u32 = 2;
+const MAGIC: &[u8; 8] = b"DBLSEG02";
 const END: &[u8; 8] = b"DBLSEGND";
-const FOOTER: usize = 40;
-/// Uncompressed bytes per block: small enough that a needle query decompresses little.
-const BLOCK_BYTES: usize = 64 * 1024;
+const FOOTER: usize = 7 * 8 + 8;
+/// Uncompressed record bytes per block: big enough for zstd to find the repeats of a log
+/// stream, small enough that a needle decompresses ~1 ms of data (decision 0720).
+pub const BLOCK_BYTES: usize = 1 << 20;
+/// zstd level of record blocks, columns and index (decision 0720).
 pub const ZSTD_LEVEL: i32 = 9;
 
-#[derive(Debug, Clone, Serialize, Deserialize)]
+#[derive(Debug, Clone)]
 pub struct BlockInfo {
     pub off: u64,
     pub len: u64,
     /// Ordinal of the block's first event in the segment.
     pub first: u32,
     pub count: u32,
-    /// CRC-32 of the compressed bytes: localises a flipped byte to a block.
+    /// CRC-32 of the stored bytes: localises a flipped byte to a block.
     pub crc: u32,
 }
 
 /// Per-event columns (not evidence: derived by [`crate::parse`]).
-#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default)]
 pub struct SegMeta {
-    pub blocks: Vec<BlockInfo>,
     /// Event times in µs, delta-coded from `time_base`.
     pub time_base: i64,
     pub time_delta: Vec<i64>,
@@ -101,63 +111,127 @@ pub struct Entry<'a> {
     pub text: &'a str,
 }
 
-/// Write a segment to `path` (via a temporary file, fsynced, renamed). Returns the file digest input: its bytes.
-pub fn write(path: &Path, entries: &[Entry<'_>]) -> Result<Vec<u8>> {
-    let mut out = Vec::with_capacity(entries.len() * 64 + 64);
-    out.extend_from_slice(MAGIC);
-    let mut meta = SegMeta {
-        time_base: entries.first().map_or(0, |e| e.parsed.time_us),
-        ..SegMeta::default()
-    };
-    let mut dict: std::collections::HashMap<String, u32> = std::collections::HashMap::new();
-    let mut intern = |s: Option<&str>, dict_vec: &mut Vec<String>| -> u32 {
-        let Some(s) = s else { return 0 };
-        if let Some(id) = dict.get(s) {
-            return *id;
-        }
-        dict_vec.push(s.to_string());
-        let id = dict_vec.len() as u32;
-        dict.insert(s.to_string(), id);
-        id
-    };
-    let mut index = IndexBuilder::default();
-    let mut block = Vec::with_capacity(BLOCK_BYTES + 4096);
-    let mut block_first = 0u32;
-    let mut prev_t = meta.time_base;
+/// What [`write`] produced: the file's bytes (the digest input) and the records' leaf hashes.
+pub struct Written {
+    pub bytes: Vec<u8>,
+    pub leaves: Vec<Hash>,
+}
+
+fn zigzag(v: i64) -> u64 {
+    ((v << 1) ^ (v >> 63)) as u64
+}
+fn unzigzag(v: u64) -> i64 {
+    ((v >> 1) as i64) ^ -((v & 1) as i64)
+}
+
+/// Write a segment to `path` (via a temporary file, fsynced, renamed). Blocks are encoded,
+/// compressed, tokenised and hashed in parallel.
+pub fn write<'a>(path: &Path, entries: &[Entry<'a>], suite: Suite) -> Result<Written> {
+    // Cut blocks by record bytes.
+    let mut ranges = Vec::new();
+    let (mut start, mut bytes) = (0usize, 0usize);
     for (i, e) in entries.iter().enumerate() {
-        block.extend_from_slice(&(e.record.len() as u32).to_le_bytes());
-        block.extend_from_slice(e.record);
-        meta.time_delta.push(e.parsed.time_us - prev_t);
-        prev_t = e.parsed.time_us;
-        let mut dv = std::mem::take(&mut meta.dict);
-        meta.host.push(intern(e.parsed.host.as_deref(), &mut dv));
-        meta.app.push(intern(e.parsed.app.as_deref(), &mut dv));
-        meta.source.push(intern(Some(e.source), &mut dv));
-        meta.dict = dv;
-        meta.severity.push(e.parsed.severity.unwrap_or(255));
-        meta.flags.push(e.parsed.flags);
-        // Postings name blocks, not events: confirmation scans the block anyway (0701).
-        index.add(meta.blocks.len() as u32, e.text);
-        if block.len() >= BLOCK_BYTES || i + 1 == entries.len() {
-            let count = i as u32 + 1 - block_first;
-            push_block(&mut out, &mut meta, &block, block_first, count)?;
-            block.clear();
-            block_first = i as u32 + 1;
+        bytes += e.record.len();
+        if bytes >= BLOCK_BYTES || i + 1 == entries.len() {
+            ranges.push(start..i + 1);
+            start = i + 1;
+            bytes = 0;
         }
     }
-    let meta_json =
-        serde_json::to_vec(&meta).map_err(|e| Error::Corrupt(format!("segment meta: {e}")))?;
-    let meta_z = compress(&meta_json)?;
-    let index_z = compress(&index.finish())?;
-    let meta_off = out.len() as u64;
-    out.extend_from_slice(&meta_z);
-    let index_off = out.len() as u64;
-    out.extend_from_slice(&index_z);
+    type Done = (Vec<u8>, Tokenizer, Vec<Hash>);
+    let done: Vec<Done> = ranges
+        .par_iter()
+        .map(|r| -> Result<Done> {
+            let es = &entries[r.clone()];
+            let recs: Vec<&[u8]> = es.iter().map(|e| e.record).collect();
+            let z = crate::block::encode(&recs, ZSTD_LEVEL)?;
+            // Postings name blocks, not events: confirmation scans the block anyway (0701).
+            let mut tok = Tokenizer::default();
+            for e in es {
+                tok.push(e.text);
+            }
+            tok.distinct();
+            let leaves = recs.iter().map(|r| suite.leaf(r)).collect();
+            Ok((z, tok, leaves))
+        })
+        .collect::<Result<_>>()?;
+    let mut out = Vec::with_capacity(done.iter().map(|d| d.0.len()).sum::<usize>() + 4096);
+    out.extend_from_slice(MAGIC);
+    let mut head = Vec::new();
+    put_varint(&mut head, entries.len() as u64);
+    let time_base = entries.first().map_or(0, |e| e.parsed.time_us);
+    put_varint(&mut head, zigzag(time_base));
+    put_varint(&mut head, done.len() as u64);
+    let mut leaves = Vec::with_capacity(entries.len());
+    let mut toks = Vec::with_capacity(done.len());
+    for (r, (z, tok, l)) in ranges.iter().zip(done) {
+        for v in [
+            out.len() as u64,
+            z.len() as u64,
+            r.start as u64,
+            r.len() as u64,
+        ] {
+            put_varint(&mut head, v);
+        }
+        head.extend_from_slice(&crc32fast::hash(&z).to_le_bytes());
+        out.extend_from_slice(&z);
+        leaves.extend(l);
+        toks.push(tok);
+    }
+    // Columns.
+    let n = entries.len();
+    let mut dict: HashMap<&'a str, u32> = HashMap::new();
+    let mut names: Vec<&'a str> = Vec::new();
+    let mut intern = |s: Option<&'a str>| -> u32 {
+        let Some(s) = s else { return 0 };
+        *dict.entry(s).or_insert_with(|| {
+            names.push(s);
+            names.len() as u32
+        })
+    };
+    let mut ids = Vec::with_capacity(n * 3);
+    for e in entries {
+        ids.push(intern(e.parsed.host.as_deref()));
+        ids.push(intern(e.parsed.app.as_deref()));
+        ids.push(intern(Some(e.source)));
+    }
+    put_varint(&mut head, names.len() as u64);
+    for s in &names {
+        put_varint(&mut head, s.len() as u64);
+        head.extend_from_slice(s.as_bytes());
+    }
+    let mut cols = Vec::with_capacity(n * 8);
+    let mut prev = time_base;
+    for e in entries {
+        put_varint(&mut cols, zigzag(e.parsed.time_us.wrapping_sub(prev)));
+        prev = e.parsed.time_us;
+    }
+    for k in 0..3 {
+        for i in 0..n {
+            put_varint(&mut cols, u64::from(ids[i * 3 + k]));
+        }
+    }
+    cols.extend(entries.iter().map(|e| e.parsed.severity.unwrap_or(255)));
+    cols.extend(entries.iter().map(|e| e.parsed.flags));
+    let head_z = index::compress(&head, ZSTD_LEVEL)?;
+    let cols_z = index::compress(&cols, ZSTD_LEVEL)?;
+    let (pages, dir_z) = index::build(&toks, ZSTD_LEVEL)?;
+    let head_off = out.len() as u64;
+    out.extend_from_slice(&head_z);
+    let cols_off = out.len() as u64;
+    out.extend_from_slice(&cols_z);
+    let pages_off = out.len() as u64;
+    out.extend_from_slice(&pages);
+    let dir_off = out.len() as u64;
+    out.extend_from_slice(&dir_z);
     for v in [
-        meta_off,
-        meta_z.len() as u64,
-        index_off,
-        index_z.len() as u64,
+        head_off,
+        head_z.len() as u64,
+        cols_off,
+        cols_z.len() as u64,
+        pages_off,
+        dir_off,
+        dir_z.len() as u64,
     ] {
         out.extend_from_slice(&v.to_le_bytes());
     }
@@ -173,44 +247,24 @@ pub fn write(path: &Path, entries: &[Entry<'_>]) -> Result<Vec<u8>> {
     if let Some(dir) = path.parent() {
         crate::wal::sync_dir(dir)?;
     }
-    Ok(out)
+    Ok(Written { bytes: out, leaves })
 }
 
-fn compress(b: &[u8]) -> Result<Vec<u8>> {
-    let mut enc = zstd::Encoder::new(Vec::new(), ZSTD_LEVEL)
-        .map_err(|e| Error::Corrupt(format!("zstd: {e}")))?;
-    let _ = enc.include_checksum(true);
-    enc.write_all(b)
-        .map_err(|e| Error::Corrupt(format!("zstd: {e}")))?;
-    enc.finish()
-        .map_err(|e| Error::Corrupt(format!("zstd: {e}")))
-}
-
-fn push_block(
-    out: &mut Vec<u8>,
-    meta: &mut SegMeta,
-    block: &[u8],
-    first: u32,
-    count: u32,
-) -> Result<()> {
-    let z = compress(block)?;
-    meta.blocks.push(BlockInfo {
-        off: out.len() as u64,
-        len: z.len() as u64,
-        first,
-        count,
-        crc: crc32fast::hash(&z),
-    });
-    out.extend_from_slice(&z);
-    Ok(())
-}
-
-/// A segment opened for reading: meta and index loaded, blocks read on demand.
+/// A segment opened for reading: footer and head read; columns, index pages and blocks
+/// read on demand.
 pub struct SegmentReader {
     file: File,
-    path: std::path::PathBuf,
-    pub meta: SegMeta,
-    index_range: (u64, u64),
+    path: PathBuf,
+    pub count: u32,
+    pub time_base: i64,
+    pub blocks: Vec<BlockInfo>,
+    dict: Vec<String>,
+    cols: (u64, u64),
+    pages_off: u64,
+    dir: (u64, u64),
+    meta: OnceCell<SegMeta>,
+    index: OnceCell<IndexDir>,
+    pages: RefCell<HashMap<usize, Rc<Page>>>,
 }
 
 fn corrupt(path: &Path, what: &str) -> Error {
@@ -219,86 +273,223 @@ fn corrupt(path: &Path, what: &str) -> Error {
 
 impl SegmentReader {
     pub fn open(path: &Path) -> Result<SegmentReader> {
-        let mut file = File::open(path).at(path)?;
+        let file = File::open(path).at(path)?;
         let size = file.metadata().at(path)?.len();
         if size < (MAGIC.len() + FOOTER) as u64 {
             return Err(corrupt(path, "truncated"));
         }
-        let mut footer = [0u8; FOOTER];
-        file.seek(SeekFrom::End(-(FOOTER as i64)))
-            .and_then(|_| file.read_exact(&mut footer))
-            .at(path)?;
-        if &footer[32..] != END {
+        let footer = read_at(&file, path, size - FOOTER as u64, FOOTER as u64)?;
+        if &footer[FOOTER - 8..] != END {
             return Err(corrupt(path, "footer missing (truncated?)"));
+        }
+        if read_at(&file, path, 0, 8)?.as_slice() != MAGIC {
+            return Err(corrupt(
+                path,
+                &format!("not a format {FORMAT} segment (magic)"),
+            ));
         }
         let g =
             |i: usize| u64::from_le_bytes(footer[i * 8..i * 8 + 8].try_into().unwrap_or([0; 8]));
-        let (mo, ml, io, il) = (g(0), g(1), g(2), g(3));
-        if mo.checked_add(ml) != Some(io) || io.checked_add(il) != Some(size - FOOTER as u64) {
+        let (ho, hl, co, cl, po, dof, dl) = (g(0), g(1), g(2), g(3), g(4), g(5), g(6));
+        if ho < 8
+            || ho.checked_add(hl) != Some(co)
+            || co.checked_add(cl) != Some(po)
+            || po > dof
+            || dof.checked_add(dl) != Some(size - FOOTER as u64)
+        {
             return Err(corrupt(path, "footer offsets"));
         }
-        let meta_z = read_at(&mut file, path, mo, ml)?;
-        let meta_json = zstd::decode_all(&meta_z[..]).map_err(|_| corrupt(path, "meta"))?;
-        let meta: SegMeta =
-            serde_json::from_slice(&meta_json).map_err(|_| corrupt(path, "meta"))?;
-        let n = meta.time_delta.len();
-        if [
-            meta.host.len(),
-            meta.app.len(),
-            meta.source.len(),
-            meta.severity.len(),
-            meta.flags.len(),
-        ]
-        .iter()
-        .any(|l| *l != n)
-        {
-            return Err(corrupt(path, "meta columns"));
+        let head = zstd::decode_all(&read_at(&file, path, ho, hl)?[..])
+            .map_err(|_| corrupt(path, "head"))?;
+        let bad = || corrupt(path, "head");
+        let mut c = Cursor { b: &head, pos: 0 };
+        let count = u32::try_from(c.v().ok_or_else(bad)?).map_err(|_| bad())?;
+        let time_base = unzigzag(c.v().ok_or_else(bad)?);
+        let nb = c.v().ok_or_else(bad)? as usize;
+        let mut blocks = Vec::with_capacity(nb.min(1 << 16));
+        let mut next_first = 0u64;
+        for _ in 0..nb {
+            let mut f = [0u64; 4];
+            for x in &mut f {
+                *x = c.v().ok_or_else(bad)?;
+            }
+            let [off, len, first, cnt] = f;
+            let crc = c.take(4).ok_or_else(bad)?;
+            if first != next_first
+                || off < 8
+                || off.saturating_add(len) > ho
+                || cnt > u64::from(u32::MAX)
+            {
+                return Err(bad());
+            }
+            next_first += cnt;
+            blocks.push(BlockInfo {
+                off,
+                len,
+                first: first as u32,
+                count: cnt as u32,
+                crc: u32::from_le_bytes([crc[0], crc[1], crc[2], crc[3]]),
+            });
+        }
+        if next_first != u64::from(count) {
+            return Err(bad());
+        }
+        let nd = c.v().ok_or_else(bad)? as usize;
+        let mut dict = Vec::with_capacity(nd.min(1 << 16));
+        for _ in 0..nd {
+            let l = c.v().ok_or_else(bad)? as usize;
+            let s = c.take(l).ok_or_else(bad)?;
+            dict.push(String::from_utf8(s.to_vec()).map_err(|_| bad())?);
+        }
+        if c.pos != head.len() {
+            return Err(bad());
         }
         Ok(SegmentReader {
             file,
             path: path.to_path_buf(),
-            meta,
-            index_range: (io, il),
+            count,
+            time_base,
+            blocks,
+            dict,
+            cols: (co, cl),
+            pages_off: po,
+            dir: (dof, dl),
+            meta: OnceCell::new(),
+            index: OnceCell::new(),
+            pages: RefCell::new(HashMap::new()),
         })
     }
 
-    pub fn index(&mut self) -> Result<IndexReader> {
-        let z = read_at(
-            &mut self.file,
-            &self.path,
-            self.index_range.0,
-            self.index_range.1,
-        )?;
-        let raw = zstd::decode_all(&z[..]).map_err(|_| corrupt(&self.path, "index"))?;
-        IndexReader::parse(raw)
+    pub fn len(&self) -> usize {
+        self.count as usize
     }
 
-    /// The records of block `b`, checked against its CRC and zstd checksum.
-    pub fn block(&mut self, b: usize) -> Result<Vec<Vec<u8>>> {
+    /// Bytes on disk by part: (record blocks, head + columns, index pages + directory).
+    pub fn part_sizes(&self) -> (u64, u64, u64) {
+        let blocks: u64 = self.blocks.iter().map(|b| b.len).sum();
+        let index = self.dir.0 + self.dir.1 - self.pages_off;
+        (blocks, self.pages_off.saturating_sub(8 + blocks), index)
+    }
+    pub fn is_empty(&self) -> bool {
+        self.count == 0
+    }
+
+    /// The per-event columns (decoded on first use).
+    pub fn meta(&self) -> Result<&SegMeta> {
+        if let Some(m) = self.meta.get() {
+            return Ok(m);
+        }
+        let bad = || corrupt(&self.path, "columns");
+        let raw = zstd::decode_all(&read_at(&self.file, &self.path, self.cols.0, self.cols.1)?[..])
+            .map_err(|_| bad())?;
+        let n = self.count as usize;
+        let mut c = Cursor { b: &raw, pos: 0 };
+        let mut m = SegMeta {
+            time_base: self.time_base,
+            dict: self.dict.clone(),
+            ..SegMeta::default()
+        };
+        m.time_delta.reserve(n);
+        for _ in 0..n {
+            m.time_delta.push(unzigzag(c.v().ok_or_else(bad)?));
+        }
+        for col in [&mut m.host, &mut m.app, &mut m.source] {
+            col.reserve(n);
+            for _ in 0..n {
+                let id = u32::try_from(c.v().ok_or_else(bad)?).map_err(|_| bad())?;
+                if id as usize > self.dict.len() {
+                    return Err(bad());
+                }
+                col.push(id);
+            }
+        }
+        m.severity = c.take(n).ok_or_else(bad)?.to_vec();
+        m.flags = c.take(n).ok_or_else(bad)?.to_vec();
+        if c.pos != raw.len() {
+            return Err(bad());
+        }
+        Ok(self.meta.get_or_init(|| m))
+    }
+
+    fn dir(&self) -> Result<&IndexDir> {
+        if let Some(d) = self.index.get() {
+            return Ok(d);
+        }
+        let raw = zstd::decode_all(&read_at(&self.file, &self.path, self.dir.0, self.dir.1)?[..])
+            .map_err(|_| corrupt(&self.path, "index directory"))?;
+        let d = IndexDir::parse(&raw)?;
+        Ok(self.index.get_or_init(|| d))
+    }
+
+    fn page(&self, p: usize) -> Result<Rc<Page>> {
+        if let Some(pg) = self.pages.borrow().get(&p) {
+            return Ok(pg.clone());
+        }
+        let (_, off, len) = self
+            .dir()?
+            .pages
+            .get(p)
+            .ok_or_else(|| corrupt(&self.path, "index directory"))?;
+        let at = self
+            .pages_off
+            .checked_add(*off)
+            .filter(|e| e.saturating_add(*len) <= self.dir.0);
+        let at = at.ok_or_else(|| corrupt(&self.path, "index directory"))?;
+        let raw = zstd::decode_all(&read_at(&self.file, &self.path, at, *len)?[..])
+            .map_err(|_| corrupt(&self.path, "index page"))?;
+        let pg = Rc::new(Page::parse(&raw)?);
+        self.pages.borrow_mut().insert(p, pg.clone());
+        Ok(pg)
+    }
+
+    /// The sorted blocks containing `term` (empty when absent).
+    pub fn postings(&self, term: &str) -> Result<Vec<u32>> {
+        let Some(p) = self.dir()?.page_for(term.as_bytes()) else {
+            return Ok(Vec::new());
+        };
+        Ok(self
+            .page(p)?
+            .get(term.as_bytes())
+            .map(<[u32]>::to_vec)
+            .unwrap_or_default())
+    }
+
+    /// Union of the postings of every term starting with `prefix`.
+    pub fn prefix_postings(&self, prefix: &str) -> Result<Vec<u32>> {
+        let pre = prefix.as_bytes();
+        let dir = self.dir()?;
+        let first = dir.page_for(pre).unwrap_or(0);
+        let mut out = Vec::new();
+        for p in first..dir.pages.len() {
+            if p > first && !dir.pages[p].0.starts_with(pre) && dir.pages[p].0.as_slice() > pre {
+                break;
+            }
+            let pg = self.page(p)?;
+            for (t, posts) in &pg.terms {
+                if t.starts_with(pre) {
+                    out.extend_from_slice(posts);
+                }
+            }
+        }
+        out.sort_unstable();
+        out.dedup();
+        Ok(out)
+    }
+
+    /// The records of block `b`, checked against its CRC and zstd checksums.
+    pub fn block(&self, b: usize) -> Result<Vec<Vec<u8>>> {
         let info = self
-            .meta
             .blocks
             .get(b)
             .cloned()
             .ok_or_else(|| corrupt(&self.path, "block table"))?;
-        let z = read_at(&mut self.file, &self.path, info.off, info.len)?;
+        let z = read_at(&self.file, &self.path, info.off, info.len)?;
         if crc32fast::hash(&z) != info.crc {
             return Err(corrupt(&self.path, &format!("block {b} checksum")));
         }
-        let raw =
-            zstd::decode_all(&z[..]).map_err(|_| corrupt(&self.path, &format!("block {b}")))?;
-        let mut out = Vec::with_capacity(info.count as usize);
-        let mut pos = 0;
-        while pos + 4 <= raw.len() {
-            let l =
-                u32::from_le_bytes([raw[pos], raw[pos + 1], raw[pos + 2], raw[pos + 3]]) as usize;
-            let rec = raw
-                .get(pos + 4..pos + 4 + l)
-                .ok_or_else(|| corrupt(&self.path, &format!("block {b} framing")))?;
-            out.push(rec.to_vec());
-            pos += 4 + l;
-        }
-        if pos != raw.len() || out.len() != info.count as usize {
+        let out = crate::block::decode(&z)
+            .map_err(|e| corrupt(&self.path, &format!("block {b}: {e}")))?;
+        if out.len() != info.count as usize {
             return Err(corrupt(&self.path, &format!("block {b} framing")));
         }
         Ok(out)
@@ -306,14 +497,31 @@ impl SegmentReader {
 
     /// Which block holds ordinal `i`.
     pub fn block_of(&self, i: u32) -> usize {
-        self.meta.blocks.partition_point(|b| b.first + b.count <= i)
+        self.blocks.partition_point(|b| b.first + b.count <= i)
     }
 }
 
-fn read_at(file: &mut File, path: &Path, off: u64, len: u64) -> Result<Vec<u8>> {
+struct Cursor<'a> {
+    b: &'a [u8],
+    pos: usize,
+}
+
+impl<'a> Cursor<'a> {
+    fn v(&mut self) -> Option<u64> {
+        get_varint(self.b, &mut self.pos)
+    }
+    fn take(&mut self, n: usize) -> Option<&'a [u8]> {
+        let s = self.b.get(self.pos..self.pos.checked_add(n)?)?;
+        self.pos += n;
+        Some(s)
+    }
+}
+
+fn read_at(file: &File, path: &Path, off: u64, len: u64) -> Result<Vec<u8>> {
     let mut buf = vec![0u8; usize::try_from(len).map_err(|_| corrupt(path, "length"))?];
-    file.seek(SeekFrom::Start(off))
-        .and_then(|_| file.read_exact(&mut buf))
+    let mut f = file;
+    f.seek(SeekFrom::Start(off))
+        .and_then(|_| f.read_exact(&mut buf))
         .at(path)?;
     Ok(buf)
 }

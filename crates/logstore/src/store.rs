@@ -14,6 +14,7 @@ use std::fs::{self, File, OpenOptions as FsOpen};
 use std::io::Write;
 use std::path::{Path, PathBuf};
 
+use rayon::prelude::*;
 use serde::{Deserialize, Serialize};
 
 use crate::checkpoint::{self, Body, Checkpoint, ExpiryEntry, Note, SegmentEntry};
@@ -27,6 +28,8 @@ use crate::wal::{self, Wal};
 
 /// Seal automatically once this many records wait in the WAL (bounds memory and WAL size).
 pub const SEAL_EVERY: usize = 1 << 20;
+/// … or once their bytes reach this (bounds memory with long lines; decision 0722).
+pub const SEAL_BYTES: usize = 64 << 20;
 
 /// How to open a store.
 #[derive(Debug, Clone)]
@@ -153,12 +156,19 @@ pub struct Store {
     pub(crate) catalog: Catalog,
     wal: Option<Wal>,
     pending: Vec<Vec<u8>>,
+    pending_bytes: usize,
     now: jiff::Timestamp,
     _lock: Option<File>,
 }
 
-/// A record waiting to be sealed: its bytes, parsed fields, source key and indexable text.
-type Pending = (Vec<u8>, parse::Parsed, String, String);
+/// A record being sealed: its network and day, parsed fields, source key and indexable text.
+struct Pending {
+    network: String,
+    day: String,
+    parsed: parse::Parsed,
+    source: String,
+    text: String,
+}
 
 /// What a seal produced.
 #[derive(Debug, Clone, Default, Serialize)]
@@ -239,6 +249,7 @@ impl Store {
             catalog,
             wal: None,
             pending: Vec::new(),
+            pending_bytes: 0,
             now,
             _lock: lock,
         };
@@ -280,10 +291,11 @@ impl Store {
             validate_network(&r.network)?;
             let b = r.encode();
             wal.push(&b);
+            self.pending_bytes += b.len();
             self.pending.push(b);
         }
         wal.commit()?;
-        if self.pending.len() >= SEAL_EVERY {
+        if self.pending.len() >= SEAL_EVERY || self.pending_bytes >= SEAL_BYTES {
             self.seal()?;
         }
         Ok(())
@@ -296,60 +308,76 @@ impl Store {
             return Ok(report);
         }
         let pending = std::mem::take(&mut self.pending);
+        self.pending_bytes = 0;
+        // Decode and parse in parallel (decision 0722).
+        let parsed: Vec<Pending> = pending
+            .par_iter()
+            .map(|bytes| -> Result<Pending> {
+                let rec = Record::decode(bytes)?;
+                let p = parse::parse(&rec);
+                let day = day_of(p.time_us);
+                let text = parse::decode_text(&rec.raw).0.into_owned();
+                let source = p.host.clone().unwrap_or_else(|| source_key(&rec.source));
+                Ok(Pending {
+                    network: rec.network,
+                    day,
+                    parsed: p,
+                    source,
+                    text,
+                })
+            })
+            .collect::<Result<_>>()?;
         // Group by (network, day), keeping arrival order inside each group.
-        let mut groups: BTreeMap<(String, String), Vec<Pending>> = BTreeMap::new();
-        for bytes in pending {
-            let rec = Record::decode(&bytes)?;
-            let p = parse::parse(&rec);
-            if p.flags & parse::flags::PARSE_FAILED != 0 {
+        let mut groups: BTreeMap<(&str, &str), Vec<usize>> = BTreeMap::new();
+        for (i, p) in parsed.iter().enumerate() {
+            if p.parsed.flags & parse::flags::PARSE_FAILED != 0 {
                 report.parse_failed += 1;
             }
-            let day = day_of(p.time_us);
-            let text = parse::decode_text(&rec.raw).0.into_owned();
-            let source = p.host.clone().unwrap_or_else(|| source_key(&rec.source));
-            groups
-                .entry((rec.network.clone(), day))
-                .or_default()
-                .push((bytes, p, source, text));
+            groups.entry((&p.network, &p.day)).or_default().push(i);
         }
         let mut frontier = self.catalog.frontier.clone();
         let mut added = Vec::new();
         let mut id = self.catalog.next_segment;
         #[allow(clippy::explicit_counter_loop)] // `id` continues after the loop
         for ((network, day), evs) in groups {
-            let rel = format!("{}/{}/{:012}.seg", dir_name(&network), day, id);
+            let rel = format!("{}/{}/{:012}.seg", dir_name(network), day, id);
             let path = self.dir.join("segments").join(&rel);
             let entries: Vec<segment::Entry<'_>> = evs
                 .iter()
-                .map(|(b, p, s, t)| segment::Entry {
-                    record: b,
-                    parsed: p,
-                    source: s,
-                    text: t,
+                .map(|i| segment::Entry {
+                    record: &pending[*i],
+                    parsed: &parsed[*i].parsed,
+                    source: &parsed[*i].source,
+                    text: &parsed[*i].text,
                 })
                 .collect();
-            let file = segment::write(&path, &entries)?;
+            let written = segment::write(&path, &entries, self.suite)?;
             let first_leaf = frontier.size;
             let mut own = Frontier::default();
-            let mut sources: BTreeMap<String, u64> = BTreeMap::new();
-            for (b, _, s, _) in &evs {
-                let leaf = self.suite.leaf(b);
-                frontier.push_leaf(self.suite, leaf);
-                own.push_leaf(self.suite, leaf);
-                *sources.entry(s.clone()).or_default() += 1;
+            for leaf in &written.leaves {
+                frontier.push_leaf(self.suite, *leaf);
+                own.push_leaf(self.suite, *leaf);
             }
+            let mut sources: HashMap<&str, u64> = HashMap::new();
+            for e in &entries {
+                *sources.entry(e.source).or_default() += 1;
+            }
+            let times = entries.iter().map(|e| e.parsed.time_us);
             added.push(SegmentEntry {
                 id,
-                network,
-                day,
+                network: network.to_string(),
+                day: day.to_string(),
                 first_leaf,
                 count: evs.len() as u64,
-                min_time_us: evs.iter().map(|e| e.1.time_us).min().unwrap_or(0),
-                max_time_us: evs.iter().map(|e| e.1.time_us).max().unwrap_or(0),
+                min_time_us: times.clone().min().unwrap_or(0),
+                max_time_us: times.max().unwrap_or(0),
                 root: hex::encode(own.root(self.suite)),
                 file: rel,
-                file_digest: hex::encode(self.suite.hash(&[&file])),
-                sources,
+                file_digest: hex::encode(self.suite.hash(&[&written.bytes])),
+                sources: sources
+                    .into_iter()
+                    .map(|(k, v)| (k.to_string(), v))
+                    .collect(),
             });
             report.events += evs.len() as u64;
             report.segments.push(id);
@@ -523,8 +551,12 @@ pub fn day_of(us: i64) -> String {
 }
 
 pub(crate) fn shanghai() -> jiff::tz::TimeZone {
-    jiff::tz::TimeZone::get("Asia/Shanghai")
-        .unwrap_or(jiff::tz::TimeZone::fixed(jiff::tz::offset(8)))
+    static TZ: std::sync::OnceLock<jiff::tz::TimeZone> = std::sync::OnceLock::new();
+    TZ.get_or_init(|| {
+        jiff::tz::TimeZone::get("Asia/Shanghai")
+            .unwrap_or(jiff::tz::TimeZone::fixed(jiff::tz::offset(8)))
+    })
+    .clone()
 }
 
 /// `file:/var/log/auth.log:12` → `file:auth.log`; `udp:10.0.0.5:514` → `udp:10.0.0.5`.

@@ -321,10 +321,10 @@ pub(crate) fn check_segment(
         ));
     };
     let digest_ok = hex::encode(suite.hash(&[&bytes])) == s.file_digest;
-    let mut r = SegmentReader::open(&path).map_err(|e| Problem::seg(s, e.to_string(), None))?;
+    let r = SegmentReader::open(&path).map_err(|e| Problem::seg(s, e.to_string(), None))?;
     let mut leaves = Vec::with_capacity(s.count as usize);
-    for b in 0..r.meta.blocks.len() {
-        let info = r.meta.blocks[b].clone();
+    for b in 0..r.blocks.len() {
+        let info = r.blocks[b].clone();
         let range = Some((
             s.first_leaf + u64::from(info.first),
             s.first_leaf + u64::from(info.first + info.count).saturating_sub(1),
