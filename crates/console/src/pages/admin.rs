@@ -1,8 +1,288 @@
-//! admin pages.
+//! Administration: users (create with role and organisations, set a password),
+//! organisations, the audit log with its verification; and every user's own API tokens.
 
-use axum::Router;
+use askama::Template;
+use axum::extract::{Path, Query, State};
+use axum::response::{IntoResponse, Redirect};
+use axum::routing::{get, post};
+use axum::{Form, Router};
+use dengbao_server::auth::{ManageAccounts, ReadAudit, Tools};
 use dengbao_server::AppState;
+use dengbao_store::orgs::NewOrganisation;
+use dengbao_store::users::NewUser;
+use dengbao_store::{OrgScope, Role};
+use serde::Deserialize;
+
+use crate::ctx::{role_key, Ctx};
+use crate::guard::{Page, PageError, PageResult};
+use crate::pages::render;
 
 pub fn routes() -> Router<AppState> {
     Router::new()
+        .route("/admin/users", get(users).post(create_user))
+        .route("/admin/users/{uid}/password", post(set_password))
+        .route("/admin/orgs", get(orgs).post(create_org))
+        .route("/admin/audit", get(audit))
+        .route("/tokens", get(tokens).post(create_token))
+}
+
+const ROLES: [Role; 5] = [
+    Role::Operator,
+    Role::Assessor,
+    Role::Supervisor,
+    Role::Auditor,
+    Role::Administrator,
+];
+
+fn role_id(r: Role) -> &'static str {
+    match r {
+        Role::Administrator => "administrator",
+        Role::Operator => "operator",
+        Role::Assessor => "assessor",
+        Role::Supervisor => "supervisor",
+        Role::Auditor => "auditor",
+    }
+}
+
+pub struct UserRow {
+    pub id: String,
+    pub name: String,
+    pub role: String,
+    pub orgs: String,
+    pub created: String,
+}
+
+#[derive(Template)]
+#[template(path = "admin/users.html")]
+struct UsersTpl {
+    c: Ctx,
+    users: Vec<UserRow>,
+    roles: Vec<(&'static str, String)>,
+    orgs: Vec<(String, String)>,
+    notice: Option<String>,
+    error: Option<String>,
+}
+
+#[derive(Deserialize, Default)]
+struct Notice {
+    done: Option<String>,
+}
+
+async fn users_tpl(state: &AppState, c: Ctx) -> Result<UsersTpl, PageError> {
+    let orgs: Vec<(String, String)> = state
+        .store
+        .list_orgs(&OrgScope::All)
+        .await?
+        .into_iter()
+        .map(|o| (o.id, o.name))
+        .collect();
+    let users = state
+        .store
+        .list_users()
+        .await?
+        .into_iter()
+        .map(|u| UserRow {
+            role: c.t.s(role_key(u.role)).to_string(),
+            orgs: u
+                .orgs
+                .iter()
+                .map(|id| orgs.iter().find(|o| &o.0 == id).map(|o| o.1.clone()).unwrap_or_else(|| id.clone()))
+                .collect::<Vec<_>>()
+                .join(c.t.s("common.sep")),
+            created: c.t.when(&u.created_at),
+            id: u.id,
+            name: u.name,
+        })
+        .collect();
+    Ok(UsersTpl {
+        users,
+        roles: ROLES.iter().map(|r| (role_id(*r), c.t.s(role_key(*r)).to_string())).collect(),
+        orgs,
+        notice: None,
+        error: None,
+        c,
+    })
+}
+
+async fn users(State(state): State<AppState>, page: Page<ManageAccounts>, Query(n): Query<Notice>) -> PageResult {
+    let mut tpl = users_tpl(&state, page.c).await?;
+    tpl.notice = n.done.map(|_| tpl.c.t.s("users.saved").to_string());
+    render(&tpl)
+}
+
+async fn create_user(
+    State(state): State<AppState>,
+    page: Page<ManageAccounts>,
+    Form(fields): Form<Vec<(String, String)>>,
+) -> PageResult {
+    let get = |k: &str| fields.iter().find(|(n, _)| n == k).map(|(_, v)| v.clone()).unwrap_or_default();
+    let orgs: Vec<String> = fields.iter().filter(|(n, _)| n == "orgs").map(|(_, v)| v.clone()).collect();
+    let role = ROLES.iter().copied().find(|r| role_id(*r) == get("role"));
+    let result = async {
+        let role = role.ok_or_else(|| page.c.t.s("users.bad_role").to_string())?;
+        dengbao_store::sessions::check_password(&get("password")).map_err(|e| e.to_string())?;
+        let user = state
+            .store
+            .create_user(&page.actor(), NewUser { name: get("name"), role, orgs })
+            .await
+            .map_err(|e| e.to_string())?;
+        state
+            .store
+            .set_password(&page.actor(), &user.id, &get("password"))
+            .await
+            .map_err(|e| e.to_string())
+    }
+    .await;
+    match result {
+        Ok(()) => Ok(Redirect::to("/admin/users?done=1").into_response()),
+        Err(e) => {
+            let mut tpl = users_tpl(&state, page.c).await?;
+            tpl.error = Some(e);
+            let mut r = render(&tpl)?;
+            *r.status_mut() = axum::http::StatusCode::UNPROCESSABLE_ENTITY;
+            Ok(r)
+        }
+    }
+}
+
+#[derive(Deserialize)]
+struct PasswordForm {
+    password: String,
+}
+
+async fn set_password(
+    State(state): State<AppState>,
+    page: Page<ManageAccounts>,
+    Path(uid): Path<String>,
+    Form(f): Form<PasswordForm>,
+) -> PageResult {
+    state
+        .store
+        .set_password(&page.actor(), &uid, &f.password)
+        .await
+        .map_err(|e| PageError::bad(&page.c, e.to_string()))?;
+    Ok(Redirect::to("/admin/users?done=1").into_response())
+}
+
+#[derive(Template)]
+#[template(path = "admin/orgs.html")]
+struct OrgsTpl {
+    c: Ctx,
+    orgs: Vec<(String, String, String)>,
+    error: Option<String>,
+}
+
+async fn orgs_tpl(state: &AppState, c: Ctx) -> Result<OrgsTpl, PageError> {
+    let orgs = state
+        .store
+        .list_orgs(&OrgScope::All)
+        .await?
+        .into_iter()
+        .map(|o| (o.id, o.name, c.t.when(&o.created_at)))
+        .collect();
+    Ok(OrgsTpl { c, orgs, error: None })
+}
+
+async fn orgs(State(state): State<AppState>, page: Page<ManageAccounts>) -> PageResult {
+    render(&orgs_tpl(&state, page.c).await?)
+}
+
+#[derive(Deserialize)]
+struct OrgForm {
+    name: String,
+}
+
+async fn create_org(State(state): State<AppState>, page: Page<ManageAccounts>, Form(f): Form<OrgForm>) -> PageResult {
+    match state.store.create_org(&page.actor(), NewOrganisation { name: f.name }).await {
+        Ok(_) => Ok(Redirect::to("/admin/orgs").into_response()),
+        Err(e) => {
+            let mut tpl = orgs_tpl(&state, page.c).await?;
+            tpl.error = Some(e.to_string());
+            let mut r = render(&tpl)?;
+            *r.status_mut() = axum::http::StatusCode::UNPROCESSABLE_ENTITY;
+            Ok(r)
+        }
+    }
+}
+
+pub struct AuditRow {
+    pub seq: i64,
+    pub at: String,
+    pub actor: String,
+    pub action: String,
+    pub target: String,
+    pub detail: String,
+    pub denied: bool,
+}
+
+#[derive(Template)]
+#[template(path = "admin/audit.html")]
+struct AuditTpl {
+    c: Ctx,
+    ok: bool,
+    entries: i64,
+    first_bad: String,
+    problem: String,
+    last_hash: String,
+    rows: Vec<AuditRow>,
+}
+
+async fn audit(State(state): State<AppState>, page: Page<ReadAudit>) -> PageResult {
+    let c = page.c;
+    let report = state.store.verify_audit().await?;
+    // The newest 200 entries (the verifier counted them all).
+    let head = report.entries;
+    let mut rows: Vec<AuditRow> = state
+        .store
+        .audit_entries((head - 200).max(0), 200)
+        .await?
+        .into_iter()
+        .map(|e| AuditRow {
+            seq: e.seq,
+            at: c.t.when(&e.at),
+            denied: e.action == "denied" || e.action.starts_with("signin."),
+            actor: e.actor,
+            action: e.action,
+            target: e.target,
+            detail: e.detail,
+        })
+        .collect();
+    rows.reverse();
+    render(&AuditTpl {
+        ok: report.ok,
+        entries: report.entries,
+        first_bad: report.first_bad.map(|n| n.to_string()).unwrap_or_default(),
+        problem: report.problem.clone().unwrap_or_default(),
+        last_hash: report.last_hash.clone(),
+        rows,
+        c,
+    })
+}
+
+#[derive(Template)]
+#[template(path = "admin/tokens.html")]
+struct TokensTpl {
+    c: Ctx,
+    issued: Option<String>,
+}
+
+async fn tokens(page: Page<Tools>) -> PageResult {
+    render(&TokensTpl { c: page.c, issued: None })
+}
+
+#[derive(Deserialize)]
+struct TokenForm {
+    label: String,
+}
+
+async fn create_token(State(state): State<AppState>, page: Page<Tools>, Form(f): Form<TokenForm>) -> PageResult {
+    let label = f.label.trim();
+    if label.is_empty() || label.chars().count() > 200 {
+        return Err(PageError::bad(&page.c, "tokens.bad_label"));
+    }
+    let issued = state
+        .store
+        .create_token(&page.actor(), &page.principal.user_id, label)
+        .await?;
+    render(&TokensTpl { c: page.c, issued: Some(issued.token) })
 }

@@ -1,8 +1,163 @@
-//! duties pages.
+//! A network's duty timeline: every applicable duty with its status, due date, gap and
+//! penalty exposure (dengbao-duties), its evidence, and the evidence upload (multipart,
+//! stored by dengbao-store like the API's).
 
+use askama::Template;
+use axum::extract::{Multipart, Query, State};
+use axum::response::{IntoResponse, Redirect};
+use axum::routing::get;
 use axum::Router;
+use dengbao_duties::Status;
+use dengbao_server::auth::{AddEvidence, Read};
 use dengbao_server::AppState;
+use dengbao_store::EvidenceInput;
+
+use crate::ctx::Ctx;
+use crate::guard::{NetPage, PageError, PageResult};
+use crate::links::{cites, CiteLink};
+use crate::pages::dashboard::{due_date, duty_title, status_key};
+use crate::pages::{at_of, render, AtQuery};
 
 pub fn routes() -> Router<AppState> {
-    Router::new()
+    Router::new().route("/networks/{id}/duties", get(timeline).post(upload))
+}
+
+pub struct EvidenceRow {
+    pub id: String,
+    pub description: String,
+    pub file_name: String,
+    pub link: String,
+    pub recorded: String,
+    pub actor: String,
+}
+
+pub struct DutyRow {
+    pub id: String,
+    pub title: String,
+    pub status: &'static str,
+    pub status_label: String,
+    pub due: String,
+    pub gap: bool,
+    pub fine: String,
+    pub aggravated: bool,
+    pub cites: Vec<CiteLink>,
+    pub penalty: Option<CiteLink>,
+    pub evidence: Vec<EvidenceRow>,
+    pub evidence_hint: String,
+}
+
+#[derive(Template)]
+#[template(path = "network/duties.html")]
+struct TimelineTpl {
+    c: Ctx,
+    network_id: String,
+    network: String,
+    today: String,
+    rows: Vec<DutyRow>,
+    not_applicable: usize,
+    total: String,
+    notes: Vec<String>,
+}
+
+async fn timeline(State(state): State<AppState>, page: NetPage<Read>, Query(q): Query<AtQuery>) -> PageResult {
+    let c = page.c.clone();
+    let (at, today) = at_of(&c, &q)?;
+    let net = state.store.get_network(&page.network_id).await?;
+    let profile = dengbao_server::routes::duties::profile_of(&state, &net.id).await?;
+    let statuses = dengbao_duties::evaluate(&profile, &state.catalog, &state.calendar, at);
+    let exposure = dengbao_duties::exposure(&profile, &state.catalog, &statuses);
+    let evidence = state.store.list_evidence(&net.id).await?;
+    let mut rows = Vec::new();
+    let mut not_applicable = 0;
+    for s in &statuses {
+        if s.status == Status::NotApplicable {
+            not_applicable += 1;
+            continue;
+        }
+        let item = exposure.items.iter().find(|i| i.duty == s.id());
+        let due = s.due.as_ref().map(due_date);
+        rows.push((
+            due,
+            DutyRow {
+                id: s.id().to_string(),
+                title: duty_title(&c, s),
+                status: s.status.id(),
+                status_label: c.t.s(status_key(s.status)).to_string(),
+                due: due.map(|d| c.t.date(d)).unwrap_or_default(),
+                gap: matches!(s.status, Status::Due | Status::Overdue | Status::Unknown),
+                fine: item.map(|i| c.t.range(i.org_fine)).unwrap_or_default(),
+                aggravated: item.is_some_and(|i| i.aggravated),
+                cites: cites(s.citations(), c.t),
+                penalty: item.map(|i| {
+                    let mut cite = dengbao_types::Citation::article(&i.penalty.law, i.penalty.article);
+                    cite.paragraph = i.penalty.paragraph;
+                    crate::links::cite(&cite, c.t)
+                }),
+                evidence: evidence
+                    .iter()
+                    .filter(|e| e.duty_id == s.id())
+                    .map(|e| EvidenceRow {
+                        id: e.id.clone(),
+                        description: e.description.clone(),
+                        file_name: e.file_name.clone().unwrap_or_default(),
+                        link: e.link.clone().unwrap_or_default(),
+                        recorded: c.t.when(&e.recorded_at),
+                        actor: e.actor.clone(),
+                    })
+                    .collect(),
+                evidence_hint: s.duty.evidence.clone(),
+            },
+        ));
+    }
+    // Overdue first, then by due date; duties without a date last.
+    rows.sort_by_key(|(d, r)| (r.status != "overdue", d.is_none(), *d));
+    render(&TimelineTpl {
+        network_id: net.id.clone(),
+        network: net.profile.name.clone(),
+        today: c.t.date(today),
+        rows: rows.into_iter().map(|(_, r)| r).collect(),
+        not_applicable,
+        total: c.t.range(exposure.org_fine_total),
+        notes: exposure.notes.clone(),
+        c,
+    })
+}
+
+/// Evidence upload: `multipart/form-data` with `_csrf`, `duty_id`, `description`, `link`,
+/// `expires` and `file`.
+async fn upload(State(state): State<AppState>, page: NetPage<AddEvidence>, mut form: Multipart) -> PageResult {
+    let mut input = EvidenceInput::default();
+    let mut bytes: Option<Vec<u8>> = None;
+    let bad = |e: axum::extract::multipart::MultipartError| PageError::bad(&page.c, e.body_text());
+    while let Some(field) = form.next_field().await.map_err(bad)? {
+        let name = field.name().unwrap_or_default().to_string();
+        match name.as_str() {
+            "file" => {
+                let file_name = field.file_name().map(str::to_string).filter(|n| !n.is_empty());
+                let data = field.bytes().await.map_err(bad)?;
+                if file_name.is_some() && !data.is_empty() {
+                    input.file_name = file_name;
+                    bytes = Some(data.to_vec());
+                }
+            }
+            "duty_id" => input.duty_id = field.text().await.map_err(bad)?,
+            "description" => input.description = field.text().await.map_err(bad)?,
+            "link" => input.link = Some(field.text().await.map_err(bad)?).filter(|t| !t.is_empty()),
+            "expires" => input.expires = Some(field.text().await.map_err(bad)?).filter(|t| !t.is_empty()),
+            _ => {}
+        }
+    }
+    if state.catalog.duty(&input.duty_id).is_none() {
+        return Err(PageError::bad(&page.c, page.c.t.f("duties.unknown_duty", &input.duty_id)));
+    }
+    if bytes.is_none() && input.link.is_none() {
+        return Err(PageError::bad(&page.c, "duties.need_file_or_link"));
+    }
+    let duty = input.duty_id.clone();
+    state
+        .store
+        .add_evidence(&page.actor(), &page.network_id, input, bytes.as_deref())
+        .await
+        .map_err(|e| PageError::bad(&page.c, e.to_string()))?;
+    Ok(Redirect::to(&format!("/networks/{}/duties#duty-{duty}", page.network_id)).into_response())
 }

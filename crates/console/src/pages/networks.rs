@@ -48,21 +48,14 @@ pub const FLAGS: [&str; 5] = [
     "cross_border_data",
     "competent_department",
 ];
-/// Event kinds offered by the event form (the profile's `[events]` keys).
-pub const EVENT_KINDS: [&str; 12] = [
-    "graded",
-    "reviewed",
-    "approved",
-    "filed",
-    "certified",
-    "launched",
-    "last_assessment",
-    "last_self_inspection",
-    "last_crypto_assessment",
-    "changed",
-    "incident_detected",
-    "retired",
-];
+/// An event kind's label: the duties crate's description (data, Chinese) or, in English,
+/// the profile key in words.
+pub fn event_label(c: &Ctx, kind: &str) -> String {
+    match dengbao_duties::EVENTS.iter().find(|(k, _)| *k == kind) {
+        Some((_, zh)) if !c.lang.is_en() => zh.to_string(),
+        _ => kind.replace('_', " "),
+    }
+}
 
 /// A row of the list.
 pub struct NetRow {
@@ -196,7 +189,7 @@ async fn detail(State(state): State<AppState>, page: NetPage<Read>, Query(q): Qu
         .await?
         .into_iter()
         .map(|e| EventRow {
-            kind: c.t.s(&format!("event.{}", e.kind)).to_string(),
+            kind: event_label(&c, &e.kind),
             at: c.t.when(&e.at),
             note: e.note,
             actor: e.actor,
@@ -233,7 +226,7 @@ async fn detail(State(state): State<AppState>, page: NetPage<Read>, Query(q): Qu
         deadlines,
         today: c.t.date(today),
         today_iso: today.to_string(),
-        kinds: EVENT_KINDS.iter().map(|k| (*k, c.t.s(&format!("event.{k}")).to_string())).collect(),
+        kinds: dengbao_duties::EVENTS.iter().map(|(k, _)| (*k, event_label(&c, k))).collect(),
         grading_query,
         net,
         c,
