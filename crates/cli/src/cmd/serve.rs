@@ -20,6 +20,91 @@ pub struct ServeArgs {
     /// Address for the HTTP API and console (port 0: any free port, printed on start).
     #[arg(long, default_value = "127.0.0.1:8080")]
     pub listen: String,
+    /// Receive syslog over UDP here (RFC 5426), e.g. 0.0.0.0:514. Off unless given here or in
+    /// <data-dir>/logs/listen.toml.
+    #[arg(long, value_name = "ADDR")]
+    pub syslog_udp: Option<String>,
+    /// Receive syslog over TCP here (RFC 6587: octet-counting or newline framing), e.g. 0.0.0.0:601.
+    #[arg(long, value_name = "ADDR")]
+    pub syslog_tcp: Option<String>,
+    /// Receive syslog over TLS here (RFC 5425), e.g. 0.0.0.0:6514; needs --tls-cert and --tls-key.
+    #[arg(long, value_name = "ADDR")]
+    pub syslog_tls: Option<String>,
+    /// PEM certificate chain for --syslog-tls.
+    #[arg(long, value_name = "PEM")]
+    pub tls_cert: Option<std::path::PathBuf>,
+    /// PEM private key for --syslog-tls.
+    #[arg(long, value_name = "PEM")]
+    pub tls_key: Option<std::path::PathBuf>,
+    /// Receive JSON lines over HTTP here (POST /ingest with an ingest token from listen.toml;
+    /// GET /status), e.g. 127.0.0.1:8514.
+    #[arg(long, value_name = "ADDR")]
+    pub logs_http: Option<String>,
+}
+
+/// The log listeners' configuration (listen.toml, overridden by the flags) and the log store
+/// opened for writing — `None` when no listener is configured (the store is then not locked).
+fn log_listeners(
+    args: &ServeArgs,
+    ctx: &Ctx,
+) -> anyhow::Result<Option<(dengbao_logstore::Store, dengbao_listen::Config)>> {
+    let logs = ctx.data_dir.join("logs");
+    let mut cfg = dengbao_listen::Config::load(&logs).map_err(|e| BadInput::new(e.to_string()))?;
+    let addr = |flag: &str, v: &Option<String>| -> anyhow::Result<Option<SocketAddr>> {
+        v.as_deref()
+            .map(|s| {
+                s.parse().map_err(|_| {
+                    BadInput::new(format!(
+                        "--{flag} {s:?}: not an address like 0.0.0.0:514 (监听地址无效)"
+                    ))
+                    .into()
+                })
+            })
+            .transpose()
+    };
+    let a = &mut cfg.addresses;
+    if let Some(x) = addr("syslog-udp", &args.syslog_udp)? {
+        a.syslog_udp = Some(x);
+    }
+    if let Some(x) = addr("syslog-tcp", &args.syslog_tcp)? {
+        a.syslog_tcp = Some(x);
+    }
+    if let Some(x) = addr("syslog-tls", &args.syslog_tls)? {
+        a.syslog_tls = Some(x);
+    }
+    if let Some(x) = addr("logs-http", &args.logs_http)? {
+        a.logs_http = Some(x);
+    }
+    if let Some(p) = &args.tls_cert {
+        a.tls_cert = Some(p.clone());
+    }
+    if let Some(p) = &args.tls_key {
+        a.tls_key = Some(p.clone());
+    }
+    if a.syslog_tls.is_some() && (a.tls_cert.is_none() || a.tls_key.is_none()) {
+        return Err(BadInput::new(
+            "--syslog-tls needs --tls-cert PEM and --tls-key PEM (or tls_cert/tls_key in listen.toml) (TLS 需要证书和私钥)",
+        )
+        .into());
+    }
+    if !a.any() {
+        return Ok(None);
+    }
+    let store = dengbao_logstore::Store::open(
+        &logs,
+        dengbao_logstore::OpenOptions {
+            write: true,
+            ..Default::default()
+        },
+    )
+    .map_err(|e| match e {
+        dengbao_logstore::Error::Refused(m) => anyhow::anyhow!(
+            "cannot start the log listeners: {m}. Stop the other dengbao (serve or logs ingest) first. \
+             (无法启动日志接收：日志库正被另一个 dengbao 进程占用)"
+        ),
+        other => anyhow::Error::new(other).context(format!("cannot open the log store {}", logs.display())),
+    })?;
+    Ok(Some((store, cfg)))
 }
 
 #[derive(Subcommand, Debug)]
@@ -60,7 +145,20 @@ pub fn run_serve(args: ServeArgs, ctx: &Ctx) -> anyhow::Result<ExitCode> {
             args.listen
         ))
     })?;
+    let logs = log_listeners(&args, ctx)?;
     runtime()?.block_on(async {
+        let log_service = match logs {
+            Some((log_store, cfg)) => {
+                let svc = dengbao_listen::Service::start(log_store, cfg)
+                    .await
+                    .context("cannot start the log listeners (无法启动日志接收)")?;
+                for (kind, at) in svc.bound() {
+                    println!("dengbao: {kind} listening on {at}");
+                }
+                Some(svc)
+            }
+            None => None,
+        };
         let store = open(ctx).await?;
         let listener = tokio::net::TcpListener::bind(addr)
             .await
@@ -82,6 +180,11 @@ pub fn run_serve(args: ServeArgs, ctx: &Ctx) -> anyhow::Result<ExitCode> {
             .await
             .context("the HTTP server failed")?;
         store.close().await;
+        if let Some(svc) = log_service {
+            // Stop accepting, let every queued record be appended, seal (signed checkpoint).
+            let sealed = svc.shutdown().await.context("stopping the log listeners")?;
+            eprintln!("dengbao: log listeners stopped; sealed {} events", sealed.events);
+        }
         eprintln!("dengbao: stopped");
         Ok(ExitCode::SUCCESS)
     })
