@@ -35,7 +35,7 @@ fn s3_with_a_key_prefix_passes_the_blob_store_suite() {
     else {
         return;
     };
-    cfg.prefix = "nodes/shared".into();
+    cfg.prefix = format!("nodes/shared/{}", common::unique());
     let s3 = dengbao_objstore::S3::new(&cfg).unwrap();
     s3.create_bucket().unwrap();
     conformance::blob_store(&s3, LockMode::Compliance);
@@ -90,10 +90,15 @@ fn s3_bucket_refuses_to_delete_a_segment_inside_the_floor() {
 /// a segment put without a date of its own.
 #[test]
 fn s3_bucket_default_retention_protects_a_put_without_a_date() {
-    let Some(s3) = common::s3_bucket("s3_bucket_default_retention_protects_a_put_without_a_date")
+    let Some(mut cfg) =
+        common::s3_config("s3_bucket_default_retention_protects_a_put_without_a_date")
     else {
         return;
     };
+    // Its own bucket: a default retention applies to everything in the bucket.
+    cfg.bucket = "dengbao-objstore-test-default-retention".into();
+    let s3 = dengbao_objstore::S3::new(&cfg).unwrap();
+    s3.create_bucket().unwrap();
     s3.set_default_retention(183).unwrap();
     let key = "segments/dmz/2026-11-24/000000000004.seg";
     s3.put(key, &conformance::segment_bytes(4), None).unwrap();

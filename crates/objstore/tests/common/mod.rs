@@ -13,7 +13,12 @@ pub fn unique() -> String {
     b.iter().map(|x| format!("{x:02x}")).collect()
 }
 
+/// The shared test bucket. Tests share one bucket (each under a key prefix of its own):
+/// SeaweedFS gives every bucket its own volumes, and `weed mini` has a few hundred.
+pub const TEST_BUCKET: &str = "dengbao-objstore-test";
+
 /// The S3 endpoint under test (`DENGBAO_TEST_S3_ENDPOINT`), or `None` after printing SKIP.
+/// The config names [`TEST_BUCKET`] and a fresh key prefix.
 pub fn s3_config(test: &str) -> Option<S3Config> {
     let Ok(endpoint) = std::env::var("DENGBAO_TEST_S3_ENDPOINT") else {
         println!("SKIP {test}: DENGBAO_TEST_S3_ENDPOINT is not set (e.g. http://127.0.0.1:8333 from `weed mini`)");
@@ -22,15 +27,15 @@ pub fn s3_config(test: &str) -> Option<S3Config> {
     Some(S3Config {
         endpoint,
         region: "us-east-1".into(),
-        bucket: format!("dengbao-test-{}", unique()),
-        prefix: String::new(),
+        bucket: TEST_BUCKET.into(),
+        prefix: format!("t-{}", unique()),
         access_key: std::env::var("DENGBAO_TEST_S3_ACCESS_KEY").ok(),
         secret_key: std::env::var("DENGBAO_TEST_S3_SECRET_KEY").ok(),
         lock_mode: LockMode::Compliance,
     })
 }
 
-/// A fresh bucket with Object Lock enabled, or `None` (SKIP printed).
+/// The test bucket (Object Lock enabled) under a fresh prefix, or `None` (SKIP printed).
 pub fn s3_bucket(test: &str) -> Option<S3> {
     let cfg = s3_config(test)?;
     let s3 = S3::new(&cfg).unwrap();
