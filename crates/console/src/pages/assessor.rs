@@ -6,9 +6,9 @@ use axum::extract::{Query, State};
 use axum::response::{IntoResponse, Redirect};
 use axum::routing::{get, post};
 use axum::{Form, Router};
-use dengbao_store::engagements::{Conclusion, ConclusionInput, FindingInput, FindingResult};
 use dengbao_server::auth::Assess;
 use dengbao_server::AppState;
+use dengbao_store::engagements::{Conclusion, ConclusionInput, FindingInput, FindingResult};
 
 use crate::ctx::Ctx;
 use crate::guard::{NetPage, Page, PageError, PageResult};
@@ -60,14 +60,25 @@ async fn list(State(state): State<AppState>, page: Page<Assess>) -> PageResult {
     let c = page.c.clone();
     let orgs = state.store.list_orgs(&page.scope()).await?;
     let mut rows = Vec::new();
-    for e in state.store.assessor_engagements(&page.principal.user_id).await? {
+    for e in state
+        .store
+        .assessor_engagements(&page.principal.user_id)
+        .await?
+    {
         let net = state.store.get_network(&e.network_id).await?;
         rows.push(EngagementRow {
             network: net.profile.name,
-            org: orgs.iter().find(|o| o.id == e.org_id).map(|o| o.name.clone()).unwrap_or_default(),
+            org: orgs
+                .iter()
+                .find(|o| o.id == e.org_id)
+                .map(|o| o.name.clone())
+                .unwrap_or_default(),
             engaged: c.t.when(&e.engaged_on),
             open: e.state == "open",
-            conclusion: e.conclusion.map(|x| c.t.s(conclusion_key(x)).to_string()).unwrap_or_default(),
+            conclusion: e
+                .conclusion
+                .map(|x| c.t.s(conclusion_key(x)).to_string())
+                .unwrap_or_default(),
             network_id: e.network_id,
         });
     }
@@ -110,7 +121,11 @@ struct EngagementTpl {
     recorded: usize,
 }
 
-async fn engagement(State(state): State<AppState>, page: NetPage<Assess>, Query(q): Query<AtQuery>) -> PageResult {
+async fn engagement(
+    State(state): State<AppState>,
+    page: NetPage<Assess>,
+    Query(q): Query<AtQuery>,
+) -> PageResult {
     let c = page.c.clone();
     let (at, today) = at_of(&c, &q)?;
     let net = state.store.get_network(&page.network_id).await?;
@@ -126,12 +141,20 @@ async fn engagement(State(state): State<AppState>, page: NetPage<Assess>, Query(
         evidence
             .iter()
             .find(|e| e.id == id)
-            .map(|e| e.file_name.as_ref().map_or_else(|| e.description.clone(), |f| format!("{}（{f}）", e.description)))
+            .map(|e| {
+                e.file_name.as_ref().map_or_else(
+                    || e.description.clone(),
+                    |f| format!("{}（{f}）", e.description),
+                )
+            })
             .unwrap_or_else(|| id.to_string())
     };
     let profile = dengbao_server::routes::duties::profile_of(&state, &page.network_id).await?;
     let statuses = dengbao_duties::evaluate(&profile, &state.catalog, &state.calendar, at);
-    let findings = mine.as_ref().map(|e| e.findings.clone()).unwrap_or_default();
+    let findings = mine
+        .as_ref()
+        .map(|e| e.findings.clone())
+        .unwrap_or_default();
     let duties = statuses
         .iter()
         .filter(|s| s.status != dengbao_duties::Status::NotApplicable)
@@ -142,25 +165,49 @@ async fn engagement(State(state): State<AppState>, page: NetPage<Assess>, Query(
                 title: duty_title(&c, s),
                 status: c.t.s(status_key(s.status)).to_string(),
                 st: status_key(s.status).trim_start_matches("status."),
-                result: f.map(|f| c.t.s(result_key(f.result)).to_string()).unwrap_or_default(),
+                result: f
+                    .map(|f| c.t.s(result_key(f.result)).to_string())
+                    .unwrap_or_default(),
                 result_id: f.map(|f| f.result.as_str().to_string()).unwrap_or_default(),
                 text: f.map(|f| f.text.clone()).unwrap_or_default(),
-                evidence: f.map(|f| f.evidence.iter().map(|id| label(id)).collect()).unwrap_or_default(),
+                evidence: f
+                    .map(|f| f.evidence.iter().map(|id| label(id)).collect())
+                    .unwrap_or_default(),
             }
         })
         .collect();
-    let evidence_opts = evidence.iter().map(|e| EvidenceOpt { id: e.id.clone(), label: label(&e.id) }).collect();
+    let evidence_opts = evidence
+        .iter()
+        .map(|e| EvidenceOpt {
+            id: e.id.clone(),
+            label: label(&e.id),
+        })
+        .collect();
     render(&EngagementTpl {
         network_id: net.id.clone(),
         network: net.profile.name.clone(),
         org: org.name,
-        level: c.t.s(&level_key(net.profile.level.map(|l| l.get()))).to_string(),
+        level: c
+            .t
+            .s(&level_key(net.profile.level.map(|l| l.get())))
+            .to_string(),
         today: today.to_string(),
         engaged: mine.is_some(),
         open: mine.as_ref().is_some_and(|e| e.state == "open"),
-        engaged_on: mine.as_ref().map(|e| c.t.when(&e.engaged_on)).unwrap_or_default(),
-        conclusion: mine.as_ref().and_then(|e| e.conclusion).map(|x| c.t.s(conclusion_key(x)).to_string()).unwrap_or_default(),
-        score: mine.as_ref().and_then(|e| e.score).map(|s| format!("{s:.2}")).unwrap_or_default(),
+        engaged_on: mine
+            .as_ref()
+            .map(|e| c.t.when(&e.engaged_on))
+            .unwrap_or_default(),
+        conclusion: mine
+            .as_ref()
+            .and_then(|e| e.conclusion)
+            .map(|x| c.t.s(conclusion_key(x)).to_string())
+            .unwrap_or_default(),
+        score: mine
+            .as_ref()
+            .and_then(|e| e.score)
+            .map(|s| format!("{s:.2}"))
+            .unwrap_or_default(),
         summary: mine.as_ref().map(|e| e.summary.clone()).unwrap_or_default(),
         recorded: findings.len(),
         duties,
@@ -174,8 +221,18 @@ fn back(id: &str) -> PageResult {
 }
 
 /// The finding form: duty_id, result, text and any number of `evidence` checkboxes.
-async fn record(State(state): State<AppState>, page: NetPage<Assess>, Form(fields): Form<Vec<(String, String)>>) -> PageResult {
-    let get = |k: &str| fields.iter().find(|(n, _)| n == k).map(|(_, v)| v.clone()).unwrap_or_default();
+async fn record(
+    State(state): State<AppState>,
+    page: NetPage<Assess>,
+    Form(fields): Form<Vec<(String, String)>>,
+) -> PageResult {
+    let get = |k: &str| {
+        fields
+            .iter()
+            .find(|(n, _)| n == k)
+            .map(|(_, v)| v.clone())
+            .unwrap_or_default()
+    };
     let result = match get("result").as_str() {
         "conforms" => FindingResult::Conforms,
         "partly" => FindingResult::Partly,
@@ -184,17 +241,29 @@ async fn record(State(state): State<AppState>, page: NetPage<Assess>, Form(field
     };
     let duty_id = get("duty_id");
     if state.catalog.duty(&duty_id).is_none() {
-        return Err(PageError::bad(&page.c, page.c.t.f("assessor.unknown_duty", &duty_id)));
+        return Err(PageError::bad(
+            &page.c,
+            page.c.t.f("assessor.unknown_duty", &duty_id),
+        ));
     }
     let input = FindingInput {
         duty_id,
         result,
         text: get("text"),
-        evidence: fields.iter().filter(|(k, _)| k == "evidence").map(|(_, v)| v.clone()).collect(),
+        evidence: fields
+            .iter()
+            .filter(|(k, _)| k == "evidence")
+            .map(|(_, v)| v.clone())
+            .collect(),
     };
     state
         .store
-        .record_finding(&page.actor(), &page.principal.user_id, &page.network_id, input)
+        .record_finding(
+            &page.actor(),
+            &page.principal.user_id,
+            &page.network_id,
+            input,
+        )
         .await
         .map_err(|e| PageError::bad(&page.c, e.to_string()))?;
     back(&page.network_id)
@@ -210,16 +279,28 @@ struct ConclusionForm {
     summary: String,
 }
 
-async fn conclude(State(state): State<AppState>, page: NetPage<Assess>, Form(f): Form<ConclusionForm>) -> PageResult {
+async fn conclude(
+    State(state): State<AppState>,
+    page: NetPage<Assess>,
+    Form(f): Form<ConclusionForm>,
+) -> PageResult {
     let conclusion = match f.conclusion.as_str() {
         "conforms" => Conclusion::Conforms,
         "basically_conforms" => Conclusion::BasicallyConforms,
         "not_conforming" => Conclusion::NotConforming,
-        _ => return Err(PageError::bad(&page.c, page.c.t.s("assessor.pick_conclusion"))),
+        _ => {
+            return Err(PageError::bad(
+                &page.c,
+                page.c.t.s("assessor.pick_conclusion"),
+            ))
+        }
     };
     let score = match f.score.trim() {
         "" => None,
-        s => Some(s.parse::<f64>().map_err(|_| PageError::bad(&page.c, page.c.t.s("assessor.bad_score")))?),
+        s => Some(
+            s.parse::<f64>()
+                .map_err(|_| PageError::bad(&page.c, page.c.t.s("assessor.bad_score")))?,
+        ),
     };
     state
         .store
@@ -227,7 +308,12 @@ async fn conclude(State(state): State<AppState>, page: NetPage<Assess>, Form(f):
             &page.actor(),
             &page.principal.user_id,
             &page.network_id,
-            ConclusionInput { conclusion, concluded_on: f.concluded_on, score, summary: f.summary },
+            ConclusionInput {
+                conclusion,
+                concluded_on: f.concluded_on,
+                score,
+                summary: f.summary,
+            },
         )
         .await
         .map_err(|e| PageError::bad(&page.c, e.to_string()))?;

@@ -11,11 +11,11 @@ use axum::extract::{Query, State};
 use axum::response::{IntoResponse, Redirect};
 use axum::routing::{get, post};
 use axum::{Form, Router};
+use dengbao_server::auth::{Oversee, Supervise};
+use dengbao_server::AppState;
 use dengbao_store::filings::{Decision, FilingDecision, FilingState};
 use dengbao_store::inspections::{InspectionInput, OrderState, OrderStep};
 use dengbao_store::Role;
-use dengbao_server::auth::{Oversee, Supervise};
-use dengbao_server::AppState;
 use serde::Deserialize;
 
 use crate::ctx::Ctx;
@@ -30,7 +30,10 @@ pub fn routes() -> Router<AppState> {
         .route("/supervisor/networks/{id}/decision", post(decide))
         .route("/supervisor/networks/{id}/inspections", post(inspect))
         .route("/supervisor/networks/{id}/rectifications", post(issue))
-        .route("/supervisor/networks/{id}/rectifications/close", post(close))
+        .route(
+            "/supervisor/networks/{id}/rectifications/close",
+            post(close),
+        )
 }
 
 /// The catalog key of a level (`level.3`, `level.none`).
@@ -132,7 +135,12 @@ async fn names(
     ))
 }
 
-fn order_rows(c: &Ctx, today: &str, orders: Vec<dengbao_store::inspections::RectificationOrder>, nets: &BTreeMap<String, String>) -> Vec<OrderRow> {
+fn order_rows(
+    c: &Ctx,
+    today: &str,
+    orders: Vec<dengbao_store::inspections::RectificationOrder>,
+    nets: &BTreeMap<String, String>,
+) -> Vec<OrderRow> {
     orders
         .into_iter()
         .map(|o| OrderRow {
@@ -151,7 +159,11 @@ fn order_rows(c: &Ctx, today: &str, orders: Vec<dengbao_store::inspections::Rect
         .collect()
 }
 
-async fn overview(State(state): State<AppState>, page: Page<Oversee>, Query(q): Query<AtQuery>) -> PageResult {
+async fn overview(
+    State(state): State<AppState>,
+    page: Page<Oversee>,
+    Query(q): Query<AtQuery>,
+) -> PageResult {
     let c = page.c.clone();
     let (_, today) = at_of(&c, &q)?;
     let today_s = today.to_string();
@@ -184,14 +196,21 @@ async fn overview(State(state): State<AppState>, page: Page<Oversee>, Query(q): 
         .map(|i| InspectionRow {
             org: orgs.get(&i.org_id).cloned().unwrap_or_default(),
             level: c.t.s(&level_key(Some(i.level))).to_string(),
-            last: i.last_inspected.as_deref().map(|d| c.t.when(d)).unwrap_or_else(|| c.t.s("supervisor.never").to_string()),
+            last: i
+                .last_inspected
+                .as_deref()
+                .map(|d| c.t.when(d))
+                .unwrap_or_else(|| c.t.s("supervisor.never").to_string()),
             due: c.t.when(&i.due),
             st: match i.status.as_str() {
                 "overdue" => "st-overdue",
                 "due" => "st-due",
                 _ => "st-met",
             },
-            status: c.t.s(&format!("supervisor.inspection.{}", i.status)).to_string(),
+            status: c
+                .t
+                .s(&format!("supervisor.inspection.{}", i.status))
+                .to_string(),
             network: i.network_name,
             network_id: i.network_id,
         })
@@ -201,23 +220,42 @@ async fn overview(State(state): State<AppState>, page: Page<Oversee>, Query(q): 
     let level_bars: Vec<Bar> = ["1", "2", "3", "4", "5", "ungraded"]
         .iter()
         .map(|l| Bar {
-            label: c.t.s(&if *l == "ungraded" { "level.none".to_string() } else { format!("level.{l}") }).to_string(),
+            label: c
+                .t
+                .s(&if *l == "ungraded" {
+                    "level.none".to_string()
+                } else {
+                    format!("level.{l}")
+                })
+                .to_string(),
             value: stats.by_level.get(*l).copied().unwrap_or(0),
-            class: if *l == "ungraded" { "bar-none" } else { "bar-level" },
+            class: if *l == "ungraded" {
+                "bar-none"
+            } else {
+                "bar-level"
+            },
         })
         .collect();
     let industry_bars: Vec<Bar> = stats
         .by_industry
         .iter()
         .map(|i| Bar {
-            label: if i.industry == "未填写" { c.t.s("supervisor.no_industry").to_string() } else { i.industry.clone() },
+            label: if i.industry == "未填写" {
+                c.t.s("supervisor.no_industry").to_string()
+            } else {
+                i.industry.clone()
+            },
             value: i.networks,
             class: "bar-level",
         })
         .collect();
     render(&OverviewTpl {
         level_chart: bar_chart("chart-level", c.t.s("supervisor.by_level"), &level_bars),
-        industry_chart: bar_chart("chart-industry", c.t.s("supervisor.by_industry"), &industry_bars),
+        industry_chart: bar_chart(
+            "chart-industry",
+            c.t.s("supervisor.by_industry"),
+            &industry_bars,
+        ),
         today: c.t.date(today),
         networks: stats.networks,
         under_review: stats.filings_under_review,
@@ -242,14 +280,20 @@ struct ReviewTpl {
     orders: Vec<OrderRow>,
 }
 
-async fn review(State(state): State<AppState>, page: NetPage<Supervise>, Query(q): Query<AtQuery>) -> PageResult {
+async fn review(
+    State(state): State<AppState>,
+    page: NetPage<Supervise>,
+    Query(q): Query<AtQuery>,
+) -> PageResult {
     let c = page.c.clone();
     let (_, today) = at_of(&c, &q)?;
     let today_s = today.to_string();
     let net = state.store.get_network(&page.network_id).await?;
     let org = state.store.get_org(&page.org_id).await?;
     let list = state.store.list_filings(&page.network_id).await?;
-    let pending = list.first().is_some_and(|f| f.state == FilingState::Submitted);
+    let pending = list
+        .first()
+        .is_some_and(|f| f.state == FilingState::Submitted);
     let filings = list
         .into_iter()
         .map(|f| FilingRow {
@@ -266,12 +310,20 @@ async fn review(State(state): State<AppState>, page: NetPage<Supervise>, Query(q
         })
         .collect();
     let nets = BTreeMap::from([(net.id.clone(), net.profile.name.clone())]);
-    let orders = order_rows(&c, &today_s, state.store.list_orders(&page.network_id).await?, &nets);
+    let orders = order_rows(
+        &c,
+        &today_s,
+        state.store.list_orders(&page.network_id).await?,
+        &nets,
+    );
     render(&ReviewTpl {
         network_id: net.id.clone(),
         network: net.profile.name.clone(),
         org: org.name,
-        level: c.t.s(&level_key(net.profile.level.map(|l| l.get()))).to_string(),
+        level: c
+            .t
+            .s(&level_key(net.profile.level.map(|l| l.get())))
+            .to_string(),
         today: today_s,
         filings,
         pending,
@@ -294,7 +346,11 @@ struct DecisionForm {
     reasons: String,
 }
 
-async fn decide(State(state): State<AppState>, page: NetPage<Supervise>, Form(f): Form<DecisionForm>) -> PageResult {
+async fn decide(
+    State(state): State<AppState>,
+    page: NetPage<Supervise>,
+    Form(f): Form<DecisionForm>,
+) -> PageResult {
     if page.principal.role == Role::Supervisor {
         if let Some(cur) = state.store.current_filing(&page.network_id).await? {
             if cur.supervisor_id != page.principal.user_id {
@@ -305,7 +361,12 @@ async fn decide(State(state): State<AppState>, page: NetPage<Supervise>, Form(f)
     let decision = match f.decision.as_str() {
         "certify" => Decision::Certify,
         "reject" => Decision::Reject,
-        _ => return Err(PageError::bad(&page.c, page.c.t.s("supervisor.pick_decision"))),
+        _ => {
+            return Err(PageError::bad(
+                &page.c,
+                page.c.t.s("supervisor.pick_decision"),
+            ))
+        }
     };
     let d = FilingDecision {
         decision,
@@ -321,10 +382,21 @@ async fn decide(State(state): State<AppState>, page: NetPage<Supervise>, Form(f)
     back(&page.network_id)
 }
 
-async fn inspect(State(state): State<AppState>, page: NetPage<Supervise>, Form(f): Form<InspectionFormIn>) -> PageResult {
+async fn inspect(
+    State(state): State<AppState>,
+    page: NetPage<Supervise>,
+    Form(f): Form<InspectionFormIn>,
+) -> PageResult {
     state
         .store
-        .record_inspection(&page.actor(), &page.network_id, InspectionInput { inspected_on: f.inspected_on, note: f.note })
+        .record_inspection(
+            &page.actor(),
+            &page.network_id,
+            InspectionInput {
+                inspected_on: f.inspected_on,
+                note: f.note,
+            },
+        )
         .await
         .map_err(|e| PageError::bad(&page.c, e.to_string()))?;
     back(&page.network_id)
@@ -347,14 +419,24 @@ struct IssueForm {
     due: String,
 }
 
-async fn issue(State(state): State<AppState>, page: NetPage<Supervise>, Form(f): Form<IssueForm>) -> PageResult {
+async fn issue(
+    State(state): State<AppState>,
+    page: NetPage<Supervise>,
+    Form(f): Form<IssueForm>,
+) -> PageResult {
     let bad = |m: String| PageError::bad(&page.c, m);
-    let issued = dengbao_store::filings::validate_date("issued_on", &f.issued_on).map_err(|e| bad(e.to_string()))?;
+    let issued = dengbao_store::filings::validate_date("issued_on", &f.issued_on)
+        .map_err(|e| bad(e.to_string()))?;
     let due = if !f.due.trim().is_empty() {
         dengbao_store::filings::validate_date("due", &f.due).map_err(|e| bad(e.to_string()))?
     } else {
-        let n: u32 = f.working_days.trim().parse().map_err(|_| bad(page.c.t.s("supervisor.need_deadline").to_string()))?;
-        dengbao_server::routes::filings::workdays_after(&state, "working_days", issued, n).map_err(|e| bad(e.message))?
+        let n: u32 = f
+            .working_days
+            .trim()
+            .parse()
+            .map_err(|_| bad(page.c.t.s("supervisor.need_deadline").to_string()))?;
+        dengbao_server::routes::filings::workdays_after(&state, "working_days", issued, n)
+            .map_err(|e| bad(e.message))?
     };
     let findings = f.findings.lines().map(str::to_string).collect();
     state
@@ -373,10 +455,23 @@ struct CloseForm {
     text: String,
 }
 
-async fn close(State(state): State<AppState>, page: NetPage<Supervise>, Form(f): Form<CloseForm>) -> PageResult {
+async fn close(
+    State(state): State<AppState>,
+    page: NetPage<Supervise>,
+    Form(f): Form<CloseForm>,
+) -> PageResult {
     state
         .store
-        .advance_order(&page.actor(), &page.network_id, OrderStep { order_id: f.order_id, on: f.on, text: f.text }, OrderState::Closed)
+        .advance_order(
+            &page.actor(),
+            &page.network_id,
+            OrderStep {
+                order_id: f.order_id,
+                on: f.on,
+                text: f.text,
+            },
+            OrderState::Closed,
+        )
         .await
         .map_err(|e| PageError::bad(&page.c, e.to_string()))?;
     back(&page.network_id)
