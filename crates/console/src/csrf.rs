@@ -51,7 +51,9 @@ pub async fn check(State(state): State<AppState>, req: Request, next: Next) -> R
     let ok = matches!((&sent, &expected), (Some(a), Some(b)) if !b.is_empty() && same(a, b));
     if ok {
         parts.extensions.insert(auth::CsrfVerified);
-        return next.run(Request::from_parts(parts, Body::from(bytes))).await;
+        return next
+            .run(Request::from_parts(parts, Body::from(bytes)))
+            .await;
     }
     let actor = session
         .as_ref()
@@ -80,7 +82,11 @@ pub async fn check(State(state): State<AppState>, req: Request, next: Next) -> R
 
 /// Constant-time comparison of two tokens.
 fn same(a: &str, b: &str) -> bool {
-    a.len() == b.len() && a.bytes().zip(b.bytes()).fold(0u8, |acc, (x, y)| acc | (x ^ y)) == 0
+    a.len() == b.len()
+        && a.bytes()
+            .zip(b.bytes())
+            .fold(0u8, |acc, (x, y)| acc | (x ^ y))
+            == 0
 }
 
 /// The `_csrf` field of a urlencoded or multipart body.

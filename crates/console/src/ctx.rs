@@ -128,7 +128,10 @@ pub fn nav(t: &'static Messages, role: Option<Role>, path: &str) -> Vec<NavItem>
 impl FromRequestParts<AppState> for Ctx {
     type Rejection = std::convert::Infallible;
 
-    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Ctx, Self::Rejection> {
+    async fn from_request_parts(
+        parts: &mut Parts,
+        state: &AppState,
+    ) -> Result<Ctx, Self::Rejection> {
         let lang = lang_of(parts);
         let t = Messages::get(lang);
         let session = auth::session(parts, state).await.ok().flatten();
@@ -139,7 +142,12 @@ impl FromRequestParts<AppState> for Ctx {
                 None,
                 auth::cookie(parts, PRESESSION_COOKIE)
                     .map(str::to_string)
-                    .or_else(|| parts.extensions.get::<PresessionToken>().map(|p| p.0.clone()))
+                    .or_else(|| {
+                        parts
+                            .extensions
+                            .get::<PresessionToken>()
+                            .map(|p| p.0.clone())
+                    })
                     .unwrap_or_default(),
             ),
         };

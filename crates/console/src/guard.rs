@@ -191,7 +191,9 @@ impl<R: Requirement> FromRequestParts<AppState> for Page<R> {
                 principal,
                 _r: PhantomData,
             }),
-            None => Err(PageError::internal("enforce let an anonymous caller through")),
+            None => Err(PageError::internal(
+                "enforce let an anonymous caller through",
+            )),
         }
     }
 }
@@ -224,7 +226,9 @@ impl<R: Requirement> FromRequestParts<AppState> for NetPage<R> {
             auth::enforce(state, None, None, R::NEED, &request)
                 .await
                 .map_err(|e| PageError::from_api(e, parts))?;
-            return Err(PageError::internal("enforce let an anonymous caller through"));
+            return Err(PageError::internal(
+                "enforce let an anonymous caller through",
+            ));
         };
         let Ok(Path(params)) =
             Path::<HashMap<String, String>>::from_request_parts(parts, state).await

@@ -43,7 +43,11 @@ pub fn bar_chart(id: &str, title: &str, bars: &[Bar]) -> String {
     );
     for (i, b) in bars.iter().enumerate() {
         let y = 4 + row * i as u64;
-        let w = if b.value == 0 { 0 } else { (b.value * bar_w / max).max(2) };
+        let w = if b.value == 0 {
+            0
+        } else {
+            (b.value * bar_w / max).max(2)
+        };
         s.push_str(&format!(
             r#"<g class="{}" data-label="{}" data-value="{}"><text x="0" y="{}" class="chart-label">{}</text><rect x="{label_w}" y="{}" width="{w}" height="{}" rx="2"></rect><text x="{}" y="{}" class="chart-value">{}</text></g>"#,
             b.class,
@@ -72,8 +76,16 @@ mod tests {
             "c",
             "t<",
             &[
-                Bar { label: "第三级 <x>".into(), value: 4, class: "bar-level" },
-                Bar { label: "第二级".into(), value: 2, class: "bar-level" },
+                Bar {
+                    label: "第三级 <x>".into(),
+                    value: 4,
+                    class: "bar-level",
+                },
+                Bar {
+                    label: "第二级".into(),
+                    value: 2,
+                    class: "bar-level",
+                },
             ],
         );
         assert!(svg.contains("第三级 &lt;x&gt;"));

@@ -90,7 +90,12 @@ async fn setup_submit(
     }
     match state
         .store
-        .complete_console_setup(&f.setup_token, &f.administrator, &f.password, &f.organisation)
+        .complete_console_setup(
+            &f.setup_token,
+            &f.administrator,
+            &f.password,
+            &f.organisation,
+        )
         .await
     {
         Ok(_) => Ok(Redirect::to("/signin?setup=done").into_response()),
@@ -191,7 +196,8 @@ async fn signin_submit(
                 auth::SESSION_COOKIE,
                 dengbao_store::sessions::SESSION_HOURS * 3600
             );
-            let clear = format!("{PRESESSION_COOKIE}=; Path=/; HttpOnly; SameSite=Strict; Max-Age=0");
+            let clear =
+                format!("{PRESESSION_COOKIE}=; Path=/; HttpOnly; SameSite=Strict; Max-Age=0");
             for v in [session, clear] {
                 if let Ok(v) = HeaderValue::from_str(&v) {
                     h.append(header::SET_COOKIE, v);

@@ -86,7 +86,12 @@ async fn users_tpl(state: &AppState, c: Ctx) -> Result<UsersTpl, PageError> {
             orgs: u
                 .orgs
                 .iter()
-                .map(|id| orgs.iter().find(|o| &o.0 == id).map(|o| o.1.clone()).unwrap_or_else(|| id.clone()))
+                .map(|id| {
+                    orgs.iter()
+                        .find(|o| &o.0 == id)
+                        .map(|o| o.1.clone())
+                        .unwrap_or_else(|| id.clone())
+                })
                 .collect::<Vec<_>>()
                 .join(c.t.s("common.sep")),
             created: c.t.when(&u.created_at),
@@ -96,7 +101,10 @@ async fn users_tpl(state: &AppState, c: Ctx) -> Result<UsersTpl, PageError> {
         .collect();
     Ok(UsersTpl {
         users,
-        roles: ROLES.iter().map(|r| (role_id(*r), c.t.s(role_key(*r)).to_string())).collect(),
+        roles: ROLES
+            .iter()
+            .map(|r| (role_id(*r), c.t.s(role_key(*r)).to_string()))
+            .collect(),
         orgs,
         notice: None,
         error: None,
@@ -104,7 +112,11 @@ async fn users_tpl(state: &AppState, c: Ctx) -> Result<UsersTpl, PageError> {
     })
 }
 
-async fn users(State(state): State<AppState>, page: Page<ManageAccounts>, Query(n): Query<Notice>) -> PageResult {
+async fn users(
+    State(state): State<AppState>,
+    page: Page<ManageAccounts>,
+    Query(n): Query<Notice>,
+) -> PageResult {
     let mut tpl = users_tpl(&state, page.c).await?;
     tpl.notice = n.done.map(|_| tpl.c.t.s("users.saved").to_string());
     render(&tpl)
@@ -115,15 +127,32 @@ async fn create_user(
     page: Page<ManageAccounts>,
     Form(fields): Form<Vec<(String, String)>>,
 ) -> PageResult {
-    let get = |k: &str| fields.iter().find(|(n, _)| n == k).map(|(_, v)| v.clone()).unwrap_or_default();
-    let orgs: Vec<String> = fields.iter().filter(|(n, _)| n == "orgs").map(|(_, v)| v.clone()).collect();
+    let get = |k: &str| {
+        fields
+            .iter()
+            .find(|(n, _)| n == k)
+            .map(|(_, v)| v.clone())
+            .unwrap_or_default()
+    };
+    let orgs: Vec<String> = fields
+        .iter()
+        .filter(|(n, _)| n == "orgs")
+        .map(|(_, v)| v.clone())
+        .collect();
     let role = ROLES.iter().copied().find(|r| role_id(*r) == get("role"));
     let result = async {
         let role = role.ok_or_else(|| page.c.t.s("users.bad_role").to_string())?;
         dengbao_store::sessions::check_password(&get("password")).map_err(|e| e.to_string())?;
         let user = state
             .store
-            .create_user(&page.actor(), NewUser { name: get("name"), role, orgs })
+            .create_user(
+                &page.actor(),
+                NewUser {
+                    name: get("name"),
+                    role,
+                    orgs,
+                },
+            )
             .await
             .map_err(|e| e.to_string())?;
         state
@@ -180,7 +209,11 @@ async fn orgs_tpl(state: &AppState, c: Ctx) -> Result<OrgsTpl, PageError> {
         .into_iter()
         .map(|o| (o.id, o.name, c.t.when(&o.created_at)))
         .collect();
-    Ok(OrgsTpl { c, orgs, error: None })
+    Ok(OrgsTpl {
+        c,
+        orgs,
+        error: None,
+    })
 }
 
 async fn orgs(State(state): State<AppState>, page: Page<ManageAccounts>) -> PageResult {
@@ -192,8 +225,16 @@ struct OrgForm {
     name: String,
 }
 
-async fn create_org(State(state): State<AppState>, page: Page<ManageAccounts>, Form(f): Form<OrgForm>) -> PageResult {
-    match state.store.create_org(&page.actor(), NewOrganisation { name: f.name }).await {
+async fn create_org(
+    State(state): State<AppState>,
+    page: Page<ManageAccounts>,
+    Form(f): Form<OrgForm>,
+) -> PageResult {
+    match state
+        .store
+        .create_org(&page.actor(), NewOrganisation { name: f.name })
+        .await
+    {
         Ok(_) => Ok(Redirect::to("/admin/orgs").into_response()),
         Err(e) => {
             let mut tpl = orgs_tpl(&state, page.c).await?;
@@ -267,7 +308,10 @@ struct TokensTpl {
 }
 
 async fn tokens(page: Page<Tools>) -> PageResult {
-    render(&TokensTpl { c: page.c, issued: None })
+    render(&TokensTpl {
+        c: page.c,
+        issued: None,
+    })
 }
 
 #[derive(Deserialize)]
@@ -275,7 +319,11 @@ struct TokenForm {
     label: String,
 }
 
-async fn create_token(State(state): State<AppState>, page: Page<Tools>, Form(f): Form<TokenForm>) -> PageResult {
+async fn create_token(
+    State(state): State<AppState>,
+    page: Page<Tools>,
+    Form(f): Form<TokenForm>,
+) -> PageResult {
     let label = f.label.trim();
     if label.is_empty() || label.chars().count() > 200 {
         return Err(PageError::bad(&page.c, "tokens.bad_label"));
@@ -284,5 +332,8 @@ async fn create_token(State(state): State<AppState>, page: Page<Tools>, Form(f):
         .store
         .create_token(&page.actor(), &page.principal.user_id, label)
         .await?;
-    render(&TokensTpl { c: page.c, issued: Some(issued.token) })
+    render(&TokensTpl {
+        c: page.c,
+        issued: Some(issued.token),
+    })
 }

@@ -169,7 +169,11 @@ async fn dashboard(
         overdue,
         exposure: c.t.range(exposure),
         level_chart: bar_chart("chart-levels", c.t.s("dashboard.by_level"), &level_bars),
-        status_chart: bar_chart("chart-deadlines", c.t.s("dashboard.deadlines"), &status_bars),
+        status_chart: bar_chart(
+            "chart-deadlines",
+            c.t.s("dashboard.deadlines"),
+            &status_bars,
+        ),
         rows,
         c,
     })

@@ -59,7 +59,11 @@ struct TimelineTpl {
     notes: Vec<String>,
 }
 
-async fn timeline(State(state): State<AppState>, page: NetPage<Read>, Query(q): Query<AtQuery>) -> PageResult {
+async fn timeline(
+    State(state): State<AppState>,
+    page: NetPage<Read>,
+    Query(q): Query<AtQuery>,
+) -> PageResult {
     let c = page.c.clone();
     let (at, today) = at_of(&c, &q)?;
     let net = state.store.get_network(&page.network_id).await?;
@@ -89,7 +93,8 @@ async fn timeline(State(state): State<AppState>, page: NetPage<Read>, Query(q): 
                 aggravated: item.is_some_and(|i| i.aggravated),
                 cites: cites(s.citations(), c.t),
                 penalty: item.map(|i| {
-                    let mut cite = dengbao_types::Citation::article(&i.penalty.law, i.penalty.article);
+                    let mut cite =
+                        dengbao_types::Citation::article(&i.penalty.law, i.penalty.article);
                     cite.paragraph = i.penalty.paragraph;
                     crate::links::cite(&cite, c.t)
                 }),
@@ -125,7 +130,11 @@ async fn timeline(State(state): State<AppState>, page: NetPage<Read>, Query(q): 
 
 /// Evidence upload: `multipart/form-data` with `_csrf`, `duty_id`, `description`, `link`,
 /// `expires` and `file`.
-async fn upload(State(state): State<AppState>, page: NetPage<AddEvidence>, mut form: Multipart) -> PageResult {
+async fn upload(
+    State(state): State<AppState>,
+    page: NetPage<AddEvidence>,
+    mut form: Multipart,
+) -> PageResult {
     let mut input = EvidenceInput::default();
     let mut bytes: Option<Vec<u8>> = None;
     let bad = |e: axum::extract::multipart::MultipartError| PageError::bad(&page.c, e.body_text());
@@ -133,7 +142,10 @@ async fn upload(State(state): State<AppState>, page: NetPage<AddEvidence>, mut f
         let name = field.name().unwrap_or_default().to_string();
         match name.as_str() {
             "file" => {
-                let file_name = field.file_name().map(str::to_string).filter(|n| !n.is_empty());
+                let file_name = field
+                    .file_name()
+                    .map(str::to_string)
+                    .filter(|n| !n.is_empty());
                 let data = field.bytes().await.map_err(bad)?;
                 if file_name.is_some() && !data.is_empty() {
                     input.file_name = file_name;
@@ -143,12 +155,17 @@ async fn upload(State(state): State<AppState>, page: NetPage<AddEvidence>, mut f
             "duty_id" => input.duty_id = field.text().await.map_err(bad)?,
             "description" => input.description = field.text().await.map_err(bad)?,
             "link" => input.link = Some(field.text().await.map_err(bad)?).filter(|t| !t.is_empty()),
-            "expires" => input.expires = Some(field.text().await.map_err(bad)?).filter(|t| !t.is_empty()),
+            "expires" => {
+                input.expires = Some(field.text().await.map_err(bad)?).filter(|t| !t.is_empty())
+            }
             _ => {}
         }
     }
     if state.catalog.duty(&input.duty_id).is_none() {
-        return Err(PageError::bad(&page.c, page.c.t.f("duties.unknown_duty", &input.duty_id)));
+        return Err(PageError::bad(
+            &page.c,
+            page.c.t.f("duties.unknown_duty", &input.duty_id),
+        ));
     }
     if bytes.is_none() && input.link.is_none() {
         return Err(PageError::bad(&page.c, "duties.need_file_or_link"));

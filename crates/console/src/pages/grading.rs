@@ -110,24 +110,41 @@ fn object_options(c: &Ctx) -> Vec<Option_> {
         .map(|o| Option_ {
             value: o.id(),
             label: c.t.s(&format!("grading.object.{}", o.id())).to_string(),
-            hint: c.t.s(&format!("grading.object_hint.{}", o.id())).to_string(),
+            hint: c
+                .t
+                .s(&format!("grading.object_hint.{}", o.id()))
+                .to_string(),
         })
         .collect()
 }
 
 fn degree_options(c: &Ctx, o: Object) -> Vec<Option_> {
-    let family = if o == Object::Rights { "rights" } else { "public" };
+    let family = if o == Object::Rights {
+        "rights"
+    } else {
+        "public"
+    };
     Degree::ALL
         .into_iter()
         .map(|d| Option_ {
             value: d.id(),
-            label: c.t.s(&format!("grading.degree.{family}.{}", d.id())).to_string(),
-            hint: c.t.s(&format!("grading.degree_hint.{}", d.id())).to_string(),
+            label: c
+                .t
+                .s(&format!("grading.degree.{family}.{}", d.id()))
+                .to_string(),
+            hint: c
+                .t
+                .s(&format!("grading.degree_hint.{}", d.id()))
+                .to_string(),
         })
         .collect()
 }
 
-async fn wizard(State(state): State<AppState>, page: Page<Tools>, Query(q): Query<WizardQuery>) -> PageResult {
+async fn wizard(
+    State(state): State<AppState>,
+    page: Page<Tools>,
+    Query(q): Query<WizardQuery>,
+) -> PageResult {
     let c = page.c.clone();
     let mut network_name = String::new();
     let mut can_save = false;
@@ -140,12 +157,26 @@ async fn wizard(State(state): State<AppState>, page: Page<Tools>, Query(q): Quer
             }
         }
     }
-    let network = if network_name.is_empty() { String::new() } else { q.network.clone() };
+    let network = if network_name.is_empty() {
+        String::new()
+    } else {
+        q.network.clone()
+    };
     let mut hidden: Vec<(&'static str, String)> = vec![("network", network.clone())];
-    let basis = if q.basis.is_empty() { Basis::default().id().to_string() } else { q.basis.clone() };
+    let basis = if q.basis.is_empty() {
+        Basis::default().id().to_string()
+    } else {
+        q.basis.clone()
+    };
     let bases = Basis::ALL
         .into_iter()
-        .map(|b| (b.id(), c.t.s(&format!("grading.basis.{}", b.id())).to_string(), b.id() == basis))
+        .map(|b| {
+            (
+                b.id(),
+                c.t.s(&format!("grading.basis.{}", b.id())).to_string(),
+                b.id() == basis,
+            )
+        })
         .collect();
     let today = dengbao_calendar::today_in_shanghai();
     let mut tpl = WizardTpl {
@@ -174,11 +205,18 @@ async fn wizard(State(state): State<AppState>, page: Page<Tools>, Query(q): Quer
             hidden.extend([("basis", basis.clone()), ("bo", q.bo.clone())]);
             tpl.step = 2;
             tpl.field = "bd";
-            tpl.question = c.t.f("grading.q.business_degree", c.t.s(&format!("grading.object.{}", o.id())));
+            tpl.question = c.t.f(
+                "grading.q.business_degree",
+                c.t.s(&format!("grading.object.{}", o.id())),
+            );
             tpl.options = degree_options(&c, o);
         }
         (Some(_), Some(_), None, _) => {
-            hidden.extend([("basis", basis.clone()), ("bo", q.bo.clone()), ("bd", q.bd.clone())]);
+            hidden.extend([
+                ("basis", basis.clone()),
+                ("bo", q.bo.clone()),
+                ("bd", q.bd.clone()),
+            ]);
             tpl.step = 3;
             tpl.field = "so";
             tpl.question = c.t.s("grading.q.service_object").into();
@@ -186,10 +224,18 @@ async fn wizard(State(state): State<AppState>, page: Page<Tools>, Query(q): Quer
             tpl.options = object_options(&c);
         }
         (Some(_), Some(_), Some(o), None) => {
-            hidden.extend([("basis", basis.clone()), ("bo", q.bo.clone()), ("bd", q.bd.clone()), ("so", q.so.clone())]);
+            hidden.extend([
+                ("basis", basis.clone()),
+                ("bo", q.bo.clone()),
+                ("bd", q.bd.clone()),
+                ("so", q.so.clone()),
+            ]);
             tpl.step = 4;
             tpl.field = "sd";
-            tpl.question = c.t.f("grading.q.service_degree", c.t.s(&format!("grading.object.{}", o.id())));
+            tpl.question = c.t.f(
+                "grading.q.service_degree",
+                c.t.s(&format!("grading.object.{}", o.id())),
+            );
             tpl.options = degree_options(&c, o);
         }
         (Some(_), Some(_), Some(_), Some(_)) => {
@@ -197,7 +243,13 @@ async fn wizard(State(state): State<AppState>, page: Page<Tools>, Query(q): Quer
                 return Err(crate::guard::PageError::bad(&c, "grading.incomplete"));
             };
             let out = dengbao_grading::grade(&input);
-            hidden.extend([("basis", basis.clone()), ("bo", q.bo.clone()), ("bd", q.bd.clone()), ("so", q.so.clone()), ("sd", q.sd.clone())]);
+            hidden.extend([
+                ("basis", basis.clone()),
+                ("bo", q.bo.clone()),
+                ("bd", q.bd.clone()),
+                ("so", q.so.clone()),
+                ("sd", q.sd.clone()),
+            ]);
             tpl.step = 5;
             let filing_due = state
                 .calendar
@@ -206,9 +258,18 @@ async fn wizard(State(state): State<AppState>, page: Page<Tools>, Query(q): Quer
                 .unwrap_or_else(|_| c.t.s("grading.filing_unknown").to_string());
             tpl.outcome = Some(Outcome {
                 level: c.t.s(&format!("level.{}", out.level.get())).to_string(),
-                business_level: c.t.s(&format!("level.{}", out.business_level.get())).to_string(),
-                service_level: c.t.s(&format!("level.{}", out.service_level.get())).to_string(),
-                basis: c.t.s(&format!("grading.basis.{}", out.basis.id())).to_string(),
+                business_level: c
+                    .t
+                    .s(&format!("level.{}", out.business_level.get()))
+                    .to_string(),
+                service_level: c
+                    .t
+                    .s(&format!("level.{}", out.service_level.get()))
+                    .to_string(),
+                basis: c
+                    .t
+                    .s(&format!("grading.basis.{}", out.basis.id()))
+                    .to_string(),
                 notes: out.notes.clone(),
                 cites: cites(&out.citations, c.t),
                 filing_due,

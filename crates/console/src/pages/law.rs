@@ -90,7 +90,11 @@ async fn laws(page: Page<Tools>) -> PageResult {
             articles: l.canonical().articles.len(),
         })
         .collect();
-    render(&LawsTpl { c: page.c, laws, q: String::new() })
+    render(&LawsTpl {
+        c: page.c,
+        laws,
+        q: String::new(),
+    })
 }
 
 pub struct ArticleLink {
@@ -130,7 +134,10 @@ async fn law(page: Page<Tools>, Path(id): Path<String>) -> PageResult {
                 .map(|a| ArticleLink {
                     href: article_href(&l.id, a.number, a.suffix),
                     label: label(&c, a.number, a.suffix),
-                    title: a.title.clone().unwrap_or_else(|| a.text.chars().take(40).collect()),
+                    title: a
+                        .title
+                        .clone()
+                        .unwrap_or_else(|| a.text.chars().take(40).collect()),
                 })
                 .collect(),
         })
@@ -142,13 +149,23 @@ async fn law(page: Page<Tools>, Path(id): Path<String>) -> PageResult {
         .map(|a| ArticleLink {
             href: article_href(&l.id, a.number, a.suffix),
             label: label(&c, a.number, a.suffix),
-            title: a.title.clone().unwrap_or_else(|| a.text.chars().take(40).collect()),
+            title: a
+                .title
+                .clone()
+                .unwrap_or_else(|| a.text.chars().take(40).collect()),
         })
         .collect();
     if !loose.is_empty() {
-        chapters.push(ChapterRow { title: String::new(), articles: loose });
+        chapters.push(ChapterRow {
+            title: String::new(),
+            articles: loose,
+        });
     }
-    render(&LawTpl { title: l.title.clone(), chapters, c })
+    render(&LawTpl {
+        title: l.title.clone(),
+        chapters,
+        c,
+    })
 }
 
 pub struct ParagraphRow {
@@ -194,7 +211,11 @@ async fn article(page: Page<Tools>, Path((law_id, art)): Path<(String, String)>)
         return Err(PageError::not_found(&c));
     };
     let statute = l.canonical();
-    let Some(pos) = statute.articles.iter().position(|a| a.number == number && a.suffix == suffix) else {
+    let Some(pos) = statute
+        .articles
+        .iter()
+        .position(|a| a.number == number && a.suffix == suffix)
+    else {
         return Err(PageError::not_found(&c));
     };
     let a = &statute.articles[pos];
@@ -230,10 +251,17 @@ async fn article(page: Page<Tools>, Path((law_id, art)): Path<(String, String)>)
             .paragraphs
             .iter()
             .enumerate()
-            .map(|(i, p)| ParagraphRow { n: i + 1, text: p.text.clone(), items: p.items.clone() })
+            .map(|(i, p)| ParagraphRow {
+                n: i + 1,
+                text: p.text.clone(),
+                items: p.items.clone(),
+            })
             .collect(),
         comments,
-        prev: pos.checked_sub(1).and_then(|i| statute.articles.get(i)).map(link),
+        prev: pos
+            .checked_sub(1)
+            .and_then(|i| statute.articles.get(i))
+            .map(link),
         next: statute.articles.get(pos + 1).map(link),
         c,
     })

@@ -88,7 +88,10 @@ struct ListTpl {
     rows: Vec<NetRow>,
 }
 
-async fn org_names(state: &AppState, scope: &dengbao_store::OrgScope) -> Result<Vec<(String, String)>, PageError> {
+async fn org_names(
+    state: &AppState,
+    scope: &dengbao_store::OrgScope,
+) -> Result<Vec<(String, String)>, PageError> {
     Ok(state
         .store
         .list_orgs(scope)
@@ -113,7 +116,10 @@ async fn list(State(state): State<AppState>, page: Page<Read>) -> PageResult {
                 .map(|(_, name)| name.clone())
                 .unwrap_or_else(|| n.org_id.clone()),
             level: level_label(&c, n),
-            stage: c.t.s(&format!("stage.{}", text_of(&n.profile.stage))).to_string(),
+            stage: c
+                .t
+                .s(&format!("stage.{}", text_of(&n.profile.stage)))
+                .to_string(),
         })
         .collect();
     render(&ListTpl { c, rows })
@@ -156,7 +162,11 @@ struct DetailTpl {
     grading_query: String,
 }
 
-async fn detail(State(state): State<AppState>, page: NetPage<Read>, Query(q): Query<AtQuery>) -> PageResult {
+async fn detail(
+    State(state): State<AppState>,
+    page: NetPage<Read>,
+    Query(q): Query<AtQuery>,
+) -> PageResult {
     let c = page.c.clone();
     let (at, today) = at_of(&c, &q)?;
     let net = state.store.get_network(&page.network_id).await?;
@@ -165,7 +175,9 @@ async fn detail(State(state): State<AppState>, page: NetPage<Read>, Query(q): Qu
     let statuses = dengbao_duties::evaluate(&profile, &state.catalog, &state.calendar, at);
     let mut deadlines: Vec<_> = statuses
         .iter()
-        .filter(|s| matches!(s.status, Status::Due | Status::Overdue | Status::Met) && s.due.is_some())
+        .filter(|s| {
+            matches!(s.status, Status::Due | Status::Overdue | Status::Met) && s.due.is_some()
+        })
         .map(|s| {
             let d = s.due.as_ref().map(due_date);
             (
@@ -199,14 +211,25 @@ async fn detail(State(state): State<AppState>, page: NetPage<Read>, Query(q): Qu
     let flags = vec![
         (c.t.s("profile.cii").to_string(), p.cii),
         (c.t.s("profile.personal_info").to_string(), p.personal_info),
-        (c.t.s("profile.overseas_maintenance").to_string(), p.overseas_maintenance),
-        (c.t.s("profile.cross_border_data").to_string(), p.cross_border_data),
-        (c.t.s("profile.competent_department").to_string(), p.competent_department),
+        (
+            c.t.s("profile.overseas_maintenance").to_string(),
+            p.overseas_maintenance,
+        ),
+        (
+            c.t.s("profile.cross_border_data").to_string(),
+            p.cross_border_data,
+        ),
+        (
+            c.t.s("profile.competent_department").to_string(),
+            p.competent_department,
+        ),
     ];
     let grading_query = match &p.grading {
         Some(g) => format!(
             "&basis={}&bo={}&bd={}&so={}&sd={}",
-            g.basis.map(|b| text_of(&b)).unwrap_or_else(|| "gbt22240-2020".into()),
+            g.basis
+                .map(|b| text_of(&b))
+                .unwrap_or_else(|| "gbt22240-2020".into()),
             text_of(&g.business.object),
             text_of(&g.business.degree),
             text_of(&g.service.object),
@@ -218,15 +241,29 @@ async fn detail(State(state): State<AppState>, page: NetPage<Read>, Query(q): Qu
         org,
         level: level_label(&c, &net),
         stage: c.t.s(&format!("stage.{}", text_of(&p.stage))).to_string(),
-        classified: c.t.s(&format!("classified.{}", text_of(&p.classified))).to_string(),
+        classified: c
+            .t
+            .s(&format!("classified.{}", text_of(&p.classified)))
+            .to_string(),
         flags,
-        services: p.services.iter().map(|s| c.t.s(&format!("service.{}", text_of(s))).to_string()).collect(),
-        new_tech: p.new_tech.iter().map(|s| c.t.s(&format!("tech.{}", text_of(s))).to_string()).collect(),
+        services: p
+            .services
+            .iter()
+            .map(|s| c.t.s(&format!("service.{}", text_of(s))).to_string())
+            .collect(),
+        new_tech: p
+            .new_tech
+            .iter()
+            .map(|s| c.t.s(&format!("tech.{}", text_of(s))).to_string())
+            .collect(),
         events,
         deadlines,
         today: c.t.date(today),
         today_iso: today.to_string(),
-        kinds: dengbao_duties::EVENTS.iter().map(|(k, _)| (*k, event_label(&c, k))).collect(),
+        kinds: dengbao_duties::EVENTS
+            .iter()
+            .map(|(k, _)| (*k, event_label(&c, k)))
+            .collect(),
         grading_query,
         net,
         c,
@@ -262,7 +299,14 @@ pub struct Choice {
     pub checked: bool,
 }
 
-fn form_tpl(c: Ctx, orgs: Vec<(String, String)>, action: String, title: String, p: Option<&NetworkProfile>, org_id: String) -> FormTpl {
+fn form_tpl(
+    c: Ctx,
+    orgs: Vec<(String, String)>,
+    action: String,
+    title: String,
+    p: Option<&NetworkProfile>,
+    org_id: String,
+) -> FormTpl {
     let t = c.t;
     let has = |name: &str, value: &str| -> bool {
         let Some(p) = p else { return false };
@@ -280,28 +324,62 @@ fn form_tpl(c: Ctx, orgs: Vec<(String, String)>, action: String, title: String, 
     };
     let mut choices = Vec::new();
     for f in FLAGS {
-        choices.push(Choice { name: "flag", value: f, label: t.s(&format!("profile.{f}")).to_string(), checked: has("flag", f) });
+        choices.push(Choice {
+            name: "flag",
+            value: f,
+            label: t.s(&format!("profile.{f}")).to_string(),
+            checked: has("flag", f),
+        });
     }
     for s in SERVICES {
-        choices.push(Choice { name: "services", value: s, label: t.s(&format!("service.{s}")).to_string(), checked: has("services", s) });
+        choices.push(Choice {
+            name: "services",
+            value: s,
+            label: t.s(&format!("service.{s}")).to_string(),
+            checked: has("services", s),
+        });
     }
     for s in NEW_TECH {
-        choices.push(Choice { name: "new_tech", value: s, label: t.s(&format!("tech.{s}")).to_string(), checked: has("new_tech", s) });
+        choices.push(Choice {
+            name: "new_tech",
+            value: s,
+            label: t.s(&format!("tech.{s}")).to_string(),
+            checked: has("new_tech", s),
+        });
     }
     FormTpl {
         action,
         title,
         error: None,
-        org_id: if org_id.is_empty() { orgs.first().map(|o| o.0.clone()).unwrap_or_default() } else { org_id },
+        org_id: if org_id.is_empty() {
+            orgs.first().map(|o| o.0.clone()).unwrap_or_default()
+        } else {
+            org_id
+        },
         orgs,
         name: p.map(|p| p.name.clone()).unwrap_or_default(),
-        level: p.and_then(|p| p.level).map(|l| l.get().to_string()).unwrap_or_default(),
-        stage: p.map(|p| text_of(&p.stage)).unwrap_or_else(|| "running".into()),
-        classified: p.map(|p| text_of(&p.classified)).unwrap_or_else(|| "none".into()),
+        level: p
+            .and_then(|p| p.level)
+            .map(|l| l.get().to_string())
+            .unwrap_or_default(),
+        stage: p
+            .map(|p| text_of(&p.stage))
+            .unwrap_or_else(|| "running".into()),
+        classified: p
+            .map(|p| text_of(&p.classified))
+            .unwrap_or_else(|| "none".into()),
         choices,
-        stages: STAGES.iter().map(|s| (*s, t.s(&format!("stage.{s}")).to_string())).collect(),
-        classifieds: CLASSIFIED.iter().map(|s| (*s, t.s(&format!("classified.{s}")).to_string())).collect(),
-        levels: (1..=5).map(|l| (l.to_string(), t.s(&format!("level.{l}")).to_string())).collect(),
+        stages: STAGES
+            .iter()
+            .map(|s| (*s, t.s(&format!("stage.{s}")).to_string()))
+            .collect(),
+        classifieds: CLASSIFIED
+            .iter()
+            .map(|s| (*s, t.s(&format!("classified.{s}")).to_string()))
+            .collect(),
+        levels: (1..=5)
+            .map(|l| (l.to_string(), t.s(&format!("level.{l}")).to_string()))
+            .collect(),
         editing: p.is_some(),
         c,
     }
@@ -310,13 +388,35 @@ fn form_tpl(c: Ctx, orgs: Vec<(String, String)>, action: String, title: String, 
 async fn new_form(State(state): State<AppState>, page: Page<EditNetwork>) -> PageResult {
     let orgs = org_names(&state, &page.scope()).await?;
     let title = page.c.t.s("network.new").to_string();
-    render(&form_tpl(page.c, orgs, "/networks/new".into(), title, None, String::new()))
+    render(&form_tpl(
+        page.c,
+        orgs,
+        "/networks/new".into(),
+        title,
+        None,
+        String::new(),
+    ))
 }
 
 /// The form's fields as a profile (keeping `grading` from `keep`).
-fn profile_from(fields: &[(String, String)], keep: Option<GradingInput>) -> Result<NetworkProfile, String> {
-    let get = |k: &str| fields.iter().find(|(n, _)| n == k).map(|(_, v)| v.trim().to_string()).unwrap_or_default();
-    let all = |k: &str| -> Vec<String> { fields.iter().filter(|(n, _)| n == k).map(|(_, v)| v.clone()).collect() };
+fn profile_from(
+    fields: &[(String, String)],
+    keep: Option<GradingInput>,
+) -> Result<NetworkProfile, String> {
+    let get = |k: &str| {
+        fields
+            .iter()
+            .find(|(n, _)| n == k)
+            .map(|(_, v)| v.trim().to_string())
+            .unwrap_or_default()
+    };
+    let all = |k: &str| -> Vec<String> {
+        fields
+            .iter()
+            .filter(|(n, _)| n == k)
+            .map(|(_, v)| v.clone())
+            .collect()
+    };
     let flags = all("flag");
     let level = get("level");
     let mut json = serde_json::json!({
@@ -328,26 +428,52 @@ fn profile_from(fields: &[(String, String)], keep: Option<GradingInput>) -> Resu
     });
     if let Some(m) = json.as_object_mut() {
         for f in FLAGS {
-            m.insert(f.into(), serde_json::Value::Bool(flags.iter().any(|x| x == f)));
+            m.insert(
+                f.into(),
+                serde_json::Value::Bool(flags.iter().any(|x| x == f)),
+            );
         }
         if !level.is_empty() {
             let n: u8 = level.parse().map_err(|_| format!("level: {level}"))?;
             m.insert("level".into(), n.into());
         }
         if let Some(g) = keep {
-            m.insert("grading".into(), serde_json::to_value(g).map_err(|e| e.to_string())?);
+            m.insert(
+                "grading".into(),
+                serde_json::to_value(g).map_err(|e| e.to_string())?,
+            );
         }
     }
-    dengbao_server::extract::parse_json::<NetworkProfile>(json.to_string().as_bytes()).map_err(|e| e.message)
+    dengbao_server::extract::parse_json::<NetworkProfile>(json.to_string().as_bytes())
+        .map_err(|e| e.message)
 }
 
-async fn create(State(state): State<AppState>, page: Page<EditNetwork>, Form(fields): Form<Vec<(String, String)>>) -> PageResult {
-    let org_id = fields.iter().find(|(k, _)| k == "org_id").map(|(_, v)| v.clone()).unwrap_or_default();
-    enforce_org::<EditNetwork>(&state, &page.c, &page.principal, &org_id, "POST /networks/new").await?;
+async fn create(
+    State(state): State<AppState>,
+    page: Page<EditNetwork>,
+    Form(fields): Form<Vec<(String, String)>>,
+) -> PageResult {
+    let org_id = fields
+        .iter()
+        .find(|(k, _)| k == "org_id")
+        .map(|(_, v)| v.clone())
+        .unwrap_or_default();
+    enforce_org::<EditNetwork>(
+        &state,
+        &page.c,
+        &page.principal,
+        &org_id,
+        "POST /networks/new",
+    )
+    .await?;
     let orgs = org_names(&state, &page.scope()).await?;
     let title = page.c.t.s("network.new").to_string();
     let result = match profile_from(&fields, None) {
-        Ok(p) => state.store.create_network(&page.actor(), &org_id, p).await.map_err(|e| e.to_string()),
+        Ok(p) => state
+            .store
+            .create_network(&page.actor(), &org_id, p)
+            .await
+            .map_err(|e| e.to_string()),
         Err(e) => Err(e),
     };
     match result {
@@ -355,7 +481,11 @@ async fn create(State(state): State<AppState>, page: Page<EditNetwork>, Form(fie
         Err(e) => {
             let mut tpl = form_tpl(page.c, orgs, "/networks/new".into(), title, None, org_id);
             tpl.error = Some(e);
-            tpl.name = fields.iter().find(|(k, _)| k == "name").map(|(_, v)| v.clone()).unwrap_or_default();
+            tpl.name = fields
+                .iter()
+                .find(|(k, _)| k == "name")
+                .map(|(_, v)| v.clone())
+                .unwrap_or_default();
             let mut r = render(&tpl)?;
             *r.status_mut() = axum::http::StatusCode::UNPROCESSABLE_ENTITY;
             Ok(r)
@@ -365,15 +495,33 @@ async fn create(State(state): State<AppState>, page: Page<EditNetwork>, Form(fie
 
 async fn edit_form(State(state): State<AppState>, page: NetPage<EditNetwork>) -> PageResult {
     let net = state.store.get_network(&page.network_id).await?;
-    let orgs = vec![(page.org_id.clone(), state.store.get_org(&page.org_id).await?.name)];
+    let orgs = vec![(
+        page.org_id.clone(),
+        state.store.get_org(&page.org_id).await?.name,
+    )];
     let title = page.c.t.f("network.edit", &net.profile.name);
-    render(&form_tpl(page.c, orgs, format!("/networks/{}/edit", net.id), title, Some(&net.profile), page.org_id))
+    render(&form_tpl(
+        page.c,
+        orgs,
+        format!("/networks/{}/edit", net.id),
+        title,
+        Some(&net.profile),
+        page.org_id,
+    ))
 }
 
-async fn update(State(state): State<AppState>, page: NetPage<EditNetwork>, Form(fields): Form<Vec<(String, String)>>) -> PageResult {
+async fn update(
+    State(state): State<AppState>,
+    page: NetPage<EditNetwork>,
+    Form(fields): Form<Vec<(String, String)>>,
+) -> PageResult {
     let net = state.store.get_network(&page.network_id).await?;
     let result = match profile_from(&fields, net.profile.grading.clone()) {
-        Ok(p) => state.store.update_network(&page.actor(), &net.id, p).await.map_err(|e| e.to_string()),
+        Ok(p) => state
+            .store
+            .update_network(&page.actor(), &net.id, p)
+            .await
+            .map_err(|e| e.to_string()),
         Err(e) => Err(e),
     };
     match result {
@@ -390,10 +538,22 @@ struct EventForm {
     note: String,
 }
 
-async fn add_event(State(state): State<AppState>, page: NetPage<AddEvent>, Form(f): Form<EventForm>) -> PageResult {
+async fn add_event(
+    State(state): State<AppState>,
+    page: NetPage<AddEvent>,
+    Form(f): Form<EventForm>,
+) -> PageResult {
     state
         .store
-        .add_event(&page.actor(), &page.network_id, EventInput { kind: f.kind, at: f.at, note: f.note })
+        .add_event(
+            &page.actor(),
+            &page.network_id,
+            EventInput {
+                kind: f.kind,
+                at: f.at,
+                note: f.note,
+            },
+        )
         .await
         .map_err(|e| PageError::bad(&page.c, e.to_string()))?;
     Ok(Redirect::to(&format!("/networks/{}", page.network_id)).into_response())
@@ -412,22 +572,34 @@ struct GradingForm {
 
 /// Saves the wizard's answers and level on the network and records the `graded` event,
 /// which starts the filing clock (10 working days).
-async fn save_grading(State(state): State<AppState>, page: NetPage<EditNetwork>, Form(f): Form<GradingForm>) -> PageResult {
+async fn save_grading(
+    State(state): State<AppState>,
+    page: NetPage<EditNetwork>,
+    Form(f): Form<GradingForm>,
+) -> PageResult {
     let input = crate::pages::grading::input_of(&f.basis, &f.bo, &f.bd, &f.so, &f.sd)
         .ok_or_else(|| PageError::bad(&page.c, "grading.incomplete"))?;
     let outcome = dengbao_grading::grade(&input);
-    let stored: GradingInput = serde_json::from_value(serde_json::to_value(input).map_err(PageError::internal)?)
-        .map_err(PageError::internal)?;
+    let stored: GradingInput =
+        serde_json::from_value(serde_json::to_value(input).map_err(PageError::internal)?)
+            .map_err(PageError::internal)?;
     let mut net = state.store.get_network(&page.network_id).await?;
     net.profile.grading = Some(stored);
     net.profile.level = Some(outcome.level);
-    state.store.update_network(&page.actor(), &net.id, net.profile).await?;
+    state
+        .store
+        .update_network(&page.actor(), &net.id, net.profile)
+        .await?;
     state
         .store
         .add_event(
             &page.actor(),
             &page.network_id,
-            EventInput { kind: "graded".into(), at: f.graded_on, note: format!("{} / {}", outcome.basis, outcome.level.get()) },
+            EventInput {
+                kind: "graded".into(),
+                at: f.graded_on,
+                note: format!("{} / {}", outcome.basis, outcome.level.get()),
+            },
         )
         .await
         .map_err(|e| PageError::bad(&page.c, e.to_string()))?;

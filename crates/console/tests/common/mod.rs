@@ -1,0 +1,226 @@
+//! A browser without a browser: requests through `tower::ServiceExt::oneshot` on the
+//! console's router, with a cookie jar, the CSRF token of the last page seen and a peer
+//! address (for the sign-in rate limiter).
+#![allow(dead_code)]
+
+use std::collections::BTreeMap;
+use std::net::SocketAddr;
+
+use axum::body::Body;
+use axum::extract::ConnectInfo;
+use axum::http::{header, Request, StatusCode};
+use axum::Router;
+use dengbao_server::AppState;
+use dengbao_store::Store;
+use http_body_util::BodyExt;
+use tower::ServiceExt;
+
+pub struct App {
+    pub dir: tempfile::TempDir,
+    pub store: Store,
+    pub state: AppState,
+    pub router: Router,
+    pub setup_token: String,
+}
+
+impl App {
+    pub async fn new() -> App {
+        let dir = tempfile::tempdir().unwrap();
+        let store = Store::open_sqlite(dir.path()).await.unwrap();
+        let setup_token = store.issue_setup_token().await.unwrap().unwrap();
+        let state = AppState::new(store.clone(), dir.path()).unwrap();
+        let router = dengbao_console::router(state.clone());
+        App {
+            dir,
+            store,
+            state,
+            router,
+            setup_token,
+        }
+    }
+
+    /// The same data directory opened again, as after a restart.
+    pub async fn restart(&self) -> App {
+        let store = Store::open_sqlite(self.dir.path()).await.unwrap();
+        let state = AppState::new(store.clone(), self.dir.path()).unwrap();
+        let router = dengbao_console::router(state.clone());
+        App {
+            dir: tempfile::tempdir().unwrap(),
+            store,
+            state,
+            router,
+            setup_token: String::new(),
+        }
+    }
+
+    pub fn browser(&self) -> Browser {
+        Browser::new(self.router.clone(), "192.0.2.10")
+    }
+
+    /// Setup through the page: administrator `admin` / `correct horse battery`, first
+    /// organisation `示例网络运营单位`; returns the administrator's browser, signed in.
+    pub async fn set_up(&self) -> Browser {
+        let mut b = self.browser();
+        b.get("/setup").await;
+        let r = b
+            .post(
+                "/setup",
+                &[
+                    ("setup_token", &self.setup_token),
+                    ("administrator", "admin"),
+                    ("password", ADMIN_PASSWORD),
+                    ("password_again", ADMIN_PASSWORD),
+                    ("organisation", "示例网络运营单位"),
+                ],
+            )
+            .await;
+        assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
+        b.sign_in("admin", ADMIN_PASSWORD).await;
+        b
+    }
+}
+
+pub const ADMIN_PASSWORD: &str = "correct horse battery";
+
+pub struct Resp {
+    pub status: StatusCode,
+    pub location: String,
+    pub set_cookies: Vec<String>,
+    pub body: String,
+}
+
+pub struct Browser {
+    router: Router,
+    pub cookies: BTreeMap<String, String>,
+    pub csrf: String,
+    peer: SocketAddr,
+}
+
+impl Browser {
+    pub fn new(router: Router, ip: &str) -> Browser {
+        Browser {
+            router,
+            cookies: BTreeMap::new(),
+            csrf: String::new(),
+            peer: format!("{ip}:40000").parse().unwrap(),
+        }
+    }
+
+    pub async fn send(&mut self, mut req: Request<Body>) -> Resp {
+        if !self.cookies.is_empty() {
+            let jar = self
+                .cookies
+                .iter()
+                .map(|(k, v)| format!("{k}={v}"))
+                .collect::<Vec<_>>()
+                .join("; ");
+            req.headers_mut()
+                .insert(header::COOKIE, jar.parse().unwrap());
+        }
+        req.extensions_mut().insert(ConnectInfo(self.peer));
+        let res = self.router.clone().oneshot(req).await.unwrap();
+        let status = res.status();
+        let location = res
+            .headers()
+            .get(header::LOCATION)
+            .map(|v| v.to_str().unwrap().to_string())
+            .unwrap_or_default();
+        let set_cookies: Vec<String> = res
+            .headers()
+            .get_all(header::SET_COOKIE)
+            .iter()
+            .map(|v| v.to_str().unwrap().to_string())
+            .collect();
+        for c in &set_cookies {
+            let first = c.split(';').next().unwrap();
+            let (k, v) = first.split_once('=').unwrap();
+            if v.is_empty() || c.contains("Max-Age=0") {
+                self.cookies.remove(k);
+            } else {
+                self.cookies.insert(k.to_string(), v.to_string());
+            }
+        }
+        let bytes = res.into_body().collect().await.unwrap().to_bytes();
+        let body = String::from_utf8_lossy(&bytes).to_string();
+        if let Some(t) = csrf_in(&body) {
+            self.csrf = t;
+        }
+        Resp {
+            status,
+            location,
+            set_cookies,
+            body,
+        }
+    }
+
+    pub async fn get(&mut self, path: &str) -> Resp {
+        self.send(Request::get(path).body(Body::empty()).unwrap())
+            .await
+    }
+
+    /// A form POST carrying the CSRF token of the last page seen.
+    pub async fn post(&mut self, path: &str, fields: &[(&str, &str)]) -> Resp {
+        let mut all: Vec<(&str, &str)> = vec![("_csrf", "")];
+        let token = self.csrf.clone();
+        all[0].1 = &token;
+        all.extend_from_slice(fields);
+        self.post_raw(path, &all).await
+    }
+
+    /// A form POST with exactly these fields (no token added).
+    pub async fn post_raw(&mut self, path: &str, fields: &[(&str, &str)]) -> Resp {
+        let body = serde_urlencoded::to_string(fields).unwrap();
+        self.send(
+            Request::post(path)
+                .header(header::CONTENT_TYPE, "application/x-www-form-urlencoded")
+                .body(Body::from(body))
+                .unwrap(),
+        )
+        .await
+    }
+
+    pub async fn sign_in(&mut self, name: &str, password: &str) -> Resp {
+        self.get("/signin").await;
+        let r = self
+            .post(
+                "/signin",
+                &[("name", name), ("password", password), ("next", "/")],
+            )
+            .await;
+        assert_eq!(
+            r.status,
+            StatusCode::SEE_OTHER,
+            "sign-in of {name}: {}",
+            r.body
+        );
+        self.get("/").await;
+        r
+    }
+}
+
+/// The `_csrf` value of the first form of a page.
+pub fn csrf_in(html: &str) -> Option<String> {
+    let at = html.find(r#"name="_csrf" value=""#)?;
+    let rest = &html[at + r#"name="_csrf" value=""#.len()..];
+    Some(rest[..rest.find('"')?].to_string())
+}
+
+/// The text of the element with `id` (up to its first `<`).
+pub fn text_of(html: &str, id: &str) -> Option<String> {
+    let at = html.find(&format!(r#"id="{id}""#))?;
+    let rest = &html[at..];
+    let start = rest.find('>')? + 1;
+    let end = rest[start..].find('<')? + start;
+    Some(rest[start..end].trim().to_string())
+}
+
+/// The audit entries whose action is `action`.
+pub async fn audited(store: &Store, action: &str) -> Vec<dengbao_store::AuditEntry> {
+    store
+        .audit_entries(0, 100_000)
+        .await
+        .unwrap()
+        .into_iter()
+        .filter(|e| e.action == action)
+        .collect()
+}

@@ -1,0 +1,226 @@
+//! Every page × role, from tests/pages-matrix.txt, through the one decision point; and the
+//! cross-organisation read: denied with the same 404 as a missing network, and audited.
+
+mod common;
+
+use axum::http::StatusCode;
+use common::{audited, App, Browser};
+use dengbao_store::users::NewUser;
+use dengbao_store::{NetworkProfile, Role};
+
+const ROLES: [&str; 7] = [
+    "anonymous",
+    "administrator",
+    "operator_a",
+    "operator_b",
+    "assessor",
+    "supervisor",
+    "auditor",
+];
+const PASSWORD: &str = "matrix password 1";
+
+struct Row {
+    line: usize,
+    method: String,
+    path: String,
+    expected: Vec<u16>,
+}
+
+fn rows() -> Vec<Row> {
+    let text = std::fs::read_to_string(concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/tests/pages-matrix.txt"
+    ))
+    .unwrap();
+    text.lines()
+        .enumerate()
+        .filter(|(_, l)| !l.trim().is_empty() && !l.starts_with('#'))
+        .map(|(i, l)| {
+            let parts: Vec<&str> = l.split_whitespace().collect();
+            assert_eq!(
+                parts.len(),
+                2 + ROLES.len(),
+                "pages-matrix.txt line {}: {l}",
+                i + 1
+            );
+            Row {
+                line: i + 1,
+                method: parts[0].to_string(),
+                path: parts[1].to_string(),
+                expected: parts[2..].iter().map(|s| s.parse().unwrap()).collect(),
+            }
+        })
+        .collect()
+}
+
+/// Non-ASCII characters of a path percent-encoded.
+fn uri(path: &str) -> String {
+    let mut out = String::new();
+    for ch in path.chars() {
+        if ch.is_ascii() {
+            out.push(ch);
+        } else {
+            let mut buf = [0u8; 4];
+            for b in ch.encode_utf8(&mut buf).bytes() {
+                out.push_str(&format!("%{b:02X}"));
+            }
+        }
+    }
+    out
+}
+
+fn form_fields(path: &str, role: &str) -> Vec<(String, String)> {
+    let f = |pairs: &[(&str, &str)]| {
+        pairs
+            .iter()
+            .map(|(k, v)| (k.to_string(), v.to_string()))
+            .collect()
+    };
+    if path.ends_with("/events") {
+        f(&[
+            ("kind", "filed"),
+            ("at", "2026-11-20"),
+            ("note", "矩阵测试"),
+        ])
+    } else if path.ends_with("/edit") {
+        f(&[
+            ("name", "网上办事大厅"),
+            ("stage", "running"),
+            ("classified", "none"),
+            ("level", "3"),
+        ])
+    } else if path == "/admin/orgs" {
+        vec![("name".into(), format!("矩阵单位-{role}"))]
+    } else if path == "/tokens" {
+        f(&[("label", "matrix")])
+    } else {
+        panic!("no form fields for {path}")
+    }
+}
+
+#[tokio::test]
+async fn every_page_answers_each_role_as_the_matrix_says() {
+    let app = App::new().await;
+    let admin_browser = app.set_up().await;
+    let store = &app.store;
+    let org_a = store
+        .list_orgs(&dengbao_store::OrgScope::All)
+        .await
+        .unwrap()[0]
+        .id
+        .clone();
+    let org_b = store
+        .create_org(
+            "test",
+            dengbao_store::orgs::NewOrganisation {
+                name: "另一运营单位".into(),
+            },
+        )
+        .await
+        .unwrap()
+        .id;
+    let users = [
+        ("operator_a", Role::Operator, vec![org_a.clone()]),
+        ("operator_b", Role::Operator, vec![org_b.clone()]),
+        ("assessor", Role::Assessor, vec![org_a.clone()]),
+        ("supervisor", Role::Supervisor, vec![org_a.clone()]),
+        ("auditor", Role::Auditor, vec![]),
+    ];
+    let mut user_ids = std::collections::HashMap::new();
+    for (name, role, orgs) in users {
+        let u = store
+            .create_user(
+                "test",
+                NewUser {
+                    name: name.into(),
+                    role,
+                    orgs,
+                },
+            )
+            .await
+            .unwrap();
+        store.set_password("test", &u.id, PASSWORD).await.unwrap();
+        user_ids.insert(name, u.id);
+    }
+    let profile: NetworkProfile = serde_json::from_value(serde_json::json!({
+        "name": "网上办事大厅", "level": 3, "stage": "running", "personal_info": true
+    }))
+    .unwrap();
+    let net_a = store
+        .create_network("test", &org_a, profile)
+        .await
+        .unwrap()
+        .id;
+
+    let mut browsers: Vec<Browser> = Vec::new();
+    for (i, role) in ROLES.iter().enumerate() {
+        let ip = format!("192.0.2.{}", 20 + i);
+        let mut b = Browser::new(app.router.clone(), &ip);
+        match *role {
+            "anonymous" => {
+                b.get("/signin").await;
+            }
+            "administrator" => b.cookies = admin_browser.cookies.clone(),
+            name => {
+                b.sign_in(name, PASSWORD).await;
+            }
+        }
+        browsers.push(b);
+    }
+
+    let mut failures = Vec::new();
+    for row in rows() {
+        let path = uri(&row
+            .path
+            .replace("{net_a}", &net_a)
+            .replace("{user}", &user_ids["operator_a"]));
+        for (i, role) in ROLES.iter().enumerate() {
+            let b = &mut browsers[i];
+            let got = if row.method == "GET" {
+                b.get(&path).await
+            } else {
+                // A fresh token from a page, then the form.
+                b.get(if *role == "anonymous" {
+                    "/signin"
+                } else {
+                    "/tokens"
+                })
+                .await;
+                let fields = form_fields(&row.path, role);
+                let fields: Vec<(&str, &str)> = fields
+                    .iter()
+                    .map(|(k, v)| (k.as_str(), v.as_str()))
+                    .collect();
+                b.post(&path, &fields).await
+            };
+            if got.status.as_u16() != row.expected[i] {
+                failures.push(format!(
+                    "line {}: {} {} as {role}: expected {}, got {} {}",
+                    row.line, row.method, row.path, row.expected[i], got.status, got.location
+                ));
+            }
+            if *role == "anonymous" && got.status == StatusCode::SEE_OTHER {
+                assert!(
+                    got.location.starts_with("/signin?next="),
+                    "{}",
+                    got.location
+                );
+            }
+        }
+    }
+    assert!(failures.is_empty(), "{}", failures.join("\n"));
+
+    // The cross-organisation read was denied like a missing network, and audited.
+    let denials = audited(store, "denied").await;
+    let cross = denials
+        .iter()
+        .find(|e| e.actor.contains("operator_b") && e.target == format!("GET /networks/{net_a}"))
+        .expect("operator_b's read of organisation A's network is in the audit log");
+    assert_eq!(cross.org_id.as_deref(), Some(org_a.as_str()));
+    assert!(cross.detail.contains("404"), "{}", cross.detail);
+    assert!(
+        cross.detail.contains("another organisation"),
+        "{}",
+        cross.detail
+    );
+}
