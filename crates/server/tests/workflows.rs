@@ -9,7 +9,7 @@ mod common;
 
 use axum::body::Body;
 use axum::http::{header, Method, Request};
-use common::{world, World};
+use common::{world, world_on, World};
 use dengbao_store::users::{NewUser, Role};
 use http_body_util::BodyExt;
 use serde_json::{json, Value};
@@ -89,7 +89,15 @@ async fn events(w: &World, net: &str) -> Vec<(String, String)> {
 
 #[tokio::test]
 async fn a_filing_received_before_national_day_is_reviewed_by_16_october_rejected_then_certified() {
-    let w = world().await;
+    a_filing_received_before_national_day_is_reviewed_by_16_october_rejected_then_certified_on(
+        world().await,
+    )
+    .await;
+}
+
+async fn a_filing_received_before_national_day_is_reviewed_by_16_october_rejected_then_certified_on(
+    w: World,
+) {
     let net = w.net_a.clone();
     let url = format!("/api/networks/{net}/filings");
     let submit = |on: &str| {
@@ -218,7 +226,10 @@ async fn a_filing_received_before_national_day_is_reviewed_by_16_october_rejecte
 
 #[tokio::test]
 async fn filing_grants_the_named_organ_reach_and_only_that_organ_decides() {
-    let w = world().await;
+    filing_grants_the_named_organ_reach_and_only_that_organ_decides_on(world().await).await;
+}
+
+async fn filing_grants_the_named_organ_reach_and_only_that_organ_decides_on(w: World) {
     let net = w.net_a.clone();
     let (other_id, other_token) = user(&w, "乙区网安大队", Role::Supervisor).await;
     let uri = format!("/api/networks/{net}");
@@ -311,7 +322,15 @@ async fn filing_grants_the_named_organ_reach_and_only_that_organ_decides() {
 
 #[tokio::test]
 async fn a_rectification_order_runs_to_its_working_day_deadline_reported_late_then_closed() {
-    let w = world().await;
+    a_rectification_order_runs_to_its_working_day_deadline_reported_late_then_closed_on(
+        world().await,
+    )
+    .await;
+}
+
+async fn a_rectification_order_runs_to_its_working_day_deadline_reported_late_then_closed_on(
+    w: World,
+) {
     let net = w.net_a.clone();
     let base = format!("/api/networks/{net}/rectifications");
     let issued = w
@@ -409,7 +428,10 @@ async fn a_rectification_order_runs_to_its_working_day_deadline_reported_late_th
 
 #[tokio::test]
 async fn level_3_networks_fall_due_for_inspection_a_year_after_the_last() {
-    let w = world().await;
+    level_3_networks_fall_due_for_inspection_a_year_after_the_last_on(world().await).await;
+}
+
+async fn level_3_networks_fall_due_for_inspection_a_year_after_the_last_on(w: World) {
     let net = w.net_a.clone();
     let due = w
         .get("/api/inspections/due?at=2026-06-01", "supervisor")
@@ -455,7 +477,10 @@ async fn level_3_networks_fall_due_for_inspection_a_year_after_the_last() {
 
 #[tokio::test]
 async fn an_engaged_assessor_records_findings_per_duty_and_concludes() {
-    let w = world().await;
+    an_engaged_assessor_records_findings_per_duty_and_concludes_on(world().await).await;
+}
+
+async fn an_engaged_assessor_records_findings_per_duty_and_concludes_on(w: World) {
     let net = w.net_a.clone();
     let (assessor_id, token) = user(&w, "某等级测评中心", Role::Assessor).await;
     let uri = format!("/api/networks/{net}");
@@ -534,7 +559,10 @@ async fn an_engaged_assessor_records_findings_per_duty_and_concludes() {
 
 #[tokio::test]
 async fn statistics_count_networks_by_level_and_industry_within_reach() {
-    let w = world().await;
+    statistics_count_networks_by_level_and_industry_within_reach_on(world().await).await;
+}
+
+async fn statistics_count_networks_by_level_and_industry_within_reach_on(w: World) {
     let r = w
         .send(
             Method::PUT,
@@ -566,4 +594,29 @@ async fn statistics_count_networks_by_level_and_industry_within_reach() {
     assert_eq!(all.json["networks"], 2);
     assert_eq!(all.json["by_level"]["2"], 1);
     assert_eq!(w.get("/api/statistics", "operator_a").await.status, 403);
+}
+
+/// The same workflows on PostgreSQL (DENGBAO_TEST_POSTGRES_URL, set by scripts/test.sh).
+#[tokio::test]
+async fn the_workflows_hold_on_postgresql_too() {
+    for run in 0..6 {
+        let dir = tempfile::tempdir().unwrap();
+        let Some(store) = dengbao_store::test_support::postgres_store(dir.path())
+            .await
+            .unwrap()
+        else {
+            eprintln!("skipped: DENGBAO_TEST_POSTGRES_URL is not set");
+            return;
+        };
+        let w = world_on(dir, store).await;
+        match run {
+            0 => a_filing_received_before_national_day_is_reviewed_by_16_october_rejected_then_certified_on(w).await,
+            1 => filing_grants_the_named_organ_reach_and_only_that_organ_decides_on(w).await,
+            2 => a_rectification_order_runs_to_its_working_day_deadline_reported_late_then_closed_on(w).await,
+            3 => level_3_networks_fall_due_for_inspection_a_year_after_the_last_on(w).await,
+            4 => an_engaged_assessor_records_findings_per_duty_and_concludes_on(w).await,
+            5 => statistics_count_networks_by_level_and_industry_within_reach_on(w).await,
+            _ => unreachable!(),
+        }
+    }
 }
