@@ -170,7 +170,7 @@ impl Config {
             rules.push((c, network.clone()));
         }
         // Longest prefix first, so the first match is the most specific.
-        rules.sort_by(|a, b| b.0.prefix.cmp(&a.0.prefix));
+        rules.sort_by_key(|r| std::cmp::Reverse(r.0.prefix));
         let mut seen = std::collections::HashSet::new();
         for (i, t) in f.tokens.iter().enumerate() {
             check(&format!("tokens[{i}].network"), &t.network)?;
