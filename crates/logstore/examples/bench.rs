@@ -3,7 +3,9 @@
 //!
 //! cargo run --release -p dengbao-logstore --example bench -- EVENTS DIR [sha256]
 //! Writes DIR/raw.log (the same lines, for `gzip -9` / `zgrep` comparison) and DIR/logs/.
-//! `bench --gen EVENTS FILE` only writes the lines (what scripts/bench-logs.sh sends with loggen).
+//! `bench --gen EVENTS FILE` only writes the lines (what scripts/bench-logs.sh sends with loggen);
+//! `bench --query DIR QUERY` opens the store at DIR read-only in this fresh process and prints
+//! `{"total", "days", "ms"}` for `count QUERY` (`--query DIR --verify` runs a full verify).
 
 use std::io::Write;
 use std::time::Instant;
@@ -52,8 +54,10 @@ fn line(r: &mut Rng, t: jiff::civil::DateTime, i: u64) -> String {
 
 fn main() -> Result<(), Box<dyn std::error::Error>> {
     let args: Vec<String> = std::env::args().collect();
-    if args.get(1).map(String::as_str) == Some("--gen") {
-        return generate(&args);
+    match args.get(1).map(String::as_str) {
+        Some("--gen") => return generate(&args),
+        Some("--query") => return query_cold(&args),
+        _ => {}
     }
     let n: u64 = args
         .get(1)
@@ -196,6 +200,35 @@ fn cpu_seconds() -> f64 {
         .collect();
     // Fields 14 and 15 of stat (utime, stime) are at 11 and 12 after the `)`, in clock ticks.
     (f.get(11).unwrap_or(&0.0) + f.get(12).unwrap_or(&0.0)) / 100.0
+}
+
+/// One cold query (or verify) on an existing store: open, count, print JSON.
+fn query_cold(args: &[String]) -> Result<(), Box<dyn std::error::Error>> {
+    let dir = std::path::PathBuf::from(args.get(2).ok_or("usage: bench --query DIR QUERY")?);
+    let q = args.get(3).cloned().unwrap_or_default();
+    let t = Instant::now();
+    let store = Store::open(&dir, OpenOptions::default())?;
+    if q == "--verify" {
+        let v = store.verify();
+        println!(
+            "{{\"ok\": {}, \"events\": {}, \"ms\": {:.1}}}",
+            v.ok,
+            v.events_checked,
+            t.elapsed().as_secs_f64() * 1000.0
+        );
+        return Ok(());
+    }
+    let c = store.count(&Request {
+        query: Some(query::parse(&q)?),
+        ..Request::default()
+    })?;
+    println!(
+        "{{\"total\": {}, \"days\": {}, \"ms\": {:.1}}}",
+        c.total,
+        c.by_day.len(),
+        t.elapsed().as_secs_f64() * 1000.0
+    );
+    Ok(())
 }
 
 /// The same lines as the benchmark, into FILE (no store).

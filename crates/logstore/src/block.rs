@@ -4,13 +4,19 @@
 //! ```text
 //! u32 LE len(A) ‖ zstd(A) ‖ zstd(B)          both frames carry a content checksum
 //! A = varint n ‖ varint h ‖ h × (varint len ‖ distinct record header) ‖ n × varint header
-//!     number ‖ templates, each ended by 0x10
-//! B = the numbers of the templates, varints in order
+//!     number ‖ slot table ‖ templates, each ended by 0x10
+//! B = the numbers of the templates, varints, one stream per (shape, slot)
 //! ```
 //! The record header is the record up to its raw bytes (version, receive time, network,
 //! source, format, length) — a handful of distinct ones per block; the template is the raw
 //! line with every decimal number (a digit run starting 1–9, at most 18 digits, or a lone
-//! `0`) replaced by `0x11`; `0x10`, `0x11`, `0x12` in the line are escaped as `0x12 b`. Decoding rebuilds each record byte for byte; only those
+//! `0`) replaced by `0x11`; `0x10`, `0x11`, `0x12` in the line are escaped as `0x12 b`.
+//! A template's *shape* is the template with every run of letters, digits, `_` and number
+//! marks collapsed to `a` (so `Failed password for root from 1.2.3.4` and `… for admin …`
+//! share it); the k-th number of every line of one shape goes to the stream (shape, k), so a
+//! stream holds like values — ports with ports, octets with octets — and compresses to
+//! near their entropy (decision 0720). The slot table lists, per shape in order of first
+//! appearance, the byte length of each slot's stream. Decoding rebuilds each record byte for byte; only those
 //! rebuilt bytes are Merkle leaves, so the layout is free to change.
 
 use crate::error::{Error, Result};
@@ -38,7 +44,7 @@ fn raw_offset(r: &[u8]) -> usize {
     }
 }
 
-fn template(raw: &[u8], templ: &mut Vec<u8>, nums: &mut Vec<u8>) {
+fn template(raw: &[u8], templ: &mut Vec<u8>, nums: &mut Vec<u64>) {
     let mut i = 0;
     while i < raw.len() {
         let b = raw[i];
@@ -56,7 +62,7 @@ fn template(raw: &[u8], templ: &mut Vec<u8>, nums: &mut Vec<u8>) {
                     j += 1;
                 }
                 templ.push(NUM);
-                put_varint(nums, v);
+                nums.push(v);
                 i = j;
             }
             END | NUM | ESC => {
@@ -72,12 +78,42 @@ fn template(raw: &[u8], templ: &mut Vec<u8>, nums: &mut Vec<u8>) {
     }
 }
 
+/// The shape of one template (its bytes up to, without, the END mark) into `out`.
+fn shape(templ: &[u8], out: &mut Vec<u8>) {
+    out.clear();
+    let mut run = false;
+    let mut i = 0;
+    while i < templ.len() {
+        let b = templ[i];
+        if b == ESC {
+            out.push(ESC);
+            out.extend(templ.get(i + 1));
+            run = false;
+            i += 2;
+            continue;
+        }
+        if b.is_ascii_alphanumeric() || b == b'_' || b == NUM {
+            if !run {
+                out.push(b'a');
+            }
+            run = true;
+        } else {
+            out.push(b);
+            run = false;
+        }
+        i += 1;
+    }
+}
+
 /// Encode and compress the records of one block.
 pub fn encode(records: &[&[u8]], level: i32) -> Result<Vec<u8>> {
     let total: usize = records.iter().map(|r| r.len()).sum();
     let mut a = Vec::with_capacity(total + records.len() * 4);
     let mut templ = Vec::with_capacity(total);
-    let mut nums = Vec::with_capacity(total / 4);
+    let mut vals: Vec<u64> = Vec::with_capacity(64);
+    let mut shapes: rustc_hash::FxHashMap<Vec<u8>, usize> = rustc_hash::FxHashMap::default();
+    let mut streams: Vec<Vec<Vec<u8>>> = Vec::new();
+    let mut key = Vec::with_capacity(256);
     put_varint(&mut a, records.len() as u64);
     let mut distinct: std::collections::HashMap<&[u8], u64> = std::collections::HashMap::new();
     let mut heads: Vec<&[u8]> = Vec::new();
@@ -88,8 +124,26 @@ pub fn encode(records: &[&[u8]], level: i32) -> Result<Vec<u8>> {
             heads.push(h);
             heads.len() as u64 - 1
         }));
-        template(raw, &mut templ, &mut nums);
+        let t0 = templ.len();
+        vals.clear();
+        template(raw, &mut templ, &mut vals);
+        shape(&templ[t0..], &mut key);
         templ.push(END);
+        let id = match shapes.get(&key) {
+            Some(id) => *id,
+            None => {
+                shapes.insert(key.clone(), streams.len());
+                streams.push(Vec::new());
+                streams.len() - 1
+            }
+        };
+        let slots = &mut streams[id];
+        if slots.len() < vals.len() {
+            slots.resize_with(vals.len(), Vec::new);
+        }
+        for (k, v) in vals.iter().enumerate() {
+            put_varint(&mut slots[k], *v);
+        }
     }
     put_varint(&mut a, heads.len() as u64);
     for h in &heads {
@@ -98,6 +152,15 @@ pub fn encode(records: &[&[u8]], level: i32) -> Result<Vec<u8>> {
     }
     for id in ids {
         put_varint(&mut a, id);
+    }
+    put_varint(&mut a, streams.len() as u64);
+    let mut nums = Vec::with_capacity(total / 4);
+    for slots in &streams {
+        put_varint(&mut a, slots.len() as u64);
+        for st in slots {
+            put_varint(&mut a, st.len() as u64);
+            nums.extend_from_slice(st);
+        }
     }
     a.extend_from_slice(&templ);
     let za = compress(&a, level)?;
@@ -134,17 +197,65 @@ pub fn decode(bytes: &[u8]) -> Result<Vec<Vec<u8>>> {
         let id = get_varint(&a, &mut pos).ok_or_else(|| bad("header number"))? as usize;
         out.push(heads.get(id).ok_or_else(|| bad("header number"))?.to_vec());
     }
+    // Slot streams: (start, end) in B, per shape in order of first appearance.
+    let ns = get_varint(&a, &mut pos).ok_or_else(|| bad("slot table"))? as usize;
+    let mut cursors: Vec<Vec<(usize, usize)>> = Vec::with_capacity(ns.min(1 << 16));
+    let mut at = 0usize;
+    for _ in 0..ns {
+        let k = get_varint(&a, &mut pos).ok_or_else(|| bad("slot table"))? as usize;
+        let mut slots = Vec::with_capacity(k.min(1 << 16));
+        for _ in 0..k {
+            let l = get_varint(&a, &mut pos).ok_or_else(|| bad("slot table"))? as usize;
+            let end = at.checked_add(l).filter(|e| *e <= nums.len());
+            let end = end.ok_or_else(|| bad("slot table"))?;
+            slots.push((at, end));
+            at = end;
+        }
+        cursors.push(slots);
+    }
+    if at != nums.len() {
+        return Err(bad("trailing numbers"));
+    }
     let templ = &a[pos..];
-    let (mut t, mut np) = (0usize, 0usize);
+    let mut shapes: rustc_hash::FxHashMap<Vec<u8>, usize> = rustc_hash::FxHashMap::default();
+    let mut key = Vec::with_capacity(256);
+    let mut t = 0usize;
     let mut digits = [0u8; 20];
     for rec in out.iter_mut() {
+        // The template's extent, then its shape.
+        let mut e = t;
         loop {
-            let b = *templ.get(t).ok_or_else(|| bad("template"))?;
-            t += 1;
-            match b {
+            match *templ.get(e).ok_or_else(|| bad("template"))? {
                 END => break,
+                ESC => e += 2,
+                _ => e += 1,
+            }
+        }
+        let tp = templ.get(t..e).ok_or_else(|| bad("template"))?;
+        shape(tp, &mut key);
+        let id = match shapes.get(&key) {
+            Some(id) => *id,
+            None => {
+                let id = shapes.len();
+                shapes.insert(key.clone(), id);
+                id
+            }
+        };
+        let mut slot = 0usize;
+        let mut i = 0usize;
+        while i < tp.len() {
+            let b = tp[i];
+            i += 1;
+            match b {
                 NUM => {
-                    let mut v = get_varint(&nums, &mut np).ok_or_else(|| bad("numbers"))?;
+                    let c = cursors
+                        .get_mut(id)
+                        .and_then(|s| s.get_mut(slot))
+                        .ok_or_else(|| bad("numbers"))?;
+                    let mut p = c.0;
+                    let mut v = get_varint(&nums[..c.1], &mut p).ok_or_else(|| bad("numbers"))?;
+                    c.0 = p;
+                    slot += 1;
                     let mut k = digits.len();
                     loop {
                         k -= 1;
@@ -157,14 +268,15 @@ pub fn decode(bytes: &[u8]) -> Result<Vec<Vec<u8>>> {
                     rec.extend_from_slice(&digits[k..]);
                 }
                 ESC => {
-                    rec.push(*templ.get(t).ok_or_else(|| bad("template"))?);
-                    t += 1;
+                    rec.push(*tp.get(i).ok_or_else(|| bad("template"))?);
+                    i += 1;
                 }
                 _ => rec.push(b),
             }
         }
+        t = e + 1;
     }
-    if t != templ.len() || np != nums.len() {
+    if t != templ.len() || cursors.iter().flatten().any(|c| c.0 != c.1) {
         return Err(bad("trailing bytes"));
     }
     Ok(out)

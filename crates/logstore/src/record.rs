@@ -107,6 +107,20 @@ impl Record {
     }
 }
 
+/// The raw bytes of a canonical record, without decoding the rest (`None` when malformed).
+pub fn raw_of(b: &[u8]) -> Option<&[u8]> {
+    let short = |at: usize| {
+        b.get(at..at + 2)
+            .map(|x| usize::from(u16::from_be_bytes([x[0], x[1]])))
+    };
+    let nl = short(9)?;
+    let sl = short(11 + nl)?;
+    let h = 18 + nl + sl;
+    let l = b.get(h - 4..h)?;
+    let len = u32::from_be_bytes([l[0], l[1], l[2], l[3]]) as usize;
+    (b.first() == Some(&RECORD_VERSION) && h + len == b.len()).then(|| &b[h..])
+}
+
 fn put_short(out: &mut Vec<u8>, s: &[u8]) {
     let s = &s[..s.len().min(u16::MAX as usize)];
     out.extend_from_slice(&(s.len() as u16).to_be_bytes());
@@ -170,6 +184,7 @@ mod tests {
             raw: vec![0xc4, 0xe3, 0xba, 0xc3, b'\n', 0xff],
         };
         assert_eq!(Record::decode(&r.encode()).unwrap(), r);
+        assert_eq!(raw_of(&r.encode()), Some(&r.raw[..]));
         let mut e = r.encode();
         e.push(0);
         assert!(Record::decode(&e).is_err());

@@ -6,12 +6,14 @@ use std::collections::{BTreeMap, HashSet};
 
 use serde::Serialize;
 
+use crate::checkpoint::SegmentEntry;
 use crate::error::Result;
 use crate::parse::{self, flags};
 use crate::query::{required_prefix, required_terms, Cmp, Field, Query};
 use crate::record::{Record, SEVERITY_NAMES};
 use crate::segment::{BlockInfo, SegmentReader};
 use crate::store::{day_of, Store};
+use rayon::prelude::*;
 
 #[derive(Debug, Clone, Default)]
 pub struct Request {
@@ -247,6 +249,26 @@ fn text_ok(q: &Query, text: &str, c: &Ctx<'_>, i: usize) -> bool {
     }
 }
 
+/// A callback adding matches to `c`, per day (Asia/Shanghai). Times arrive in order within a
+/// segment, so the last hour's day is remembered.
+fn tally(c: &mut Counts) -> impl FnMut(Option<Hit>, i64, u64) -> bool + '_ {
+    let mut last: Option<(i64, String)> = None;
+    move |_, t, m| {
+        c.total += m;
+        let hour = t.div_euclid(3_600_000_000);
+        let day = match &last {
+            Some((h, d)) if *h == hour => d.clone(),
+            _ => {
+                let d = day_of(t);
+                last = Some((hour, d.clone()));
+                d
+            }
+        };
+        *c.by_day.entry(day).or_default() += m;
+        true
+    }
+}
+
 impl Store {
     /// Stream matching events to `on_hit` (return `false` to stop), oldest segment first.
     pub fn search(&self, req: &Request, mut on_hit: impl FnMut(Hit) -> bool) -> Result<u64> {
@@ -261,24 +283,49 @@ impl Store {
 
     /// Count matches, per day.
     pub fn count(&self, req: &Request) -> Result<Counts> {
-        let mut c = Counts::default();
-        // Times arrive in order within a segment: remember the last hour's day.
-        let mut last: Option<(i64, String)> = None;
-        self.scan(req, false, |_, t, m| {
-            c.total += m;
-            let hour = t.div_euclid(3_600_000_000);
-            let day = match &last {
-                Some((h, d)) if *h == hour => d.clone(),
-                _ => {
-                    let d = day_of(t);
-                    last = Some((hour, d.clone()));
-                    d
+        // Segments are counted in parallel, each into its own tally.
+        let q = req.query.clone().unwrap_or(Query::All);
+        let exact_q = q.index_exact();
+        let parts: Vec<Counts> = self
+            .segments_for(req, &q)
+            .par_iter()
+            .map(|s| -> Result<Counts> {
+                let mut c = Counts::default();
+                {
+                    let mut t = tally(&mut c);
+                    self.scan_segment(s, req, &q, exact_q, false, &mut t)?;
                 }
-            };
-            *c.by_day.entry(day).or_default() += m;
-            true
-        })?;
+                Ok(c)
+            })
+            .collect::<Result<_>>()?;
+        let mut c = Counts::default();
+        for p in parts {
+            c.total += p.total;
+            for (d, n) in p.by_day {
+                *c.by_day.entry(d).or_default() += n;
+            }
+        }
         Ok(c)
+    }
+
+    /// The live segments a request may touch, oldest first.
+    fn segments_for(&self, req: &Request, q: &Query) -> Vec<&SegmentEntry> {
+        let mut segs: Vec<&SegmentEntry> = self
+            .catalog
+            .live
+            .values()
+            .filter(|s| {
+                req.from_us.is_none_or(|f| s.max_time_us >= f)
+                    && req.to_us.is_none_or(|t| s.min_time_us < t)
+            })
+            .filter(|s| match q {
+                // Cheap segment-level skip on network:.
+                Query::And(v) => !v.iter().any(|x| matches!(x, Query::Field { field: Field::Network, value, prefix } if !field_ok(Some(&s.network), value, *prefix))),
+                _ => true,
+            })
+            .collect();
+        segs.sort_by_key(|s| (s.min_time_us, s.id));
+        segs
     }
 
     fn scan(
@@ -288,120 +335,120 @@ impl Store {
         mut f: impl FnMut(Option<Hit>, i64, u64) -> bool,
     ) -> Result<()> {
         let q = req.query.clone().unwrap_or(Query::All);
-        let mut segs: Vec<_> = self
-            .catalog
-            .live
-            .values()
-            .filter(|s| {
-                req.from_us.is_none_or(|f| s.max_time_us >= f)
-                    && req.to_us.is_none_or(|t| s.min_time_us < t)
-            })
-            .collect();
-        segs.sort_by_key(|s| (s.min_time_us, s.id));
         let exact_q = q.index_exact();
-        for s in segs {
-            if let Query::And(v) = &q {
-                // Cheap segment-level skip on network:.
-                if v.iter().any(|x| matches!(x, Query::Field { field: Field::Network, value, prefix } if !field_ok(Some(&s.network), value, *prefix))) {
-                    continue;
-                }
-            }
-            // The histogram of everything in a whole segment needs no file: a segment is one day.
-            if !want_hits
-                && q == Query::All
-                && req.from_us.is_none_or(|f| s.min_time_us >= f)
-                && req.to_us.is_none_or(|t| s.max_time_us < t)
-            {
-                if !f(None, s.min_time_us, s.count) {
-                    return Ok(());
-                }
-                continue;
-            }
-            let r = SegmentReader::open(&self.dir.join("segments").join(&s.file))?;
-            let cand_blocks = if exact_q { None } else { blocks(&q, &r)? };
-            if cand_blocks.as_ref().is_some_and(Vec::is_empty) {
-                continue;
-            }
-            let meta = r.meta()?;
-            let times = meta.times();
-            let ctx = Ctx {
-                network: &s.network,
-                meta,
-            };
-            let in_time = |i: usize| {
-                req.from_us.is_none_or(|f| times[i] >= f) && req.to_us.is_none_or(|t| times[i] < t)
-            };
-            let cands: Vec<u32> = if exact_q {
-                exact(&q, &ctx)
-                    .iter()
-                    .enumerate()
-                    .filter(|(i, b)| **b && in_time(*i))
-                    .map(|(i, _)| i as u32)
-                    .collect()
-            } else {
-                match cand_blocks {
-                    Some(bs) => expand(&bs, &r.blocks)
-                        .into_iter()
-                        .filter(|i| in_time(*i as usize))
-                        .collect(),
-                    None => (0..times.len() as u32)
-                        .filter(|i| in_time(*i as usize))
-                        .collect(),
-                }
-            };
-            if cands.is_empty() {
-                continue;
-            }
-            let mut ordered = cands;
-            ordered.sort_by_key(|i| (times[*i as usize], *i));
-            let mut cache: Option<(usize, Vec<Vec<u8>>)> = None;
-            for i in ordered {
-                let need_record = want_hits || !exact_q;
-                let mut hit = None;
-                if need_record {
-                    let b = r.block_of(i);
-                    if cache.as_ref().is_none_or(|(cb, _)| *cb != b) {
-                        cache = Some((b, r.block(b)?));
-                    }
-                    let Some((_, recs)) = &cache else { continue };
-                    let first = r.blocks[b].first;
-                    let Some(bytes) = recs.get((i - first) as usize) else {
-                        continue;
-                    };
-                    let rec = Record::decode(bytes)?;
-                    let (text, _) = parse::decode_text(&rec.raw);
-                    if !exact_q && !text_ok(&q, &text, &ctx, i as usize) {
-                        continue;
-                    }
-                    if want_hits {
-                        let iu = i as usize;
-                        hit = Some(Hit {
-                            time: jiff::Timestamp::from_microsecond(times[iu])
-                                .map(|t| {
-                                    t.to_zoned_datetime(crate::store::shanghai())
-                                        .strftime("%Y-%m-%dT%H:%M:%S%.f%:z")
-                                        .to_string()
-                                })
-                                .unwrap_or_default(),
-                            network: s.network.clone(),
-                            host: meta.host(iu).map(String::from),
-                            app: meta.app(iu).map(String::from),
-                            severity: meta.severity(iu).map(|v| SEVERITY_NAMES[v as usize]),
-                            source: rec.source.clone(),
-                            message: text.trim_end().to_string(),
-                            flags: flag_names(meta.flags[iu]),
-                            leaf: s.first_leaf + u64::from(i),
-                            segment: s.id,
-                            time_us: times[iu],
-                            record: bytes.clone(),
-                        });
-                    }
-                }
-                if !f(hit, times[i as usize], 1) {
-                    return Ok(());
-                }
+        for s in self.segments_for(req, &q) {
+            if !self.scan_segment(s, req, &q, exact_q, want_hits, &mut f)? {
+                return Ok(());
             }
         }
         Ok(())
+    }
+
+    /// Matches of one segment, in time order, to `f`; `Ok(false)` when `f` said stop.
+    fn scan_segment(
+        &self,
+        s: &SegmentEntry,
+        req: &Request,
+        q: &Query,
+        exact_q: bool,
+        want_hits: bool,
+        f: &mut dyn FnMut(Option<Hit>, i64, u64) -> bool,
+    ) -> Result<bool> {
+        // The histogram of everything in a whole segment needs no file: a segment is one day.
+        if !want_hits
+            && *q == Query::All
+            && req.from_us.is_none_or(|f| s.min_time_us >= f)
+            && req.to_us.is_none_or(|t| s.max_time_us < t)
+        {
+            return Ok(f(None, s.min_time_us, s.count));
+        }
+        let r = SegmentReader::open(&self.dir.join("segments").join(&s.file))?;
+        let cand_blocks = if exact_q { None } else { blocks(q, &r)? };
+        if cand_blocks.as_ref().is_some_and(Vec::is_empty) {
+            return Ok(true);
+        }
+        let meta = r.meta()?;
+        let times = meta.times();
+        let ctx = Ctx {
+            network: &s.network,
+            meta,
+        };
+        let in_time = |i: usize| {
+            req.from_us.is_none_or(|f| times[i] >= f) && req.to_us.is_none_or(|t| times[i] < t)
+        };
+        let cands: Vec<u32> = if exact_q {
+            exact(q, &ctx)
+                .iter()
+                .enumerate()
+                .filter(|(i, b)| **b && in_time(*i))
+                .map(|(i, _)| i as u32)
+                .collect()
+        } else {
+            match cand_blocks {
+                Some(bs) => expand(&bs, &r.blocks)
+                    .into_iter()
+                    .filter(|i| in_time(*i as usize))
+                    .collect(),
+                None => (0..times.len() as u32)
+                    .filter(|i| in_time(*i as usize))
+                    .collect(),
+            }
+        };
+        if cands.is_empty() {
+            return Ok(true);
+        }
+        let mut ordered = cands;
+        ordered.sort_by_key(|i| (times[*i as usize], *i));
+        let mut cache: Option<(usize, Vec<Vec<u8>>)> = None;
+        for i in ordered {
+            let need_record = want_hits || !exact_q;
+            let mut hit = None;
+            if need_record {
+                let b = r.block_of(i);
+                if cache.as_ref().is_none_or(|(cb, _)| *cb != b) {
+                    cache = Some((b, r.block(b)?));
+                }
+                let Some((_, recs)) = &cache else { continue };
+                let first = r.blocks[b].first;
+                let Some(bytes) = recs.get((i - first) as usize) else {
+                    continue;
+                };
+                let raw = crate::record::raw_of(bytes).ok_or_else(|| {
+                    crate::Error::Corrupt(format!("segment {}: record {i} / 记录损坏", s.id))
+                })?;
+                let (text, _) = parse::decode_text(raw);
+                if !exact_q && !text_ok(q, &text, &ctx, i as usize) {
+                    continue;
+                }
+                if want_hits {
+                    let rec = Record::decode(bytes)?;
+                    let iu = i as usize;
+                    hit = Some(Hit {
+                        time: jiff::Timestamp::from_microsecond(times[iu])
+                            .map(|t| {
+                                t.to_zoned_datetime(crate::store::shanghai())
+                                    .strftime("%Y-%m-%dT%H:%M:%S%.f%:z")
+                                    .to_string()
+                            })
+                            .unwrap_or_default(),
+                        network: s.network.clone(),
+                        host: meta.host(iu).map(String::from),
+                        app: meta.app(iu).map(String::from),
+                        severity: meta.severity(iu).map(|v| SEVERITY_NAMES[v as usize]),
+                        source: rec.source.clone(),
+                        message: text.trim_end().to_string(),
+                        flags: flag_names(meta.flags[iu]),
+                        leaf: s.first_leaf + u64::from(i),
+                        segment: s.id,
+                        time_us: times[iu],
+                        record: bytes.clone(),
+                    });
+                }
+            }
+            if !f(hit, times[i as usize], 1) {
+                return Ok(false);
+            }
+        }
+        Ok(true)
     }
 }
