@@ -276,3 +276,70 @@ async fn udp_counts_what_a_full_queue_drops() {
     stop.send(true).unwrap();
     task.await.unwrap();
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn tcp_stops_reading_while_the_writer_is_behind() {
+    // A queue of one job and no writer: the reader queues one read's messages, waits with
+    // the next, and reads nothing more — the sender's writes then block (TCP flow control).
+    let (queue, _rx) = dengbao_listen::queue(1);
+    let (stop, stopped) = tokio::sync::watch::channel(false);
+    let ing = Ingest {
+        queue,
+        networks: Arc::new(config("", "").networks),
+        limits: Default::default(),
+        shutdown: stopped,
+    };
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let to = listener.local_addr().unwrap();
+    let counters = Arc::new(Counters::default());
+    let task = tokio::spawn(dengbao_listen::net::serve_stream(
+        listener,
+        None,
+        ing,
+        counters.clone(),
+    ));
+    let msg = [
+        b"<13>Nov 20 08:12:01 web01 app: ".as_slice(),
+        &[b'x'; 225],
+        b"\n",
+    ]
+    .concat();
+    let len = msg.len();
+    let written = tokio::task::spawn_blocking(move || {
+        use std::io::Write;
+        let mut s = std::net::TcpStream::connect(to).unwrap();
+        s.set_nonblocking(true).unwrap();
+        let mut written = 0usize;
+        let mut blocked = 0;
+        // Until the kernel's buffers on both sides are full: writes keep failing.
+        while blocked < 200 && written < 256 << 20 {
+            match s.write(&msg) {
+                Ok(n) => {
+                    written += n;
+                    blocked = 0;
+                }
+                Err(e) if e.kind() == std::io::ErrorKind::WouldBlock => {
+                    blocked += 1;
+                    std::thread::sleep(Duration::from_millis(5));
+                }
+                Err(e) => panic!("{e}"),
+            }
+        }
+        written
+    })
+    .await
+    .unwrap();
+    let received = counters.snapshot().received as usize;
+    assert!(written < 256 << 20, "the sender was never slowed down");
+    // At most two reads (64 KiB each) were framed: one queued, one waiting for room.
+    assert!(
+        received * len <= 2 * 65_536 + len,
+        "{received} messages read"
+    );
+    assert!(
+        written > 4 * received * len,
+        "{written} bytes written, {received} read"
+    );
+    stop.send(true).unwrap();
+    task.await.unwrap();
+}
