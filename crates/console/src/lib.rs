@@ -85,7 +85,10 @@ pub fn router(state: AppState) -> Router {
             state.clone(),
             middleware::first_run,
         ))
-        .layer(axum::middleware::from_fn(middleware::headers))
+        .layer(axum::middleware::from_fn_with_state(
+            state.clone(),
+            middleware::headers,
+        ))
         .layer(axum::Extension(setup_done))
         .with_state(state)
         .route_service("/api", any_service(api.clone()))

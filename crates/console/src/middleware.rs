@@ -50,13 +50,15 @@ const CSP: &str = "default-src 'none'; style-src 'self'; img-src 'self' data:; f
 
 /// Security headers on every page; remembers `?lang=` in a cookie; gives a browser that
 /// is not signed in a pre-session CSRF token for the sign-in and setup forms.
-pub async fn headers(mut req: Request, next: Next) -> Response {
+pub async fn headers(State(state): State<AppState>, mut req: Request, next: Next) -> Response {
     let (mut parts, body) = req.into_parts();
     let chosen = parts.uri.query().is_some_and(|q| q.contains("lang="));
     let lang = lang_of(&parts);
-    let presession = if auth::cookie(&parts, PRESESSION_COOKIE).is_none()
-        && auth::cookie(&parts, auth::SESSION_COOKIE).is_none()
-    {
+    // A browser without a live session (none, ended or expired) needs a pre-session token
+    // for the sign-in form. The session lookup is cached on the request for the page.
+    let signed_in = auth::cookie(&parts, auth::SESSION_COOKIE).is_some()
+        && matches!(auth::session(&mut parts, &state).await, Ok(Some(_)));
+    let presession = if auth::cookie(&parts, PRESESSION_COOKIE).is_none() && !signed_in {
         let token = dengbao_store::secret::random_hex(32).unwrap_or_default();
         parts.extensions.insert(PresessionToken(token.clone()));
         Some(token)

@@ -203,6 +203,9 @@ async fn an_expired_session_sends_the_user_back_to_the_sign_in_page() {
         (r.status, r.location.as_str()),
         (StatusCode::SEE_OTHER, "/signin?next=/networks")
     );
+    // The stale cookie does not stand in the way of signing in again.
+    admin.sign_in("admin", ADMIN_PASSWORD).await;
+    assert_eq!(admin.get("/networks").await.status, StatusCode::OK);
 }
 
 #[tokio::test]

@@ -141,8 +141,8 @@ async fn an_operator_creates_grades_and_files_evidence_for_a_network() {
         .get(&format!("/networks/{net}/duties?at=2026-02-20"))
         .await;
     assert_eq!(timeline.status, StatusCode::OK);
-    let row_start = timeline.body.find("id=\"duty-").expect("a duty row");
-    let duty = timeline.body[row_start + 9..]
+    let row_start = timeline.body.find("<tr id=\"duty-").expect("a duty row");
+    let duty = timeline.body[row_start + 13..]
         .split('"')
         .next()
         .unwrap()

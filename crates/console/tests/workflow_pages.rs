@@ -401,3 +401,54 @@ async fn an_engaged_assessor_records_a_finding_and_concludes_from_the_page() {
     assert!(!body.contains("id=\"conclusion-form\""), "concluded");
     let _ = &w.org;
 }
+
+#[tokio::test]
+async fn the_operator_files_from_the_page_and_the_organ_gains_reach() {
+    let w = world().await;
+    let op = sign_in(&w, "甲运营者").await;
+    let sup = sign_in(&w, "甲市网安支队").await;
+    let page = format!("/filing/{}", w.net);
+    let (st, body) = get(&w, &page, &op).await;
+    assert_eq!(st, 200);
+    assert!(
+        body.contains("id=\"filing-form\"") && body.contains("甲市网安支队"),
+        "{body}"
+    );
+    let review = format!("/supervisor/networks/{}", w.net);
+    assert_eq!(
+        get(&w, &review, &sup).await.0,
+        404,
+        "not filed yet: no reach"
+    );
+    let (st, body, _) = send(
+        &w,
+        Method::POST,
+        &page,
+        &op,
+        &[
+            ("supervisor_id", w.supervisor.as_str()),
+            ("submitted_on", "2026-09-28"),
+            ("address", "甲市人民路1号"),
+            ("attachments", "定级报告"),
+            ("attachments", "专家评审意见"),
+        ],
+    )
+    .await;
+    assert_eq!(st, 303, "{body}");
+    let (_, body) = get(&w, &page, &op).await;
+    assert!(
+        body.contains("2026年10月16日") && body.contains("审核中"),
+        "{body}"
+    );
+    assert_eq!(
+        get(&w, &review, &sup).await.0,
+        200,
+        "filing granted the organ reach"
+    );
+    let f = w.store.current_filing(&w.net).await.unwrap().unwrap();
+    assert_eq!(f.form.attachments, vec!["定级报告", "专家评审意见"]);
+    // The supervisor sees the page but has no filing form.
+    let (st, body) = get(&w, &page, &sup).await;
+    assert_eq!(st, 200);
+    assert!(!body.contains("id=\"filing-form\""));
+}

@@ -60,7 +60,9 @@ pub enum SignIn {
 
 /// Now, to the second, in the stored format (so text comparison is time order).
 fn now_s() -> Timestamp {
-    Timestamp::now().round(Unit::Second).unwrap_or(Timestamp::now()) // ok: rounding a valid timestamp
+    Timestamp::now()
+        .round(Unit::Second)
+        .unwrap_or(Timestamp::now()) // ok: rounding a valid timestamp
 }
 
 fn sha256_hex(s: &str) -> String {
@@ -174,12 +176,11 @@ impl Store {
             .await?;
             return Ok(SignIn::Limited { until });
         }
-        let row = sqlx::query(
-            "SELECT id, password_hash FROM users WHERE name = $1 AND disabled = 0",
-        )
-        .bind(name)
-        .fetch_optional(&self.pool)
-        .await?;
+        let row =
+            sqlx::query("SELECT id, password_hash FROM users WHERE name = $1 AND disabled = 0")
+                .bind(name)
+                .fetch_optional(&self.pool)
+                .await?;
         let (user_id, phc) = match row {
             Some(r) => (
                 Some(r.try_get::<String, _>("id")?),
@@ -187,11 +188,7 @@ impl Store {
             ),
             None => (None, None),
         };
-        let ok = verify(
-            password.to_string(),
-            phc.clone().unwrap_or_else(dummy_phc),
-        )
-        .await
+        let ok = verify(password.to_string(), phc.clone().unwrap_or_else(dummy_phc)).await
             && phc.is_some();
         let mut w = WriteTx::begin(self).await?;
         let Some(user_id) = user_id.filter(|_| ok) else {

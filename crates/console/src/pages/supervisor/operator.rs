@@ -1,0 +1,286 @@
+//! The operator's side of supervision, at `/filing/{id}`: submit the network's filing to
+//! a public security organ (and see its review deadline, certificate or reasons), engage
+//! an assessor, and report on rectification orders.
+
+use askama::Template;
+use axum::extract::State;
+use axum::response::{IntoResponse, Redirect};
+use axum::routing::{get, post};
+use axum::{Form, Router};
+use dengbao_server::auth::{role_may, Engage, FileNetwork, Need, Read};
+use dengbao_server::AppState;
+use dengbao_store::engagements::EngagementInput;
+use dengbao_store::filings::{FilingForm, FilingInput};
+use dengbao_store::inspections::{OrderState, OrderStep};
+use dengbao_store::Role;
+
+use super::{filing_state_key, level_key, order_state_key};
+use crate::ctx::Ctx;
+use crate::guard::{NetPage, PageError, PageResult};
+use crate::pages::render;
+
+pub fn routes() -> Router<AppState> {
+    Router::new()
+        .route("/filing/{id}", get(page).post(submit))
+        .route("/filing/{id}/engage", post(engage))
+        .route("/filing/{id}/report", post(report))
+}
+
+/// The attachments of the filing form (表四), offered as checkboxes.
+pub const ATTACHMENTS: [&str; 8] = [
+    "定级报告",
+    "专家评审意见",
+    "网络拓扑结构及说明",
+    "安全组织机构及管理制度",
+    "安全保护设施设计实施方案",
+    "安全产品清单及认证、销售许可证明",
+    "等级测评报告",
+    "行业主管部门审批意见",
+];
+
+pub struct Row {
+    pub received: String,
+    pub due: String,
+    pub state: String,
+    pub certificate: String,
+    pub reasons: String,
+}
+
+pub struct Opt {
+    pub id: String,
+    pub name: String,
+}
+
+pub struct Order {
+    pub id: String,
+    pub findings: Vec<String>,
+    pub due: String,
+    pub state: String,
+    pub open: bool,
+}
+
+#[derive(Template)]
+#[template(path = "supervisor/filing.html")]
+struct FilingTpl {
+    c: Ctx,
+    network_id: String,
+    network: String,
+    level: String,
+    today: String,
+    filings: Vec<Row>,
+    can_file: bool,
+    can_engage: bool,
+    supervisors: Vec<Opt>,
+    assessors: Vec<Opt>,
+    engagements: Vec<Row>,
+    orders: Vec<Order>,
+    attachments: Vec<&'static str>,
+}
+
+async fn page(State(state): State<AppState>, page: NetPage<Read>) -> PageResult {
+    let c = page.c.clone();
+    let today = crate::pages::at_of(&c, &Default::default())?.1.to_string();
+    let net = state.store.get_network(&page.network_id).await?;
+    let filings = state
+        .store
+        .list_filings(&page.network_id)
+        .await?
+        .into_iter()
+        .map(|f| Row {
+            received: c.t.when(&f.submitted_on),
+            due: c.t.when(&f.review_due),
+            state: c.t.s(filing_state_key(f.state)).to_string(),
+            certificate: f.certificate_no.unwrap_or_default(),
+            reasons: f.reasons,
+        })
+        .collect();
+    let role = page.principal.role;
+    let users = if role_may(role, Need::Engage) {
+        state.store.list_users().await?
+    } else {
+        Vec::new()
+    };
+    let engagements = state
+        .store
+        .list_engagements(&page.network_id)
+        .await?
+        .into_iter()
+        .map(|e| Row {
+            received: c.t.when(&e.engaged_on),
+            due: e
+                .concluded_on
+                .as_deref()
+                .map(|d| c.t.when(d))
+                .unwrap_or_default(),
+            state: users
+                .iter()
+                .find(|u| u.id == e.assessor_id)
+                .map(|u| u.name.clone())
+                .unwrap_or_default(),
+            certificate: e
+                .conclusion
+                .map(|x| {
+                    c.t.s(&format!("assessor.conclusion.{}", x.as_str()))
+                        .to_string()
+                })
+                .unwrap_or_default(),
+            reasons: String::new(),
+        })
+        .collect();
+    let orders = state
+        .store
+        .list_orders(&page.network_id)
+        .await?
+        .into_iter()
+        .map(|o| Order {
+            open: o.state == OrderState::Open,
+            state: c.t.s(order_state_key(o.state)).to_string(),
+            due: c.t.when(&o.due),
+            findings: o.findings,
+            id: o.id,
+        })
+        .collect();
+    render(&FilingTpl {
+        network_id: net.id.clone(),
+        network: net.profile.name.clone(),
+        level: c
+            .t
+            .s(&level_key(net.profile.level.map(|l| l.get())))
+            .to_string(),
+        today,
+        filings,
+        can_file: role_may(role, Need::FileNetwork),
+        can_engage: role_may(role, Need::Engage),
+        supervisors: state
+            .store
+            .list_supervisors()
+            .await?
+            .into_iter()
+            .map(|s| Opt {
+                id: s.id,
+                name: s.name,
+            })
+            .collect(),
+        assessors: users
+            .into_iter()
+            .filter(|u| u.role == Role::Assessor)
+            .map(|u| Opt {
+                id: u.id,
+                name: u.name,
+            })
+            .collect(),
+        engagements,
+        orders,
+        attachments: ATTACHMENTS.to_vec(),
+        c,
+    })
+}
+
+fn back(id: &str) -> PageResult {
+    Ok(Redirect::to(&format!("/filing/{id}")).into_response())
+}
+
+async fn submit(
+    State(state): State<AppState>,
+    page: NetPage<FileNetwork>,
+    Form(fields): Form<Vec<(String, String)>>,
+) -> PageResult {
+    let get = |k: &str| {
+        fields
+            .iter()
+            .find(|(n, _)| n == k)
+            .map(|(_, v)| v.clone())
+            .unwrap_or_default()
+    };
+    let bad = |m: String| PageError::bad(&page.c, m);
+    let received = dengbao_store::filings::validate_date("submitted_on", &get("submitted_on"))
+        .map_err(|e| bad(e.to_string()))?;
+    let due = dengbao_server::routes::filings::workdays_after(
+        &state,
+        "submitted_on",
+        received,
+        dengbao_server::routes::filings::REVIEW_WORKING_DAYS,
+    )
+    .map_err(|e| bad(e.message))?;
+    let input = FilingInput {
+        supervisor_id: get("supervisor_id"),
+        submitted_on: received.to_string(),
+        form: FilingForm {
+            address: get("address"),
+            unit_head: get("unit_head"),
+            responsible_department: get("responsible_department"),
+            contact: get("contact"),
+            phone: get("phone"),
+            business: get("business"),
+            service_scope: get("service_scope"),
+            attachments: fields
+                .iter()
+                .filter(|(k, _)| k == "attachments")
+                .map(|(_, v)| v.clone())
+                .collect(),
+        },
+        note: String::new(),
+    };
+    state
+        .store
+        .submit_filing(&page.actor(), &page.network_id, input, due)
+        .await
+        .map_err(|e| bad(e.to_string()))?;
+    back(&page.network_id)
+}
+
+#[derive(serde::Deserialize)]
+struct EngageForm {
+    assessor_id: String,
+    engaged_on: String,
+}
+
+async fn engage(
+    State(state): State<AppState>,
+    page: NetPage<Engage>,
+    Form(f): Form<EngageForm>,
+) -> PageResult {
+    state
+        .store
+        .engage(
+            &page.actor(),
+            &page.network_id,
+            EngagementInput {
+                assessor_id: f.assessor_id,
+                engaged_on: f.engaged_on,
+            },
+        )
+        .await
+        .map_err(|e| PageError::bad(&page.c, e.to_string()))?;
+    back(&page.network_id)
+}
+
+#[derive(serde::Deserialize)]
+struct ReportForm {
+    order_id: String,
+    on: String,
+    #[serde(default)]
+    text: String,
+}
+
+async fn report(
+    State(state): State<AppState>,
+    page: NetPage<FileNetwork>,
+    Form(f): Form<ReportForm>,
+) -> PageResult {
+    state
+        .store
+        .advance_order(
+            &page.actor(),
+            &page.network_id,
+            OrderStep {
+                order_id: f.order_id,
+                on: f.on,
+                text: f.text,
+            },
+            OrderState::Reported,
+        )
+        .await
+        .map_err(|e| PageError::bad(&page.c, e.to_string()))?;
+    back(&page.network_id)
+}
