@@ -136,7 +136,7 @@ pub fn findings_xlsx(f: &Findings) -> Result<Vec<u8>> {
         r += 1;
     }
     if !f.summary.is_empty() {
-        ws.write_string_with_format(r + 1, 0, &format!("综述：{}", f.summary), &base())?;
+        ws.write_string_with_format(r + 1, 0, format!("综述：{}", f.summary), &base())?;
     }
     Ok(wb.save_to_buffer()?)
 }

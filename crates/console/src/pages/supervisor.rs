@@ -23,6 +23,8 @@ use crate::guard::{NetPage, Page, PageError, PageResult};
 use crate::pages::{at_of, render, AtQuery};
 use crate::svg::{bar_chart, Bar};
 
+mod operator;
+
 pub fn routes() -> Router<AppState> {
     Router::new()
         .route("/supervisor", get(overview))
@@ -34,6 +36,7 @@ pub fn routes() -> Router<AppState> {
             "/supervisor/networks/{id}/rectifications/close",
             post(close),
         )
+        .merge(operator::routes())
 }
 
 /// The catalog key of a level (`level.3`, `level.none`).
