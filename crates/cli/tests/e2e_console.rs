@@ -28,6 +28,9 @@ const SUPERVISOR: &str = "甲市公安局网安支队";
 const NETWORK: &str = "会员服务平台";
 /// The day the grading is recorded as done: the filing clock runs across National Day.
 const GRADED_ON: &str = "2026-09-28";
+/// The day the public security organ received the filing.
+const FILED_ON: &str = "2026-10-12";
+const CERTIFICATE: &str = "31010026001-00001";
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn console_end_to_end_in_chromium() {
@@ -61,12 +64,24 @@ async fn console_end_to_end_in_chromium() {
     op.see(Locator::Id("main"), NETWORK).await;
     op.shot("dashboard").await;
     law_reader_in_english(&op).await;
+    submit_filing(&op, &net).await;
+
+    let sup = Browser::open(&driver, &server, &shots).await;
+    sign_in(&sup, SUPERVISOR, PASSWORD).await;
+    issue_certificate(&sup).await;
+    op.go(&format!("/filing/{net}")).await;
+    op.see(
+        Locator::Id("filing-history"),
+        &msg("zh-CN", "supervisor.state.certified"),
+    )
+    .await;
+    op.see(Locator::Id("filing-history"), CERTIFICATE).await;
 
     let other = Browser::open(&driver, &server, &shots).await;
     sign_in(&other, OPERATOR_B, PASSWORD).await;
     cross_org_denied(&other, &admin, &net).await;
 
-    for b in [admin, op, other] {
+    for b in [admin, op, sup, other] {
         b.close().await;
     }
 }
@@ -222,17 +237,8 @@ async fn grade(b: &Browser, net: &str) {
     b.see(Locator::Id("grading-filing-due"), &due_today).await;
     b.shot("grading-result").await;
 
-    // Saved with the day the level was settled (the date field set as a date picker would).
-    let field = b.el(Locator::Id("graded_on")).await;
-    b.c.execute(
-        "arguments[0].value = arguments[1];",
-        vec![
-            serde_json::to_value(&field).expect("element"),
-            GRADED_ON.into(),
-        ],
-    )
-    .await
-    .expect("set the date field");
+    // Saved with the day the level was settled.
+    set_date(b, "graded_on", GRADED_ON).await;
     b.click(Locator::Id("grading-save")).await;
     b.see(Locator::Id("profile-level"), &level).await;
     assert_eq!(b.path().await, format!("/networks/{net}"));
@@ -267,6 +273,67 @@ async fn upload_evidence(b: &Browser, net: &str) {
     b.see(row, "日志留存策略.txt").await;
     b.see(row, "日志审计系统留存策略").await;
     b.shot("duty-timeline").await;
+}
+
+/// Sets a date field's value as a date picker would (typing into one depends on the locale).
+async fn set_date(b: &Browser, id: &str, date: &str) {
+    let field = b.el(Locator::Id(id)).await;
+    let field = serde_json::to_value(&field).expect("an element reference");
+    b.c.execute(
+        "arguments[0].value = arguments[1];",
+        vec![field, date.into()],
+    )
+    .await
+    .expect("set the date field");
+}
+
+/// The operator files the graded network with the organ (the supervisor user), received on
+/// FILED_ON; the review deadline is 10 working days later.
+async fn submit_filing(b: &Browser, net: &str) {
+    // No link to the filing page from the network's page yet: typed as a URL.
+    b.go(&format!("/filing/{net}")).await;
+    b.see(Locator::Id("page-title"), NETWORK).await;
+    let organ = b.el(Locator::Id("filing-supervisor")).await;
+    organ
+        .select_by_label(SUPERVISOR)
+        .await
+        .expect("the organ is offered");
+    set_date(b, "filing-date", FILED_ON).await;
+    b.fill("filing-address", "上海市浦东新区张江路1号").await;
+    b.click(Locator::Id("filing-submit")).await;
+    let history = Locator::Id("filing-history");
+    b.see(history, &msg("zh-CN", "supervisor.state.submitted"))
+        .await;
+    b.see(history, &zh_date(FILED_ON.parse().expect("a date")))
+        .await;
+}
+
+/// The supervisor sees the filing received with its review deadline, opens it and issues
+/// the certificate.
+async fn issue_certificate(b: &Browser) {
+    let calendar = dengbao_calendar::Calendar::builtin().expect("the built-in calendar");
+    let review_due = calendar
+        .add_workdays(FILED_ON.parse().expect("a date"), 10)
+        .expect("2026 is in the calendar");
+    b.click(Locator::Id("nav-supervisor")).await;
+    let row = format!("//table[@id='filings']//tr[td[contains(., '{NETWORK}')]]");
+    b.see(Locator::XPath(&row), ORG_A).await;
+    b.see(Locator::XPath(&row), &zh_date(review_due)).await;
+    b.see(
+        Locator::XPath(&row),
+        &msg("zh-CN", "supervisor.state.submitted"),
+    )
+    .await;
+    b.shot("supervisor-filings").await;
+    b.click(Locator::XPath(&format!("{row}//a"))).await;
+    b.see(Locator::Id("page-title"), NETWORK).await;
+    b.click(Locator::Id("decision-certify")).await;
+    b.fill("certificate-no", CERTIFICATE).await;
+    b.click(Locator::Id("decision-submit")).await;
+    let history = Locator::Id("filing-history");
+    b.see(history, &msg("zh-CN", "supervisor.state.certified"))
+        .await;
+    b.see(history, CERTIFICATE).await;
 }
 
 /// The law reader's search, then the same page in English.

@@ -322,11 +322,6 @@ impl Browser {
             .await
     }
 
-    /// The page's visible text contains `needle`.
-    pub async fn see_text(&self, needle: &str) -> String {
-        self.see(Locator::Css("body"), needle).await
-    }
-
     /// The page's visible text now.
     pub async fn body_text(&self) -> String {
         match self.c.find(Locator::Css("body")).await {
