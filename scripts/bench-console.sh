@@ -58,7 +58,7 @@ addr=$(sed -n 's|.*serving the API at http://\([^/]*\)/api/.*|\1|p' "$work/out")
 base="http://$addr"
 setup_token=$(grep -o 'dbs_[0-9a-f]*' "$work/err" | head -n1)
 token=$(curl -sf -X POST "$base/api/setup" -H 'Content-Type: application/json' \
-  -d "{\"setup_token\": \"$setup_token\", \"administrator\": \"bench-admin\"}" | jq -r .token)
+  -d "{\"setup_token\": \"$setup_token\", \"administrator\": \"bench-admin\"}" | jq -r '.token | if type == "object" then .token else . end')
 [ -n "$token" ] && [ "$token" != null ] || { echo "bench-console: setup failed" >&2; exit 1; }
 
 echo "== loading $networks networks through the API" >&2
