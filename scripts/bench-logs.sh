@@ -14,7 +14,9 @@
 # Prints a markdown table. Needs rsyslogd, gzip, python3 and loggen (scripts/install-loggen.sh).
 #
 #   scripts/bench-logs.sh [EVENTS]        env: BENCH_DIR (default /tmp/dengbao-bench-logs),
-#                                         KEEP=1 keeps it, RSYSLOG_SYNC=on|off (default on)
+#                                         KEEP=1 keeps it, RSYSLOG_SYNC=on|off (default on),
+#                                         EVENTS_DIR for the client's input file (e.g. /dev/shm
+#                                         when the disk is short; it is not a measured store)
 set -euo pipefail
 N=${1:-10000000}
 ROOT=$(cd "$(dirname "$0")/.." && pwd)
@@ -33,11 +35,12 @@ command -v rsyslogd >/dev/null || { echo "rsyslogd missing" >&2; exit 2; }
 PIDS=()
 cleanup() {
     for p in "${PIDS[@]}"; do kill "$p" 2>/dev/null || true; done
-    [ "${KEEP:-0}" = 1 ] || rm -rf "$W"
+    [ "${KEEP:-0}" = 1 ] || rm -rf "$W" "$EV"
 }
 trap cleanup EXIT
 rm -rf "$W"
 mkdir -p "$W"
+EV=${EVENTS_DIR:-$W}/dengbao-bench-events.log
 
 (cd "$ROOT" && cargo build --release -q -p dengbao-logstore --example bench)
 if [ "${DENGBAO_SERVE:-0}" = 1 ]; then
@@ -53,7 +56,8 @@ now() { date +%s.%N; }
 ms() { python3 -c "print(round(($2-$1)*1000, 1))"; }
 # user+system CPU seconds and peak RSS (kB) of a running process
 cpu_of() { awk '{print ($14+$15)/100}' "/proc/$1/stat"; }
-hwm_of() { awk '/VmHWM/ {print $2}' "/proc/$1/status"; }
+hwm_of() { awk '/VmHWM/ {print $2}' "/proc/$1/status" 2>/dev/null; }
+max_of() { [ -n "${2:-}" ] && [ "$2" -gt "$1" ] && echo "$2" || echo "$1"; }
 # wall ms and max RSS kB of a command: "ms kb"
 timed() {
     local t0 t1
@@ -63,13 +67,13 @@ timed() {
     echo "$(ms "$t0" "$t1") $(cat "$W/time.out")"
 }
 send() { # loggen: newline-framed TCP, the file's lines as they are
-    "$LOGGEN" --inet --stream --dont-parse --read-file "$W/events.log" --rate 100000000 \
+    "$LOGGEN" --inet --stream --dont-parse --read-file "$EV" --rate 100000000 \
         --interval 36000 --quiet 127.0.0.1 "$1" >"$W/loggen-$1.log" 2>&1
 }
 
 echo "generating $N events…" >&2
-"$GEN" --gen "$N" "$W/events.log"
-RAW=$(stat -c %s "$W/events.log")
+"$GEN" --gen "$N" "$EV"
+RAW=$(stat -c %s "$EV")
 LOAD_BEFORE=$(cut -d' ' -f1-3 /proc/loadavg)
 
 # ---------------------------------------------------------------- (a) rsyslog + gzip
@@ -146,6 +150,7 @@ with open(path, "rb") as f:
         try: l = raw.decode("utf-8")
         except UnicodeDecodeError: l = raw.decode("gbk", "replace")
         i += 1; batch.append((i, day(l), l))
+        if i == n: break
         if len(batch) == 8192: flush()
 if batch: flush()
 load = time.perf_counter() - t0
@@ -159,13 +164,15 @@ print(json.dumps({"load_s": load, "needle": needle[0][0], "needle_ms": t_needle,
                   "phrase_ms": t_phrase, "hist_ms": t_hist, "days": len(hist)}))
 EOF
 f0=$(now)
-/usr/bin/time -f "%M %U %S" -o "$W/fts.time" python3 "$W/fts5.py" "$W/events.log" "$W/fts.db" "$N" >"$W/fts.json"
+FTS_N=${FTS_EVENTS:-$N}
+/usr/bin/time -f "%M %U %S" -o "$W/fts.time" python3 "$W/fts5.py" "$EV" "$W/fts.db" "$FTS_N" >"$W/fts.json"
 f1=$(now)
 FTS_BYTES=$(du -cb "$W"/fts.db* | tail -1 | cut -f1)
+FTS_BPE=$(python3 -c "print(f'{$FTS_BYTES/$FTS_N:.1f}')")
 read -r FTS_RSS FTS_U FTS_S <"$W/fts.time"
 fts() { python3 -c "import json;print(json.load(open('$W/fts.json'))['$1'])"; }
-FTS_RATE=$(python3 -c "print(round($N/$(fts load_s)))")
-FTS_PER_CPU=$(python3 -c "print(round($N/($FTS_U+$FTS_S)))")
+FTS_RATE=$(python3 -c "print(round($FTS_N/$(fts load_s)))")
+FTS_PER_CPU=$(python3 -c "print(round($FTS_N/($FTS_U+$FTS_S)))")
 rm -f "$W"/fts.db*
 
 # ---------------------------------------------------------------- (c) dengbao
@@ -203,12 +210,13 @@ PIDS+=("$DB")
 for _ in $(seq 100); do grep -q "syslog tcp listening" "$W/serve.err" "$W/serve.out" 2>/dev/null && break; sleep 0.2; done
 t0=$(now)
 send "$P_SYSLOG"
-while [ "$(stored)" -lt "$N" ]; do sleep 0.5; done
+DB_RSS=0
+while [ "$(stored)" -lt "$N" ]; do DB_RSS=$(max_of "$DB_RSS" "$(hwm_of "$DB")"); sleep 0.5; done
 t1=$(now)
 DB_CPU=$(cpu_of "$DB")
-DB_RSS=$(hwm_of "$DB")
 kill -TERM "$DB"
-while kill -0 "$DB" 2>/dev/null; do DB_RSS=$(hwm_of "$DB" 2>/dev/null || echo "$DB_RSS"); sleep 0.2; done
+# the final seal runs after SIGTERM: keep sampling the peak until the process is gone
+while kill -0 "$DB" 2>/dev/null; do DB_RSS=$(max_of "$DB_RSS" "$(hwm_of "$DB")"); sleep 0.1; done
 t2=$(now)
 DB_RATE=$(python3 -c "print(round($N/($t1-$t0)))")
 DB_PER_CPU=$(python3 -c "print(round($N/$DB_CPU))")
@@ -237,9 +245,10 @@ $N events, raw text $(bpe "$RAW") B/event ($RAW bytes); $(nproc) cores; load ave
 
 | figure | rsyslog + gzip -9 + zgrep | SQLite FTS5 | dengbao |
 |---|---|---|---|
+| events | $N | $FTS_N (FTS_EVENTS) | $N |
 | client | loggen → rsyslogd imtcp | python3 sqlite3 from the file | $CLIENT |
 | durability | omfile sync=$SYNC | WAL, synchronous=FULL per 8192 rows | WAL fdatasync per batch |
-| bytes on disk | $(bpe "$GZ") B/event (gzip -9; $(ms "$g0" "$g1") ms to compress) | $(bpe "$FTS_BYTES") B/event | $(bpe "$DB_BYTES") B/event (segments $(bpe "$SEG_BYTES")) |
+| bytes on disk | $(bpe "$GZ") B/event (gzip -9; $(ms "$g0" "$g1") ms to compress) | $FTS_BPE B/event | $(bpe "$DB_BYTES") B/event (segments $(bpe "$SEG_BYTES")) |
 | ingest, wall | $RS_RATE events/s | $FTS_RATE events/s | $DB_RATE events/s (sealed $(ms "$t1" "$t2") ms after the last event) |
 | ingest per CPU-second of the server | $RS_PER_CPU | $FTS_PER_CPU | $DB_PER_CPU |
 | needle \`needle7f3a\` (count) | $ZG_NEEDLE ms ($ZG_NEEDLE_N) | $(fts needle_ms) ms ($(fts needle)) | $DB_NEEDLE ms ($DB_NEEDLE_N; fresh process); \`"Invalid user needle7f3a"\` $DB_NEEDLE_PHRASE ms |
