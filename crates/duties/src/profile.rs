@@ -33,6 +33,7 @@ impl ProfileError {
 }
 
 /// The life stage of a network.
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum Stage {
@@ -47,6 +48,7 @@ pub enum Stage {
 }
 
 /// The secrecy level of a classified network (涉密网络, 条例 第三十五条).
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum Classified {
@@ -61,6 +63,7 @@ pub enum Classified {
 }
 
 /// The regulated services of 网络安全法 第二十四条、第四十八条.
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum Service {
@@ -81,6 +84,7 @@ pub enum Service {
 }
 
 /// New technology in use (条例 第三十四条).
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum NewTech {

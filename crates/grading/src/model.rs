@@ -7,6 +7,7 @@ use dengbao_types::{Citation, Level};
 use serde::{Deserialize, Serialize};
 
 /// Which rule book grades the network.
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default, Serialize, Deserialize)]
 pub enum Basis {
     /// GB/T 22240-2020 网络安全等级保护定级指南 (the standard in force; default).
@@ -54,6 +55,7 @@ impl FromStr for Basis {
 }
 
 /// The object harmed if the network is damaged (受侵害的客体).
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum Object {
@@ -100,6 +102,7 @@ impl Object {
 }
 
 /// How badly the object is harmed (侵害程度).
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum Degree {
@@ -148,6 +151,7 @@ impl Degree {
 }
 
 /// One grading input: what is harmed, and how badly.
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct Harm {
@@ -168,6 +172,7 @@ impl Harm {
 
 /// What `dengbao grade` reads: the harm if business information is damaged (业务信息安全)
 /// and if the system's service is damaged (系统服务安全). `basis` defaults to gbt22240-2020.
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct GradeInput {

@@ -4,96 +4,14 @@
 
 use serde::{Deserialize, Serialize};
 
-/// Life-cycle stage of a network.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
-#[serde(rename_all = "snake_case")]
-pub enum Stage {
-    Planning,
-    Building,
-    Running,
-    Retired,
-}
-
-/// Classified level: none, 秘密 (secret), 机密 (confidential), 绝密 (top_secret).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize, utoipa::ToSchema)]
-#[serde(rename_all = "snake_case")]
-pub enum Classified {
-    #[default]
-    None,
-    Secret,
-    Confidential,
-    TopSecret,
-}
-
-/// Regulated services a network offers.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
-#[serde(rename_all = "snake_case")]
-pub enum Service {
-    NetworkAccess,
-    DomainRegistration,
-    Telephony,
-    InfoPublishing,
-    InstantMessaging,
-    AppDistribution,
-    ElectronicMessages,
-}
-
-/// New technology a network uses.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
-#[serde(rename_all = "snake_case")]
-pub enum NewTech {
-    Cloud,
-    Mobile,
-    Iot,
-    Ics,
-    BigData,
-    Ai,
-}
-
-/// Grading basis: GB/T 22240-2020 (default) or the regulation draft's matrix.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
-pub enum Basis {
-    #[serde(rename = "gbt22240-2020")]
-    Gbt22240_2020,
-    #[serde(rename = "mlps-draft")]
-    MlpsDraft,
-}
-
-/// The object harmed when the network is damaged.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
-#[serde(rename_all = "snake_case")]
-pub enum HarmedObject {
-    Rights,
-    Order,
-    National,
-}
-
-/// How badly it is harmed.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
-#[serde(rename_all = "snake_case")]
-pub enum Degree {
-    Harm,
-    Serious,
-    EspeciallySerious,
-}
-
-/// One graded aspect (business information or system service).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
-#[serde(deny_unknown_fields)]
-pub struct Harm {
-    pub object: HarmedObject,
-    pub degree: Degree,
-}
-
+// The value types are the engines' own (one definition each, with ToSchema through their
+// `openapi` feature); the names the API has always used stay as aliases.
+pub use dengbao_duties::{Classified, NewTech, Service, Stage};
+pub use dengbao_grading::{Basis, Degree, Harm};
+/// The object harmed when the network is damaged (受侵害的客体).
+pub type HarmedObject = dengbao_grading::Object;
 /// The grade input, same shape as `dengbao grade --json`'s stdin.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
-#[serde(deny_unknown_fields)]
-pub struct GradingInput {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub basis: Option<Basis>,
-    pub business: Harm,
-    pub service: Harm,
-}
+pub type GradingInput = dengbao_grading::GradeInput;
 
 /// A network's profile, as created or replaced through the API.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
