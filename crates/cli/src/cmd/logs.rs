@@ -560,4 +560,10 @@ fn print_removal(r: &dengbao_logstore::retention::DeleteReport) {
     for s in &r.kept_by_policy {
         println!("  kept by retention policy: {} {}", s.network, s.day);
     }
+    for s in &r.kept_by_storage {
+        println!(
+            "  kept by the object storage (Object Lock): {} {}",
+            s.network, s.day
+        );
+    }
 }
