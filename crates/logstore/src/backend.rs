@@ -137,6 +137,18 @@ impl Remote {
             .map_err(|_| Error::Corrupt(format!("{}: not UTF-8", path.display())))?
             .lines()
             .collect();
+        let node_file = dir.join("wal/node-sealed");
+        if !node_file.exists() && !local.is_empty() {
+            // This node's own chain so far (a local store moving to the shared catalog):
+            // its WAL progress is that chain's.
+            let sealed = local
+                .iter()
+                .filter_map(|l| serde_json::from_str::<serde_json::Value>(l).ok())
+                .filter_map(|v| v["body"]["wal_sealed"].as_u64())
+                .max()
+                .unwrap_or(0);
+            write_atomic(&node_file, format!("{sealed}\n").as_bytes())?;
+        }
         let mut remote: Vec<String> = cat
             .read_all()
             .map_err(lib)?
@@ -169,16 +181,31 @@ impl Remote {
         Ok(())
     }
 
-    /// Fetch live segments this node lacks; upload local ones the bucket lacks.
+    /// Fetch live segments this node lacks; upload local ones the bucket lacks (when
+    /// `upload`); drop cached files the chain no longer names (expired by another node, or
+    /// left by a seal that lost the race) among ids below `next_segment` — higher ids may
+    /// be a seal of this node in progress.
     pub(crate) fn sync_segments<'a>(
         &self,
         dir: &Path,
-        live: impl Iterator<Item = (&'a SegmentEntry, Option<Timestamp>)>,
+        live: impl Iterator<Item = (&'a SegmentEntry, Option<Timestamp>)> + Clone,
         upload: bool,
+        next_segment: u64,
     ) -> Result<()> {
         let Some(blobs) = &self.blobs else {
             return Ok(());
         };
+        let known: std::collections::HashSet<&str> =
+            live.clone().map(|(e, _)| e.file.as_str()).collect();
+        for (rel, path) in crate::store::segment_files(&dir.join("segments"))? {
+            let id = Path::new(&rel)
+                .file_stem()
+                .and_then(|s| s.to_str())
+                .and_then(|s| s.parse::<u64>().ok());
+            if !known.contains(rel.as_str()) && id.is_some_and(|i| i < next_segment) {
+                fs::remove_file(&path).at(&path)?;
+            }
+        }
         let stored: std::collections::HashSet<String> = blobs
             .list("segments/")
             .map_err(lib)?
@@ -345,5 +372,10 @@ pub(crate) fn sync_for_verify(dir: &Path) -> Result<()> {
     for cp in &cps {
         cat.apply(cp);
     }
-    r.sync_segments(dir, cat.live.values().map(|e| (e, None)), false)
+    r.sync_segments(
+        dir,
+        cat.live.values().map(|e| (e, None)),
+        false,
+        cat.next_segment,
+    )
 }

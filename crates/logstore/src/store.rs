@@ -272,7 +272,7 @@ impl Store {
                 let until = crate::backend::retain_until(e, store.policy_months(&e.network));
                 (e, until)
             });
-            r.sync_segments(dir, live, opts.write)?;
+            r.sync_segments(dir, live, opts.write, store.catalog.next_segment)?;
             if let Some(n) = r.node_wal_sealed(dir, &store.catalog.checkpoints)? {
                 wal_sealed = n;
             }
