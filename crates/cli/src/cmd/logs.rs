@@ -302,7 +302,10 @@ pub fn run(cmd: LogsCmd, ctx: &Ctx) -> anyhow::Result<ExitCode> {
         }
         LogsCmd::Verify { json, anchor } => {
             let dir = store_dir(ctx);
-            if !dir.join("store.json").exists() && !dir.join("checkpoints.log").exists() {
+            if !dir.join("store.json").exists()
+                && !dir.join("checkpoints.log").exists()
+                && !dir.join("storage.toml").exists()
+            {
                 return Err(BadInput::new(format!(
                     "no log store at {} / 日志库不存在",
                     dir.display()
