@@ -15,6 +15,7 @@ pub mod record;
 pub use error::{Error, Result};
 pub use record::{Format, Record};
 pub mod anchor;
+mod backend;
 pub mod block;
 pub mod checkpoint;
 pub mod export;

@@ -44,6 +44,8 @@ pub struct DeleteReport {
     pub kept_by_policy: Vec<SegmentRef>,
     /// Segments that straddle the cut: only whole segments are removed.
     pub kept_too_young: Vec<SegmentRef>,
+    /// Scale-out: segments the object storage still holds under Object Lock.
+    pub kept_by_storage: Vec<SegmentRef>,
     pub events_removed: u64,
 }
 
@@ -109,7 +111,14 @@ impl Store {
             }],
             ..Body::default()
         };
-        self.commit_body(body)
+        self.commit_body(body)?;
+        if let Some(r) = &self.remote {
+            // Scale-out: the bucket's lock follows a longer policy (it never shortens).
+            for e in self.catalog.live.values().filter(|e| e.network == network) {
+                r.extend(e, crate::backend::retain_until(e, months))?;
+            }
+        }
+        Ok(())
     }
 
     pub fn place_hold(
@@ -200,6 +209,13 @@ impl Store {
             Some("hold")
         } else if s.max_time_us >= self.cutoff(self.policy_months(&s.network)).as_microsecond() {
             Some("policy")
+        } else if self
+            .remote
+            .as_ref()
+            .is_some_and(|r| r.locked_until(s).is_some())
+        {
+            // Object Lock: the bucket itself still refuses (it keeps real time, not --now).
+            Some("storage")
         } else {
             None
         }
@@ -267,6 +283,7 @@ impl Store {
             match self.keep_reason(s) {
                 Some("hold") => rep.kept_by_hold.push(s.into()),
                 Some("policy") => rep.kept_by_policy.push(s.into()),
+                Some("storage") => rep.kept_by_storage.push(s.into()),
                 Some(_) => rep.kept_too_young.push(s.into()),
                 None => go.push(s.id),
             }

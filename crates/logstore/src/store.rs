@@ -159,6 +159,8 @@ pub struct Store {
     pending_bytes: usize,
     now: jiff::Timestamp,
     _lock: Option<File>,
+    /// Scale-out backends from `storage.toml` (`None`: everything local).
+    pub(crate) remote: Option<crate::backend::Remote>,
 }
 
 /// A record being sealed: its network and day, parsed fields, source key and indexable text.
@@ -181,6 +183,10 @@ pub struct SealReport {
 impl Store {
     pub fn open(dir: &Path, opts: OpenOptions) -> Result<Store> {
         let now = clock(opts.now)?;
+        let remote = crate::backend::Remote::open(dir)?;
+        if let Some(r) = &remote {
+            r.fetch_store_files(dir)?;
+        }
         let info_path = dir.join("store.json");
         if !info_path.exists() {
             if !opts.write {
@@ -190,6 +196,9 @@ impl Store {
                 )));
             }
             create(dir, opts.suite, now)?;
+            if let Some(r) = &remote {
+                r.publish_store_files(dir)?;
+            }
         }
         let info: StoreInfo = serde_json::from_slice(&fs::read(&info_path).at(&info_path)?)
             .map_err(|e| Error::Corrupt(format!("{}: {e}", info_path.display())))?;
@@ -228,6 +237,9 @@ impl Store {
         } else {
             None
         };
+        if let Some(r) = &remote {
+            r.sync_catalog(dir)?;
+        }
         let cp_path = dir.join("checkpoints.log");
         let bytes = fs::read(&cp_path).unwrap_or_default();
         let (cps, torn) = checkpoint::parse_log(&bytes)?;
@@ -252,10 +264,22 @@ impl Store {
             pending_bytes: 0,
             now,
             _lock: lock,
+            remote,
         };
+        let mut wal_sealed = store.catalog.wal_sealed;
+        if let Some(r) = &store.remote {
+            let live = store.catalog.live.values().map(|e| {
+                let until = crate::backend::retain_until(e, store.policy_months(&e.network));
+                (e, until)
+            });
+            r.sync_segments(dir, live, opts.write, store.catalog.next_segment)?;
+            if let Some(n) = r.node_wal_sealed(dir, &store.catalog.checkpoints)? {
+                wal_sealed = n;
+            }
+        }
         if opts.write {
             store.remove_unsealed_segment_files()?;
-            let (w, rec) = Wal::open(&dir.join("wal"), store.catalog.wal_sealed)?;
+            let (w, rec) = Wal::open(&dir.join("wal"), wal_sealed)?;
             store.wal = Some(w);
             if !rec.records.is_empty() {
                 store.pending = rec.records;
@@ -408,6 +432,7 @@ impl Store {
             .map(|(l, h)| (*l, hex::encode(h)))
             .collect();
         body.store_digest = store_digest(&self.dir, self.suite);
+        let node_sealed = body.wal_sealed;
         if body.wal_sealed == 0 {
             body.wal_sealed = self.catalog.wal_sealed;
         }
@@ -423,6 +448,15 @@ impl Store {
             sig: String::new(),
         }
         .sign(key)?;
+        if let Some(r) = &self.remote {
+            // Scale-out: the segments are in the bucket before the checkpoint names them,
+            // and the checkpoint is in the shared catalog before the local mirror.
+            for a in &cp.body.added {
+                let until = crate::backend::retain_until(a, self.policy_months(&a.network));
+                r.upload(&self.dir, a, until)?;
+            }
+            r.append(&self.dir, &cp, &cp.to_line()?, node_sealed)?;
+        }
         let path = self.dir.join("checkpoints.log");
         let mut f = FsOpen::new()
             .create(true)
@@ -460,6 +494,9 @@ impl Store {
     }
 
     pub(crate) fn remove_segment_file(&self, e: &SegmentEntry) -> Result<()> {
+        if let Some(r) = &self.remote {
+            r.delete(e)?;
+        }
         let p = self.dir.join("segments").join(&e.file);
         match fs::remove_file(&p) {
             Err(err) if err.kind() != std::io::ErrorKind::NotFound => Err(err).at(&p),

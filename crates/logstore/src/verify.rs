@@ -89,6 +89,10 @@ pub struct VerifyReport {
 /// Verify the store at `dir` (read-only; needs no secret).
 pub fn verify(dir: &Path) -> VerifyReport {
     let mut problems = Vec::new();
+    // Scale-out: check the shared catalog and segments, not a stale local copy.
+    if let Err(e) = crate::backend::sync_for_verify(dir) {
+        problems.push(Problem::plain(format!("shared storage: {e} / 共享存储")));
+    }
     let info: Option<StoreInfo> = fs::read(dir.join("store.json"))
         .ok()
         .and_then(|b| serde_json::from_slice(&b).ok());

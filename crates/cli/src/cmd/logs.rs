@@ -302,7 +302,10 @@ pub fn run(cmd: LogsCmd, ctx: &Ctx) -> anyhow::Result<ExitCode> {
         }
         LogsCmd::Verify { json, anchor } => {
             let dir = store_dir(ctx);
-            if !dir.join("store.json").exists() && !dir.join("checkpoints.log").exists() {
+            if !dir.join("store.json").exists()
+                && !dir.join("checkpoints.log").exists()
+                && !dir.join("storage.toml").exists()
+            {
                 return Err(BadInput::new(format!(
                     "no log store at {} / 日志库不存在",
                     dir.display()
@@ -559,5 +562,11 @@ fn print_removal(r: &dengbao_logstore::retention::DeleteReport) {
     }
     for s in &r.kept_by_policy {
         println!("  kept by retention policy: {} {}", s.network, s.day);
+    }
+    for s in &r.kept_by_storage {
+        println!(
+            "  kept by the object storage (Object Lock): {} {}",
+            s.network, s.day
+        );
     }
 }
