@@ -49,8 +49,9 @@ use std::net::SocketAddr;
 use std::sync::atomic::AtomicBool;
 use std::sync::Arc;
 
-use axum::routing::any_service;
+use axum::extract::Request;
 use axum::Router;
+use tower::ServiceExt;
 use dengbao_server::AppState;
 
 pub mod assets;
@@ -59,6 +60,7 @@ pub mod ctx;
 pub mod guard;
 pub mod i18n;
 pub mod links;
+pub mod logs;
 pub mod middleware;
 pub mod pages;
 pub mod svg;
@@ -70,11 +72,17 @@ pub use guard::{NetPage, Page, PageError, PageResult};
 #[derive(Clone, Default)]
 pub struct SetupDone(pub Arc<AtomicBool>);
 
-/// The whole application: the API under `/api/` and the console's pages.
+/// The whole application: the API under `/api/` and the console's pages, without a log
+/// centre (tests; [`serve`] passes the coverage its background task keeps).
 pub fn router(state: AppState) -> Router {
+    router_with_logs(state, logs::LogCoverage::default())
+}
+
+/// [`router`], with the log centre's coverage for the dashboard and the log duties.
+pub fn router_with_logs(state: AppState, log_coverage: logs::LogCoverage) -> Router {
     let api = dengbao_server::app(state.clone());
     let setup_done = SetupDone::default();
-    pages::routes()
+    let pages = pages::routes()
         .merge(assets::routes())
         .fallback(pages::not_found)
         .layer(axum::middleware::from_fn_with_state(
@@ -90,22 +98,38 @@ pub fn router(state: AppState) -> Router {
             middleware::headers,
         ))
         .layer(axum::Extension(setup_done))
-        .with_state(state)
-        .route_service("/api", any_service(api.clone()))
-        .route_service("/api/{*rest}", any_service(api))
+        .layer(axum::Extension(log_coverage))
+        .with_state(state);
+    // The split is by path prefix in a fallback, not by a `/api/{*rest}` route: a route
+    // with a wildcard leaves its captured parameter in the request, and the API's own
+    // extractors (`Path<(String, String)>` on `/api/law/{law}/{article}`) would then see
+    // one parameter too many and answer 500.
+    Router::new().fallback_service(tower::service_fn(move |req: Request| {
+        let path = req.uri().path();
+        let to_api = path == "/api" || path.starts_with("/api/");
+        let target = if to_api { api.clone() } else { pages.clone() };
+        target.oneshot(req)
+    }))
 }
 
-/// Serves [`router`] on `listener` until `shutdown` completes, then lets requests in
-/// flight finish. The peer address reaches the sign-in rate limiter.
+/// Serves [`router_with_logs`] on `listener` until `shutdown` completes, then lets requests
+/// in flight finish. The peer address reaches the sign-in rate limiter. The log centre's
+/// coverage is recomputed from `logs_dir` in the background (at start, then every
+/// [`logs::REFRESH_EVERY`]).
 pub async fn serve(
     listener: tokio::net::TcpListener,
     state: AppState,
+    logs_dir: std::path::PathBuf,
     shutdown: impl std::future::Future<Output = ()> + Send + 'static,
 ) -> std::io::Result<()> {
-    axum::serve(
+    let log_coverage = logs::LogCoverage::default();
+    let refresher = log_coverage.watch(logs_dir, logs::REFRESH_EVERY);
+    let served = axum::serve(
         listener,
-        router(state).into_make_service_with_connect_info::<SocketAddr>(),
+        router_with_logs(state, log_coverage).into_make_service_with_connect_info::<SocketAddr>(),
     )
     .with_graceful_shutdown(shutdown)
-    .await
+    .await;
+    refresher.abort();
+    served
 }

@@ -240,3 +240,17 @@ async fn the_console_speaks_chinese_by_default_and_english_on_request() {
         Some("法律法规")
     );
 }
+
+/// The console router hands `/api/…` to the API untouched: a route with two path
+/// parameters answers as it does on the bare API (it once answered 500 here, because
+/// the console's `/api/{*rest}` wildcard left a third parameter in the request).
+#[tokio::test]
+async fn api_routes_with_two_path_parameters_work_behind_the_console() {
+    let app = App::new().await;
+    let mut admin = app.set_up().await;
+    let article = admin.get("/api/law/csl/21").await;
+    assert_eq!(article.status, StatusCode::OK, "{}", article.body);
+    assert!(article.body.contains("六个月"), "{}", article.body);
+    let missing = admin.get("/api/law/csl/999").await;
+    assert_eq!(missing.status, StatusCode::NOT_FOUND, "{}", missing.body);
+}

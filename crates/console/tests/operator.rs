@@ -97,6 +97,18 @@ async fn an_operator_creates_grades_and_files_evidence_for_a_network() {
         .trim_start_matches("/networks/")
         .to_string();
 
+    // Not graded yet: its page says so and leads to the wizard (no 422), its duty page
+    // sends the user there, and the dashboard still renders.
+    let ungraded = b.get(&format!("/networks/{net}")).await;
+    assert_eq!(ungraded.status, StatusCode::OK, "{}", ungraded.body);
+    assert!(ungraded.body.contains("id=\"network-ungraded\""), "{}", ungraded.body);
+    assert!(ungraded.body.contains(&format!("href=\"/filing/{net}\"")));
+    let duties = b.get(&format!("/networks/{net}/duties")).await;
+    assert_eq!(duties.status, StatusCode::SEE_OTHER);
+    assert_eq!(duties.location, format!("/networks/{net}"));
+    let dash = b.get("/").await;
+    assert_eq!(dash.status, StatusCode::OK, "{}", dash.body);
+
     // Graded just before the 2026 Spring Festival: the filing deadline skips the holiday.
     let graded = "2026-02-10";
     b.get(&format!(

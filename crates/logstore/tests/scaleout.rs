@@ -28,7 +28,12 @@ fn shared(test: &str) -> Option<Shared> {
         std::env::var("DENGBAO_TEST_S3_ENDPOINT"),
         std::env::var("DENGBAO_TEST_POSTGRES_URL"),
     ) else {
-        println!("SKIP {test}: DENGBAO_TEST_S3_ENDPOINT and DENGBAO_TEST_POSTGRES_URL are needed");
+        let why = "DENGBAO_TEST_S3_ENDPOINT and DENGBAO_TEST_POSTGRES_URL are needed";
+        assert!(
+            std::env::var("DENGBAO_TEST_REQUIRE_TOOLS").as_deref() != Ok("1"),
+            "{test}: DENGBAO_TEST_REQUIRE_TOOLS=1 but {why}"
+        );
+        println!("SKIP {test}: {why}");
         return None;
     };
     let s3 = S3Config {

@@ -76,6 +76,9 @@ impl AppState {
         (name = "networks", description = "network profiles, events, evidence, duties, exposure"),
         (name = "law", description = "grading, the working-day calendar, the statutes"),
         (name = "audit", description = "the hash-chained audit log"),
+        (name = "supervision", description = "filings with the public security organ, their review, inspections and rectification orders"),
+        (name = "assessment", description = "assessor engagements, findings per duty, conclusions"),
+        (name = "reports", description = "the grading report and filing form (DOCX), the duty and gap lists (XLSX)"),
     )
 )]
 struct ApiDoc;

@@ -135,29 +135,37 @@ impl Store {
         .bind(network_id)
         .fetch_all(&self.pool)
         .await?;
-        let mut out = Vec::with_capacity(rows.len());
-        for row in rows {
-            let id: String = row.try_get("id")?;
-            out.push(NetworkEvent {
-                kind: row.try_get("kind")?,
-                id,
-                network_id: row.try_get("network_id")?,
-                at: row.try_get("at")?,
-                note: row.try_get("note")?,
-                actor: row.try_get("actor")?,
-                recorded_at: row.try_get("recorded_at")?,
-            });
-        }
-        out.sort_by_key(|e| instant(&e.at));
+        let mut out = rows.iter().map(event_of_row).collect::<Result<Vec<_>>>()?;
+        sort_events(&mut out);
         Ok(out)
     }
 
     /// The profile's `[events]` table: for each kind, the latest event's `at`.
     pub async fn profile_events(&self, network_id: &str) -> Result<BTreeMap<String, String>> {
-        let mut out = BTreeMap::new();
-        for e in self.list_events(network_id).await? {
-            out.insert(e.kind, e.at);
-        }
-        Ok(out)
+        Ok(profile_events_of(self.list_events(network_id).await?))
     }
+}
+
+/// The profile's `[events]` table from a network's events in time order: for each kind,
+/// the latest event's `at`.
+pub fn profile_events_of(events: impl IntoIterator<Item = NetworkEvent>) -> BTreeMap<String, String> {
+    events.into_iter().map(|e| (e.kind, e.at)).collect()
+}
+
+/// One `network_events` row (columns id, network_id, kind, at, note, actor, recorded_at).
+pub(crate) fn event_of_row(row: &sqlx::any::AnyRow) -> Result<NetworkEvent> {
+    Ok(NetworkEvent {
+        id: row.try_get("id")?,
+        network_id: row.try_get("network_id")?,
+        kind: row.try_get("kind")?,
+        at: row.try_get("at")?,
+        note: row.try_get("note")?,
+        actor: row.try_get("actor")?,
+        recorded_at: row.try_get("recorded_at")?,
+    })
+}
+
+/// Sorts a network's events by the instant they happened (`at` may be a date or a time).
+pub(crate) fn sort_events(events: &mut [NetworkEvent]) {
+    events.sort_by_key(|e| instant(&e.at));
 }

@@ -171,29 +171,12 @@ impl Store {
 
     pub async fn list_evidence(&self, network_id: &str) -> Result<Vec<Evidence>> {
         let rows = sqlx::query(
-            "SELECT id, network_id, duty_id, description, link, file_name, sha256, size, actor, recorded_at, expires \
-             FROM evidence WHERE network_id = $1 ORDER BY recorded_at, id",
+            &format!("SELECT {EVIDENCE_COLUMNS} FROM evidence WHERE network_id = $1 ORDER BY recorded_at, id"),
         )
         .bind(network_id)
         .fetch_all(&self.pool)
         .await?;
-        rows.iter()
-            .map(|row| {
-                Ok(Evidence {
-                    id: row.try_get("id")?,
-                    network_id: row.try_get("network_id")?,
-                    duty_id: row.try_get("duty_id")?,
-                    description: row.try_get("description")?,
-                    link: row.try_get("link")?,
-                    file_name: row.try_get("file_name")?,
-                    sha256: row.try_get("sha256")?,
-                    size: row.try_get("size")?,
-                    actor: row.try_get("actor")?,
-                    recorded_at: row.try_get("recorded_at")?,
-                    expires: row.try_get("expires")?,
-                })
-            })
-            .collect()
+        rows.iter().map(evidence_of_row).collect()
     }
 
     /// An uploaded file's bytes, checked against the recorded SHA-256.
@@ -227,3 +210,24 @@ impl Store {
         Ok((ev, bytes))
     }
 }
+
+/// One `evidence` row (the columns [`EVIDENCE_COLUMNS`] names).
+pub(crate) fn evidence_of_row(row: &sqlx::any::AnyRow) -> Result<Evidence> {
+    Ok(Evidence {
+        id: row.try_get("id")?,
+        network_id: row.try_get("network_id")?,
+        duty_id: row.try_get("duty_id")?,
+        description: row.try_get("description")?,
+        link: row.try_get("link")?,
+        file_name: row.try_get("file_name")?,
+        sha256: row.try_get("sha256")?,
+        size: row.try_get("size")?,
+        actor: row.try_get("actor")?,
+        recorded_at: row.try_get("recorded_at")?,
+        expires: row.try_get("expires")?,
+    })
+}
+
+/// The columns [`evidence_of_row`] reads.
+pub(crate) const EVIDENCE_COLUMNS: &str =
+    "id, network_id, duty_id, description, link, file_name, sha256, size, actor, recorded_at, expires";

@@ -264,28 +264,40 @@ impl Store {
 
     /// Networks in scope, optionally of one organisation, by name.
     pub async fn list_networks(&self, scope: &OrgScope, org: Option<&str>) -> Result<Vec<Network>> {
-        let mut sql = format!("SELECT {COLUMNS} FROM networks WHERE deleted_at IS NULL");
-        let mut binds: Vec<String> = Vec::new();
-        if let Some(org) = org {
-            binds.push(org.to_string());
-            sql.push_str(&format!(" AND org_id = ${}", binds.len()));
-        }
-        if let OrgScope::Only(ids) = scope {
-            if ids.is_empty() {
-                return Ok(Vec::new());
-            }
-            let mut marks = Vec::new();
-            for id in ids {
-                binds.push(id.clone());
-                marks.push(format!("${}", binds.len()));
-            }
-            sql.push_str(&format!(" AND org_id IN ({})", marks.join(", ")));
-        }
-        sql.push_str(" ORDER BY name, id");
+        let Some((filter, binds)) = live_networks_filter(scope, org) else {
+            return Ok(Vec::new());
+        };
+        let sql = format!("SELECT {COLUMNS} FROM networks WHERE {filter} ORDER BY name, id");
         let mut q = sqlx::query(&sql);
         for b in &binds {
             q = q.bind(b);
         }
         q.fetch_all(&self.pool).await?.iter().map(decode).collect()
     }
+}
+
+/// The SQL condition on `networks` for the live networks in `scope` (and `org`, when
+/// given), with its bind values in order; `None` when the scope is empty.
+pub(crate) fn live_networks_filter(
+    scope: &OrgScope,
+    org: Option<&str>,
+) -> Option<(String, Vec<String>)> {
+    let mut sql = "deleted_at IS NULL".to_string();
+    let mut binds: Vec<String> = Vec::new();
+    if let Some(org) = org {
+        binds.push(org.to_string());
+        sql.push_str(&format!(" AND org_id = ${}", binds.len()));
+    }
+    if let OrgScope::Only(ids) = scope {
+        if ids.is_empty() {
+            return None;
+        }
+        let mut marks = Vec::new();
+        for id in ids {
+            binds.push(id.clone());
+            marks.push(format!("${}", binds.len()));
+        }
+        sql.push_str(&format!(" AND org_id IN ({})", marks.join(", ")));
+    }
+    Some((sql, binds))
 }

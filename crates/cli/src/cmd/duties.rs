@@ -176,7 +176,9 @@ fn print_duties(l: &Loaded) {
         for s in rows {
             let due = s.due.map(|d| d.to_string()).unwrap_or_else(|| "—".into());
             println!("{:<36} {:<28} {}（{}）", s.id(), due, s.title(), cite(s));
-            if matches!(order, Status::Unknown | Status::Overdue) {
+            // Why, for what is not settled — and for duties computed from facts (the log
+            // centre's proof of retention), whose basis the reader cannot otherwise see.
+            if matches!(order, Status::Unknown | Status::Overdue) || s.duty.computed_from.is_some() {
                 if let Some(r) = s.reasons.first() {
                     println!("{:<36} {:<28}   ↳ {r}", "", "");
                 }

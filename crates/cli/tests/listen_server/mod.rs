@@ -27,6 +27,8 @@ pub fn write_listen_toml(data: &Path) {
 
 pub struct Server {
     pub child: Child,
+    /// Where the server's stderr goes, shown when it stops with a failure.
+    stderr: std::path::PathBuf,
     /// `syslog tcp` → address, as printed (`dengbao: <kind> listening on <addr>`).
     pub addrs: HashMap<String, SocketAddr>,
 }
@@ -34,6 +36,8 @@ pub struct Server {
 /// Start `dengbao --data-dir DATA serve --listen 127.0.0.1:0 ARGS…` and wait (≤ 60 s) for
 /// the API line, collecting the listener lines before it.
 pub fn start(data: &Path, args: &[&str]) -> Server {
+    let stderr = data.join(format!("serve-{}.stderr", std::process::id()));
+    let err_file = std::fs::File::create(&stderr).unwrap();
     let mut child = Command::new(env!("CARGO_BIN_EXE_dengbao"))
         .arg("--data-dir")
         .arg(data)
@@ -42,7 +46,7 @@ pub fn start(data: &Path, args: &[&str]) -> Server {
         .env_remove("DENGBAO_NOW")
         .stdin(Stdio::null())
         .stdout(Stdio::piped())
-        .stderr(Stdio::null())
+        .stderr(Stdio::from(err_file))
         .spawn()
         .unwrap();
     let out = child.stdout.take().unwrap();
@@ -50,9 +54,9 @@ pub fn start(data: &Path, args: &[&str]) -> Server {
     std::thread::spawn(move || {
         for line in BufReader::new(out).lines() {
             let Ok(line) = line else { return };
-            if tx.send(line).is_err() {
-                return;
-            }
+            // Keep draining after the test stopped listening: a closed pipe would make
+            // the server's next write to stdout fail.
+            let _ = tx.send(line);
         }
     });
     let mut addrs = HashMap::new();
@@ -70,7 +74,11 @@ pub fn start(data: &Path, args: &[&str]) -> Server {
             addrs.insert(kind.to_string(), at.parse().unwrap());
         }
     }
-    Server { child, addrs }
+    Server {
+        child,
+        stderr,
+        addrs,
+    }
 }
 
 impl Server {
@@ -83,7 +91,12 @@ impl Server {
         unsafe {
             libc::kill(self.child.id() as i32, libc::SIGTERM);
         }
-        self.child.wait().unwrap()
+        let status = self.child.wait().unwrap();
+        if !status.success() {
+            let err = std::fs::read_to_string(&self.stderr).unwrap_or_default();
+            eprintln!("dengbao serve exited with {status}; its stderr:\n{err}");
+        }
+        status
     }
 }
 

@@ -123,6 +123,7 @@ struct EngagementTpl {
 
 async fn engagement(
     State(state): State<AppState>,
+    axum::Extension(logs): axum::Extension<crate::logs::LogCoverage>,
     page: NetPage<Assess>,
     Query(q): Query<AtQuery>,
 ) -> PageResult {
@@ -149,8 +150,10 @@ async fn engagement(
             })
             .unwrap_or_else(|| id.to_string())
     };
-    let profile = dengbao_server::routes::duties::profile_of(&state, &page.network_id).await?;
-    let statuses = dengbao_duties::evaluate(&profile, &state.catalog, &state.calendar, at);
+    let statuses = crate::pages::evaluate(&state, &logs, &net, at)
+        .await?
+        .map(|(_, s)| s)
+        .unwrap_or_default();
     let findings = mine
         .as_ref()
         .map(|e| e.findings.clone())

@@ -44,6 +44,8 @@ pub struct DutyRow {
     pub penalty: Option<CiteLink>,
     pub evidence: Vec<EvidenceRow>,
     pub evidence_hint: String,
+    /// Why the engine gave this status (the log centre's facts included), as it says it.
+    pub reasons: Vec<String>,
 }
 
 #[derive(Template)]
@@ -61,14 +63,17 @@ struct TimelineTpl {
 
 async fn timeline(
     State(state): State<AppState>,
+    axum::Extension(logs): axum::Extension<crate::logs::LogCoverage>,
     page: NetPage<Read>,
     Query(q): Query<AtQuery>,
 ) -> PageResult {
     let c = page.c.clone();
     let (at, today) = at_of(&c, &q)?;
     let net = state.store.get_network(&page.network_id).await?;
-    let profile = dengbao_server::routes::duties::profile_of(&state, &net.id).await?;
-    let statuses = dengbao_duties::evaluate(&profile, &state.catalog, &state.calendar, at);
+    let Some((profile, statuses)) = crate::pages::evaluate(&state, &logs, &net, at).await? else {
+        // Nothing to list before grading: the network's page says so and links the wizard.
+        return Ok(Redirect::to(&format!("/networks/{}", net.id)).into_response());
+    };
     let exposure = dengbao_duties::exposure(&profile, &state.catalog, &statuses);
     let evidence = state.store.list_evidence(&net.id).await?;
     let mut rows = Vec::new();
@@ -89,6 +94,7 @@ async fn timeline(
                 status_label: c.t.s(status_key(s.status)).to_string(),
                 due: due.map(|d| c.t.date(d)).unwrap_or_default(),
                 gap: matches!(s.status, Status::Due | Status::Overdue | Status::Unknown),
+                reasons: s.reasons.clone(),
                 fine: item.map(|i| c.t.range(i.org_fine)).unwrap_or_default(),
                 aggravated: item.is_some_and(|i| i.aggravated),
                 cites: cites(s.citations(), c.t),

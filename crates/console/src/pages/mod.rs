@@ -33,6 +33,45 @@ pub fn routes() -> Router<AppState> {
         .merge(assessor::routes())
 }
 
+/// The duties engine's view of a network at `at`: its profile and every duty's status.
+/// `None` while the network has neither a protection level nor a grading: every duty
+/// depends on the level, so there is nothing to compute yet and the pages say that (and
+/// lead to the grading wizard) instead of failing.
+///
+/// The six-month log duties are decided by the log centre's proof of retention when it
+/// holds logs of this network (as `dengbao duties --logs` does).
+pub async fn evaluate(
+    state: &AppState,
+    logs: &crate::logs::LogCoverage,
+    net: &dengbao_store::Network,
+    at: jiff::Timestamp,
+) -> Result<Option<(dengbao_duties::Profile, Vec<dengbao_duties::DutyStatus>)>, PageError> {
+    if net.profile.level.is_none() && net.profile.grading.is_none() {
+        return Ok(None);
+    }
+    let profile = dengbao_server::routes::duties::profile_of(state, &net.id).await?;
+    let statuses = evaluate_profile(state, logs, &net.id, &profile, at);
+    Ok(Some((profile, statuses)))
+}
+
+/// Every duty's status for a profile at `at`, the log duties from the log centre's facts.
+pub fn evaluate_profile(
+    state: &AppState,
+    logs: &crate::logs::LogCoverage,
+    network_id: &str,
+    profile: &dengbao_duties::Profile,
+    at: jiff::Timestamp,
+) -> Vec<dengbao_duties::DutyStatus> {
+    let mut statuses = dengbao_duties::evaluate(profile, &state.catalog, &state.calendar, at);
+    if let Some(log_retention) = logs.for_network(network_id) {
+        let facts = dengbao_duties::Facts {
+            log_retention: Some(log_retention),
+        };
+        dengbao_duties::apply_facts(&mut statuses, &facts, profile);
+    }
+    statuses
+}
+
 /// The 404 page for any path no route has.
 pub async fn not_found(parts: Parts) -> impl IntoResponse {
     let mut e = PageError::new(axum::http::StatusCode::NOT_FOUND, "error.not_found");

@@ -51,9 +51,11 @@ pub const FLAGS: [&str; 5] = [
 /// An event kind's label: the duties crate's description (data, Chinese) or, in English,
 /// the profile key in words.
 pub fn event_label(c: &Ctx, kind: &str) -> String {
-    match dengbao_duties::EVENTS.iter().find(|(k, _)| *k == kind) {
-        Some((_, zh)) if !c.lang.is_en() => zh.to_string(),
-        _ => kind.replace('_', " "),
+    let key = format!("event_kind.{kind}");
+    match c.t.s(&key) {
+        // An event kind the catalog does not know (a newer catalog's data) shows its id.
+        label if label == key => kind.replace('_', " "),
+        label => label.to_string(),
     }
 }
 
@@ -160,10 +162,13 @@ struct DetailTpl {
     today_iso: String,
     kinds: Vec<(&'static str, String)>,
     grading_query: String,
+    /// Neither a level nor a grading yet: no duty can be computed, the page says so.
+    ungraded: bool,
 }
 
 async fn detail(
     State(state): State<AppState>,
+    axum::Extension(logs): axum::Extension<crate::logs::LogCoverage>,
     page: NetPage<Read>,
     Query(q): Query<AtQuery>,
 ) -> PageResult {
@@ -171,8 +176,9 @@ async fn detail(
     let (at, today) = at_of(&c, &q)?;
     let net = state.store.get_network(&page.network_id).await?;
     let org = state.store.get_org(&page.org_id).await?.name;
-    let profile = dengbao_server::routes::duties::profile_of(&state, &net.id).await?;
-    let statuses = dengbao_duties::evaluate(&profile, &state.catalog, &state.calendar, at);
+    let evaluated = crate::pages::evaluate(&state, &logs, &net, at).await?;
+    let ungraded = evaluated.is_none();
+    let statuses = evaluated.map(|(_, s)| s).unwrap_or_default();
     let mut deadlines: Vec<_> = statuses
         .iter()
         .filter(|s| {
@@ -265,6 +271,7 @@ async fn detail(
             .map(|(k, _)| (*k, event_label(&c, k)))
             .collect(),
         grading_query,
+        ungraded,
         net,
         c,
     })

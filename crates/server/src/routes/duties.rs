@@ -57,6 +57,18 @@ pub async fn profile_of(state: &AppState, network_id: &str) -> ApiResult<Profile
     let net = state.store.get_network(network_id).await?;
     let events = state.store.profile_events(network_id).await?;
     let evidence = state.store.list_evidence(network_id).await?;
+    profile_from(state, &net, &events, &evidence)
+}
+
+/// The duties engine's profile from a network's stored rows: its profile, its `[events]`
+/// table (kind → latest date) and its evidence. Pages that summarise many networks read
+/// those rows in bulk ([`dengbao_store::Store::events_in_scope`]) and call this.
+pub fn profile_from(
+    state: &AppState,
+    net: &dengbao_store::Network,
+    events: &std::collections::BTreeMap<String, String>,
+    evidence: &[dengbao_store::Evidence],
+) -> ApiResult<Profile> {
     let mut network = serde_json::to_value(&net.profile).map_err(ApiError::internal)?;
     let grading = network.as_object_mut().and_then(|m| m.remove("grading"));
     let evidence: Vec<_> = evidence
