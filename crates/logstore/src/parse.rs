@@ -3,12 +3,15 @@
 //! timed by its receive time. GBK bytes are transcoded here, for indexing only.
 
 use std::cell::Cell;
+use std::ops::Range;
 
 use chrono::{FixedOffset, Offset, Utc};
 use serde::Serialize;
 use syslog_loose::{IncompleteDate, Variant};
 
 use crate::record::{Format, Record};
+
+mod header;
 
 /// Bits in [`Parsed::flags`].
 pub mod flags {
@@ -34,9 +37,21 @@ pub struct Parsed {
     /// Syslog severity 0–7.
     pub severity: Option<u8>,
     pub facility: Option<u8>,
+    /// The sender's process id (RFC 5424 PROCID, the `[1234]` of an RFC 3164 tag).
+    pub pid: Option<String>,
+    /// Where the message (after the header) lies in [`decode_text`]'s text; the whole text
+    /// when nothing was parsed. See [`Parsed::message`].
+    pub msg: Range<usize>,
     /// The format that was actually recognised.
     pub format: Format,
     pub flags: u8,
+}
+
+impl Parsed {
+    /// The message after the syslog header, given the record's [`decode_text`].
+    pub fn message<'t>(&self, text: &'t str) -> &'t str {
+        text.get(self.msg.clone()).unwrap_or(text)
+    }
 }
 
 /// China Standard Time: devices that send no zone are read in Asia/Shanghai (no DST).
@@ -72,9 +87,12 @@ pub fn parse(rec: &Record) -> Parsed {
     if p.host.as_deref().is_some_and(|h| h.starts_with('%')) {
         p.host = None;
         p.app = None;
+        p.pid = None;
     }
     if p.app.as_deref().is_some_and(|a| a.starts_with('%')) {
+        // A Huawei `%%01SHELL/5/CMDRECORD(s)[0]` tag: the `[0]` is a sequence, not a pid.
         p.app = None;
+        p.pid = None;
     }
     if p.app.is_none() || p.severity.is_none() {
         cisco_mnemonic(text, &mut p);
@@ -82,13 +100,15 @@ pub fn parse(rec: &Record) -> Parsed {
     p
 }
 
-fn failed(received_us: i64, format: Format) -> Parsed {
+fn failed(received_us: i64, format: Format, len: usize) -> Parsed {
     Parsed {
         time_us: received_us,
         host: None,
         app: None,
         severity: None,
         facility: None,
+        pid: None,
+        msg: 0..len,
         format,
         flags: flags::PARSE_FAILED | flags::NO_TIME,
     }
@@ -100,27 +120,30 @@ fn parse_syslog(text: &str, received_us: i64, format: Format) -> Parsed {
         Format::Rfc3164 => Variant::RFC3164,
         _ => Variant::Either,
     };
-    let text = strip_cisco_prefix(text);
+    let original = text;
     let received = jiff::Timestamp::from_microsecond(received_us)
         .unwrap_or(jiff::Timestamp::UNIX_EPOCH)
         .to_zoned_datetime(jiff::tz::TimeZone::fixed(jiff::tz::offset(8)));
-    let (ry, rm) = (i32::from(received.year()), received.month() as u32);
-    let guessed = Cell::new(false);
+    let received = header::Received {
+        year: received.year(),
+        month: received.month(),
+    };
+    let cisco = strip_cisco_prefix(text);
+    let normalised = header::normalise(&cisco, received);
+    let text = &*normalised.text;
+    let guessed = Cell::new(normalised.year_guessed);
     let guessed_ref = &guessed;
     // RFC 3164 has no year: take the receive year, or the year before when the message's
     // month is more than one month after the receive month (a December line read in January).
     let get_year = move |(month, ..): IncompleteDate| {
         guessed_ref.set(true);
-        if month > rm + 1 {
-            ry - 1
-        } else {
-            ry
-        }
+        let month = i8::try_from(month).unwrap_or(i8::MAX);
+        i32::from(received.year_for(month))
     };
     let Ok(msg) =
-        syslog_loose::parse_message_with_year_exact_tz(&text, get_year, Some(cst()), variant)
+        syslog_loose::parse_message_with_year_exact_tz(text, get_year, Some(cst()), variant)
     else {
-        return failed(received_us, format);
+        return failed(received_us, format, original.len());
     };
     let recognised = match msg.protocol {
         syslog_loose::Protocol::RFC5424(_) => Format::Rfc5424,
@@ -143,17 +166,63 @@ fn parse_syslog(text: &str, received_us: i64, format: Format) -> Parsed {
         && msg.appname.is_none()
         && msg.severity.is_none()
     {
-        fl |= flags::PARSE_FAILED;
+        return failed(received_us, format, original.len());
     }
+    let pid = match msg.procid {
+        Some(syslog_loose::ProcId::PID(n)) => Some(n.to_string()),
+        Some(syslog_loose::ProcId::Name(n)) if n != "-" => Some(n.to_string()),
+        _ => None,
+    };
     Parsed {
         time_us,
         host: msg.hostname.map(|h| h.to_string()).filter(|h| h != "-"),
         app: msg.appname.map(|a| a.to_string()).filter(|a| a != "-"),
         severity: msg.severity.map(|s| s as u8),
         facility: msg.facility.map(|f| f as u8),
+        pid,
+        msg: message_range(
+            original,
+            text,
+            msg.msg,
+            recognised == Format::Rfc3164 && msg.structured_data.is_empty(),
+        ),
         format: recognised,
         flags: fl,
     }
+}
+
+/// Where `msg` (a slice of `parsed`, the header-normalised text) lies in `original`. Only
+/// the header is ever rewritten, so the message and all after it are a suffix of both.
+/// A leading byte-order mark (RFC 5424 `BOM`) is not part of the message.
+fn message_range(original: &str, parsed: &str, msg: &str, bsd_no_sd: bool) -> Range<usize> {
+    let whole = 0..original.len();
+    let Some(mut start) = (msg.as_ptr() as usize).checked_sub(parsed.as_ptr() as usize) else {
+        return whole;
+    };
+    let mut msg_len = msg.len();
+    // syslog_loose reads a `-` after the tag as empty structured data even in RFC 3164
+    // (H3C: `%%10SYSLOG/6/SYSLOG_RESTART: -DevIP=1.1.1.1; …`): it belongs to the message.
+    if bsd_no_sd {
+        if let Some(before) = parsed.get(..start) {
+            let dash = before.trim_end_matches(' ');
+            if dash.ends_with('-') && dash[..dash.len() - 1].ends_with([' ', ':']) {
+                msg_len += start - (dash.len() - 1);
+                start = dash.len() - 1;
+            }
+        }
+    }
+    let Some(tail) = parsed.get(start..) else {
+        return whole;
+    };
+    if !original.ends_with(tail) || start + msg_len > parsed.len() {
+        return whole;
+    }
+    let mut begin = original.len() - tail.len();
+    let end = begin + msg_len;
+    if original[begin..end].starts_with('\u{FEFF}') {
+        begin += '\u{FEFF}'.len_utf8();
+    }
+    begin..end
 }
 
 /// Cisco IOS puts a sequence number and `*`/`.` clock-sync markers before the timestamp:
@@ -186,11 +255,11 @@ fn strip_cisco_prefix(text: &str) -> std::borrow::Cow<'_, str> {
         return text.into();
     };
     let ts = after_seq.trim_start_matches(['*', '.']);
-    // "Mar  1 18:46:11.123: " → drop the fraction and the colon.
+    // "Mar  1 18:46:11.123: " → drop the colon (the fraction is read by `header`).
     let Some(colon) = ts.find(": ") else {
         return text.into();
     };
-    let stamp = ts[..colon].split('.').next().unwrap_or(&ts[..colon]);
+    let stamp = &ts[..colon];
     let host = if host.is_empty() {
         String::new()
     } else {
@@ -237,7 +306,7 @@ fn cisco_mnemonic(text: &str, p: &mut Parsed) {
 
 fn parse_json(text: &str, received_us: i64) -> Parsed {
     let Ok(serde_json::Value::Object(o)) = serde_json::from_str::<serde_json::Value>(text) else {
-        return failed(received_us, Format::Jsonl);
+        return failed(received_us, Format::Jsonl, text.len());
     };
     let s = |keys: &[&str]| {
         keys.iter().find_map(|k| match o.get(*k) {
@@ -281,6 +350,8 @@ fn parse_json(text: &str, received_us: i64) -> Parsed {
         ]),
         severity,
         facility: None,
+        pid: s(&["pid", "ProcessID", "process_id"]),
+        msg: 0..text.len(),
         format: Format::Jsonl,
         flags: fl,
     }
