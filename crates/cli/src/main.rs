@@ -50,7 +50,7 @@ enum Command {
     /// The append-only audit log.
     #[command(subcommand)]
     Audit(cmd::serve::AuditCmd),
-    /// Run the HTTP API (and later the console).
+    /// Run the web console and the HTTP API on one port, and the log listeners when configured.
     Serve(cmd::serve::ServeArgs),
     /// The log centre: ingest, search, verify, export, retention.
     #[command(subcommand)]

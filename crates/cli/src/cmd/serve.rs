@@ -175,6 +175,8 @@ pub fn run_serve(args: ServeArgs, ctx: &Ctx) -> anyhow::Result<ExitCode> {
         }
         let state = AppState::new(store.clone(), &ctx.data_dir).context("cannot load the engine data")?;
         let shutdown = shutdown_signal()?;
+        // The API line stays last: scripts wait for it and read the address from it.
+        println!("dengbao: web console (网页控制台) at http://{local}/");
         println!("dengbao: serving the API at http://{local}/api/");
         tracing::info!(%local, "serving");
         dengbao_console::serve(listener, state, ctx.data_dir.join("logs"), shutdown)
