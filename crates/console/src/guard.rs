@@ -169,6 +169,10 @@ impl<R: Requirement> Page<R> {
     pub fn actor(&self) -> String {
         self.principal.actor()
     }
+    /// The form could not be accepted: 422 with `e` as the message.
+    pub fn bad(&self, e: impl std::fmt::Display) -> PageError {
+        PageError::bad(&self.c, e.to_string())
+    }
     pub fn scope(&self) -> dengbao_store::OrgScope {
         auth::scope(&self.principal)
     }
@@ -211,6 +215,10 @@ pub struct NetPage<R: Requirement> {
 impl<R: Requirement> NetPage<R> {
     pub fn actor(&self) -> String {
         self.principal.actor()
+    }
+    /// The form could not be accepted: 422 with `e` as the message.
+    pub fn bad(&self, e: impl std::fmt::Display) -> PageError {
+        PageError::bad(&self.c, e.to_string())
     }
 }
 

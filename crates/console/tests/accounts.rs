@@ -138,13 +138,7 @@ async fn a_wrong_password_is_refused_and_audited_and_five_failures_lock_the_name
 async fn a_form_without_the_session_csrf_token_is_refused_and_audited() {
     let app = App::new().await;
     let mut admin = app.set_up().await;
-    let org = app
-        .store
-        .list_orgs(&dengbao_store::OrgScope::All)
-        .await
-        .unwrap()[0]
-        .id
-        .clone();
+    let org = app.first_org().await;
     let fields = [
         ("org_id", org.as_str()),
         ("name", "门户网站"),

@@ -56,22 +56,21 @@ fn ingest(data: &std::path::Path, network: &str) -> usize {
 async fn the_dashboard_shows_log_retention_and_the_log_duty_follows_it() {
     let app = App::new().await;
     let admin = app.set_up().await;
-    let org = app
-        .store
-        .list_orgs(&dengbao_store::OrgScope::All)
-        .await
-        .unwrap()[0]
-        .id
-        .clone();
+    let org = app.first_org().await;
     let profile: dengbao_store::NetworkProfile = serde_json::from_value(serde_json::json!({
         "name": "门户网站", "level": 2, "stage": "running", "personal_info": true,
         "services": ["info_publishing"]
     }))
     .unwrap();
-    let net = app.store.create_network("test", &org, profile).await.unwrap();
-    let other: dengbao_store::NetworkProfile =
-        serde_json::from_value(serde_json::json!({"name": "办公网", "level": 2, "stage": "running"}))
-            .unwrap();
+    let net = app
+        .store
+        .create_network("test", &org, profile)
+        .await
+        .unwrap();
+    let other: dengbao_store::NetworkProfile = serde_json::from_value(
+        serde_json::json!({"name": "办公网", "level": 2, "stage": "running"}),
+    )
+    .unwrap();
     let quiet = app.store.create_network("test", &org, other).await.unwrap();
 
     let coverage = LogCoverage::default();
@@ -80,14 +79,20 @@ async fn the_dashboard_shows_log_retention_and_the_log_duty_follows_it() {
     b.cookies = admin.cookies.clone();
 
     // No log store yet: the dashboard says how to feed it.
-    coverage.refresh_blocking(&app.dir.path().join("logs")).unwrap();
+    coverage
+        .refresh_blocking(&app.dir.path().join("logs"))
+        .unwrap();
     let empty = b.get("/").await;
     assert_eq!(empty.status, StatusCode::OK, "{}", empty.body);
     assert!(empty.body.contains("id=\"logs-none\""), "{}", empty.body);
 
     let sent = ingest(app.dir.path(), &net.id);
-    coverage.refresh_blocking(&app.dir.path().join("logs")).unwrap();
-    let snap = coverage.snapshot().expect("a snapshot once the store exists");
+    coverage
+        .refresh_blocking(&app.dir.path().join("logs"))
+        .unwrap();
+    let snap = coverage
+        .snapshot()
+        .expect("a snapshot once the store exists");
     let fact = coverage.for_network(&net.id).expect("the network's logs");
     assert_eq!(fact.events as usize, sent);
     assert!(fact.integrity_ok && snap.integrity_ok);
@@ -96,7 +101,10 @@ async fn the_dashboard_shows_log_retention_and_the_log_duty_follows_it() {
     assert_eq!(dash.status, StatusCode::OK, "{}", dash.body);
     let log_row = row(&dash.body, &format!("logs-{}", net.id))
         .unwrap_or_else(|| panic!("no log row for the network: {}", dash.body));
-    assert!(log_row.contains("门户网站") && log_row.contains(&sent.to_string()), "{log_row}");
+    assert!(
+        log_row.contains("门户网站") && log_row.contains(&sent.to_string()),
+        "{log_row}"
+    );
     // A network without logs in the centre gets no row (and no invented one).
     assert!(!dash.body.contains(&format!("logs-{}", quiet.id)));
 
@@ -107,9 +115,9 @@ async fn the_dashboard_shows_log_retention_and_the_log_duty_follows_it() {
     assert!(duty.contains("日志中心"), "{duty}");
     let want = if fact.covers_floor { "met" } else { "overdue" };
     assert!(
-        duties
-            .body
-            .contains(&format!("id=\"duty-csl.operator.logs\" class=\"st-{want}\"")),
+        duties.body.contains(&format!(
+            "id=\"duty-csl.operator.logs\" class=\"st-{want}\""
+        )),
         "expected {want}: {duty}"
     );
 }

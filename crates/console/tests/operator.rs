@@ -70,13 +70,7 @@ async fn the_wizard_gives_dengbao_gradings_level_for_every_answer() {
 async fn an_operator_creates_grades_and_files_evidence_for_a_network() {
     let app = App::new().await;
     let mut b = app.set_up().await;
-    let org = app
-        .store
-        .list_orgs(&dengbao_store::OrgScope::All)
-        .await
-        .unwrap()[0]
-        .id
-        .clone();
+    let org = app.first_org().await;
     b.get("/networks/new").await;
     let created = b
         .post(
@@ -101,7 +95,11 @@ async fn an_operator_creates_grades_and_files_evidence_for_a_network() {
     // sends the user there, and the dashboard still renders.
     let ungraded = b.get(&format!("/networks/{net}")).await;
     assert_eq!(ungraded.status, StatusCode::OK, "{}", ungraded.body);
-    assert!(ungraded.body.contains("id=\"network-ungraded\""), "{}", ungraded.body);
+    assert!(
+        ungraded.body.contains("id=\"network-ungraded\""),
+        "{}",
+        ungraded.body
+    );
     assert!(ungraded.body.contains(&format!("href=\"/filing/{net}\"")));
     let duties = b.get(&format!("/networks/{net}/duties")).await;
     assert_eq!(duties.status, StatusCode::SEE_OTHER);

@@ -4,8 +4,7 @@
 mod common;
 
 use axum::http::StatusCode;
-use common::{audited, App, Browser};
-use dengbao_store::users::NewUser;
+use common::{audited, user_with_password, App, Browser};
 use dengbao_store::{NetworkProfile, Role};
 
 const ROLES: [&str; 7] = [
@@ -128,19 +127,8 @@ async fn every_page_answers_each_role_as_the_matrix_says() {
     ];
     let mut user_ids = std::collections::HashMap::new();
     for (name, role, orgs) in users {
-        let u = store
-            .create_user(
-                "test",
-                NewUser {
-                    name: name.into(),
-                    role,
-                    orgs,
-                },
-            )
-            .await
-            .unwrap();
-        store.set_password("test", &u.id, PASSWORD).await.unwrap();
-        user_ids.insert(name, u.id);
+        let id = user_with_password(store, name, role, orgs, PASSWORD).await;
+        user_ids.insert(name, id);
     }
     let profile: NetworkProfile = serde_json::from_value(serde_json::json!({
         "name": "网上办事大厅", "level": 3, "stage": "running", "personal_info": true

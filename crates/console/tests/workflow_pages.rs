@@ -4,14 +4,17 @@
 //! rectification order counts working days, statistics draw SVG charts, and an assessor
 //! records findings and a conclusion.
 
+mod common;
+
 use axum::body::Body;
 use axum::http::{header, Method, Request};
 use axum::Router;
+use common::user_with_password;
 use dengbao_server::AppState;
 use dengbao_store::filings::FilingInput;
 use dengbao_store::orgs::NewOrganisation;
 use dengbao_store::sessions::SignIn;
-use dengbao_store::users::{NewUser, Role};
+use dengbao_store::users::Role;
 use dengbao_store::{NetworkProfile, Store};
 use http_body_util::BodyExt;
 use tower::ServiceExt;
@@ -54,19 +57,7 @@ async fn world() -> W {
         ("甲市网安支队", Role::Supervisor, vec![]),
         ("某测评中心", Role::Assessor, vec![]),
     ] {
-        let u = store
-            .create_user(
-                "test",
-                NewUser {
-                    name: name.into(),
-                    role,
-                    orgs,
-                },
-            )
-            .await
-            .unwrap();
-        store.set_password("test", &u.id, PASSWORD).await.unwrap();
-        ids.push(u.id);
+        ids.push(user_with_password(&store, name, role, orgs, PASSWORD).await);
     }
     let profile: NetworkProfile = serde_json::from_value(serde_json::json!({
         "name": "电力调度管理系统", "level": 3, "stage": "running", "personal_info": true

@@ -14,6 +14,7 @@
 //! reconstruction, not the official template (docs/decisions/0814-exports.md).
 
 mod docx;
+pub mod test_support;
 mod xlsx;
 
 pub use docx::{filing_docx, grading_docx};

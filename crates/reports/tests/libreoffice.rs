@@ -2,70 +2,12 @@
 //! non-trivial and (with pdftotext) shows the network's name and level in Chinese.
 //! Without soffice the test prints SKIP, unless DENGBAO_TEST_REQUIRE_TOOLS is set.
 
-use std::path::Path;
-use std::process::Command;
-
 use dengbao_reports::*;
 
-fn tool(name: &str) -> bool {
-    Command::new("sh")
-        .args(["-c", &format!("command -v {name}")])
-        .output()
-        .is_ok_and(|o| o.status.success())
-}
-
-fn required() -> bool {
-    std::env::var_os("DENGBAO_TEST_REQUIRE_TOOLS").is_some_and(|v| !v.is_empty() && v != "0")
-}
-
-/// Converts `bytes` (saved as `name`) to PDF and returns the PDF's text ("" without
-/// pdftotext), or None when soffice is missing and not required.
+/// The PDF text of a converted document ("" without pdftotext); None when skipped.
 fn convert(name: &str, bytes: &[u8]) -> Option<String> {
-    if !tool("soffice") {
-        assert!(
-            !required(),
-            "soffice is required (DENGBAO_TEST_REQUIRE_TOOLS) but missing"
-        );
-        eprintln!("SKIP: soffice not installed");
-        return None;
-    }
     let dir = tempfile::tempdir().unwrap();
-    let file = dir.path().join(name);
-    std::fs::write(&file, bytes).unwrap();
-    let profile = dir.path().join("profile");
-    let out = Command::new("soffice")
-        .arg(format!(
-            "-env:UserInstallation=file://{}",
-            profile.display()
-        ))
-        .args(["--headless", "--convert-to", "pdf", "--outdir"])
-        .arg(dir.path())
-        .arg(&file)
-        .output()
-        .unwrap();
-    let pdf = dir.path().join(Path::new(name).with_extension("pdf"));
-    assert!(
-        pdf.exists(),
-        "no PDF from {name}: {}{}",
-        String::from_utf8_lossy(&out.stdout),
-        String::from_utf8_lossy(&out.stderr)
-    );
-    let size = std::fs::metadata(&pdf).unwrap().len();
-    assert!(size > 2000, "{name}: PDF of only {size} bytes");
-    if !tool("pdftotext") {
-        assert!(
-            !required(),
-            "pdftotext is required (DENGBAO_TEST_REQUIRE_TOOLS) but missing"
-        );
-        eprintln!("pdftotext missing: text not checked");
-        return Some(String::new());
-    }
-    let txt = Command::new("pdftotext")
-        .arg(&pdf)
-        .arg("-")
-        .output()
-        .unwrap();
-    Some(String::from_utf8_lossy(&txt.stdout).into_owned())
+    test_support::pdf_text(dir.path(), name, bytes).unwrap()
 }
 
 fn check(name: &str, bytes: &[u8], expect: &[&str]) {

@@ -4,70 +4,15 @@
 
 mod common;
 
-use std::process::Command;
-
 use common::world;
 use serde_json::json;
 
-fn tool(name: &str) -> bool {
-    Command::new("sh")
-        .args(["-c", &format!("command -v {name}")])
-        .output()
-        .is_ok_and(|o| o.status.success())
-}
-
-fn required() -> bool {
-    std::env::var_os("DENGBAO_TEST_REQUIRE_TOOLS").is_some_and(|v| !v.is_empty() && v != "0")
-}
-
-/// The PDF text of a converted document ("" without pdftotext); None when skipped.
+/// The PDF text of a converted document, without white space ("" without pdftotext);
+/// None when skipped.
 fn pdf_text(name: &str, bytes: &[u8]) -> Option<String> {
-    if !tool("soffice") {
-        assert!(
-            !required(),
-            "soffice is required (DENGBAO_TEST_REQUIRE_TOOLS) but missing"
-        );
-        eprintln!("SKIP: soffice not installed");
-        return None;
-    }
     let dir = tempfile::tempdir().unwrap();
-    let file = dir.path().join(name);
-    std::fs::write(&file, bytes).unwrap();
-    let out = Command::new("soffice")
-        .arg(format!(
-            "-env:UserInstallation=file://{}",
-            dir.path().join("profile").display()
-        ))
-        .args(["--headless", "--convert-to", "pdf", "--outdir"])
-        .arg(dir.path())
-        .arg(&file)
-        .output()
-        .unwrap();
-    let pdf = file.with_extension("pdf");
-    assert!(
-        pdf.exists(),
-        "{name} did not convert: {}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    let size = std::fs::metadata(&pdf).unwrap().len();
-    assert!(size > 2000, "{name}: PDF of only {size} bytes");
-    if !tool("pdftotext") {
-        assert!(
-            !required(),
-            "pdftotext is required (DENGBAO_TEST_REQUIRE_TOOLS) but missing"
-        );
-        return Some(String::new());
-    }
-    let txt = Command::new("pdftotext")
-        .arg(&pdf)
-        .arg("-")
-        .output()
-        .unwrap();
-    Some(
-        String::from_utf8_lossy(&txt.stdout)
-            .split_whitespace()
-            .collect(),
-    )
+    let text = dengbao_reports::test_support::pdf_text(dir.path(), name, bytes).unwrap()?;
+    Some(text.split_whitespace().collect())
 }
 
 #[tokio::test]

@@ -2,6 +2,7 @@
 
 use argon2::password_hash::{PasswordHash, PasswordHasher, PasswordVerifier, SaltString};
 use argon2::Argon2;
+use sha2::{Digest, Sha256};
 
 use crate::error::{Result, StoreError};
 
@@ -36,6 +37,25 @@ pub fn verify_secret(secret: &str, phc: &str) -> bool {
             .is_ok(),
         Err(_) => false,
     }
+}
+
+/// [`hash_secret`] on a blocking thread: argon2 is slow on purpose.
+pub(crate) async fn hash_secret_blocking(secret: String) -> Result<String> {
+    tokio::task::spawn_blocking(move || hash_secret(&secret))
+        .await
+        .map_err(|e| StoreError::Hash(e.to_string()))?
+}
+
+/// [`verify_secret`] on a blocking thread; false when the thread fails.
+pub(crate) async fn verify_secret_blocking(secret: String, phc: String) -> bool {
+    tokio::task::spawn_blocking(move || verify_secret(&secret, &phc))
+        .await
+        .unwrap_or(false)
+}
+
+/// The SHA-256 of `s` as lowercase hex (session ids, cached token secrets).
+pub(crate) fn sha256_hex(s: &str) -> String {
+    hex::encode(Sha256::digest(s.as_bytes()))
 }
 
 /// A presented API token split into its id and secret: `dbk_<id>_<secret>`.

@@ -11,14 +11,12 @@
 //!   transaction as its change.
 
 use jiff::{Timestamp, ToSpan, Unit};
-use sha2::{Digest, Sha256};
 use sqlx::Row;
 
 use crate::audit::{AuditRecord, WriteTx};
 use crate::error::{Result, StoreError};
 use crate::orgs::{NewOrganisation, Organisation};
-use crate::profile::from_text;
-use crate::users::{NewUser, Principal, Role, User};
+use crate::users::{orgs_of, principal_from, NewUser, Principal, Role, User};
 use crate::{secret, Store};
 
 /// Failed sign-ins allowed per (name, address) within the window.
@@ -65,10 +63,6 @@ fn now_s() -> Timestamp {
         .unwrap_or(Timestamp::now()) // ok: rounding a valid timestamp
 }
 
-fn sha256_hex(s: &str) -> String {
-    hex::encode(Sha256::digest(s.as_bytes()))
-}
-
 /// Checks a new password: at least [`MIN_PASSWORD_CHARS`] characters, not only spaces.
 pub fn check_password(password: &str) -> Result<()> {
     if password.trim().chars().count() < MIN_PASSWORD_CHARS {
@@ -88,18 +82,6 @@ pub fn check_password(password: &str) -> Result<()> {
     Ok(())
 }
 
-async fn hash(password: String) -> Result<String> {
-    tokio::task::spawn_blocking(move || secret::hash_secret(&password))
-        .await
-        .map_err(|e| StoreError::Hash(e.to_string()))?
-}
-
-async fn verify(password: String, phc: String) -> bool {
-    tokio::task::spawn_blocking(move || secret::verify_secret(&password, &phc))
-        .await
-        .unwrap_or(false)
-}
-
 /// A hash of a random secret, checked against when the user does not exist (or has no
 /// password) so a wrong name costs the same time as a wrong password.
 fn dummy_phc() -> String {
@@ -117,7 +99,7 @@ impl Store {
     /// Sets (or replaces) a user's console password. Ends the user's sessions.
     pub async fn set_password(&self, actor: &str, user_id: &str, password: &str) -> Result<()> {
         check_password(password)?;
-        let phc = hash(password.to_string()).await?;
+        let phc = secret::hash_secret_blocking(password.to_string()).await?;
         let mut w = WriteTx::begin(self).await?;
         let done = sqlx::query("UPDATE users SET password_hash = $1 WHERE id = $2")
             .bind(&phc)
@@ -188,7 +170,11 @@ impl Store {
             ),
             None => (None, None),
         };
-        let ok = verify(password.to_string(), phc.clone().unwrap_or_else(dummy_phc)).await
+        let ok = secret::verify_secret_blocking(
+            password.to_string(),
+            phc.clone().unwrap_or_else(dummy_phc),
+        )
+        .await
             && phc.is_some();
         let mut w = WriteTx::begin(self).await?;
         let Some(user_id) = user_id.filter(|_| ok) else {
@@ -211,7 +197,7 @@ impl Store {
         };
         let cookie = secret::random_hex(32)?;
         let session = Session {
-            id_hash: sha256_hex(&cookie),
+            id_hash: secret::sha256_hex(&cookie),
             user_id: user_id.clone(),
             csrf: secret::random_hex(32)?,
             expires_at: now
@@ -256,14 +242,9 @@ impl Store {
             .bind(user_id)
             .fetch_one(&mut *w.tx)
             .await?;
-        let orgs = sqlx::query("SELECT org_id FROM user_orgs WHERE user_id = $1 ORDER BY org_id")
-            .bind(user_id)
-            .fetch_all(&mut *w.tx)
-            .await?
-            .iter()
-            .map(|r| r.try_get::<String, _>("org_id"))
-            .collect::<std::result::Result<Vec<_>, _>>()?;
-        principal_from(user_id, row.try_get("name")?, row.try_get("role")?, orgs)
+        let orgs = orgs_of(&mut *w.tx, user_id).await?;
+        let role: String = row.try_get("role")?;
+        principal_from(user_id, row.try_get("name")?, &role, orgs, SESSION_TOKEN_ID)
     }
 
     /// The principal and session a session cookie stands for, or None when it is unknown,
@@ -272,7 +253,7 @@ impl Store {
         if cookie.len() != 64 || !cookie.bytes().all(|b| b.is_ascii_hexdigit()) {
             return Ok(None);
         }
-        let id_hash = sha256_hex(cookie);
+        let id_hash = secret::sha256_hex(cookie);
         let row = sqlx::query(
             "SELECT s.user_id, s.csrf, s.expires_at, u.name, u.role FROM sessions s \
              JOIN users u ON u.id = s.user_id \
@@ -287,14 +268,15 @@ impl Store {
             return Ok(None);
         }
         let user_id: String = row.try_get("user_id")?;
-        let orgs = sqlx::query("SELECT org_id FROM user_orgs WHERE user_id = $1 ORDER BY org_id")
-            .bind(&user_id)
-            .fetch_all(&self.pool)
-            .await?
-            .iter()
-            .map(|r| r.try_get::<String, _>("org_id"))
-            .collect::<std::result::Result<Vec<_>, _>>()?;
-        let principal = principal_from(&user_id, row.try_get("name")?, row.try_get("role")?, orgs)?;
+        let orgs = orgs_of(&self.pool, &user_id).await?;
+        let role: String = row.try_get("role")?;
+        let principal = principal_from(
+            &user_id,
+            row.try_get("name")?,
+            &role,
+            orgs,
+            SESSION_TOKEN_ID,
+        )?;
         Ok(Some((
             principal,
             Session {
@@ -346,39 +328,10 @@ impl Store {
                 ));
             }
         }
-        let secret_part = setup_token
-            .trim()
-            .strip_prefix("dbs_")
-            .unwrap_or_default()
-            .to_string();
-        let row = sqlx::query("SELECT id, secret_hash FROM setup_tokens")
-            .fetch_optional(&self.pool)
-            .await?;
-        let (ok, id) = match row {
-            Some(r) if !secret_part.is_empty() => {
-                let id: String = r.try_get("id")?;
-                (verify(secret_part, r.try_get("secret_hash")?).await, id)
-            }
-            _ => (false, String::new()),
-        };
-        if !ok || self.has_administrator().await? {
-            return Err(StoreError::not_found("setup token", "(hidden)"));
-        }
-        let mut w = WriteTx::begin(self).await?;
-        let used = sqlx::query("DELETE FROM setup_tokens WHERE id = $1")
-            .bind(&id)
-            .execute(&mut *w.tx)
-            .await?;
-        if used.rows_affected() != 1 {
-            return Err(StoreError::not_found("setup token", "(hidden)"));
-        }
-        w.commit(AuditRecord {
-            actor: "setup".into(),
-            org_id: None,
-            action: "setup.token_used".into(),
-            target: "setup".into(),
-            detail: serde_json::json!({"administrator": admin_name.trim(), "via": "console"}),
-        })
+        self.use_setup_token(
+            setup_token.trim(),
+            serde_json::json!({"administrator": admin_name.trim(), "via": "console"}),
+        )
         .await?;
         let user = self
             .create_user(
@@ -401,23 +354,4 @@ impl Store {
             .await?;
         Ok((user, org))
     }
-}
-
-fn principal_from(
-    user_id: &str,
-    name: String,
-    role: String,
-    orgs: Vec<String>,
-) -> Result<Principal> {
-    Ok(Principal {
-        role: from_text::<Role>(&role).ok_or_else(|| StoreError::Corrupt {
-            table: "users",
-            id: user_id.to_string(),
-            message: format!("unknown role {role:?}"),
-        })?,
-        user_id: user_id.to_string(),
-        name,
-        orgs,
-        token_id: SESSION_TOKEN_ID.into(),
-    })
 }

@@ -5,8 +5,7 @@ use std::sync::Mutex;
 use std::time::{Duration, Instant};
 
 use serde::{Deserialize, Serialize};
-use sha2::{Digest, Sha256};
-use sqlx::Row;
+use sqlx::{Any, Row};
 
 use crate::audit::{AuditRecord, WriteTx};
 use crate::error::{Result, StoreError};
@@ -105,8 +104,46 @@ impl TokenCache {
     }
 }
 
-fn sha256_hex(s: &str) -> String {
-    hex::encode(Sha256::digest(s.as_bytes()))
+/// A stored role name as a [`Role`]; an unknown one is a corrupt `users` row.
+fn role_from_text(user_id: &str, role: &str) -> Result<Role> {
+    from_text(role).ok_or_else(|| StoreError::Corrupt {
+        table: "users",
+        id: user_id.to_string(),
+        message: format!("unknown role {role:?}"),
+    })
+}
+
+/// The principal for a user row, reached through token `token_id`.
+pub(crate) fn principal_from(
+    user_id: &str,
+    name: String,
+    role: &str,
+    orgs: Vec<String>,
+    token_id: &str,
+) -> Result<Principal> {
+    Ok(Principal {
+        role: role_from_text(user_id, role)?,
+        user_id: user_id.to_string(),
+        name,
+        orgs,
+        token_id: token_id.to_string(),
+    })
+}
+
+/// The organisations `user_id` acts for, in id order.
+pub(crate) async fn orgs_of<'e, E>(exec: E, user_id: &str) -> Result<Vec<String>>
+where
+    E: sqlx::Executor<'e, Database = Any>,
+{
+    Ok(
+        sqlx::query("SELECT org_id FROM user_orgs WHERE user_id = $1 ORDER BY org_id")
+            .bind(user_id)
+            .fetch_all(exec)
+            .await?
+            .iter()
+            .map(|r| r.try_get::<String, _>("org_id"))
+            .collect::<std::result::Result<Vec<_>, _>>()?,
+    )
 }
 
 impl Store {
@@ -210,11 +247,7 @@ impl Store {
                 .filter_map(|g| g.try_get::<String, _>("org_id").ok())
                 .collect();
             out.push(User {
-                role: from_text(&role).ok_or_else(|| StoreError::Corrupt {
-                    table: "users",
-                    id: id.clone(),
-                    message: format!("unknown role {role:?}"),
-                })?,
+                role: role_from_text(&id, &role)?,
                 id,
                 name: row.try_get("name")?,
                 orgs,
@@ -232,7 +265,7 @@ impl Store {
         label: &str,
     ) -> Result<IssuedToken> {
         let (id, secret, shown) = secret::new_token()?;
-        let hash = hash_blocking(secret).await?;
+        let hash = secret::hash_secret_blocking(secret).await?;
         let mut w = WriteTx::begin(self).await?;
         let user = sqlx::query("SELECT id FROM users WHERE id = $1 AND disabled = 0")
             .bind(user_id)
@@ -298,7 +331,7 @@ impl Store {
         let Some((id, secret)) = secret::split_token(token) else {
             return Ok(None);
         };
-        let secret_sha = sha256_hex(secret);
+        let secret_sha = secret::sha256_hex(secret);
         if let Some(p) = self.tokens.get(id, &secret_sha) {
             return Ok(Some(p));
         }
@@ -318,29 +351,13 @@ impl Store {
             }
         }
         let phc: String = row.try_get("secret_hash")?;
-        if !verify_blocking(secret.to_string(), phc).await {
+        if !secret::verify_secret_blocking(secret.to_string(), phc).await {
             return Ok(None);
         }
         let user_id: String = row.try_get("user_id")?;
         let role: String = row.try_get("role")?;
-        let orgs = sqlx::query("SELECT org_id FROM user_orgs WHERE user_id = $1 ORDER BY org_id")
-            .bind(&user_id)
-            .fetch_all(&self.pool)
-            .await?
-            .iter()
-            .map(|r| r.try_get::<String, _>("org_id"))
-            .collect::<std::result::Result<Vec<_>, _>>()?;
-        let p = Principal {
-            role: from_text(&role).ok_or_else(|| StoreError::Corrupt {
-                table: "users",
-                id: user_id.clone(),
-                message: format!("unknown role {role:?}"),
-            })?,
-            user_id,
-            name: row.try_get("name")?,
-            orgs,
-            token_id: id.to_string(),
-        };
+        let orgs = orgs_of(&self.pool, &user_id).await?;
+        let p = principal_from(&user_id, row.try_get("name")?, &role, orgs, id)?;
         self.tokens.put(id, secret_sha, p.clone());
         Ok(Some(p))
     }
@@ -363,7 +380,7 @@ impl Store {
             return Ok(None);
         }
         let secret = secret::random_hex(32)?;
-        let hash = hash_blocking(secret.clone()).await?;
+        let hash = secret::hash_secret_blocking(secret.clone()).await?;
         let mut w = WriteTx::begin(self).await?;
         sqlx::query("DELETE FROM setup_tokens")
             .execute(&mut *w.tx)
@@ -392,6 +409,32 @@ impl Store {
         setup_token: &str,
         admin_name: &str,
     ) -> Result<(User, IssuedToken)> {
+        self.use_setup_token(
+            setup_token,
+            serde_json::json!({"administrator": admin_name}),
+        )
+        .await?;
+        let user = self
+            .create_user(
+                "setup",
+                NewUser {
+                    name: admin_name.to_string(),
+                    role: Role::Administrator,
+                    orgs: vec![],
+                },
+            )
+            .await?;
+        let token = self.create_token("setup", &user.id, "setup").await?;
+        Ok((user, token))
+    }
+
+    /// Checks the one-time setup token and consumes it (audited as `setup.token_used` with
+    /// `detail`). NotFound when the token is wrong or an administrator already exists.
+    pub(crate) async fn use_setup_token(
+        &self,
+        setup_token: &str,
+        detail: serde_json::Value,
+    ) -> Result<()> {
         let secret = setup_token
             .strip_prefix("dbs_")
             .unwrap_or_default()
@@ -402,7 +445,8 @@ impl Store {
         let (ok, id) = match row {
             Some(r) if !secret.is_empty() => {
                 let id: String = r.try_get("id")?;
-                (verify_blocking(secret, r.try_get("secret_hash")?).await, id)
+                let phc = r.try_get("secret_hash")?;
+                (secret::verify_secret_blocking(secret, phc).await, id)
             }
             _ => (false, String::new()),
         };
@@ -423,32 +467,9 @@ impl Store {
             org_id: None,
             action: "setup.token_used".into(),
             target: "setup".into(),
-            detail: serde_json::json!({"administrator": admin_name}),
+            detail,
         })
         .await?;
-        let user = self
-            .create_user(
-                "setup",
-                NewUser {
-                    name: admin_name.to_string(),
-                    role: Role::Administrator,
-                    orgs: vec![],
-                },
-            )
-            .await?;
-        let token = self.create_token("setup", &user.id, "setup").await?;
-        Ok((user, token))
+        Ok(())
     }
-}
-
-async fn hash_blocking(secret: String) -> Result<String> {
-    tokio::task::spawn_blocking(move || secret::hash_secret(&secret))
-        .await
-        .map_err(|e| StoreError::Hash(e.to_string()))?
-}
-
-async fn verify_blocking(secret: String, phc: String) -> bool {
-    tokio::task::spawn_blocking(move || secret::verify_secret(&secret, &phc))
-        .await
-        .unwrap_or(false)
 }

@@ -11,11 +11,12 @@ use axum::routing::{get, post};
 use axum::{Form, Router};
 use dengbao_server::auth;
 use dengbao_server::AppState;
-use dengbao_store::{AuditRecord, SignIn, StoreError};
+use dengbao_store::{SignIn, StoreError};
 use serde::Deserialize;
 
 use crate::ctx::{Ctx, PRESESSION_COOKIE};
 use crate::guard::{PageError, PageResult};
+use crate::pages::redirect;
 use crate::pages::render;
 
 pub fn routes() -> Router<AppState> {
@@ -98,18 +99,9 @@ async fn setup_submit(
         )
         .await
     {
-        Ok(_) => Ok(Redirect::to("/signin?setup=done").into_response()),
+        Ok(_) => redirect("/signin?setup=done"),
         Err(StoreError::NotFound { .. }) => {
-            state
-                .store
-                .audit(AuditRecord {
-                    actor: "anonymous".into(),
-                    org_id: None,
-                    action: "denied".into(),
-                    target: "POST /setup".into(),
-                    detail: serde_json::json!({"status": 403, "reason": "wrong or used setup token"}),
-                })
-                .await?;
+            dengbao_server::routes::system::audit_wrong_setup_token(&state, "POST /setup").await?;
             let msg = c.t.s("setup.wrong_token").to_string();
             again(c, StatusCode::FORBIDDEN, msg)
         }
@@ -146,7 +138,7 @@ fn safe_next(next: Option<&str>) -> String {
 
 async fn signin_page(c: Ctx, Query(q): Query<SigninQuery>) -> PageResult {
     if c.user.is_some() {
-        return Ok(Redirect::to(&safe_next(q.next.as_deref())).into_response());
+        return redirect(&safe_next(q.next.as_deref()));
     }
     let notice = q
         .setup

@@ -3,7 +3,6 @@
 
 use askama::Template;
 use axum::extract::{Path, Query, State};
-use axum::response::{IntoResponse, Redirect};
 use axum::routing::{get, post};
 use axum::{Form, Router};
 use dengbao_server::auth::{ManageAccounts, ReadAudit, Tools};
@@ -16,6 +15,7 @@ use serde::Deserialize;
 use crate::ctx::{role_key, Ctx};
 use crate::guard::{Page, PageError, PageResult};
 use crate::pages::render;
+use crate::pages::{form_value, form_values, redirect};
 
 pub fn routes() -> Router<AppState> {
     Router::new()
@@ -127,18 +127,8 @@ async fn create_user(
     page: Page<ManageAccounts>,
     Form(fields): Form<Vec<(String, String)>>,
 ) -> PageResult {
-    let get = |k: &str| {
-        fields
-            .iter()
-            .find(|(n, _)| n == k)
-            .map(|(_, v)| v.clone())
-            .unwrap_or_default()
-    };
-    let orgs: Vec<String> = fields
-        .iter()
-        .filter(|(n, _)| n == "orgs")
-        .map(|(_, v)| v.clone())
-        .collect();
+    let get = |k: &str| form_value(&fields, k);
+    let orgs: Vec<String> = form_values(&fields, "orgs");
     let role = ROLES.iter().copied().find(|r| role_id(*r) == get("role"));
     let result = async {
         let role = role.ok_or_else(|| page.c.t.s("users.bad_role").to_string())?;
@@ -163,7 +153,7 @@ async fn create_user(
     }
     .await;
     match result {
-        Ok(()) => Ok(Redirect::to("/admin/users?done=1").into_response()),
+        Ok(()) => redirect("/admin/users?done=1"),
         Err(e) => {
             let mut tpl = users_tpl(&state, page.c).await?;
             tpl.error = Some(e);
@@ -189,8 +179,8 @@ async fn set_password(
         .store
         .set_password(&page.actor(), &uid, &f.password)
         .await
-        .map_err(|e| PageError::bad(&page.c, e.to_string()))?;
-    Ok(Redirect::to("/admin/users?done=1").into_response())
+        .map_err(|e| page.bad(e))?;
+    redirect("/admin/users?done=1")
 }
 
 #[derive(Template)]
@@ -235,7 +225,7 @@ async fn create_org(
         .create_org(&page.actor(), NewOrganisation { name: f.name })
         .await
     {
-        Ok(_) => Ok(Redirect::to("/admin/orgs").into_response()),
+        Ok(_) => redirect("/admin/orgs"),
         Err(e) => {
             let mut tpl = orgs_tpl(&state, page.c).await?;
             tpl.error = Some(e.to_string());

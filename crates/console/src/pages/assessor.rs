@@ -3,7 +3,6 @@
 
 use askama::Template;
 use axum::extract::{Query, State};
-use axum::response::{IntoResponse, Redirect};
 use axum::routing::{get, post};
 use axum::{Form, Router};
 use dengbao_server::auth::Assess;
@@ -15,6 +14,7 @@ use crate::guard::{NetPage, Page, PageError, PageResult};
 use crate::pages::dashboard::{duty_title, status_key};
 use crate::pages::supervisor::level_key;
 use crate::pages::{at_of, render, AtQuery};
+use crate::pages::{form_value, form_values, redirect};
 
 pub fn routes() -> Router<AppState> {
     Router::new()
@@ -220,7 +220,7 @@ async fn engagement(
 }
 
 fn back(id: &str) -> PageResult {
-    Ok(Redirect::to(&format!("/assessor/networks/{id}")).into_response())
+    redirect(&format!("/assessor/networks/{id}"))
 }
 
 /// The finding form: duty_id, result, text and any number of `evidence` checkboxes.
@@ -229,13 +229,7 @@ async fn record(
     page: NetPage<Assess>,
     Form(fields): Form<Vec<(String, String)>>,
 ) -> PageResult {
-    let get = |k: &str| {
-        fields
-            .iter()
-            .find(|(n, _)| n == k)
-            .map(|(_, v)| v.clone())
-            .unwrap_or_default()
-    };
+    let get = |k: &str| form_value(&fields, k);
     let result = match get("result").as_str() {
         "conforms" => FindingResult::Conforms,
         "partly" => FindingResult::Partly,
@@ -253,11 +247,7 @@ async fn record(
         duty_id,
         result,
         text: get("text"),
-        evidence: fields
-            .iter()
-            .filter(|(k, _)| k == "evidence")
-            .map(|(_, v)| v.clone())
-            .collect(),
+        evidence: form_values(&fields, "evidence"),
     };
     state
         .store
@@ -268,7 +258,7 @@ async fn record(
             input,
         )
         .await
-        .map_err(|e| PageError::bad(&page.c, e.to_string()))?;
+        .map_err(|e| page.bad(e))?;
     back(&page.network_id)
 }
 
@@ -319,6 +309,6 @@ async fn conclude(
             },
         )
         .await
-        .map_err(|e| PageError::bad(&page.c, e.to_string()))?;
+        .map_err(|e| page.bad(e))?;
     back(&page.network_id)
 }

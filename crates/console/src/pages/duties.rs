@@ -4,7 +4,6 @@
 
 use askama::Template;
 use axum::extract::{Multipart, Query, State};
-use axum::response::{IntoResponse, Redirect};
 use axum::routing::get;
 use axum::Router;
 use dengbao_duties::Status;
@@ -16,6 +15,7 @@ use crate::ctx::Ctx;
 use crate::guard::{NetPage, PageError, PageResult};
 use crate::links::{cites, CiteLink};
 use crate::pages::dashboard::{due_date, duty_title, status_key};
+use crate::pages::redirect;
 use crate::pages::{at_of, render, AtQuery};
 
 pub fn routes() -> Router<AppState> {
@@ -72,7 +72,7 @@ async fn timeline(
     let net = state.store.get_network(&page.network_id).await?;
     let Some((profile, statuses)) = crate::pages::evaluate(&state, &logs, &net, at).await? else {
         // Nothing to list before grading: the network's page says so and links the wizard.
-        return Ok(Redirect::to(&format!("/networks/{}", net.id)).into_response());
+        return redirect(&format!("/networks/{}", net.id));
     };
     let exposure = dengbao_duties::exposure(&profile, &state.catalog, &statuses);
     let evidence = state.store.list_evidence(&net.id).await?;
@@ -181,6 +181,6 @@ async fn upload(
         .store
         .add_evidence(&page.actor(), &page.network_id, input, bytes.as_deref())
         .await
-        .map_err(|e| PageError::bad(&page.c, e.to_string()))?;
-    Ok(Redirect::to(&format!("/networks/{}/duties#duty-{duty}", page.network_id)).into_response())
+        .map_err(|e| page.bad(e))?;
+    redirect(&format!("/networks/{}/duties#duty-{duty}", page.network_id))
 }

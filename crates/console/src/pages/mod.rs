@@ -2,7 +2,7 @@
 
 use askama::Template;
 use axum::http::request::Parts;
-use axum::response::IntoResponse;
+use axum::response::{IntoResponse, Redirect};
 use axum::Router;
 use dengbao_server::AppState;
 
@@ -100,6 +100,29 @@ pub fn at_of(c: &Ctx, q: &AtQuery) -> Result<(jiff::Timestamp, jiff::civil::Date
             Ok((ts, dengbao_calendar::in_shanghai(ts).date()))
         }
     }
+}
+
+/// The first value of the form field `name` ("" when the form has none).
+pub fn form_value(fields: &[(String, String)], name: &str) -> String {
+    fields
+        .iter()
+        .find(|(n, _)| n == name)
+        .map(|(_, v)| v.clone())
+        .unwrap_or_default()
+}
+
+/// Every value of the form field `name` (checkboxes), in form order.
+pub fn form_values(fields: &[(String, String)], name: &str) -> Vec<String> {
+    fields
+        .iter()
+        .filter(|(n, _)| n == name)
+        .map(|(_, v)| v.clone())
+        .collect()
+}
+
+/// Where the browser goes once a form is accepted (303 See Other).
+pub fn redirect(to: &str) -> crate::guard::PageResult {
+    Ok(Redirect::to(to).into_response())
 }
 
 /// Renders a template (see [`crate::guard::render`]).

@@ -3,7 +3,6 @@
 
 use askama::Template;
 use axum::extract::{Query, State};
-use axum::response::{IntoResponse, Redirect};
 use axum::routing::{get, post};
 use axum::{Form, Router};
 use dengbao_duties::Status;
@@ -17,6 +16,7 @@ use crate::guard::{enforce_org, NetPage, Page, PageError, PageResult};
 use crate::links::{cites, CiteLink};
 use crate::pages::dashboard::{due_date, duty_title, status_key};
 use crate::pages::{at_of, render, AtQuery};
+use crate::pages::{form_value, form_values, redirect};
 
 pub fn routes() -> Router<AppState> {
     Router::new()
@@ -410,20 +410,8 @@ fn profile_from(
     fields: &[(String, String)],
     keep: Option<GradingInput>,
 ) -> Result<NetworkProfile, String> {
-    let get = |k: &str| {
-        fields
-            .iter()
-            .find(|(n, _)| n == k)
-            .map(|(_, v)| v.trim().to_string())
-            .unwrap_or_default()
-    };
-    let all = |k: &str| -> Vec<String> {
-        fields
-            .iter()
-            .filter(|(n, _)| n == k)
-            .map(|(_, v)| v.clone())
-            .collect()
-    };
+    let get = |k: &str| form_value(fields, k).trim().to_string();
+    let all = |k: &str| form_values(fields, k);
     let flags = all("flag");
     let level = get("level");
     let mut json = serde_json::json!({
@@ -484,7 +472,7 @@ async fn create(
         Err(e) => Err(e),
     };
     match result {
-        Ok(n) => Ok(Redirect::to(&format!("/networks/{}", n.id)).into_response()),
+        Ok(n) => redirect(&format!("/networks/{}", n.id)),
         Err(e) => {
             let mut tpl = form_tpl(page.c, orgs, "/networks/new".into(), title, None, org_id);
             tpl.error = Some(e);
@@ -532,7 +520,7 @@ async fn update(
         Err(e) => Err(e),
     };
     match result {
-        Ok(_) => Ok(Redirect::to(&format!("/networks/{}", net.id)).into_response()),
+        Ok(_) => redirect(&format!("/networks/{}", net.id)),
         Err(e) => Err(PageError::bad(&page.c, e)),
     }
 }
@@ -562,8 +550,8 @@ async fn add_event(
             },
         )
         .await
-        .map_err(|e| PageError::bad(&page.c, e.to_string()))?;
-    Ok(Redirect::to(&format!("/networks/{}", page.network_id)).into_response())
+        .map_err(|e| page.bad(e))?;
+    redirect(&format!("/networks/{}", page.network_id))
 }
 
 #[derive(serde::Deserialize)]
@@ -609,6 +597,6 @@ async fn save_grading(
             },
         )
         .await
-        .map_err(|e| PageError::bad(&page.c, e.to_string()))?;
-    Ok(Redirect::to(&format!("/networks/{}", page.network_id)).into_response())
+        .map_err(|e| page.bad(e))?;
+    redirect(&format!("/networks/{}", page.network_id))
 }

@@ -8,11 +8,11 @@ use std::collections::BTreeMap;
 
 use askama::Template;
 use axum::extract::{Query, State};
-use axum::response::{IntoResponse, Redirect};
 use axum::routing::{get, post};
 use axum::{Form, Router};
-use dengbao_server::auth::{Oversee, Supervise};
+use dengbao_server::auth::{Oversee, Requirement, Supervise};
 use dengbao_server::AppState;
+use dengbao_store::filings::Filing;
 use dengbao_store::filings::{Decision, FilingDecision, FilingState};
 use dengbao_store::inspections::{InspectionInput, OrderState, OrderStep};
 use dengbao_store::Role;
@@ -20,6 +20,7 @@ use serde::Deserialize;
 
 use crate::ctx::Ctx;
 use crate::guard::{NetPage, Page, PageError, PageResult};
+use crate::pages::redirect;
 use crate::pages::{at_of, render, AtQuery};
 use crate::svg::{bar_chart, Bar};
 
@@ -60,6 +61,22 @@ fn order_state_key(s: OrderState) -> &'static str {
         OrderState::Open => "supervisor.order.open",
         OrderState::Reported => "supervisor.order.reported",
         OrderState::Closed => "supervisor.order.closed",
+    }
+}
+
+/// A filing as a row of the supervisor's tables; `org` is its organisation's name.
+fn filing_row(c: &Ctx, today_s: &str, org: String, f: Filing) -> FilingRow {
+    FilingRow {
+        org,
+        level: c.t.s(&level_key(Some(f.level))).to_string(),
+        received: c.t.when(&f.submitted_on),
+        due: c.t.when(&f.review_due),
+        st: deadline_class(&f.review_due, today_s, f.state != FilingState::Submitted),
+        state: c.t.s(filing_state_key(f.state)).to_string(),
+        certificate: f.certificate_no.unwrap_or_default(),
+        reasons: f.reasons,
+        network: f.network_name,
+        network_id: f.network_id,
     }
 }
 
@@ -178,17 +195,9 @@ async fn overview(
         .filings_received(&scope, me, None)
         .await?
         .into_iter()
-        .map(|f| FilingRow {
-            org: orgs.get(&f.org_id).cloned().unwrap_or_default(),
-            level: c.t.s(&level_key(Some(f.level))).to_string(),
-            received: c.t.when(&f.submitted_on),
-            due: c.t.when(&f.review_due),
-            st: deadline_class(&f.review_due, &today_s, f.state != FilingState::Submitted),
-            state: c.t.s(filing_state_key(f.state)).to_string(),
-            certificate: f.certificate_no.unwrap_or_default(),
-            reasons: f.reasons,
-            network: f.network_name,
-            network_id: f.network_id,
+        .map(|f| {
+            let org = orgs.get(&f.org_id).cloned().unwrap_or_default();
+            filing_row(&c, &today_s, org, f)
         })
         .collect();
     let inspections = state
@@ -299,18 +308,7 @@ async fn review(
         .is_some_and(|f| f.state == FilingState::Submitted);
     let filings = list
         .into_iter()
-        .map(|f| FilingRow {
-            org: org.name.clone(),
-            level: c.t.s(&level_key(Some(f.level))).to_string(),
-            received: c.t.when(&f.submitted_on),
-            due: c.t.when(&f.review_due),
-            st: deadline_class(&f.review_due, &today_s, f.state != FilingState::Submitted),
-            state: c.t.s(filing_state_key(f.state)).to_string(),
-            certificate: f.certificate_no.unwrap_or_default(),
-            reasons: f.reasons,
-            network: f.network_name,
-            network_id: f.network_id,
-        })
+        .map(|f| filing_row(&c, &today_s, org.name.clone(), f))
         .collect();
     let nets = BTreeMap::from([(net.id.clone(), net.profile.name.clone())]);
     let orders = order_rows(
@@ -336,7 +334,7 @@ async fn review(
 }
 
 fn back(id: &str) -> PageResult {
-    Ok(Redirect::to(&format!("/supervisor/networks/{id}")).into_response())
+    redirect(&format!("/supervisor/networks/{id}"))
 }
 
 #[derive(Deserialize)]
@@ -381,7 +379,7 @@ async fn decide(
         .store
         .decide_filing(&page.actor(), &page.network_id, d)
         .await
-        .map_err(|e| PageError::bad(&page.c, e.to_string()))?;
+        .map_err(|e| page.bad(e))?;
     back(&page.network_id)
 }
 
@@ -401,7 +399,7 @@ async fn inspect(
             },
         )
         .await
-        .map_err(|e| PageError::bad(&page.c, e.to_string()))?;
+        .map_err(|e| page.bad(e))?;
     back(&page.network_id)
 }
 
@@ -450,19 +448,31 @@ async fn issue(
     back(&page.network_id)
 }
 
+async fn close(
+    State(state): State<AppState>,
+    page: NetPage<Supervise>,
+    Form(f): Form<OrderStepForm>,
+) -> PageResult {
+    advance_order(&state, &page, f, OrderState::Closed).await?;
+    back(&page.network_id)
+}
+
+/// A step on a rectification order: the operator reports, the supervisor closes.
 #[derive(Deserialize)]
-struct CloseForm {
+struct OrderStepForm {
     order_id: String,
     on: String,
     #[serde(default)]
     text: String,
 }
 
-async fn close(
-    State(state): State<AppState>,
-    page: NetPage<Supervise>,
-    Form(f): Form<CloseForm>,
-) -> PageResult {
+/// Moves an order of the page's network to `to`; a refused step is the form's error.
+async fn advance_order<R: Requirement>(
+    state: &AppState,
+    page: &NetPage<R>,
+    f: OrderStepForm,
+    to: OrderState,
+) -> Result<(), PageError> {
     state
         .store
         .advance_order(
@@ -473,9 +483,9 @@ async fn close(
                 on: f.on,
                 text: f.text,
             },
-            OrderState::Closed,
+            to,
         )
         .await
-        .map_err(|e| PageError::bad(&page.c, e.to_string()))?;
-    back(&page.network_id)
+        .map_err(|e| page.bad(e))?;
+    Ok(())
 }

@@ -24,6 +24,16 @@ pub struct App {
 }
 
 impl App {
+    /// The id of the first organisation (the one `set_up` creates).
+    pub async fn first_org(&self) -> String {
+        self.store
+            .list_orgs(&dengbao_store::OrgScope::All)
+            .await
+            .unwrap()[0]
+            .id
+            .clone()
+    }
+
     pub async fn new() -> App {
         let dir = tempfile::tempdir().unwrap();
         let store = Store::open_sqlite(dir.path()).await.unwrap();
@@ -223,4 +233,27 @@ pub async fn audited(store: &Store, action: &str) -> Vec<dengbao_store::AuditEnt
         .into_iter()
         .filter(|e| e.action == action)
         .collect()
+}
+
+/// Creates a user (actor "test") with the console password `password`; returns its id.
+pub async fn user_with_password(
+    store: &Store,
+    name: &str,
+    role: dengbao_store::Role,
+    orgs: Vec<String>,
+    password: &str,
+) -> String {
+    let u = store
+        .create_user(
+            "test",
+            dengbao_store::users::NewUser {
+                name: name.into(),
+                role,
+                orgs,
+            },
+        )
+        .await
+        .unwrap();
+    store.set_password("test", &u.id, password).await.unwrap();
+    u.id
 }

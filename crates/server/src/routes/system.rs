@@ -78,16 +78,7 @@ async fn setup(
     {
         Ok((user, token)) => Ok((StatusCode::CREATED, Json(SetupResponse { user, token }))),
         Err(StoreError::NotFound { .. }) => {
-            state
-                .store
-                .audit(AuditRecord {
-                    actor: "anonymous".into(),
-                    org_id: None,
-                    action: "denied".into(),
-                    target: "POST /api/setup".into(),
-                    detail: serde_json::json!({"status": 403, "reason": "wrong or used setup token"}),
-                })
-                .await?;
+            audit_wrong_setup_token(&state, "POST /api/setup").await?;
             Err(ApiError::new(
                 StatusCode::FORBIDDEN,
                 "forbidden",
@@ -96,6 +87,22 @@ async fn setup(
         }
         Err(e) => Err(e.into()),
     }
+}
+
+/// Audits a setup attempt with a wrong or used setup token (`request`: what was asked),
+/// as the API and the console's `/setup` page both answer it: denied, 403.
+pub async fn audit_wrong_setup_token(state: &AppState, request: &str) -> Result<(), StoreError> {
+    state
+        .store
+        .audit(AuditRecord {
+            actor: "anonymous".into(),
+            org_id: None,
+            action: "denied".into(),
+            target: request.into(),
+            detail: serde_json::json!({"status": 403, "reason": "wrong or used setup token"}),
+        })
+        .await
+        .map(|_| ())
 }
 
 /// The caller: user, role and organisations.

@@ -4,20 +4,20 @@
 
 use askama::Template;
 use axum::extract::State;
-use axum::response::{IntoResponse, Redirect};
 use axum::routing::{get, post};
 use axum::{Form, Router};
 use dengbao_server::auth::{role_may, Engage, FileNetwork, Need, Read};
 use dengbao_server::AppState;
 use dengbao_store::engagements::EngagementInput;
 use dengbao_store::filings::{FilingForm, FilingInput};
-use dengbao_store::inspections::{OrderState, OrderStep};
+use dengbao_store::inspections::OrderState;
 use dengbao_store::Role;
 
 use super::{filing_state_key, level_key, order_state_key};
 use crate::ctx::Ctx;
 use crate::guard::{NetPage, PageError, PageResult};
 use crate::pages::render;
+use crate::pages::{form_value, form_values, redirect};
 
 pub fn routes() -> Router<AppState> {
     Router::new()
@@ -177,7 +177,7 @@ async fn page(State(state): State<AppState>, page: NetPage<Read>) -> PageResult 
 }
 
 fn back(id: &str) -> PageResult {
-    Ok(Redirect::to(&format!("/filing/{id}")).into_response())
+    redirect(&format!("/filing/{id}"))
 }
 
 async fn submit(
@@ -185,13 +185,7 @@ async fn submit(
     page: NetPage<FileNetwork>,
     Form(fields): Form<Vec<(String, String)>>,
 ) -> PageResult {
-    let get = |k: &str| {
-        fields
-            .iter()
-            .find(|(n, _)| n == k)
-            .map(|(_, v)| v.clone())
-            .unwrap_or_default()
-    };
+    let get = |k: &str| form_value(&fields, k);
     let bad = |m: String| PageError::bad(&page.c, m);
     let received = dengbao_store::filings::validate_date("submitted_on", &get("submitted_on"))
         .map_err(|e| bad(e.to_string()))?;
@@ -213,11 +207,7 @@ async fn submit(
             phone: get("phone"),
             business: get("business"),
             service_scope: get("service_scope"),
-            attachments: fields
-                .iter()
-                .filter(|(k, _)| k == "attachments")
-                .map(|(_, v)| v.clone())
-                .collect(),
+            attachments: form_values(&fields, "attachments"),
         },
         note: String::new(),
     };
@@ -251,36 +241,15 @@ async fn engage(
             },
         )
         .await
-        .map_err(|e| PageError::bad(&page.c, e.to_string()))?;
+        .map_err(|e| page.bad(e))?;
     back(&page.network_id)
-}
-
-#[derive(serde::Deserialize)]
-struct ReportForm {
-    order_id: String,
-    on: String,
-    #[serde(default)]
-    text: String,
 }
 
 async fn report(
     State(state): State<AppState>,
     page: NetPage<FileNetwork>,
-    Form(f): Form<ReportForm>,
+    Form(f): Form<super::OrderStepForm>,
 ) -> PageResult {
-    state
-        .store
-        .advance_order(
-            &page.actor(),
-            &page.network_id,
-            OrderStep {
-                order_id: f.order_id,
-                on: f.on,
-                text: f.text,
-            },
-            OrderState::Reported,
-        )
-        .await
-        .map_err(|e| PageError::bad(&page.c, e.to_string()))?;
+    super::advance_order(&state, &page, f, OrderState::Reported).await?;
     back(&page.network_id)
 }
