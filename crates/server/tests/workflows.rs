@@ -350,15 +350,7 @@ async fn a_rectification_order_runs_to_its_working_day_deadline_reported_late_th
         )
         .await;
     assert_eq!(empty.status, 422);
-    assert_eq!(
-        w.get("/api/rectifications", "supervisor")
-            .await
-            .json
-            .as_array()
-            .unwrap()
-            .len(),
-        1
-    );
+    assert_eq!(w.count("/api/rectifications", "supervisor").await, 1);
 
     // Closing before the operator reports is refused; the operator cannot close.
     let close = format!("{base}/close");
@@ -415,15 +407,7 @@ async fn a_rectification_order_runs_to_its_working_day_deadline_reported_late_th
         .status,
         422
     );
-    assert_eq!(
-        w.get("/api/rectifications", "supervisor")
-            .await
-            .json
-            .as_array()
-            .unwrap()
-            .len(),
-        0
-    );
+    assert_eq!(w.count("/api/rectifications", "supervisor").await, 0);
 }
 
 #[tokio::test]
@@ -465,12 +449,8 @@ async fn level_3_networks_fall_due_for_inspection_a_year_after_the_last_on(w: Wo
     )
     .await;
     assert_eq!(
-        w.get("/api/inspections/due?at=2026-06-01", "supervisor")
-            .await
-            .json
-            .as_array()
-            .unwrap()
-            .len(),
+        w.count("/api/inspections/due?at=2026-06-01", "supervisor")
+            .await,
         1
     );
 }

@@ -16,7 +16,7 @@ use sqlx::Row;
 use crate::audit::{AuditRecord, WriteTx};
 use crate::error::{Result, StoreError};
 use crate::orgs::{NewOrganisation, Organisation};
-use crate::users::{orgs_of, principal_from, NewUser, Principal, Role, User};
+use crate::users::{orgs_of, principal_from, Principal, User};
 use crate::{secret, Store};
 
 /// Failed sign-ins allowed per (name, address) within the window.
@@ -328,19 +328,11 @@ impl Store {
                 ));
             }
         }
-        self.use_setup_token(
-            setup_token.trim(),
-            serde_json::json!({"administrator": admin_name.trim(), "via": "console"}),
-        )
-        .await?;
         let user = self
-            .create_user(
-                "setup",
-                NewUser {
-                    name: admin_name.to_string(),
-                    role: Role::Administrator,
-                    orgs: vec![],
-                },
+            .setup_administrator(
+                setup_token.trim(),
+                admin_name,
+                serde_json::json!({"administrator": admin_name.trim(), "via": "console"}),
             )
             .await?;
         self.set_password("setup", &user.id, password).await?;

@@ -409,32 +409,26 @@ impl Store {
         setup_token: &str,
         admin_name: &str,
     ) -> Result<(User, IssuedToken)> {
-        self.use_setup_token(
-            setup_token,
-            serde_json::json!({"administrator": admin_name}),
-        )
-        .await?;
         let user = self
-            .create_user(
-                "setup",
-                NewUser {
-                    name: admin_name.to_string(),
-                    role: Role::Administrator,
-                    orgs: vec![],
-                },
+            .setup_administrator(
+                setup_token,
+                admin_name,
+                serde_json::json!({"administrator": admin_name}),
             )
             .await?;
         let token = self.create_token("setup", &user.id, "setup").await?;
         Ok((user, token))
     }
 
-    /// Checks the one-time setup token and consumes it (audited as `setup.token_used` with
-    /// `detail`). NotFound when the token is wrong or an administrator already exists.
-    pub(crate) async fn use_setup_token(
+    /// Checks the one-time setup token, consumes it (audited as `setup.token_used` with
+    /// `detail`) and creates the first administrator, `admin_name`. NotFound when the token
+    /// is wrong or an administrator already exists.
+    pub(crate) async fn setup_administrator(
         &self,
         setup_token: &str,
+        admin_name: &str,
         detail: serde_json::Value,
-    ) -> Result<()> {
+    ) -> Result<User> {
         let secret = setup_token
             .strip_prefix("dbs_")
             .unwrap_or_default()
@@ -470,6 +464,16 @@ impl Store {
             detail,
         })
         .await?;
-        Ok(())
+        let user = self
+            .create_user(
+                "setup",
+                NewUser {
+                    name: admin_name.to_string(),
+                    role: Role::Administrator,
+                    orgs: vec![],
+                },
+            )
+            .await?;
+        Ok(user)
     }
 }

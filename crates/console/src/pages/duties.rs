@@ -16,7 +16,7 @@ use crate::guard::{NetPage, PageError, PageResult};
 use crate::links::{cites, CiteLink};
 use crate::pages::dashboard::{due_date, duty_title, status_key};
 use crate::pages::redirect;
-use crate::pages::{at_of, render, AtQuery};
+use crate::pages::{render, AtQuery};
 
 pub fn routes() -> Router<AppState> {
     Router::new().route("/networks/{id}/duties", get(timeline).post(upload))
@@ -67,9 +67,8 @@ async fn timeline(
     page: NetPage<Read>,
     Query(q): Query<AtQuery>,
 ) -> PageResult {
+    let (at, today, net) = crate::pages::network_at(&state, &page, &q).await?;
     let c = page.c.clone();
-    let (at, today) = at_of(&c, &q)?;
-    let net = state.store.get_network(&page.network_id).await?;
     let Some((profile, statuses)) = crate::pages::evaluate(&state, &logs, &net, at).await? else {
         // Nothing to list before grading: the network's page says so and links the wizard.
         return redirect(&format!("/networks/{}", net.id));

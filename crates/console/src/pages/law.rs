@@ -122,6 +122,14 @@ async fn law(page: Page<Tools>, Path(id): Path<String>) -> PageResult {
     };
     let c = page.c;
     let statute = l.canonical();
+    let link = |a: &dengbao_corpus::Article| ArticleLink {
+        href: article_href(&l.id, a.number, a.suffix),
+        label: label(&c, a.number, a.suffix),
+        title: a
+            .title
+            .clone()
+            .unwrap_or_else(|| a.text.chars().take(40).collect()),
+    };
     let mut chapters: Vec<ChapterRow> = statute
         .chapters
         .iter()
@@ -131,14 +139,7 @@ async fn law(page: Page<Tools>, Path(id): Path<String>) -> PageResult {
                 .articles
                 .iter()
                 .filter(|a| a.chapter == ch.number)
-                .map(|a| ArticleLink {
-                    href: article_href(&l.id, a.number, a.suffix),
-                    label: label(&c, a.number, a.suffix),
-                    title: a
-                        .title
-                        .clone()
-                        .unwrap_or_else(|| a.text.chars().take(40).collect()),
-                })
+                .map(link)
                 .collect(),
         })
         .collect();
@@ -146,14 +147,7 @@ async fn law(page: Page<Tools>, Path(id): Path<String>) -> PageResult {
         .articles
         .iter()
         .filter(|a| !statute.chapters.iter().any(|ch| ch.number == a.chapter))
-        .map(|a| ArticleLink {
-            href: article_href(&l.id, a.number, a.suffix),
-            label: label(&c, a.number, a.suffix),
-            title: a
-                .title
-                .clone()
-                .unwrap_or_else(|| a.text.chars().take(40).collect()),
-        })
+        .map(link)
         .collect();
     if !loose.is_empty() {
         chapters.push(ChapterRow {

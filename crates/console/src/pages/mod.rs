@@ -102,6 +102,17 @@ pub fn at_of(c: &Ctx, q: &AtQuery) -> Result<(jiff::Timestamp, jiff::civil::Date
     }
 }
 
+/// A network page at `?at=`: the evaluation instant, its date and the network.
+pub async fn network_at<R: dengbao_server::auth::Requirement>(
+    state: &AppState,
+    page: &crate::guard::NetPage<R>,
+    q: &AtQuery,
+) -> Result<(jiff::Timestamp, jiff::civil::Date, dengbao_store::Network), PageError> {
+    let (at, today) = at_of(&page.c, q)?;
+    let net = state.store.get_network(&page.network_id).await?;
+    Ok((at, today, net))
+}
+
 /// The first value of the form field `name` ("" when the form has none).
 pub fn form_value(fields: &[(String, String)], name: &str) -> String {
     fields

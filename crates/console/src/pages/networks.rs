@@ -15,8 +15,8 @@ use crate::ctx::Ctx;
 use crate::guard::{enforce_org, NetPage, Page, PageError, PageResult};
 use crate::links::{cites, CiteLink};
 use crate::pages::dashboard::{due_date, duty_title, status_key};
-use crate::pages::{at_of, render, AtQuery};
 use crate::pages::{form_value, form_values, redirect};
+use crate::pages::{render, AtQuery};
 
 pub fn routes() -> Router<AppState> {
     Router::new()
@@ -172,9 +172,8 @@ async fn detail(
     page: NetPage<Read>,
     Query(q): Query<AtQuery>,
 ) -> PageResult {
+    let (at, today, net) = crate::pages::network_at(&state, &page, &q).await?;
     let c = page.c.clone();
-    let (at, today) = at_of(&c, &q)?;
-    let net = state.store.get_network(&page.network_id).await?;
     let org = state.store.get_org(&page.org_id).await?.name;
     let evaluated = crate::pages::evaluate(&state, &logs, &net, at).await?;
     let ungraded = evaluated.is_none();
@@ -329,30 +328,22 @@ fn form_tpl(
             _ => p.new_tech.iter().any(|s| text_of(s) == value),
         }
     };
+    // (form field, catalog prefix of the labels, values), in the form's order.
+    let groups: [(&'static str, &str, &[&'static str]); 3] = [
+        ("flag", "profile", &FLAGS),
+        ("services", "service", &SERVICES),
+        ("new_tech", "tech", &NEW_TECH),
+    ];
     let mut choices = Vec::new();
-    for f in FLAGS {
-        choices.push(Choice {
-            name: "flag",
-            value: f,
-            label: t.s(&format!("profile.{f}")).to_string(),
-            checked: has("flag", f),
-        });
-    }
-    for s in SERVICES {
-        choices.push(Choice {
-            name: "services",
-            value: s,
-            label: t.s(&format!("service.{s}")).to_string(),
-            checked: has("services", s),
-        });
-    }
-    for s in NEW_TECH {
-        choices.push(Choice {
-            name: "new_tech",
-            value: s,
-            label: t.s(&format!("tech.{s}")).to_string(),
-            checked: has("new_tech", s),
-        });
+    for (name, prefix, values) in groups {
+        for value in values {
+            choices.push(Choice {
+                name,
+                value,
+                label: t.s(&format!("{prefix}.{value}")).to_string(),
+                checked: has(name, value),
+            });
+        }
     }
     FormTpl {
         action,

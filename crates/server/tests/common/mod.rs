@@ -179,6 +179,15 @@ impl World {
         self.send(Method::GET, uri, role, None).await
     }
 
+    /// How many items the JSON array at `uri` lists for `role`.
+    pub async fn count(&self, uri: &str, role: &str) -> usize {
+        let r = self.get(uri, role).await;
+        r.json
+            .as_array()
+            .map(Vec::len)
+            .unwrap_or_else(|| panic!("not a list: {}", r.json))
+    }
+
     pub async fn post_json(&self, uri: &str, role: &str, body: serde_json::Value) -> Reply {
         self.send(
             Method::POST,
