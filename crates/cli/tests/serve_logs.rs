@@ -36,6 +36,13 @@ fn dengbao(data: &Path, args: &[&str]) -> (i32, String, String) {
     )
 }
 
+/// `dengbao serve --listen 127.0.0.1:0` with `extra` arguments, run to its exit.
+fn serve(data: &Path, extra: &[&str]) -> (i32, String, String) {
+    let mut args = vec!["serve", "--listen", "127.0.0.1:0"];
+    args.extend_from_slice(extra);
+    dengbao(data, &args)
+}
+
 /// Poll `GET /status` until `kind` has stored `n` events.
 fn wait_stored(srv: &Server, kind: &str, n: u64) {
     let t = Instant::now();
@@ -161,16 +168,7 @@ fn a_second_server_on_the_same_log_store_is_refused() {
     let data = dir.path();
     write_listen_toml(data);
     let first = start(data, &["--syslog-tcp", "127.0.0.1:0"]);
-    let (code, _, err) = dengbao(
-        data,
-        &[
-            "serve",
-            "--listen",
-            "127.0.0.1:0",
-            "--syslog-tcp",
-            "127.0.0.1:0",
-        ],
-    );
+    let (code, _, err) = serve(data, &["--syslog-tcp", "127.0.0.1:0"]);
     assert_eq!(code, 1, "{err}");
     assert!(err.contains("in use by another dengbao process"), "{err}");
     assert!(first.stop().success());
@@ -180,28 +178,10 @@ fn a_second_server_on_the_same_log_store_is_refused() {
 fn bad_listener_settings_are_bad_input() {
     let dir = tempfile::tempdir().unwrap();
     let data = dir.path();
-    let (code, _, err) = dengbao(
-        data,
-        &[
-            "serve",
-            "--listen",
-            "127.0.0.1:0",
-            "--syslog-tls",
-            "127.0.0.1:0",
-        ],
-    );
+    let (code, _, err) = serve(data, &["--syslog-tls", "127.0.0.1:0"]);
     assert_eq!(code, 2, "{err}");
     assert!(err.contains("--tls-cert"), "{err}");
-    let (code, _, err) = dengbao(
-        data,
-        &[
-            "serve",
-            "--listen",
-            "127.0.0.1:0",
-            "--syslog-tcp",
-            "localhost",
-        ],
-    );
+    let (code, _, err) = serve(data, &["--syslog-tcp", "localhost"]);
     assert_eq!(code, 2, "{err}");
     assert!(err.contains("--syslog-tcp"), "{err}");
     std::fs::create_dir_all(data.join("logs")).unwrap();
@@ -210,7 +190,7 @@ fn bad_listener_settings_are_bad_input() {
         "[sources]\n\"10.0.0.0/40\" = \"办公网\"\n",
     )
     .unwrap();
-    let (code, _, err) = dengbao(data, &["serve", "--listen", "127.0.0.1:0"]);
+    let (code, _, err) = serve(data, &[]);
     assert_eq!(code, 2, "{err}");
     assert!(
         err.contains("10.0.0.0/40") && err.contains("listen.toml"),
