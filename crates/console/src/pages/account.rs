@@ -16,8 +16,8 @@ use serde::Deserialize;
 
 use crate::ctx::{Ctx, PRESESSION_COOKIE};
 use crate::guard::{PageError, PageResult};
-use crate::pages::redirect;
 use crate::pages::render;
+use crate::pages::{redirect, render_status};
 
 pub fn routes() -> Router<AppState> {
     Router::new()
@@ -76,14 +76,15 @@ async fn setup_submit(
     Form(f): Form<SetupForm>,
 ) -> PageResult {
     let again = |c: Ctx, status: StatusCode, error: String| -> PageResult {
-        let mut r = render(&SetupTpl {
-            c,
-            error: Some(error),
-            administrator: f.administrator.clone(),
-            organisation: f.organisation.clone(),
-        })?;
-        *r.status_mut() = status;
-        Ok(r)
+        render_status(
+            &SetupTpl {
+                c,
+                error: Some(error),
+                administrator: f.administrator.clone(),
+                organisation: f.organisation.clone(),
+            },
+            status,
+        )
     };
     if f.password != f.password_again {
         let msg = c.t.s("setup.password_mismatch").to_string();
@@ -169,15 +170,16 @@ async fn signin_submit(
 ) -> PageResult {
     let next = safe_next(f.next.as_deref());
     let again = |c: Ctx, status: StatusCode, error: String| -> PageResult {
-        let mut r = render(&SigninTpl {
-            c,
-            error: Some(error),
-            notice: None,
-            name: f.name.clone(),
-            next: next.clone(),
-        })?;
-        *r.status_mut() = status;
-        Ok(r)
+        render_status(
+            &SigninTpl {
+                c,
+                error: Some(error),
+                notice: None,
+                name: f.name.clone(),
+                next: next.clone(),
+            },
+            status,
+        )
     };
     match state.store.sign_in(&f.name, &f.password, &ip).await? {
         SignIn::Ok { cookie, .. } => {

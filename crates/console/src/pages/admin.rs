@@ -15,7 +15,7 @@ use serde::Deserialize;
 use crate::ctx::{role_key, Ctx};
 use crate::guard::{Page, PageError, PageResult};
 use crate::pages::render;
-use crate::pages::{form_value, form_values, redirect};
+use crate::pages::{form_value, form_values, redirect, render_status};
 
 pub fn routes() -> Router<AppState> {
     Router::new()
@@ -157,9 +157,7 @@ async fn create_user(
         Err(e) => {
             let mut tpl = users_tpl(&state, page.c).await?;
             tpl.error = Some(e);
-            let mut r = render(&tpl)?;
-            *r.status_mut() = axum::http::StatusCode::UNPROCESSABLE_ENTITY;
-            Ok(r)
+            render_status(&tpl, axum::http::StatusCode::UNPROCESSABLE_ENTITY)
         }
     }
 }
@@ -229,9 +227,7 @@ async fn create_org(
         Err(e) => {
             let mut tpl = orgs_tpl(&state, page.c).await?;
             tpl.error = Some(e.to_string());
-            let mut r = render(&tpl)?;
-            *r.status_mut() = axum::http::StatusCode::UNPROCESSABLE_ENTITY;
-            Ok(r)
+            render_status(&tpl, axum::http::StatusCode::UNPROCESSABLE_ENTITY)
         }
     }
 }

@@ -13,7 +13,7 @@ use crate::ctx::Ctx;
 use crate::guard::{NetPage, Page, PageError, PageResult};
 use crate::pages::dashboard::{duty_title, status_key};
 use crate::pages::supervisor::level_key;
-use crate::pages::{at_of, render, AtQuery};
+use crate::pages::{at_of, enum_label, render, AtQuery};
 use crate::pages::{form_value, form_values, redirect};
 
 pub fn routes() -> Router<AppState> {
@@ -22,22 +22,6 @@ pub fn routes() -> Router<AppState> {
         .route("/assessor/networks/{id}", get(engagement))
         .route("/assessor/networks/{id}/findings", post(record))
         .route("/assessor/networks/{id}/conclusion", post(conclude))
-}
-
-fn result_key(r: FindingResult) -> &'static str {
-    match r {
-        FindingResult::Conforms => "assessor.result.conforms",
-        FindingResult::Partly => "assessor.result.partly",
-        FindingResult::NotConforming => "assessor.result.not_conforming",
-    }
-}
-
-fn conclusion_key(c: Conclusion) -> &'static str {
-    match c {
-        Conclusion::Conforms => "assessor.conclusion.conforms",
-        Conclusion::BasicallyConforms => "assessor.conclusion.basically_conforms",
-        Conclusion::NotConforming => "assessor.conclusion.not_conforming",
-    }
 }
 
 pub struct EngagementRow {
@@ -77,7 +61,7 @@ async fn list(State(state): State<AppState>, page: Page<Assess>) -> PageResult {
             open: e.state == "open",
             conclusion: e
                 .conclusion
-                .map(|x| c.t.s(conclusion_key(x)).to_string())
+                .map(|x| enum_label(c.t, "assessor.conclusion", x))
                 .unwrap_or_default(),
             network_id: e.network_id,
         });
@@ -169,7 +153,7 @@ async fn engagement(
                 status: c.t.s(status_key(s.status)).to_string(),
                 st: status_key(s.status).trim_start_matches("status."),
                 result: f
-                    .map(|f| c.t.s(result_key(f.result)).to_string())
+                    .map(|f| enum_label(c.t, "assessor.result", f.result))
                     .unwrap_or_default(),
                 result_id: f.map(|f| f.result.as_str().to_string()).unwrap_or_default(),
                 text: f.map(|f| f.text.clone()).unwrap_or_default(),
@@ -204,7 +188,7 @@ async fn engagement(
         conclusion: mine
             .as_ref()
             .and_then(|e| e.conclusion)
-            .map(|x| c.t.s(conclusion_key(x)).to_string())
+            .map(|x| enum_label(c.t, "assessor.conclusion", x))
             .unwrap_or_default(),
         score: mine
             .as_ref()

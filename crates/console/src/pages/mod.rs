@@ -113,6 +113,20 @@ pub async fn network_at<R: dengbao_server::auth::Requirement>(
     Ok((at, today, net))
 }
 
+/// The catalog text of a stored state or result: the key is `<prefix>.<its API name>`
+/// (`supervisor.order.open` for [`dengbao_store::inspections::OrderState::Open`]).
+pub fn enum_label<T: serde::Serialize>(
+    t: &crate::i18n::Messages,
+    prefix: &str,
+    value: T,
+) -> String {
+    let name = match serde_json::to_value(value) {
+        Ok(serde_json::Value::String(s)) => s,
+        _ => String::new(),
+    };
+    t.s(&format!("{prefix}.{name}")).to_string()
+}
+
 /// The first value of the form field `name` ("" when the form has none).
 pub fn form_value(fields: &[(String, String)], name: &str) -> String {
     fields
@@ -136,7 +150,60 @@ pub fn redirect(to: &str) -> crate::guard::PageResult {
     Ok(Redirect::to(to).into_response())
 }
 
+/// Renders a template with `status` (a form shown again with its error).
+pub fn render_status<T: Template>(
+    tpl: &T,
+    status: axum::http::StatusCode,
+) -> crate::guard::PageResult {
+    let mut r = crate::guard::render(tpl)?;
+    *r.status_mut() = status;
+    Ok(r)
+}
+
 /// Renders a template (see [`crate::guard::render`]).
 pub fn render<T: Template>(tpl: &T) -> crate::guard::PageResult {
     crate::guard::render(tpl)
+}
+
+#[cfg(test)]
+mod tests {
+    use dengbao_store::engagements::{Conclusion, FindingResult};
+    use dengbao_store::filings::FilingState;
+    use dengbao_store::inspections::OrderState;
+
+    use super::enum_label;
+    use crate::i18n::{Lang, Messages};
+
+    #[test]
+    fn every_state_and_result_has_a_label_in_both_languages() {
+        for lang in [Lang::ZhCn, Lang::En] {
+            let t = Messages::get(lang);
+            let labels = [
+                enum_label(t, "supervisor.state", FilingState::Submitted),
+                enum_label(t, "supervisor.state", FilingState::Certified),
+                enum_label(t, "supervisor.state", FilingState::Rejected),
+                enum_label(t, "supervisor.order", OrderState::Open),
+                enum_label(t, "supervisor.order", OrderState::Reported),
+                enum_label(t, "supervisor.order", OrderState::Closed),
+                enum_label(t, "assessor.result", FindingResult::Conforms),
+                enum_label(t, "assessor.result", FindingResult::Partly),
+                enum_label(t, "assessor.result", FindingResult::NotConforming),
+                enum_label(t, "assessor.conclusion", Conclusion::Conforms),
+                enum_label(t, "assessor.conclusion", Conclusion::BasicallyConforms),
+                enum_label(t, "assessor.conclusion", Conclusion::NotConforming),
+            ];
+            for label in labels {
+                // A missing key shows as the key itself.
+                assert!(
+                    !label.starts_with("supervisor.") && !label.starts_with("assessor."),
+                    "{lang:?}: no catalog text for {label}"
+                );
+            }
+        }
+        let zh = Messages::get(Lang::ZhCn);
+        assert_eq!(
+            enum_label(zh, "assessor.conclusion", Conclusion::BasicallyConforms),
+            "基本符合"
+        );
+    }
 }

@@ -6,7 +6,7 @@ use axum::extract::{Query, State};
 use axum::routing::{get, post};
 use axum::{Form, Router};
 use dengbao_duties::Status;
-use dengbao_server::auth::{AddEvent, EditNetwork, Read};
+use dengbao_server::auth::{AddEvent, EditNetwork, Read, Requirement};
 use dengbao_server::AppState;
 use dengbao_store::profile::GradingInput;
 use dengbao_store::{EventInput, Network, NetworkProfile};
@@ -15,7 +15,7 @@ use crate::ctx::Ctx;
 use crate::guard::{enforce_org, NetPage, Page, PageError, PageResult};
 use crate::links::{cites, CiteLink};
 use crate::pages::dashboard::{due_date, duty_title, status_key};
-use crate::pages::{form_value, form_values, redirect};
+use crate::pages::{form_value, form_values, redirect, render_status};
 use crate::pages::{render, AtQuery};
 
 pub fn routes() -> Router<AppState> {
@@ -198,7 +198,7 @@ async fn detail(
             )
         })
         .collect();
-    deadlines.sort_by(|a, b| a.0.cmp(&b.0));
+    deadlines.sort_by_key(|a| a.0);
     let deadlines: Vec<DeadlineRow> = deadlines.into_iter().map(|(_, r)| r).collect();
     let events = state
         .store
@@ -467,14 +467,8 @@ async fn create(
         Err(e) => {
             let mut tpl = form_tpl(page.c, orgs, "/networks/new".into(), title, None, org_id);
             tpl.error = Some(e);
-            tpl.name = fields
-                .iter()
-                .find(|(k, _)| k == "name")
-                .map(|(_, v)| v.clone())
-                .unwrap_or_default();
-            let mut r = render(&tpl)?;
-            *r.status_mut() = axum::http::StatusCode::UNPROCESSABLE_ENTITY;
-            Ok(r)
+            tpl.name = form_value(&fields, "name");
+            render_status(&tpl, axum::http::StatusCode::UNPROCESSABLE_ENTITY)
         }
     }
 }
@@ -502,7 +496,7 @@ async fn update(
     Form(fields): Form<Vec<(String, String)>>,
 ) -> PageResult {
     let net = state.store.get_network(&page.network_id).await?;
-    let result = match profile_from(&fields, net.profile.grading.clone()) {
+    let result = match profile_from(&fields, net.profile.grading) {
         Ok(p) => state
             .store
             .update_network(&page.actor(), &net.id, p)
@@ -529,17 +523,24 @@ async fn add_event(
     page: NetPage<AddEvent>,
     Form(f): Form<EventForm>,
 ) -> PageResult {
+    let event = EventInput {
+        kind: f.kind,
+        at: f.at,
+        note: f.note,
+    };
+    record_event(&state, &page, event).await
+}
+
+/// Records an event on the page's network (a refused one is the form's error), then shows
+/// the network.
+async fn record_event<R: Requirement>(
+    state: &AppState,
+    page: &NetPage<R>,
+    event: EventInput,
+) -> PageResult {
     state
         .store
-        .add_event(
-            &page.actor(),
-            &page.network_id,
-            EventInput {
-                kind: f.kind,
-                at: f.at,
-                note: f.note,
-            },
-        )
+        .add_event(&page.actor(), &page.network_id, event)
         .await
         .map_err(|e| page.bad(e))?;
     redirect(&format!("/networks/{}", page.network_id))
@@ -576,18 +577,10 @@ async fn save_grading(
         .store
         .update_network(&page.actor(), &net.id, net.profile)
         .await?;
-    state
-        .store
-        .add_event(
-            &page.actor(),
-            &page.network_id,
-            EventInput {
-                kind: "graded".into(),
-                at: f.graded_on,
-                note: format!("{} / {}", outcome.basis, outcome.level.get()),
-            },
-        )
-        .await
-        .map_err(|e| page.bad(e))?;
-    redirect(&format!("/networks/{}", page.network_id))
+    let event = EventInput {
+        kind: "graded".into(),
+        at: f.graded_on,
+        note: format!("{} / {}", outcome.basis, outcome.level.get()),
+    };
+    record_event(&state, &page, event).await
 }

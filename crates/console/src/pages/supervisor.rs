@@ -20,8 +20,8 @@ use serde::Deserialize;
 
 use crate::ctx::Ctx;
 use crate::guard::{NetPage, Page, PageError, PageResult};
-use crate::pages::redirect;
 use crate::pages::{at_of, render, AtQuery};
+use crate::pages::{enum_label, redirect};
 use crate::svg::{bar_chart, Bar};
 
 mod operator;
@@ -48,22 +48,6 @@ pub fn level_key(level: Option<u8>) -> String {
     }
 }
 
-fn filing_state_key(s: FilingState) -> &'static str {
-    match s {
-        FilingState::Submitted => "supervisor.state.submitted",
-        FilingState::Certified => "supervisor.state.certified",
-        FilingState::Rejected => "supervisor.state.rejected",
-    }
-}
-
-fn order_state_key(s: OrderState) -> &'static str {
-    match s {
-        OrderState::Open => "supervisor.order.open",
-        OrderState::Reported => "supervisor.order.reported",
-        OrderState::Closed => "supervisor.order.closed",
-    }
-}
-
 /// A filing as a row of the supervisor's tables; `org` is its organisation's name.
 fn filing_row(c: &Ctx, today_s: &str, org: String, f: Filing) -> FilingRow {
     FilingRow {
@@ -72,7 +56,7 @@ fn filing_row(c: &Ctx, today_s: &str, org: String, f: Filing) -> FilingRow {
         received: c.t.when(&f.submitted_on),
         due: c.t.when(&f.review_due),
         st: deadline_class(&f.review_due, today_s, f.state != FilingState::Submitted),
-        state: c.t.s(filing_state_key(f.state)).to_string(),
+        state: enum_label(c.t, "supervisor.state", f.state),
         certificate: f.certificate_no.unwrap_or_default(),
         reasons: f.reasons,
         network: f.network_name,
@@ -166,7 +150,7 @@ fn order_rows(
         .map(|o| OrderRow {
             network: nets.get(&o.network_id).cloned().unwrap_or_default(),
             st: deadline_class(&o.due, today, o.state != OrderState::Open),
-            state: c.t.s(order_state_key(o.state)).to_string(),
+            state: enum_label(c.t, "supervisor.order", o.state),
             issued: c.t.when(&o.issued_on),
             due: c.t.when(&o.due),
             reported: o.state == OrderState::Reported,

@@ -13,10 +13,10 @@ use dengbao_store::filings::{FilingForm, FilingInput};
 use dengbao_store::inspections::OrderState;
 use dengbao_store::Role;
 
-use super::{filing_state_key, level_key, order_state_key};
+use super::level_key;
 use crate::ctx::Ctx;
 use crate::guard::{NetPage, PageError, PageResult};
-use crate::pages::render;
+use crate::pages::{enum_label, render};
 use crate::pages::{form_value, form_values, redirect};
 
 pub fn routes() -> Router<AppState> {
@@ -89,7 +89,7 @@ async fn page(State(state): State<AppState>, page: NetPage<Read>) -> PageResult 
         .map(|f| Row {
             received: c.t.when(&f.submitted_on),
             due: c.t.when(&f.review_due),
-            state: c.t.s(filing_state_key(f.state)).to_string(),
+            state: enum_label(c.t, "supervisor.state", f.state),
             certificate: f.certificate_no.unwrap_or_default(),
             reasons: f.reasons,
         })
@@ -134,7 +134,7 @@ async fn page(State(state): State<AppState>, page: NetPage<Read>) -> PageResult 
         .into_iter()
         .map(|o| Order {
             open: o.state == OrderState::Open,
-            state: c.t.s(order_state_key(o.state)).to_string(),
+            state: enum_label(c.t, "supervisor.order", o.state),
             due: c.t.when(&o.due),
             findings: o.findings,
             id: o.id,
