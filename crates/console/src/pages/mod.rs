@@ -178,20 +178,31 @@ mod tests {
     fn every_state_and_result_has_a_label_in_both_languages() {
         for lang in [Lang::ZhCn, Lang::En] {
             let t = Messages::get(lang);
-            let labels = [
-                enum_label(t, "supervisor.state", FilingState::Submitted),
-                enum_label(t, "supervisor.state", FilingState::Certified),
-                enum_label(t, "supervisor.state", FilingState::Rejected),
-                enum_label(t, "supervisor.order", OrderState::Open),
-                enum_label(t, "supervisor.order", OrderState::Reported),
-                enum_label(t, "supervisor.order", OrderState::Closed),
-                enum_label(t, "assessor.result", FindingResult::Conforms),
-                enum_label(t, "assessor.result", FindingResult::Partly),
-                enum_label(t, "assessor.result", FindingResult::NotConforming),
-                enum_label(t, "assessor.conclusion", Conclusion::Conforms),
-                enum_label(t, "assessor.conclusion", Conclusion::BasicallyConforms),
-                enum_label(t, "assessor.conclusion", Conclusion::NotConforming),
-            ];
+            let states = [
+                FilingState::Submitted,
+                FilingState::Certified,
+                FilingState::Rejected,
+            ]
+            .map(|v| enum_label(t, "supervisor.state", v));
+            let orders = [OrderState::Open, OrderState::Reported, OrderState::Closed]
+                .map(|v| enum_label(t, "supervisor.order", v));
+            let results = [
+                FindingResult::Conforms,
+                FindingResult::Partly,
+                FindingResult::NotConforming,
+            ]
+            .map(|v| enum_label(t, "assessor.result", v));
+            let conclusions = [
+                Conclusion::Conforms,
+                Conclusion::BasicallyConforms,
+                Conclusion::NotConforming,
+            ]
+            .map(|v| enum_label(t, "assessor.conclusion", v));
+            let labels = states
+                .into_iter()
+                .chain(orders)
+                .chain(results)
+                .chain(conclusions);
             for label in labels {
                 // A missing key shows as the key itself.
                 assert!(
