@@ -80,7 +80,13 @@ fn the_log_duty_follows_what_the_log_centre_holds() {
     assert_eq!(duty["status"], want, "{duty}");
     // The printed table gives the basis: the log centre's coverage, not the ticked evidence.
     let line = |extra: &[&str]| {
-        let mut args = vec!["duties", "--profile", "examples/profile-level2-web.toml", "--at", NOW];
+        let mut args = vec![
+            "duties",
+            "--profile",
+            "examples/profile-level2-web.toml",
+            "--at",
+            NOW,
+        ];
         args.extend_from_slice(extra);
         let (code, out, err) = run(d.path(), &args);
         assert_eq!(code, 0, "{err}");

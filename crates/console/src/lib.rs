@@ -51,8 +51,8 @@ use std::sync::Arc;
 
 use axum::extract::Request;
 use axum::Router;
-use tower::ServiceExt;
 use dengbao_server::AppState;
+use tower::ServiceExt;
 
 pub mod assets;
 pub mod csrf;

@@ -54,8 +54,8 @@ impl LogCoverage {
                 dengbao_logstore::Store::open(logs_dir, dengbao_logstore::OpenOptions::default())
                     .map_err(|e| CoverageError::Open(e.to_string()))?;
             let coverage = store.coverage(None);
-            let json = serde_json::to_string(&coverage)
-                .map_err(|e| CoverageError::Read(e.to_string()))?;
+            let json =
+                serde_json::to_string(&coverage).map_err(|e| CoverageError::Read(e.to_string()))?;
             Some(Snapshot {
                 generated_at: coverage.generated_at.clone(),
                 integrity_ok: coverage.integrity.ok,

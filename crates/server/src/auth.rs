@@ -57,7 +57,10 @@ pub fn role_may(role: Role, need: Need) -> bool {
     use Need::*;
     match role {
         Role::Administrator => true,
-        Role::Operator => matches!(need, Tools | Read | EditNetwork | AddEvent | AddEvidence | FileNetwork | Engage),
+        Role::Operator => matches!(
+            need,
+            Tools | Read | EditNetwork | AddEvent | AddEvidence | FileNetwork | Engage
+        ),
         Role::Assessor => matches!(need, Tools | Read | AddEvent | AddEvidence | Assess),
         Role::Supervisor => matches!(need, Tools | Read | AddEvent | Supervise | Oversee),
         Role::Auditor => matches!(need, Tools | Read | ReadAudit | Oversee),

@@ -42,7 +42,10 @@ impl Store {
 
     /// Every live network's evidence in `scope`, by network id, in the order
     /// [`Store::list_evidence`] gives it.
-    pub async fn evidence_in_scope(&self, scope: &OrgScope) -> Result<HashMap<String, Vec<Evidence>>> {
+    pub async fn evidence_in_scope(
+        &self,
+        scope: &OrgScope,
+    ) -> Result<HashMap<String, Vec<Evidence>>> {
         let Some((filter, binds)) = live_networks_filter(scope, None) else {
             return Ok(HashMap::new());
         };

@@ -148,7 +148,9 @@ impl Store {
 
 /// The profile's `[events]` table from a network's events in time order: for each kind,
 /// the latest event's `at`.
-pub fn profile_events_of(events: impl IntoIterator<Item = NetworkEvent>) -> BTreeMap<String, String> {
+pub fn profile_events_of(
+    events: impl IntoIterator<Item = NetworkEvent>,
+) -> BTreeMap<String, String> {
     events.into_iter().map(|e| (e.kind, e.at)).collect()
 }
 

@@ -178,7 +178,8 @@ fn print_duties(l: &Loaded) {
             println!("{:<36} {:<28} {}（{}）", s.id(), due, s.title(), cite(s));
             // Why, for what is not settled — and for duties computed from facts (the log
             // centre's proof of retention), whose basis the reader cannot otherwise see.
-            if matches!(order, Status::Unknown | Status::Overdue) || s.duty.computed_from.is_some() {
+            if matches!(order, Status::Unknown | Status::Overdue) || s.duty.computed_from.is_some()
+            {
                 if let Some(r) = s.reasons.first() {
                     println!("{:<36} {:<28}   ↳ {r}", "", "");
                 }

@@ -103,6 +103,8 @@ async fn dashboard(
     // One query per table for every network shown, not three per network.
     let mut events = state.store.events_in_scope(&scope).await?;
     let evidence = state.store.evidence_in_scope(&scope).await?;
+    let snapshot = logs.snapshot();
+    let mut engine = dengbao_duties::Engine::new(&state.catalog, &state.calendar);
     let mut by_level = [0u64; 6];
     let (mut due30, mut due90, mut overdue) = (0, 0, 0);
     let mut exposure = [0u64; 2];
@@ -125,7 +127,10 @@ async fn dashboard(
         if let Some(slot) = by_level.get_mut(profile.level.get() as usize) {
             *slot += 1;
         }
-        let statuses = crate::pages::evaluate_profile(&state, &logs, &n.id, &profile, at);
+        let log_retention = snapshot
+            .as_ref()
+            .and_then(|s| s.networks.iter().find(|r| r.network == n.id).cloned());
+        let statuses = crate::pages::evaluate_profile(&mut engine, log_retention, &profile, at);
         let e = dengbao_duties::exposure(&profile, &state.catalog, &statuses);
         exposure[0] += e.org_fine_total[0];
         exposure[1] += e.org_fine_total[1];
@@ -162,7 +167,6 @@ async fn dashboard(
         }
     }
     rows.sort_by(|a, b| a.0.cmp(&b.0).then_with(|| a.1.network.cmp(&b.1.network)));
-    let snapshot = logs.snapshot();
     // Only the networks this user sees, matched by id (crate::logs explains why).
     let log_rows: Vec<LogRow> = snapshot
         .iter()
