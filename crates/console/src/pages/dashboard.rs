@@ -105,6 +105,8 @@ async fn dashboard(
     let evidence = state.store.evidence_in_scope(&scope).await?;
     let snapshot = logs.snapshot();
     let mut engine = dengbao_duties::Engine::new(&state.catalog, &state.calendar);
+    // The dashboard shows statuses and dates, never the reasons: skip writing them.
+    engine.explain = false;
     let mut by_level = [0u64; 6];
     let (mut due30, mut due90, mut overdue) = (0, 0, 0);
     let mut exposure = [0u64; 2];
