@@ -8,6 +8,7 @@ pub mod coverage;
 pub mod crypto;
 pub mod error;
 pub mod merkle;
+mod names;
 pub mod parse;
 pub mod query;
 pub mod record;

@@ -88,6 +88,9 @@ pub struct StoreInfo {
     pub created: String,
 }
 
+pub use crate::names::{day_of, validate_network};
+pub(crate) use crate::names::{dir_name, shanghai, source_key};
+
 /// Everything the checkpoint chain says, replayed.
 #[derive(Debug, Clone, Default)]
 pub struct Catalog {
@@ -552,62 +555,6 @@ pub(crate) fn segment_files(root: &Path) -> Result<Vec<(String, PathBuf)>> {
     }
     out.sort();
     Ok(out)
-}
-
-pub fn validate_network(n: &str) -> Result<()> {
-    if n.is_empty()
-        || n.chars().count() > 64
-        || n.chars().any(|c| c.is_control() || c == '/' || c == '\\')
-        || n.starts_with('.')
-    {
-        return Err(Error::Invalid(format!(
-            "network name `{n}`: 1–64 characters, no `/`, `\\`, control characters or leading `.` / 网络名称不合法"
-        )));
-    }
-    Ok(())
-}
-
-fn dir_name(network: &str) -> String {
-    network
-        .chars()
-        .map(|c| {
-            if c.is_alphanumeric() || c == '-' || c == '_' {
-                c
-            } else {
-                '_'
-            }
-        })
-        .collect()
-}
-
-/// The calendar day (Asia/Shanghai) of a time in µs.
-pub fn day_of(us: i64) -> String {
-    jiff::Timestamp::from_microsecond(us)
-        .map(|t| t.to_zoned_datetime(shanghai()).date().to_string())
-        .unwrap_or_else(|_| "0000-00-00".into())
-}
-
-pub(crate) fn shanghai() -> jiff::tz::TimeZone {
-    static TZ: std::sync::OnceLock<jiff::tz::TimeZone> = std::sync::OnceLock::new();
-    TZ.get_or_init(|| {
-        jiff::tz::TimeZone::get("Asia/Shanghai")
-            .unwrap_or(jiff::tz::TimeZone::fixed(jiff::tz::offset(8)))
-    })
-    .clone()
-}
-
-/// `file:/var/log/auth.log:12` → `file:auth.log`; `udp:10.0.0.5:514` → `udp:10.0.0.5`.
-fn source_key(source: &str) -> String {
-    if let Some(rest) = source.strip_prefix("file:") {
-        let path = rest.rsplit_once(':').map_or(rest, |(p, _)| p);
-        let name = Path::new(path)
-            .file_name()
-            .map_or(path.to_string(), |n| n.to_string_lossy().to_string());
-        return format!("file:{name}");
-    }
-    source
-        .rsplit_once(':')
-        .map_or(source.to_string(), |(a, _)| a.to_string())
 }
 
 /// Compact-range nodes of an expired segment, from its records (before the file goes).

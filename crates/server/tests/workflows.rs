@@ -7,64 +7,10 @@
 
 mod common;
 
-use axum::body::Body;
-use axum::http::{header, Method, Request};
-use common::{world, world_on, World};
-use dengbao_store::users::{NewUser, Role};
-use http_body_util::BodyExt;
+use axum::http::Method;
+use common::{send_as, user, world, world_on, World};
+use dengbao_store::users::Role;
 use serde_json::{json, Value};
-use tower::ServiceExt;
-
-/// A request with an explicit token, for users made inside a test.
-async fn send_as(
-    w: &World,
-    method: Method,
-    uri: &str,
-    token: &str,
-    body: Option<Value>,
-) -> (u16, Value) {
-    let req = Request::builder()
-        .method(method)
-        .uri(uri)
-        .header(header::AUTHORIZATION, format!("Bearer {token}"));
-    let req = match body {
-        Some(b) => req
-            .header(header::CONTENT_TYPE, "application/json")
-            .body(Body::from(b.to_string())),
-        None => req.body(Body::empty()),
-    }
-    .unwrap();
-    let res = w.app.clone().oneshot(req).await.unwrap();
-    let status = res.status().as_u16();
-    let bytes = res.into_body().collect().await.unwrap().to_bytes();
-    (
-        status,
-        serde_json::from_slice(&bytes).unwrap_or(Value::Null),
-    )
-}
-
-/// A new user of `role` with no organisations, and its token.
-async fn user(w: &World, name: &str, role: Role) -> (String, String) {
-    let u = w
-        .store
-        .create_user(
-            "test",
-            NewUser {
-                name: name.into(),
-                role,
-                orgs: vec![],
-            },
-        )
-        .await
-        .unwrap();
-    let t = w
-        .store
-        .create_token("test", &u.id, "t")
-        .await
-        .unwrap()
-        .token;
-    (u.id, t)
-}
 
 fn supervisor_id(w: &World) -> String {
     w.user_ids[5].clone().unwrap()

@@ -4,6 +4,8 @@
 
 use std::collections::HashMap;
 
+use sqlx::any::AnyRow;
+
 use crate::error::Result;
 use crate::events::{event_of_row, sort_events, NetworkEvent};
 use crate::evidence::{evidence_of_row, Evidence, EVIDENCE_COLUMNS};
@@ -17,23 +19,15 @@ impl Store {
         &self,
         scope: &OrgScope,
     ) -> Result<HashMap<String, Vec<NetworkEvent>>> {
-        let Some((filter, binds)) = live_networks_filter(scope, None) else {
-            return Ok(HashMap::new());
-        };
-        let sql = format!(
-            "SELECT id, network_id, kind, at, note, actor, recorded_at FROM network_events \
-             WHERE network_id IN (SELECT id FROM networks WHERE {filter}) \
-             ORDER BY recorded_at, id"
-        );
-        let mut q = sqlx::query(&sql);
-        for b in &binds {
-            q = q.bind(b);
-        }
-        let mut out: HashMap<String, Vec<NetworkEvent>> = HashMap::new();
-        for row in q.fetch_all(&self.pool).await? {
-            let e = event_of_row(&row)?;
-            out.entry(e.network_id.clone()).or_default().push(e);
-        }
+        let mut out = self
+            .rows_in_scope(
+                scope,
+                "id, network_id, kind, at, note, actor, recorded_at",
+                "network_events",
+                event_of_row,
+                |e| &e.network_id,
+            )
+            .await?;
         for events in out.values_mut() {
             sort_events(events);
         }
@@ -46,11 +40,27 @@ impl Store {
         &self,
         scope: &OrgScope,
     ) -> Result<HashMap<String, Vec<Evidence>>> {
+        self.rows_in_scope(scope, EVIDENCE_COLUMNS, "evidence", evidence_of_row, |e| {
+            &e.network_id
+        })
+        .await
+    }
+
+    /// `SELECT columns FROM table` for the live networks in `scope`, in recording order,
+    /// decoded and grouped by network id.
+    async fn rows_in_scope<T>(
+        &self,
+        scope: &OrgScope,
+        columns: &str,
+        table: &str,
+        decode: fn(&AnyRow) -> Result<T>,
+        network_of: fn(&T) -> &String,
+    ) -> Result<HashMap<String, Vec<T>>> {
         let Some((filter, binds)) = live_networks_filter(scope, None) else {
             return Ok(HashMap::new());
         };
         let sql = format!(
-            "SELECT {EVIDENCE_COLUMNS} FROM evidence \
+            "SELECT {columns} FROM {table} \
              WHERE network_id IN (SELECT id FROM networks WHERE {filter}) \
              ORDER BY recorded_at, id"
         );
@@ -58,10 +68,10 @@ impl Store {
         for b in &binds {
             q = q.bind(b);
         }
-        let mut out: HashMap<String, Vec<Evidence>> = HashMap::new();
+        let mut out: HashMap<String, Vec<T>> = HashMap::new();
         for row in q.fetch_all(&self.pool).await? {
-            let e = evidence_of_row(&row)?;
-            out.entry(e.network_id.clone()).or_default().push(e);
+            let item = decode(&row)?;
+            out.entry(network_of(&item).clone()).or_default().push(item);
         }
         Ok(out)
     }

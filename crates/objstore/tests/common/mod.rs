@@ -21,7 +21,8 @@ pub const TEST_BUCKET: &str = "dengbao-objstore-test";
 /// The config names [`TEST_BUCKET`] and a fresh key prefix.
 pub fn s3_config(test: &str) -> Option<S3Config> {
     let Ok(endpoint) = std::env::var("DENGBAO_TEST_S3_ENDPOINT") else {
-        let why = "DENGBAO_TEST_S3_ENDPOINT is not set (e.g. http://127.0.0.1:8333 from `weed mini`)";
+        let why =
+            "DENGBAO_TEST_S3_ENDPOINT is not set (e.g. http://127.0.0.1:8333 from `weed mini`)";
         // scripts/test.sh starts SeaweedFS and sets DENGBAO_TEST_REQUIRE_TOOLS: there a
         // missing endpoint is a broken set-up, not a reason to pass.
         assert!(

@@ -11,6 +11,7 @@ use dengbao_store::orgs::NewOrganisation;
 use dengbao_store::users::{NewUser, Role};
 use dengbao_store::{EvidenceInput, NetworkProfile, Store};
 use http_body_util::BodyExt;
+use serde_json::Value;
 use tower::ServiceExt;
 
 pub const ROLES: [&str; 7] = [
@@ -229,4 +230,55 @@ pub fn multipart(fields: &[(&str, &str)], file: Option<(&str, &[u8])>) -> (Strin
     }
     out.extend_from_slice(format!("--{BOUNDARY}--\r\n").as_bytes());
     (format!("multipart/form-data; boundary={BOUNDARY}"), out)
+}
+
+/// A request with an explicit token, for users made inside a test.
+pub async fn send_as(
+    w: &World,
+    method: Method,
+    uri: &str,
+    token: &str,
+    body: Option<Value>,
+) -> (u16, Value) {
+    let req = Request::builder()
+        .method(method)
+        .uri(uri)
+        .header(header::AUTHORIZATION, format!("Bearer {token}"));
+    let req = match body {
+        Some(b) => req
+            .header(header::CONTENT_TYPE, "application/json")
+            .body(Body::from(b.to_string())),
+        None => req.body(Body::empty()),
+    }
+    .unwrap();
+    let res = w.app.clone().oneshot(req).await.unwrap();
+    let status = res.status().as_u16();
+    let bytes = res.into_body().collect().await.unwrap().to_bytes();
+    (
+        status,
+        serde_json::from_slice(&bytes).unwrap_or(Value::Null),
+    )
+}
+
+/// A new user of `role` with no organisations, and its token.
+pub async fn user(w: &World, name: &str, role: Role) -> (String, String) {
+    let u = w
+        .store
+        .create_user(
+            "test",
+            NewUser {
+                name: name.into(),
+                role,
+                orgs: vec![],
+            },
+        )
+        .await
+        .unwrap();
+    let t = w
+        .store
+        .create_token("test", &u.id, "t")
+        .await
+        .unwrap()
+        .token;
+    (u.id, t)
 }
