@@ -11,6 +11,7 @@
 //! Decision 0806.
 
 use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, RwLock};
 use std::time::Duration;
 
@@ -32,7 +33,7 @@ pub struct Snapshot {
 /// The latest [`Snapshot`], shared by every request; empty until computed, and empty when
 /// the data directory has no log store.
 #[derive(Clone, Default)]
-pub struct LogCoverage(Arc<RwLock<Option<Snapshot>>>);
+pub struct LogCoverage(Arc<RwLock<Option<Snapshot>>>, Arc<AtomicBool>);
 
 /// Why the coverage could not be computed.
 #[derive(Debug, thiserror::Error)]
@@ -46,8 +47,13 @@ pub enum CoverageError {
 impl LogCoverage {
     /// Computes the coverage of the log store in `logs_dir` now and keeps it. Blocking: it
     /// reads and verifies every segment. No store there (no `store.json`) → no snapshot.
+    /// A scale-out store (`storage.toml`) is not read here either: opening it mirrors the
+    /// shared checkpoint chain into the directory the listeners' writer is using, and two
+    /// processes mirroring one directory could disagree (decision 0806).
     pub fn refresh_blocking(&self, logs_dir: &Path) -> Result<(), CoverageError> {
-        let snapshot = if logs_dir.join("store.json").exists() {
+        let local = !logs_dir.join("storage.toml").exists();
+        self.1.store(!local, Ordering::Relaxed);
+        let snapshot = if local && logs_dir.join("store.json").exists() {
             // Read-only: the listeners' writer may hold the store; sealed segments are what
             // a proof can rest on.
             let store =
@@ -87,6 +93,11 @@ impl LogCoverage {
                 tokio::time::sleep(every).await;
             }
         })
+    }
+
+    /// Whether the log store is a scale-out one, which the console does not read.
+    pub fn is_scale_out(&self) -> bool {
+        self.1.load(Ordering::Relaxed)
     }
 
     /// The latest snapshot, if any.

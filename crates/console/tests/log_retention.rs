@@ -121,3 +121,31 @@ async fn the_dashboard_shows_log_retention_and_the_log_duty_follows_it() {
         "expected {want}: {duty}"
     );
 }
+
+/// A scale-out log store (S3 + PostgreSQL) is not opened by the console; the dashboard says
+/// so instead of claiming the centre is empty.
+#[tokio::test]
+async fn a_scale_out_log_store_is_named_not_read() {
+    let app = App::new().await;
+    let admin = app.set_up().await;
+    let logs = app.dir.path().join("logs");
+    ingest(app.dir.path(), "any");
+    std::fs::write(
+        logs.join("storage.toml"),
+        "[blobs]\nkind = \"s3\"\nendpoint = \"http://127.0.0.1:1\"\nbucket = \"b\"\n",
+    )
+    .unwrap();
+    let coverage = LogCoverage::default();
+    coverage.refresh_blocking(&logs).unwrap();
+    assert!(coverage.is_scale_out());
+    assert!(coverage.snapshot().is_none());
+    let mut b = Browser::new(
+        dengbao_console::router_with_logs(app.state.clone(), coverage),
+        "192.0.2.12",
+    );
+    b.cookies = admin.cookies.clone();
+    let dash = b.get("/").await;
+    assert_eq!(dash.status, StatusCode::OK, "{}", dash.body);
+    assert!(dash.body.contains("id=\"logs-scale-out\""), "{}", dash.body);
+    assert!(!dash.body.contains("id=\"logs-none\""));
+}

@@ -48,6 +48,7 @@ struct DashboardTpl {
     /// When the log centre's coverage was computed; `None`: no log store, or not yet.
     logs_at: Option<String>,
     logs: Vec<LogRow>,
+    logs_scale_out: bool,
     c: Ctx,
     today: String,
     networks: usize,
@@ -221,6 +222,7 @@ async fn dashboard(
     render(&DashboardTpl {
         logs_at,
         logs: log_rows,
+        logs_scale_out: logs.is_scale_out(),
         today: c.t.date(today),
         networks: networks.len(),
         due30,
