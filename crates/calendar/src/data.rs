@@ -36,6 +36,9 @@ pub struct CalendarYear {
     pub year: i16,
     pub notice: Notice,
     pub holidays: Vec<Holiday>,
+    /// Computed from the statutory holidays because no notice for the year is loaded
+    /// (see [`crate::StatutoryRules`]); `notice` then names the rule, not a notice.
+    pub provisional: bool,
     /// Index = day of year - 1.
     pub(crate) workday: Vec<bool>,
 }
@@ -124,7 +127,7 @@ impl Ctx<'_> {
     }
 }
 
-fn is_weekend(d: Date) -> bool {
+pub(crate) fn is_weekend(d: Date) -> bool {
     matches!(d.weekday(), Weekday::Saturday | Weekday::Sunday)
 }
 
@@ -271,6 +274,7 @@ pub(crate) fn parse_year(file: &str, text: &str) -> Result<CalendarYear, Calenda
         year,
         notice,
         holidays,
+        provisional: false,
         workday,
     })
 }

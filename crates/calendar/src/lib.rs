@@ -5,22 +5,57 @@
 //! State Council notice it comes from, embedded in the binary; an operator adds or
 //! replaces a year by dropping `<year>.toml` into `<data-dir>/calendar/`.
 //!
-//! Invariant: the calendar never guesses. Any date a computation touches outside the
-//! covered years is [`CalendarError::OutOfRange`]. Covered years are contiguous.
+//! A year with no notice yet (the next year, every December) is **provisional**: its
+//! working days follow the statutory holidays of 《全国年节及纪念日放假办法》 on their own
+//! dates, weekends off, no 调休 ([`StatutoryRules`], decision 0409), and every date that
+//! depends on it says so ([`Deadline::provisional`]). Loading the notice replaces the
+//! provisional year, so the same question then gets the notice's answer.
+//!
+//! Invariant: the calendar never passes a computed day off as the notice's. Covered years
+//! (notices) are contiguous; provisional years follow the last of them, for
+//! [`PROVISIONAL_YEARS`] years; a date outside both is [`CalendarError::OutOfRange`], and a
+//! [`Calendar::strict`] calendar has no provisional years at all (fail closed).
 //! Invariant: no I/O except in [`Calendar::with_overrides`]; no panics on any file.
 
 use std::ops::RangeInclusive;
 use std::path::Path;
+use std::sync::Arc;
 
 use jiff::civil::Date;
 
 mod data;
 mod error;
+mod statutory;
 mod time;
 
 pub use data::{CalendarYear, Holiday, Notice};
 pub use error::CalendarError;
+pub use statutory::{
+    Start, StatutoryHoliday, StatutoryRules, PROVISIONAL_NOTE_EN, PROVISIONAL_NOTE_ZH,
+};
 pub use time::{add_hours, in_shanghai, shanghai, today_in_shanghai, ZONE};
+
+/// How many years after the last notice the calendar computes provisionally. Deadlines
+/// are at most a few dozen working days long; ten years also covers planning questions.
+pub const PROVISIONAL_YEARS: i16 = 10;
+
+/// A date computed on the calendar, and whether a provisional year decided it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Deadline {
+    pub date: Date,
+    /// `true` when the date lies in a year without a loaded notice: it may move when the
+    /// notice is loaded.
+    pub provisional: bool,
+}
+
+/// What decided the working days of a date: the notice, or the statutory rule.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Basis {
+    pub provisional: bool,
+    /// 《国务院办公厅关于2026年部分节假日安排的通知》, or the provisional rule and its note.
+    pub zh: String,
+    pub en: String,
+}
 
 /// The files shipped in the binary, as `(name, text)`.
 pub const BUILTIN_FILES: &[(&str, &str)] = &[
@@ -38,8 +73,12 @@ pub const BUILTIN_FILES: &[(&str, &str)] = &[
 /// contiguous range of years.
 #[derive(Debug, Clone)]
 pub struct Calendar {
-    /// Sorted by year, contiguous.
+    /// Years with a notice: sorted by year, contiguous.
     years: Vec<CalendarYear>,
+    /// The [`PROVISIONAL_YEARS`] years after the last notice, computed from `rules`
+    /// (empty in a strict calendar).
+    provisional: Vec<CalendarYear>,
+    rules: Arc<StatutoryRules>,
 }
 
 impl Calendar {
@@ -126,29 +165,110 @@ impl Calendar {
                 });
             }
         }
-        if years.is_empty() {
+        let Some(last) = years.last().map(|y| y.year) else {
             return Err(CalendarError::Empty);
+        };
+        let rules = StatutoryRules::builtin()?;
+        let mut provisional = Vec::with_capacity(PROVISIONAL_YEARS as usize);
+        for year in (last + 1)..=last.saturating_add(PROVISIONAL_YEARS) {
+            provisional.push(rules.year(year)?);
         }
-        Ok(Calendar { years })
+        Ok(Calendar {
+            years,
+            provisional,
+            rules: Arc::new(rules),
+        })
     }
 
-    /// The years this calendar knows, first to last (never empty).
+    /// This calendar without provisional years: a date in a year without a notice is
+    /// [`CalendarError::OutOfRange`] (fail closed, `--strict`).
+    pub fn strict(mut self) -> Calendar {
+        self.provisional.clear();
+        self
+    }
+
+    /// Whether this calendar computes provisional years (not [`Calendar::strict`]).
+    pub fn is_strict(&self) -> bool {
+        self.provisional.is_empty()
+    }
+
+    /// The years with a loaded notice, first to last (never empty).
     pub fn covered_years(&self) -> RangeInclusive<i16> {
         let first = self.years.first().map_or(0, |y| y.year);
         let last = self.years.last().map_or(0, |y| y.year);
         first..=last
     }
 
-    /// One year's data (notice, holidays), if covered.
+    /// The years computed provisionally (empty when strict).
+    pub fn provisional_years(&self) -> Option<RangeInclusive<i16>> {
+        Some(self.provisional.first()?.year..=self.provisional.last()?.year)
+    }
+
+    /// One year's data (notice or provisional rule, holidays), if known.
     pub fn year(&self, year: i16) -> Option<&CalendarYear> {
         let first = *self.covered_years().start();
         let idx = usize::try_from(year.checked_sub(first)?).ok()?;
-        self.years.get(idx)
+        self.years
+            .get(idx)
+            .or_else(|| self.provisional.get(idx.checked_sub(self.years.len())?))
     }
 
-    /// Every covered year, in order.
+    /// Every year with a notice, in order.
     pub fn years(&self) -> &[CalendarYear] {
         &self.years
+    }
+
+    /// The statutory rule provisional years are computed from.
+    pub fn statutory_rules(&self) -> &StatutoryRules {
+        &self.rules
+    }
+
+    /// Whether `date` lies in a provisional year (known, but without a notice).
+    pub fn is_provisional(&self, date: Date) -> bool {
+        self.year(date.year()).is_some_and(|y| y.provisional)
+    }
+
+    /// What decides whether `date` is a working day, in both languages.
+    pub fn basis(&self, date: Date) -> Result<Basis, CalendarError> {
+        let y = self
+            .year(date.year())
+            .ok_or_else(|| self.out_of_range(date))?;
+        if y.provisional {
+            return Ok(Basis {
+                provisional: true,
+                zh: format!("{}：{PROVISIONAL_NOTE_ZH}", self.rules.basis_zh()),
+                en: format!(
+                    "{}: {PROVISIONAL_NOTE_EN} ({})",
+                    self.rules.basis_en(),
+                    y.year
+                ),
+            });
+        }
+        let number = y
+            .notice
+            .number
+            .as_deref()
+            .map(|n| format!("（{n}）"))
+            .unwrap_or_default();
+        Ok(Basis {
+            provisional: false,
+            zh: format!("《{}》{number}", y.notice.title),
+            en: format!(
+                "State Council General Office notice on the {} holiday schedule, published {}",
+                y.year, y.notice.published
+            ),
+        })
+    }
+
+    /// [`Calendar::add_workdays`], and whether the result depends on a provisional year.
+    pub fn deadline(&self, date: Date, n: u32) -> Result<Deadline, CalendarError> {
+        let due = self.add_workdays(date, n)?;
+        // Provisional years only follow the covered ones, so the day reached is in a
+        // provisional year exactly when any day counted was.
+        Ok(Deadline {
+            date: due,
+            provisional: self.is_provisional(due),
+        })
     }
 
     fn out_of_range(&self, date: Date) -> CalendarError {
@@ -159,7 +279,8 @@ impl Calendar {
     }
 
     /// Whether `date` is a working day in mainland China: a weekday that is not a
-    /// holiday, or a weekend day the notice makes a working day (调休).
+    /// holiday, or a weekend day the notice makes a working day (调休). In a provisional
+    /// year the answer follows the statutory rule ([`Calendar::is_provisional`]).
     pub fn is_workday(&self, date: Date) -> Result<bool, CalendarError> {
         let y = self
             .year(date.year())
@@ -173,7 +294,8 @@ impl Calendar {
     /// The date `n` working days after `date`: the start day is not counted, so
     /// "within 10 working days of grading" (条例 第十八条) ends on
     /// `add_workdays(graded, 10)`. `n = 0` returns `date` itself (which must be covered).
-    /// Fails with [`CalendarError::OutOfRange`] if the count runs past the covered years.
+    /// Fails with [`CalendarError::OutOfRange`] if the count runs past the known years
+    /// (covered and provisional); see [`Calendar::deadline`] for the provisional mark.
     pub fn add_workdays(&self, date: Date, n: u32) -> Result<Date, CalendarError> {
         if self.year(date.year()).is_none() {
             return Err(self.out_of_range(date));
@@ -198,6 +320,8 @@ mod tests {
     fn builtin_loads_2025_and_2026() {
         let cal = Calendar::builtin().expect("builtin calendar");
         assert_eq!(cal.covered_years(), 2025..=2026);
+        assert_eq!(cal.provisional_years(), Some(2027..=2036));
+        assert_eq!(cal.clone().strict().provisional_years(), None);
         assert_eq!(
             cal.year(2025)
                 .and_then(|y| y.notice.number.clone())

@@ -50,7 +50,11 @@ fn check<T: PartialEq + std::fmt::Debug>(
 
 #[test]
 fn calendar_cases() {
-    let cal = Calendar::builtin().expect("builtin calendar");
+    // Strict: the notices' years are checked against the notices, and every other year
+    // fails closed. The provisional years have their own cases below.
+    let cal = Calendar::builtin().expect("builtin calendar").strict();
+    let provisional = Calendar::builtin().expect("builtin calendar");
+    let mut statutory = BTreeSet::new();
     let text = include_str!("cases.txt");
     let mut holidays = BTreeSet::new();
     let mut workdays = BTreeSet::new();
@@ -89,10 +93,57 @@ fn calendar_cases() {
                 check(line, raw, cal.add_workdays(date(d, line), n), want);
                 checked += 1;
             }
+            ["statutory", from] => {
+                statutory.insert(date(from, line));
+            }
+            ["statutory", from, to] => statutory.extend(days(date(from, line), date(to, line))),
+            ["provisional_add", d, n, want, mark] => {
+                let n: u32 = n.parse().expect("N");
+                let got = provisional
+                    .deadline(date(d, line), n)
+                    .unwrap_or_else(|e| panic!("cases.txt:{line}: {raw}: {e}"));
+                assert_eq!(got.date, date(want, line), "cases.txt:{line}: {raw}");
+                let want_mark = match *mark {
+                    "provisional" => true,
+                    "confirmed" => false,
+                    other => panic!("cases.txt:{line}: bad mark {other:?}"),
+                };
+                assert_eq!(got.provisional, want_mark, "cases.txt:{line}: {raw}");
+                checked += 1;
+            }
             _ => panic!("cases.txt:{line}: cannot read {raw:?}"),
         }
     }
     assert!(checked > 20, "cases.txt was read");
+
+    // Provisional 2027 and 2028: exactly the statutory days and the weekends are off.
+    let all = days(date("2027-01-01", 0), date("2028-12-31", 0));
+    for d in all {
+        let weekend = matches!(d.weekday(), Weekday::Saturday | Weekday::Sunday);
+        assert_eq!(
+            provisional.is_workday(d).ok(),
+            Some(!weekend && !statutory.contains(&d)),
+            "{d} ({:?}) provisional, statutory listed {}",
+            d.weekday(),
+            statutory.contains(&d)
+        );
+        assert!(provisional.is_provisional(d), "{d} is provisional");
+    }
+    // Holidays on their statutory dates lie inside the notices' holidays in 2025–2026:
+    // the lunisolar computation agrees with the State Council.
+    let rules = provisional.statutory_rules();
+    for year in [2025, 2026] {
+        let y = rules.year(year).expect("rule year");
+        for h in &y.holidays {
+            for d in days(h.from, h.to) {
+                assert!(
+                    holidays.contains(&d),
+                    "{} {d} is a day off in the {year} notice",
+                    h.zh
+                );
+            }
+        }
+    }
 
     // Every listed holiday day is a rest day, every adjusted workday a working day, and
     // every other day follows the Monday–Friday rule: all 730 days of 2025–2026.

@@ -57,13 +57,16 @@ fn an_added_year_extends_the_calendar() {
     std::fs::write(dir.path().join("README.txt"), "not a calendar").expect("write");
     let cal = Calendar::with_overrides(dir.path()).expect("2027 added");
     assert_eq!(cal.covered_years(), 2025..=2027);
-    // Fails on the builtin calendar (past 2026-12-31), works with 2027 added.
+    // Provisional on the builtin calendar (past 2026-12-31), confirmed with 2027 added.
     assert_eq!(
         cal.add_workdays(date(2026, 12, 25), 10).ok(),
         Some(date(2027, 1, 8))
     );
     assert_eq!(cal.is_workday(date(2027, 1, 4)).ok(), Some(true));
-    assert!(cal.is_workday(date(2028, 1, 3)).is_err());
+    // The year after the loaded notice is provisional; strict, it is refused.
+    assert!(!cal.is_provisional(date(2027, 1, 4)));
+    assert!(cal.is_provisional(date(2028, 1, 3)));
+    assert!(cal.clone().strict().is_workday(date(2028, 1, 3)).is_err());
 }
 
 #[test]
