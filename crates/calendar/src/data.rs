@@ -43,6 +43,65 @@ pub struct CalendarYear {
     pub(crate) workday: Vec<bool>,
 }
 
+/// A year's notice as a person types it (the console's form): rendered to the file
+/// format by [`NoticeInput::to_toml`], then checked like any file.
+#[derive(Debug, Clone, Default, serde::Serialize)]
+pub struct NoticeInput {
+    pub year: i64,
+    pub title: String,
+    pub number: Option<String>,
+    /// `YYYY-MM-DD`
+    pub published: String,
+    pub holidays: Vec<HolidayInput>,
+}
+
+/// One holiday of a [`NoticeInput`]; dates `YYYY-MM-DD`.
+#[derive(Debug, Clone, Default, serde::Serialize)]
+pub struct HolidayInput {
+    pub zh: String,
+    pub en: String,
+    pub from: String,
+    pub to: String,
+    pub adjusted_workdays: Vec<String>,
+}
+
+impl NoticeInput {
+    /// The calendar file for this input (TOML, escaped by the serializer), with a header
+    /// saying where it came from.
+    pub fn to_toml(&self, provenance: &str) -> String {
+        #[derive(serde::Serialize)]
+        struct Source<'a> {
+            title: &'a str,
+            #[serde(skip_serializing_if = "Option::is_none")]
+            number: Option<&'a str>,
+            published: &'a str,
+        }
+        #[derive(serde::Serialize)]
+        struct File<'a> {
+            year: i64,
+            source: Source<'a>,
+            holidays: &'a [HolidayInput],
+        }
+        let number = self
+            .number
+            .as_deref()
+            .map(str::trim)
+            .filter(|n| !n.is_empty());
+        let file = File {
+            year: self.year,
+            source: Source {
+                title: self.title.trim(),
+                number,
+                published: self.published.trim(),
+            },
+            holidays: &self.holidays,
+        };
+        let body = toml::to_string(&file).unwrap_or_default();
+        let header: String = provenance.lines().map(|l| format!("# {l}\n")).collect();
+        format!("{header}\n{body}")
+    }
+}
+
 #[derive(Deserialize)]
 #[serde(deny_unknown_fields)]
 struct RawYear {

@@ -15,7 +15,8 @@
 //! (notices) are contiguous; provisional years follow the last of them, for
 //! [`PROVISIONAL_YEARS`] years; a date outside both is [`CalendarError::OutOfRange`], and a
 //! [`Calendar::strict`] calendar has no provisional years at all (fail closed).
-//! Invariant: no I/O except in [`Calendar::with_overrides`]; no panics on any file.
+//! Invariant: no I/O except in [`Calendar::with_overrides`] and [`Calendar::save_year`];
+//! no panics on any file.
 
 use std::ops::RangeInclusive;
 use std::path::Path;
@@ -28,7 +29,7 @@ mod error;
 mod statutory;
 mod time;
 
-pub use data::{CalendarYear, Holiday, Notice};
+pub use data::{CalendarYear, Holiday, HolidayInput, Notice, NoticeInput};
 pub use error::CalendarError;
 pub use statutory::{
     Start, StatutoryHoliday, StatutoryRules, PROVISIONAL_NOTE_EN, PROVISIONAL_NOTE_ZH,
@@ -91,35 +92,39 @@ impl Calendar {
     /// A file for a year the binary already has replaces that year; a new year extends
     /// the range (it must be adjacent: years stay contiguous). A missing `dir` is fine.
     pub fn with_overrides(dir: &Path) -> Result<Calendar, CalendarError> {
-        let mut files: Vec<(String, String)> = Vec::new();
-        match std::fs::read_dir(dir) {
-            Ok(entries) => {
-                for entry in entries {
-                    let entry = entry.map_err(|source| CalendarError::Io {
-                        path: dir.to_path_buf(),
-                        source,
-                    })?;
-                    let path = entry.path();
-                    if path.extension().and_then(|e| e.to_str()) != Some("toml") {
-                        continue;
-                    }
-                    let text =
-                        std::fs::read_to_string(&path).map_err(|source| CalendarError::Io {
-                            path: path.clone(),
-                            source,
-                        })?;
-                    files.push((path.display().to_string(), text));
-                }
-            }
-            Err(e) if e.kind() == std::io::ErrorKind::NotFound => {}
-            Err(source) => {
-                return Err(CalendarError::Io {
-                    path: dir.to_path_buf(),
-                    source,
-                })
-            }
-        }
+        Calendar::from_builtin_and(read_year_files(dir)?)
+    }
+
+    /// Checks `text` as one year's notice file together with the files already in `dir`
+    /// and, when the calendar with it assembles, keeps it as `dir/<year>.toml` (written to
+    /// a temporary file and renamed, so a reader never sees half a file). Returns the new
+    /// calendar and the year. On any error nothing is written.
+    pub fn save_year(dir: &Path, text: &str) -> Result<(Calendar, CalendarYear), CalendarError> {
+        let probe = data::parse_year("calendar/<year>.toml", text)?;
+        let name = dir.join(format!("{}.toml", probe.year));
+        let name_str = name.display().to_string();
+        let year = data::parse_year(&name_str, text)?;
+        let mut files: Vec<(String, String)> = read_year_files(dir)?
+            .into_iter()
+            .filter(|(n, _)| *n != name_str)
+            .collect();
+        files.push((name_str, text.to_string()));
         files.sort();
+        let calendar = Calendar::from_builtin_and(files)?;
+        let io = |source| CalendarError::Io {
+            path: name.clone(),
+            source,
+        };
+        std::fs::create_dir_all(dir).map_err(io)?;
+        let tmp = dir.join(format!(".{}.toml.tmp", year.year));
+        std::fs::write(&tmp, text).map_err(io)?;
+        std::fs::rename(&tmp, &name).map_err(io)?;
+        Ok((calendar, year))
+    }
+
+    /// The builtin years, each replaced by a file of `overrides` for the same year, plus
+    /// the other years of `overrides`.
+    fn from_builtin_and(files: Vec<(String, String)>) -> Result<Calendar, CalendarError> {
         let mut overrides = Vec::with_capacity(files.len());
         for (name, text) in &files {
             overrides.push(data::parse_year(name, text)?);
@@ -310,6 +315,30 @@ impl Calendar {
         }
         Ok(cur)
     }
+}
+
+/// Every `*.toml` in `dir` as `(path, text)`, sorted; a missing `dir` is none.
+fn read_year_files(dir: &Path) -> Result<Vec<(String, String)>, CalendarError> {
+    let io = |path: &Path, source| CalendarError::Io {
+        path: path.to_path_buf(),
+        source,
+    };
+    let entries = match std::fs::read_dir(dir) {
+        Ok(entries) => entries,
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(Vec::new()),
+        Err(e) => return Err(io(dir, e)),
+    };
+    let mut files = Vec::new();
+    for entry in entries {
+        let path = entry.map_err(|e| io(dir, e))?.path();
+        if path.extension().and_then(|e| e.to_str()) != Some("toml") {
+            continue;
+        }
+        let text = std::fs::read_to_string(&path).map_err(|e| io(&path, e))?;
+        files.push((path.display().to_string(), text));
+    }
+    files.sort();
+    Ok(files)
 }
 
 #[cfg(test)]

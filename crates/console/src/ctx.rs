@@ -105,6 +105,7 @@ pub fn nav(t: &'static Messages, role: Option<Role>, path: &str) -> Vec<NavItem>
     if role == Role::Administrator {
         items.push(("nav-users", "/admin/users", "nav.users"));
         items.push(("nav-orgs", "/admin/orgs", "nav.orgs"));
+        items.push(("nav-calendar", "/admin/calendar", "nav.calendar"));
     }
     if matches!(role, Role::Administrator | Role::Auditor) {
         items.push(("nav-audit", "/admin/audit", "nav.audit"));

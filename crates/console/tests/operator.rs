@@ -137,6 +137,7 @@ async fn an_operator_creates_grades_and_files_evidence_for_a_network() {
     let due = app
         .state
         .calendar
+        .get()
         .add_workdays(graded.parse().unwrap(), 10)
         .unwrap();
     let due_zh = format!("{}年{}月{}日", due.year(), due.month(), due.day());

@@ -90,6 +90,14 @@ fn form_fields(path: &str, role: &str) -> Vec<(String, String)> {
         ])
     } else if path == "/admin/orgs" {
         vec![("name".into(), format!("矩阵单位-{role}"))]
+    } else if path == "/admin/calendar" {
+        // A test fixture, not the real 2027 notice.
+        f(&[
+            ("year", "2027"),
+            ("title", "矩阵测试用通知"),
+            ("published", "2026-11-01"),
+            ("holidays", "元旦 2027-01-01 2027-01-03"),
+        ])
     } else if path == "/tokens" {
         f(&[("label", "matrix")])
     } else {

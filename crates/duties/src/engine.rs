@@ -1,7 +1,8 @@
 //! The engine: profile + catalog + calendar + a moment → each duty's status and due date.
 //!
-//! Invariant: no I/O, no panics; a calendar that does not cover a date makes that duty
-//! `unknown` (naming the date), never a guess.
+//! Invariant: no I/O, no panics; a calendar that does not know a date makes that duty
+//! `unknown` (naming the date), never a guess; a working-day deadline in a provisional
+//! calendar year is marked [`DutyStatus::provisional`].
 
 use std::collections::HashMap;
 use std::sync::Arc;
@@ -89,6 +90,9 @@ pub struct DutyStatus {
     pub duty: Arc<Duty>,
     pub status: Status,
     pub due: Option<Due>,
+    /// `due` was counted in working days into a year without a loaded State Council
+    /// notice, so it may move when the notice is loaded (decision 0409).
+    pub provisional: bool,
     /// Why the status is what it is (Chinese, then English); empty when the engine was
     /// asked not to explain ([`Engine::explain`]).
     pub reasons: Vec<String>,
@@ -117,13 +121,14 @@ impl Serialize for DutyStatus {
     fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
         let d = &self.duty;
-        let mut st = s.serialize_struct("DutyStatus", 12)?;
+        let mut st = s.serialize_struct("DutyStatus", 13)?;
         st.serialize_field("id", &d.id)?;
         st.serialize_field("title", &d.title)?;
         st.serialize_field("title_en", &d.title_en)?;
         st.serialize_field("citations", &d.citations)?;
         st.serialize_field("status", &self.status)?;
         st.serialize_field("due", &self.due)?;
+        st.serialize_field("provisional", &self.provisional)?;
         st.serialize_field("kind", &d.kind)?;
         st.serialize_field("party", &d.party)?;
         st.serialize_field("penalty", &d.penalty)?;
@@ -343,6 +348,22 @@ fn status_of(
         Ok(true) => clock_status(d, p, cal, at, &evidence),
     };
     let mut reasons = out.reasons;
+    let working_days = matches!(
+        d.clock,
+        Some(Clock::After {
+            limit: Some(Limit::WorkingDays(_)),
+            ..
+        })
+    );
+    let provisional =
+        working_days && matches!(out.due, Some(Due::Date(x)) if cal.is_provisional(x));
+    if provisional && explain {
+        reasons.push(format!(
+            "期限暂定：{} / provisional deadline: {}",
+            dengbao_calendar::PROVISIONAL_NOTE_ZH,
+            dengbao_calendar::PROVISIONAL_NOTE_EN
+        ));
+    }
     let stale: Vec<String> = p
         .evidence
         .iter()
@@ -356,6 +377,7 @@ fn status_of(
         duty: Arc::clone(d),
         status: out.status,
         due: out.due,
+        provisional,
         reasons,
         missing_events: out.missing,
         evidence,

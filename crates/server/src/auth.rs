@@ -40,6 +40,8 @@ pub enum Need {
     ManageAccounts,
     /// Read and verify the audit log.
     ReadAudit,
+    /// Load a year's State Council holiday notice into the working-day calendar.
+    ManageCalendar,
     /// Submit a filing, report on a rectification order (the operator's side of 备案/整改).
     FileNetwork,
     /// Engage an assessor for a network (等级测评委托).
@@ -223,6 +225,7 @@ requirement!(
     AddEvidence => AddEvidence,
     ManageAccounts => ManageAccounts,
     ReadAudit => ReadAudit,
+    ManageCalendar => ManageCalendar,
     FileNetwork => FileNetwork,
     Engage => Engage,
     Supervise => Supervise,

@@ -13,7 +13,6 @@ use std::path::Path;
 use std::sync::{Arc, OnceLock};
 
 use axum::Router;
-use dengbao_calendar::Calendar;
 use dengbao_duties::Catalog;
 use dengbao_store::Store;
 use utoipa::openapi::security::{Http, HttpAuthScheme, SecurityScheme};
@@ -21,10 +20,12 @@ use utoipa::OpenApi;
 use utoipa_axum::router::OpenApiRouter;
 
 pub mod auth;
+pub mod calendar_cell;
 pub mod error;
 pub mod extract;
 pub mod routes;
 
+pub use calendar_cell::CalendarCell;
 pub use error::{ApiError, ErrorBody};
 
 /// What every handler shares.
@@ -32,7 +33,8 @@ pub use error::{ApiError, ErrorBody};
 pub struct AppState {
     pub store: Store,
     pub catalog: Arc<Catalog>,
-    pub calendar: Arc<Calendar>,
+    /// The working-day calendar in force (replaced when a year's notice is loaded).
+    pub calendar: CalendarCell,
     openapi: Arc<OnceLock<serde_json::Value>>,
 }
 
@@ -51,11 +53,11 @@ impl AppState {
     pub fn new(store: Store, data_dir: &Path) -> Result<AppState, StartError> {
         let catalog = Catalog::builtin().map_err(StartError::Catalog)?;
         let calendar =
-            Calendar::with_overrides(&data_dir.join("calendar")).map_err(StartError::Calendar)?;
+            CalendarCell::load(&data_dir.join("calendar")).map_err(StartError::Calendar)?;
         Ok(AppState {
             store,
             catalog: Arc::new(catalog),
-            calendar: Arc::new(calendar),
+            calendar,
             openapi: Arc::new(OnceLock::new()),
         })
     }

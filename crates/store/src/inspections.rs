@@ -75,6 +75,9 @@ pub struct RectificationOrder {
     pub findings: Vec<String>,
     pub issued_on: String,
     pub due: String,
+    /// The deadline was `working_days` working days after `issued_on` (recomputed when
+    /// a year's holiday notice is loaded); `None` when the organ set the date.
+    pub working_days: Option<u32>,
     pub issued_by: String,
     pub report: String,
     pub reported_on: Option<String>,
@@ -130,7 +133,7 @@ pub struct IndustryCount {
 }
 
 const ORDER_COLUMNS: &str = "id, network_id, org_id, state, findings, issued_on, due, issued_by, \
-    report, reported_on, closed_on, closing_note";
+    report, reported_on, closed_on, closing_note, working_days";
 
 fn decode_order(row: &AnyRow) -> Result<RectificationOrder> {
     let id: String = row.try_get("id")?;
@@ -157,6 +160,9 @@ fn decode_order(row: &AnyRow) -> Result<RectificationOrder> {
         issued_on: row.try_get("issued_on")?,
         reported_late: reported_on.as_deref().is_some_and(|r| r > due.as_str()),
         due,
+        working_days: row
+            .try_get::<Option<i64>, _>("working_days")?
+            .and_then(|n| u32::try_from(n).ok()),
         issued_by: row.try_get("issued_by")?,
         report: row.try_get("report")?,
         reported_on,
@@ -302,7 +308,8 @@ impl Store {
         Ok(out)
     }
 
-    /// Issues a rectification order with its deadline (`due`, already computed).
+    /// Issues a rectification order with its deadline (`due`, already computed; from
+    /// `working_days` after `issued_on` when given, so it can be recomputed).
     pub async fn issue_order(
         &self,
         actor: &str,
@@ -310,6 +317,7 @@ impl Store {
         findings: Vec<String>,
         issued_on: jiff::civil::Date,
         due: jiff::civil::Date,
+        working_days: Option<u32>,
     ) -> Result<RectificationOrder> {
         let findings = findings
             .iter()
@@ -340,6 +348,7 @@ impl Store {
             findings,
             issued_on: issued_on.to_string(),
             due: due.to_string(),
+            working_days,
             issued_by: actor.to_string(),
             report: String::new(),
             reported_on: None,
@@ -351,8 +360,8 @@ impl Store {
         let now = now_rfc3339();
         sqlx::query(
             "INSERT INTO rectification_orders (id, network_id, org_id, state, findings, issued_on, due, \
-             issued_by, report, closing_note, recorded_at, updated_at) \
-             VALUES ($1, $2, $3, 'open', $4, $5, $6, $7, '', '', $8, $8)",
+             issued_by, report, closing_note, recorded_at, updated_at, working_days) \
+             VALUES ($1, $2, $3, 'open', $4, $5, $6, $7, '', '', $8, $8, $9)",
         )
         .bind(&order.id)
         .bind(network_id)
@@ -362,6 +371,7 @@ impl Store {
         .bind(&order.due)
         .bind(actor)
         .bind(&now)
+        .bind(working_days.map(i64::from))
         .execute(&mut *w.tx)
         .await?;
         w.commit(AuditRecord {

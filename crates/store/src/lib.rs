@@ -18,6 +18,7 @@ use sqlx::{AnyPool, Executor};
 
 pub mod audit;
 pub mod bulk;
+pub mod deadlines;
 pub mod engagements;
 pub mod error;
 pub mod events;

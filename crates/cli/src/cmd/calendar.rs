@@ -1,13 +1,17 @@
-//! `dengbao calendar add-workdays DATE N`, `dengbao calendar is-workday DATE`.
+//! `dengbao calendar add-workdays DATE N`, `dengbao calendar is-workday DATE`,
+//! `dengbao calendar years`.
 //!
 //! The calendar is the builtin one (2025, 2026) plus any `*.toml` in
-//! `<data-dir>/calendar/`, which adds or replaces a year.
+//! `<data-dir>/calendar/`, which adds or replaces a year. A year after the last notice is
+//! provisional (statutory holidays and weekends, decision 0409) and every answer that
+//! depends on it says so; `--strict` refuses such years instead (exit 2).
 
 use std::process::ExitCode;
 
-use clap::Subcommand;
-use dengbao_calendar::{Calendar, CalendarError};
+use clap::{Args, Subcommand};
+use dengbao_calendar::{Calendar, CalendarError, PROVISIONAL_NOTE_ZH};
 use jiff::civil::Date;
+use serde_json::json;
 
 use crate::{BadInput, Ctx};
 
@@ -18,30 +22,134 @@ pub enum CalendarCmd {
         date: String,
         #[arg(allow_hyphen_values = true)]
         n: String,
+        #[command(flatten)]
+        opts: CalendarOpts,
     },
     /// `true` if DATE is a working day in mainland China, else `false`.
-    IsWorkday { date: String },
+    IsWorkday {
+        date: String,
+        #[command(flatten)]
+        opts: CalendarOpts,
+    },
+    /// The years the calendar knows: each notice, then the provisional years.
+    Years {
+        #[command(flatten)]
+        opts: CalendarOpts,
+    },
+}
+
+#[derive(Args, Debug)]
+pub struct CalendarOpts {
+    /// JSON on stdout: {"date", "provisional", "basis"}.
+    #[arg(long)]
+    json: bool,
+    /// Fail (exit 2) on a year without a loaded State Council notice instead of computing it
+    /// provisionally.
+    #[arg(long)]
+    strict: bool,
 }
 
 pub fn run(cmd: CalendarCmd, ctx: &Ctx) -> anyhow::Result<ExitCode> {
     let cal = Calendar::with_overrides(&ctx.data_dir.join("calendar")).map_err(calendar_error)?;
+    let strict = |opts: &CalendarOpts, cal: Calendar| if opts.strict { cal.strict() } else { cal };
     match cmd {
-        CalendarCmd::AddWorkdays { date, n } => {
+        CalendarCmd::AddWorkdays { date, n, opts } => {
+            let cal = strict(&opts, cal);
             let date = parse_date(&date)?;
             let n: u32 = n.trim().parse().map_err(|_| {
                 BadInput::new(format!(
                     "N: 工作日数必须是非负整数 / N must be a whole number of working days, 0 or more; got {n:?}"
                 ))
             })?;
-            let due = cal.add_workdays(date, n).map_err(calendar_error)?;
-            println!("{due}");
+            let due = cal.deadline(date, n).map_err(calendar_error)?;
+            print_date(&cal, due.date, None, &opts)?;
         }
-        CalendarCmd::IsWorkday { date } => {
+        CalendarCmd::IsWorkday { date, opts } => {
+            let cal = strict(&opts, cal);
             let date = parse_date(&date)?;
-            println!("{}", cal.is_workday(date).map_err(calendar_error)?);
+            let workday = cal.is_workday(date).map_err(calendar_error)?;
+            print_date(&cal, date, Some(workday), &opts)?;
         }
+        CalendarCmd::Years { opts } => print_years(&strict(&opts, cal), opts.json),
     }
     Ok(ExitCode::SUCCESS)
+}
+
+/// One date (and, for `is-workday`, the answer), with its provisional mark and basis.
+fn print_date(
+    cal: &Calendar,
+    date: Date,
+    workday: Option<bool>,
+    opts: &CalendarOpts,
+) -> anyhow::Result<()> {
+    let basis = cal.basis(date).map_err(calendar_error)?;
+    if opts.json {
+        let mut v = json!({
+            "date": date.to_string(),
+            "provisional": basis.provisional,
+            "basis": basis.zh,
+        });
+        if let Some(w) = workday {
+            v["workday"] = json!(w);
+        }
+        println!("{v}");
+        return Ok(());
+    }
+    let answer = workday.map_or_else(|| date.to_string(), |w| w.to_string());
+    if basis.provisional {
+        println!("{answer}（暂定：{PROVISIONAL_NOTE_ZH}）");
+    } else {
+        println!("{answer}");
+    }
+    Ok(())
+}
+
+fn print_years(cal: &Calendar, json_out: bool) {
+    let rules = cal.statutory_rules();
+    if json_out {
+        let notices: Vec<_> = cal
+            .years()
+            .iter()
+            .map(|y| {
+                json!({
+                    "year": y.year,
+                    "title": y.notice.title,
+                    "number": y.notice.number,
+                    "published": y.notice.published.to_string(),
+                    "file": y.notice.file,
+                })
+            })
+            .collect();
+        let provisional = cal
+            .provisional_years()
+            .map(|r| json!({"from": r.start(), "to": r.end(), "basis": rules.basis_zh()}));
+        println!(
+            "{}",
+            json!({"notices": notices, "provisional": provisional})
+        );
+        return;
+    }
+    for y in cal.years() {
+        let number = y
+            .notice
+            .number
+            .as_deref()
+            .map(|n| format!("（{n}）"))
+            .unwrap_or_default();
+        println!(
+            "{} 年\t《{}》{number}，{} 发布\t{}",
+            y.year, y.notice.title, y.notice.published, y.notice.file
+        );
+    }
+    match cal.provisional_years() {
+        Some(r) => println!(
+            "{}–{} 年\t暂定：{}，{PROVISIONAL_NOTE_ZH}",
+            r.start(),
+            r.end(),
+            rules.basis_zh()
+        ),
+        None => println!("其余年份\t严格模式：未载入国务院通知的年份一律拒绝计算"),
+    }
 }
 
 fn parse_date(s: &str) -> anyhow::Result<Date> {

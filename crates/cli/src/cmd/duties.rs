@@ -30,6 +30,10 @@ pub struct ProfileArgs {
     /// The log centre's network id of this profile (needed when it holds several).
     #[arg(long, value_name = "ID")]
     pub log_network: Option<String>,
+    /// A working-day deadline in a year without a loaded State Council notice is
+    /// `unknown` instead of provisional (fail closed).
+    #[arg(long)]
+    pub strict: bool,
 }
 
 struct Loaded {
@@ -56,8 +60,11 @@ fn load(args: &ProfileArgs, ctx: &Ctx) -> anyhow::Result<Loaded> {
         Some(s) => dengbao_duties::parse_at(s).map_err(|e| BadInput::new(e.to_string()))?,
         None => Timestamp::now(),
     };
-    let calendar = Calendar::with_overrides(&ctx.data_dir.join("calendar"))
+    let mut calendar = Calendar::with_overrides(&ctx.data_dir.join("calendar"))
         .context("the working-day calendar")?;
+    if args.strict {
+        calendar = calendar.strict();
+    }
     let mut statuses = dengbao_duties::evaluate(&profile, &catalog, &calendar, at);
     let facts = Facts {
         log_retention: log_retention(args, at, ctx)?,
@@ -174,7 +181,10 @@ fn print_duties(l: &Loaded) {
         println!("\n【{}】{} 项", order.zh(), rows.len());
         println!("{:<34} {:<26} 义务（依据）", "编号", "期限");
         for s in rows {
-            let due = s.due.map(|d| d.to_string()).unwrap_or_else(|| "—".into());
+            let mut due = s.due.map(|d| d.to_string()).unwrap_or_else(|| "—".into());
+            if s.provisional {
+                due.push_str("（暂定）");
+            }
             println!("{:<36} {:<28} {}（{}）", s.id(), due, s.title(), cite(s));
             // Why, for what is not settled — and for duties computed from facts (the log
             // centre's proof of retention), whose basis the reader cannot otherwise see.
@@ -191,6 +201,9 @@ fn print_duties(l: &Loaded) {
         .iter()
         .filter(|s| s.status == Status::NotApplicable)
         .count();
+    if l.statuses.iter().any(|s| s.provisional) {
+        println!("\n（暂定）期限：{}", dengbao_calendar::PROVISIONAL_NOTE_ZH);
+    }
     println!("\n不适用：{na} 项（--json 列出全部）");
 }
 

@@ -27,6 +27,8 @@ pub struct DeadlineRow {
     pub duty_id: String,
     pub duty: String,
     pub due: String,
+    /// The deadline lies in a year without a loaded holiday notice.
+    pub provisional: bool,
     pub status: &'static str,
     pub status_label: String,
 }
@@ -59,6 +61,8 @@ struct DashboardTpl {
     level_chart: String,
     status_chart: String,
     rows: Vec<DeadlineRow>,
+    /// Some row's deadline is provisional: the page explains the mark.
+    provisional: bool,
 }
 
 /// The day a due falls on (Asia/Shanghai).
@@ -105,7 +109,8 @@ async fn dashboard(
     let mut events = state.store.events_in_scope(&scope).await?;
     let evidence = state.store.evidence_in_scope(&scope).await?;
     let snapshot = logs.snapshot();
-    let mut engine = dengbao_duties::Engine::new(&state.catalog, &state.calendar);
+    let calendar = state.calendar.get();
+    let mut engine = dengbao_duties::Engine::new(&state.catalog, &calendar);
     // The dashboard shows statuses and dates, never the reasons: skip writing them.
     engine.explain = false;
     let mut by_level = [0u64; 6];
@@ -162,6 +167,7 @@ async fn dashboard(
                         duty_id: s.id().to_string(),
                         duty: duty_title(&c, s),
                         due: when.map(|d| c.t.date(d)).unwrap_or_default(),
+                        provisional: s.provisional,
                         status: s.status.id(),
                         status_label: c.t.s(status_key(s.status)).to_string(),
                     },
@@ -235,6 +241,7 @@ async fn dashboard(
             c.t.s("dashboard.deadlines"),
             &status_bars,
         ),
+        provisional: rows.iter().any(|r| r.provisional),
         rows,
         c,
     })

@@ -37,6 +37,8 @@ pub struct DutyRow {
     pub status: &'static str,
     pub status_label: String,
     pub due: String,
+    /// The deadline lies in a year without a loaded holiday notice.
+    pub provisional: bool,
     pub gap: bool,
     pub fine: String,
     pub aggravated: bool,
@@ -56,6 +58,8 @@ struct TimelineTpl {
     network: String,
     today: String,
     rows: Vec<DutyRow>,
+    /// Some row's deadline is provisional: the page explains the mark.
+    provisional: bool,
     not_applicable: usize,
     total: String,
     notes: Vec<String>,
@@ -92,6 +96,7 @@ async fn timeline(
                 status: s.status.id(),
                 status_label: c.t.s(status_key(s.status)).to_string(),
                 due: due.map(|d| c.t.date(d)).unwrap_or_default(),
+                provisional: s.provisional,
                 gap: matches!(s.status, Status::Due | Status::Overdue | Status::Unknown),
                 reasons: s.reasons.clone(),
                 fine: item.map(|i| c.t.range(i.org_fine)).unwrap_or_default(),
@@ -125,6 +130,7 @@ async fn timeline(
         network_id: net.id.clone(),
         network: net.profile.name.clone(),
         today: c.t.date(today),
+        provisional: rows.iter().any(|(_, r)| r.provisional),
         rows: rows.into_iter().map(|(_, r)| r).collect(),
         not_applicable,
         total: c.t.range(exposure.org_fine_total),

@@ -253,8 +253,15 @@ async fn wizard(
             tpl.step = 5;
             let filing_due = state
                 .calendar
-                .add_workdays(today, 10)
-                .map(|d| c.t.date(d))
+                .get()
+                .deadline(today, 10)
+                .map(|d| {
+                    let mut s = c.t.date(d.date);
+                    if d.provisional {
+                        s.push_str(&format!("（{}）", c.t.s("calendar.provisional_note")));
+                    }
+                    s
+                })
                 .unwrap_or_else(|_| c.t.s("grading.filing_unknown").to_string());
             tpl.outcome = Some(Outcome {
                 level: c.t.s(&format!("level.{}", out.level.get())).to_string(),

@@ -12,6 +12,7 @@ use crate::guard::PageError;
 pub mod account;
 pub mod admin;
 pub mod assessor;
+pub mod calendar;
 pub mod dashboard;
 pub mod duties;
 pub mod grading;
@@ -29,6 +30,7 @@ pub fn routes() -> Router<AppState> {
         .merge(grading::routes())
         .merge(law::routes())
         .merge(admin::routes())
+        .merge(calendar::routes())
         .merge(supervisor::routes())
         .merge(assessor::routes())
 }
@@ -50,7 +52,8 @@ pub async fn evaluate(
         return Ok(None);
     }
     let profile = dengbao_server::routes::duties::profile_of(state, &net.id).await?;
-    let mut engine = dengbao_duties::Engine::new(&state.catalog, &state.calendar);
+    let calendar = state.calendar.get();
+    let mut engine = dengbao_duties::Engine::new(&state.catalog, &calendar);
     let statuses = evaluate_profile(&mut engine, logs.for_network(&net.id), &profile, at);
     Ok(Some((profile, statuses)))
 }

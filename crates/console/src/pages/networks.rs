@@ -132,6 +132,8 @@ pub struct DeadlineRow {
     pub duty_id: String,
     pub duty: String,
     pub due: String,
+    /// The deadline lies in a year without a loaded holiday notice.
+    pub provisional: bool,
     pub status: &'static str,
     pub status_label: String,
     pub cites: Vec<CiteLink>,
@@ -158,6 +160,8 @@ struct DetailTpl {
     new_tech: Vec<String>,
     events: Vec<EventRow>,
     deadlines: Vec<DeadlineRow>,
+    /// Some deadline is provisional: the page explains the mark.
+    provisional: bool,
     today: String,
     today_iso: String,
     kinds: Vec<(&'static str, String)>,
@@ -191,6 +195,7 @@ async fn detail(
                     duty_id: s.id().to_string(),
                     duty: duty_title(&c, s),
                     due: d.map(|d| c.t.date(d)).unwrap_or_default(),
+                    provisional: s.provisional,
                     status: s.status.id(),
                     status_label: c.t.s(status_key(s.status)).to_string(),
                     cites: cites(s.citations(), c.t),
@@ -262,6 +267,7 @@ async fn detail(
             .map(|s| c.t.s(&format!("tech.{}", text_of(s))).to_string())
             .collect(),
         events,
+        provisional: deadlines.iter().any(|r| r.provisional),
         deadlines,
         today: c.t.date(today),
         today_iso: today.to_string(),

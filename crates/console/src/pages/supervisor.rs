@@ -412,6 +412,7 @@ async fn issue(
     let bad = |m: String| PageError::bad(&page.c, m);
     let issued = dengbao_store::filings::validate_date("issued_on", &f.issued_on)
         .map_err(|e| bad(e.to_string()))?;
+    let mut working_days = None;
     let due = if !f.due.trim().is_empty() {
         dengbao_store::filings::validate_date("due", &f.due).map_err(|e| bad(e.to_string()))?
     } else {
@@ -420,13 +421,21 @@ async fn issue(
             .trim()
             .parse()
             .map_err(|_| bad(page.c.t.s("supervisor.need_deadline").to_string()))?;
+        working_days = Some(n);
         dengbao_server::routes::filings::workdays_after(&state, "working_days", issued, n)
             .map_err(|e| bad(e.message))?
     };
     let findings = f.findings.lines().map(str::to_string).collect();
     state
         .store
-        .issue_order(&page.actor(), &page.network_id, findings, issued, due)
+        .issue_order(
+            &page.actor(),
+            &page.network_id,
+            findings,
+            issued,
+            due,
+            working_days,
+        )
         .await
         .map_err(|e| bad(e.to_string()))?;
     back(&page.network_id)

@@ -137,7 +137,7 @@ async fn duties(
 ) -> ApiResult<Json<Vec<serde_json::Value>>> {
     let at = at_of(&q)?;
     let profile = profile_of(&state, &guard.network_id).await?;
-    let statuses = dengbao_duties::evaluate(&profile, &state.catalog, &state.calendar, at);
+    let statuses = dengbao_duties::evaluate(&profile, &state.catalog, &state.calendar.get(), at);
     Ok(Json(statuses.iter().map(duty_out).collect()))
 }
 
@@ -154,7 +154,7 @@ async fn exposure(
 ) -> ApiResult<Json<serde_json::Value>> {
     let at = at_of(&q)?;
     let profile = profile_of(&state, &guard.network_id).await?;
-    let statuses = dengbao_duties::evaluate(&profile, &state.catalog, &state.calendar, at);
+    let statuses = dengbao_duties::evaluate(&profile, &state.catalog, &state.calendar.get(), at);
     let e = dengbao_duties::exposure(&profile, &state.catalog, &statuses);
     let mut out = dengbao_duties::report::exposure_json(&e);
     if let Some(items) = out.get_mut("items").and_then(|v| v.as_array_mut()) {

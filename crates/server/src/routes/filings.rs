@@ -28,15 +28,16 @@ pub fn router() -> OpenApiRouter<AppState> {
         .routes(routes!(filings_received))
 }
 
-/// `n` working days after `date` on the State Council calendar; a date the calendar does not
-/// cover is refused (fail closed), naming the field.
+/// `n` working days after `date` on the State Council calendar (provisional in a year whose
+/// notice is not loaded yet, decision 0409); a date the calendar does not know at all is
+/// refused, naming the field.
 pub fn workdays_after(
     state: &AppState,
     field: &str,
     date: jiff::civil::Date,
     n: u32,
 ) -> ApiResult<jiff::civil::Date> {
-    state.calendar.add_workdays(date, n).map_err(|e| {
+    state.calendar.get().add_workdays(date, n).map_err(|e| {
         ApiError::invalid(format!(
             "invalid {field}: {date} + {n} working days: {e} (日期超出工作日历范围)"
         ))

@@ -62,6 +62,11 @@ pub struct AddWorkdays {
 #[derive(Serialize, utoipa::ToSchema)]
 pub struct DateOut {
     pub date: String,
+    /// The date falls in a year without a loaded State Council notice: computed from the
+    /// statutory holidays and weekends, to be corrected when the notice is loaded.
+    pub provisional: bool,
+    /// The notice, or the statutory rule, that decided the working days.
+    pub basis: String,
 }
 
 /// The date `n` working days after `date` (China's State Council schedule, 调休 included).
@@ -73,12 +78,15 @@ async fn add_workdays(
     ApiQuery(q): ApiQuery<AddWorkdays>,
 ) -> ApiResult<Json<DateOut>> {
     let d = date("date", &q.date)?;
-    let out = state
-        .calendar
-        .add_workdays(d, q.n)
-        .map_err(|e| ApiError::invalid(format!("invalid date: {e}")))?;
+    let calendar = state.calendar.get();
+    let invalid =
+        |e: dengbao_calendar::CalendarError| ApiError::invalid(format!("invalid date: {e}"));
+    let out = calendar.deadline(d, q.n).map_err(invalid)?;
+    let basis = calendar.basis(out.date).map_err(invalid)?;
     Ok(Json(DateOut {
-        date: out.to_string(),
+        date: out.date.to_string(),
+        provisional: out.provisional,
+        basis: basis.zh,
     }))
 }
 
@@ -93,6 +101,9 @@ pub struct IsWorkday {
 pub struct WorkdayOut {
     pub date: String,
     pub workday: bool,
+    /// Decided by the statutory rule, not a loaded notice (see `DateOut`).
+    pub provisional: bool,
+    pub basis: String,
 }
 
 /// Whether `date` is a working day.
@@ -104,13 +115,16 @@ async fn is_workday(
     ApiQuery(q): ApiQuery<IsWorkday>,
 ) -> ApiResult<Json<WorkdayOut>> {
     let d = date("date", &q.date)?;
-    let workday = state
-        .calendar
-        .is_workday(d)
-        .map_err(|e| ApiError::invalid(format!("invalid date: {e}")))?;
+    let calendar = state.calendar.get();
+    let invalid =
+        |e: dengbao_calendar::CalendarError| ApiError::invalid(format!("invalid date: {e}"));
+    let workday = calendar.is_workday(d).map_err(invalid)?;
+    let basis = calendar.basis(d).map_err(invalid)?;
     Ok(Json(WorkdayOut {
         date: d.to_string(),
         workday,
+        provisional: basis.provisional,
+        basis: basis.zh,
     }))
 }
 

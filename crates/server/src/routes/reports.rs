@@ -241,7 +241,7 @@ async fn duties_xlsx(
     let net = state.store.get_network(&guard.network_id).await?;
     let org = state.store.get_org(&guard.org_id).await?;
     let profile = profile_of(&state, &guard.network_id).await?;
-    let statuses = dengbao_duties::evaluate(&profile, &state.catalog, &state.calendar, at);
+    let statuses = dengbao_duties::evaluate(&profile, &state.catalog, &state.calendar.get(), at);
     let rows = statuses
         .iter()
         .map(|s| reports::DutyRow {

@@ -118,6 +118,7 @@ async fn issue_order(
             input.findings,
             issued,
             due,
+            input.working_days.filter(|_| input.due.is_none()),
         )
         .await?;
     Ok((StatusCode::CREATED, Json(o)))
