@@ -27,9 +27,9 @@ is-workday 2027-02-08      | 0 | false（暂定：暂按法定节假日和周末
 add-workdays 2026-12-25 10 --json | 0 | {\"basis\":\"《全国年节及纪念日放假办法》（2024年11月10日修订）第二条：暂按法定节假日和周末计算，待国务院通知发布后校正\",\"date\":\"2027-01-11\",\"provisional\":true}
 add-workdays 2026-12-04 10 --json | 0 | {\"basis\":\"《国务院办公厅关于2026年部分节假日安排的通知》\",\"date\":\"2026-12-18\",\"provisional\":false}
 is-workday 2027-01-04 --json | 0 | {\"basis\":\"《全国年节及纪念日放假办法》（2024年11月10日修订）第二条：暂按法定节假日和周末计算，待国务院通知发布后校正\",\"date\":\"2027-01-04\",\"provisional\":true,\"workday\":true}
-is-workday 2037-01-05      | 0 | ~true（暂定
-is-workday 2037-01-05 --json | 0 | ~\"provisional\":true
-is-workday 2038-01-04      | 2 | 2038-01-04 超出工作日历的覆盖范围
+is-workday 2036-01-07      | 0 | ~true（暂定
+is-workday 2036-01-07 --json | 0 | ~\"provisional\":true
+is-workday 2037-01-05      | 2 | 2037-01-05 超出工作日历的覆盖范围
 add-workdays 2025-02-30 1  | 2 | DATE: 日期无效
 add-workdays 2025/01/27 1  | 2 | not a valid date YYYY-MM-DD: \"2025/01/27\"
 is-workday tomorrow        | 2 | DATE:

@@ -2,7 +2,8 @@
 //! data dir: first-run setup, sign-in, a network graded to its level with the filing
 //! deadline from the working-day calendar, evidence uploaded, the filing submitted and a
 //! supervisor issuing the certificate, a cross-organisation URL denied and audited, the
-//! English switch. Each step asserts what a person sees on the page.
+//! English switch, and a filing deadline running into a year without a holiday notice:
+//! marked provisional, then corrected when the administrator loads the notice. Each step asserts what a person sees on the page.
 //!
 //! WebDriver client: fantoccini with Debian's chromedriver — the maintained async (tokio)
 //! W3C WebDriver client, small with its TLS features off (the driver is on 127.0.0.1), and
@@ -26,6 +27,8 @@ const OPERATOR_A: &str = "张三";
 const OPERATOR_B: &str = "李四";
 const SUPERVISOR: &str = "甲市公安局网安支队";
 const NETWORK: &str = "会员服务平台";
+/// A second network, graded late in December: its filing deadline runs into the next year.
+const NETWORK_2: &str = "门户网站";
 /// The day the grading is recorded as done: the filing clock runs across National Day.
 const GRADED_ON: &str = "2026-09-28";
 /// The day the public security organ received the filing.
@@ -80,6 +83,8 @@ async fn console_end_to_end_in_chromium() {
     let other = Browser::open(&driver, &server, &shots).await;
     sign_in(&other, OPERATOR_B, PASSWORD).await;
     cross_org_denied(&other, &admin, &net).await;
+
+    provisional_deadline_corrected(&op, &admin).await;
 
     for b in [admin, op, sup, other] {
         b.close().await;
@@ -184,15 +189,19 @@ async fn create_user(b: &Browser, name: &str, role: &str, org: Option<&str>) {
 /// first estimate (level 2), which the grading wizard then settles: a network saved with
 /// "not graded" shows an error page instead of its detail (reported to the console's owner).
 async fn create_network(b: &Browser) -> String {
+    create_named_network(b, NETWORK).await
+}
+
+async fn create_named_network(b: &Browser, name: &str) -> String {
     b.go("/").await;
     b.click(Locator::Id("nav-networks")).await;
     b.click(Locator::Id("network-new")).await;
-    b.fill("name", NETWORK).await;
+    b.fill("name", name).await;
     b.select("level", "2").await;
     b.click(Locator::Id("flag-personal_info")).await;
     b.click(Locator::Id("services-info_publishing")).await;
     b.click(Locator::Id("network-submit")).await;
-    b.see(Locator::Id("page-title"), NETWORK).await;
+    b.see(Locator::Id("page-title"), name).await;
     b.see(Locator::Id("profile-level"), &msg("zh-CN", "level.2"))
         .await;
     b.see(Locator::Id("profile-org"), ORG_A).await;
@@ -376,4 +385,91 @@ async fn cross_org_denied(other: &Browser, admin: &Browser, net: &str) {
     admin.el(Locator::XPath(&row)).await;
     admin.see(Locator::XPath(&row), "denied").await;
     admin.shot("audit-log").await;
+}
+
+/// A network graded on 24 December of the last year with a notice: its filing deadline
+/// (10 working days) lies in the next year, which has none yet, so the page marks it
+/// provisional. The administrator loads that year's notice on the calendar page (a test
+/// fixture with New Year off 1–8 January, not a real notice) and the page shows the
+/// corrected date, unmarked.
+async fn provisional_deadline_corrected(op: &Browser, admin: &Browser) {
+    let calendar = dengbao_calendar::Calendar::builtin().expect("the built-in calendar");
+    let year = *calendar
+        .provisional_years()
+        .expect("years after the last notice")
+        .start();
+    let graded: jiff::civil::Date = format!("{}-12-24", year - 1).parse().expect("a date");
+    let provisional = calendar
+        .deadline(graded, 10)
+        .expect("a provisional deadline");
+    assert!(provisional.provisional);
+
+    let net = create_named_network(op, NETWORK_2).await;
+    op.select("event-kind", "graded").await;
+    set_date(op, "event-at", &graded.to_string()).await;
+    op.click(Locator::Id("event-submit")).await;
+    op.see(Locator::Id("network-events"), &zh_date(graded))
+        .await;
+    let at = format!("/networks/{net}?at={}-12-28", year - 1);
+    op.go(&at).await;
+    let cell = Locator::Css("#deadline-mlps\\.filing .due");
+    op.see(cell, &zh_date(provisional.date)).await;
+    op.see(cell, &msg("zh-CN", "calendar.provisional")).await;
+    op.see(
+        Locator::Id("provisional-note"),
+        &msg("zh-CN", "calendar.provisional_note"),
+    )
+    .await;
+    op.shot("network-provisional-deadline").await;
+
+    admin.click(Locator::Id("nav-calendar")).await;
+    admin
+        .see(
+            Locator::Id(&format!("year-{year}")),
+            &msg("zh-CN", "calendar.provisional"),
+        )
+        .await;
+    admin.fill("cal-year", &year.to_string()).await;
+    admin.fill("cal-title", "测试用通知（非真实通知）").await;
+    admin
+        .fill("cal-published", &format!("{}-11-01", year - 1))
+        .await;
+    admin
+        .fill("cal-holidays", &format!("元旦 {year}-01-01 {year}-01-08"))
+        .await;
+    admin.click(Locator::Id("calendar-submit")).await;
+    admin
+        .see(Locator::Id("form-notice"), &year.to_string())
+        .await;
+    admin
+        .see(Locator::Id(&format!("year-{year}")), "测试用通知")
+        .await;
+    admin.shot("calendar").await;
+
+    let (fixture, _) = dengbao_calendar::Calendar::save_year(
+        tempfile::tempdir().expect("a temp dir").path(),
+        &dengbao_calendar::NoticeInput {
+            year: i64::from(year),
+            title: "测试用通知（非真实通知）".into(),
+            number: None,
+            published: format!("{}-11-01", year - 1),
+            holidays: vec![dengbao_calendar::HolidayInput {
+                zh: "元旦".into(),
+                en: "New Year's Day".into(),
+                from: format!("{year}-01-01"),
+                to: format!("{year}-01-08"),
+                adjusted_workdays: vec![],
+            }],
+        }
+        .to_toml("test fixture"),
+    )
+    .expect("the fixture is a valid calendar year");
+    let corrected = fixture.deadline(graded, 10).expect("a deadline");
+    assert!(!corrected.provisional && corrected.date > provisional.date);
+    op.go(&at).await;
+    let text = op.see(cell, &zh_date(corrected.date)).await;
+    assert!(
+        !text.contains(&msg("zh-CN", "calendar.provisional")),
+        "no longer provisional: {text:?}"
+    );
 }

@@ -359,7 +359,7 @@ fn status_of(
         working_days && matches!(out.due, Some(Due::Date(x)) if cal.is_provisional(x));
     if provisional && explain {
         reasons.push(format!(
-            "期限暂定：{} / provisional deadline: {}",
+            "期限暂定：{} / {}",
             dengbao_calendar::PROVISIONAL_NOTE_ZH,
             dengbao_calendar::PROVISIONAL_NOTE_EN
         ));

@@ -139,12 +139,38 @@ async fn bad_input_is_refused_naming_the_field_and_changes_nothing() {
         )
         .await;
     assert_eq!(r.status, 422, "{}", r.json);
+    // A year without a notice is answered provisionally, and says so; strict, refused.
     let r = w
         .get("/api/calendar/is-workday?date=2031-01-01", "operator_a")
         .await;
+    assert_eq!(r.status, 200, "{}", r.json);
+    assert_eq!(r.json["provisional"], true, "{}", r.json);
+    assert_eq!(r.json["workday"], false, "元旦: {}", r.json);
+    let r = w
+        .get(
+            "/api/calendar/is-workday?date=2031-01-01&strict=true",
+            "operator_a",
+        )
+        .await;
+    assert_eq!(r.status, 422, "strict: never a guess: {}", r.json);
+    let r = w
+        .get(
+            "/api/calendar/add-workdays?date=2026-12-25&n=10",
+            "operator_a",
+        )
+        .await;
+    assert_eq!(
+        (r.json["date"].as_str(), r.json["provisional"].as_bool()),
+        (Some("2027-01-11"), Some(true)),
+        "{}",
+        r.json
+    );
+    let r = w
+        .get("/api/calendar/is-workday?date=2099-01-05", "operator_a")
+        .await;
     assert_eq!(
         r.status, 422,
-        "a date outside the calendar is an error, never a guess: {}",
+        "a date past the provisional years is an error, never a guess: {}",
         r.json
     );
 

@@ -241,12 +241,12 @@ async fn filing_grants_the_named_organ_reach_and_only_that_organ_decides_on(w: W
         "{}",
         r.json
     );
-    // A receipt date the calendar does not cover is refused, never guessed.
+    // A receipt date past even the provisional years is refused, never guessed.
     let far = w
         .post_json(
             &format!("{uri}/filings"),
             "operator_a",
-            json!({"supervisor_id": other_id, "submitted_on": "2031-03-03"}),
+            json!({"supervisor_id": other_id, "submitted_on": "2099-03-03"}),
         )
         .await;
     assert_eq!(far.status, 422, "{}", far.json);

@@ -50,6 +50,16 @@ fn date(field: &str, s: &str) -> ApiResult<Date> {
     })
 }
 
+/// The calendar in force, or its strict form (no provisional years).
+fn calendar_for(state: &AppState, strict: bool) -> std::sync::Arc<dengbao_calendar::Calendar> {
+    let calendar = state.calendar.get();
+    if strict {
+        std::sync::Arc::new((*calendar).clone().strict())
+    } else {
+        calendar
+    }
+}
+
 #[derive(Deserialize, utoipa::IntoParams)]
 #[serde(deny_unknown_fields)]
 pub struct AddWorkdays {
@@ -57,6 +67,10 @@ pub struct AddWorkdays {
     pub date: String,
     /// Working days to add.
     pub n: u32,
+    /// Refuse a year without a loaded State Council notice instead of answering
+    /// provisionally.
+    #[serde(default)]
+    pub strict: bool,
 }
 
 #[derive(Serialize, utoipa::ToSchema)]
@@ -78,7 +92,7 @@ async fn add_workdays(
     ApiQuery(q): ApiQuery<AddWorkdays>,
 ) -> ApiResult<Json<DateOut>> {
     let d = date("date", &q.date)?;
-    let calendar = state.calendar.get();
+    let calendar = calendar_for(&state, q.strict);
     let invalid =
         |e: dengbao_calendar::CalendarError| ApiError::invalid(format!("invalid date: {e}"));
     let out = calendar.deadline(d, q.n).map_err(invalid)?;
@@ -95,6 +109,9 @@ async fn add_workdays(
 pub struct IsWorkday {
     /// `YYYY-MM-DD`
     pub date: String,
+    /// As for add-workdays.
+    #[serde(default)]
+    pub strict: bool,
 }
 
 #[derive(Serialize, utoipa::ToSchema)]
@@ -115,7 +132,7 @@ async fn is_workday(
     ApiQuery(q): ApiQuery<IsWorkday>,
 ) -> ApiResult<Json<WorkdayOut>> {
     let d = date("date", &q.date)?;
-    let calendar = state.calendar.get();
+    let calendar = calendar_for(&state, q.strict);
     let invalid =
         |e: dengbao_calendar::CalendarError| ApiError::invalid(format!("invalid date: {e}"));
     let workday = calendar.is_workday(d).map_err(invalid)?;
