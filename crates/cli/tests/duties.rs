@@ -48,8 +48,73 @@ fn duties_json_has_the_interface_shape_and_the_spring_festival_deadline() {
         filing["citations"][0],
         serde_json::json!({"law": "mlps", "article": 18, "paragraph": 1, "item": null})
     );
+    assert_eq!(filing["kind"], "event_triggered");
+    assert_eq!(filing["party"], "operator");
+    assert_eq!(filing["breaches"], serde_json::json!([]));
     let keys: Vec<&String> = filing.as_object().unwrap().keys().collect();
-    assert_eq!(keys.len(), 5, "{keys:?}");
+    assert_eq!(keys.len(), 8, "{keys:?}");
+    // A prohibition is complied, never due; the police's certificate is another party's.
+    let limits = list.iter().find(|d| d["id"] == "mlps.data_limits").unwrap();
+    assert_eq!(
+        (limits["kind"].as_str(), limits["status"].as_str()),
+        (Some("prohibition"), Some("complied"))
+    );
+    let cert = list
+        .iter()
+        .find(|d| d["id"] == "mlps.filing.certificate")
+        .unwrap();
+    assert_eq!(cert["party"], "public_security");
+}
+
+#[test]
+fn a_recorded_breach_and_others_duties_as_the_user_reads_them() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let path = dir.path().join("p.toml");
+    std::fs::write(
+        &path,
+        "[network]\nlevel = 2\nstage = \"running\"\n[events]\nlaunched = \"2025-01-01\"\ngraded = \"2026-02-10\"\nfiled = \"2026-02-27\"\n\
+         [[breach]]\nduty = \"mlps.data_limits\"\nwhen = \"2026-03-01\"\ndescription = \"向合作方提供了未经授权的用户数据\"\n",
+    )
+    .unwrap();
+    let p = path.to_str().unwrap();
+    let v = json(&["duties", "--profile", p, "--at", "2026-04-01", "--json"]);
+    let limits = v
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|d| d["id"] == "mlps.data_limits")
+        .unwrap();
+    assert_eq!(limits["status"], "breached");
+    assert_eq!(limits["breaches"][0]["when"], "2026-03-01");
+    let (code, out, err) = dengbao(&["duties", "--profile", p, "--at", "2026-04-01"]);
+    assert_eq!(code, 0, "{err}");
+    assert!(out.contains("【已违反】1 项"), "{out}");
+    assert!(out.contains("【他方义务】"), "{out}");
+    let others = &out[out.find("【他方义务】").unwrap()..];
+    assert!(
+        others.contains("mlps.filing.certificate") && others.contains("公安机关"),
+        "{out}"
+    );
+    assert!(!out[..out.find("【他方义务】").unwrap()].contains("mlps.filing.certificate"));
+    // Before the breach, at an earlier --at, it is not there.
+    let v = json(&["duties", "--profile", p, "--at", "2026-02-20", "--json"]);
+    let limits = v
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|d| d["id"] == "mlps.data_limits")
+        .unwrap();
+    assert_eq!(limits["status"], "complied");
+    // The breach costs the operator: 条例 第六十五条 → 网络安全法 第六十四条第一款.
+    let e = json(&["exposure", "--profile", p, "--at", "2026-04-01", "--json"]);
+    assert!(
+        e["items"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|i| i["duty"] == "mlps.data_limits"),
+        "{e}"
+    );
 }
 
 #[test]

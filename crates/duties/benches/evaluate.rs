@@ -3,7 +3,7 @@
 //! engine without memoisation and against a named peer baseline, a naive rules engine that
 //! parses and interprets every condition from source for every network.
 //!
-//! `CARGO_TARGET_DIR=/work/target-duties cargo bench -p dengbao-duties --bench evaluate`
+//! `cargo bench -p dengbao-duties --bench evaluate`
 //! Figures: docs/benchmarks.md, section "Duty engine".
 
 use std::collections::BTreeMap;
@@ -96,6 +96,7 @@ fn network(rng: &mut Rng, i: usize) -> Profile {
             name: format!("network {i}"),
             organisation: None,
             level: Some(1 + rng.below(5) as i64),
+            previous_level: None,
             stage,
             cii: rng.chance(10),
             classified,
@@ -118,6 +119,7 @@ fn network(rng: &mut Rng, i: usize) -> Profile {
         grading: None,
         events,
         evidence: Vec::new(),
+        breach: Vec::new(),
     };
     Profile::try_from(raw).unwrap_or_else(|e| panic!("generated profile {i}: {e}"))
 }

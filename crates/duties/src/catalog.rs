@@ -32,6 +32,10 @@ pub const DUTY_FILES: &[(&str, &str)] = &[
         include_str!("../../../data/duties/mlps-crypto.toml"),
     ),
     (
+        "mlps-oversight.toml",
+        include_str!("../../../data/duties/mlps-oversight.toml"),
+    ),
+    (
         "csl-operator.toml",
         include_str!("../../../data/duties/csl-operator.toml"),
     ),
@@ -66,16 +70,10 @@ pub fn article_count(law: &str) -> Option<u32> {
     }
 }
 
-/// The articles whose duties the catalog covers (issue 3, part 4).
-pub const DUTY_SCOPE: &[(&str, u32, u32)] = &[
-    ("mlps", 16, 34),
-    ("mlps", 36, 47),
-    ("csl", 21, 25),
-    ("csl", 28, 28),
-    ("csl", 33, 38),
-    ("csl", 40, 43),
-    ("csl", 47, 49),
-];
+/// The chapters whose articles the catalog covers: the law's 第三章 网络运行安全 and 第四章
+/// 网络信息安全 (第二十一条–第五十条), the draft's 第三章 to 第六章 (第十五条–第六十二条). Every
+/// article in them is either cited by a duty or explained in `data/duties/README.md`.
+pub const DUTY_SCOPE: &[(&str, u32, u32)] = &[("csl", 21, 50), ("mlps", 15, 62)];
 
 /// The articles of the liability chapters (law 第五十九条–第七十五条, draft 第六十三条–第七十条).
 pub const PENALTY_SCOPE: &[(&str, u32, u32)] = &[("csl", 59, 75), ("mlps", 63, 70)];
@@ -114,6 +112,9 @@ pub enum Kind {
     Recurring,
     EventTriggered,
     Continuous,
+    /// 不得……: no clock and nothing to file; `complied` unless a breach is recorded
+    /// (`[[breach]]` in the profile), then `breached`.
+    Prohibition,
 }
 
 /// Who owes a duty. Only `operator` duties count in the penalty exposure.
@@ -126,6 +127,19 @@ pub enum Party {
     CompetentDepartment,
     AssessmentBody,
     ServiceProvider,
+}
+
+impl Party {
+    /// Who it is, in Chinese.
+    pub fn zh(self) -> &'static str {
+        match self {
+            Party::Operator => "网络运营者",
+            Party::PublicSecurity => "公安机关",
+            Party::CompetentDepartment => "行业主管部门",
+            Party::AssessmentBody => "测评机构",
+            Party::ServiceProvider => "服务提供者",
+        }
+    }
 }
 
 /// What a missing trigger event means.
@@ -268,6 +282,8 @@ struct RawDuty {
     #[serde(default)]
     note: Option<String>,
     #[serde(default)]
+    penalty_unresolved: Option<String>,
+    #[serde(default)]
     computed_from: Option<Fact>,
 }
 
@@ -298,6 +314,9 @@ pub struct Duty {
     pub evidence: String,
     pub penalty: Option<String>,
     pub note: Option<String>,
+    /// A penalty provision the text points at but that cannot be resolved (a paragraph the
+    /// draft does not have): shown for a lawyer to settle, never fined.
+    pub penalty_unresolved: Option<String>,
     /// A fact gathered by dengbao itself that decides the status when it is supplied
     /// (see [`crate::facts`]); evidence and events decide otherwise.
     pub computed_from: Option<Fact>,
@@ -491,6 +510,30 @@ impl Catalog {
                         e.duty
                     ),
                 ));
+            }
+        }
+        for (i, b) in p.breaches.iter().enumerate() {
+            match self.duty(&b.duty) {
+                Some(d) if d.kind == Kind::Prohibition => {}
+                Some(_) => {
+                    return Err(crate::ProfileError::new(
+                        format!("breach[{i}].duty"),
+                        format!(
+                            "{:?} 不是禁止性规定：未履行的义务按期限判断，不记录违反 / not a \
+                             prohibition: an unmet duty is judged by its deadline, not recorded as a breach",
+                            b.duty
+                        ),
+                    ))
+                }
+                None => {
+                    return Err(crate::ProfileError::new(
+                        format!("breach[{i}].duty"),
+                        format!(
+                            "目录中没有义务 {:?} / no duty with this id in the catalog",
+                            b.duty
+                        ),
+                    ))
+                }
             }
         }
         Ok(())

@@ -15,6 +15,7 @@ use crate::profile::{Profile, EVENTS};
 /// The variables a condition may use. Anything else is a catalog error.
 pub const VARIABLES: &[&str] = &[
     "level",
+    "previous_level",
     "stage",
     "cii",
     "classified",
@@ -51,9 +52,13 @@ fn variable_mask(name: &str) -> Option<u128> {
         "licensed_business" => bits(27, 1),
         "roles" => bits(28, 4),
         "has_event" => bits(32, EVENTS.len() as u32),
+        "previous_level" => bits(100, 3),
         _ => return None,
     })
 }
+
+// Events occupy bits 32.. and must stay below `previous_level`'s bits 100–102.
+const _: () = assert!(32 + EVENTS.len() <= 100);
 
 /// The profile's discrete attributes packed into bits (see [`variable_mask`]).
 pub(crate) fn signature(p: &Profile) -> u128 {
@@ -83,6 +88,7 @@ pub(crate) fn signature(p: &Profile) -> u128 {
             s |= 1u128 << (32 + i);
         }
     }
+    s |= (n.previous_level.unwrap_or(0).clamp(0, 7) as u128) << 100;
     s
 }
 
@@ -141,6 +147,7 @@ pub(crate) fn bind<'a>(root: &'a Context<'a>, p: &Profile) -> Context<'a> {
     let n = &p.network;
     let mut ctx = root.new_inner_scope();
     ctx.add_variable_from_value("level", Value::Int(i64::from(p.level.get())));
+    ctx.add_variable_from_value("previous_level", Value::Int(n.previous_level.unwrap_or(0)));
     ctx.add_variable_from_value("stage", string(n.stage.id()));
     ctx.add_variable_from_value("cii", Value::Bool(n.cii));
     ctx.add_variable_from_value("classified", string(n.classified.id()));

@@ -15,40 +15,8 @@ use serde::{Serialize, Serializer};
 
 use crate::catalog::{Catalog, Clock, Duty, IfMissing, Limit};
 use crate::profile::{date_of, Profile, Stage};
+pub use crate::status::Status;
 use crate::time::{rfc3339_shanghai, EventTime};
-
-/// The status of one duty at a moment.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
-#[serde(rename_all = "snake_case")]
-pub enum Status {
-    Met,
-    Due,
-    Overdue,
-    NotApplicable,
-    Unknown,
-}
-
-impl Status {
-    pub fn id(self) -> &'static str {
-        match self {
-            Status::Met => "met",
-            Status::Due => "due",
-            Status::Overdue => "overdue",
-            Status::NotApplicable => "not_applicable",
-            Status::Unknown => "unknown",
-        }
-    }
-
-    pub fn zh(self) -> &'static str {
-        match self {
-            Status::Met => "已履行",
-            Status::Due => "待履行",
-            Status::Overdue => "已逾期",
-            Status::NotApplicable => "不适用",
-            Status::Unknown => "无法判断",
-        }
-    }
-}
 
 /// A deadline: a day (working-day and yearly clocks) or an instant (hour clocks).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -100,6 +68,8 @@ pub struct DutyStatus {
     pub missing_events: Vec<String>,
     /// Indices into the profile's `evidence` that satisfy the duty.
     pub evidence: Vec<usize>,
+    /// The recorded breaches of a prohibition (status `breached`), earliest first.
+    pub breaches: Vec<crate::profile::Breach>,
 }
 
 impl DutyStatus {
@@ -135,6 +105,7 @@ impl Serialize for DutyStatus {
         st.serialize_field("reasons", &self.reasons)?;
         st.serialize_field("missing_events", &self.missing_events)?;
         st.serialize_field("evidence", &self.evidence)?;
+        st.serialize_field("breaches", &self.breaches)?;
         st.end()
     }
 }
@@ -233,12 +204,15 @@ impl<'c> Engine<'c> {
 
     /// Every duty of the catalog for this profile at `at`.
     pub fn evaluate(&mut self, p: &Profile, at: Timestamp) -> Vec<DutyStatus> {
+        // Only what had happened by `at` counts (planned dates excepted).
+        let p = &*p.as_of(at);
         let applies = self.applicability(p);
         self.catalog
             .duties()
             .iter()
             .zip(applies)
             .map(|(d, a)| status_of(d, a, p, self.calendar, at, self.explain))
+            .map(|s| crate::nature::settle(s, p, self.explain))
             .collect()
     }
 }
@@ -253,13 +227,14 @@ pub fn evaluate_from_source(
     calendar: &Calendar,
     at: Timestamp,
 ) -> Vec<DutyStatus> {
+    let profile = &*profile.as_of(at);
     let ctx = crate::cel::bind(&catalog.root, profile);
     catalog
         .duties()
         .iter()
         .map(|d| {
             let a = crate::cel::Condition::compile(&d.applies_when).and_then(|c| c.run(&ctx));
-            status_of(d, a, profile, calendar, at, true)
+            crate::nature::settle(status_of(d, a, profile, calendar, at, true), profile, true)
         })
         .collect()
 }
@@ -274,11 +249,18 @@ pub fn evaluate(
     Engine::new(catalog, calendar).evaluate(profile, at)
 }
 
-/// The duties that are due, overdue or unknown: what is left to do or to find out.
+/// The operator's duties that are due, overdue, breached or unknown: what is left to do or
+/// to find out (other parties' duties are never the operator's gap).
 pub fn gaps(statuses: &[DutyStatus]) -> Vec<&DutyStatus> {
     statuses
         .iter()
-        .filter(|s| matches!(s.status, Status::Due | Status::Overdue | Status::Unknown))
+        .filter(|s| {
+            s.duty.party == crate::catalog::Party::Operator
+                && matches!(
+                    s.status,
+                    Status::Due | Status::Overdue | Status::Breached | Status::Unknown
+                )
+        })
         .collect()
 }
 
@@ -381,6 +363,7 @@ fn status_of(
         reasons,
         missing_events: out.missing,
         evidence,
+        breaches: Vec::new(),
     }
 }
 

@@ -1,7 +1,9 @@
 //! Penalty exposure: what the unmet duties of a network can cost, by the statutory ranges.
 //!
 //! Rules (docs/decisions/0501-exposure-totals.md, 0502-aggravation.md):
-//! - an item per operator duty that is `overdue` or `due` and has a penalty provision;
+//! - an item per operator duty that is `overdue`, `breached` or `due` and has a penalty
+//!   provision: a prohibition counts only once a breach is recorded, another party's duty
+//!   (`expected`, `chase`) never, a duty whose condition does not hold never;
 //! - the fine comes from the end of the provision's `refers_to` chain (条例 第六十三条 →
 //!   网络安全法 第五十九条第一款); 从重 (`aggravated`) never changes the range;
 //! - totals count each fine-source provision once (one violation of one provision is fined
@@ -48,7 +50,7 @@ pub struct ExposureItem {
 #[derive(Debug, Clone, Serialize)]
 pub struct Exposure {
     pub items: Vec<ExposureItem>,
-    /// Sum over distinct fine-source provisions of overdue duties, yuan.
+    /// Sum over distinct fine-source provisions of overdue duties and breached prohibitions, yuan.
     pub org_fine_total: [u64; 2],
     pub person_fine_total: [u64; 2],
     /// The same, counting duties that are due but not late as if missed.
@@ -82,7 +84,7 @@ pub fn exposure(profile: &Profile, catalog: &Catalog, statuses: &[DutyStatus]) -
             unknown.push(s.duty.id.clone());
             continue;
         }
-        if !matches!(s.status, Status::Due | Status::Overdue) {
+        if !matches!(s.status, Status::Due | Status::Overdue | Status::Breached) {
             continue;
         }
         let Some(r) = s.penalty().and_then(|id| catalog.resolve(id)) else {
@@ -126,7 +128,7 @@ pub fn exposure(profile: &Profile, catalog: &Catalog, statuses: &[DutyStatus]) -
         };
         let entry = seen.entry(key).or_insert((false, false));
         let counted;
-        if s.status == Status::Overdue {
+        if s.status.is_operator_failure() {
             counted = !entry.0;
             if !entry.0 {
                 add(&mut total, org);
@@ -155,11 +157,25 @@ pub fn exposure(profile: &Profile, catalog: &Catalog, statuses: &[DutyStatus]) -
             counted,
         });
     }
+    let unresolved: Vec<&str> = statuses
+        .iter()
+        .filter(|s| matches!(s.status, Status::Due | Status::Overdue))
+        .filter(|s| s.duty.penalty_unresolved.is_some())
+        .map(|s| s.duty.id.as_str())
+        .collect();
     let mut notes = vec![
         "罚款为法定幅度；同一罚款条款只计一次（行政处罚法：同一违法行为不得给予两次以上罚款） / \
          ranges are statutory; each fining provision is counted once"
             .to_string(),
     ];
+    if !unresolved.is_empty() {
+        notes.push(format!(
+            "罚则引用无法确定，待律师确认，未计入：{} / penalty reference unresolved, for a \
+             lawyer; not counted: {}",
+            unresolved.join("、"),
+            unresolved.join(", ")
+        ));
+    }
     if !unknown.is_empty() {
         notes.push(format!(
             "{} 项义务无法判断，敞口可能更大 / {} duties are unknown; the exposure may be larger",

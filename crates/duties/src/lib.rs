@@ -13,11 +13,14 @@
 mod catalog;
 mod cel;
 mod engine;
+mod events;
 mod exposure;
 pub mod facts;
+mod nature;
 mod penalty;
 mod profile;
 pub mod report;
+mod status;
 mod time;
 
 pub use catalog::{
@@ -30,7 +33,8 @@ pub use exposure::{exposure, Exposure, ExposureItem};
 pub use facts::{apply_facts, Fact, Facts, LogRetention};
 pub use penalty::{Multiple, Penalty, PenaltyParty, PenaltyRef, Resolved};
 pub use profile::{
-    date_of, event_index, parse_at, Classified, Evidence, NewTech, Profile, ProfileError,
-    RawEvidence, RawNetwork, RawProfile, Role, Service, Stage, TimeText, EVENTS,
+    date_of, event_index, parse_at, Breach, Classified, Evidence, NewTech, Profile, ProfileError,
+    RawBreach, RawEvidence, RawNetwork, RawProfile, Role, Service, Stage, TimeText, EVENTS,
+    PLANNED_EVENTS,
 };
 pub use time::{parse_time, rfc3339_shanghai, EventTime};

@@ -14,6 +14,8 @@ use serde::{Deserialize, Serialize};
 
 use crate::time::{parse_time, EventTime};
 
+pub use crate::events::{event_index, EVENTS, PLANNED_EVENTS};
+
 /// Everything wrong with a profile. The message names the field (`network.level`,
 /// `events.graded`, `evidence[1].expires`), Chinese first, then English.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
@@ -138,126 +140,6 @@ ids!(Role {
     AssessmentBody => "assessment_body", ServiceProvider => "service_provider",
 });
 
-/// The dated events of a network's life that clocks start from or duties are met by.
-/// Any other key under `[events]` is an error naming it.
-pub const EVENTS: &[(&str, &str)] = &[
-    ("graded", "等级确定（专家评审、主管部门核准之后）"),
-    ("reviewed", "定级专家评审"),
-    ("approved", "行业主管部门核准定级"),
-    ("filed", "向公安机关备案"),
-    ("certified", "取得备案证明"),
-    ("launched", "上线运行（可填计划日期）"),
-    ("changed", "功能、范围、对象或数据发生重大变化"),
-    ("regraded", "变更安全保护等级"),
-    ("filing_changed", "办理备案变更"),
-    ("retired", "网络撤销、不再使用"),
-    ("filing_revoked", "办理备案撤销"),
-    ("launch_test", "第二级网络上线前安全测试"),
-    ("launch_assessment", "上线前等级测评通过"),
-    ("last_assessment", "最近一次等级测评"),
-    ("rectified", "测评发现问题整改完成"),
-    ("last_self_inspection", "最近一次自查"),
-    ("launch_crypto_assessment", "上线前密码应用安全性评估通过"),
-    ("last_crypto_assessment", "最近一次密码应用安全性评估"),
-    ("incident_detected", "发现网络安全案事件"),
-    ("incident_reported", "向公安机关报告案事件"),
-    ("secret_leak_detected", "发现泄露国家秘密"),
-    ("secret_leak_reported", "向保密行政管理部门报告泄密"),
-    ("major_incident", "发生重大网络安全事件"),
-    ("major_incident_supported", "为重大事件处置提供支持协助"),
-    ("overseas_maintenance_assessed", "境外远程维护安全评估完成"),
-    (
-        "classified_filed",
-        "涉密网络密级审定并向保密行政管理部门备案",
-    ),
-    ("secrecy_approved", "涉密网络检测评估并审查合格"),
-    ("last_secrecy_check", "最近一次安全保密检查和风险自评估"),
-    ("secrecy_change_reported", "涉密网络重大变化已报告"),
-    ("secrecy_decommission_reported", "涉密网络废止已报告"),
-    ("last_risk_assessment", "最近一次关键信息基础设施检测评估"),
-    ("cross_border_assessed", "数据出境安全评估完成"),
-    ("vulnerability_found", "发现产品安全缺陷、漏洞"),
-    ("vulnerability_reported", "漏洞已补救、告知用户并报告"),
-    ("pi_breach", "发生或可能发生个人信息泄露、毁损、丢失"),
-    ("pi_breach_notified", "个人信息事件已告知用户并报告"),
-    ("illegal_content_found", "发现禁止发布或传输的信息"),
-    (
-        "illegal_content_handled",
-        "违法信息已停止传输、消除、留存记录并报告",
-    ),
-    (
-        "assistance_requested",
-        "公安机关、国家安全机关请求技术支持和协助",
-    ),
-    ("assistance_given", "已提供技术支持和协助"),
-    ("inspection", "有关部门依法实施监督检查"),
-    ("inspection_cooperated", "已配合监督检查"),
-];
-
-/// The index of an event name in [`EVENTS`].
-pub fn event_index(name: &str) -> Option<usize> {
-    // A match compiles to length-then-bytes comparisons; `events_are_indexed_in_order`
-    // checks it agrees with EVENTS.
-    match name {
-        "graded" => Some(0),
-        "reviewed" => Some(1),
-        "approved" => Some(2),
-        "filed" => Some(3),
-        "certified" => Some(4),
-        "launched" => Some(5),
-        "changed" => Some(6),
-        "regraded" => Some(7),
-        "filing_changed" => Some(8),
-        "retired" => Some(9),
-        "filing_revoked" => Some(10),
-        "launch_test" => Some(11),
-        "launch_assessment" => Some(12),
-        "last_assessment" => Some(13),
-        "rectified" => Some(14),
-        "last_self_inspection" => Some(15),
-        "launch_crypto_assessment" => Some(16),
-        "last_crypto_assessment" => Some(17),
-        "incident_detected" => Some(18),
-        "incident_reported" => Some(19),
-        "secret_leak_detected" => Some(20),
-        "secret_leak_reported" => Some(21),
-        "major_incident" => Some(22),
-        "major_incident_supported" => Some(23),
-        "overseas_maintenance_assessed" => Some(24),
-        "classified_filed" => Some(25),
-        "secrecy_approved" => Some(26),
-        "last_secrecy_check" => Some(27),
-        "secrecy_change_reported" => Some(28),
-        "secrecy_decommission_reported" => Some(29),
-        "last_risk_assessment" => Some(30),
-        "cross_border_assessed" => Some(31),
-        "vulnerability_found" => Some(32),
-        "vulnerability_reported" => Some(33),
-        "pi_breach" => Some(34),
-        "pi_breach_notified" => Some(35),
-        "illegal_content_found" => Some(36),
-        "illegal_content_handled" => Some(37),
-        "assistance_requested" => Some(38),
-        "assistance_given" => Some(39),
-        "inspection" => Some(40),
-        "inspection_cooperated" => Some(41),
-        _ => None,
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn events_are_indexed_in_order() {
-        for (i, (name, _)) in EVENTS.iter().enumerate() {
-            assert_eq!(event_index(name), Some(i), "{name}");
-        }
-        assert_eq!(event_index("nope"), None);
-    }
-}
-
 fn default_stage() -> Stage {
     Stage::Running
 }
@@ -272,6 +154,10 @@ pub struct RawNetwork {
     pub organisation: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub level: Option<i64>,
+    /// The level before the latest change of level (`events.regraded`), when there was one:
+    /// a network raised from level 1 is filed from the regrading, not its first grading.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub previous_level: Option<i64>,
     #[serde(default = "default_stage")]
     pub stage: Stage,
     #[serde(default)]
@@ -320,6 +206,17 @@ pub struct RawEvidence {
     pub expires: Option<TimeText>,
 }
 
+/// One `[[breach]]` entry as written: a breach of a prohibition (不得……), recorded by the
+/// operator or found by an authority.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawBreach {
+    pub duty: String,
+    #[serde(default)]
+    pub description: String,
+    pub when: TimeText,
+}
+
 /// A date or time as written: a string (`"2026-02-10"`, RFC 3339) or a TOML date/datetime.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(untagged)]
@@ -348,6 +245,8 @@ pub struct RawProfile {
     pub events: BTreeMap<String, TimeText>,
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub evidence: Vec<RawEvidence>,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub breach: Vec<RawBreach>,
 }
 
 /// An evidence record attached to a duty: a file or link, who, when, until when.
@@ -362,6 +261,14 @@ pub struct Evidence {
     pub expires: Option<EventTime>,
 }
 
+/// A recorded breach of a prohibition: which duty, when, what happened.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Breach {
+    pub duty: String,
+    pub description: String,
+    pub when: EventTime,
+}
+
 /// A validated network profile: stage two of parsing, what the engine runs on.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(try_from = "RawProfile", into = "RawProfile")]
@@ -374,6 +281,7 @@ pub struct Profile {
     /// Known events only, by index into [`EVENTS`].
     pub events: Vec<Option<EventTime>>,
     pub evidence: Vec<Evidence>,
+    pub breaches: Vec<Breach>,
     raw: RawProfile,
 }
 
@@ -404,6 +312,36 @@ impl Profile {
 
     pub fn stage(&self) -> Stage {
         self.network.stage
+    }
+
+    /// The profile as known at `at`: events (other than planned ones, see
+    /// [`PLANNED_EVENTS`]) and breaches dated after `at` are dropped, so that evaluating
+    /// in the past never counts what was done later. Borrowed when nothing is later.
+    pub fn as_of(&self, at: Timestamp) -> std::borrow::Cow<'_, Profile> {
+        let planned = |i: usize| {
+            EVENTS
+                .get(i)
+                .is_some_and(|(n, _)| PLANNED_EVENTS.contains(n))
+        };
+        let later_event =
+            |i: usize, e: &Option<EventTime>| !planned(i) && e.is_some_and(|t| t.start() > at);
+        let any_later = self
+            .events
+            .iter()
+            .enumerate()
+            .any(|(i, e)| later_event(i, e))
+            || self.breaches.iter().any(|b| b.when.start() > at);
+        if !any_later {
+            return std::borrow::Cow::Borrowed(self);
+        }
+        let mut p = self.clone();
+        for (i, e) in p.events.iter_mut().enumerate() {
+            if later_event(i, e) {
+                *e = None;
+            }
+        }
+        p.breaches.retain(|b| b.when.start() <= at);
+        std::borrow::Cow::Owned(p)
     }
 
     /// The profile as written (what it serialises back to).
@@ -488,12 +426,37 @@ impl TryFrom<RawProfile> for Profile {
                 expires,
             });
         }
+        let mut breaches = Vec::with_capacity(raw.breach.len());
+        for (i, b) in raw.breach.iter().enumerate() {
+            if b.duty.trim().is_empty() {
+                return Err(ProfileError::new(
+                    format!("breach[{i}].duty"),
+                    "不能为空 / must name a duty id",
+                ));
+            }
+            let when = parse_time(&b.when.text())
+                .map_err(|m| ProfileError::new(format!("breach[{i}].when"), m))?;
+            breaches.push(Breach {
+                duty: b.duty.clone(),
+                description: b.description.clone(),
+                when,
+            });
+        }
+        if let Some(n) = raw.network.previous_level {
+            Level::try_from(n).map_err(|_| {
+                ProfileError::new(
+                    "network.previous_level",
+                    format!("{n} 不是第一级至第五级的保护等级 / {n} is not a protection level 1–5"),
+                )
+            })?;
+        }
         Ok(Profile {
             network: raw.network.clone(),
             level,
             graded,
             events,
             evidence,
+            breaches,
             raw,
         })
     }

@@ -2,7 +2,9 @@
 //! exposure, written once so both print the same fields.
 //!
 //! - a duty: `{"id", "title", "citations": [{"law", "article", "paragraph", "item"}],
-//!   "status", "due"}`;
+//!   "status", "due", "kind", "party", "breaches": [{"when", "description"}]}` — `kind`
+//!   says whether it is a prohibition (`complied`/`breached`), `party` whose duty it is
+//!   (others' duties are `expected`/`chase`, never the operator's);
 //! - exposure: `{"items": [{"duty", "penalty": {"law", "article", "paragraph"}, "org_fine",
 //!   "person_fine", "measures", "aggravated"}], "org_fine_total": [min, max]}` (yuan).
 
@@ -21,6 +23,11 @@ pub fn duty_row(s: &DutyStatus) -> Value {
         })).collect::<Vec<_>>(),
         "status": s.status.id(),
         "due": s.due.map(|d| d.to_string()),
+        "kind": s.duty.kind,
+        "party": s.duty.party,
+        "breaches": s.breaches.iter().map(|b| json!({
+            "when": b.when.to_string(), "description": b.description,
+        })).collect::<Vec<_>>(),
     })
 }
 

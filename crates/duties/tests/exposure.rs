@@ -51,11 +51,25 @@ fn cii_duties_carry_the_cii_ranges() {
     let logs = item(&e, "csl.operator.logs");
     assert_eq!(logs.org_fine, [10_000, 100_000]);
     assert_eq!(logs.person_fine, [5_000, 50_000]);
-    // 第六十六条 for data localisation.
-    assert_eq!(
-        item(&e, "csl.cii.data_localisation").org_fine,
-        [50_000, 500_000]
+    // Storing data abroad is the breach of 第三十七条: without one recorded, no 第六十六条 fine.
+    assert!(e
+        .items
+        .iter()
+        .all(|i| i.duty != "csl.cii.data_localisation"));
+    let breached = format!(
+        "{CII}[[breach]]\nduty = \"csl.cii.data_localisation\"\nwhen = \"2026-03-01\"\ndescription = \"用户数据备份存放在境外云服务\"\n"
     );
+    let e = run(&breached, "2026-06-01");
+    let i = item(&e, "csl.cii.data_localisation");
+    assert_eq!(i.status.id(), "breached");
+    assert_eq!(i.org_fine, [50_000, 500_000]);
+    assert!(i.counted);
+    // Evaluated before the breach, it is not there.
+    let e = run(&breached, "2026-02-01");
+    assert!(e
+        .items
+        .iter()
+        .all(|i| i.duty != "csl.cii.data_localisation"));
 }
 
 #[test]
@@ -86,7 +100,7 @@ fn level_3_duties_named_in_article_63_2_are_aggravated_within_the_same_range() {
         (63, Some(1))
     );
     // 第二十九条 falls under 第六十四条, not aggravated.
-    assert!(!item(&e, "mlps.l3.maintenance").aggravated);
+    assert!(!item(&e, "mlps.l3.maintenance_log").aggravated);
 }
 
 #[test]
@@ -110,13 +124,11 @@ fn the_same_duty_on_a_level_2_network_is_not_aggravated() {
 #[test]
 fn totals_count_each_fining_provision_once() {
     let e = run(CII, "2026-06-01");
-    // Overdue provisions here: csl.59.1 (via csl 21/25 and 条例 63/64), csl.59.2, csl.65 (no
-    // fixed amount), csl.66, csl.64.1 (via 条例 第六十五条: up to 1,000,000 without illegal
-    // income); 条例 第六十八条 (crypto) sets no fine.
-    let expected = [
-        10_000 + 100_000 + 50_000,
-        100_000 + 1_000_000 + 500_000 + 1_000_000,
-    ];
+    // Overdue provisions here: csl.59.1 (via csl 21/25 and 条例 63/64) and csl.59.2; 条例
+    // 第六十八条 (crypto) sets no fine. The prohibitions (第三十七条 data abroad, 条例 第三十一条
+    // 第二款) are complied and the security review (第三十五条) has no purchase to review: no
+    // 第六十六条, 第六十四条 or 第六十五条 fine.
+    let expected = [10_000 + 100_000, 100_000 + 1_000_000];
     assert_eq!(e.org_fine_total, expected);
     let counted_59_1 = e
         .items
@@ -128,7 +140,13 @@ fn totals_count_each_fining_provision_once() {
 
 #[test]
 fn a_fine_in_multiples_of_an_unknown_amount_is_named_not_summed() {
+    // Only a purchase that may affect national security needs the review.
     let e = run(CII, "2026-06-01");
+    assert!(e.items.iter().all(|i| i.duty != "csl.cii.security_review"));
+    let e = run(
+        &format!("{CII}sensitive_purchase = \"2026-03-01\"\n"),
+        "2026-06-01",
+    );
     let review = item(&e, "csl.cii.security_review");
     assert_eq!(review.org_fine, [0, 0]);
     let m = review.org_fine_multiple.as_ref().expect("multiple");
@@ -163,8 +181,9 @@ fn due_duties_are_listed_but_only_overdue_ones_are_in_the_total() {
     let filing = item(&e, "mlps.filing");
     assert_eq!(filing.status.id(), "due");
     assert_eq!(e.org_fine_total, [0, 0]);
-    // csl.59.1 (filing, via 条例 第六十三条) and csl.64.1 (via 条例 第六十五条).
-    assert_eq!(e.org_fine_total_if_due_missed, [10_000, 1_100_000]);
+    // csl.59.1 (filing, via 条例 第六十三条) only: the prohibition of 条例 第三十一条第二款 is
+    // complied, so 第六十五条 adds nothing.
+    assert_eq!(e.org_fine_total_if_due_missed, [10_000, 100_000]);
 }
 
 #[test]
@@ -184,4 +203,48 @@ fn government_networks_answer_under_article_72_without_fines() {
 fn unknown_duties_are_reported_with_the_exposure() {
     let e = run("[network]\nlevel = 2\nstage = \"running\"\n", "2026-06-01");
     assert!(e.unknown.contains(&"mlps.filing".to_string()));
+}
+
+#[test]
+fn others_duties_and_complied_prohibitions_cost_the_operator_nothing() {
+    // Filed, the police's certificate is late: the operator may chase it, it is not fined.
+    let e = run(
+        "[network]\nlevel = 2\nstage = \"building\"\npersonal_info = true\n[events]\ngraded = \"2026-02-10\"\nreviewed = \"2026-02-01\"\nfiled = \"2026-02-27\"\n",
+        "2026-04-01",
+    );
+    assert!(e.items.iter().all(|i| i.duty != "mlps.filing.certificate"));
+    assert!(!e.unknown.contains(&"mlps.filing.certificate".to_string()));
+    for prohibition in [
+        "csl.pi.minimisation",
+        "csl.pi.no_disclosure",
+        "mlps.data_limits",
+    ] {
+        assert!(
+            e.items.iter().all(|i| i.duty != prohibition),
+            "{prohibition}"
+        );
+    }
+}
+
+#[test]
+fn content_management_and_the_unresolved_assessor_penalty_are_not_fined() {
+    let e = run(
+        "[network]\nlevel = 2\nstage = \"running\"\nservices = [\"info_publishing\"]\nroles = [\"assessment_body\"]\n[events]\nlaunched = \"2025-01-01\"\n",
+        "2026-06-01",
+    );
+    // 第六十八条第一款 punishes not stopping, removing or recording prohibited content, not
+    // the general duty to manage what users publish.
+    assert!(e.items.iter().all(|i| i.duty != "csl.content.management"));
+    // 第六十六条 cites a 第二十六条第三款 the draft does not have: named for a lawyer, not fined.
+    assert!(e
+        .items
+        .iter()
+        .all(|i| i.duty != "mlps.assessor.obligations"));
+    assert!(
+        e.notes
+            .iter()
+            .any(|n| n.contains("mlps.assessor.obligations")),
+        "{:?}",
+        e.notes
+    );
 }

@@ -26,6 +26,8 @@ fn errors_name_the_field() {
         ("[network]\nlevel = 2\n[[evidence]]\nduty = \"mlps.filing\"\nwhen = \"2026-01-01\"\nexpires = \"2026-02-29\"\n", "evidence[0].expires"),
         ("[network]\n[grading]\nbusiness = { object = \"rights\" }\nservice = { object = \"rights\", degree = \"harm\" }\n", "grading.business"),
         ("[network]\nlevel = 2\n[extra]\nx = 1\n", "extra"),
+        ("[network]\nlevel = 2\nprevious_level = 7\n", "network.previous_level"),
+        ("[network]\nlevel = 2\n[[breach]]\nduty = \"mlps.data_limits\"\nwhen = \"2026-02-30\"\n", "breach[0].when"),
     ];
     for (text, field) in cases {
         let e = err(text);
@@ -81,4 +83,26 @@ fn grading_fills_in_a_missing_level() {
     .unwrap();
     assert_eq!(p.level.get(), 4);
     assert!(p.graded.is_some());
+}
+
+/// A breach is recorded against a prohibition of the catalog; an unmet positive duty is
+/// judged by its deadline instead.
+#[test]
+fn breaches_name_a_prohibition_of_the_catalog() {
+    let catalog = dengbao_duties::Catalog::builtin().unwrap_or_else(|e| panic!("{e}"));
+    let check = |duty: &str| {
+        let p = Profile::from_toml_str(&format!(
+            "[network]\nlevel = 2\n[[breach]]\nduty = \"{duty}\"\nwhen = \"2026-03-01\"\n"
+        ))
+        .unwrap_or_else(|e| panic!("{e}"));
+        catalog.check_profile(&p).map_err(|e| e.to_string())
+    };
+    assert!(check("mlps.data_limits").is_ok());
+    let e = check("mlps.filing").unwrap_err();
+    assert!(
+        e.contains("breach[0].duty") && e.contains("not a prohibition"),
+        "{e}"
+    );
+    let e = check("mlps.nope").unwrap_err();
+    assert!(e.contains("breach[0].duty") && e.contains("no duty"), "{e}");
 }

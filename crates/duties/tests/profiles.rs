@@ -18,6 +18,9 @@ struct Cases {
 struct Case {
     name: String,
     at: String,
+    /// Evaluate on the strict calendar (no provisional years).
+    #[serde(default)]
+    strict: bool,
     profile: String,
     #[serde(default)]
     expect: BTreeMap<String, Expect>,
@@ -32,6 +35,8 @@ struct Case {
 struct Expect {
     status: String,
     due: Option<String>,
+    /// Whether the due date was decided by a provisional calendar year.
+    provisional: Option<bool>,
 }
 
 fn check(case: &Case, catalog: &Catalog, calendar: &Calendar) -> Vec<String> {
@@ -58,6 +63,14 @@ fn check(case: &Case, catalog: &Catalog, calendar: &Calendar) -> Vec<String> {
                 exp.status,
                 s.reasons
             ));
+        }
+        if let Some(p) = exp.provisional {
+            if s.provisional != p {
+                fails.push(format!(
+                    "{id}: provisional {} (expected {p})",
+                    s.provisional
+                ));
+            }
         }
         if let Some(due) = &exp.due {
             let got = s.due.map(|d| d.to_string()).unwrap_or_default();
@@ -98,7 +111,14 @@ fn profile_table() {
     let calendar = Calendar::builtin().unwrap_or_else(|e| panic!("{e}"));
     let mut report = String::new();
     for case in &cases.case {
-        for f in check(case, &catalog, &calendar) {
+        let strict;
+        let calendar = if case.strict {
+            strict = calendar.clone().strict();
+            &strict
+        } else {
+            &calendar
+        };
+        for f in check(case, &catalog, calendar) {
             report.push_str(&format!("[{}] {f}\n", case.name));
         }
     }

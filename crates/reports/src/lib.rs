@@ -151,6 +151,34 @@ pub fn status_zh(status: &str) -> &'static str {
         "due" => "待办",
         "overdue" => "已逾期",
         "not_applicable" => "不适用",
+        "complied" => "未见违反",
+        "breached" => "已违反",
+        "expected" => "待他方履行",
+        "chase" => "他方逾期，可催办",
         _ => "无法判断",
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::status_zh;
+
+    /// Every status the duties engine gives reads in Chinese in the exports (the engine's
+    /// `Status::ALL`, by its API name).
+    #[test]
+    fn every_duty_status_has_a_chinese_label() {
+        for (id, zh) in [
+            ("met", "已满足"),
+            ("due", "待办"),
+            ("overdue", "已逾期"),
+            ("not_applicable", "不适用"),
+            ("unknown", "无法判断"),
+            ("complied", "未见违反"),
+            ("breached", "已违反"),
+            ("expected", "待他方履行"),
+            ("chase", "他方逾期，可催办"),
+        ] {
+            assert_eq!(status_zh(id), zh, "{id}");
+        }
     }
 }

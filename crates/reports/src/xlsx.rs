@@ -60,7 +60,14 @@ pub fn duties_xlsx(d: &DutyList) -> Result<Vec<u8>> {
         headers(ws, 3, &cols)?;
         let mut r = 4;
         for row in &d.rows {
-            if only_gaps && !matches!(row.status.as_str(), "due" | "overdue" | "unknown") {
+            // The operator's gaps: a breached prohibition is one; another party's duty
+            // (expected, chase) never is.
+            if only_gaps
+                && !matches!(
+                    row.status.as_str(),
+                    "due" | "overdue" | "breached" | "unknown"
+                )
+            {
                 continue;
             }
             let cells = [

@@ -6,7 +6,7 @@ use std::process::ExitCode;
 use anyhow::Context as _;
 use clap::Args;
 use dengbao_calendar::Calendar;
-use dengbao_duties::{Catalog, DutyStatus, Exposure, Facts, LogRetention, Profile, Status};
+use dengbao_duties::{Catalog, DutyStatus, Exposure, Facts, LogRetention, Party, Profile, Status};
 use jiff::Timestamp;
 
 use crate::{BadInput, Ctx};
@@ -173,27 +173,56 @@ fn print_duties(l: &Loaded) {
         p.level.zh(),
         p.network.stage
     );
-    for order in [Status::Overdue, Status::Due, Status::Unknown, Status::Met] {
-        let rows: Vec<&DutyStatus> = l.statuses.iter().filter(|s| s.status == order).collect();
+    // The operator's own duties by status; prohibitions appear as 已违反 / 未见违反.
+    let mine = |s: &&DutyStatus| s.duty.party == Party::Operator;
+    for order in [
+        Status::Breached,
+        Status::Overdue,
+        Status::Due,
+        Status::Unknown,
+        Status::Met,
+        Status::Complied,
+    ] {
+        let rows: Vec<&DutyStatus> = l
+            .statuses
+            .iter()
+            .filter(mine)
+            .filter(|s| s.status == order)
+            .collect();
         if rows.is_empty() {
             continue;
         }
         println!("\n【{}】{} 项", order.zh(), rows.len());
         println!("{:<34} {:<26} 义务（依据）", "编号", "期限");
         for s in rows {
-            let mut due = s.due.map(|d| d.to_string()).unwrap_or_else(|| "—".into());
-            if s.provisional {
-                due.push_str("（暂定）");
-            }
-            println!("{:<36} {:<28} {}（{}）", s.id(), due, s.title(), cite(s));
-            // Why, for what is not settled — and for duties computed from facts (the log
-            // centre's proof of retention), whose basis the reader cannot otherwise see.
-            if matches!(order, Status::Unknown | Status::Overdue) || s.duty.computed_from.is_some()
-            {
-                if let Some(r) = s.reasons.first() {
-                    println!("{:<36} {:<28}   ↳ {r}", "", "");
-                }
-            }
+            print_row(
+                s,
+                matches!(order, Status::Unknown | Status::Overdue | Status::Breached),
+            );
+        }
+    }
+    // Duties of others, apart: what the operator may expect and chase, never its own.
+    let others: Vec<&DutyStatus> = l
+        .statuses
+        .iter()
+        .filter(|s| s.duty.party != Party::Operator && s.status != Status::NotApplicable)
+        .collect();
+    if !others.is_empty() {
+        println!(
+            "\n【他方义务】{} 项（可期待、可催办，不计入本单位的逾期和罚款）",
+            others.len()
+        );
+        println!("{:<34} {:<26} 义务（依据）", "编号", "期限");
+        for s in others {
+            println!(
+                "{:<36} {:<28} [{}·{}] {}（{}）",
+                s.id(),
+                due_text(s),
+                s.duty.party.zh(),
+                s.status.zh(),
+                s.title(),
+                cite(s)
+            );
         }
     }
     let na = l
@@ -205,6 +234,31 @@ fn print_duties(l: &Loaded) {
         println!("\n（暂定）期限：{}", dengbao_calendar::PROVISIONAL_NOTE_ZH);
     }
     println!("\n不适用：{na} 项（--json 列出全部）");
+}
+
+/// A duty's due date, marked when a provisional calendar year decided it.
+fn due_text(s: &DutyStatus) -> String {
+    let mut due = s.due.map(|d| d.to_string()).unwrap_or_else(|| "—".into());
+    if s.provisional {
+        due.push_str("（暂定）");
+    }
+    due
+}
+
+fn print_row(s: &DutyStatus, why: bool) {
+    let due = due_text(s);
+    println!("{:<36} {:<28} {}（{}）", s.id(), due, s.title(), cite(s));
+    // Why, for what is not settled — and for duties computed from facts (the log centre's
+    // proof of retention), whose basis the reader cannot otherwise see.
+    if why || s.duty.computed_from.is_some() {
+        for r in s
+            .reasons
+            .iter()
+            .take(if s.status == Status::Breached { 3 } else { 1 })
+        {
+            println!("{:<36} {:<28}   ↳ {r}", "", "");
+        }
+    }
 }
 
 fn yuan(r: [u64; 2]) -> String {
@@ -245,7 +299,7 @@ fn print_exposure(l: &Loaded, e: &Exposure) {
         }
     }
     println!(
-        "\n已逾期义务的单位罚款合计（同一罚款条款只计一次）：{}",
+        "\n已逾期义务和已违反禁止性规定的单位罚款合计（同一罚款条款只计一次）：{}",
         yuan(e.org_fine_total)
     );
     println!(

@@ -90,6 +90,10 @@ pub fn status_key(s: Status) -> &'static str {
         Status::Overdue => "status.overdue",
         Status::NotApplicable => "status.not_applicable",
         Status::Unknown => "status.unknown",
+        Status::Complied => "status.complied",
+        Status::Breached => "status.breached",
+        Status::Expected => "status.expected",
+        Status::Chase => "status.chase",
     }
 }
 

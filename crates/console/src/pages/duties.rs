@@ -6,7 +6,7 @@ use askama::Template;
 use axum::extract::{Multipart, Query, State};
 use axum::routing::get;
 use axum::Router;
-use dengbao_duties::Status;
+use dengbao_duties::{Party, Status};
 use dengbao_server::auth::{AddEvidence, Read};
 use dengbao_server::AppState;
 use dengbao_store::EvidenceInput;
@@ -33,6 +33,10 @@ pub struct EvidenceRow {
 
 pub struct DutyRow {
     pub id: String,
+    /// Whose duty it is, when not the operator's (他方义务); empty for the operator's own.
+    pub party: String,
+    /// A prohibition (不得……): breached or not, never late.
+    pub prohibition: bool,
     pub title: String,
     pub status: &'static str,
     pub status_label: String,
@@ -60,6 +64,9 @@ struct TimelineTpl {
     rows: Vec<DutyRow>,
     /// Some row's deadline is provisional: the page explains the mark.
     provisional: bool,
+    /// Duties of others (the public security organ's certificate…): what the operator may
+    /// expect and chase, shown apart and never in its gaps or fines.
+    others: Vec<DutyRow>,
     not_applicable: usize,
     total: String,
     notes: Vec<String>,
@@ -92,12 +99,21 @@ async fn timeline(
             due,
             DutyRow {
                 id: s.id().to_string(),
+                prohibition: s.duty.kind == dengbao_duties::Kind::Prohibition,
+                party: if s.duty.party == Party::Operator {
+                    String::new()
+                } else {
+                    crate::pages::enum_label(c.t, "party", s.duty.party)
+                },
                 title: duty_title(&c, s),
                 status: s.status.id(),
                 status_label: c.t.s(status_key(s.status)).to_string(),
                 due: due.map(|d| c.t.date(d)).unwrap_or_default(),
                 provisional: s.provisional,
-                gap: matches!(s.status, Status::Due | Status::Overdue | Status::Unknown),
+                gap: matches!(
+                    s.status,
+                    Status::Due | Status::Overdue | Status::Breached | Status::Unknown
+                ),
                 reasons: s.reasons.clone(),
                 fine: item.map(|i| c.t.range(i.org_fine)).unwrap_or_default(),
                 aggravated: item.is_some_and(|i| i.aggravated),
@@ -124,14 +140,19 @@ async fn timeline(
             },
         ));
     }
-    // Overdue first, then by due date; duties without a date last.
-    rows.sort_by_key(|(d, r)| (r.status != "overdue", d.is_none(), *d));
+    // Breached and overdue first, then by due date; duties without a date last.
+    rows.sort_by_key(|(d, r)| (!matches!(r.status, "breached" | "overdue"), d.is_none(), *d));
+    let (others, rows): (Vec<DutyRow>, Vec<DutyRow>) = rows
+        .into_iter()
+        .map(|(_, r)| r)
+        .partition(|r| !r.party.is_empty());
     render(&TimelineTpl {
         network_id: net.id.clone(),
         network: net.profile.name.clone(),
         today: c.t.date(today),
-        provisional: rows.iter().any(|(_, r)| r.provisional),
-        rows: rows.into_iter().map(|(_, r)| r).collect(),
+        provisional: rows.iter().chain(&others).any(|r| r.provisional),
+        rows,
+        others,
         not_applicable,
         total: c.t.range(exposure.org_fine_total),
         notes: exposure.notes.clone(),

@@ -208,6 +208,29 @@ mod tests {
                 .chain(orders)
                 .chain(results)
                 .chain(conclusions);
+            // Every duty status (complied, breached, expected, chase included) and every
+            // party a duty can have.
+            let statuses = dengbao_duties::Status::ALL
+                .map(|v| t.s(crate::pages::dashboard::status_key(v)).to_string());
+            let parties = [
+                dengbao_duties::Party::Operator,
+                dengbao_duties::Party::PublicSecurity,
+                dengbao_duties::Party::CompetentDepartment,
+                dengbao_duties::Party::AssessmentBody,
+                dengbao_duties::Party::ServiceProvider,
+            ]
+            .map(|v| enum_label(t, "party", v));
+            let events = dengbao_duties::EVENTS
+                .iter()
+                .map(|(k, _)| t.s(&format!("event_kind.{k}")).to_string());
+            for label in statuses.iter().chain(parties.iter()).cloned().chain(events) {
+                assert!(
+                    !label.starts_with("status.")
+                        && !label.starts_with("party.")
+                        && !label.starts_with("event_kind."),
+                    "{lang:?}: no catalog text for {label}"
+                );
+            }
             for label in labels {
                 // A missing key shows as the key itself.
                 assert!(

@@ -185,7 +185,10 @@ async fn detail(
     let mut deadlines: Vec<_> = statuses
         .iter()
         .filter(|s| {
-            matches!(s.status, Status::Due | Status::Overdue | Status::Met) && s.due.is_some()
+            matches!(
+                s.status,
+                Status::Due | Status::Overdue | Status::Met | Status::Expected | Status::Chase
+            ) && s.due.is_some()
         })
         .map(|s| {
             let d = s.due.as_ref().map(due_date);

@@ -112,7 +112,7 @@ pub(super) fn validate_duty(
                 &id,
                 "citations",
                 &format!(
-                    "{} {} is outside the duty articles of issue 3",
+                    "{} {} is outside the chapters the catalog covers",
                     c.law, c.article
                 ),
             ));
@@ -163,6 +163,22 @@ pub(super) fn validate_duty(
         }
         _ => {}
     }
+    if raw.kind == Kind::Prohibition && (clock.is_some() || !raw.met_when.is_empty()) {
+        return Err(derr(
+            file,
+            &id,
+            "kind",
+            "a prohibition has no clock and no met_when: it is breached or not",
+        ));
+    }
+    if raw.penalty.is_some() && raw.penalty_unresolved.is_some() {
+        return Err(derr(
+            file,
+            &id,
+            "penalty_unresolved",
+            "give either a penalty or an unresolved reference, not both",
+        ));
+    }
     if matches!(raw.kind, Kind::OneOff | Kind::EventTriggered) && raw.met_when.is_empty() {
         return Err(derr(
             file,
@@ -184,6 +200,7 @@ pub(super) fn validate_duty(
         evidence: raw.evidence,
         penalty: raw.penalty,
         note: raw.note,
+        penalty_unresolved: raw.penalty_unresolved,
         computed_from: raw.computed_from,
         source: file.to_string(),
         condition,

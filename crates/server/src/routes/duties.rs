@@ -37,16 +37,31 @@ pub struct CitationOut {
     pub item: Option<u32>,
 }
 
+/// A recorded breach of a prohibition.
+#[derive(Serialize, utoipa::ToSchema)]
+pub struct BreachOut {
+    pub when: String,
+    pub description: String,
+}
+
 /// One duty, as `dengbao duties --json` prints it, plus the reasons for its status.
 #[derive(Serialize, utoipa::ToSchema)]
 pub struct DutyOut {
     pub id: String,
     pub title: String,
     pub citations: Vec<CitationOut>,
-    /// met, due, overdue, not_applicable, unknown
+    /// met, due, overdue, not_applicable, unknown; complied or breached for a prohibition;
+    /// expected or chase for a duty of another party.
     pub status: String,
     /// A date, or an RFC 3339 time for clocks in hours.
     pub due: Option<String>,
+    /// one_off, recurring, event_triggered, continuous, prohibition
+    pub kind: String,
+    /// operator, or the other party that owes it (public_security, competent_department,
+    /// assessment_body, service_provider): never counted against the operator.
+    pub party: String,
+    /// Recorded breaches of a prohibition: `{"when", "description"}`.
+    pub breaches: Vec<BreachOut>,
     pub reasons: Vec<String>,
     /// Events whose dates would settle an `unknown` status.
     pub missing_events: Vec<String>,
