@@ -3,7 +3,7 @@
 //! engine without memoisation and against a named peer baseline, a naive rules engine that
 //! parses and interprets every condition from source for every network.
 //!
-//! `CARGO_TARGET_DIR=/work/target-duties cargo bench -p dengbao-duties --bench evaluate`
+//! `cargo bench -p dengbao-duties --bench evaluate`
 //! Figures: docs/benchmarks.md, section "Duty engine".
 
 use std::collections::BTreeMap;
