@@ -27,9 +27,13 @@ fn from_git() -> Option<String> {
         return None;
     }
     let commit = git(&manifest_dir, &["rev-parse", "--short", "HEAD"])?;
-    // Rebuild when HEAD moves: HEAD itself (checkout), the branch it points to (commit) and
-    // packed refs. Only existing files are named, or cargo would rerun this every build.
-    let mut watch = vec![git(&manifest_dir, &["rev-parse", "--git-path", "HEAD"])];
+    // Rebuild when HEAD moves: HEAD itself (checkout), its reflog (every commit, also on a
+    // branch that lives only in packed-refs), the branch it points to and packed refs.
+    // Only existing files are named, or cargo would rerun this every build.
+    let mut watch = vec![
+        git(&manifest_dir, &["rev-parse", "--git-path", "HEAD"]),
+        git(&manifest_dir, &["rev-parse", "--git-path", "logs/HEAD"]),
+    ];
     if let Some(branch) = git(&manifest_dir, &["symbolic-ref", "-q", "HEAD"]) {
         watch.push(git(&manifest_dir, &["rev-parse", "--git-path", &branch]));
     }
