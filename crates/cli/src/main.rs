@@ -4,10 +4,11 @@
 use std::path::PathBuf;
 use std::process::ExitCode;
 
-use clap::{Parser, Subcommand};
+use clap::{CommandFactory, FromArgMatches, Parser, Subcommand};
 
 mod cmd;
 mod exit;
+mod version;
 
 pub use exit::BadInput;
 
@@ -65,7 +66,7 @@ pub struct Ctx {
 
 fn main() -> ExitCode {
     restore_sigpipe();
-    let cli = Cli::parse();
+    let cli = parse_args();
     tracing_subscriber::fmt()
         .with_env_filter(
             tracing_subscriber::EnvFilter::try_from_env("DENGBAO_LOG")
@@ -88,6 +89,19 @@ fn main() -> ExitCode {
         Command::Logs(c) => cmd::logs::run(c, &ctx),
     };
     exit::report(result)
+}
+
+/// The command line, with `-V` / `--version` naming the commit and the law versions carried.
+fn parse_args() -> Cli {
+    // clap keeps version strings for the life of the process; leaking these two once, at
+    // start, is what that takes without clap's `string` feature.
+    let short: &'static str = Box::leak(version::short().into_boxed_str());
+    let long: &'static str = Box::leak(version::long().into_boxed_str());
+    let matches = Cli::command()
+        .version(short)
+        .long_version(long)
+        .get_matches();
+    Cli::from_arg_matches(&matches).unwrap_or_else(|e| e.exit())
 }
 
 /// `dengbao duties … | head` must end quietly like any Unix tool, not panic in `println!`:

@@ -44,6 +44,7 @@ fn duties_json_has_the_interface_shape_and_the_spring_festival_deadline() {
         .expect("mlps.filing");
     assert_eq!(filing["status"], "due");
     assert_eq!(filing["due"], "2026-03-02");
+    assert_eq!(filing["provisional"], false, "2026 is in the notices");
     assert_eq!(
         filing["citations"][0],
         serde_json::json!({"law": "mlps", "article": 18, "paragraph": 1, "item": null})
@@ -139,6 +140,39 @@ fn exposure_json_for_the_cii_example() {
     );
     assert_eq!(yearly["org_fine"], serde_json::json!([10000, 100000]));
     assert!(v["org_fine_total"][1].as_u64().unwrap() >= 100_000);
+    // The whole basis: 条例 第六十三条第二款 → 第一款 → 网络安全法 第五十九条第一款.
+    assert_eq!(
+        yearly["basis"],
+        serde_json::json!([
+            {"law": "mlps", "article": 63, "paragraph": 2},
+            {"law": "mlps", "article": 63, "paragraph": 1},
+            {"law": "csl", "article": 59, "paragraph": 1},
+        ])
+    );
+    assert_eq!(yearly["basis_text"], YEARLY_BASIS);
+}
+
+/// How a missed yearly assessment of a level-3 network is cited (条例 第六十三条).
+const YEARLY_BASIS: &str = "依据《网络安全等级保护条例（征求意见稿）》第六十三条第二款、第一款，依照《网络安全法》第五十九条第一款从重处罚";
+
+#[test]
+fn exposure_text_cites_the_whole_basis_under_each_item() {
+    let (code, out, err) = dengbao(&[
+        "exposure",
+        "--profile",
+        "examples/profile-level3-cii.toml",
+        "--at",
+        "2026-11-25",
+    ]);
+    assert_eq!(code, 0, "{err}");
+    let lines: Vec<&str> = out.lines().collect();
+    let at = lines
+        .iter()
+        .position(|l| l.starts_with("mlps.assessment.yearly"))
+        .unwrap_or_else(|| panic!("no yearly assessment row: {out}"));
+    assert!(lines[at].contains("已逾期"), "{}", lines[at]);
+    assert!(lines[at].trim_end().ends_with('是'), "从重: {}", lines[at]);
+    assert_eq!(lines[at + 1].trim(), format!("↳ {YEARLY_BASIS}"));
 }
 
 #[test]

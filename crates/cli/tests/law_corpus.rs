@@ -1,5 +1,5 @@
-//! `dengbao law show / diff / sources` on the shipped corpus (no ../shared needed: the
-//! commands run from an empty directory).
+//! `dengbao law show / diff / sources` on the shipped corpus (nothing outside the binary
+//! is needed: the commands run from an empty directory).
 
 use assert_cmd::Command;
 use predicates::prelude::*;

@@ -10,7 +10,7 @@ use serde_json::Value;
 
 fn seed(name: &str) -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR"))
-        .join("../../../shared/seeds")
+        .join("../../data/law/sources")
         .join(name)
 }
 

@@ -86,6 +86,28 @@ impl Law {
     }
 }
 
+/// A law and the names of its versions, as the embedded manifest lists them.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct LawListing {
+    pub id: String,
+    pub title: String,
+    pub canonical_version: String,
+    pub versions: Vec<VersionListing>,
+}
+
+/// One version's name, and whether its source carries only part of it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct VersionListing {
+    pub name: String,
+    pub partial: bool,
+}
+
+/// The laws and versions this build carries, from the embedded manifest
+/// (data/law/sources.toml) without building the corpus: cheap enough for `--version`.
+pub fn carried_laws() -> Result<Vec<LawListing>, CorpusError> {
+    load::listing()
+}
+
 /// The whole corpus: laws, commentary, reports.
 #[derive(Debug, Clone)]
 pub struct Corpus {

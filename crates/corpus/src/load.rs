@@ -29,6 +29,30 @@ struct VersionEntry {
     previous: Option<String>,
 }
 
+/// The laws and versions the manifest lists, read without parsing any text (what
+/// `dengbao --version` prints; tested equal to what [`load`] builds).
+pub(crate) fn listing() -> Result<Vec<crate::LawListing>, CorpusError> {
+    let manifest: LawsManifest =
+        toml::from_str(MANIFEST).map_err(|e| data_err("data/law/sources.toml", e.to_string()))?;
+    Ok(manifest
+        .law
+        .into_iter()
+        .map(|l| crate::LawListing {
+            id: l.id,
+            title: l.title,
+            canonical_version: l.canonical,
+            versions: l
+                .versions
+                .into_iter()
+                .map(|v| crate::VersionListing {
+                    name: v.name,
+                    partial: v.partial,
+                })
+                .collect(),
+        })
+        .collect())
+}
+
 fn data_err(file: &str, message: impl Into<String>) -> CorpusError {
     CorpusError::Data {
         file: file.into(),

@@ -398,3 +398,44 @@ fn citation_cases() {
         }
     }
 }
+
+#[test]
+fn the_carried_law_listing_is_what_the_corpus_builds() {
+    let listed = dengbao_corpus::carried_laws().expect("the manifest reads");
+    let built: Vec<(String, String, String, Vec<(String, bool)>)> = corpus()
+        .laws()
+        .iter()
+        .map(|l| {
+            (
+                l.id.clone(),
+                l.title.clone(),
+                l.canonical_version.clone(),
+                l.versions
+                    .iter()
+                    .map(|v| (v.name.clone(), v.partial))
+                    .collect(),
+            )
+        })
+        .collect();
+    let listed: Vec<(String, String, String, Vec<(String, bool)>)> = listed
+        .into_iter()
+        .map(|l| {
+            (
+                l.id,
+                l.title,
+                l.canonical_version,
+                l.versions
+                    .into_iter()
+                    .map(|v| (v.name, v.partial))
+                    .collect(),
+            )
+        })
+        .collect();
+    assert_eq!(listed, built);
+    let csl = listed
+        .iter()
+        .find(|l| l.0 == "csl")
+        .expect("csl is carried");
+    assert_eq!(csl.2, "final");
+    assert!(csl.3.contains(&("draft".to_string(), true)));
+}

@@ -470,8 +470,10 @@ impl Catalog {
         let mut measures: Vec<String> = Vec::new();
         let mut condition = None;
         let mut notes = Vec::new();
+        let mut chain = Vec::new();
         // Validated at load: the chain ends and has no cycle; bound it anyway.
         for _ in 0..8 {
+            chain.push(cur);
             for m in &cur.measures {
                 if !measures.contains(m) {
                     measures.push(m.clone());
@@ -492,6 +494,7 @@ impl Catalog {
         Some(Resolved {
             provision,
             fine_source: cur,
+            chain,
             aggravated,
             measures,
             condition,

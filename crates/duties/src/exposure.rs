@@ -6,6 +6,8 @@
 //!   (`expected`, `chase`) never, a duty whose condition does not hold never;
 //! - the fine comes from the end of the provision's `refers_to` chain (条例 第六十三条 →
 //!   网络安全法 第五十九条第一款); 从重 (`aggravated`) never changes the range;
+//! - each item carries that whole chain as its `basis` (decision 0902), and the sentence
+//!   a reader expects: 依据……第六十三条第二款、第一款，依照《网络安全法》第五十九条第一款从重处罚;
 //! - totals count each fine-source provision once (one violation of one provision is fined
 //!   once); `org_fine_total` counts overdue items only, `org_fine_total_if_due_missed`
 //!   adds the items that are due but not yet late;
@@ -30,6 +32,12 @@ pub struct ExposureItem {
     pub penalty: PenaltyRef,
     /// The provision whose fines apply (after "依照……的规定处罚").
     pub fine_source: PenaltyRef,
+    /// The legal basis, in order: the provision the duty breaks, every provision it refers
+    /// to, and last the one that sets the range (网络安全法 第七十二条 for a government
+    /// network, which replaces the fine).
+    pub basis: Vec<PenaltyRef>,
+    /// The basis as one Chinese sentence, 从重 included.
+    pub basis_text: String,
     /// Fine on the organisation, yuan: the statutory range.
     pub org_fine: [u64; 2],
     /// Fine on the directly responsible persons, yuan.
@@ -91,6 +99,8 @@ pub fn exposure(profile: &Profile, catalog: &Catalog, statuses: &[DutyStatus]) -
             continue;
         };
         let src = r.fine_source;
+        let mut basis = r.basis();
+        let mut punished = true;
         let mut notes = r.notes.clone();
         if r.aggravated {
             notes.push(AGGRAVATED_NOTE.to_string());
@@ -117,6 +127,8 @@ pub fn exposure(profile: &Profile, catalog: &Catalog, statuses: &[DutyStatus]) -
                 person = [0, 0];
                 multiple = None;
                 measures = g.measures.clone();
+                basis.push(g.reference());
+                punished = false;
                 notes.push(
                     "国家机关政务网络：由上级机关或者有关机关责令改正，对责任人员依法给予处分，不处罚款（网络安全法 第七十二条） / \
                      a government network: no fine, correction and discipline instead (csl art. 72)"
@@ -142,11 +154,14 @@ pub fn exposure(profile: &Profile, catalog: &Catalog, statuses: &[DutyStatus]) -
             add(&mut if_missed, org);
             entry.1 = true;
         }
+        let basis_text = crate::basis::basis_zh(&basis, r.aggravated, punished);
         items.push(ExposureItem {
             duty: s.duty.id.clone(),
             status: s.status,
             penalty: r.provision.reference(),
             fine_source: src.reference(),
+            basis,
+            basis_text,
             org_fine: org,
             person_fine: person,
             org_fine_multiple: multiple,

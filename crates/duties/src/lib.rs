@@ -10,6 +10,7 @@
 //! Invariant: only `data/` knows what the law says; this crate knows how clocks run.
 //! Invariant: no I/O (the catalog is embedded), no panics on any profile.
 
+pub mod basis;
 mod catalog;
 mod cel;
 mod engine;

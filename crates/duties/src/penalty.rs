@@ -106,6 +106,8 @@ pub struct Resolved<'a> {
     pub provision: &'a Penalty,
     /// The provision whose fines apply in the end (e.g. 网络安全法 第五十九条第一款).
     pub fine_source: &'a Penalty,
+    /// Every provision from `provision` to `fine_source`, in order (both included).
+    pub chain: Vec<&'a Penalty>,
     /// Any provision in the chain orders 从重.
     pub aggravated: bool,
     /// Measures of every provision in the chain, in order, without repeats.
@@ -114,4 +116,17 @@ pub struct Resolved<'a> {
     pub condition: Option<String>,
     /// Notes of every provision in the chain.
     pub notes: Vec<String>,
+}
+
+impl Resolved<'_> {
+    /// The legal basis: the chain as references, from the provision the duty breaks to
+    /// the one that sets the range.
+    pub fn basis(&self) -> Vec<PenaltyRef> {
+        self.chain.iter().map(|p| p.reference()).collect()
+    }
+
+    /// The basis as a sentence: 依据……，依照……（从重）处罚.
+    pub fn basis_zh(&self) -> String {
+        crate::basis::basis_zh(&self.basis(), self.aggravated, true)
+    }
 }

@@ -2,14 +2,18 @@
 //! exposure, written once so both print the same fields.
 //!
 //! - a duty: `{"id", "title", "citations": [{"law", "article", "paragraph", "item"}],
-//!   "status", "due", "kind", "party", "breaches": [{"when", "description"}]}` — `kind`
-//!   says whether it is a prohibition (`complied`/`breached`), `party` whose duty it is
-//!   (others' duties are `expected`/`chase`, never the operator's);
-//! - exposure: `{"items": [{"duty", "penalty": {"law", "article", "paragraph"}, "org_fine",
-//!   "person_fine", "measures", "aggravated"}], "org_fine_total": [min, max]}` (yuan).
+//!   "status", "due", "provisional", "kind", "party", "breaches": [{"when", "description"}]}`
+//!   — `provisional` marks a working-day deadline in a year without a loaded holiday
+//!   notice, `kind` says whether it is a prohibition (`complied`/`breached`), `party` whose
+//!   duty it is (others' duties are `expected`/`chase`, never the operator's);
+//! - exposure: `{"items": [{"duty", "penalty": {"law", "article", "paragraph"}, "basis":
+//!   [{"law", "article", "paragraph"}, …], "basis_text", "org_fine", "person_fine",
+//!   "measures", "aggravated"}], "org_fine_total": [min, max]}` (yuan); `basis` runs from
+//!   the provision the duty breaks to the one that sets the range.
 
 use serde_json::{json, Value};
 
+use crate::catalog::Catalog;
 use crate::engine::DutyStatus;
 use crate::exposure::{Exposure, ExposureItem};
 
@@ -23,6 +27,7 @@ pub fn duty_row(s: &DutyStatus) -> Value {
         })).collect::<Vec<_>>(),
         "status": s.status.id(),
         "due": s.due.map(|d| d.to_string()),
+        "provisional": s.provisional,
         "kind": s.duty.kind,
         "party": s.duty.party,
         "breaches": s.breaches.iter().map(|b| json!({
@@ -41,6 +46,10 @@ pub fn exposure_item(i: &ExposureItem) -> Value {
     json!({
         "duty": i.duty,
         "penalty": {"law": i.penalty.law, "article": i.penalty.article, "paragraph": i.penalty.paragraph},
+        "basis": i.basis.iter().map(|b| json!({
+            "law": b.law, "article": b.article, "paragraph": b.paragraph,
+        })).collect::<Vec<_>>(),
+        "basis_text": i.basis_text,
         "org_fine": i.org_fine,
         "person_fine": i.person_fine,
         "measures": i.measures,
@@ -52,4 +61,17 @@ pub fn exposure_item(i: &ExposureItem) -> Value {
 pub fn exposure_json(e: &Exposure) -> Value {
     let items: Vec<Value> = e.items.iter().map(exposure_item).collect();
     json!({"items": items, "org_fine_total": e.org_fine_total})
+}
+
+/// The legal basis of a duty's penalty as a duty list shows it (the XLSX's 处罚依据
+/// column): the exposure item's sentence when the duty is unmet (a government network's
+/// 第七十二条 included), else the sentence of the duty's penalty chain; "" without one.
+pub fn penalty_basis(s: &DutyStatus, catalog: &Catalog, e: &Exposure) -> String {
+    if let Some(i) = e.items.iter().find(|i| i.duty == s.id()) {
+        return i.basis_text.clone();
+    }
+    s.penalty()
+        .and_then(|id| catalog.resolve(id))
+        .map(|r| r.basis_zh())
+        .unwrap_or_default()
 }

@@ -248,3 +248,126 @@ fn content_management_and_the_unresolved_assessor_penalty_are_not_fined() {
         e.notes
     );
 }
+
+/// A running level-3 network whose last assessment was 2025-05-20: the next was due
+/// 2026-05-20 (条例 第二十三条).
+const L3_ASSESSED: &str = r#"
+[network]
+level = 3
+stage = "running"
+[events]
+launched = "2025-06-01"
+last_assessment = "2025-05-20"
+"#;
+
+fn refs(b: &[dengbao_duties::PenaltyRef]) -> Vec<(&str, u32, Option<u32>)> {
+    b.iter()
+        .map(|r| (r.law.as_str(), r.article, r.paragraph))
+        .collect()
+}
+
+#[test]
+fn a_missed_yearly_assessment_cites_article_63_2_63_1_and_csl_59_1_aggravated() {
+    let e = run(L3_ASSESSED, "2026-11-25");
+    let i = item(&e, "mlps.assessment.yearly");
+    assert_eq!(i.status.id(), "overdue");
+    assert_eq!(
+        refs(&i.basis),
+        [
+            ("mlps", 63, Some(2)),
+            ("mlps", 63, Some(1)),
+            ("csl", 59, Some(1))
+        ]
+    );
+    assert_eq!(
+        i.basis_text,
+        "依据《网络安全等级保护条例（征求意见稿）》第六十三条第二款、第一款，依照《网络安全法》第五十九条第一款从重处罚"
+    );
+    // The range is the one of the provision at the end of the chain.
+    assert_eq!(i.org_fine, [10_000, 100_000]);
+}
+
+#[test]
+fn every_basis_runs_from_the_duty_s_provision_through_refers_to_to_the_fine_source() {
+    let catalog = Catalog::builtin().unwrap_or_else(|e| panic!("{e}"));
+    for profile in [CII, L3_ASSESSED] {
+        let e = run(profile, "2026-11-25");
+        assert!(!e.items.is_empty());
+        for i in &e.items {
+            assert_eq!(i.basis.first(), Some(&i.penalty), "{}", i.duty);
+            assert_eq!(i.basis.last(), Some(&i.fine_source), "{}", i.duty);
+            let ids: Vec<&str> = catalog
+                .penalties()
+                .filter(|p| i.basis.contains(&p.reference()))
+                .map(|p| p.id.as_str())
+                .collect();
+            assert_eq!(ids.len(), i.basis.len(), "{}: {ids:?}", i.duty);
+            for pair in i.basis.windows(2) {
+                let from = catalog
+                    .penalties()
+                    .find(|p| p.reference() == pair[0])
+                    .expect("in the catalog");
+                let to = catalog
+                    .penalty(
+                        from.refers_to
+                            .as_deref()
+                            .expect("a link of the chain refers on"),
+                    )
+                    .expect("refers to a penalty");
+                assert_eq!(to.reference(), pair[1], "{}", i.duty);
+            }
+            assert!(i.basis_text.starts_with("依据"), "{}", i.basis_text);
+            assert_eq!(
+                i.basis_text.ends_with("从重处罚"),
+                i.aggravated,
+                "{}",
+                i.basis_text
+            );
+        }
+    }
+}
+
+#[test]
+fn a_government_network_s_basis_ends_at_article_72_without_a_fine() {
+    let e = run(
+        "[network]\nlevel = 3\nstage = \"running\"\ngovernment = true\n[events]\nlaunched = \"2025-06-01\"\nlast_assessment = \"2025-05-20\"\n",
+        "2026-11-25",
+    );
+    let i = item(&e, "mlps.assessment.yearly");
+    assert_eq!(
+        refs(&i.basis),
+        [
+            ("mlps", 63, Some(2)),
+            ("mlps", 63, Some(1)),
+            ("csl", 59, Some(1)),
+            ("csl", 72, None)
+        ]
+    );
+    assert!(
+        i.basis_text.ends_with("，依照《网络安全法》第七十二条处理"),
+        "{}",
+        i.basis_text
+    );
+}
+
+#[test]
+fn the_duty_list_gives_every_duty_with_a_penalty_its_basis() {
+    let catalog = Catalog::builtin().unwrap_or_else(|e| panic!("{e}"));
+    let calendar = Calendar::builtin().unwrap_or_else(|e| panic!("{e}"));
+    let p = Profile::from_toml_str(L3_ASSESSED).unwrap_or_else(|e| panic!("{e}"));
+    // Before the yearly assessment falls due, the list cites its basis all the same.
+    let statuses = evaluate(&p, &catalog, &calendar, parse_at("2026-01-05").unwrap());
+    let e = exposure(&p, &catalog, &statuses);
+    let yearly = statuses
+        .iter()
+        .find(|s| s.id() == "mlps.assessment.yearly")
+        .expect("the yearly assessment");
+    assert_eq!(
+        dengbao_duties::report::penalty_basis(yearly, &catalog, &e),
+        "依据《网络安全等级保护条例（征求意见稿）》第六十三条第二款、第一款，依照《网络安全法》第五十九条第一款从重处罚"
+    );
+    for s in &statuses {
+        let text = dengbao_duties::report::penalty_basis(s, &catalog, &e);
+        assert_eq!(text.is_empty(), s.penalty().is_none(), "{}", s.id());
+    }
+}

@@ -91,6 +91,7 @@ pub struct DutyRow {
     pub status: String,
     pub due: String,
     pub evidence: u32,
+    /// The penalty's legal basis, as a sentence: 依据……，依照……处罚.
     pub penalty: String,
 }
 

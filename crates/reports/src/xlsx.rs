@@ -51,7 +51,7 @@ pub fn duties_xlsx(d: &DutyList) -> Result<Vec<u8>> {
         ("状态", 10.0),
         ("期限", 14.0),
         ("证据数", 8.0),
-        ("罚则", 30.0),
+        ("处罚依据", 40.0),
     ];
     for (sheet, only_gaps) in [("义务清单", false), ("差距清单", true)] {
         let ws = wb.add_worksheet();

@@ -92,13 +92,13 @@ fn duty_list_converts_and_shows_name_and_level() {
             status: "overdue".into(),
             due: "2026-10-12".into(),
             evidence: 0,
-            penalty: "csl 第五十九条第一款".into(),
+            penalty: "依据《网络安全等级保护条例（征求意见稿）》第六十三条第一款，依照《网络安全法》第五十九条第一款处罚".into(),
         }],
     };
     check(
         "duties.xlsx",
         &duties_xlsx(&d).unwrap(),
-        &["电力调度管理系统", "第三级", "已逾期"],
+        &["电力调度管理系统", "第三级", "已逾期", "处罚依据"],
     );
 }
 

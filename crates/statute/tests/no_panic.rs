@@ -73,11 +73,10 @@ const PIECES: &[&str] = &[
 fn seed_lines() -> Vec<String> {
     let path = concat!(
         env!("CARGO_MANIFEST_DIR"),
-        "/../../../shared/seeds/001_c834ab8c02491189.txt"
+        "/../../data/law/sources/001_c834ab8c02491189.txt"
     );
-    let fallback = "中华人民共和国测试法\n第一章 总则\n第一条 为了测试，制定本法。\n第二条 违反本法第一条第一款、前款规定的，依照本法第一条至第三条处理。\n（一）一项；\n（二）二项。";
     std::fs::read_to_string(path)
-        .unwrap_or_else(|_| fallback.to_string())
+        .expect("seed 001 in data/law/sources")
         .lines()
         .map(str::to_string)
         .collect()

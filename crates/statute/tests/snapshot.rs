@@ -6,9 +6,9 @@
 fn draft_liability_chapter() {
     let path = concat!(
         env!("CARGO_MANIFEST_DIR"),
-        "/../../../shared/seeds/000_792d93181b0ac754.txt"
+        "/../../data/law/sources/000_792d93181b0ac754.txt"
     );
-    let text = std::fs::read_to_string(path).expect("seed 000 beside the repository");
+    let text = std::fs::read_to_string(path).expect("seed 000 in data/law/sources");
     let (statute, diagnostics) = dengbao_statute::parse(&text);
     insta::assert_json_snapshot!("seed_000_draft_liability", (statute, diagnostics));
 }

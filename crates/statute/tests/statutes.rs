@@ -1,5 +1,5 @@
 //! Data-driven structure tests: every case in `tests/statutes.toml` names a statute file
-//! (a seed under `../shared/seeds/` or a fixture under `tests/fixtures/`) and what a
+//! (a seed in the repository's `data/law/sources/` or a fixture under `tests/fixtures/`) and what a
 //! reader would check in it: counts, numbers, titles, paragraphs, items, references, and
 //! that the article text is the source text (modulo whitespace). One helper checks all.
 
@@ -18,7 +18,7 @@ struct Cases {
 #[derive(Deserialize, Default)]
 #[serde(deny_unknown_fields)]
 struct Case {
-    /// `seed:NAME` (in ../shared/seeds) or `fixture:NAME` (in tests/fixtures).
+    /// `seed:NAME` (in data/law/sources) or `fixture:NAME` (in tests/fixtures).
     file: String,
     title: Option<String>,
     subtitle: Option<String>,
@@ -76,7 +76,7 @@ fn crate_dir() -> PathBuf {
 
 fn resolve(file: &str) -> PathBuf {
     if let Some(name) = file.strip_prefix("seed:") {
-        crate_dir().join("../../../shared/seeds").join(name)
+        crate_dir().join("../../data/law/sources").join(name)
     } else if let Some(name) = file.strip_prefix("fixture:") {
         crate_dir().join("tests/fixtures").join(name)
     } else {

@@ -296,6 +296,7 @@ fn print_exposure(l: &Loaded, e: &Exposure) {
                 yuan(i.person_fine),
                 if i.aggravated { "是" } else { "" }
             );
+            println!("{:<36}   ↳ {}", "", i.basis_text);
         }
     }
     println!(

@@ -47,7 +47,10 @@ pub struct DutyRow {
     pub fine: String,
     pub aggravated: bool,
     pub cites: Vec<CiteLink>,
-    pub penalty: Option<CiteLink>,
+    /// The penalty's basis (decision 0902): the provisions the breach falls under…
+    pub basis_lead: Vec<CiteLink>,
+    /// …and the one whose range applies (依照), when the chain has more than one.
+    pub basis_applies: Option<CiteLink>,
     pub evidence: Vec<EvidenceRow>,
     pub evidence_hint: String,
     /// Why the engine gave this status (the log centre's facts included), as it says it.
@@ -95,6 +98,7 @@ async fn timeline(
         }
         let item = exposure.items.iter().find(|i| i.duty == s.id());
         let due = s.due.as_ref().map(due_date);
+        let (basis_lead, basis_applies) = basis_links(item, c.t);
         rows.push((
             due,
             DutyRow {
@@ -118,12 +122,8 @@ async fn timeline(
                 fine: item.map(|i| c.t.range(i.org_fine)).unwrap_or_default(),
                 aggravated: item.is_some_and(|i| i.aggravated),
                 cites: cites(s.citations(), c.t),
-                penalty: item.map(|i| {
-                    let mut cite =
-                        dengbao_types::Citation::article(&i.penalty.law, i.penalty.article);
-                    cite.paragraph = i.penalty.paragraph;
-                    crate::links::cite(&cite, c.t)
-                }),
+                basis_lead,
+                basis_applies,
                 evidence: evidence
                     .iter()
                     .filter(|e| e.duty_id == s.id())
@@ -158,6 +158,28 @@ async fn timeline(
         notes: exposure.notes.clone(),
         c,
     })
+}
+
+/// An exposure item's basis as links: all but the last, and the last (the provision that
+/// sets the range) apart; a chain of one is all lead.
+fn basis_links(
+    item: Option<&dengbao_duties::ExposureItem>,
+    t: &crate::i18n::Messages,
+) -> (Vec<CiteLink>, Option<CiteLink>) {
+    let Some(i) = item else {
+        return (Vec::new(), None);
+    };
+    let mut links: Vec<CiteLink> = i
+        .basis
+        .iter()
+        .map(|b| {
+            let mut cite = dengbao_types::Citation::article(&b.law, b.article);
+            cite.paragraph = b.paragraph;
+            crate::links::cite(&cite, t)
+        })
+        .collect();
+    let applies = if links.len() > 1 { links.pop() } else { None };
+    (links, applies)
 }
 
 /// Evidence upload: `multipart/form-data` with `_csrf`, `duty_id`, `description`, `link`,

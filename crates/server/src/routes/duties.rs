@@ -160,7 +160,7 @@ async fn duties(
 /// prints it (yuan), plus totals and notes.
 #[utoipa::path(get, path = "/api/networks/{id}/exposure", tag = "networks", security(("bearer" = [])),
     params(("id" = String, Path, description = "network id"), AtQuery),
-    responses((status = 200, description = "{items, org_fine_total, person_fine_total, org_fine_total_if_due_missed, unknown, notes}", body = serde_json::Value),
+    responses((status = 200, description = "{items, org_fine_total, person_fine_total, org_fine_total_if_due_missed, unknown, notes}; each item's basis runs from the provision the duty breaks to the one that sets the range, basis_text says it in Chinese", body = serde_json::Value),
               (status = 404, body = ErrorBody), (status = 422, body = ErrorBody)))]
 async fn exposure(
     State(state): State<AppState>,

@@ -242,6 +242,7 @@ async fn duties_xlsx(
     let org = state.store.get_org(&guard.org_id).await?;
     let profile = profile_of(&state, &guard.network_id).await?;
     let statuses = dengbao_duties::evaluate(&profile, &state.catalog, &state.calendar.get(), at);
+    let exposure = dengbao_duties::exposure(&profile, &state.catalog, &statuses);
     let rows = statuses
         .iter()
         .map(|s| reports::DutyRow {
@@ -256,7 +257,7 @@ async fn duties_xlsx(
             status: s.status.id().to_string(),
             due: s.due.map(|d| d.to_string()).unwrap_or_default(),
             evidence: u32::try_from(s.evidence.len()).unwrap_or(u32::MAX),
-            penalty: s.duty.penalty.clone().unwrap_or_default(),
+            penalty: dengbao_duties::report::penalty_basis(s, &state.catalog, &exposure),
         })
         .collect();
     let d = reports::DutyList {

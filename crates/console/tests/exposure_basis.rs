@@ -1,0 +1,85 @@
+//! The duty timeline cites each fine's whole legal basis: a level-3 network that missed its
+//! yearly assessment (条例 第二十三条) shows 第六十三条第二款、第一款, then 依照
+//! 《网络安全法》第五十九条第一款, with the 从重 mark — in Chinese and in English.
+
+mod common;
+
+use axum::http::StatusCode;
+use common::App;
+
+/// The HTML of the table row with `id`, up to its `</tr>`.
+fn row(html: &str, id: &str) -> Option<String> {
+    let at = html.find(&format!(r#"id="{id}""#))?;
+    let end = html[at..].find("</tr>")? + at;
+    Some(html[at..end].to_string())
+}
+
+#[tokio::test]
+async fn a_missed_yearly_assessment_shows_its_basis_chain_and_the_aggravation() {
+    let app = App::new().await;
+    let mut b = app.set_up().await;
+    let org = app.first_org().await;
+    let profile: dengbao_store::NetworkProfile = serde_json::from_value(serde_json::json!({
+        "name": "网上支付平台", "level": 3, "stage": "running"
+    }))
+    .unwrap();
+    let net = app
+        .store
+        .create_network("test", &org, profile)
+        .await
+        .unwrap();
+    for (kind, at) in [
+        ("launched", "2025-06-01"),
+        ("last_assessment", "2025-05-20"),
+    ] {
+        app.store
+            .add_event(
+                "test",
+                &net.id,
+                dengbao_store::EventInput {
+                    kind: kind.into(),
+                    at: at.into(),
+                    note: String::new(),
+                },
+            )
+            .await
+            .unwrap();
+    }
+
+    let zh = b
+        .get(&format!("/networks/{}/duties?at=2026-11-25", net.id))
+        .await;
+    assert_eq!(zh.status, StatusCode::OK, "{}", zh.body);
+    let yearly = row(&zh.body, "duty-mlps.assessment.yearly").expect("the yearly assessment");
+    assert!(yearly.contains(r#"class="st-overdue""#), "{yearly}");
+    assert!(yearly.contains("从重"), "{yearly}");
+    let basis = &yearly[yearly.find("class=\"basis\"").expect("a basis")..];
+    let order = [
+        "依据",
+        "第六十三条第二款",
+        "、",
+        "第六十三条第一款",
+        "，依照",
+        "《网络安全法》第五十九条第一款",
+    ];
+    let mut at = 0;
+    for want in order {
+        let found = basis[at..]
+            .find(want)
+            .unwrap_or_else(|| panic!("{want} not after byte {at}: {basis}"));
+        at += found + want.len();
+    }
+    assert!(basis.contains(r#"href="/law/csl/59#p1""#), "{basis}");
+    assert!(basis.contains(r#"href="/law/mlps/63#p2""#), "{basis}");
+
+    let en = b
+        .get(&format!(
+            "/networks/{}/duties?at=2026-11-25&lang=en",
+            net.id
+        ))
+        .await;
+    assert_eq!(en.status, StatusCode::OK, "{}", en.body);
+    let yearly = row(&en.body, "duty-mlps.assessment.yearly").expect("the yearly assessment");
+    assert!(yearly.contains("the range of"), "{yearly}");
+    assert!(yearly.contains(r#"href="/law/csl/59#p1""#), "{yearly}");
+}
