@@ -15,7 +15,6 @@ fn repo() -> PathBuf {
 fn run(data: &Path, args: &[&str]) -> (i32, String, String) {
     let out = Command::new(env!("CARGO_BIN_EXE_dengbao"))
         .env("DENGBAO_DATA", data)
-        .env("DENGBAO_NOW", NOW)
         .env_remove("DENGBAO_DATABASE_URL")
         .current_dir(repo())
         .args(args)
@@ -32,7 +31,7 @@ fn with_samples(network: &str) -> tempfile::TempDir {
         .map(|e| e.unwrap().path().display().to_string())
         .collect();
     files.sort();
-    let mut args = vec!["logs", "ingest", "--network", network];
+    let mut args = vec!["logs", "ingest", "--network", network, "--received-at", NOW];
     args.extend(files.iter().map(String::as_str));
     let (code, _, err) = run(d.path(), &args);
     assert_eq!(code, 0, "{err}");

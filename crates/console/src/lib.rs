@@ -45,7 +45,6 @@
 //!    [`pages::routes`]) and, for a top-level area, add a nav entry in [`ctx::nav`].
 //! 5. Add its rows to `tests/pages-matrix.txt` (route × role → status).
 
-use std::net::SocketAddr;
 use std::sync::atomic::AtomicBool;
 use std::sync::Arc;
 
@@ -55,6 +54,7 @@ use dengbao_server::AppState;
 use tower::ServiceExt;
 
 pub mod assets;
+pub mod conn;
 pub mod csrf;
 pub mod ctx;
 pub mod guard;
@@ -113,7 +113,8 @@ pub fn router_with_logs(state: AppState, log_coverage: logs::LogCoverage) -> Rou
 }
 
 /// Serves [`router_with_logs`] on `listener` until `shutdown` completes, then lets requests
-/// in flight finish. The peer address reaches the sign-in rate limiter. The log centre's
+/// in flight finish ([`conn::serve`]: header deadline, peer address for the sign-in rate
+/// limiter). The log centre's
 /// coverage is recomputed from `logs_dir` in the background (at start, then every
 /// [`logs::REFRESH_EVERY`]).
 pub async fn serve(
@@ -124,12 +125,7 @@ pub async fn serve(
 ) -> std::io::Result<()> {
     let log_coverage = logs::LogCoverage::default();
     let refresher = log_coverage.watch(logs_dir, logs::REFRESH_EVERY);
-    let served = axum::serve(
-        listener,
-        router_with_logs(state, log_coverage).into_make_service_with_connect_info::<SocketAddr>(),
-    )
-    .with_graceful_shutdown(shutdown)
-    .await;
+    let served = conn::serve(listener, router_with_logs(state, log_coverage), shutdown).await;
     refresher.abort();
     served
 }

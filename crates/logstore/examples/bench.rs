@@ -79,13 +79,14 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     } else {
         dengbao_logstore::crypto::Suite::Sm3Sm2
     };
-    let mut store = Store::open(
+    let mut store = Store::open_with_test_clock(
         &dir.join("logs"),
         OpenOptions {
-            now: Some(now),
+            now: None,
             write: true,
             suite,
         },
+        now,
     )?;
     let cpu0 = cpu_seconds();
     let step_ms = (30 * 86_400_000) / n.max(1) as i64;

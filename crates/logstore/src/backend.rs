@@ -21,7 +21,7 @@ use std::fs;
 use std::path::Path;
 
 use dengbao_objstore::{Blob, BlobConfig, Catalog, CatalogConfig, StorageConfig};
-use jiff::{Timestamp, ToSpan};
+use jiff::Timestamp;
 
 use crate::checkpoint::{Checkpoint, SegmentEntry};
 use crate::error::{Error, IoCtx, Result};
@@ -351,12 +351,14 @@ impl Remote {
 
 /// The instant until which a segment must be kept: its last event plus `months`
 /// (calendar months, Asia/Shanghai) — when the floor/policy check first lets it go.
+/// A policy longer than the longest that may be set (one recorded before the bound) locks
+/// for that longest.
 pub(crate) fn retain_until(e: &SegmentEntry, months: u32) -> Option<Timestamp> {
+    let months = months.min(crate::retention::MAX_POLICY_MONTHS);
     let last = Timestamp::from_microsecond(e.max_time_us).ok()?;
     let z = last.to_zoned_datetime(crate::store::shanghai());
-    z.checked_add(i64::from(months).months())
-        .ok()
-        .map(|z| z.timestamp())
+    let span = jiff::Span::new().try_months(i64::from(months)).ok()?;
+    z.checked_add(span).ok().map(|z| z.timestamp())
 }
 
 /// Bring a node's copy up to date before `verify` reads it (no-op for a local store).

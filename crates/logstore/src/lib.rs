@@ -19,6 +19,7 @@ pub mod anchor;
 mod backend;
 pub mod block;
 pub mod checkpoint;
+pub mod clock;
 pub mod export;
 pub mod index;
 pub mod ingest;

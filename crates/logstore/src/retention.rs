@@ -14,6 +14,9 @@ use crate::store::{shanghai, Store};
 
 /// The legal floor, in calendar months.
 pub const FLOOR_MONTHS: u32 = 6;
+/// The longest retention policy that may be set, in calendar months (a century): a bound
+/// on the date arithmetic and on the Object Lock dates a policy asks of the storage.
+pub const MAX_POLICY_MONTHS: u32 = 1200;
 /// Where the floor comes from.
 pub const FLOOR_CITATION: &str =
     "网络安全法 第二十一条（三）; 网络安全等级保护条例（征求意见稿） 第二十条（五）";
@@ -58,6 +61,16 @@ pub struct Hold {
     pub reason: String,
 }
 
+/// `now` less `months` calendar months in Asia/Shanghai; `Timestamp::MIN` (keep all) when
+/// the calendar cannot hold the span.
+pub(crate) fn cutoff_from(now: jiff::Timestamp, months: u32) -> jiff::Timestamp {
+    jiff::Span::new()
+        .try_months(i64::from(months))
+        .and_then(|span| now.to_zoned_datetime(shanghai()).checked_sub(span))
+        .map(|z| z.timestamp())
+        .unwrap_or(jiff::Timestamp::MIN)
+}
+
 fn ts(us: i64) -> String {
     jiff::Timestamp::from_microsecond(us)
         .map(|t| t.to_string())
@@ -90,11 +103,9 @@ impl Store {
     }
 
     /// Events strictly before this instant may be removed under `months` of retention.
+    /// A span the calendar cannot hold keeps everything (never a panic, never a wrap).
     pub fn cutoff(&self, months: u32) -> jiff::Timestamp {
-        let now = self.now().to_zoned_datetime(shanghai());
-        now.checked_sub(jiff::Span::new().months(i64::from(months)))
-            .map(|z| z.timestamp())
-            .unwrap_or(jiff::Timestamp::MIN)
+        cutoff_from(self.now(), months)
     }
 
     pub fn set_policy(&mut self, network: &str, months: u32) -> Result<()> {
@@ -102,6 +113,11 @@ impl Store {
         if months < FLOOR_MONTHS {
             return Err(Error::Refused(format!(
                 "retention of {months} months for `{network}` refused: the floor is {FLOOR_MONTHS} months ({FLOOR_CITATION}) / 留存期不得少于六个月"
+            )));
+        }
+        if months > MAX_POLICY_MONTHS {
+            return Err(Error::Invalid(format!(
+                "留存期 months = {months}（网络 `{network}`）超出范围：须在 {FLOOR_MONTHS} 至 {MAX_POLICY_MONTHS} 个月之间 / retention months = {months} for `{network}` is out of range: use {FLOOR_MONTHS} to {MAX_POLICY_MONTHS} months"
             )));
         }
         let body = Body {
@@ -202,19 +218,20 @@ impl Store {
     }
 
     /// Why `s` may not be removed now, if it may not.
-    fn keep_reason(&self, s: &SegmentEntry) -> Option<&'static str> {
-        if s.max_time_us >= self.cutoff(FLOOR_MONTHS).as_microsecond() {
+    fn keep_reason(&self, now: jiff::Timestamp, s: &SegmentEntry) -> Option<&'static str> {
+        let cutoff = |months| cutoff_from(now, months).as_microsecond();
+        if s.max_time_us >= cutoff(FLOOR_MONTHS) {
             Some("floor")
         } else if self.held(s) {
             Some("hold")
-        } else if s.max_time_us >= self.cutoff(self.policy_months(&s.network)).as_microsecond() {
+        } else if s.max_time_us >= cutoff(self.policy_months(&s.network)) {
             Some("policy")
         } else if self
             .remote
             .as_ref()
             .is_some_and(|r| r.locked_until(s).is_some())
         {
-            // Object Lock: the bucket itself still refuses (it keeps real time, not --now).
+            // Object Lock: the bucket itself still refuses (by its own clock).
             Some("storage")
         } else {
             None
@@ -228,7 +245,7 @@ impl Store {
         before: jiff::Timestamp,
         network: Option<&str>,
     ) -> Result<DeleteReport> {
-        let floor = self.cutoff(FLOOR_MONTHS);
+        let floor = cutoff_from(self.deletion_clock()?, FLOOR_MONTHS);
         if before > floor {
             let reason = format!(
                 "refused: deleting logs before {before} would remove events younger than six months (kept until at least {floor} can be deleted; {FLOOR_CITATION}) / 拒绝删除：日志须留存不少于六个月"
@@ -263,6 +280,7 @@ impl Store {
 
     /// The expiry job: remove every segment older than its network's retention.
     pub fn expire(&mut self) -> Result<DeleteReport> {
+        self.deletion_clock()?;
         let cands: Vec<SegmentEntry> = self.catalog.live.values().cloned().collect();
         self.remove_where(cands, i64::MAX, "expiry after retention policy")
     }
@@ -275,12 +293,13 @@ impl Store {
     ) -> Result<DeleteReport> {
         let mut rep = DeleteReport::default();
         let mut go = Vec::new();
+        let now = self.deletion_clock()?;
         for s in &cands {
             if s.max_time_us >= before_us {
                 rep.kept_too_young.push(s.into());
                 continue;
             }
-            match self.keep_reason(s) {
+            match self.keep_reason(now, s) {
                 Some("hold") => rep.kept_by_hold.push(s.into()),
                 Some("policy") => rep.kept_by_policy.push(s.into()),
                 Some("storage") => rep.kept_by_storage.push(s.into()),
@@ -299,11 +318,12 @@ impl Store {
     pub(crate) fn remove_segments(&mut self, ids: &[u64], reason: &str) -> Result<Vec<SegmentRef>> {
         let mut entries = Vec::new();
         let mut refs = Vec::new();
+        let now = self.deletion_clock()?;
         for id in ids {
             let Some(s) = self.catalog.live.get(id).cloned() else {
                 continue;
             };
-            if let Some(why) = self.keep_reason(&s) {
+            if let Some(why) = self.keep_reason(now, &s) {
                 return Err(Error::Refused(format!(
                     "segment {id:012} ({} {}) is protected ({why}) / 受保护，拒绝删除",
                     s.network, s.day

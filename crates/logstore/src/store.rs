@@ -18,6 +18,7 @@ use rayon::prelude::*;
 use serde::{Deserialize, Serialize};
 
 use crate::checkpoint::{self, Body, Checkpoint, ExpiryEntry, Note, SegmentEntry};
+use crate::clock::Clock;
 use crate::crypto::{PublicKey, SigningKey, Suite};
 use crate::error::{Error, IoCtx, Result};
 use crate::merkle::Frontier;
@@ -36,7 +37,9 @@ pub const SEAL_BYTES: usize = 64 << 20;
 pub struct OpenOptions {
     /// Suite for a new store (an existing store keeps its own).
     pub suite: Suite,
-    /// The clock: `None` reads `DENGBAO_NOW` (RFC 3339 or `YYYY-MM-DD`), else the system clock.
+    /// Report as of this time instead of the system clock (coverage for `duties --at`).
+    /// Read-only opens only: a store opened for writing always keeps the system clock, so
+    /// nothing a user passes moves a checkpoint's date or the six-month floor (decision 0920).
     pub now: Option<jiff::Timestamp>,
     /// Open for writing: take the lock, recover and seal the WAL, create the store if absent.
     pub write: bool,
@@ -67,20 +70,6 @@ pub fn parse_user_time(s: &str) -> Option<jiff::Timestamp> {
     parse::parse_time(s).and_then(|us| jiff::Timestamp::from_microsecond(us).ok())
 }
 
-fn clock(now: Option<jiff::Timestamp>) -> Result<jiff::Timestamp> {
-    if let Some(t) = now {
-        return Ok(t);
-    }
-    match std::env::var("DENGBAO_NOW") {
-        Ok(v) if !v.trim().is_empty() => parse_user_time(&v).ok_or_else(|| {
-            Error::Invalid(format!(
-                "DENGBAO_NOW=`{v}` is not a time (RFC 3339 or YYYY-MM-DD) / 时间格式错误"
-            ))
-        }),
-        _ => Ok(jiff::Timestamp::now()),
-    }
-}
-
 #[derive(Debug, Clone, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct StoreInfo {
@@ -104,6 +93,8 @@ pub struct Catalog {
     pub wal_sealed: u64,
     pub next_segment: u64,
     pub next_hold: u64,
+    /// The latest checkpoint time: deletions are refused while it is ahead of the clock.
+    pub latest_time: crate::clock::LatestTime,
 }
 
 impl Catalog {
@@ -134,6 +125,7 @@ impl Catalog {
         }
         self.frontier = cp.frontier();
         self.wal_sealed = self.wal_sealed.max(cp.body.wal_sealed);
+        self.latest_time.apply(cp);
         self.checkpoints.push(cp.clone());
     }
 
@@ -160,7 +152,7 @@ pub struct Store {
     wal: Option<Wal>,
     pending: Vec<Vec<u8>>,
     pending_bytes: usize,
-    now: jiff::Timestamp,
+    pub(crate) clock: Clock,
     _lock: Option<File>,
     /// Scale-out backends from `storage.toml` (`None`: everything local).
     pub(crate) remote: Option<crate::backend::Remote>,
@@ -184,8 +176,23 @@ pub struct SealReport {
 }
 
 impl Store {
+    /// Open the store at `dir`. For writing, `opts.now` must be `None`: a writer keeps
+    /// the system clock.
     pub fn open(dir: &Path, opts: OpenOptions) -> Result<Store> {
-        let now = clock(opts.now)?;
+        let clock = match (opts.now, opts.write) {
+            (None, _) => Clock::System,
+            (Some(t), false) => Clock::Fixed(t),
+            (Some(_), true) => {
+                return Err(Error::Invalid(
+                    "写入时不能指定时间：日志库的检查点和删除只用本机时钟 / a store opened for writing keeps the system clock: `now` is for read-only reports".into(),
+                ))
+            }
+        };
+        Store::open_with_clock(dir, opts, clock)
+    }
+
+    pub(crate) fn open_with_clock(dir: &Path, opts: OpenOptions, clock: Clock) -> Result<Store> {
+        let now = clock.now();
         let remote = crate::backend::Remote::open(dir)?;
         if let Some(r) = &remote {
             r.fetch_store_files(dir)?;
@@ -265,7 +272,7 @@ impl Store {
             wal: None,
             pending: Vec::new(),
             pending_bytes: 0,
-            now,
+            clock,
             _lock: lock,
             remote,
         };
@@ -304,8 +311,9 @@ impl Store {
     pub fn catalog(&self) -> &Catalog {
         &self.catalog
     }
+    /// The store's clock: the system clock, or the read-only report time.
     pub fn now(&self) -> jiff::Timestamp {
-        self.now
+        self.clock.now()
     }
 
     /// Append records to the WAL and fsync once (group commit). On `Ok` they are acknowledged.
@@ -443,7 +451,7 @@ impl Store {
         let cp = Checkpoint {
             suite: self.suite,
             seq: prev.map_or(0, |p| p.seq + 1),
-            time: self.now.to_string(),
+            time: self.now().to_string(),
             tree_size: frontier.size,
             root: hex::encode(frontier.root(self.suite)),
             prev_sig: prev.map(|p| p.sig.clone()).unwrap_or_default(),

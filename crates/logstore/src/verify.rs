@@ -308,6 +308,11 @@ fn check_chain(cps: &[Checkpoint], pk: &PublicKey, problems: &mut Vec<Problem>) 
         }
         prev = Some(cp);
     }
+    problems.extend(
+        crate::clock::backwards_times(cps)
+            .into_iter()
+            .map(Problem::plain),
+    );
 }
 
 /// Check one segment file against its signed entry; return its leaf hashes.

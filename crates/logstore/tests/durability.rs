@@ -10,13 +10,13 @@ use std::io::Write;
 use dengbao_logstore::{verify::verify, Format, OpenOptions, Record, Store};
 
 fn open(dir: &std::path::Path) -> Store {
-    Store::open(
+    Store::open_with_test_clock(
         dir,
         OpenOptions {
-            now: Some(common::at("2026-11-25T10:00:00+08:00")),
             write: true,
             ..OpenOptions::default()
         },
+        common::at("2026-11-25T10:00:00+08:00"),
     )
     .unwrap()
 }

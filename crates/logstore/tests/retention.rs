@@ -6,13 +6,13 @@ mod common;
 use dengbao_logstore::{crypto::Suite, verify::verify, Error, OpenOptions, Store};
 
 fn reopen(dir: &std::path::Path, now: &str) -> Store {
-    Store::open(
+    Store::open_with_test_clock(
         dir,
         OpenOptions {
-            now: Some(common::at(now)),
             write: true,
             ..OpenOptions::default()
         },
+        common::at(now),
     )
     .unwrap()
 }

@@ -75,13 +75,14 @@ fn node(root: &Path, name: &str, sh: &Shared) -> std::path::PathBuf {
 }
 
 fn open_write(dir: &Path, now: &str) -> Result<Store, Error> {
-    Store::open(
+    Store::open_with_test_clock(
         dir,
         OpenOptions {
             suite: Suite::Sm3Sm2,
-            now: Some(common::at(now)),
+            now: None,
             write: true,
         },
+        common::at(now),
     )
 }
 

@@ -120,6 +120,9 @@ pub fn openapi() -> utoipa::openapi::OpenApi {
     router_and_openapi().1
 }
 
+/// The largest request body of the API but the evidence upload.
+pub const API_BODY_LIMIT: usize = 1024 * 1024;
+
 /// The whole application.
 pub fn app(state: AppState) -> Router {
     let (router, doc) = router_and_openapi();
@@ -128,6 +131,9 @@ pub fn app(state: AppState) -> Router {
         .set(serde_json::to_value(&doc).unwrap_or_default());
     router
         .fallback(|| async { ApiError::not_found("endpoint") })
+        // Every body is small but the evidence upload's, which sets its own limit
+        // (decision 0921); the credentials are checked before any body is read.
+        .layer(axum::extract::DefaultBodyLimit::max(API_BODY_LIMIT))
         .with_state(state)
 }
 

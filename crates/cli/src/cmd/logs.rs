@@ -1,5 +1,6 @@
 //! `dengbao logs …`: the log centre. The store lives under `<data-dir>/logs/`. Every command
-//! takes `--now` (or `DENGBAO_NOW`) so retention can be tested with a moved clock.
+//! that writes — and above all every command that deletes — keeps the system clock; only
+//! the read-only `coverage` report may be asked "as of" another time (decision 0920).
 
 use std::io::Write;
 use std::path::{Path, PathBuf};
@@ -20,10 +21,11 @@ use crate::{BadInput, Ctx};
 mod ingest_files;
 use ingest_files::ingest_files;
 
+/// The time a read-only report is made as of. Never offered by a command that writes.
 #[derive(Args, Debug, Clone, Default)]
-pub struct Clock {
-    /// Pretend it is this time (RFC 3339 or YYYY-MM-DD); also DENGBAO_NOW.
-    #[arg(long)]
+pub struct ReportAt {
+    /// Report as of this time (RFC 3339 or YYYY-MM-DD); also DENGBAO_NOW. Read-only.
+    #[arg(long, env = "DENGBAO_NOW")]
     now: Option<String>,
 }
 
@@ -52,8 +54,11 @@ pub enum LogsCmd {
         /// Hash and signature suite for a new store: sm3-sm2 (国密) or sha256-ed25519.
         #[arg(long, default_value = "sm3-sm2")]
         alg: String,
-        #[command(flatten)]
-        clock: Clock,
+        /// When the files were received (RFC 3339 or YYYY-MM-DD; default: now). Dates lines
+        /// without a year (RFC 3164) and lines that do not parse; checkpoints keep the
+        /// system clock.
+        #[arg(long)]
+        received_at: Option<String>,
     },
     /// Search: terms, "quoted phrases", AND/OR/NOT, field:value (see docs/logs.md).
     Search {
@@ -65,8 +70,6 @@ pub enum LogsCmd {
         /// One JSON object per line.
         #[arg(long)]
         json: bool,
-        #[command(flatten)]
-        clock: Clock,
     },
     /// Count matching events, in total and per day.
     Count {
@@ -75,8 +78,6 @@ pub enum LogsCmd {
         range: Range,
         #[arg(long)]
         json: bool,
-        #[command(flatten)]
-        clock: Clock,
     },
     /// Check every record, segment and signed checkpoint; name the first bad segment.
     Verify {
@@ -96,8 +97,6 @@ pub enum LogsCmd {
         query: Option<String>,
         #[arg(short = 'o', long = "output")]
         output: PathBuf,
-        #[command(flatten)]
-        clock: Clock,
     },
     /// Verify an export offline (optionally against a trusted public key or key file).
     VerifyExport {
@@ -112,30 +111,24 @@ pub enum LogsCmd {
         #[arg(long)]
         json: bool,
         #[command(flatten)]
-        clock: Clock,
+        at: ReportAt,
     },
-    /// Delete whole segments before a time; refused inside the six-month floor.
+    /// Delete whole segments before a time; refused inside the six-month floor, which is
+    /// measured from the system clock (and refused while the checkpoint chain is ahead of it).
     Delete {
         #[arg(long)]
         before: String,
         #[arg(long)]
         network: Option<String>,
-        #[command(flatten)]
-        clock: Clock,
     },
-    /// Remove segments older than each network's retention policy.
-    Expire {
-        #[command(flatten)]
-        clock: Clock,
-    },
-    /// Set a network's retention in months (never below six).
+    /// Remove segments older than each network's retention policy (system clock).
+    Expire,
+    /// Set a network's retention in months (6 to 1200).
     Policy {
         #[arg(long)]
         network: String,
         #[arg(long)]
         months: u32,
-        #[command(flatten)]
-        clock: Clock,
     },
     /// Place a legal hold: nothing in the range may be removed until released.
     Hold {
@@ -147,8 +140,6 @@ pub enum LogsCmd {
         reason: String,
         #[arg(long)]
         network: Option<String>,
-        #[command(flatten)]
-        clock: Clock,
     },
     /// List active legal holds.
     Holds,
@@ -157,8 +148,6 @@ pub enum LogsCmd {
         id: u64,
         #[arg(long)]
         reason: String,
-        #[command(flatten)]
-        clock: Clock,
     },
     /// Print the public key that verifies this store's checkpoints.
     Pubkey,
@@ -186,8 +175,16 @@ fn lib(e: Error) -> anyhow::Error {
     }
 }
 
-fn open(ctx: &Ctx, clock: &Clock, write: bool, suite: Suite) -> anyhow::Result<Store> {
-    let now = clock.now.as_deref().map(|t| time(t, "now")).transpose()?;
+/// Open the store with the system clock (every writer, and reports as of now).
+fn open(ctx: &Ctx, write: bool, suite: Suite) -> anyhow::Result<Store> {
+    let now = None;
+    Store::open(&store_dir(ctx), OpenOptions { suite, now, write }).map_err(lib)
+}
+
+/// Open the store read-only for a report as of `at`.
+fn open_report(ctx: &Ctx, at: &ReportAt) -> anyhow::Result<Store> {
+    let now = at.now.as_deref().map(|t| time(t, "now")).transpose()?;
+    let (suite, write) = (Suite::Sm3Sm2, false);
     Store::open(&store_dir(ctx), OpenOptions { suite, now, write }).map_err(lib)
 }
 
@@ -224,7 +221,7 @@ pub fn run(cmd: LogsCmd, ctx: &Ctx) -> anyhow::Result<ExitCode> {
             network,
             format,
             alg,
-            clock,
+            received_at,
         } => {
             let fmt = Format::parse_name(&format).ok_or_else(|| {
                 BadInput::new(format!(
@@ -235,17 +232,21 @@ pub fn run(cmd: LogsCmd, ctx: &Ctx) -> anyhow::Result<ExitCode> {
                 BadInput::new(format!("--alg `{alg}`: use sm3-sm2 or sha256-ed25519"))
             })?;
             dengbao_logstore::store::validate_network(&network).map_err(lib)?;
-            let mut store = open(ctx, &clock, true, suite)?;
-            ingest_files(&mut store, &files, &network, fmt)
+            let received = received_at
+                .as_deref()
+                .map(|t| time(t, "received-at"))
+                .transpose()?;
+            let mut store = open(ctx, true, suite)?;
+            let received = received.unwrap_or_else(|| store.now());
+            ingest_files(&mut store, &files, &network, fmt, received)
         }
         LogsCmd::Search {
             query,
             range,
             limit,
             json,
-            clock,
         } => {
-            let store = open(ctx, &clock, false, Suite::Sm3Sm2)?;
+            let store = open(ctx, false, Suite::Sm3Sm2)?;
             let mut r = req(Some(&query), &range)?;
             r.limit = Some(limit);
             let mut out = std::io::stdout().lock();
@@ -282,13 +283,8 @@ pub fn run(cmd: LogsCmd, ctx: &Ctx) -> anyhow::Result<ExitCode> {
             }
             Ok(ExitCode::SUCCESS)
         }
-        LogsCmd::Count {
-            query,
-            range,
-            json,
-            clock,
-        } => {
-            let store = open(ctx, &clock, false, Suite::Sm3Sm2)?;
+        LogsCmd::Count { query, range, json } => {
+            let store = open(ctx, false, Suite::Sm3Sm2)?;
             let c = store.count(&req(Some(&query), &range)?).map_err(lib)?;
             if json {
                 json_line(&c)?;
@@ -330,7 +326,7 @@ pub fn run(cmd: LogsCmd, ctx: &Ctx) -> anyhow::Result<ExitCode> {
                 Some(p) => {
                     let text = std::fs::read_to_string(&p)
                         .map_err(|e| BadInput::new(format!("{}: {e}", p.display())))?;
-                    let store = open(ctx, &Clock::default(), false, Suite::Sm3Sm2)?;
+                    let store = open(ctx, false, Suite::Sm3Sm2)?;
                     Some(store.check_anchor(&text))
                 }
             };
@@ -360,9 +356,8 @@ pub fn run(cmd: LogsCmd, ctx: &Ctx) -> anyhow::Result<ExitCode> {
             to,
             query,
             output,
-            clock,
         } => {
-            let store = open(ctx, &clock, false, Suite::Sm3Sm2)?;
+            let store = open(ctx, false, Suite::Sm3Sm2)?;
             let range = Range {
                 from: Some(from),
                 to: Some(to),
@@ -418,8 +413,8 @@ pub fn run(cmd: LogsCmd, ctx: &Ctx) -> anyhow::Result<ExitCode> {
                 ExitCode::from(1)
             })
         }
-        LogsCmd::Coverage { json, clock } => {
-            let store = open(ctx, &clock, false, Suite::Sm3Sm2)?;
+        LogsCmd::Coverage { json, at } => {
+            let store = open_report(ctx, &at)?;
             let c = store.coverage(None);
             if json {
                 println!("{}", serde_json::to_string_pretty(&c)?);
@@ -464,29 +459,21 @@ pub fn run(cmd: LogsCmd, ctx: &Ctx) -> anyhow::Result<ExitCode> {
             }
             Ok(ExitCode::SUCCESS)
         }
-        LogsCmd::Delete {
-            before,
-            network,
-            clock,
-        } => {
+        LogsCmd::Delete { before, network } => {
             let t = time(&before, "before")?;
-            let mut store = open(ctx, &clock, true, Suite::Sm3Sm2)?;
+            let mut store = open(ctx, true, Suite::Sm3Sm2)?;
             let r = store.delete_before(t, network.as_deref()).map_err(lib)?;
             print_removal(&r);
             Ok(ExitCode::SUCCESS)
         }
-        LogsCmd::Expire { clock } => {
-            let mut store = open(ctx, &clock, true, Suite::Sm3Sm2)?;
+        LogsCmd::Expire => {
+            let mut store = open(ctx, true, Suite::Sm3Sm2)?;
             let r = store.expire().map_err(lib)?;
             print_removal(&r);
             Ok(ExitCode::SUCCESS)
         }
-        LogsCmd::Policy {
-            network,
-            months,
-            clock,
-        } => {
-            let mut store = open(ctx, &clock, true, Suite::Sm3Sm2)?;
+        LogsCmd::Policy { network, months } => {
+            let mut store = open(ctx, true, Suite::Sm3Sm2)?;
             store.set_policy(&network, months).map_err(lib)?;
             println!("{network}: logs kept {months} months (recorded in the checkpoint chain)");
             Ok(ExitCode::SUCCESS)
@@ -496,10 +483,9 @@ pub fn run(cmd: LogsCmd, ctx: &Ctx) -> anyhow::Result<ExitCode> {
             to,
             reason,
             network,
-            clock,
         } => {
             let (f, t) = (time(&from, "from")?, time(&to, "to")?);
-            let mut store = open(ctx, &clock, true, Suite::Sm3Sm2)?;
+            let mut store = open(ctx, true, Suite::Sm3Sm2)?;
             let id = store
                 .place_hold(network.as_deref(), f, t, &reason)
                 .map_err(lib)?;
@@ -510,7 +496,7 @@ pub fn run(cmd: LogsCmd, ctx: &Ctx) -> anyhow::Result<ExitCode> {
             Ok(ExitCode::SUCCESS)
         }
         LogsCmd::Holds => {
-            let store = open(ctx, &Clock::default(), false, Suite::Sm3Sm2)?;
+            let store = open(ctx, false, Suite::Sm3Sm2)?;
             for h in store.holds() {
                 println!(
                     "#{} {} .. {} {} — {}",
@@ -523,19 +509,19 @@ pub fn run(cmd: LogsCmd, ctx: &Ctx) -> anyhow::Result<ExitCode> {
             }
             Ok(ExitCode::SUCCESS)
         }
-        LogsCmd::Release { id, reason, clock } => {
-            let mut store = open(ctx, &clock, true, Suite::Sm3Sm2)?;
+        LogsCmd::Release { id, reason } => {
+            let mut store = open(ctx, true, Suite::Sm3Sm2)?;
             store.release_hold(id, &reason).map_err(lib)?;
             println!("legal hold #{id} released");
             Ok(ExitCode::SUCCESS)
         }
         LogsCmd::Pubkey => {
-            let store = open(ctx, &Clock::default(), false, Suite::Sm3Sm2)?;
+            let store = open(ctx, false, Suite::Sm3Sm2)?;
             println!("{}", store.public_key().to_text());
             Ok(ExitCode::SUCCESS)
         }
         LogsCmd::Checkpoint => {
-            let store = open(ctx, &Clock::default(), false, Suite::Sm3Sm2)?;
+            let store = open(ctx, false, Suite::Sm3Sm2)?;
             let cp = store
                 .catalog()
                 .checkpoints

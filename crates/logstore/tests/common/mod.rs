@@ -24,13 +24,14 @@ pub fn at(s: &str) -> jiff::Timestamp {
 
 /// A store at `dir` with every sample ingested into network `network`, clock at `now`.
 pub fn filled(dir: &Path, suite: Suite, now: &str, network: &str) -> Store {
-    let mut s = Store::open(
+    let mut s = Store::open_with_test_clock(
         dir,
         OpenOptions {
             suite,
-            now: Some(at(now)),
+            now: None,
             write: true,
         },
+        at(now),
     )
     .unwrap();
     for f in sample_files() {

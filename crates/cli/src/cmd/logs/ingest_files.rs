@@ -13,6 +13,7 @@ pub(super) fn ingest_files(
     files: &[PathBuf],
     network: &str,
     fmt: Format,
+    received: jiff::Timestamp,
 ) -> anyhow::Result<ExitCode> {
     use dengbao_logstore::indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
     let total: u64 = files
@@ -24,7 +25,7 @@ pub(super) fn ingest_files(
         ProgressStyle::with_template("{bar:40} {bytes}/{total_bytes} {msg}")
             .unwrap_or_else(|_| ProgressStyle::default_bar()),
     );
-    let received = store.now().as_microsecond();
+    let received = received.as_microsecond();
     let mut events = 0usize;
     for f in files {
         let recs = ingest::records_from_file(f, network, fmt, received)
