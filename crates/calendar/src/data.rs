@@ -65,6 +65,16 @@ pub struct HolidayInput {
     pub adjusted_workdays: Vec<String>,
 }
 
+impl Notice {
+    /// 《title》 and, when known, （number）: how a page or a report cites the notice.
+    pub fn citation_zh(&self) -> String {
+        match self.number.as_deref() {
+            Some(n) => format!("《{}》（{n}）", self.title),
+            None => format!("《{}》", self.title),
+        }
+    }
+}
+
 impl NoticeInput {
     /// The calendar file for this input (TOML, escaped by the serializer), with a header
     /// saying where it came from.
@@ -239,18 +249,9 @@ pub(crate) fn parse_year(file: &str, text: &str) -> Result<CalendarYear, Calenda
         file: file.to_string(),
     };
 
-    let first = Date::new(year, 1, 1).map_err(|e| CalendarError::Arithmetic(e.to_string()))?;
-    let days = usize::try_from(first.days_in_year()).unwrap_or(365);
     // Start from the weekly rule, then apply the notice.
-    let mut workday: Vec<bool> = (0..days)
-        .map(|i| {
-            let d = first
-                .checked_add(jiff::Span::new().days(i as i64))
-                .unwrap_or(first);
-            !is_weekend(d)
-        })
-        .collect();
-    let mut holiday_day = vec![false; days];
+    let mut workday = weekly_rule(year)?;
+    let mut holiday_day = vec![false; workday.len()];
 
     let mut holidays = Vec::with_capacity(raw.holidays.len());
     for (i, h) in raw.holidays.iter().enumerate() {
@@ -336,6 +337,21 @@ pub(crate) fn parse_year(file: &str, text: &str) -> Result<CalendarYear, Calenda
         provisional: false,
         workday,
     })
+}
+
+/// Monday–Friday working, Saturday and Sunday off, for each day of `year` (index = day of
+/// year - 1): where every year starts before its holidays are applied.
+pub(crate) fn weekly_rule(year: i16) -> Result<Vec<bool>, CalendarError> {
+    let first = Date::new(year, 1, 1).map_err(|e| CalendarError::Arithmetic(e.to_string()))?;
+    let days = usize::try_from(first.days_in_year()).unwrap_or(365);
+    Ok((0..days)
+        .map(|i| {
+            let d = first
+                .checked_add(jiff::Span::new().days(i as i64))
+                .unwrap_or(first);
+            !is_weekend(d)
+        })
+        .collect())
 }
 
 /// 0-based day of year.

@@ -249,15 +249,9 @@ impl Calendar {
                 ),
             });
         }
-        let number = y
-            .notice
-            .number
-            .as_deref()
-            .map(|n| format!("（{n}）"))
-            .unwrap_or_default();
         Ok(Basis {
             provisional: false,
-            zh: format!("《{}》{number}", y.notice.title),
+            zh: y.notice.citation_zh(),
             en: format!(
                 "State Council General Office notice on the {} holiday schedule, published {}",
                 y.year, y.notice.published

@@ -12,7 +12,7 @@ use tyme4rs::tyme::lunar::LunarDay;
 use tyme4rs::tyme::solar::{SolarDay, SolarTerm};
 use tyme4rs::tyme::Tyme;
 
-use crate::data::{doy_index, is_weekend, CalendarYear, Holiday, Notice};
+use crate::data::{doy_index, weekly_rule, CalendarYear, Holiday, Notice};
 use crate::CalendarError;
 
 /// The rule file shipped in the binary.
@@ -213,16 +213,7 @@ impl StatutoryRules {
 
     /// A provisional calendar year computed from this rule.
     pub fn year(&self, year: i16) -> Result<CalendarYear, CalendarError> {
-        let first = Date::new(year, 1, 1).map_err(|e| CalendarError::Arithmetic(e.to_string()))?;
-        let days = usize::try_from(first.days_in_year()).unwrap_or(365);
-        let mut workday: Vec<bool> = (0..days)
-            .map(|i| {
-                let d = first
-                    .checked_add(jiff::Span::new().days(i as i64))
-                    .unwrap_or(first);
-                !is_weekend(d)
-            })
-            .collect();
+        let mut workday = weekly_rule(year)?;
         let mut holidays = Vec::with_capacity(self.holidays.len());
         for (h, from) in self.holidays.iter().zip(self.first_days(year)?) {
             let mut to = from;

@@ -53,7 +53,7 @@ fn duties_json_has_the_interface_shape_and_the_spring_festival_deadline() {
     assert_eq!(filing["party"], "operator");
     assert_eq!(filing["breaches"], serde_json::json!([]));
     let keys: Vec<&String> = filing.as_object().unwrap().keys().collect();
-    assert_eq!(keys.len(), 8, "{keys:?}");
+    assert_eq!(keys.len(), 9, "{keys:?}");
     // A prohibition is complied, never due; the police's certificate is another party's.
     let limits = list.iter().find(|d| d["id"] == "mlps.data_limits").unwrap();
     assert_eq!(

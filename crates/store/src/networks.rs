@@ -218,6 +218,53 @@ impl Store {
         })
     }
 
+    /// Saves a grading: the profile with its new level and answers, and the `graded` event
+    /// dated `graded_on`, in one transaction with one audit entry (`network.grade`). The
+    /// date is checked before anything is written, so a refused grading changes nothing.
+    pub async fn grade_network(
+        &self,
+        actor: &str,
+        id: &str,
+        profile: NetworkProfile,
+        graded_on: &str,
+        note: &str,
+    ) -> Result<Network> {
+        let at = crate::events::validate_at("graded_on", graded_on)?;
+        let profile = profile.validate()?;
+        let before = self.get_network(id).await?;
+        let mut w = WriteTx::begin(self).await?;
+        let now = now_rfc3339();
+        let done = bind_profile(sqlx::query(
+            "UPDATE networks SET name = $1, level = $2, stage = $3, cii = $4, classified = $5, \
+             personal_info = $6, services = $7, new_tech = $8, overseas_maintenance = $9, \
+             cross_border_data = $10, competent_department = $11, grading = $12, updated_at = $13 \
+             WHERE id = $14 AND deleted_at IS NULL",
+        ), &profile)
+        .bind(&now)
+        .bind(id)
+        .execute(&mut *w.tx)
+        .await?;
+        if done.rows_affected() != 1 {
+            return Err(StoreError::not_found("network", id));
+        }
+        let event = crate::filings::insert_event(&mut w.tx, id, "graded", &at, note, actor).await?;
+        w.commit(AuditRecord {
+            actor: actor.to_string(),
+            org_id: Some(before.org_id.clone()),
+            action: "network.grade".into(),
+            target: format!("network:{id}"),
+            detail: serde_json::json!({
+                "before": before.profile, "after": profile, "event": event, "graded_on": at,
+            }),
+        })
+        .await?;
+        Ok(Network {
+            profile,
+            updated_at: now,
+            ..before
+        })
+    }
+
     /// Retires a network from the API (kept for the record: events, evidence and the
     /// audit log still point at it).
     pub async fn delete_network(&self, actor: &str, id: &str) -> Result<()> {

@@ -130,15 +130,12 @@ fn print_years(cal: &Calendar, json_out: bool) {
         return;
     }
     for y in cal.years() {
-        let number = y
-            .notice
-            .number
-            .as_deref()
-            .map(|n| format!("（{n}）"))
-            .unwrap_or_default();
         println!(
-            "{} 年\t《{}》{number}，{} 发布\t{}",
-            y.year, y.notice.title, y.notice.published, y.notice.file
+            "{} 年\t{}，{} 发布\t{}",
+            y.year,
+            y.notice.citation_zh(),
+            y.notice.published,
+            y.notice.file
         );
     }
     match cal.provisional_years() {

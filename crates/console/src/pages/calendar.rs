@@ -89,13 +89,7 @@ fn year_rows(cal: &Calendar, c: &Ctx) -> Vec<YearRow> {
                 basis: if y.provisional {
                     c.t.s("calendar.provisional_note").to_string()
                 } else {
-                    let number = y
-                        .notice
-                        .number
-                        .as_deref()
-                        .map(|n| format!("（{n}）"))
-                        .unwrap_or_default();
-                    format!("《{}》{number}", y.notice.title)
+                    y.notice.citation_zh()
                 },
                 published: if y.provisional {
                     String::new()

@@ -582,14 +582,17 @@ async fn save_grading(
     let mut net = state.store.get_network(&page.network_id).await?;
     net.profile.grading = Some(stored);
     net.profile.level = Some(outcome.level);
+    // One transaction: a refused date (2026-02-30) leaves the level as it was.
     state
         .store
-        .update_network(&page.actor(), &net.id, net.profile)
-        .await?;
-    let event = EventInput {
-        kind: "graded".into(),
-        at: f.graded_on,
-        note: format!("{} / {}", outcome.basis, outcome.level.get()),
-    };
-    record_event(&state, &page, event).await
+        .grade_network(
+            &page.actor(),
+            &net.id,
+            net.profile,
+            &f.graded_on,
+            &format!("{} / {}", outcome.basis, outcome.level.get()),
+        )
+        .await
+        .map_err(|e| page.bad(e))?;
+    redirect(&format!("/networks/{}", page.network_id))
 }
