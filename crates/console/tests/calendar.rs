@@ -10,7 +10,7 @@ use axum::http::StatusCode;
 use common::{audited, App};
 use dengbao_store::events::EventInput;
 use dengbao_store::filings::FilingInput;
-use dengbao_store::{NetworkProfile, Role};
+use dengbao_store::Role;
 
 fn zh_date(d: jiff::civil::Date) -> String {
     format!("{}年{}月{}日", d.year(), d.month(), d.day())
@@ -27,16 +27,9 @@ async fn a_provisional_deadline_is_marked_and_corrected_when_the_notice_is_loade
     let filing_due = cal.deadline(graded, 10).unwrap();
     assert!(filing_due.provisional, "{filing_due:?}");
 
-    let org = app.first_org().await;
-    let profile: NetworkProfile = serde_json::from_value(serde_json::json!({
-        "name": "会员服务平台", "level": 3, "stage": "running"
-    }))
-    .unwrap();
     let net = app
-        .store
-        .create_network("test", &org, profile)
+        .network(serde_json::json!({"name": "会员服务平台", "level": 3, "stage": "running"}))
         .await
-        .unwrap()
         .id;
     app.store
         .add_event(

@@ -18,16 +18,9 @@ fn row(html: &str, id: &str) -> Option<String> {
 async fn a_missed_yearly_assessment_shows_its_basis_chain_and_the_aggravation() {
     let app = App::new().await;
     let mut b = app.set_up().await;
-    let org = app.first_org().await;
-    let profile: dengbao_store::NetworkProfile = serde_json::from_value(serde_json::json!({
-        "name": "网上支付平台", "level": 3, "stage": "running"
-    }))
-    .unwrap();
     let net = app
-        .store
-        .create_network("test", &org, profile)
-        .await
-        .unwrap();
+        .network(serde_json::json!({"name": "网上支付平台", "level": 3, "stage": "running"}))
+        .await;
     for (kind, at) in [
         ("launched", "2025-06-01"),
         ("last_assessment", "2025-05-20"),

@@ -5,22 +5,14 @@ mod common;
 
 use axum::http::StatusCode;
 use common::{audited, App};
-use dengbao_store::NetworkProfile;
 
 #[tokio::test]
 async fn a_grading_with_an_impossible_date_changes_nothing() {
     let app = App::new().await;
     let mut admin = app.set_up().await;
-    let org = app.first_org().await;
-    let profile: NetworkProfile = serde_json::from_value(serde_json::json!({
-        "name": "会员服务平台", "level": 2, "stage": "running"
-    }))
-    .unwrap();
     let net = app
-        .store
-        .create_network("test", &org, profile)
-        .await
-        .unwrap();
+        .network(serde_json::json!({"name": "会员服务平台", "level": 2, "stage": "running"}))
+        .await;
     let form = |graded_on: &'static str| {
         [
             ("basis", "gbt22240-2020"),

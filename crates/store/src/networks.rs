@@ -112,6 +112,33 @@ fn cols(p: &NetworkProfile) -> Cols {
     }
 }
 
+/// Overwrites a live network's profile inside `w`; a missing or retired network is
+/// not found.
+async fn write_profile(
+    w: &mut WriteTx,
+    id: &str,
+    profile: &NetworkProfile,
+    now: &str,
+) -> Result<()> {
+    let done = bind_profile(
+        sqlx::query(
+            "UPDATE networks SET name = $1, level = $2, stage = $3, cii = $4, classified = $5, \
+         personal_info = $6, services = $7, new_tech = $8, overseas_maintenance = $9, \
+         cross_border_data = $10, competent_department = $11, grading = $12, updated_at = $13 \
+         WHERE id = $14 AND deleted_at IS NULL",
+        ),
+        profile,
+    )
+    .bind(now)
+    .bind(id)
+    .execute(&mut *w.tx)
+    .await?;
+    if done.rows_affected() != 1 {
+        return Err(StoreError::not_found("network", id));
+    }
+    Ok(())
+}
+
 /// Binds the profile's columns (name, then COLUMNS from level to grading) in order.
 fn bind_profile<'q>(
     q: sqlx::query::Query<'q, sqlx::Any, sqlx::any::AnyArguments<'q>>,
@@ -190,19 +217,7 @@ impl Store {
         let before = self.get_network(id).await?;
         let mut w = WriteTx::begin(self).await?;
         let now = now_rfc3339();
-        let done = bind_profile(sqlx::query(
-            "UPDATE networks SET name = $1, level = $2, stage = $3, cii = $4, classified = $5, \
-             personal_info = $6, services = $7, new_tech = $8, overseas_maintenance = $9, \
-             cross_border_data = $10, competent_department = $11, grading = $12, updated_at = $13 \
-             WHERE id = $14 AND deleted_at IS NULL",
-        ), &profile)
-        .bind(&now)
-        .bind(id)
-        .execute(&mut *w.tx)
-        .await?;
-        if done.rows_affected() != 1 {
-            return Err(StoreError::not_found("network", id));
-        }
+        write_profile(&mut w, id, &profile, &now).await?;
         w.commit(AuditRecord {
             actor: actor.to_string(),
             org_id: Some(before.org_id.clone()),
@@ -234,19 +249,7 @@ impl Store {
         let before = self.get_network(id).await?;
         let mut w = WriteTx::begin(self).await?;
         let now = now_rfc3339();
-        let done = bind_profile(sqlx::query(
-            "UPDATE networks SET name = $1, level = $2, stage = $3, cii = $4, classified = $5, \
-             personal_info = $6, services = $7, new_tech = $8, overseas_maintenance = $9, \
-             cross_border_data = $10, competent_department = $11, grading = $12, updated_at = $13 \
-             WHERE id = $14 AND deleted_at IS NULL",
-        ), &profile)
-        .bind(&now)
-        .bind(id)
-        .execute(&mut *w.tx)
-        .await?;
-        if done.rows_affected() != 1 {
-            return Err(StoreError::not_found("network", id));
-        }
+        write_profile(&mut w, id, &profile, &now).await?;
         let event = crate::filings::insert_event(&mut w.tx, id, "graded", &at, note, actor).await?;
         w.commit(AuditRecord {
             actor: actor.to_string(),

@@ -175,14 +175,8 @@ fn print_duties(l: &Loaded) {
     );
     // The operator's own duties by status; prohibitions appear as 已违反 / 未见违反.
     let mine = |s: &&DutyStatus| s.duty.party == Party::Operator;
-    for order in [
-        Status::Breached,
-        Status::Overdue,
-        Status::Due,
-        Status::Unknown,
-        Status::Met,
-        Status::Complied,
-    ] {
+    // The operator's statuses, in the order every interface lists them.
+    for order in Status::ALL.into_iter().take(6) {
         let rows: Vec<&DutyStatus> = l
             .statuses
             .iter()

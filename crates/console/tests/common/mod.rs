@@ -34,6 +34,16 @@ impl App {
             .clone()
     }
 
+    /// A network of the first organisation, from a profile in JSON.
+    pub async fn network(&self, profile: serde_json::Value) -> dengbao_store::Network {
+        let org = self.first_org().await;
+        let profile: dengbao_store::NetworkProfile = serde_json::from_value(profile).unwrap();
+        self.store
+            .create_network("test", &org, profile)
+            .await
+            .unwrap()
+    }
+
     pub async fn new() -> App {
         let dir = tempfile::tempdir().unwrap();
         let store = Store::open_sqlite(dir.path()).await.unwrap();
