@@ -61,6 +61,28 @@ fn check_text(field: &'static str, value: &str, required: bool) -> Result<()> {
     Ok(())
 }
 
+/// A link is an `http` or `https` URL with a host: `javascript:`, `data:`, `file:` and
+/// the like would run or read something in the browser of whoever opens the evidence.
+fn check_link(link: &str) -> Result<()> {
+    let refused = |why: &str| {
+        StoreError::invalid(
+            "link",
+            format!("{link:?}: {why}（证据链接须为 http 或 https 网址）"),
+        )
+    };
+    let url = url::Url::parse(link.trim()).map_err(|e| refused(&e.to_string()))?;
+    if !matches!(url.scheme(), "http" | "https") {
+        return Err(refused(&format!(
+            "scheme {:?} is not http or https",
+            url.scheme()
+        )));
+    }
+    if url.host_str().is_none_or(str::is_empty) {
+        return Err(refused("no host"));
+    }
+    Ok(())
+}
+
 impl Store {
     /// Records evidence for a network's duty; `bytes` is the uploaded file, if any.
     pub async fn add_evidence(
@@ -74,6 +96,7 @@ impl Store {
         check_text("description", &input.description, true)?;
         if let Some(link) = &input.link {
             check_text("link", link, true)?;
+            check_link(link)?;
         }
         if let Some(name) = &input.file_name {
             check_text("file_name", name, true)?;

@@ -221,6 +221,30 @@ on_both!(bad_input_writes_nothing, |store: Store| async move {
         .await
         .unwrap_err();
     assert!(err.to_string().contains("file"), "{err}");
+    // A link that would run or read something in the reader's browser is refused.
+    for link in [
+        "javascript:alert(document.cookie)",
+        "data:text/html,<script>x</script>",
+        "file:///etc/passwd",
+        "http://",
+        "不是网址",
+    ] {
+        let err = store
+            .add_evidence(
+                "cli",
+                &net.id,
+                EvidenceInput {
+                    duty_id: "d".into(),
+                    description: "x".into(),
+                    link: Some(link.into()),
+                    ..Default::default()
+                },
+                None,
+            )
+            .await
+            .unwrap_err();
+        assert!(err.to_string().contains("link"), "{link}: {err}");
+    }
     let err = store
         .create_org(
             "cli",
