@@ -82,6 +82,14 @@ impl DutyStatus {
     pub fn citations(&self) -> &[Citation] {
         &self.duty.citations
     }
+    /// The citations as one line, separated by full-width commas.
+    pub fn citations_text(&self) -> String {
+        self.citations()
+            .iter()
+            .map(|c| c.to_string())
+            .collect::<Vec<_>>()
+            .join("，")
+    }
     pub fn penalty(&self) -> Option<&str> {
         self.duty.penalty.as_deref()
     }

@@ -55,7 +55,7 @@ pub(crate) fn settle(mut s: DutyStatus, p: &Profile, explain: bool) -> DutyStatu
                         format!(
                             "{} 违反（{}）：{} / breached on {}",
                             b.when,
-                            cite(&s),
+                            s.citations_text(),
                             b.description,
                             b.when
                         )
@@ -80,12 +80,4 @@ pub(crate) fn settle(mut s: DutyStatus, p: &Profile, explain: bool) -> DutyStatu
         }
     }
     s
-}
-
-fn cite(s: &DutyStatus) -> String {
-    s.citations()
-        .iter()
-        .map(|c| c.to_string())
-        .collect::<Vec<_>>()
-        .join("，")
 }

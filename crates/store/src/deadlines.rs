@@ -38,66 +38,28 @@ impl Store {
     ) -> Result<Vec<MovedDeadline>> {
         let mut w = WriteTx::begin(self).await?;
         let mut moved = Vec::new();
-        let filings = sqlx::query(
-            "SELECT id, network_id, submitted_on, review_due FROM filings \
+        recompute_table(
+            &mut w,
+            "SELECT id, network_id, submitted_on AS start, review_due AS due FROM filings \
              WHERE state = 'submitted' ORDER BY id",
+            "UPDATE filings SET review_due = $1 WHERE id = $2",
+            "filing",
+            Some(review_days),
+            add_workdays,
+            &mut moved,
         )
-        .fetch_all(&mut *w.tx)
         .await?;
-        for row in &filings {
-            let (id, network_id, start, due): (String, String, String, String) = (
-                row.try_get("id")?,
-                row.try_get("network_id")?,
-                row.try_get("submitted_on")?,
-                row.try_get("review_due")?,
-            );
-            if let Some(new) = recomputed(&start, review_days, &due, add_workdays) {
-                sqlx::query("UPDATE filings SET review_due = $1 WHERE id = $2")
-                    .bind(&new)
-                    .bind(&id)
-                    .execute(&mut *w.tx)
-                    .await?;
-                moved.push(MovedDeadline {
-                    target: format!("filing:{id}"),
-                    network_id,
-                    from: due,
-                    to: new,
-                });
-            }
-        }
-        let orders = sqlx::query(
-            "SELECT id, network_id, issued_on, due, working_days FROM rectification_orders \
+        recompute_table(
+            &mut w,
+            "SELECT id, network_id, issued_on AS start, due, working_days FROM rectification_orders \
              WHERE state <> 'closed' AND working_days IS NOT NULL ORDER BY id",
+            "UPDATE rectification_orders SET due = $1 WHERE id = $2",
+            "rectification",
+            None,
+            add_workdays,
+            &mut moved,
         )
-        .fetch_all(&mut *w.tx)
         .await?;
-        for row in &orders {
-            let (id, network_id, start, due): (String, String, String, String) = (
-                row.try_get("id")?,
-                row.try_get("network_id")?,
-                row.try_get("issued_on")?,
-                row.try_get("due")?,
-            );
-            let Some(days) = row
-                .try_get::<Option<i64>, _>("working_days")?
-                .and_then(|n| u32::try_from(n).ok())
-            else {
-                continue;
-            };
-            if let Some(new) = recomputed(&start, days, &due, add_workdays) {
-                sqlx::query("UPDATE rectification_orders SET due = $1 WHERE id = $2")
-                    .bind(&new)
-                    .bind(&id)
-                    .execute(&mut *w.tx)
-                    .await?;
-                moved.push(MovedDeadline {
-                    target: format!("rectification:{id}"),
-                    network_id,
-                    from: due,
-                    to: new,
-                });
-            }
-        }
         let mut detail = detail;
         if let Some(map) = detail.as_object_mut() {
             map.insert(
@@ -115,6 +77,52 @@ impl Store {
         .await?;
         Ok(moved)
     }
+}
+
+/// Recomputes the deadlines `select` returns (columns `id`, `network_id`, `start`, `due`,
+/// and `working_days` unless `days` is fixed), writing each moved one with `update`.
+async fn recompute_table(
+    w: &mut WriteTx,
+    select: &str,
+    update: &str,
+    target: &str,
+    days: Option<u32>,
+    add_workdays: &(dyn Fn(Date, u32) -> Option<Date> + Sync),
+    moved: &mut Vec<MovedDeadline>,
+) -> Result<()> {
+    let rows = sqlx::query(select).fetch_all(&mut *w.tx).await?;
+    for row in &rows {
+        let (id, network_id, start, due): (String, String, String, String) = (
+            row.try_get("id")?,
+            row.try_get("network_id")?,
+            row.try_get("start")?,
+            row.try_get("due")?,
+        );
+        let days = match days {
+            Some(d) => d,
+            None => match row
+                .try_get::<Option<i64>, _>("working_days")?
+                .and_then(|n| u32::try_from(n).ok())
+            {
+                Some(d) => d,
+                None => continue,
+            },
+        };
+        if let Some(new) = recomputed(&start, days, &due, add_workdays) {
+            sqlx::query(update)
+                .bind(&new)
+                .bind(&id)
+                .execute(&mut *w.tx)
+                .await?;
+            moved.push(MovedDeadline {
+                target: format!("{target}:{id}"),
+                network_id,
+                from: due,
+                to: new,
+            });
+        }
+    }
+    Ok(())
 }
 
 /// The new deadline when it differs from the stored one.

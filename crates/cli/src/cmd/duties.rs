@@ -153,14 +153,6 @@ pub fn run_exposure(args: ProfileArgs, ctx: &Ctx) -> anyhow::Result<ExitCode> {
     Ok(ExitCode::SUCCESS)
 }
 
-fn cite(s: &DutyStatus) -> String {
-    s.citations()
-        .iter()
-        .map(|c| c.to_string())
-        .collect::<Vec<_>>()
-        .join("，")
-}
-
 fn print_duties(l: &Loaded) {
     let p = &l.profile;
     println!(
@@ -215,7 +207,7 @@ fn print_duties(l: &Loaded) {
                 s.duty.party.zh(),
                 s.status.zh(),
                 s.title(),
-                cite(s)
+                s.citations_text()
             );
         }
     }
@@ -241,7 +233,13 @@ fn due_text(s: &DutyStatus) -> String {
 
 fn print_row(s: &DutyStatus, why: bool) {
     let due = due_text(s);
-    println!("{:<36} {:<28} {}（{}）", s.id(), due, s.title(), cite(s));
+    println!(
+        "{:<36} {:<28} {}（{}）",
+        s.id(),
+        due,
+        s.title(),
+        s.citations_text()
+    );
     // Why, for what is not settled — and for duties computed from facts (the log centre's
     // proof of retention), whose basis the reader cannot otherwise see.
     if why || s.duty.computed_from.is_some() {
