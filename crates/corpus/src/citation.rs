@@ -169,13 +169,32 @@ pub(crate) fn resolve<'a>(corpus: &'a Corpus, c: &Citation) -> Result<Resolved<'
         .law(law_id)
         .ok_or_else(|| CorpusError::UnknownLaw(law_id.to_string()))?;
     let label = article_label(c.article, c.suffix);
-    let article = law
-        .article(c.article, c.suffix)
+    // A citation naming a version is read in that version's text; otherwise canonical.
+    let st = match c.version.as_deref() {
+        Some(v) => {
+            &law.version(v)
+                .ok_or_else(|| CorpusError::UnknownVersion {
+                    law: law.id.clone(),
+                    version: v.to_string(),
+                    available: law
+                        .versions
+                        .iter()
+                        .map(|x| x.name.as_str())
+                        .collect::<Vec<_>>()
+                        .join(", "),
+                })?
+                .statute
+        }
+        None => law.canonical(),
+    };
+    let article = st
+        .articles
+        .iter()
+        .find(|a| a.number == c.article && a.suffix == c.suffix)
         .ok_or_else(|| CorpusError::UnknownArticle {
             law: law.id.clone(),
             label: label.clone(),
         })?;
-    let st = law.canonical();
     let chapter = st.chapters.iter().find(|ch| ch.number == article.chapter);
     let section = article
         .section

@@ -6,6 +6,7 @@
 //! it, and never edits a text.
 
 mod citation;
+mod citing;
 mod commentary;
 mod error;
 mod fines;
@@ -20,6 +21,7 @@ mod versions;
 use std::sync::OnceLock;
 
 pub use citation::{parse_citation, CitationError, Resolved};
+pub use citing::Citer;
 pub use commentary::{Commentary, CommentaryKind, LinkBasis};
 pub use dengbao_statute::{Article, Chapter, Paragraph, Section, Statute};
 pub use dengbao_types::Citation;
@@ -58,6 +60,9 @@ pub struct LawVersion {
     /// The version this one revises, if any (draft → final).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub previous: Option<String>,
+    /// The day this version took effect; `None` for a draft that never did.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub in_force: Option<jiff::civil::Date>,
     pub statute: Statute,
     /// What the parser found odd in the base text.
     pub diagnostics: Vec<dengbao_statute::Diagnostic>,
@@ -75,6 +80,19 @@ impl Law {
 
     pub fn version(&self, name: &str) -> Option<&LawVersion> {
         self.versions.iter().find(|v| v.name == name)
+    }
+
+    /// The version in force on `date`: the latest whose `in_force` is on or before it.
+    /// Before the first version took effect, and for a law no version of which is in
+    /// force (the MLPS regulation draft), the canonical version (decision 0203).
+    pub fn version_at(&self, date: jiff::civil::Date) -> &LawVersion {
+        self.versions
+            .iter()
+            .filter(|v| v.in_force.is_some_and(|d| d <= date))
+            .max_by_key(|v| v.in_force)
+            .or_else(|| self.version(&self.canonical_version))
+            // ok: load() checks the canonical version exists; first() keeps this total.
+            .unwrap_or(&self.versions[0])
     }
 
     /// The canonical article `number` (之`suffix`).

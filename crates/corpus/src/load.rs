@@ -7,34 +7,39 @@ use crate::sources::{self, Source, MANIFEST};
 use crate::text::{segment, Copy};
 use crate::{commentary, structure, versions, Corpus, CorpusError, Law, LawVersion};
 
-#[derive(Debug, Deserialize)]
-struct LawsManifest {
-    law: Vec<LawEntry>,
+#[derive(Debug, Clone, Deserialize)]
+pub(crate) struct LawsManifest {
+    pub(crate) law: Vec<LawEntry>,
 }
 
-#[derive(Debug, Deserialize)]
-struct LawEntry {
-    id: String,
+#[derive(Debug, Clone, Deserialize)]
+pub(crate) struct LawEntry {
+    pub(crate) id: String,
     title: String,
-    canonical: String,
-    versions: Vec<VersionEntry>,
+    pub(crate) canonical: String,
+    pub(crate) versions: Vec<VersionEntry>,
 }
 
-#[derive(Debug, Deserialize)]
-struct VersionEntry {
-    name: String,
+#[derive(Debug, Clone, Deserialize)]
+pub(crate) struct VersionEntry {
+    pub(crate) name: String,
     #[serde(default)]
     partial: bool,
     #[serde(default)]
     previous: Option<String>,
+    #[serde(default)]
+    pub(crate) in_force: Option<jiff::civil::Date>,
+}
+
+/// The embedded manifest's laws and versions.
+pub(crate) fn manifest() -> Result<LawsManifest, CorpusError> {
+    toml::from_str(MANIFEST).map_err(|e| data_err("data/law/sources.toml", e.to_string()))
 }
 
 /// The laws and versions the manifest lists, read without parsing any text (what
 /// `dengbao --version` prints; tested equal to what [`load`] builds).
 pub(crate) fn listing() -> Result<Vec<crate::LawListing>, CorpusError> {
-    let manifest: LawsManifest =
-        toml::from_str(MANIFEST).map_err(|e| data_err("data/law/sources.toml", e.to_string()))?;
-    Ok(manifest
+    Ok(manifest()?
         .law
         .into_iter()
         .map(|l| crate::LawListing {
@@ -89,8 +94,7 @@ pub(crate) fn copies(src: &Source, lines: [u32; 2], slides: bool) -> Vec<Copy> {
 
 pub(crate) fn load() -> Result<Corpus, CorpusError> {
     let sources = sources::load()?;
-    let manifest: LawsManifest =
-        toml::from_str(MANIFEST).map_err(|e| data_err("data/law/sources.toml", e.to_string()))?;
+    let manifest = manifest()?;
     let mut laws = Vec::new();
     let mut discrepancies = Vec::new();
     let mut coverage = Vec::new();
@@ -128,6 +132,7 @@ pub(crate) fn load() -> Result<Corpus, CorpusError> {
                 source: src.id.clone(),
                 partial: v.partial,
                 previous: v.previous.clone(),
+                in_force: v.in_force,
                 statute,
                 diagnostics,
             });

@@ -24,6 +24,15 @@ pub(crate) fn embedded(file: &str) -> Option<&'static str> {
         "004_3eec16215bacfc3b.txt" => {
             include_str!("../../../data/law/sources/004_3eec16215bacfc3b.txt")
         }
+        "005_csl_amended_2025.txt" => {
+            include_str!("../../../data/law/sources/005_csl_amended_2025.txt")
+        }
+        "006_csl_amended_2025_gazette.txt" => {
+            include_str!("../../../data/law/sources/006_csl_amended_2025_gazette.txt")
+        }
+        "007_csl_amendment_decision_2025.txt" => {
+            include_str!("../../../data/law/sources/007_csl_amendment_decision_2025.txt")
+        }
         _ => return None,
     })
 }
@@ -57,7 +66,7 @@ pub struct SourcePart {
     /// The law version this part carries (base and witness parts).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub version: Option<String>,
-    /// `base`, `witness` or `commentary`.
+    /// `base`, `witness`, `commentary` or `proof` (a copy a test proof-reads the base against).
     pub role: String,
     /// For commentary: `interpretation`, `compliance-advice`, `role-checklist`, `work-plan`.
     #[serde(default, skip_serializing_if = "Option::is_none")]

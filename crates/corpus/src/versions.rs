@@ -17,7 +17,12 @@ use crate::numerals::to_chinese;
 use crate::{Article, Corpus, CorpusError, Law};
 
 const CSL_DRAFT: &str = include_str!("../../../data/law/csl/draft-alignment.toml");
-const ALIGNMENT_FILES: [(&str, &str); 1] = [("data/law/csl/draft-alignment.toml", CSL_DRAFT)];
+const CSL_FINAL: &str = include_str!("../../../data/law/csl/final-alignment.toml");
+/// Every alignment file (path as a reviewer finds it, text).
+pub(crate) const ALIGNMENT_FILES: [(&str, &str); 2] = [
+    ("data/law/csl/draft-alignment.toml", CSL_DRAFT),
+    ("data/law/csl/final-alignment.toml", CSL_FINAL),
+];
 
 /// An article number with its 之N suffix.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
@@ -51,6 +56,13 @@ pub struct AlignedPair {
     pub to_suffix: Option<u32>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub to_paragraph: Option<u32>,
+    /// The items (项) of the old article this pair carries; empty: all of them.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub from_items: Vec<u32>,
+    /// The numbers those items have in the new article, in the same order; empty: they
+    /// became the new article's own text (no item to cite).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub to_items: Vec<u32>,
     pub note: String,
 }
 
@@ -125,13 +137,32 @@ pub struct Comparison {
     pub removed: Vec<Unpaired>,
 }
 
+/// The alignment files as data, unchecked against the texts ([`load_alignments`] checks).
+pub(crate) fn parse_alignments() -> Result<Vec<Alignment>, CorpusError> {
+    ALIGNMENT_FILES
+        .iter()
+        .map(|(file, text)| {
+            let a: Alignment = toml::from_str(text).map_err(|e| CorpusError::Data {
+                file: (*file).into(),
+                message: e.to_string(),
+            })?;
+            if a.pairs
+                .iter()
+                .any(|p| !p.to_items.is_empty() && p.to_items.len() != p.from_items.len())
+            {
+                return Err(CorpusError::Data {
+                    file: (*file).into(),
+                    message: "a pair's to_items must list one number per from_items entry".into(),
+                });
+            }
+            Ok(a)
+        })
+        .collect()
+}
+
 pub(crate) fn load_alignments(laws: &[Law]) -> Result<Vec<Alignment>, CorpusError> {
     let mut out = Vec::new();
-    for (file, text) in ALIGNMENT_FILES {
-        let a: Alignment = toml::from_str(text).map_err(|e| CorpusError::Data {
-            file: file.into(),
-            message: e.to_string(),
-        })?;
+    for (a, (file, _)) in parse_alignments()?.into_iter().zip(ALIGNMENT_FILES) {
         let err = |m: String| CorpusError::Data {
             file: file.into(),
             message: m,

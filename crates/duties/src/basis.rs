@@ -103,6 +103,7 @@ mod tests {
             law: law.into(),
             article,
             paragraph,
+            version: None,
         }
     }
 

@@ -56,6 +56,10 @@ pub const DUTY_FILES: &[(&str, &str)] = &[
 pub const PENALTY_FILES: &[(&str, &str)] = &[
     ("csl.toml", include_str!("../../../data/penalties/csl.toml")),
     (
+        "csl-amended-2025.toml",
+        include_str!("../../../data/penalties/csl-amended-2025.toml"),
+    ),
+    (
         "mlps.toml",
         include_str!("../../../data/penalties/mlps.toml"),
     ),
@@ -325,6 +329,9 @@ pub struct Duty {
     /// Index of its compiled condition (shared between duties with the same text).
     #[serde(skip)]
     pub(crate) condition: usize,
+    /// `citations` as each version in force numbers them (decision 0203).
+    #[serde(skip)]
+    pub dated: crate::cited::Dated,
 }
 
 /// The duty and penalty catalogs, validated, with every condition compiled once.
@@ -375,6 +382,19 @@ impl Catalog {
         }
         for (id, p) in &penalties {
             let file = penalty_file.get(id).map(String::as_str).unwrap_or("?");
+            for old in &p.succeeds {
+                match penalties.get(old) {
+                    Some(o) if o.version.is_none() && o.law == p.law => {}
+                    _ => {
+                        return Err(perr(
+                            file,
+                            id,
+                            "succeeds",
+                            &format!("no penalty `{old}` of the same law's canonical version"),
+                        ))
+                    }
+                }
+            }
             let mut seen = vec![id.as_str()];
             let mut cur = p;
             while let Some(next) = &cur.refers_to {
@@ -462,18 +482,37 @@ impl Catalog {
         self.penalties.get(id)
     }
 
-    /// Follows `refers_to` to the provision whose fines apply.
-    pub fn resolve(&self, id: &str) -> Option<Resolved<'_>> {
-        let provision = self.penalties.get(id)?;
-        let mut cur = provision;
-        let mut aggravated = provision.aggravated;
-        let mut measures: Vec<String> = Vec::new();
-        let mut condition = None;
-        let mut notes = Vec::new();
+    /// `id` and the provisions its `refers_to` leads to, in order.
+    pub(crate) fn chain_of(&self, id: &str) -> Option<Vec<&Penalty>> {
+        let mut cur = self.penalties.get(id)?;
         let mut chain = Vec::new();
         // Validated at load: the chain ends and has no cycle; bound it anyway.
         for _ in 0..8 {
             chain.push(cur);
+            match cur.refers_to.as_deref().and_then(|r| self.penalties.get(r)) {
+                Some(next) => cur = next,
+                None => break,
+            }
+        }
+        Some(chain)
+    }
+
+    /// Follows `refers_to` to the provision whose fines apply.
+    pub fn resolve(&self, id: &str) -> Option<Resolved<'_>> {
+        self.chain_of(id).and_then(Resolved::of)
+    }
+}
+
+impl<'a> Resolved<'a> {
+    /// A chain's measures, condition, notes and 从重, gathered in order.
+    pub(crate) fn of(chain: Vec<&'a Penalty>) -> Option<Resolved<'a>> {
+        let provision = *chain.first()?;
+        let cur = *chain.last()?;
+        let mut aggravated = false;
+        let mut measures: Vec<String> = Vec::new();
+        let mut condition = None;
+        let mut notes = Vec::new();
+        for cur in &chain {
             for m in &cur.measures {
                 if !measures.contains(m) {
                     measures.push(m.clone());
@@ -486,10 +525,6 @@ impl Catalog {
                 notes.push(n.clone());
             }
             aggravated |= cur.aggravated;
-            match cur.refers_to.as_deref().and_then(|r| self.penalties.get(r)) {
-                Some(next) => cur = next,
-                None => break,
-            }
         }
         Some(Resolved {
             provision,
@@ -501,7 +536,9 @@ impl Catalog {
             notes,
         })
     }
+}
 
+impl Catalog {
     /// Checks a profile's references into the catalog (evidence duty ids).
     pub fn check_profile(&self, p: &crate::Profile) -> Result<(), crate::ProfileError> {
         for (i, e) in p.evidence.iter().enumerate() {

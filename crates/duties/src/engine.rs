@@ -70,6 +70,11 @@ pub struct DutyStatus {
     pub evidence: Vec<usize>,
     /// The recorded breaches of a prohibition (status `breached`), earliest first.
     pub breaches: Vec<crate::profile::Breach>,
+    /// The duty's citations as the law in force on the evaluation date numbers them,
+    /// each naming its version (decision 0203).
+    pub citations: std::sync::Arc<[Citation]>,
+    /// The evaluation date (Asia/Shanghai): what the status and citations are as of.
+    pub on: Date,
 }
 
 impl DutyStatus {
@@ -79,8 +84,9 @@ impl DutyStatus {
     pub fn title(&self) -> &str {
         &self.duty.title
     }
+    /// The citations in the numbering of the version in force on the evaluation date.
     pub fn citations(&self) -> &[Citation] {
-        &self.duty.citations
+        &self.citations
     }
     /// The citations as one line, separated by full-width commas.
     pub fn citations_text(&self) -> String {
@@ -103,7 +109,7 @@ impl Serialize for DutyStatus {
         st.serialize_field("id", &d.id)?;
         st.serialize_field("title", &d.title)?;
         st.serialize_field("title_en", &d.title_en)?;
-        st.serialize_field("citations", &d.citations)?;
+        st.serialize_field("citations", &*self.citations)?;
         st.serialize_field("status", &self.status)?;
         st.serialize_field("due", &self.due)?;
         st.serialize_field("provisional", &self.provisional)?;
@@ -372,6 +378,8 @@ fn status_of(
         missing_events: out.missing,
         evidence,
         breaches: Vec::new(),
+        citations: d.dated.at(date_of(at)),
+        on: date_of(at),
     }
 }
 

@@ -49,6 +49,18 @@ pub struct ExposureItem {
     pub aggravated: bool,
     /// When the fine applies (拒不改正或者……).
     pub condition: Option<String>,
+    /// The day of the conduct the fine is judged by (decision 0510).
+    pub conduct_date: jiff::civil::Date,
+    /// The version of the law whose fines apply (`final`, `amended-2025`).
+    pub law_version: Option<String>,
+    /// Why that version (从旧兼从轻), when the law changed around the conduct.
+    pub law_choice: Option<String>,
+    /// A fine the organisation may be given at once, before any refusal (可以处…).
+    pub first_fine: Option<[u64; 2]>,
+    /// Fines for serious consequences, as the text states them (never counted).
+    pub serious: Option<String>,
+    /// The conduct is punished under another law, named here; no fine counted.
+    pub elsewhere: Option<String>,
     pub notes: Vec<String>,
     /// Whether this item's fine is counted in the totals (the first item of its provision).
     pub counted: bool,
@@ -78,8 +90,8 @@ pub fn exposure(profile: &Profile, catalog: &Catalog, statuses: &[DutyStatus]) -
     let gov = catalog.penalty("csl.72");
     let mut items = Vec::new();
     let mut unknown = Vec::new();
-    // fine source id → (counted overdue?, counted due?)
-    let mut seen: BTreeMap<String, (bool, bool)> = BTreeMap::new();
+    // fine source id → the items fined under it
+    let mut seen: BTreeMap<String, Vec<usize>> = BTreeMap::new();
     let mut total = [0u64; 2];
     let mut person_total = [0u64; 2];
     let mut if_missed = [0u64; 2];
@@ -95,13 +107,27 @@ pub fn exposure(profile: &Profile, catalog: &Catalog, statuses: &[DutyStatus]) -
         if !matches!(s.status, Status::Due | Status::Overdue | Status::Breached) {
             continue;
         }
-        let Some(r) = s.penalty().and_then(|id| catalog.resolve(id)) else {
+        let Some(pid) = s.penalty() else {
+            continue;
+        };
+        let conduct = crate::by_date::conduct_date(s);
+        let Some((r, choice, other)) = crate::by_date::resolve_on(catalog, pid, conduct, s.on)
+        else {
             continue;
         };
         let src = r.fine_source;
         let mut basis = r.basis();
         let mut punished = true;
         let mut notes = r.notes.clone();
+        let law_choice = other.and_then(|o| choice.explain(conduct, src, o));
+        if let Some(t) = &law_choice {
+            notes.push(t.clone());
+        }
+        if let Some(law) = &src.elsewhere {
+            notes.push(format!(
+                "该行为依照{law}处理、处罚，罚款不在本工具的计算范围 / punished under {law}; no fine counted here"
+            ));
+        }
         if r.aggravated {
             notes.push(AGGRAVATED_NOTE.to_string());
         }
@@ -127,7 +153,7 @@ pub fn exposure(profile: &Profile, catalog: &Catalog, statuses: &[DutyStatus]) -
                 person = [0, 0];
                 multiple = None;
                 measures = g.measures.clone();
-                basis.push(g.reference());
+                basis.push(in_version(g.reference(), src.version.as_deref()));
                 punished = false;
                 notes.push(
                     "国家机关政务网络：由上级机关或者有关机关责令改正，对责任人员依法给予处分，不处罚款（网络安全法 第七十二条） / \
@@ -136,24 +162,14 @@ pub fn exposure(profile: &Profile, catalog: &Catalog, statuses: &[DutyStatus]) -
                 );
                 g.id.clone()
             }
-            _ => src.id.clone(),
+            // Versions of one provision (2016 第五十九条第一款, 2025 第六十一条第一款) are one
+            // provision for the count; its highest range is counted (decision 0510).
+            _ => catalog
+                .resolve(pid)
+                .map(|c| c.fine_source.id.clone())
+                .unwrap_or_else(|| src.id.clone()),
         };
-        let entry = seen.entry(key).or_insert((false, false));
-        let counted;
-        if s.status.is_operator_failure() {
-            counted = !entry.0;
-            if !entry.0 {
-                add(&mut total, org);
-                add(&mut person_total, person);
-                entry.0 = true;
-            }
-        } else {
-            counted = !entry.0 && !entry.1;
-        }
-        if !entry.1 {
-            add(&mut if_missed, org);
-            entry.1 = true;
-        }
+        seen.entry(key).or_default().push(items.len());
         let basis_text = crate::basis::basis_zh(&basis, r.aggravated, punished);
         items.push(ExposureItem {
             duty: s.duty.id.clone(),
@@ -168,9 +184,36 @@ pub fn exposure(profile: &Profile, catalog: &Catalog, statuses: &[DutyStatus]) -
             measures,
             aggravated: r.aggravated,
             condition: r.condition.clone(),
+            conduct_date: conduct,
+            law_version: src.reference().version,
+            law_choice,
+            first_fine: src.first_fine,
+            serious: src.serious.clone(),
+            elsewhere: src.elsewhere.clone(),
             notes,
-            counted,
+            counted: false,
         });
+    }
+    // Each provision once: the highest range among its failures goes into the total (its
+    // item is `counted`); among all its items, into the total if due duties are missed.
+    for idx in seen.values() {
+        let highest = |items: &[ExposureItem], only_failures: bool| {
+            idx.iter()
+                .copied()
+                .filter(|&k| !only_failures || items[k].status.is_operator_failure())
+                .max_by_key(|&k| (items[k].org_fine[1], std::cmp::Reverse(k)))
+        };
+        let (failure, any) = (highest(&items, true), highest(&items, false));
+        if let Some(k) = failure {
+            add(&mut total, items[k].org_fine);
+            add(&mut person_total, items[k].person_fine);
+        }
+        if let Some(k) = failure.or(any) {
+            items[k].counted = true;
+        }
+        if let Some(k) = any {
+            add(&mut if_missed, items[k].org_fine);
+        }
     }
     let unresolved: Vec<&str> = statuses
         .iter()
@@ -211,4 +254,26 @@ pub fn exposure(profile: &Profile, catalog: &Catalog, statuses: &[DutyStatus]) -
 fn add(acc: &mut [u64; 2], r: [u64; 2]) {
     acc[0] = acc[0].saturating_add(r[0]);
     acc[1] = acc[1].saturating_add(r[1]);
+}
+
+/// A canonical-numbering reference as `version` numbers it (网络安全法 第七十二条 is
+/// 第七十四条 in the amended text).
+fn in_version(r: PenaltyRef, version: Option<&str>) -> PenaltyRef {
+    let (Some(v), Some(c)) = (version, crate::cited::citer()) else {
+        return r;
+    };
+    let Some(canon) = c.canonical(&r.law) else {
+        return r;
+    };
+    let mut cite = dengbao_types::Citation::article(&r.law, r.article);
+    cite.paragraph = r.paragraph;
+    match c.translate(&cite, canon, v).first() {
+        Some(t) => PenaltyRef {
+            law: r.law,
+            article: t.article,
+            paragraph: t.paragraph,
+            version: Some(v.to_string()),
+        },
+        None => r,
+    }
 }

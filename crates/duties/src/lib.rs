@@ -11,8 +11,10 @@
 //! Invariant: no I/O (the catalog is embedded), no panics on any profile.
 
 pub mod basis;
+mod by_date;
 mod catalog;
 mod cel;
+pub mod cited;
 mod engine;
 mod events;
 mod exposure;

@@ -58,6 +58,23 @@ pub struct Penalty {
     pub aggravated: bool,
     #[serde(default)]
     pub note: Option<String>,
+    /// The law version whose numbering this provision uses; `None`: the law's canonical
+    /// version (the 2016 text for csl).
+    #[serde(default)]
+    pub version: Option<String>,
+    /// The canonical-version penalties whose conduct this provision punishes from its
+    /// version's in-force date (decision 0510).
+    #[serde(default)]
+    pub succeeds: Vec<String>,
+    /// A fine the organisation may be given at once, before any refusal (可以处…).
+    #[serde(default)]
+    pub first_fine: Option<[u64; 2]>,
+    /// The fines for serious consequences, as text: shown, never counted.
+    #[serde(default)]
+    pub serious: Option<String>,
+    /// The conduct is punished under another law (named); this law sets no fine.
+    #[serde(default)]
+    pub elsewhere: Option<String>,
 }
 
 impl Penalty {
@@ -67,6 +84,11 @@ impl Penalty {
             law: self.law.clone(),
             article: self.article,
             paragraph: self.paragraph,
+            version: self.version.clone().or_else(|| {
+                crate::cited::citer()
+                    .and_then(|c| c.canonical(&self.law))
+                    .map(str::to_string)
+            }),
         }
     }
 
@@ -82,6 +104,9 @@ pub struct PenaltyRef {
     pub law: String,
     pub article: u32,
     pub paragraph: Option<u32>,
+    /// The version whose numbering the reference uses (`final`, `amended-2025`, …).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub version: Option<String>,
 }
 
 impl std::fmt::Display for PenaltyRef {

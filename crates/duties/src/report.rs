@@ -1,15 +1,18 @@
 //! The JSON shapes the interface (CLI `--json` and the HTTP API) shows for duties and
 //! exposure, written once so both print the same fields.
 //!
-//! - a duty: `{"id", "title", "citations": [{"law", "article", "paragraph", "item"}],
+//! - a duty: `{"id", "title", "citations": [{"law", "article", "paragraph", "item",
+//!   "version"}],
 //!   "status", "due", "provisional", "kind", "party", "breaches": [{"when", "description"}]}`
 //!   — `provisional` marks a working-day deadline in a year without a loaded holiday
 //!   notice, `kind` says whether it is a prohibition (`complied`/`breached`), `party` whose
 //!   duty it is (others' duties are `expected`/`chase`, never the operator's);
-//! - exposure: `{"items": [{"duty", "penalty": {"law", "article", "paragraph"}, "basis":
-//!   [{"law", "article", "paragraph"}, …], "basis_text", "org_fine", "person_fine",
-//!   "measures", "aggravated"}], "org_fine_total": [min, max]}` (yuan); `basis` runs from
-//!   the provision the duty breaks to the one that sets the range.
+//! - exposure: `{"items": [{"duty", "penalty": {"law", "article", "paragraph", "version"},
+//!   "basis": [{"law", "article", "paragraph", "version"}, …], "basis_text", "org_fine",
+//!   "person_fine", "first_fine", "measures", "aggravated", "conduct_date", "law_version",
+//!   "law_choice", "serious", "elsewhere"}], "org_fine_total": [min, max]}` (yuan); `basis`
+//!   runs from the provision the duty breaks to the one that sets the range, in the
+//!   numbering of the version applied to the day of the conduct (decision 0510).
 
 use serde_json::{json, Value};
 
@@ -24,6 +27,7 @@ pub fn duty_row(s: &DutyStatus) -> Value {
         "title": s.title(),
         "citations": s.citations().iter().map(|c| json!({
             "law": c.law, "article": c.article, "paragraph": c.paragraph, "item": c.item,
+            "version": c.version,
         })).collect::<Vec<_>>(),
         "status": s.status.id(),
         "due": s.due.map(|d| d.to_string()),
@@ -45,15 +49,21 @@ pub fn duty_rows(statuses: &[DutyStatus]) -> Vec<Value> {
 pub fn exposure_item(i: &ExposureItem) -> Value {
     json!({
         "duty": i.duty,
-        "penalty": {"law": i.penalty.law, "article": i.penalty.article, "paragraph": i.penalty.paragraph},
+        "penalty": {"law": i.penalty.law, "article": i.penalty.article, "paragraph": i.penalty.paragraph, "version": i.penalty.version},
         "basis": i.basis.iter().map(|b| json!({
-            "law": b.law, "article": b.article, "paragraph": b.paragraph,
+            "law": b.law, "article": b.article, "paragraph": b.paragraph, "version": b.version,
         })).collect::<Vec<_>>(),
         "basis_text": i.basis_text,
         "org_fine": i.org_fine,
         "person_fine": i.person_fine,
+        "first_fine": i.first_fine,
         "measures": i.measures,
         "aggravated": i.aggravated,
+        "conduct_date": i.conduct_date.to_string(),
+        "law_version": i.law_version,
+        "law_choice": i.law_choice,
+        "serious": i.serious,
+        "elsewhere": i.elsewhere,
     })
 }
 

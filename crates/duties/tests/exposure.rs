@@ -59,10 +59,22 @@ fn cii_duties_carry_the_cii_ranges() {
     let breached = format!(
         "{CII}[[breach]]\nduty = \"csl.cii.data_localisation\"\nwhen = \"2026-03-01\"\ndescription = \"用户数据备份存放在境外云服务\"\n"
     );
+    // Since 2026-01-01 that conduct is punished under other laws (amended 第七十一条第一款
+    // 第（三）项 sends it to the Data Security Law and the network data regulation).
     let e = run(&breached, "2026-06-01");
     let i = item(&e, "csl.cii.data_localisation");
     assert_eq!(i.status.id(), "breached");
+    assert_eq!(i.org_fine, [0, 0]);
+    assert_eq!((i.fine_source.article, i.fine_source.paragraph), (71, Some(1)));
+    assert!(i.elsewhere.as_deref().is_some_and(|l| l.contains("数据安全法")));
+    // The same breach in 2025 keeps the 2016 第六十六条 range: the later text sets no fine
+    // of its own, so it is not lighter (从旧).
+    let in_2025 = breached.replace("2026-03-01", "2025-10-01");
+    let e = run(&in_2025, "2026-06-01");
+    let i = item(&e, "csl.cii.data_localisation");
     assert_eq!(i.org_fine, [50_000, 500_000]);
+    assert_eq!(i.fine_source.article, 66);
+    assert!(i.law_choice.as_deref().is_some_and(|t| t.contains("从旧")));
     assert!(i.counted);
     // Evaluated before the breach, it is not there.
     let e = run(&breached, "2026-02-01");
@@ -127,13 +139,16 @@ fn totals_count_each_fining_provision_once() {
     // Overdue provisions here: csl.59.1 (via csl 21/25 and 条例 63/64) and csl.59.2; 条例
     // 第六十八条 (crypto) sets no fine. The prohibitions (第三十七条 data abroad, 条例 第三十一条
     // 第二款) are complied and the security review (第三十五条) has no purchase to review: no
-    // 第六十六条, 第六十四条 or 第六十五条 fine.
-    let expected = [10_000 + 100_000, 100_000 + 1_000_000];
+    // 第六十六条, 第六十四条 or 第六十五条 fine. Grading, self-inspection and the yearly assessment
+    // became overdue in 2026, under the amended 第六十一条第一款 (五万–五十万元): the highest
+    // range of the provision is the one counted; 第五十九条第二款's CII duties were all
+    // overdue in 2025 (十万–一百万元).
+    let expected = [50_000 + 100_000, 500_000 + 1_000_000];
     assert_eq!(e.org_fine_total, expected);
     let counted_59_1 = e
         .items
         .iter()
-        .filter(|i| i.counted && i.fine_source.article == 59 && i.fine_source.paragraph == Some(1))
+        .filter(|i| i.counted && [59, 61].contains(&i.fine_source.article) && i.fine_source.paragraph == Some(1))
         .count();
     assert_eq!(counted_59_1, 1);
 }
@@ -181,9 +196,12 @@ fn due_duties_are_listed_but_only_overdue_ones_are_in_the_total() {
     let filing = item(&e, "mlps.filing");
     assert_eq!(filing.status.id(), "due");
     assert_eq!(e.org_fine_total, [0, 0]);
-    // csl.59.1 (filing, via 条例 第六十三条) only: the prohibition of 条例 第三十一条第二款 is
-    // complied, so 第六十五条 adds nothing.
-    assert_eq!(e.org_fine_total_if_due_missed, [10_000, 100_000]);
+    // The filing (via 条例 第六十三条) would be missed in 2026: the amended 第六十一条第一款's
+    // range for refusal or harm, and its fine at once. The prohibition of 条例 第三十一条第二款
+    // is complied, so 第六十五条 adds nothing.
+    assert_eq!(e.org_fine_total_if_due_missed, [50_000, 500_000]);
+    assert_eq!(filing.first_fine, Some([10_000, 50_000]));
+    assert_eq!(filing.law_version.as_deref(), Some("amended-2025"));
 }
 
 #[test]
@@ -267,7 +285,9 @@ fn refs(b: &[dengbao_duties::PenaltyRef]) -> Vec<(&str, u32, Option<u32>)> {
 }
 
 #[test]
-fn a_missed_yearly_assessment_cites_article_63_2_63_1_and_csl_59_1_aggravated() {
+fn a_missed_yearly_assessment_cites_article_63_2_63_1_and_the_csl_in_force_aggravated() {
+    // Overdue since 2026-05-21: the amended text is in force; old 第五十九条第一款 is
+    // 第六十一条第一款 with its new ranges.
     let e = run(L3_ASSESSED, "2026-11-25");
     let i = item(&e, "mlps.assessment.yearly");
     assert_eq!(i.status.id(), "overdue");
@@ -276,15 +296,41 @@ fn a_missed_yearly_assessment_cites_article_63_2_63_1_and_csl_59_1_aggravated() 
         [
             ("mlps", 63, Some(2)),
             ("mlps", 63, Some(1)),
-            ("csl", 59, Some(1))
+            ("csl", 61, Some(1))
         ]
     );
     assert_eq!(
         i.basis_text,
-        "依据《网络安全等级保护条例（征求意见稿）》第六十三条第二款、第一款，依照《网络安全法》第五十九条第一款从重处罚"
+        "依据《网络安全等级保护条例（征求意见稿）》第六十三条第二款、第一款，依照《网络安全法》第六十一条第一款从重处罚"
     );
     // The range is the one of the provision at the end of the chain.
-    assert_eq!(i.org_fine, [10_000, 100_000]);
+    assert_eq!(i.org_fine, [50_000, 500_000]);
+    assert_eq!(i.first_fine, Some([10_000, 50_000]));
+    assert_eq!(i.conduct_date.to_string(), "2026-05-21");
+    assert!(i.law_choice.as_deref().is_some_and(|t| t.contains("2026-01-01")));
+}
+
+/// The same missed assessment, once overdue since 2025-11 and once since 2026-02: the text
+/// in force on the day of the conduct sets the range; the amended text is not lighter for
+/// the 2025 conduct, so the 2016 one stays (从旧兼从轻, 立法法 第一百零四条).
+#[test]
+fn the_fine_follows_the_text_in_force_on_the_day_the_duty_became_overdue() {
+    let profile = |last: &str| L3_ASSESSED.replace("2025-05-20", last);
+    let e = run(&profile("2024-11-03"), "2026-11-25");
+    let old = item(&e, "mlps.assessment.yearly");
+    assert_eq!(old.conduct_date.to_string(), "2025-11-04");
+    assert_eq!((old.fine_source.article, old.fine_source.paragraph), (59, Some(1)));
+    assert_eq!(old.law_version.as_deref(), Some("final"));
+    assert_eq!((old.org_fine, old.person_fine), ([10_000, 100_000], [5_000, 50_000]));
+    assert_eq!(old.first_fine, None);
+    let why = old.law_choice.as_deref().expect("the reasoning is given");
+    assert!(why.contains("从旧") && why.contains("第一百零四条"), "{why}");
+    let e = run(&profile("2025-02-01"), "2026-11-25");
+    let new = item(&e, "mlps.assessment.yearly");
+    assert_eq!(new.conduct_date.to_string(), "2026-02-02");
+    assert_eq!((new.fine_source.article, new.fine_source.paragraph), (61, Some(1)));
+    assert_eq!(new.law_version.as_deref(), Some("amended-2025"));
+    assert_eq!((new.org_fine, new.person_fine), ([50_000, 500_000], [10_000, 100_000]));
 }
 
 #[test]
@@ -314,7 +360,18 @@ fn every_basis_runs_from_the_duty_s_provision_through_refers_to_to_the_fine_sour
                             .expect("a link of the chain refers on"),
                     )
                     .expect("refers to a penalty");
-                assert_eq!(to.reference(), pair[1], "{}", i.duty);
+                // The provision referred to, or the later text's provision that took over
+                // its conduct on the day of the breach (decision 0510).
+                let successor = catalog
+                    .penalties()
+                    .find(|p| p.succeeds.contains(&to.id) && p.reference() == pair[1]);
+                assert!(
+                    to.reference() == pair[1] || successor.is_some(),
+                    "{}: {:?} → {:?}",
+                    i.duty,
+                    to.reference(),
+                    pair[1]
+                );
             }
             assert!(i.basis_text.starts_with("依据"), "{}", i.basis_text);
             assert_eq!(
@@ -339,12 +396,12 @@ fn a_government_network_s_basis_ends_at_article_72_without_a_fine() {
         [
             ("mlps", 63, Some(2)),
             ("mlps", 63, Some(1)),
-            ("csl", 59, Some(1)),
-            ("csl", 72, None)
+            ("csl", 61, Some(1)),
+            ("csl", 74, None)
         ]
     );
     assert!(
-        i.basis_text.ends_with("，依照《网络安全法》第七十二条处理"),
+        i.basis_text.ends_with("，依照《网络安全法》第七十四条处理"),
         "{}",
         i.basis_text
     );

@@ -155,6 +155,7 @@ impl Scan {
             suffix: article.1,
             paragraph: None,
             item: None,
+            version: None,
         }
     }
 }

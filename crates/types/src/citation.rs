@@ -15,7 +15,9 @@ impl LawId {
 /// A pointer into a statute: law, article (with its 之一 suffix), paragraph (款), item (项).
 ///
 /// JSON shape (fixed by the interface): `{"law": str|null, "article": int,
-/// "paragraph": int|null, "item": int|null}`; `suffix` appears only for 之N articles.
+/// "paragraph": int|null, "item": int|null}`; `suffix` appears only for 之N articles, and
+/// `version` (`final`, `amended-2025`, …) when the citation names the version whose
+/// numbering it uses — every citation printed for a date does (decision 0203).
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
 pub struct Citation {
     pub law: Option<String>,
@@ -24,6 +26,8 @@ pub struct Citation {
     pub suffix: Option<u32>,
     pub paragraph: Option<u32>,
     pub item: Option<u32>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub version: Option<String>,
 }
 
 impl Citation {
@@ -34,6 +38,7 @@ impl Citation {
             suffix: None,
             paragraph: None,
             item: None,
+            version: None,
         }
     }
 

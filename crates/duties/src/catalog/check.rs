@@ -30,6 +30,12 @@ pub(super) fn check_article(law: &str, article: u32) -> Result<(), String> {
 }
 
 pub(super) fn validate_penalty(file: &str, p: &Penalty) -> Result<(), CatalogError> {
+    if let Some(v) = &p.version {
+        return validate_later_penalty(file, p, v);
+    }
+    if !p.succeeds.is_empty() {
+        return Err(perr(file, &p.id, "succeeds", "only a penalty of a later `version` succeeds another"));
+    }
     check_article(&p.law, p.article).map_err(|m| perr(file, &p.id, "article", &m))?;
     if !in_scope(PENALTY_SCOPE, &p.law, p.article) {
         return Err(perr(
@@ -192,7 +198,7 @@ pub(super) fn validate_duty(
         title: raw.title,
         title_en: raw.title_en,
         party: raw.party,
-        citations,
+        citations: citations.clone(),
         applies_when: raw.applies_when,
         kind: raw.kind,
         clock,
@@ -204,6 +210,7 @@ pub(super) fn validate_duty(
         computed_from: raw.computed_from,
         source: file.to_string(),
         condition,
+        dated: crate::cited::Dated::new(&citations),
     })
 }
 
@@ -275,4 +282,35 @@ pub(super) fn validate_clock(file: &str, id: &str, c: RawClock) -> Result<Clock,
         return Ok(Clock::ByStage { stage });
     }
     Err(derr(file, id, "clock", "empty clock"))
+}
+
+/// A penalty in a later version's numbering (data/penalties/csl-amended-2025.toml): its
+/// version must be one the law has, with an in-force date, and its id says which.
+fn validate_later_penalty(file: &str, p: &Penalty, version: &str) -> Result<(), CatalogError> {
+    let citer = crate::cited::citer()
+        .ok_or_else(|| perr(file, &p.id, "version", "the law's versions could not be read"))?;
+    if citer.in_force(&p.law, version).is_none() {
+        return Err(perr(
+            file,
+            &p.id,
+            "version",
+            &format!("{} has no version `{version}` in force", p.law),
+        ));
+    }
+    let expected = match p.paragraph {
+        Some(n) => format!("{}.{}.{}@{version}", p.law, p.article, n),
+        None => format!("{}.{}@{version}", p.law, p.article),
+    };
+    if p.id != expected {
+        return Err(perr(file, &p.id, "id", &format!("should be `{expected}`")));
+    }
+    for r in [p.org_fine, p.person_fine, p.first_fine].iter().flatten() {
+        if r[0] > r[1] {
+            return Err(perr(file, &p.id, "fine", "min is above max"));
+        }
+    }
+    if p.succeeds.is_empty() {
+        return Err(perr(file, &p.id, "succeeds", "name the earlier penalties it takes over"));
+    }
+    Ok(())
 }
