@@ -47,7 +47,7 @@ fn duties_json_has_the_interface_shape_and_the_spring_festival_deadline() {
     assert_eq!(filing["provisional"], false, "2026 is in the notices");
     assert_eq!(
         filing["citations"][0],
-        serde_json::json!({"law": "mlps", "article": 18, "paragraph": 1, "item": null})
+        serde_json::json!({"law": "mlps", "article": 18, "paragraph": 1, "item": null, "version": "draft-for-comment"})
     );
     assert_eq!(filing["kind"], "event_triggered");
     assert_eq!(filing["party"], "operator");
@@ -136,24 +136,80 @@ fn exposure_json_for_the_cii_example() {
     assert_eq!(yearly["aggravated"], true);
     assert_eq!(
         yearly["penalty"],
-        serde_json::json!({"law": "mlps", "article": 63, "paragraph": 2})
+        serde_json::json!({"law": "mlps", "article": 63, "paragraph": 2, "version": "draft-for-comment"})
     );
-    assert_eq!(yearly["org_fine"], serde_json::json!([10000, 100000]));
-    assert!(v["org_fine_total"][1].as_u64().unwrap() >= 100_000);
-    // The whole basis: 条例 第六十三条第二款 → 第一款 → 网络安全法 第五十九条第一款.
+    // Overdue since 2026-05-21, under the amended Cybersecurity Law (in force 2026-01-01):
+    // old 第五十九条第一款 is 第六十一条第一款, 五万–五十万元 on refusal, 一万–五万元 at once.
+    assert_eq!(yearly["conduct_date"], "2026-05-21");
+    assert_eq!(yearly["law_version"], "amended-2025");
+    assert_eq!(yearly["org_fine"], serde_json::json!([50000, 500000]));
+    assert_eq!(yearly["first_fine"], serde_json::json!([10000, 50000]));
+    assert!(yearly["law_choice"]
+        .as_str()
+        .is_some_and(|t| t.contains("2026-01-01")));
+    assert!(v["org_fine_total"][1].as_u64().unwrap() >= 500_000);
+    // The whole basis: 条例 第六十三条第二款 → 第一款 → 网络安全法 第六十一条第一款.
     assert_eq!(
         yearly["basis"],
         serde_json::json!([
-            {"law": "mlps", "article": 63, "paragraph": 2},
-            {"law": "mlps", "article": 63, "paragraph": 1},
-            {"law": "csl", "article": 59, "paragraph": 1},
+            {"law": "mlps", "article": 63, "paragraph": 2, "version": "draft-for-comment"},
+            {"law": "mlps", "article": 63, "paragraph": 1, "version": "draft-for-comment"},
+            {"law": "csl", "article": 61, "paragraph": 1, "version": "amended-2025"},
         ])
     );
     assert_eq!(yearly["basis_text"], YEARLY_BASIS);
 }
 
-/// How a missed yearly assessment of a level-3 network is cited (条例 第六十三条).
-const YEARLY_BASIS: &str = "依据《网络安全等级保护条例（征求意见稿）》第六十三条第二款、第一款，依照《网络安全法》第五十九条第一款从重处罚";
+/// How a missed yearly assessment of a level-3 network is cited in 2026 (条例 第六十三条, and
+/// the amended Cybersecurity Law's 第六十一条第一款, old 第五十九条第一款).
+const YEARLY_BASIS: &str = "依据《网络安全等级保护条例（征求意见稿）》第六十三条第二款、第一款，依照《网络安全法》第六十一条第一款从重处罚";
+
+/// The same duty cited on either side of 2026-01-01, and `--law-version` naming one text.
+#[test]
+fn duties_cite_the_text_in_force_on_the_date_asked() {
+    let logs = |args: &[&str]| {
+        let v = json(args);
+        v.as_array()
+            .expect("array")
+            .iter()
+            .find(|d| d["id"] == "csl.operator.logs")
+            .expect("csl.operator.logs")["citations"][0]
+            .clone()
+    };
+    let p = "examples/profile-level3-cii.toml";
+    let before = logs(&["duties", "--profile", p, "--at", "2025-12-31", "--json"]);
+    assert_eq!(
+        (before["article"].as_u64(), before["item"].as_u64()),
+        (Some(21), Some(3))
+    );
+    assert_eq!(before["version"], "final");
+    let after = logs(&["duties", "--profile", p, "--at", "2026-01-02", "--json"]);
+    assert_eq!(
+        (after["article"].as_u64(), after["item"].as_u64()),
+        (Some(23), Some(3))
+    );
+    assert_eq!(after["version"], "amended-2025");
+    let named = logs(&[
+        "duties",
+        "--profile",
+        p,
+        "--at",
+        "2026-01-02",
+        "--law-version",
+        "final",
+        "--json",
+    ]);
+    assert_eq!(
+        (named["article"].as_u64(), named["version"].as_str()),
+        (Some(21), Some("final"))
+    );
+    let (code, _, err) = dengbao(&["duties", "--profile", p, "--law-version", "2030", "--json"]);
+    assert_eq!(code, 2, "{err}");
+    assert!(
+        err.contains("--law-version 2030") && err.contains("amended-2025"),
+        "{err}"
+    );
+}
 
 #[test]
 fn exposure_text_cites_the_whole_basis_under_each_item() {

@@ -25,7 +25,7 @@ fn json_of(args: &[&str]) -> Value {
 #[test]
 fn show_article_21_in_chinese_with_chapter_items_and_commentary() {
     dengbao()
-        .args(["law", "show", "csl", "21"])
+        .args(["law", "show", "csl", "21", "--at", "2025-12-31"])
         .assert()
         .success()
         .stdout(predicate::str::contains(
@@ -35,7 +35,78 @@ fn show_article_21_in_chinese_with_chapter_items_and_commentary() {
             "第三章 网络运行安全 · 第一节 一般规定",
         ))
         .stdout(predicate::str::contains("（三）采取监测、记录网络运行状态"))
+        .stdout(predicate::str::contains("[解读]"))
+        .stdout(predicate::str::contains(
+            "文本：2016年文本（2017-06-01起施行）；对应：2025年修正文本第二十三条",
+        ));
+}
+
+/// Since 2026-01-01 the MLPS duty is 第二十三条; without a date the text in force today is
+/// read, and its 2016 commentary is reached through the old number.
+#[test]
+fn show_reads_the_text_in_force_and_names_the_old_number() {
+    dengbao()
+        .args(["law", "show", "csl", "23"])
+        .assert()
+        .success()
+        .stdout(predicate::str::contains(
+            "中华人民共和国网络安全法 第二十三条",
+        ))
+        .stdout(predicate::str::contains("国家实行网络安全等级保护制度"))
+        .stdout(predicate::str::contains(
+            "文本：2025年修正文本（2026-01-01起施行）；对应：2016年文本第二十一条",
+        ))
         .stdout(predicate::str::contains("[解读]"));
+    let v = json_of(&[
+        "law",
+        "show",
+        "csl",
+        "第六十一条第一款",
+        "--at",
+        "2026-01-01",
+        "--json",
+    ]);
+    assert_eq!(v["version"], "amended-2025");
+    assert_eq!(v["in_force"], "2026-01-01");
+    assert!(v["text"]
+        .as_str()
+        .is_some_and(|t| t.contains("可以处一万元以上五万元以下罚款")));
+    assert_eq!(v["counterparts"][0]["article"], 59);
+    assert_eq!(v["counterparts"][0]["version"], "final");
+    // The new article on artificial intelligence has no 2016 counterpart.
+    let ai = json_of(&[
+        "law",
+        "show",
+        "csl",
+        "20",
+        "--law-version",
+        "amended-2025",
+        "--json",
+    ]);
+    assert!(ai["text"].as_str().is_some_and(|t| t.contains("人工智能")));
+    assert_eq!(ai["counterparts"], serde_json::json!([]));
+}
+
+#[test]
+fn diff_from_2016_to_the_amended_text_shows_the_new_fine_tiers() {
+    dengbao()
+        .args([
+            "law",
+            "diff",
+            "csl",
+            "--from",
+            "final",
+            "--to",
+            "amended-2025",
+        ])
+        .assert()
+        .success()
+        .stdout(predicate::str::contains("final 第二十一条 → 第二十三条"))
+        .stdout(predicate::str::contains("final 第五十九条 → 第六十一条"))
+        .stdout(predicate::str::contains(
+            "警告 → 警告，可以处一万元以上五万元以下罚款",
+        ))
+        .stdout(predicate::str::contains("第二十条"));
 }
 
 #[test]
@@ -53,7 +124,16 @@ fn show_an_item_of_the_regulation_by_chinese_citation() {
 
 #[test]
 fn show_json_has_the_documented_fields() {
-    let v = json_of(&["law", "show", "csl", "第六十四条第一款", "--json"]);
+    let v = json_of(&[
+        "law",
+        "show",
+        "csl",
+        "第六十四条第一款",
+        "--law-version",
+        "final",
+        "--json",
+    ]);
+    assert_eq!(v["version"], "final");
     assert_eq!(v["law"], "csl");
     assert_eq!(v["law_title"], "中华人民共和国网络安全法");
     assert_eq!(v["article"], 64);
@@ -75,7 +155,19 @@ fn show_json_has_the_documented_fields() {
 fn unknown_law_article_paragraph_or_version_exits_2_naming_it() {
     for (args, needle) in [
         (vec!["law", "show", "gdpr", "1"], "gdpr"),
-        (vec!["law", "show", "csl", "80"], "第八十条"),
+        (vec!["law", "show", "csl", "82"], "第八十二条"),
+        (
+            vec!["law", "show", "csl", "80", "--law-version", "final"],
+            "第八十条",
+        ),
+        (
+            vec!["law", "show", "csl", "21", "--law-version", "2030"],
+            "amended-2025",
+        ),
+        (
+            vec!["law", "show", "csl", "21", "--at", "2026-02-30"],
+            "--at 2026-02-30",
+        ),
         (vec!["law", "show", "csl", "第二十一条第三款"], "第3款"),
         (
             vec!["law", "show", "mlps", "第二十条（十二）"],
@@ -150,6 +242,9 @@ fn sources_report_the_67_and_68_discrepancies() {
     let d68 = ds.iter().find(|d| d["article"] == 68).expect("68");
     assert_eq!(d68["readings"][0]["text"], "采取消除等");
     assert_eq!(d68["readings"][1]["text"], "采取删除等");
-    assert_eq!(v["sources"].as_array().map(Vec::len), Some(5));
+    // The five seeds, and the amended text with its two proof copies (decision 0203).
+    assert_eq!(v["sources"].as_array().map(Vec::len), Some(8));
     assert_eq!(v["laws"][0]["versions"][1]["articles"], 79);
+    assert_eq!(v["laws"][0]["versions"][2]["name"], "amended-2025");
+    assert_eq!(v["laws"][0]["versions"][2]["articles"], 81);
 }

@@ -26,6 +26,11 @@ pub fn article_href(law: &str, article: u32, suffix: Option<u32>) -> String {
 pub fn cite(c: &Citation, t: &Messages) -> CiteLink {
     let law = c.law.as_deref().unwrap_or("csl");
     let mut href = article_href(law, c.article, c.suffix);
+    // A citation in another version's numbering opens that version (decision 0203); the
+    // reader shows the canonical text when no version is named.
+    if let Some(v) = versioned(law, c.version.as_deref()) {
+        href.push_str(&format!("?v={v}"));
+    }
     if let Some(p) = c.paragraph {
         href.push_str(&format!("#p{p}"));
     }
@@ -56,6 +61,13 @@ pub fn cite(c: &Citation, t: &Messages) -> CiteLink {
         s
     };
     CiteLink { href, label }
+}
+
+/// The version to name in a link: one that is not the law's canonical version.
+pub fn versioned<'a>(law: &str, version: Option<&'a str>) -> Option<&'a str> {
+    let v = version?;
+    let canonical = dengbao_duties::cited::citer().and_then(|c| c.canonical(law));
+    (canonical != Some(v)).then_some(v)
 }
 
 /// Several citations as links.

@@ -1,6 +1,7 @@
 //! The duty timeline cites each fine's whole legal basis: a level-3 network that missed its
-//! yearly assessment (条例 第二十三条) shows 第六十三条第二款、第一款, then 依照
-//! 《网络安全法》第五十九条第一款, with the 从重 mark — in Chinese and in English.
+//! yearly assessment (条例 第二十三条) in 2026 shows 第六十三条第二款、第一款, then 依照
+//! 《网络安全法》第六十一条第一款 (the amended text in force since 2026-01-01, old 第五十九条),
+//! with the 从重 mark — in Chinese and in English; the link opens the amended text.
 
 mod common;
 
@@ -53,7 +54,7 @@ async fn a_missed_yearly_assessment_shows_its_basis_chain_and_the_aggravation() 
         "、",
         "第六十三条第一款",
         "，依照",
-        "《网络安全法》第五十九条第一款",
+        "《网络安全法》第六十一条第一款",
     ];
     let mut at = 0;
     for want in order {
@@ -62,7 +63,10 @@ async fn a_missed_yearly_assessment_shows_its_basis_chain_and_the_aggravation() 
             .unwrap_or_else(|| panic!("{want} not after byte {at}: {basis}"));
         at += found + want.len();
     }
-    assert!(basis.contains(r#"href="/law/csl/59#p1""#), "{basis}");
+    assert!(
+        basis.contains(r#"href="/law/csl/61?v=amended-2025#p1""#),
+        "{basis}"
+    );
     assert!(basis.contains(r#"href="/law/mlps/63#p2""#), "{basis}");
 
     let en = b
@@ -74,5 +78,41 @@ async fn a_missed_yearly_assessment_shows_its_basis_chain_and_the_aggravation() 
     assert_eq!(en.status, StatusCode::OK, "{}", en.body);
     let yearly = row(&en.body, "duty-mlps.assessment.yearly").expect("the yearly assessment");
     assert!(yearly.contains("the range of"), "{yearly}");
-    assert!(yearly.contains(r#"href="/law/csl/59#p1""#), "{yearly}");
+    assert!(
+        yearly.contains(r#"href="/law/csl/61?v=amended-2025#p1""#),
+        "{yearly}"
+    );
+
+    // The link's target is the amended text's 第六十一条, naming the 2016 article it was.
+    let page = b.get("/law/csl/61?v=amended-2025&lang=zh-CN").await;
+    assert_eq!(page.status, StatusCode::OK, "{}", page.body);
+    assert!(
+        page.body.contains("可以处一万元以上五万元以下罚款"),
+        "{}",
+        page.body
+    );
+    assert!(page.body.contains("2025年修正文本"), "{}", page.body);
+    assert!(
+        page.body.contains(r#"href="/law/csl/59#p1""#)
+            || page.body.contains(r#"href="/law/csl/59""#),
+        "{}",
+        page.body
+    );
+    // Without a version the reader keeps the 2016 text (old links keep their meaning) and
+    // points to the text in force.
+    let old = b.get("/law/csl/21").await;
+    assert!(
+        old.body.contains("国家实行网络安全等级保护制度"),
+        "{}",
+        old.body
+    );
+    assert!(
+        old.body.contains(r#"href="/law/csl/23?v=amended-2025""#),
+        "{}",
+        old.body
+    );
+    let en = b.get("/law/csl/23?v=amended-2025&lang=en").await;
+    assert!(en.body.contains("text as amended in 2025"), "{}", en.body);
+    let missing = b.get("/law/csl/21?v=2030").await;
+    assert_eq!(missing.status, StatusCode::NOT_FOUND);
 }

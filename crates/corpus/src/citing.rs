@@ -29,7 +29,12 @@ struct Oriented<'a> {
 
 impl<'a> Oriented<'a> {
     fn of(p: &'a AlignedPair, reversed: bool) -> Oriented<'a> {
-        let a = (p.from, p.from_suffix, p.from_paragraph, p.from_items.as_slice());
+        let a = (
+            p.from,
+            p.from_suffix,
+            p.from_paragraph,
+            p.from_items.as_slice(),
+        );
         let b = (p.to, p.to_suffix, p.to_paragraph, p.to_items.as_slice());
         if reversed {
             Oriented { src: b, dst: a }

@@ -2,7 +2,7 @@
 //! text is proof-read against the gazette's own text layer and the amending decision, the
 //! alignment with the 2016 text is complete, and citations follow the date asked.
 
-use dengbao_corpus::{article_text, Citer, Citation, Corpus};
+use dengbao_corpus::{article_text, Citation, Citer, Corpus};
 use jiff::civil::Date;
 use serde::Deserialize;
 
@@ -50,8 +50,13 @@ fn amended_text_has_81_articles_in_7_chapters_and_took_effect_on_2026_01_01() {
     assert_eq!(v.in_force, Some(in_force));
     assert_eq!(law.version_at(in_force).name, "amended-2025");
     assert_eq!(law.version_at(in_force.yesterday().unwrap()).name, "final");
-    assert!(v.diagnostics.iter().all(|d| !d.message.contains("unresolved")),
-        "the amended text cites only articles it has: {:?}", v.diagnostics);
+    assert!(
+        v.diagnostics
+            .iter()
+            .all(|d| !d.message.contains("unresolved")),
+        "the amended text cites only articles it has: {:?}",
+        v.diagnostics
+    );
 }
 
 /// Every article, paragraph by paragraph, equals the gazette PDF's text layer (one
@@ -62,7 +67,9 @@ fn every_article_equals_the_gazette_text_layer() {
     let v = law.version("amended-2025").expect("amended-2025");
     // Split the gazette at article starts, in order. A line whose predecessor does not
     // end a sentence is the PDF's line wrap (once, inside 第七十五条) and continues it.
-    let start = GAZETTE.rfind("\n第一条 ").expect("article 1 in the gazette");
+    let start = GAZETTE
+        .rfind("\n第一条 ")
+        .expect("article 1 in the gazette");
     let mut gazette: Vec<Vec<String>> = Vec::new();
     let mut open_line = false;
     for line in GAZETTE[start + 1..].lines() {
@@ -86,7 +93,12 @@ fn every_article_equals_the_gazette_text_layer() {
     for a in &v.statute.articles {
         let ours: Vec<String> = article_text(a, None).lines().map(full_width).collect();
         let theirs = &gazette[a.number as usize - 1];
-        assert_eq!(ours.concat(), theirs.concat(), "第{}条 differs from the gazette", a.number);
+        assert_eq!(
+            ours.concat(),
+            theirs.concat(),
+            "第{}条 differs from the gazette",
+            a.number
+        );
         if &ours != theirs {
             breaks_differ.push(a.number);
         }
@@ -94,7 +106,10 @@ fn every_article_equals_the_gazette_text_layer() {
     // The text layer also breaks lines at some sentence ends inside a paragraph, where
     // the printed page cannot be told from a new paragraph; there the 2016 paragraphing
     // of the same words is kept (data/law/sources.toml, source 005).
-    assert_eq!(breaks_differ, PARAGRAPHING_FROM_2016, "articles whose paragraphing differs");
+    assert_eq!(
+        breaks_differ, PARAGRAPHING_FROM_2016,
+        "articles whose paragraphing differs"
+    );
 }
 
 /// Each article the decision adds or rewrites is quoted in it: the quote equals the text.
@@ -103,13 +118,21 @@ fn the_decisions_quotes_equal_the_consolidated_articles() {
     let law = corpus().law("csl").expect("csl");
     let v = law.version("amended-2025").expect("amended-2025");
     let text = |n: u32, p: Option<u32>| {
-        let a = v.statute.articles.iter().find(|a| a.number == n).expect("article");
+        let a = v
+            .statute
+            .articles
+            .iter()
+            .find(|a| a.number == n)
+            .expect("article");
         full_width(&article_text(a, p))
     };
     // The decision's numbered items (一、…十四、), each with its quoted text: a quote
     // spans lines, each quoted paragraph opening with “ and only the last closing with ”.
     let starts_item = |l: &str| {
-        let n = l.chars().take_while(|c| "一二三四五六七八九十".contains(*c)).count();
+        let n = l
+            .chars()
+            .take_while(|c| "一二三四五六七八九十".contains(*c))
+            .count();
         n > 0 && l.chars().nth(n) == Some('、')
     };
     let mut blocks: Vec<String> = Vec::new();
@@ -128,7 +151,9 @@ fn the_decisions_quotes_equal_the_consolidated_articles() {
     }
     let mut checked = Vec::new();
     for block in &blocks {
-        let Some(open) = block.find('“') else { continue };
+        let Some(open) = block.find('“') else {
+            continue;
+        };
         let quote = full_width(&block[open..].replace(['“', '”'], ""));
         let head = &block[..open];
         if head.contains("其中的") {
@@ -158,13 +183,25 @@ fn the_decisions_quotes_equal_the_consolidated_articles() {
 fn every_2016_article_is_carried_and_every_new_one_accounted_for() {
     let c = corpus();
     let law = c.law("csl").expect("csl");
-    let al = c.alignment("csl", "final", "amended-2025").expect("alignment");
+    let al = c
+        .alignment("csl", "final", "amended-2025")
+        .expect("alignment");
     for a in &law.version("final").expect("final").statute.articles {
-        assert!(al.pairs.iter().any(|p| p.from == a.number), "old 第{}条 is not aligned", a.number);
-    }
-    for a in &law.version("amended-2025").expect("amended").statute.articles {
         assert!(
-            al.pairs.iter().any(|p| p.to == a.number) || al.added.iter().any(|u| u.article == a.number),
+            al.pairs.iter().any(|p| p.from == a.number),
+            "old 第{}条 is not aligned",
+            a.number
+        );
+    }
+    for a in &law
+        .version("amended-2025")
+        .expect("amended")
+        .statute
+        .articles
+    {
+        assert!(
+            al.pairs.iter().any(|p| p.to == a.number)
+                || al.added.iter().any(|u| u.article == a.number),
             "new 第{}条 is neither aligned nor listed as added",
             a.number
         );
@@ -177,12 +214,24 @@ fn every_2016_article_is_carried_and_every_new_one_accounted_for() {
 #[test]
 fn the_comparison_shows_the_new_fine_tiers_of_61() {
     let cmp = corpus().diff("csl", "final", "amended-2025").expect("diff");
-    let row = cmp.pairs.iter().find(|p| p.from.number == 59).expect("59 → 61");
+    let row = cmp
+        .pairs
+        .iter()
+        .find(|p| p.from.number == 59)
+        .expect("59 → 61");
     assert_eq!(row.to.number, 61);
-    let new: Vec<String> = row.fines.iter().filter_map(|f| f.to.as_ref()).map(|f| format!("{}-{}", f.min.unwrap_or(0), f.max.unwrap_or(0))).collect();
+    let new: Vec<String> = row
+        .fines
+        .iter()
+        .filter_map(|f| f.to.as_ref())
+        .map(|f| format!("{}-{}", f.min.unwrap_or(0), f.max.unwrap_or(0)))
+        .collect();
     // 第二款's refusal tier and 第三款's two tiers are new ranges.
     for r in ["10000-50000", "500000-2000000", "2000000-10000000"] {
-        assert!(new.iter().any(|x| x == r), "61 shows the range {r}: {new:?}");
+        assert!(
+            new.iter().any(|x| x == r),
+            "61 shows the range {r}: {new:?}"
+        );
     }
 }
 
@@ -202,7 +251,10 @@ struct Case {
 fn parse_cite(s: &str) -> Citation {
     let (law, rest) = s.split_once(' ').expect("law and number");
     let mut parts = rest.split('.');
-    let num = |p: Option<&str>| p.filter(|x| !x.is_empty()).map(|x| x.parse::<u32>().expect("number"));
+    let num = |p: Option<&str>| {
+        p.filter(|x| !x.is_empty())
+            .map(|x| x.parse::<u32>().expect("number"))
+    };
     let article = num(parts.next()).expect("article");
     let mut c = Citation::article(law, article);
     c.paragraph = num(parts.next());
@@ -225,11 +277,14 @@ fn show(c: &Citation) -> String {
 #[test]
 fn citations_follow_the_version_in_force_on_the_date() {
     let citer = Citer::embedded().expect("manifest and alignments");
-    let cases: Cases =
-        toml::from_str(include_str!("cases/citations_by_date.toml")).expect("cases");
+    let cases: Cases = toml::from_str(include_str!("cases/citations_by_date.toml")).expect("cases");
     assert!(cases.case.len() >= 10);
     for k in cases.case {
-        let got: Vec<String> = citer.cite_at(&parse_cite(&k.cite), k.date).iter().map(show).collect();
+        let got: Vec<String> = citer
+            .cite_at(&parse_cite(&k.cite), k.date)
+            .iter()
+            .map(show)
+            .collect();
         assert_eq!(got, k.expect, "{} ({} on {})", k.why, k.cite, k.date);
     }
 }

@@ -108,7 +108,10 @@ mod tests {
         let d = Dated::new(&[Citation::article("csl", 21).with_item(3)]);
         let before = d.at(Date::constant(2025, 12, 31));
         let after = d.at(Date::constant(2026, 1, 1));
-        assert_eq!((before[0].article, before[0].version.as_deref()), (21, Some("final")));
+        assert_eq!(
+            (before[0].article, before[0].version.as_deref()),
+            (21, Some("final"))
+        );
         assert_eq!((after[0].article, after[0].item), (23, Some(3)));
         assert_eq!(after[0].version.as_deref(), Some("amended-2025"));
     }

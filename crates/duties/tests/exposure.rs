@@ -65,8 +65,14 @@ fn cii_duties_carry_the_cii_ranges() {
     let i = item(&e, "csl.cii.data_localisation");
     assert_eq!(i.status.id(), "breached");
     assert_eq!(i.org_fine, [0, 0]);
-    assert_eq!((i.fine_source.article, i.fine_source.paragraph), (71, Some(1)));
-    assert!(i.elsewhere.as_deref().is_some_and(|l| l.contains("数据安全法")));
+    assert_eq!(
+        (i.fine_source.article, i.fine_source.paragraph),
+        (71, Some(1))
+    );
+    assert!(i
+        .elsewhere
+        .as_deref()
+        .is_some_and(|l| l.contains("数据安全法")));
     // The same breach in 2025 keeps the 2016 第六十六条 range: the later text sets no fine
     // of its own, so it is not lighter (从旧).
     let in_2025 = breached.replace("2026-03-01", "2025-10-01");
@@ -148,7 +154,11 @@ fn totals_count_each_fining_provision_once() {
     let counted_59_1 = e
         .items
         .iter()
-        .filter(|i| i.counted && [59, 61].contains(&i.fine_source.article) && i.fine_source.paragraph == Some(1))
+        .filter(|i| {
+            i.counted
+                && [59, 61].contains(&i.fine_source.article)
+                && i.fine_source.paragraph == Some(1)
+        })
         .count();
     assert_eq!(counted_59_1, 1);
 }
@@ -307,7 +317,10 @@ fn a_missed_yearly_assessment_cites_article_63_2_63_1_and_the_csl_in_force_aggra
     assert_eq!(i.org_fine, [50_000, 500_000]);
     assert_eq!(i.first_fine, Some([10_000, 50_000]));
     assert_eq!(i.conduct_date.to_string(), "2026-05-21");
-    assert!(i.law_choice.as_deref().is_some_and(|t| t.contains("2026-01-01")));
+    assert!(i
+        .law_choice
+        .as_deref()
+        .is_some_and(|t| t.contains("2026-01-01")));
 }
 
 /// The same missed assessment, once overdue since 2025-11 and once since 2026-02: the text
@@ -319,18 +332,33 @@ fn the_fine_follows_the_text_in_force_on_the_day_the_duty_became_overdue() {
     let e = run(&profile("2024-11-03"), "2026-11-25");
     let old = item(&e, "mlps.assessment.yearly");
     assert_eq!(old.conduct_date.to_string(), "2025-11-04");
-    assert_eq!((old.fine_source.article, old.fine_source.paragraph), (59, Some(1)));
+    assert_eq!(
+        (old.fine_source.article, old.fine_source.paragraph),
+        (59, Some(1))
+    );
     assert_eq!(old.law_version.as_deref(), Some("final"));
-    assert_eq!((old.org_fine, old.person_fine), ([10_000, 100_000], [5_000, 50_000]));
+    assert_eq!(
+        (old.org_fine, old.person_fine),
+        ([10_000, 100_000], [5_000, 50_000])
+    );
     assert_eq!(old.first_fine, None);
     let why = old.law_choice.as_deref().expect("the reasoning is given");
-    assert!(why.contains("从旧") && why.contains("第一百零四条"), "{why}");
+    assert!(
+        why.contains("从旧") && why.contains("第一百零四条"),
+        "{why}"
+    );
     let e = run(&profile("2025-02-01"), "2026-11-25");
     let new = item(&e, "mlps.assessment.yearly");
     assert_eq!(new.conduct_date.to_string(), "2026-02-02");
-    assert_eq!((new.fine_source.article, new.fine_source.paragraph), (61, Some(1)));
+    assert_eq!(
+        (new.fine_source.article, new.fine_source.paragraph),
+        (61, Some(1))
+    );
     assert_eq!(new.law_version.as_deref(), Some("amended-2025"));
-    assert_eq!((new.org_fine, new.person_fine), ([50_000, 500_000], [10_000, 100_000]));
+    assert_eq!(
+        (new.org_fine, new.person_fine),
+        ([50_000, 500_000], [10_000, 100_000])
+    );
 }
 
 #[test]

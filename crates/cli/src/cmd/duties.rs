@@ -34,6 +34,10 @@ pub struct ProfileArgs {
     /// `unknown` instead of provisional (fail closed).
     #[arg(long)]
     pub strict: bool,
+    /// Cite the Cybersecurity Law in this version's numbering (`final`, `amended-2025`)
+    /// instead of the version in force on the --at date.
+    #[arg(long, value_name = "NAME")]
+    pub law_version: Option<String>,
 }
 
 struct Loaded {
@@ -66,6 +70,9 @@ fn load(args: &ProfileArgs, ctx: &Ctx) -> anyhow::Result<Loaded> {
         calendar = calendar.strict();
     }
     let mut statuses = dengbao_duties::evaluate(&profile, &catalog, &calendar, at);
+    if let Some(v) = &args.law_version {
+        recite(&mut statuses, v)?;
+    }
     let facts = Facts {
         log_retention: log_retention(args, at, ctx)?,
     };
@@ -75,6 +82,28 @@ fn load(args: &ProfileArgs, ctx: &Ctx) -> anyhow::Result<Loaded> {
         catalog,
         statuses,
     })
+}
+
+/// `--law-version`: every citation of the law that has that version, in its numbering.
+fn recite(statuses: &mut [DutyStatus], version: &str) -> anyhow::Result<()> {
+    let citer = dengbao_duties::cited::citer()
+        .ok_or_else(|| anyhow::anyhow!("the embedded law versions failed to load"))?;
+    let Some(law) = ["csl", "mlps"]
+        .into_iter()
+        .find(|l| citer.has_version(l, version))
+    else {
+        return Err(BadInput::new(format!(
+            "--law-version {version}: 没有这个版本 / no such version (csl: {}; mlps: {})",
+            citer.versions("csl").join(", "),
+            citer.versions("mlps").join(", ")
+        ))
+        .into());
+    };
+    for s in statuses {
+        let cites = dengbao_duties::cited::in_version(&s.duty.citations, law, version, s.on);
+        s.citations = cites.into();
+    }
+    Ok(())
 }
 
 /// The log centre's proof of retention for this profile's network, when asked for.

@@ -21,6 +21,12 @@ pub enum LawCmd {
         citation: String,
         #[arg(long)]
         json: bool,
+        /// Read the citation in the version in force on this date (YYYY-MM-DD); today by default.
+        #[arg(long)]
+        at: Option<String>,
+        /// Read the citation in this version (`final`, `amended-2025`, …) whatever the date.
+        #[arg(long, conflicts_with = "at")]
+        law_version: Option<String>,
     },
     /// Ranked full-text search over the articles and commentary.
     Search {
@@ -59,7 +65,18 @@ pub fn run(cmd: LawCmd, ctx: &Ctx) -> anyhow::Result<ExitCode> {
             law,
             citation,
             json,
-        } => super::law_corpus::show(&law, &citation, json, ctx),
+            at,
+            law_version,
+        } => super::law_corpus::show(
+            &law,
+            &citation,
+            super::law_corpus::Edition {
+                at: at.as_deref(),
+                version: law_version.as_deref(),
+            },
+            json,
+            ctx,
+        ),
         LawCmd::Diff {
             law,
             from,

@@ -53,19 +53,85 @@ fn commentary_json(c: &Commentary) -> Value {
     })
 }
 
-pub fn show(law: &str, citation: &str, json: bool, _ctx: &Ctx) -> anyhow::Result<ExitCode> {
-    let corpus = corpus()?;
-    if corpus.law(law).is_none() {
-        return Err(user_error(CorpusError::UnknownLaw(law.to_string())));
+/// Which text of a law to read: the one in force on `at` (today by default), or `version`.
+pub struct Edition<'a> {
+    pub at: Option<&'a str>,
+    pub version: Option<&'a str>,
+}
+
+impl Edition<'_> {
+    /// The version's name, checked against the law's versions (exit 2 naming them).
+    fn pick(&self, law: &dengbao_corpus::Law) -> anyhow::Result<String> {
+        if let Some(v) = self.version {
+            if law.version(v).is_none() {
+                return Err(user_error(CorpusError::UnknownVersion {
+                    law: law.id.clone(),
+                    version: v.to_string(),
+                    available: law
+                        .versions
+                        .iter()
+                        .map(|x| x.name.as_str())
+                        .collect::<Vec<_>>()
+                        .join(", "),
+                }));
+            }
+            return Ok(v.to_string());
+        }
+        let date = match self.at {
+            Some(s) => s.parse::<jiff::civil::Date>().map_err(|e| {
+                BadInput::new(format!(
+                    "--at {s}: 日期应为 YYYY-MM-DD / a date YYYY-MM-DD: {e}"
+                ))
+            })?,
+            None => dengbao_duties::date_of(jiff::Timestamp::now()),
+        };
+        Ok(law.version_at(date).name.clone())
     }
-    let c = parse_citation(law, citation).map_err(|e| BadInput::new(e.to_string()))?;
+}
+
+pub fn show(
+    law: &str,
+    citation: &str,
+    edition: Edition<'_>,
+    json: bool,
+    _ctx: &Ctx,
+) -> anyhow::Result<ExitCode> {
+    let corpus = corpus()?;
+    let Some(the_law) = corpus.law(law) else {
+        return Err(user_error(CorpusError::UnknownLaw(law.to_string())));
+    };
+    let version = edition.pick(the_law)?;
+    let mut c = parse_citation(law, citation).map_err(|e| BadInput::new(e.to_string()))?;
+    c.version = Some(version.clone());
     let r = corpus.resolve(&c).map_err(user_error)?;
-    let commentary = corpus.commentary_for(law, r.article.number);
+    // The same provision in the law's other versions (修正前后对照).
+    let citer = dengbao_corpus::Citer::embedded().map_err(|e| anyhow::anyhow!("{e}"))?;
+    let counterparts: Vec<dengbao_corpus::Citation> = the_law
+        .versions
+        .iter()
+        .filter(|v| v.name != version && !v.partial)
+        .flat_map(|v| citer.translate(&c, &version, &v.name))
+        .collect();
+    // Commentary is written against the canonical text: reach it through the counterpart.
+    let canonical_article = if version == the_law.canonical_version {
+        Some(r.article.number)
+    } else {
+        counterparts
+            .iter()
+            .find(|x| x.version.as_deref() == Some(the_law.canonical_version.as_str()))
+            .map(|x| x.article)
+    };
+    let commentary = canonical_article
+        .map(|n| corpus.commentary_for(law, n))
+        .unwrap_or_default();
     let a = r.article;
     if json {
         let v = json!({
             "law": r.law,
             "law_title": r.law_title,
+            "version": version,
+            "in_force": the_law.version(&version).and_then(|v| v.in_force).map(|d| d.to_string()),
+            "counterparts": counterparts,
             "citation": r.citation,
             "label": label(&r),
             "article": a.number,
@@ -91,6 +157,7 @@ pub fn show(law: &str, citation: &str, json: bool, _ctx: &Ctx) -> anyhow::Result
         .map(|t| format!("【{t}】"))
         .unwrap_or_default();
     let _ = writeln!(out, "{} {}{}", r.law_title, label(&r), title);
+    let _ = writeln!(out, "{}", edition_line(the_law, &version, &counterparts));
     if let Some(ch) = r.chapter {
         let _ = write!(out, "第{}章 {}", cn(ch.number), ch.title);
         if let Some(s) = r.section {
@@ -297,7 +364,7 @@ pub fn sources(json: bool, _ctx: &Ctx) -> anyhow::Result<ExitCode> {
                     "canonical": l.canonical_version,
                     "versions": l.versions.iter().map(|v| json!({
                         "name": v.name, "source": v.source, "partial": v.partial,
-                        "previous": v.previous, "articles": v.statute.articles.len(),
+                        "previous": v.previous, "in_force": v.in_force.map(|d| d.to_string()), "articles": v.statute.articles.len(),
                         "chapters": v.statute.chapters.len(),
                     })).collect::<Vec<_>>(),
                     "coverage": corpus.coverage(&l.id),
@@ -387,3 +454,43 @@ pub fn sources(json: bool, _ctx: &Ctx) -> anyhow::Result<ExitCode> {
 }
 
 const RULE: &str = "底本（csl: 001 主席令第五十三号全文；mlps: 004）的文字为准；见证来源（002、003）逐字比对，差异全部列出、不合并。噪声不计：空白与换行、<br/>、Markdown 链接残片与列表符号、半角/全角标点、分页重复与截断。The base text wins; witnesses are compared character by character and every non-noise difference is listed, never merged (docs/decisions/0200-reconciliation.md).";
+
+/// 文本：2025年修正文本（2026-01-01起施行）；对应：修正前（2016年文本）第二十一条
+fn edition_line(
+    law: &dengbao_corpus::Law,
+    version: &str,
+    counterparts: &[dengbao_corpus::Citation],
+) -> String {
+    let name = |v: &str| match v {
+        "final" => "2016年文本".to_string(),
+        "amended-2025" => "2025年修正文本".to_string(),
+        "draft" => "草案".to_string(),
+        "draft-for-comment" => "征求意见稿".to_string(),
+        other => other.to_string(),
+    };
+    let mut s = format!("文本：{}", name(version));
+    if let Some(d) = law.version(version).and_then(|v| v.in_force) {
+        s.push_str(&format!("（{d}起施行）"));
+    }
+    let others: Vec<String> = counterparts
+        .iter()
+        .map(|c| {
+            let mut t = format!(
+                "{}第{}条",
+                name(c.version.as_deref().unwrap_or("")),
+                cn(c.article)
+            );
+            if let Some(p) = c.paragraph {
+                t.push_str(&format!("第{}款", cn(p)));
+            }
+            if let Some(i) = c.item {
+                t.push_str(&format!("第（{}）项", cn(i)));
+            }
+            t
+        })
+        .collect();
+    if !others.is_empty() {
+        s.push_str(&format!("；对应：{}", others.join("、")));
+    }
+    s
+}

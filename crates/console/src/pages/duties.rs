@@ -175,6 +175,7 @@ fn basis_links(
         .map(|b| {
             let mut cite = dengbao_types::Citation::article(&b.law, b.article);
             cite.paragraph = b.paragraph;
+            cite.version = b.version.clone();
             crate::links::cite(&cite, t)
         })
         .collect();

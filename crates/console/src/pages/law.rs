@@ -113,17 +113,85 @@ pub struct ChapterRow {
 struct LawTpl {
     c: Ctx,
     title: String,
+    /// 文本：2025年修正文本（2026-01-01起施行）.
+    edition: String,
+    /// The law's other complete versions, as links.
+    versions: Vec<ArticleLink>,
     chapters: Vec<ChapterRow>,
 }
 
-async fn law(page: Page<Tools>, Path(id): Path<String>) -> PageResult {
+/// `?v=amended-2025`: which version of a law to read (decision 0203); the canonical one
+/// when absent, so a link written before versions existed keeps its meaning.
+#[derive(Deserialize, Default)]
+struct VersionQuery {
+    #[serde(default)]
+    v: Option<String>,
+}
+
+/// The version asked for, or the canonical one; `None` for an unknown name (404).
+fn pick_version<'l>(
+    l: &'l dengbao_corpus::Law,
+    q: &VersionQuery,
+) -> Option<&'l dengbao_corpus::LawVersion> {
+    match q.v.as_deref() {
+        Some(v) => l.version(v),
+        None => l.version(&l.canonical_version),
+    }
+}
+
+/// `/law/csl/21`, with `?v=` when the version is not the canonical one.
+fn versioned_href(
+    l: &dengbao_corpus::Law,
+    version: &str,
+    number: u32,
+    suffix: Option<u32>,
+) -> String {
+    let mut h = article_href(&l.id, number, suffix);
+    if version != l.canonical_version {
+        h.push_str(&format!("?v={version}"));
+    }
+    h
+}
+
+/// 文本：2025年修正文本（2026-01-01起施行）.
+fn edition(c: &Ctx, v: &dengbao_corpus::LawVersion) -> String {
+    let mut s =
+        c.t.f("law.edition", c.t.s(&format!("law.version.{}", v.name)));
+    if let Some(d) = v.in_force {
+        s.push_str(&c.t.f("law.in_force_since", c.t.date(d)));
+    }
+    s
+}
+
+async fn law(
+    page: Page<Tools>,
+    Path(id): Path<String>,
+    Query(q): Query<VersionQuery>,
+) -> PageResult {
     let Some(l) = corpus()?.law(&id) else {
         return Err(PageError::not_found(&page.c));
     };
     let c = page.c;
-    let statute = l.canonical();
+    let Some(version) = pick_version(l, &q) else {
+        return Err(PageError::not_found(&c));
+    };
+    let statute = &version.statute;
+    let versions = l
+        .versions
+        .iter()
+        .filter(|v| !v.partial && v.name != version.name)
+        .map(|v| ArticleLink {
+            href: if v.name == l.canonical_version {
+                format!("/law/{}", l.id)
+            } else {
+                format!("/law/{}?v={}", l.id, v.name)
+            },
+            label: edition(&c, v),
+            title: String::new(),
+        })
+        .collect();
     let link = |a: &dengbao_corpus::Article| ArticleLink {
-        href: article_href(&l.id, a.number, a.suffix),
+        href: versioned_href(l, &version.name, a.number, a.suffix),
         label: label(&c, a.number, a.suffix),
         title: a
             .title
@@ -157,6 +225,8 @@ async fn law(page: Page<Tools>, Path(id): Path<String>) -> PageResult {
     }
     render(&LawTpl {
         title: l.title.clone(),
+        edition: edition(&c, version),
+        versions,
         chapters,
         c,
     })
@@ -188,6 +258,9 @@ struct ArticleTpl {
     comments: Vec<CommentRow>,
     prev: Option<ArticleLink>,
     next: Option<ArticleLink>,
+    edition: String,
+    /// The same provision in the law's other complete versions.
+    counterparts: Vec<crate::links::CiteLink>,
 }
 
 /// `21` or `20-1` (之一).
@@ -198,13 +271,20 @@ fn parse_article(s: &str) -> Option<(u32, Option<u32>)> {
     }
 }
 
-async fn article(page: Page<Tools>, Path((law_id, art)): Path<(String, String)>) -> PageResult {
+async fn article(
+    page: Page<Tools>,
+    Path((law_id, art)): Path<(String, String)>,
+    Query(q): Query<VersionQuery>,
+) -> PageResult {
     let c = page.c;
     let corpus = corpus()?;
     let (Some(l), Some((number, suffix))) = (corpus.law(&law_id), parse_article(&art)) else {
         return Err(PageError::not_found(&c));
     };
-    let statute = l.canonical();
+    let Some(version) = pick_version(l, &q) else {
+        return Err(PageError::not_found(&c));
+    };
+    let statute = &version.statute;
     let Some(pos) = statute
         .articles
         .iter()
@@ -213,8 +293,28 @@ async fn article(page: Page<Tools>, Path((law_id, art)): Path<(String, String)>)
         return Err(PageError::not_found(&c));
     };
     let a = &statute.articles[pos];
+    let mut here = dengbao_types::Citation::article(&l.id, number);
+    here.suffix = suffix;
+    let counterparts: Vec<dengbao_types::Citation> = dengbao_duties::cited::citer()
+        .map(|citer| {
+            l.versions
+                .iter()
+                .filter(|v| !v.partial && v.name != version.name)
+                .flat_map(|v| citer.translate(&here, &version.name, &v.name))
+                .collect()
+        })
+        .unwrap_or_default();
+    // Commentary is written against the canonical text: reach it through the counterpart.
+    let canonical_number = if version.name == l.canonical_version {
+        Some((number, suffix))
+    } else {
+        counterparts
+            .iter()
+            .find(|x| x.version.as_deref() == Some(l.canonical_version.as_str()))
+            .map(|x| (x.article, x.suffix))
+    };
     let link = |a: &dengbao_corpus::Article| ArticleLink {
-        href: article_href(&l.id, a.number, a.suffix),
+        href: versioned_href(l, &version.name, a.number, a.suffix),
         label: label(&c, a.number, a.suffix),
         title: a.title.clone().unwrap_or_default(),
     };
@@ -224,10 +324,15 @@ async fn article(page: Page<Tools>, Path((law_id, art)): Path<(String, String)>)
         .find(|ch| ch.number == a.chapter)
         .map(|ch| chapter_label(&c, ch))
         .unwrap_or_default();
-    let comments = corpus
-        .commentary_for(&l.id, number)
+    let comments = canonical_number
+        .map(|(n, s)| {
+            corpus
+                .commentary_for(&l.id, n)
+                .into_iter()
+                .filter(move |cm| cm.suffix == s)
+        })
         .into_iter()
-        .filter(|cm| cm.suffix == suffix)
+        .flatten()
         .map(|cm| CommentRow {
             kind: format!("{:?}", cm.kind),
             title: cm.title.clone().unwrap_or_default(),
@@ -257,6 +362,11 @@ async fn article(page: Page<Tools>, Path((law_id, art)): Path<(String, String)>)
             .and_then(|i| statute.articles.get(i))
             .map(link),
         next: statute.articles.get(pos + 1).map(link),
+        edition: edition(&c, version),
+        counterparts: counterparts
+            .iter()
+            .map(|x| crate::links::cite(x, c.t))
+            .collect(),
         c,
     })
 }

@@ -34,7 +34,12 @@ pub(super) fn validate_penalty(file: &str, p: &Penalty) -> Result<(), CatalogErr
         return validate_later_penalty(file, p, v);
     }
     if !p.succeeds.is_empty() {
-        return Err(perr(file, &p.id, "succeeds", "only a penalty of a later `version` succeeds another"));
+        return Err(perr(
+            file,
+            &p.id,
+            "succeeds",
+            "only a penalty of a later `version` succeeds another",
+        ));
     }
     check_article(&p.law, p.article).map_err(|m| perr(file, &p.id, "article", &m))?;
     if !in_scope(PENALTY_SCOPE, &p.law, p.article) {
@@ -287,8 +292,14 @@ pub(super) fn validate_clock(file: &str, id: &str, c: RawClock) -> Result<Clock,
 /// A penalty in a later version's numbering (data/penalties/csl-amended-2025.toml): its
 /// version must be one the law has, with an in-force date, and its id says which.
 fn validate_later_penalty(file: &str, p: &Penalty, version: &str) -> Result<(), CatalogError> {
-    let citer = crate::cited::citer()
-        .ok_or_else(|| perr(file, &p.id, "version", "the law's versions could not be read"))?;
+    let citer = crate::cited::citer().ok_or_else(|| {
+        perr(
+            file,
+            &p.id,
+            "version",
+            "the law's versions could not be read",
+        )
+    })?;
     if citer.in_force(&p.law, version).is_none() {
         return Err(perr(
             file,
@@ -310,7 +321,12 @@ fn validate_later_penalty(file: &str, p: &Penalty, version: &str) -> Result<(), 
         }
     }
     if p.succeeds.is_empty() {
-        return Err(perr(file, &p.id, "succeeds", "name the earlier penalties it takes over"));
+        return Err(perr(
+            file,
+            &p.id,
+            "succeeds",
+            "name the earlier penalties it takes over",
+        ));
     }
     Ok(())
 }
