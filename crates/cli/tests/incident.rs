@@ -280,3 +280,28 @@ fn bad_input_exits_2_naming_the_field() {
         assert!(!err.contains("panicked"), "{err}");
     }
 }
+
+#[test]
+fn the_shipped_example_incident_runs_as_the_readme_shows() {
+    let out = Command::new(env!("CARGO_BIN_EXE_dengbao"))
+        .env_remove("DENGBAO_LANG")
+        .current_dir(repo())
+        .args([
+            "incident",
+            "clocks",
+            "--profile",
+            "examples/profile-level3-cii.toml",
+            "--incident",
+            "examples/incident-pi-leak.toml",
+        ])
+        .output()
+        .expect("run dengbao");
+    let (code, out, err) = common::outcome(out);
+    assert_eq!(code, 0, "{err}");
+    assert!(out.starts_with("事件等级：较大"), "{out}");
+    assert!(
+        out.contains("2026-05-31T23:15:00+08:00   1小时      保护工作部门：初次报告"),
+        "{out}"
+    );
+    assert!(out.contains("2026-07-10T18:00:00+08:00"), "summary: {out}");
+}
