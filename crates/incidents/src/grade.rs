@@ -199,7 +199,7 @@ pub fn grade(incident: &Incident, rules: &Rules) -> Graded {
             ),
         });
     }
-    reasons.sort_by(|a, b| b.grade.cmp(&a.grade));
+    reasons.sort_by_key(|r| std::cmp::Reverse(r.grade));
     let computed = reasons
         .iter()
         .map(|r| r.grade)
