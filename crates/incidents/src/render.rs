@@ -226,6 +226,16 @@ pub fn text(c: &Clocks, rules: &Rules, lang: Lang) -> String {
     o
 }
 
+/// Pads to `width` terminal columns: a Chinese character takes two, so the columns of the
+/// Chinese text line up as the English ones do.
+fn pad(s: &str, width: usize) -> String {
+    let w: usize = s
+        .chars()
+        .map(|c| if u32::from(c) >= 0x2E80 { 2 } else { 1 })
+        .sum();
+    format!("{s}{}", " ".repeat(width.saturating_sub(w)))
+}
+
 fn row(o: &mut String, rules: &Rules, r: &Report, lang: Lang) {
     let (due, hours) = due_text(r, lang);
     let zh = lang == Lang::Zh;
@@ -243,7 +253,9 @@ fn row(o: &mut String, rules: &Rules, r: &Report, lang: Lang) {
     let colon = if zh { "：" } else { ": " };
     let _ = writeln!(
         o,
-        "  {due:<27} {hours:<8} {by}{who}{colon}{}",
+        "  {} {} {by}{who}{colon}{}",
+        pad(&due, 27),
+        pad(&hours, 10),
         kind_label(&r.kind, lang)
     );
     let (note, basis) = if zh {
@@ -251,12 +263,12 @@ fn row(o: &mut String, rules: &Rules, r: &Report, lang: Lang) {
     } else {
         (&r.note_en, "basis")
     };
-    let _ = writeln!(o, "  {:<27} {:<8}   {note}", "", "");
+    // The note and the basis start under the recipient.
+    let indent = " ".repeat(2 + 27 + 1 + 10 + 1);
+    let _ = writeln!(o, "{indent}{note}");
     let _ = writeln!(
         o,
-        "  {:<27} {:<8}   {basis}{colon}{}",
-        "",
-        "",
+        "{indent}{basis}{colon}{}",
         cites(rules, &r.citations, lang)
     );
 }
