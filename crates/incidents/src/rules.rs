@@ -269,6 +269,30 @@ impl Rules {
                 ));
             }
         }
+        // Per fact (and kind of portal), a graver grade needs a larger number: a threshold
+        // typed into the wrong grade would otherwise grade silently wrong.
+        for fact in FACTS {
+            for portal in PORTALS.iter().map(Some).chain([None]) {
+                let mut ts: Vec<&Threshold> = self
+                    .thresholds
+                    .iter()
+                    .filter(|t| t.fact == *fact)
+                    .filter(|t| portal.is_none_or(|p| t.portals.iter().any(|x| x == p)))
+                    .collect();
+                ts.sort_by_key(|t| t.grade);
+                if let Some(w) = ts.windows(2).find(|w| w[0].at_least >= w[1].at_least) {
+                    return Err(err(
+                        rf,
+                        format!("threshold {fact} {}", w[1].grade.id()),
+                        format!(
+                            "must be above the {} threshold ({})",
+                            w[0].grade.id(),
+                            w[0].at_least
+                        ),
+                    ));
+                }
+            }
+        }
         let recipient = |id: &str| self.recipients.iter().any(|r| r.id == id);
         for (i, r) in self.reports.iter().enumerate() {
             let entry = format!("report {}", r.id);
@@ -408,5 +432,50 @@ mod tests {
         );
         let e = Rules::from_texts(&broken, CATEGORIES_FILE.1).unwrap_err();
         assert!(e.entry.contains("personal_info_records"), "{e}");
+    }
+
+    #[test]
+    fn a_graver_grade_with_a_smaller_number_is_refused() {
+        let broken = REPORTING_FILE
+            .1
+            .replacen("at_least = 20000000", "at_least = 2000000", 1);
+        let e = Rules::from_texts(&broken, CATEGORIES_FILE.1).unwrap_err();
+        assert!(e.entry.contains("direct_loss_yuan major"), "{e}");
+    }
+
+    #[test]
+    fn the_readme_documents_every_key_of_the_incident_file() {
+        let readme = include_str!("../../../data/incidents/README.md");
+        for key in [
+            "detected_at",
+            "category",
+            "personal_info_records",
+            "direct_loss_yuan",
+            "service_interruption_hours",
+            "cii_function_lost",
+            "state_secrets_leaked",
+            "grade",
+            "grade_reason",
+            "cii_whole_outage_minutes",
+            "people_affected",
+            "portal",
+            "portal_unreachable_hours",
+            "suspected_crime",
+            "handling_ended_at",
+            "title",
+        ] {
+            assert!(
+                readme.contains(&format!("| `{key}` |")),
+                "{key} is not in the README's table"
+            );
+        }
+        // And the parser takes exactly those keys: an unknown key is refused.
+        let rules = Rules::builtin().unwrap_or_else(|e| panic!("{e}"));
+        let e = crate::Incident::from_toml_str(
+            "detected_at = \"2026-03-01T09:00:00+08:00\"\ncategory = \"other\"\nseverity = 3\n",
+            &rules,
+        )
+        .unwrap_err();
+        assert!(e.to_string().contains("severity"), "{e}");
     }
 }
