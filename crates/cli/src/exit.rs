@@ -9,6 +9,9 @@ use std::process::ExitCode;
 pub struct BadInput(pub String);
 
 impl BadInput {
+    // Builds the error every command returns, not a `BadInput` value: callers write
+    // `Err(BadInput::new(…))?` without a conversion.
+    #[allow(clippy::new_ret_no_self)]
     pub fn new(msg: impl Into<String>) -> anyhow::Error {
         anyhow::Error::new(BadInput(msg.into()))
     }

@@ -48,6 +48,9 @@ enum Command {
     Duties(cmd::duties::ProfileArgs),
     /// The penalty exposure of a network profile's unmet duties.
     Exposure(cmd::duties::ProfileArgs),
+    /// Incidents: the grade and the reports owed, with their deadlines.
+    #[command(subcommand)]
+    Incident(cmd::incident::IncidentCmd),
     /// The append-only audit log.
     #[command(subcommand)]
     Audit(cmd::serve::AuditCmd),
@@ -84,6 +87,7 @@ fn main() -> ExitCode {
         Command::Calendar(c) => cmd::calendar::run(c, &ctx),
         Command::Duties(a) => cmd::duties::run_duties(a, &ctx),
         Command::Exposure(a) => cmd::duties::run_exposure(a, &ctx),
+        Command::Incident(c) => cmd::incident::run(c, &ctx),
         Command::Audit(c) => cmd::serve::run_audit(c, &ctx),
         Command::Serve(a) => cmd::serve::run_serve(a, &ctx),
         Command::Logs(c) => cmd::logs::run(c, &ctx),

@@ -28,8 +28,7 @@ pub fn strip_markup(line: &str) -> String {
         .replace("<br>", "")
         .replace("**", "");
     // [text](target) → nothing
-    loop {
-        let Some(open) = s.find('[') else { break };
+    while let Some(open) = s.find('[') {
         let Some(close_rel) = s[open..].find("](") else {
             break;
         };

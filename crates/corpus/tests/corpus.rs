@@ -399,10 +399,13 @@ fn citation_cases() {
     }
 }
 
+/// id, title, canonical version, versions (name, partial).
+type LawListing = (String, String, String, Vec<(String, bool)>);
+
 #[test]
 fn the_carried_law_listing_is_what_the_corpus_builds() {
     let listed = dengbao_corpus::carried_laws().expect("the manifest reads");
-    let built: Vec<(String, String, String, Vec<(String, bool)>)> = corpus()
+    let built: Vec<LawListing> = corpus()
         .laws()
         .iter()
         .map(|l| {
@@ -417,7 +420,7 @@ fn the_carried_law_listing_is_what_the_corpus_builds() {
             )
         })
         .collect();
-    let listed: Vec<(String, String, String, Vec<(String, bool)>)> = listed
+    let listed: Vec<LawListing> = listed
         .into_iter()
         .map(|l| {
             (

@@ -115,6 +115,7 @@ fn network(rng: &mut Rng, i: usize) -> Profile {
             licensed_business: rng.chance(10),
             industry: None,
             roles: Vec::new(),
+            operator_class: None,
         },
         grading: None,
         events,

@@ -427,7 +427,7 @@ fn clock_status(
             if let Some((e, t)) = met_by_event(d, p, None) {
                 Outcome::new(Status::Met, None, || format!("{e}: {t}"))
             } else if has_evidence {
-                Outcome::new(Status::Met, None, || evidence_reason())
+                Outcome::new(Status::Met, None, evidence_reason)
             } else {
                 Outcome::new(Status::Due, None, || {
                     "持续义务，尚无证据 / a standing duty with no evidence on file".into()
@@ -559,7 +559,7 @@ fn clock_status(
                 );
             }
             if has_evidence {
-                return Outcome::new(Status::Met, None, || evidence_reason());
+                return Outcome::new(Status::Met, None, evidence_reason);
             }
             match p.event(event) {
                 Some(t) => {
@@ -581,7 +581,7 @@ fn clock_status(
                 return Outcome::new(Status::Met, None, || format!("{e}: {t}"));
             }
             if has_evidence {
-                return Outcome::new(Status::Met, None, || evidence_reason());
+                return Outcome::new(Status::Met, None, evidence_reason);
             }
             stage_status(p.stage(), Some(*stage), stage.id())
         }

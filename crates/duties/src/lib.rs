@@ -36,8 +36,8 @@ pub use exposure::{exposure, Exposure, ExposureItem};
 pub use facts::{apply_facts, Fact, Facts, LogRetention};
 pub use penalty::{Multiple, Penalty, PenaltyParty, PenaltyRef, Resolved};
 pub use profile::{
-    date_of, event_index, parse_at, Breach, Classified, Evidence, NewTech, Profile, ProfileError,
-    RawBreach, RawEvidence, RawNetwork, RawProfile, Role, Service, Stage, TimeText, EVENTS,
-    PLANNED_EVENTS,
+    date_of, event_index, parse_at, Breach, Classified, Evidence, NewTech, OperatorClass, Profile,
+    ProfileError, RawBreach, RawEvidence, RawNetwork, RawProfile, Role, Service, Stage, TimeText,
+    EVENTS, PLANNED_EVENTS,
 };
 pub use time::{parse_time, rfc3339_shanghai, EventTime};

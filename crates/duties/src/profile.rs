@@ -98,6 +98,51 @@ pub enum NewTech {
     Ai,
 }
 
+/// Which reporting route of 《国家网络安全事件报告管理办法》第四条 the operator takes: a
+/// critical information infrastructure (第二款), a central or state organ or one of its
+/// directly affiliated units (第三款), or any other operator (the 其他网络运营者 route, 第四款).
+/// Written as `network.operator_class`; absent, it follows `network.cii`.
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum OperatorClass {
+    /// 关键信息基础设施运营者
+    Cii,
+    /// 中央和国家机关各部门及其直属单位
+    StateOrgan,
+    /// 其他网络运营者
+    Other,
+}
+
+impl OperatorClass {
+    pub const ALL: [OperatorClass; 3] = [
+        OperatorClass::Cii,
+        OperatorClass::StateOrgan,
+        OperatorClass::Other,
+    ];
+
+    /// The class named by its id (`cii`, `state_organ`, `other`).
+    pub fn from_id(id: &str) -> Option<OperatorClass> {
+        OperatorClass::ALL.into_iter().find(|c| c.id() == id)
+    }
+
+    pub fn zh(self) -> &'static str {
+        match self {
+            OperatorClass::Cii => "关键信息基础设施运营者",
+            OperatorClass::StateOrgan => "中央和国家机关各部门及其直属单位",
+            OperatorClass::Other => "其他网络运营者",
+        }
+    }
+
+    pub fn en(self) -> &'static str {
+        match self {
+            OperatorClass::Cii => "critical information infrastructure operator",
+            OperatorClass::StateOrgan => "central or state organ, or a unit directly under one",
+            OperatorClass::Other => "other network operator",
+        }
+    }
+}
+
 /// What else the operator is, besides the operator of this network.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
@@ -134,6 +179,7 @@ ids!(Service {
     InstantMessaging => "instant_messaging", AppDistribution => "app_distribution",
     ElectronicMessages => "electronic_messages",
 });
+ids!(OperatorClass { Cii => "cii", StateOrgan => "state_organ", Other => "other" });
 ids!(NewTech { Cloud => "cloud", Mobile => "mobile", Iot => "iot", Ics => "ics", BigData => "big_data", Ai => "ai" });
 ids!(Role {
     ProductProvider => "product_provider", EquipmentVendor => "equipment_vendor",
@@ -186,6 +232,11 @@ pub struct RawNetwork {
     pub industry: Option<String>,
     #[serde(default)]
     pub roles: Vec<Role>,
+    /// `cii`, `state_organ` or `other` (the incident reporting route); absent: `cii` when
+    /// `cii = true`, else `other`. Kept as text so that an unknown value is refused with a
+    /// message in both languages naming the field.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub operator_class: Option<String>,
 }
 
 /// One `[[evidence]]` entry as written.
@@ -278,6 +329,8 @@ pub struct Profile {
     pub level: Level,
     /// The grading outcome when the level was derived from `[grading]`.
     pub graded: Option<GradeOutcome>,
+    /// `network.operator_class`, or the class `network.cii` implies.
+    pub operator_class: OperatorClass,
     /// Known events only, by index into [`EVENTS`].
     pub events: Vec<Option<EventTime>>,
     pub evidence: Vec<Evidence>,
@@ -450,15 +503,56 @@ impl TryFrom<RawProfile> for Profile {
                 )
             })?;
         }
+        let operator_class = operator_class(&raw.network)?;
         Ok(Profile {
             network: raw.network.clone(),
             level,
             graded,
+            operator_class,
             events,
             evidence,
             breaches,
             raw,
         })
+    }
+}
+
+/// `network.operator_class` checked against `network.cii`. A network that is CII reports on
+/// the CII route (第四条第二款) and nothing else claims it; a class that contradicts `cii`
+/// is refused rather than silently picking one (decision 0504).
+fn operator_class(n: &RawNetwork) -> Result<OperatorClass, ProfileError> {
+    let field = "network.operator_class";
+    let Some(text) = n.operator_class.as_deref() else {
+        return Ok(if n.cii {
+            OperatorClass::Cii
+        } else {
+            OperatorClass::Other
+        });
+    };
+    let class = OperatorClass::from_id(text.trim()).ok_or_else(|| {
+        ProfileError::new(
+            field,
+            format!(
+                "未知的运营者类别 {text:?}（可选 cii、state_organ、other） / unknown operator class \
+                 {text:?} (one of cii, state_organ, other)"
+            ),
+        )
+    })?;
+    match (n.cii, class) {
+        (true, OperatorClass::Cii) | (false, OperatorClass::StateOrgan | OperatorClass::Other) => {
+            Ok(class)
+        }
+        (true, _) => Err(ProfileError::new(
+            field,
+            format!(
+                "与 cii = true 矛盾：关键信息基础设施按 cii 类别报告 / contradicts cii = true: \
+                 a critical information infrastructure reports as cii, not {class}"
+            ),
+        )),
+        (false, _) => Err(ProfileError::new(
+            field,
+            "cii 类别要求 network.cii = true / class cii needs network.cii = true",
+        )),
     }
 }
 

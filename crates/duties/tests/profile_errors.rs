@@ -28,6 +28,9 @@ fn errors_name_the_field() {
         ("[network]\nlevel = 2\n[extra]\nx = 1\n", "extra"),
         ("[network]\nlevel = 2\nprevious_level = 7\n", "network.previous_level"),
         ("[network]\nlevel = 2\n[[breach]]\nduty = \"mlps.data_limits\"\nwhen = \"2026-02-30\"\n", "breach[0].when"),
+        ("[network]\nlevel = 2\noperator_class = \"ministry\"\n", "network.operator_class"),
+        ("[network]\nlevel = 2\ncii = true\noperator_class = \"state_organ\"\n", "network.operator_class"),
+        ("[network]\nlevel = 2\noperator_class = \"cii\"\n", "network.operator_class"),
     ];
     for (text, field) in cases {
         let e = err(text);
@@ -105,4 +108,30 @@ fn breaches_name_a_prohibition_of_the_catalog() {
     );
     let e = check("mlps.nope").unwrap_err();
     assert!(e.contains("breach[0].duty") && e.contains("no duty"), "{e}");
+}
+
+#[test]
+fn operator_class_follows_cii_when_absent_and_is_kept_when_given() {
+    use dengbao_duties::OperatorClass;
+    let class = |text: &str| {
+        Profile::from_toml_str(text)
+            .map(|p| p.operator_class)
+            .unwrap_or_else(|e| panic!("{e}"))
+    };
+    assert_eq!(
+        class("[network]\nlevel = 3\ncii = true\n"),
+        OperatorClass::Cii
+    );
+    assert_eq!(class("[network]\nlevel = 2\n"), OperatorClass::Other);
+    assert_eq!(
+        class("[network]\nlevel = 2\noperator_class = \"state_organ\"\n"),
+        OperatorClass::StateOrgan
+    );
+    // The message is in both languages and lists what is allowed.
+    let e = err("[network]\nlevel = 2\noperator_class = \"ministry\"\n");
+    assert!(
+        e.contains("未知的运营者类别") && e.contains("unknown operator class"),
+        "{e}"
+    );
+    assert!(e.contains("state_organ"), "{e}");
 }

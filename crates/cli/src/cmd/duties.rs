@@ -152,8 +152,7 @@ fn log_retention(
             return Err(BadInput::new(format!(
                 "--log-network: 日志中心有多个网络，请指定一个 / the log centre holds several networks, name one: {}",
                 names()
-            ))
-            .into())
+            )))
         }
     };
     Ok(Some(picked))

@@ -1,9 +1,11 @@
 //! One module per subcommand family. Each file has one owner area: law_parse (statute
-//! parser), law_corpus (corpus), law_search (search), grade/calendar, duties, serve, logs.
+//! parser), law_corpus (corpus), law_search (search), grade/calendar, duties, incident, serve,
+//! logs.
 
 pub mod calendar;
 pub mod duties;
 pub mod grade;
+pub mod incident;
 pub mod law;
 pub mod law_corpus;
 pub mod law_parse;

@@ -57,7 +57,6 @@ fn log_listeners(
                     BadInput::new(format!(
                         "--{flag} {s:?}: not an address like 0.0.0.0:514 (监听地址无效)"
                     ))
-                    .into()
                 })
             })
             .transpose()
@@ -84,8 +83,7 @@ fn log_listeners(
     if a.syslog_tls.is_some() && (a.tls_cert.is_none() || a.tls_key.is_none()) {
         return Err(BadInput::new(
             "--syslog-tls needs --tls-cert PEM and --tls-key PEM (or tls_cert/tls_key in listen.toml) (TLS 需要证书和私钥)",
-        )
-        .into());
+        ));
     }
     if !a.any() {
         return Ok(None);

@@ -1,0 +1,76 @@
+//! `dengbao incident clocks --profile NETWORK.toml --incident INCIDENT.toml [--json] [--lang en]`:
+//! the grade of an incident and every report it makes owed, computed and printed, nothing
+//! stored. The computation is `dengbao_incidents`; this reads the two files and prints.
+
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
+
+use anyhow::Context as _;
+use clap::{Args, Subcommand};
+use dengbao_duties::Profile;
+use dengbao_incidents::{Incident, Lang, Operator, Rules};
+
+use crate::{BadInput, Ctx};
+
+#[derive(Subcommand, Debug)]
+pub enum IncidentCmd {
+    /// The incident's grade (网络安全事件分级指南) and every report owed, with deadlines.
+    Clocks(ClocksArgs),
+}
+
+#[derive(Args, Debug)]
+pub struct ClocksArgs {
+    /// The network's profile (the file `dengbao duties --profile` reads).
+    #[arg(long)]
+    pub profile: PathBuf,
+    /// The incident: detected_at, category and the facts (data/incidents/README.md).
+    #[arg(long)]
+    pub incident: PathBuf,
+    /// JSON on stdout: {"grade", "grade_zh", "grade_reasons", "reports", …}.
+    #[arg(long)]
+    pub json: bool,
+    /// Language of the text output: zh (default) or en.
+    #[arg(long, env = "DENGBAO_LANG", default_value = "zh")]
+    pub lang: String,
+}
+
+pub fn run(cmd: IncidentCmd, _ctx: &Ctx) -> anyhow::Result<ExitCode> {
+    match cmd {
+        IncidentCmd::Clocks(a) => clocks(a),
+    }
+}
+
+fn read(flag: &str, path: &Path) -> anyhow::Result<String> {
+    std::fs::read_to_string(path).map_err(|e| {
+        BadInput::new(format!(
+            "{flag} {}: 无法读取 / cannot read: {e}",
+            path.display()
+        ))
+    })
+}
+
+fn clocks(a: ClocksArgs) -> anyhow::Result<ExitCode> {
+    let lang = Lang::parse(&a.lang).ok_or_else(|| {
+        BadInput::new(format!(
+            "--lang {:?}: 只支持 zh 或 en / only zh or en",
+            a.lang
+        ))
+    })?;
+    let rules = Rules::builtin().context("the embedded incident reporting rules")?;
+    let profile = Profile::from_toml_str(&read("--profile", &a.profile)?)
+        .map_err(|e| BadInput::new(format!("{}: {e}", a.profile.display())))?;
+    let incident = Incident::from_toml_str(&read("--incident", &a.incident)?, &rules)
+        .map_err(|e| BadInput::new(format!("{}: {e}", a.incident.display())))?;
+    let op = Operator {
+        class: profile.operator_class,
+        industry: profile.network.industry.as_deref(),
+    };
+    let out = dengbao_incidents::clocks(&incident, op, &rules)
+        .map_err(|e| BadInput::new(format!("{}: {e}", a.incident.display())))?;
+    if a.json {
+        println!("{}", serde_json::to_string_pretty(&out)?);
+    } else {
+        print!("{}", dengbao_incidents::text(&out, &rules, lang));
+    }
+    Ok(ExitCode::SUCCESS)
+}
