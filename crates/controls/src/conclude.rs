@@ -194,6 +194,9 @@ pub fn conclude(
         checked.push((outcome, hazard));
     }
     let scope = catalog.select(level, &scope_exts)?;
+    if !checked.is_empty() && checked.iter().all(|(o, _)| *o == Outcome::NotApplicable) {
+        return Err(ResultsError::NothingApplicable);
+    }
     let missing: Vec<String> = scope
         .iter()
         .filter(|c| !seen.contains(&c.id))
