@@ -148,7 +148,7 @@ fn level_5_and_bad_flags_exit_2_with_the_reason() {
     assert_eq!(code, 2);
     assert!(err.contains("--ext bigdata"), "{err}");
     // Not yet in the data: refused as a gap of the product (exit 1), never a partial list.
-    let (code, out, err) = dengbao(&["controls", "list", "--level", "3", "--ext", "ics"]);
+    let (code, out, err) = dengbao(&["controls", "list", "--level", "1"]);
     assert_eq!(code, 1, "{err}");
     assert!(out.is_empty() && err.contains("尚未录入"), "{err}");
 }

@@ -20,6 +20,12 @@ pub const CONTROL_FILES: &[(&str, &str)] = &[
         "cloud.toml",
         include_str!("../../../data/controls/cloud.toml"),
     ),
+    (
+        "mobile.toml",
+        include_str!("../../../data/controls/mobile.toml"),
+    ),
+    ("iot.toml", include_str!("../../../data/controls/iot.toml")),
+    ("ics.toml", include_str!("../../../data/controls/ics.toml")),
 ];
 
 /// Why level 5 has no catalog: the standard publishes no level-5 requirements.
