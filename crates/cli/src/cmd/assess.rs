@@ -7,7 +7,7 @@ use std::process::ExitCode;
 
 use anyhow::Context as _;
 use clap::{Args, Subcommand};
-use dengbao_controls::{conclude, Catalog, ResultsError, Submitted};
+use dengbao_controls::{conclude, Catalog, Outcome, ResultsError, Submitted};
 
 use super::controls::{ext_args, level_arg, scope_error};
 use crate::{BadInput, Ctx};
@@ -66,8 +66,17 @@ fn run_conclude(a: ConcludeArgs) -> anyhow::Result<ExitCode> {
         out.rate * 100.0,
         out.major_hazards
     );
-    let counts: Vec<String> = out.counts.iter().map(|(k, v)| format!("{k} {v}")).collect();
-    println!("各项结果：{}", counts.join("，"));
+    let n = |k: &str| out.counts.get(k).copied().unwrap_or(0);
+    let counts: Vec<String> = Outcome::ALL
+        .iter()
+        .map(|o| format!("{} {}", o.zh(), n(o.zh())))
+        .collect();
+    println!(
+        "各项结果：{}（共 {} 项，计入符合率 {} 项）",
+        counts.join("，"),
+        n("total"),
+        n("applicable")
+    );
     println!(
         "判定口径：{}",
         out.reading.split(" / ").next().unwrap_or(out.reading)
