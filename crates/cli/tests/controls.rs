@@ -222,7 +222,9 @@ fn assess_conclude_refuses_bad_results_naming_the_item() {
         f(&mut rs);
         conclude(&json!(rs))
     };
-    let cases: Vec<((i32, String, String), Vec<&str>)> = vec![
+    // (exit code, stdout, stderr) of a run, and what stderr must name.
+    type Case<'a> = ((i32, String, String), Vec<&'a str>);
+    let cases: Vec<Case> = vec![
         (
             with(&|rs| rs[4]["item"] = json!("L3-XYZ1-01")),
             vec!["L3-XYZ1-01", "没有这个要求项", "no such item"],

@@ -227,7 +227,7 @@ impl Catalog {
 
     /// One item by its id (`L3-CES1-01`).
     pub fn get(&self, id: &str) -> Option<&Control> {
-        self.by_id.get(id).map(|&i| &self.controls[i])
+        self.by_id.get(id).and_then(|&i| self.controls.get(i))
     }
 
     /// Whether the catalog holds the items of this level and extension.
