@@ -271,3 +271,27 @@ fn assess_conclude_refuses_bad_results_naming_the_item() {
     assert_eq!(code, 2);
     assert!(err.contains("no/such.json"), "{err}");
 }
+
+#[test]
+fn controls_export_oscal_is_an_oscal_catalog() {
+    let v = json_of(&["controls", "export", "--oscal", "--level", "3"]);
+    let meta = &v["catalog"]["metadata"];
+    assert_eq!(meta["oscal-version"], "1.1.2");
+    // The export time, in Asia/Shanghai.
+    assert!(
+        meta["last-modified"].as_str().unwrap().ends_with("+08:00"),
+        "{meta}"
+    );
+    let n: usize = v["catalog"]["groups"][0]["groups"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|g| g["controls"].as_array().unwrap().len())
+        .sum();
+    assert_eq!(n, 211);
+    let (code, _, err) = dengbao(&["controls", "export", "--level", "3"]);
+    assert_eq!(code, 2, "the format must be named: {err}");
+    let (code, _, err) = dengbao(&["controls", "export", "--oscal", "--level", "5"]);
+    assert_eq!(code, 2);
+    assert!(err.contains("第五级"), "{err}");
+}

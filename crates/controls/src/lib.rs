@@ -13,9 +13,11 @@
 mod catalog;
 mod class;
 mod conclude;
+mod oscal;
 
 pub use catalog::{Catalog, CatalogError, Control, ScopeError, CONTROL_FILES, LEVEL5_REASON};
 pub use class::{Class, Extension, Kind};
 pub use conclude::{
     conclude, verdict, Conclusion, Outcome, ResultsError, Submitted, Verdict, READING,
 };
+pub use oscal::{to_oscal, NAMESPACE as OSCAL_NAMESPACE, OSCAL_VERSION};

@@ -1,5 +1,6 @@
-//! `dengbao controls list --level N [--ext cloud]… [--json]` and `dengbao controls show ID
-//! [--json]`: the GB/T 22239-2019 catalog of `dengbao-controls`, printed.
+//! `dengbao controls list --level N [--ext cloud]… [--json]`, `dengbao controls show ID
+//! [--json]` and `dengbao controls export --oscal --level N`: the GB/T 22239-2019 catalog
+//! of `dengbao-controls`, printed.
 
 use std::process::ExitCode;
 
@@ -17,6 +18,8 @@ pub enum ControlsCmd {
     List(ListArgs),
     /// One requirement item by its id (L3-CES1-01).
     Show(ShowArgs),
+    /// The items of a level as a document for other tools: `--oscal` (OSCAL 1.1 catalog JSON).
+    Export(ExportArgs),
 }
 
 #[derive(Args, Debug)]
@@ -39,11 +42,25 @@ pub struct ShowArgs {
     pub json: bool,
 }
 
+#[derive(Args, Debug)]
+pub struct ExportArgs {
+    /// OSCAL 1.1 catalog, JSON (the only format so far).
+    #[arg(long, required = true)]
+    pub oscal: bool,
+    /// Protection level 1–4.
+    #[arg(long)]
+    pub level: String,
+    /// Add an extension's items: cloud, mobile, iot, ics (repeatable).
+    #[arg(long = "ext", value_name = "EXT")]
+    pub ext: Vec<String>,
+}
+
 pub fn run(cmd: ControlsCmd, _ctx: &Ctx) -> anyhow::Result<ExitCode> {
     let catalog = Catalog::builtin().context("the embedded control catalog")?;
     match cmd {
         ControlsCmd::List(a) => list(&catalog, a),
         ControlsCmd::Show(a) => show(&catalog, a),
+        ControlsCmd::Export(a) => export(&catalog, a),
     }
 }
 
@@ -153,6 +170,19 @@ fn show(catalog: &Catalog, a: ShowArgs) -> anyhow::Result<ExitCode> {
         println!("对应义务：{}", c.duties.join("、"));
         println!("法律依据：{}", cites.join("，"));
     }
+    Ok(ExitCode::SUCCESS)
+}
+
+fn export(catalog: &Catalog, a: ExportArgs) -> anyhow::Result<ExitCode> {
+    let level = level_arg(&a.level)?;
+    let exts = ext_args(&a.ext)?;
+    // The export time in Asia/Shanghai, as OSCAL's last-modified (RFC 3339 with offset).
+    let now = jiff::Timestamp::now()
+        .in_tz("Asia/Shanghai")
+        .context("the Asia/Shanghai time zone")?;
+    let stamp = now.strftime("%Y-%m-%dT%H:%M:%S%:z").to_string();
+    let doc = dengbao_controls::to_oscal(catalog, level, &exts, &stamp).map_err(scope_error)?;
+    println!("{}", serde_json::to_string_pretty(&doc)?);
     Ok(ExitCode::SUCCESS)
 }
 
