@@ -279,3 +279,50 @@ fn bad_catalog_data_is_refused_at_load_naming_what_is_wrong() {
     );
     assert!(load(&reason).is_ok());
 }
+
+/// The levels a duty's condition rules out by a plain `level >= N`, `level <= N` or
+/// `level == N` conjunct (a condition with `||` rules out nothing here).
+fn excluded_at(cond: &str, level: u8) -> bool {
+    if cond.contains("||") {
+        return false;
+    }
+    cond.split("&&").any(|part| {
+        let part = part.trim();
+        let Some(rest) = part.strip_prefix("level ") else {
+            return false;
+        };
+        let (op, n) = rest.split_at(2);
+        let Ok(n) = n.trim().parse::<u8>() else {
+            return false;
+        };
+        match op {
+            ">=" => level < n,
+            "<=" => level > n,
+            "==" => level != n,
+            _ => false,
+        }
+    })
+}
+
+#[test]
+fn every_item_evidences_a_duty_that_applies_at_its_level() {
+    let duties = dengbao_duties::Catalog::builtin().expect("duty catalog");
+    assert!(excluded_at("level >= 3 && classified == 'none'", 2));
+    assert!(!excluded_at("level >= 2 && previous_level == 1", 2));
+    for c in catalog().controls() {
+        if c.duties.is_empty() {
+            continue;
+        }
+        let applies = c.duties.iter().any(|d| {
+            let duty = duties.duty(d).expect("checked at load");
+            !excluded_at(&duty.applies_when, c.level.get())
+        });
+        assert!(
+            applies,
+            "{} links only duties that do not apply at level {}: {:?}",
+            c.id,
+            c.level.get(),
+            c.duties
+        );
+    }
+}
