@@ -107,23 +107,42 @@ fn list(catalog: &Catalog, a: ListArgs) -> anyhow::Result<ExitCode> {
         println!("{}", serde_json::to_string_pretty(&out)?);
         return Ok(ExitCode::SUCCESS);
     }
-    println!("GB/T 22239-2019 {}安全要求：{} 项", level.zh(), items.len());
+    let parts: Vec<&str> = std::iter::once(Extension::General)
+        .chain(exts.iter().copied().filter(|e| *e != Extension::General))
+        .map(Extension::zh)
+        .collect();
     println!(
-        "{:<12} {:<8} {:<14} {:<12} 要求（条款）",
-        "编号", "安全类", "控制点", "项"
+        "GB/T 22239-2019 {}　{}：{} 项",
+        level.zh(),
+        parts.join("、"),
+        items.len()
     );
+    let header = [
+        pad("编号", 12),
+        pad("安全类", 14),
+        pad("控制点", 22),
+        pad("项", 4),
+    ];
+    println!("{}要求（条款）", header.concat());
     for c in items {
         println!(
-            "{:<14} {:<8} {:<14} {:<12} {}（{}）",
-            c.id,
-            c.class.zh(),
-            c.point,
-            c.letter,
+            "{}{}{}{}{}（{}）",
+            pad(&c.id, 12),
+            pad(c.class.zh(), 14),
+            pad(&c.point, 22),
+            pad(&c.letter.to_string(), 4),
             c.requirement,
             c.clause_item()
         );
     }
     Ok(ExitCode::SUCCESS)
+}
+
+/// Pads to a terminal width, counting a CJK character as two columns (format's `{:<N}`
+/// counts characters, which misaligns Chinese columns).
+fn pad(s: &str, width: usize) -> String {
+    let w: usize = s.chars().map(|c| if c >= '\u{2E80}' { 2 } else { 1 }).sum();
+    format!("{s}{}", " ".repeat(width.saturating_sub(w).max(1)))
 }
 
 fn show(catalog: &Catalog, a: ShowArgs) -> anyhow::Result<ExitCode> {
@@ -158,7 +177,12 @@ fn show(catalog: &Catalog, a: ShowArgs) -> anyhow::Result<ExitCode> {
         c.point,
         c.kind().zh()
     );
-    let levels: Vec<String> = c.levels.iter().map(|l| format!("第{l}级")).collect();
+    let levels: Vec<&str> = c
+        .levels
+        .iter()
+        .filter_map(|&l| Level::new(l).ok())
+        .map(Level::zh)
+        .collect();
     println!("适用等级：{}", levels.join("、"));
     if c.duties.is_empty() {
         println!(
