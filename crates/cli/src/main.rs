@@ -51,6 +51,12 @@ enum Command {
     /// Incidents: the grade and the reports owed, with their deadlines.
     #[command(subcommand)]
     Incident(cmd::incident::IncidentCmd),
+    /// The GB/T 22239-2019 requirement items (等保基本要求) per level, linked to duties.
+    #[command(subcommand)]
+    Controls(cmd::controls::ControlsCmd),
+    /// Level assessment (等级测评): the 2025 conclusion rule.
+    #[command(subcommand)]
+    Assess(cmd::assess::AssessCmd),
     /// The append-only audit log.
     #[command(subcommand)]
     Audit(cmd::serve::AuditCmd),
@@ -88,6 +94,8 @@ fn main() -> ExitCode {
         Command::Duties(a) => cmd::duties::run_duties(a, &ctx),
         Command::Exposure(a) => cmd::duties::run_exposure(a, &ctx),
         Command::Incident(c) => cmd::incident::run(c, &ctx),
+        Command::Controls(c) => cmd::controls::run(c, &ctx),
+        Command::Assess(c) => cmd::assess::run(c, &ctx),
         Command::Audit(c) => cmd::serve::run_audit(c, &ctx),
         Command::Serve(a) => cmd::serve::run_serve(a, &ctx),
         Command::Logs(c) => cmd::logs::run(c, &ctx),

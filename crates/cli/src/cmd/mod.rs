@@ -1,8 +1,10 @@
 //! One module per subcommand family. Each file has one owner area: law_parse (statute
-//! parser), law_corpus (corpus), law_search (search), grade/calendar, duties, incident, serve,
-//! logs.
+//! parser), law_corpus (corpus), law_search (search), grade/calendar, duties, incident,
+//! controls/assess (GB/T 22239 catalog and conclusion), serve, logs.
 
+pub mod assess;
 pub mod calendar;
+pub mod controls;
 pub mod duties;
 pub mod grade;
 pub mod incident;

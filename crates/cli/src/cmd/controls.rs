@@ -1,0 +1,225 @@
+//! `dengbao controls list --level N [--ext cloud]… [--json]`, `dengbao controls show ID
+//! [--json]` and `dengbao controls export --oscal --level N`: the GB/T 22239-2019 catalog
+//! of `dengbao-controls`, printed.
+
+use std::process::ExitCode;
+
+use anyhow::Context as _;
+use clap::{Args, Subcommand};
+use dengbao_controls::{Catalog, Control, Extension, ScopeError};
+use dengbao_types::Level;
+use serde_json::{json, Value};
+
+use crate::{BadInput, Ctx};
+
+#[derive(Subcommand, Debug)]
+pub enum ControlsCmd {
+    /// The requirement items of a level: the general ones, plus each --ext.
+    List(ListArgs),
+    /// One requirement item by its id (L3-CES1-01).
+    Show(ShowArgs),
+    /// The items of a level as a document for other tools: `--oscal` (OSCAL 1.1 catalog JSON).
+    Export(ExportArgs),
+}
+
+#[derive(Args, Debug)]
+pub struct ListArgs {
+    /// Protection level 1–4 (level 5 is not published in GB/T 22239-2019).
+    #[arg(long)]
+    pub level: String,
+    /// Add an extension's items: cloud, mobile, iot, ics (repeatable).
+    #[arg(long = "ext", value_name = "EXT")]
+    pub ext: Vec<String>,
+    #[arg(long)]
+    pub json: bool,
+}
+
+#[derive(Args, Debug)]
+pub struct ShowArgs {
+    /// The item id, GB/T 28448-2019 style: L3-CES1-01.
+    pub id: String,
+    #[arg(long)]
+    pub json: bool,
+}
+
+#[derive(Args, Debug)]
+pub struct ExportArgs {
+    /// OSCAL 1.1 catalog, JSON (the only format so far).
+    #[arg(long, required = true)]
+    pub oscal: bool,
+    /// Protection level 1–4.
+    #[arg(long)]
+    pub level: String,
+    /// Add an extension's items: cloud, mobile, iot, ics (repeatable).
+    #[arg(long = "ext", value_name = "EXT")]
+    pub ext: Vec<String>,
+}
+
+pub fn run(cmd: ControlsCmd, _ctx: &Ctx) -> anyhow::Result<ExitCode> {
+    let catalog = Catalog::builtin().context("the embedded control catalog")?;
+    match cmd {
+        ControlsCmd::List(a) => list(&catalog, a),
+        ControlsCmd::Show(a) => show(&catalog, a),
+        ControlsCmd::Export(a) => export(&catalog, a),
+    }
+}
+
+/// `--level` as a level the catalog answers for: 1–5 parses, 5 is refused with the reason.
+pub fn level_arg(s: &str) -> anyhow::Result<Level> {
+    let level = s
+        .parse::<Level>()
+        .map_err(|e| BadInput::new(format!("--level: {e}")))?;
+    if level == Level::FIVE {
+        return Err(BadInput::new(ScopeError::Level5.to_string()));
+    }
+    Ok(level)
+}
+
+/// `--ext` values; `general` is always included and need not be named.
+pub fn ext_args(names: &[String]) -> anyhow::Result<Vec<Extension>> {
+    names
+        .iter()
+        .map(|n| {
+            Extension::from_name(n.trim()).ok_or_else(|| {
+                BadInput::new(format!(
+                    "--ext {n}: 没有这个扩展要求 / no such extension (cloud, mobile, iot, ics)"
+                ))
+            })
+        })
+        .collect()
+}
+
+/// A refusal of the catalog's scope: level 5 is the user's input (exit 2); an extension
+/// not yet encoded is a gap of the product (exit 1).
+pub fn scope_error(e: ScopeError) -> anyhow::Error {
+    match e {
+        ScopeError::Level5 => BadInput::new(e.to_string()),
+        ScopeError::NotEncoded { .. } => anyhow::anyhow!(e),
+    }
+}
+
+fn list(catalog: &Catalog, a: ListArgs) -> anyhow::Result<ExitCode> {
+    let level = level_arg(&a.level)?;
+    let exts = ext_args(&a.ext)?;
+    let items = catalog.select(level, &exts).map_err(scope_error)?;
+    if a.json {
+        let out: Vec<Value> = items.iter().map(|c| row_json(c)).collect();
+        println!("{}", serde_json::to_string_pretty(&out)?);
+        return Ok(ExitCode::SUCCESS);
+    }
+    let parts: Vec<&str> = std::iter::once(Extension::General)
+        .chain(exts.iter().copied().filter(|e| *e != Extension::General))
+        .map(Extension::zh)
+        .collect();
+    println!(
+        "GB/T 22239-2019 {}　{}：{} 项",
+        level.zh(),
+        parts.join("、"),
+        items.len()
+    );
+    let header = [
+        pad("编号", 12),
+        pad("安全类", 14),
+        pad("控制点", 22),
+        pad("项", 4),
+    ];
+    println!("{}要求（条款）", header.concat());
+    for c in items {
+        println!(
+            "{}{}{}{}{}（{}）",
+            pad(&c.id, 12),
+            pad(c.class.zh(), 14),
+            pad(&c.point, 22),
+            pad(&c.letter.to_string(), 4),
+            c.requirement,
+            c.clause_item()
+        );
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+/// Pads to a terminal width, counting a CJK character as two columns (format's `{:<N}`
+/// counts characters, which misaligns Chinese columns).
+fn pad(s: &str, width: usize) -> String {
+    let w: usize = s.chars().map(|c| if c >= '\u{2E80}' { 2 } else { 1 }).sum();
+    format!("{s}{}", " ".repeat(width.saturating_sub(w).max(1)))
+}
+
+fn show(catalog: &Catalog, a: ShowArgs) -> anyhow::Result<ExitCode> {
+    let id = a.id.trim();
+    let c = catalog.get(id).ok_or_else(|| {
+        let hint = if id.starts_with("L5-") {
+            format!(" — {}", dengbao_controls::LEVEL5_REASON)
+        } else {
+            String::new()
+        };
+        BadInput::new(format!(
+            "{id}: 目录中没有这个要求项 / no such item in the catalog{hint}"
+        ))
+    })?;
+    if a.json {
+        let mut v = row_json(c);
+        // Beyond the list row: where it sits, every level it applies to, and the duty ids.
+        v["clause"] = json!(c.clause_item());
+        v["level"] = json!(c.level.get());
+        v["levels"] = json!(c.levels);
+        v["duty_ids"] = json!(c.duties);
+        v["no_duty_reason"] = json!(c.no_duty_reason);
+        println!("{}", serde_json::to_string_pretty(&v)?);
+        return Ok(ExitCode::SUCCESS);
+    }
+    println!("{}  {}", c.id, c.requirement);
+    println!("条款：GB/T 22239-2019 {}", c.clause_item());
+    println!(
+        "类别：{}·{}·{}（{}要求）",
+        c.extension.zh(),
+        c.class.zh(),
+        c.point,
+        c.kind().zh()
+    );
+    let levels: Vec<&str> = c
+        .levels
+        .iter()
+        .filter_map(|&l| Level::new(l).ok())
+        .map(Level::zh)
+        .collect();
+    println!("适用等级：{}", levels.join("、"));
+    if c.duties.is_empty() {
+        println!(
+            "对应义务：无（{}）",
+            c.no_duty_reason.as_deref().unwrap_or("")
+        );
+    } else {
+        let cites: Vec<String> = c.citations.iter().map(|x| x.to_string()).collect();
+        println!("对应义务：{}", c.duties.join("、"));
+        println!("法律依据：{}", cites.join("，"));
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+fn export(catalog: &Catalog, a: ExportArgs) -> anyhow::Result<ExitCode> {
+    let level = level_arg(&a.level)?;
+    let exts = ext_args(&a.ext)?;
+    // The export time in Asia/Shanghai, as OSCAL's last-modified (RFC 3339 with offset).
+    let now = jiff::Timestamp::now()
+        .in_tz("Asia/Shanghai")
+        .context("the Asia/Shanghai time zone")?;
+    let stamp = now.strftime("%Y-%m-%dT%H:%M:%S%:z").to_string();
+    let doc = dengbao_controls::to_oscal(catalog, level, &exts, &stamp).map_err(scope_error)?;
+    println!("{}", serde_json::to_string_pretty(&doc)?);
+    Ok(ExitCode::SUCCESS)
+}
+
+/// The JSON row of `controls list` (a fixed interface: scripts read it).
+fn row_json(c: &Control) -> Value {
+    json!({
+        "id": c.id,
+        "class": c.class.zh(),
+        "control_point": c.point,
+        "item": c.letter.to_string(),
+        "requirement": c.requirement,
+        "kind": c.kind().as_str(),
+        "extension": c.extension.as_str(),
+        "duties": c.citations,
+    })
+}

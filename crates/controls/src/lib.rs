@@ -1,0 +1,23 @@
+//! GB/T 22239-2019 《网络安全等级保护基本要求》 as data: every requirement item (要求项) of
+//! the general requirements and the encoded extensions, per level, with its GB/T
+//! 28448-2019 style id, clause, control point and the duties of `data/duties` it
+//! evidences; and the 2025 rule that turns item results into an assessment conclusion.
+//!
+//! Invariant: the catalog is validated at load — known classes and extensions, the
+//! standard's class order, no duplicate control point or id, and every item links duties
+//! that exist in the duty catalog or says why it links none. No I/O: the data is embedded
+//! with `include_str!`.
+//! Invariant: level 5 is never answered (the standard publishes no level-5 items), and a
+//! level or extension not yet in the data is refused, never listed partially.
+
+mod catalog;
+mod class;
+mod conclude;
+mod oscal;
+
+pub use catalog::{Catalog, CatalogError, Control, ScopeError, CONTROL_FILES, LEVEL5_REASON};
+pub use class::{Class, Extension, Kind};
+pub use conclude::{
+    conclude, verdict, Conclusion, Outcome, ResultsError, Submitted, Verdict, READING,
+};
+pub use oscal::{to_oscal, NAMESPACE as OSCAL_NAMESPACE, OSCAL_VERSION};

@@ -1,0 +1,148 @@
+//! The catalog of one level as an OSCAL 1.1 catalog (JSON), for GRC tools that read OSCAL:
+//! one group per extension, one group per class inside it, one control per requirement
+//! item, its statement as the `statement` part, and dengbao's own facts (clause, duties,
+//! citations, levels) as properties in the dengbao namespace.
+
+use dengbao_types::Level;
+use serde_json::{json, Value};
+
+use crate::catalog::{Catalog, Control, ScopeError};
+use crate::class::Extension;
+
+/// The OSCAL version the document declares.
+pub const OSCAL_VERSION: &str = "1.1.2";
+
+/// The namespace of dengbao's own properties (OSCAL requires one for names it does not
+/// define itself); a URN, so it points at no web page that could go away.
+pub const NAMESPACE: &str = "urn:dengbao:oscal";
+
+/// The OSCAL catalog of a level's general items and the extensions asked for.
+/// `last_modified` is the export time (RFC 3339 with offset), given by the caller so the
+/// library does no clock I/O and tests get a fixed document.
+pub fn to_oscal(
+    catalog: &Catalog,
+    level: Level,
+    exts: &[Extension],
+    last_modified: &str,
+) -> Result<Value, ScopeError> {
+    let items = catalog.select(level, exts)?;
+    let mut groups = Vec::new();
+    let mut ext_seen: Vec<Extension> = items.iter().map(|c| c.extension).collect();
+    ext_seen.dedup();
+    for ext in ext_seen {
+        let of_ext: Vec<&&Control> = items.iter().filter(|c| c.extension == ext).collect();
+        let mut classes: Vec<_> = of_ext.iter().map(|c| c.class).collect();
+        classes.dedup();
+        let class_groups: Vec<Value> = classes
+            .into_iter()
+            .map(|class| {
+                let first = of_ext.iter().find(|c| c.class == class);
+                json!({
+                    "id": format!("L{}-{}{}", level.get(), class.code(), ext.digit()),
+                    "class": "class",
+                    "title": class.zh(),
+                    "props": [
+                        {"name": "label", "value": format!("{}{}", class.code(), ext.digit())},
+                        {"name": "kind", "ns": NAMESPACE, "value": class.kind().as_str()},
+                        {"name": "clause", "ns": NAMESPACE,
+                         "value": first.map(|c| class_clause(&c.clause)).unwrap_or_default()},
+                    ],
+                    "controls": of_ext
+                        .iter()
+                        .filter(|c| c.class == class)
+                        .map(|c| control(c))
+                        .collect::<Vec<_>>(),
+                })
+            })
+            .collect();
+        groups.push(json!({
+            "id": format!("L{}-{}", level.get(), ext.as_str()),
+            "class": "extension",
+            "title": format!("{}{}", level.zh(), ext.zh()),
+            "groups": class_groups,
+        }));
+    }
+    let title = format!(
+        "GB/T 22239-2019 信息安全技术 网络安全等级保护基本要求 — {}（dengbao 摘要）",
+        level.zh()
+    );
+    Ok(json!({
+        "catalog": {
+            "uuid": content_uuid(&items),
+            "metadata": {
+                "title": title,
+                "last-modified": last_modified,
+                "version": env!("CARGO_PKG_VERSION"),
+                "oscal-version": OSCAL_VERSION,
+                "remarks": "Requirement statements are dengbao's short summaries, not the standard's text. Ids follow GB/T 28448-2019. Properties in urn:dengbao:oscal link each item to the duties of the Cybersecurity Law and the MLPS regulation draft it gives evidence for.",
+            },
+            "groups": groups,
+        }
+    }))
+}
+
+/// `8.1.4.1` → `8.1.4`: the class's clause.
+fn class_clause(point_clause: &str) -> String {
+    point_clause
+        .rsplit_once('.')
+        .map(|(head, _)| head.to_string())
+        .unwrap_or_else(|| point_clause.to_string())
+}
+
+fn control(c: &Control) -> Value {
+    let mut props = vec![
+        json!({"name": "label", "value": c.id}),
+        json!({"name": "clause", "ns": NAMESPACE, "value": c.clause_item()}),
+        json!({"name": "control-point", "ns": NAMESPACE, "value": c.point}),
+    ];
+    for l in &c.levels {
+        props.push(json!({"name": "level", "ns": NAMESPACE, "value": l.to_string()}));
+    }
+    for d in &c.duties {
+        props.push(json!({"name": "duty", "ns": NAMESPACE, "value": d}));
+    }
+    for cit in &c.citations {
+        props.push(json!({"name": "citation", "ns": NAMESPACE, "value": cit.to_string()}));
+    }
+    if let Some(r) = &c.no_duty_reason {
+        props.push(json!({"name": "no-duty-reason", "ns": NAMESPACE, "value": r}));
+    }
+    json!({
+        "id": c.id,
+        "class": "requirement",
+        "title": format!("{} {})", c.point, c.letter),
+        "props": props,
+        "parts": [{"id": format!("{}_smt", c.id), "name": "statement", "prose": c.requirement}],
+    })
+}
+
+/// A UUID (in the version-4 form OSCAL 1.1 accepts) derived from the exported items, so
+/// the same catalog always exports the same document and a changed one a new uuid.
+/// FNV-1a over the ids and statements, twice with different offsets, for 128 bits.
+fn content_uuid(items: &[&Control]) -> String {
+    let fnv = |offset: u64| {
+        let mut h = offset;
+        for c in items {
+            for b in c.id.bytes().chain(c.requirement.bytes()).chain([0u8]) {
+                h ^= u64::from(b);
+                h = h.wrapping_mul(0x0000_0100_0000_01b3);
+            }
+        }
+        h
+    };
+    let (a, b) = (fnv(0xcbf2_9ce4_8422_2325), fnv(0x6c62_272e_07bb_0142));
+    let mut bytes = [0u8; 16];
+    bytes[..8].copy_from_slice(&a.to_be_bytes());
+    bytes[8..].copy_from_slice(&b.to_be_bytes());
+    bytes[6] = (bytes[6] & 0x0f) | 0x40; // version 4 form
+    bytes[8] = (bytes[8] & 0x3f) | 0x80; // RFC 4122 variant
+    let hex: String = bytes.iter().map(|b| format!("{b:02x}")).collect();
+    format!(
+        "{}-{}-{}-{}-{}",
+        &hex[0..8],
+        &hex[8..12],
+        &hex[12..16],
+        &hex[16..20],
+        &hex[20..32]
+    )
+}
