@@ -17,12 +17,12 @@ impl BadInput {
     }
 }
 
-pub fn report(result: anyhow::Result<ExitCode>) -> ExitCode {
+pub fn report(result: anyhow::Result<ExitCode>, lang: dengbao_types::Lang) -> ExitCode {
     match result {
         Ok(code) => code,
         Err(err) => {
             let bad_input = err.chain().any(|e| e.is::<BadInput>());
-            eprintln!("error: {err:#}");
+            eprintln!("{}{err:#}", lang.pick("错误：", "error: "));
             if bad_input {
                 ExitCode::from(2)
             } else {

@@ -8,6 +8,7 @@ use clap::{CommandFactory, FromArgMatches, Parser, Subcommand};
 
 mod cmd;
 mod exit;
+mod say;
 mod version;
 
 pub use exit::BadInput;
@@ -30,6 +31,9 @@ struct Cli {
     /// PostgreSQL URL (postgres://…); the embedded SQLite under --data-dir when absent.
     #[arg(long, global = true, env = "DENGBAO_DATABASE_URL")]
     database: Option<String>,
+    /// The language of text output: zh-CN (default) or en.
+    #[arg(long, global = true, env = "DENGBAO_LANG", default_value = "zh-CN", value_parser = parse_lang)]
+    lang: dengbao_types::Lang,
     #[command(subcommand)]
     command: Command,
 }
@@ -71,6 +75,13 @@ enum Command {
 pub struct Ctx {
     pub data_dir: PathBuf,
     pub database: Option<String>,
+    /// One language at a time (decision 0934).
+    pub lang: dengbao_types::Lang,
+}
+
+fn parse_lang(s: &str) -> Result<dengbao_types::Lang, String> {
+    dengbao_types::Lang::parse(s)
+        .ok_or_else(|| format!("{s:?}: 只支持 zh-CN 或 en / only zh-CN or en"))
 }
 
 fn main() -> ExitCode {
@@ -86,7 +97,9 @@ fn main() -> ExitCode {
     let ctx = Ctx {
         data_dir: cli.data_dir,
         database: cli.database,
+        lang: cli.lang,
     };
+    let lang = ctx.lang;
     let result = match cli.command {
         Command::Law(c) => cmd::law::run(c, &ctx),
         Command::Grade(a) => cmd::grade::run(a, &ctx),
@@ -100,7 +113,7 @@ fn main() -> ExitCode {
         Command::Serve(a) => cmd::serve::run_serve(a, &ctx),
         Command::Logs(c) => cmd::logs::run(c, &ctx),
     };
-    exit::report(result)
+    exit::report(result, lang)
 }
 
 /// The command line, with `-V` / `--version` naming the commit and the law versions carried.

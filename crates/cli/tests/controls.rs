@@ -112,7 +112,8 @@ fn controls_show_gives_clause_levels_and_duties() {
     let (code, out, _) = dengbao(&["controls", "show", "L3-CES1-01"]);
     assert_eq!(code, 0);
     assert!(
-        out.contains("8.1.4.1 a)") && out.contains("mlps 第20条第(4)项"),
+        out.contains("8.1.4.1 a)")
+            && out.contains("《网络安全等级保护条例（征求意见稿）》第二十条第（四）项"),
         "{out}"
     );
     let (code, _, err) = dengbao(&["controls", "show", "L3-CES1-99"]);

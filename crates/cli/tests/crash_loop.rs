@@ -147,6 +147,7 @@ fn every_acknowledged_event_survives_sigkill_exactly_once() {
 
     // And the store that went through all this verifies.
     let out = std::process::Command::new(env!("CARGO_BIN_EXE_dengbao"))
+        .env("DENGBAO_LANG", "en")
         .arg("--data-dir")
         .arg(data)
         .args(["logs", "verify"])

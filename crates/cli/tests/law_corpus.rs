@@ -101,8 +101,12 @@ fn diff_from_2016_to_the_amended_text_shows_the_new_fine_tiers() {
         ])
         .assert()
         .success()
-        .stdout(predicate::str::contains("final 第二十一条 → 第二十三条"))
-        .stdout(predicate::str::contains("final 第五十九条 → 第六十一条"))
+        .stdout(predicate::str::contains(
+            "2016年文本 第二十一条 → 第二十三条",
+        ))
+        .stdout(predicate::str::contains(
+            "2016年文本 第五十九条 → 第六十一条",
+        ))
         .stdout(predicate::str::contains(
             "警告 → 警告，可以处一万元以上五万元以下罚款",
         ))
@@ -198,7 +202,7 @@ fn diff_prints_the_comparison_table_with_moved_fines() {
         .assert()
         .success()
         .stdout(predicate::str::contains("修订对照表"))
-        .stdout(predicate::str::contains("draft 第五十四条 → 第六十四条"))
+        .stdout(predicate::str::contains("草案 第五十四条 → 第六十四条"))
         .stdout(predicate::str::contains(
             "五十万元以下（≤ 500000 元） → 第一款 违法者 一百万元以下（≤ 1000000 元）",
         ))
@@ -234,9 +238,13 @@ fn sources_report_the_67_and_68_discrepancies() {
         .args(["law", "sources"])
         .assert()
         .success()
-        .stdout(predicate::str::contains("csl 第六十七条第一款 [措辞]"))
-        .stdout(predicate::str::contains("异文 情节严重的  — 003:239"))
-        .stdout(predicate::str::contains("异文 采取删除等  — 003:243,325"));
+        .stdout(predicate::str::contains(
+            "《网络安全法》第六十七条第一款 [措辞]",
+        ))
+        .stdout(predicate::str::contains("异文 「情节严重的」  — 003:239"))
+        .stdout(predicate::str::contains(
+            "异文 「采取删除等」  — 003:243,325",
+        ));
     let v = json_of(&["law", "sources", "--json"]);
     let ds = v["discrepancies"].as_array().expect("discrepancies");
     let d68 = ds.iter().find(|d| d["article"] == 68).expect("68");

@@ -102,7 +102,7 @@ fn the_outline_names_chapters_and_articles() {
         .arg(seed("001_c834ab8c02491189.txt"))
         .assert()
         .success()
-        .stdout(predicate::str::contains("79 articles"))
+        .stdout(predicate::str::contains("79 条，7 章"))
         .stdout(predicate::str::contains("第3章 网络运行安全"))
         .stdout(predicate::str::contains("第2节 关键信息基础设施的运行安全"))
         .stdout(predicate::str::contains(

@@ -19,6 +19,8 @@ fn samples() -> Vec<PathBuf> {
 /// Writers and deletions keep the system clock whatever it says.
 fn dengbao(data: &Path, now: &str) -> Command {
     let mut c = Command::cargo_bin("dengbao").unwrap();
+    // These tests read the English wording of the log commands.
+    c.env("DENGBAO_LANG", "en");
     c.env("DENGBAO_DATA", data)
         .env("DENGBAO_NOW", now)
         .env_remove("DENGBAO_DATABASE_URL");
@@ -158,7 +160,7 @@ fn verify_names_the_damaged_segment_and_exits_1() {
         .args(["logs", "verify"])
         .assert()
         .code(1)
-        .stdout(predicate::str::contains("办公网 2026-11-21"));
+        .stdout(predicate::str::contains("“办公网” 2026-11-21"));
 }
 
 #[test]
@@ -189,7 +191,7 @@ fn delete_inside_the_floor_exits_2_and_outside_removes() {
         .assert()
         .success();
     delete_before(&d, "2026-05-20").stdout(predicate::str::contains(
-        "kept by legal hold: 办公网 2026-05-12",
+        "kept by legal hold: “办公网” 2026-05-12",
     ));
     dengbao(d.path(), NOW)
         .args(["logs", "release", "0", "--reason", "closed"])

@@ -21,6 +21,8 @@ fn ago(days: i64) -> Timestamp {
 
 fn run(data: &Path, args: &[&str], env: Option<&str>) -> (i32, String, String) {
     let mut c = std::process::Command::new(env!("CARGO_BIN_EXE_dengbao"));
+    // The tests read the English wording of the log commands.
+    c.env("DENGBAO_LANG", "en");
     c.env("DENGBAO_DATA", data)
         .env_remove("DENGBAO_NOW")
         .env_remove("DENGBAO_DATABASE_URL")

@@ -9,7 +9,10 @@ use std::thread;
 use std::time::Duration;
 
 fn dengbao() -> Command {
-    Command::new(assert_cmd::cargo::cargo_bin("dengbao"))
+    let mut c = Command::new(assert_cmd::cargo::cargo_bin("dengbao"));
+    // The tests read the English startup lines.
+    c.env("DENGBAO_LANG", "en");
+    c
 }
 
 /// Lines from a child's pipe, as they come.

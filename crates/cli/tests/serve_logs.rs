@@ -28,6 +28,7 @@ fn lines(name: &str) -> Vec<Vec<u8>> {
 fn dengbao(data: &Path, args: &[&str]) -> (i32, String, String) {
     common::outcome(
         std::process::Command::new(env!("CARGO_BIN_EXE_dengbao"))
+            .env("DENGBAO_LANG", "en")
             .arg("--data-dir")
             .arg(data)
             .args(args)

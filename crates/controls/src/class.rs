@@ -25,6 +25,13 @@ impl Kind {
             Kind::Management => "管理",
         }
     }
+
+    pub fn en(self) -> &'static str {
+        match self {
+            Kind::Technical => "technical",
+            Kind::Management => "management",
+        }
+    }
 }
 
 /// A class (安全类) of requirements; the order of `ALL` is the standard's order, which
@@ -89,6 +96,22 @@ impl Class {
         }
     }
 
+    /// The class's English name (as GB/T 22239-2019's English title translates it).
+    pub fn en(self) -> &'static str {
+        match self {
+            Class::Pes => "physical environment",
+            Class::Cns => "communication network",
+            Class::Abs => "area boundary",
+            Class::Ces => "computing environment",
+            Class::Smc => "security management centre",
+            Class::Pss => "management policies",
+            Class::Ors => "management organisation",
+            Class::Hrs => "management personnel",
+            Class::Cms => "construction management",
+            Class::Mms => "operation and maintenance",
+        }
+    }
+
     pub fn kind(self) -> Kind {
         match self {
             Class::Pes | Class::Cns | Class::Abs | Class::Ces | Class::Smc => Kind::Technical,
@@ -150,6 +173,16 @@ impl Extension {
             Extension::Mobile => "移动互联安全扩展要求",
             Extension::Iot => "物联网安全扩展要求",
             Extension::Ics => "工业控制系统安全扩展要求",
+        }
+    }
+
+    pub fn en(self) -> &'static str {
+        match self {
+            Extension::General => "general requirements",
+            Extension::Cloud => "cloud computing extension",
+            Extension::Mobile => "mobile internet extension",
+            Extension::Iot => "IoT extension",
+            Extension::Ics => "industrial control extension",
         }
     }
 

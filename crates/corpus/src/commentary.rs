@@ -47,6 +47,15 @@ impl CommentaryKind {
             CommentaryKind::WorkPlan => "普法工作要点",
         }
     }
+
+    pub fn en(self) -> &'static str {
+        match self {
+            CommentaryKind::Interpretation => "interpretation",
+            CommentaryKind::ComplianceAdvice => "compliance advice",
+            CommentaryKind::RoleChecklist => "role checklist",
+            CommentaryKind::WorkPlan => "law popularisation work plan",
+        }
+    }
 }
 
 /// Why an item is attached to an article.

@@ -60,6 +60,22 @@ impl Fine {
         }
     }
 
+    /// The range in English: `10000–100000 yuan`, `up to 5 days' detention`,
+    /// `1–10 times 「违法所得」` (the amount is the law's own term).
+    pub fn range_en(&self) -> String {
+        let unit = match &self.unit {
+            FineUnit::Yuan => "yuan".to_string(),
+            FineUnit::Multiple(of) => format!("times 「{of}」"),
+            FineUnit::DetentionDays => "days' detention".to_string(),
+        };
+        match (self.min, self.max) {
+            (Some(a), Some(b)) => format!("{a}–{b} {unit}"),
+            (None, Some(b)) => format!("up to {b} {unit}"),
+            (Some(a), None) => format!("at least {a} {unit}"),
+            (None, None) => unit,
+        }
+    }
+
     /// Key for comparing fines across versions.
     pub(crate) fn key(&self) -> (Payer, FineUnit, Option<u64>, Option<u64>) {
         (self.payer, self.unit.clone(), self.min, self.max)

@@ -79,6 +79,7 @@ fn parse_base(
             message:
                 "statute parser returned no articles; structure read by the corpus's plain reader"
                     .into(),
+            message_zh: "法规解析器未找到条文；由语料库的简易读取器读取结构".into(),
         });
     }
     if st.title.is_empty() {

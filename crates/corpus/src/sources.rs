@@ -50,6 +50,9 @@ pub struct Source {
     pub file: String,
     /// What the document is.
     pub what: String,
+    /// The same in Chinese (what `law sources` prints in Chinese).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub what_zh: Option<String>,
     /// What in it is noise.
     #[serde(default)]
     pub noise: Vec<String>,

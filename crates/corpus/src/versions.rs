@@ -64,6 +64,9 @@ pub struct AlignedPair {
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub to_items: Vec<u32>,
     pub note: String,
+    /// The note in Chinese (what `law diff` prints in Chinese).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub note_zh: Option<String>,
 }
 
 /// An article present in only one of the two versions.
@@ -73,6 +76,8 @@ pub struct Unpaired {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub suffix: Option<u32>,
     pub note: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub note_zh: Option<String>,
 }
 
 /// The alignment between two versions (data/law/<law>/<from>-alignment.toml).
@@ -117,6 +122,8 @@ pub struct PairDiff {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub to_paragraph: Option<u32>,
     pub note: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub note_zh: Option<String>,
     /// Character similarity of the two texts, 0–1 (the proposal the data was checked from).
     pub similarity: f64,
     pub from_text: String,
@@ -429,6 +436,7 @@ pub(crate) fn compare(
             },
             to_paragraph: tp,
             note: p.note.clone(),
+            note_zh: p.note_zh.clone(),
             similarity: (similarity(&from_text, &to_text) * 100.0).floor() / 100.0,
             changes: text_changes(&from_text, &to_text),
             fines: fine_changes(&fines_of(&fa, fp), &fines_of(&ta, tp)),

@@ -16,7 +16,7 @@ pub fn law_title_zh(law: &str) -> String {
 }
 
 /// 一 … 九百九十九, the way statutes number articles and paragraphs (1000 and up in digits).
-fn to_chinese(n: u32) -> String {
+pub(crate) fn to_chinese(n: u32) -> String {
     const DIGITS: [&str; 10] = ["零", "一", "二", "三", "四", "五", "六", "七", "八", "九"];
     if n == 0 || n >= 1000 {
         return n.to_string();
@@ -43,6 +43,80 @@ fn to_chinese(n: u32) -> String {
         s.push_str(DIGITS[u]);
     }
     s
+}
+
+/// The law's name in English text: Cybersecurity Law, MLPS Regulation (draft for comment).
+pub fn law_title_en(law: &str) -> String {
+    match law {
+        "csl" => "Cybersecurity Law".to_string(),
+        "mlps" => "MLPS Regulation (draft for comment)".to_string(),
+        other => other.to_string(),
+    }
+}
+
+/// A citation in the law's own form: 《网络安全法》第二十三条第一款第（三）项.
+pub fn cite_zh(c: &dengbao_types::Citation) -> String {
+    let mut s = law_title_zh(c.law.as_deref().unwrap_or("csl"));
+    s.push_str(&format!("第{}条", to_chinese(c.article)));
+    if let Some(x) = c.suffix {
+        s.push_str(&format!("之{}", to_chinese(x)));
+    }
+    if let Some(p) = c.paragraph {
+        s.push_str(&format!("第{}款", to_chinese(p)));
+    }
+    if let Some(i) = c.item {
+        s.push_str(&format!("第（{}）项", to_chinese(i)));
+    }
+    s
+}
+
+/// A citation in English: Cybersecurity Law art. 23(1), item (3).
+pub fn cite_en(c: &dengbao_types::Citation) -> String {
+    let mut s = format!(
+        "{} art. {}",
+        law_title_en(c.law.as_deref().unwrap_or("csl")),
+        c.article
+    );
+    if let Some(x) = c.suffix {
+        s.push_str(&format!("-{x}"));
+    }
+    if let Some(p) = c.paragraph {
+        s.push_str(&format!("({p})"));
+    }
+    if let Some(i) = c.item {
+        s.push_str(&format!(", item ({i})"));
+    }
+    s
+}
+
+/// The basis chain in English: under MLPS Regulation (draft for comment) art. 63(2), 63(1);
+/// fined under Cybersecurity Law art. 61(1), aggravated.
+pub fn basis_en(basis: &[PenaltyRef], aggravated: bool, fined: bool) -> String {
+    let one = |r: &PenaltyRef| {
+        let mut s = format!("{} art. {}", law_title_en(&r.law), r.article);
+        if let Some(p) = r.paragraph {
+            s.push_str(&format!("({p})"));
+        }
+        s
+    };
+    let Some((last, before)) = basis.split_last() else {
+        return String::new();
+    };
+    let how = match (fined, aggravated) {
+        (true, true) => "fined under",
+        (true, false) => "fined under",
+        (false, _) => "handled under",
+    };
+    let tail = if fined && aggravated {
+        ", aggravated"
+    } else {
+        ""
+    };
+    if before.is_empty() {
+        return format!("{how} {}{tail}", one(last));
+    }
+    let lead: Vec<String> = before.iter().map(one).collect();
+    format!("under {}; {how} {}{tail}", lead.join(", "), one(last))
 }
 
 /// 第六十三条第二款; only the 款 when `article_known` (the previous citation named the article).

@@ -12,6 +12,7 @@ use crate::catalog::Catalog;
 use crate::engine::{Due, DutyStatus};
 use crate::penalty::{Penalty, Resolved};
 use crate::profile::date_of;
+use dengbao_types::Text;
 
 /// How the applicable text was chosen.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -27,32 +28,61 @@ pub enum Choice {
 }
 
 impl Choice {
-    /// The reasoning as a sentence (Chinese / English), or `None` when there is no choice.
+    /// The reasoning as a sentence in each language, or `None` when there is no choice.
     /// `applied` is the fine source chosen, `other` the one set aside.
-    pub fn explain(&self, conduct: Date, applied: &Penalty, other: &Penalty) -> Option<String> {
+    pub fn explain(&self, conduct: Date, applied: &Penalty, other: &Penalty) -> Option<Text> {
         let (old, new) = match self {
             Choice::Older { .. } => (applied, other),
             _ => (other, applied),
         };
         let (o, n) = (cite_zh(old), cite_zh(new));
+        let (oe, ne) = (cite_en(old), cite_en(new));
         Some(match self {
             Choice::Only => return None,
-            Choice::InForce { since, .. } => format!(
-                "违法行为发生于 {conduct}（逾期之日），在 {since} 施行的修正文本生效之后：适用{n} / \
-                 the conduct ({conduct}) falls after the amended text took effect on {since}: {n} applies"
+            Choice::InForce { since, .. } => Text::new(
+                format!("违法行为发生于 {conduct}（逾期之日），在 {since} 施行的修正文本生效之后：适用{n}"),
+                format!("the conduct ({conduct}, the day the duty became overdue) falls after the amended text took effect on {since}: {ne} applies"),
             ),
-            Choice::Older { since, .. } => format!(
-                "违法行为发生于 {conduct}，早于修正文本施行日 {since}：依照《立法法》第一百零四条从旧，\
-                 修正后的{n}不轻于{o}，适用{o} / the conduct ({conduct}) predates the amended text \
-                 ({since}), which is not lighter: the old {o} applies (Legislation Law art. 104)"
+            Choice::Older { since, .. } => Text::new(
+                format!(
+                    "违法行为发生于 {conduct}，早于修正文本施行日 {since}：依照《立法法》第一百零四条从旧，\
+                     修正后的{n}不轻于{o}，适用{o}"
+                ),
+                format!(
+                    "the conduct ({conduct}) predates the amended text ({since}), which is not \
+                     lighter: the old {oe} applies (Legislation Law art. 104)"
+                ),
             ),
-            Choice::Lighter { since, .. } => format!(
-                "违法行为发生于 {conduct}，早于修正文本施行日 {since}，但修正后的{n}较轻：依照《立法法》\
-                 第一百零四条从轻，适用{n} / the conduct ({conduct}) predates the amended text \
-                 ({since}), which is lighter: {n} applies (Legislation Law art. 104)"
+            Choice::Lighter { since, .. } => Text::new(
+                format!(
+                    "违法行为发生于 {conduct}，早于修正文本施行日 {since}，但修正后的{n}较轻：依照\
+                     《立法法》第一百零四条从轻，适用{n}"
+                ),
+                format!(
+                    "the conduct ({conduct}) predates the amended text ({since}), which is \
+                     lighter: {ne} applies (Legislation Law art. 104)"
+                ),
             ),
         })
     }
+}
+
+/// Cybersecurity Law (2016) art. 59(1).
+fn cite_en(p: &Penalty) -> String {
+    let era = match p.version.as_deref() {
+        Some("amended-2025") => " (as amended in 2025)",
+        _ if p.law == "csl" => " (2016)",
+        _ => "",
+    };
+    let mut s = format!(
+        "{}{era} art. {}",
+        crate::basis::law_title_en(&p.law),
+        p.article
+    );
+    if let Some(k) = p.paragraph {
+        s.push_str(&format!("({k})"));
+    }
+    s
 }
 
 /// 《网络安全法》（修正前）第五十九条第一款.

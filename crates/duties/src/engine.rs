@@ -8,7 +8,7 @@ use std::collections::HashMap;
 use std::sync::Arc;
 
 use dengbao_calendar::Calendar;
-use dengbao_types::Citation;
+use dengbao_types::{Citation, Text};
 use jiff::civil::Date;
 use jiff::{Timestamp, ToSpan};
 use serde::{Serialize, Serializer};
@@ -17,6 +17,7 @@ use crate::catalog::{Catalog, Clock, Duty, IfMissing, Limit};
 use crate::profile::{date_of, Profile, Stage};
 pub use crate::status::Status;
 use crate::time::{rfc3339_shanghai, EventTime};
+use crate::words;
 
 /// A deadline: a day (working-day and yearly clocks) or an instant (hour clocks).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -61,9 +62,9 @@ pub struct DutyStatus {
     /// `due` was counted in working days into a year without a loaded State Council
     /// notice, so it may move when the notice is loaded (decision 0409).
     pub provisional: bool,
-    /// Why the status is what it is (Chinese, then English); empty when the engine was
+    /// Why the status is what it is, in Chinese and English; empty when the engine was
     /// asked not to explain ([`Engine::explain`]).
-    pub reasons: Vec<String>,
+    pub reasons: Vec<Text>,
     /// Events the engine needed and the profile lacks (for `unknown`).
     pub missing_events: Vec<String>,
     /// Indices into the profile's `evidence` that satisfy the duty.
@@ -88,13 +89,31 @@ impl DutyStatus {
     pub fn citations(&self) -> &[Citation] {
         &self.citations
     }
-    /// The citations as one line, separated by full-width commas.
-    pub fn citations_text(&self) -> String {
+    /// The citations in the law's own form, separated by 、.
+    pub fn citations_zh(&self) -> String {
         self.citations()
             .iter()
-            .map(|c| c.to_string())
+            .map(crate::basis::cite_zh)
             .collect::<Vec<_>>()
-            .join("，")
+            .join("、")
+    }
+
+    /// The citations in English, separated by semicolons.
+    pub fn citations_en(&self) -> String {
+        self.citations()
+            .iter()
+            .map(crate::basis::cite_en)
+            .collect::<Vec<_>>()
+            .join("; ")
+    }
+
+    /// The citations in `lang`.
+    pub fn citations_in(&self, lang: dengbao_types::Lang) -> String {
+        if lang.is_en() {
+            self.citations_en()
+        } else {
+            self.citations_zh()
+        }
     }
     pub fn penalty(&self) -> Option<&str> {
         self.duty.penalty.as_deref()
@@ -281,7 +300,7 @@ pub fn gaps(statuses: &[DutyStatus]) -> Vec<&DutyStatus> {
 struct Outcome {
     status: Status,
     due: Option<Due>,
-    reasons: Vec<String>,
+    reasons: Vec<Text>,
     missing: Vec<String>,
 }
 
@@ -291,7 +310,7 @@ thread_local! {
 }
 
 impl Outcome {
-    fn new(status: Status, due: Option<Due>, reason: impl FnOnce() -> String) -> Outcome {
+    fn new(status: Status, due: Option<Due>, reason: impl FnOnce() -> Text) -> Outcome {
         Outcome {
             status,
             due,
@@ -304,7 +323,7 @@ impl Outcome {
         }
     }
 
-    fn missing(event: &str, reason: impl FnOnce() -> String) -> Outcome {
+    fn missing(event: &str, reason: impl FnOnce() -> Text) -> Outcome {
         Outcome {
             status: Status::Unknown,
             due: None,
@@ -336,10 +355,13 @@ fn status_of(
         .collect();
     let out = match applies {
         Err(m) => Outcome::new(Status::Unknown, None, || {
-            format!("适用条件无法计算 / the condition failed: {m}")
+            Text::new(
+                format!("适用条件无法计算：{m}"),
+                format!("the condition could not be evaluated: {m}"),
+            )
         }),
         Ok(false) => Outcome::new(Status::NotApplicable, None, || {
-            format!("不满足适用条件 / condition not met: {}", d.applies_when)
+            Text::new("不满足适用条件", "the conditions for this duty do not hold")
         }),
         Ok(true) => clock_status(d, p, cal, at, &evidence),
     };
@@ -354,10 +376,12 @@ fn status_of(
     let provisional =
         working_days && matches!(out.due, Some(Due::Date(x)) if cal.is_provisional(x));
     if provisional && explain {
-        reasons.push(format!(
-            "期限暂定：{} / {}",
-            dengbao_calendar::PROVISIONAL_NOTE_ZH,
-            dengbao_calendar::PROVISIONAL_NOTE_EN
+        reasons.push(Text::new(
+            format!("期限暂定：{}", dengbao_calendar::PROVISIONAL_NOTE_ZH),
+            format!(
+                "provisional deadline: {}",
+                dengbao_calendar::PROVISIONAL_NOTE_EN
+            ),
         ));
     }
     let stale: Vec<String> = p
@@ -367,7 +391,10 @@ fn status_of(
         .filter_map(|e| e.expires.map(|x| x.to_string()))
         .collect();
     for x in stale {
-        reasons.push(format!("证据已于 {x} 过期 / evidence expired on {x}"));
+        reasons.push(Text::new(
+            format!("证据已于 {x} 过期"),
+            format!("evidence expired on {x}"),
+        ));
     }
     DutyStatus {
         duty: Arc::clone(d),
@@ -421,16 +448,19 @@ fn clock_status(
     evidence: &[usize],
 ) -> Outcome {
     let has_evidence = !evidence.is_empty();
-    let evidence_reason = || "有有效证据 / valid evidence on file".to_string();
+    let evidence_reason = || Text::new("有有效证据", "valid evidence on file");
     match &d.clock {
         None => {
             if let Some((e, t)) = met_by_event(d, p, None) {
-                Outcome::new(Status::Met, None, || format!("{e}: {t}"))
+                Outcome::new(Status::Met, None, || happened(e, t))
             } else if has_evidence {
                 Outcome::new(Status::Met, None, evidence_reason)
             } else {
                 Outcome::new(Status::Due, None, || {
-                    "持续义务，尚无证据 / a standing duty with no evidence on file".into()
+                    Text::new(
+                        "持续义务：无法定期限，尚无证据",
+                        "a standing duty with no statutory deadline; no evidence on file",
+                    )
                 })
             }
         }
@@ -442,38 +472,52 @@ fn clock_status(
             let Some(trigger) = p.event(event) else {
                 return match if_missing {
                     IfMissing::NotApplicable => Outcome::new(Status::NotApplicable, None, || {
-                        format!("尚未发生 {event} / no {event} event")
+                        let w = words::event(event);
+                        Text::new(format!("尚未{}", w.zh), format!("not yet: {}", w.en))
                     }),
-                    IfMissing::Unknown => Outcome::missing(event, || {
-                        format!("缺少事件 events.{event}，无法计算期限 / events.{event} is missing, so the deadline cannot be computed")
-                    }),
+                    IfMissing::Unknown => {
+                        Outcome::missing(event, || {
+                            let w = words::event(event);
+                            Text::new(
+                            format!("缺少“{}”的日期，无法计算期限", w.zh),
+                            format!("the date of “{}” is missing, so the deadline cannot be computed", w.en),
+                        )
+                        })
+                    }
                 };
             };
             let due = match limit {
                 None => None,
                 Some(Limit::WorkingDays(n)) => match cal.add_workdays(trigger.date(), *n) {
                     Ok(d) => Some(Due::Date(d)),
-                    Err(e) => return Outcome::new(Status::Unknown, None, || e.to_string()),
+                    Err(e) => {
+                        return Outcome::new(Status::Unknown, None, || {
+                            Text::from_joined(&e.to_string())
+                        })
+                    }
                 },
                 Some(Limit::Days(n)) => match trigger.date().checked_add(i64::from(*n).days()) {
                     Ok(d) => Some(Due::Date(d)),
-                    Err(e) => return Outcome::new(Status::Unknown, None, || e.to_string()),
+                    Err(e) => return Outcome::new(Status::Unknown, None, || out_of_range(e)),
                 },
                 Some(Limit::Hours(n)) => match trigger.start().checked_add(i64::from(*n).hours()) {
                     Ok(t) => Some(Due::Time(t)),
-                    Err(e) => return Outcome::new(Status::Unknown, None, || e.to_string()),
+                    Err(e) => return Outcome::new(Status::Unknown, None, || out_of_range(e)),
                 },
             };
-            let started = || format!("{event}: {trigger}");
+            let started = || happened(event, trigger);
             if let Some((e, t)) = met_by_event(d, p, Some(trigger)) {
                 let late = due.is_some_and(|x| match x {
                     Due::Date(dd) => t.date() > dd,
                     Due::Time(tt) => t.start() > tt,
                 });
-                let mut o = Outcome::new(Status::Met, due, || format!("{}; {e}: {t}", started()));
-                if late {
+                let mut o = Outcome::new(Status::Met, due, || {
+                    let (a, b) = (started(), happened(e, t));
+                    Text::new(format!("{}；{}", a.zh, b.zh), format!("{}; {}", a.en, b.en))
+                });
+                if late && EXPLAIN.get() {
                     o.reasons
-                        .push("履行晚于期限 / done after the deadline".into());
+                        .push(Text::new("履行晚于期限", "done after the deadline"));
                 }
                 return o;
             }
@@ -483,7 +527,8 @@ fn clock_status(
                     .is_some_and(|e| on_or_after(e.when, trigger))
             }) {
                 return Outcome::new(Status::Met, due, || {
-                    format!("{}; {}", started(), evidence_reason())
+                    let (a, b) = (started(), evidence_reason());
+                    Text::new(format!("{}；{}", a.zh, b.zh), format!("{}; {}", a.en, b.en))
                 });
             }
             match due {
@@ -507,13 +552,19 @@ fn clock_status(
                 return match l.checked_add(period.span()) {
                     Ok(next) if date_of(at) <= next => {
                         Outcome::new(Status::Met, Some(Due::Date(next)), || {
-                            format!("上次 {after}: {l} / last done {l}; next due {next}")
+                            Text::new(
+                                format!("上次{}：{l}；下次应于 {next} 前", words::event(after).zh),
+                                format!("last done {l}; next due {next}"),
+                            )
                         })
                     }
                     Ok(next) => Outcome::new(Status::Overdue, Some(Due::Date(next)), || {
-                        format!("上次 {after}: {l} / last done {l}")
+                        Text::new(
+                            format!("上次{}：{l}", words::event(after).zh),
+                            format!("last done {l}"),
+                        )
                     }),
-                    Err(e) => Outcome::new(Status::Unknown, None, || e.to_string()),
+                    Err(e) => Outcome::new(Status::Unknown, None, || out_of_range(e)),
                 };
             }
             let first = first_after
@@ -528,19 +579,26 @@ fn clock_status(
                             Status::Due
                         };
                         Outcome::new(s, Some(Due::Date(next)), || {
-                            format!("尚未做过，自 {f} ({t}) 起算 / never done; counted from {f}")
+                            let w = words::event(f);
+                            Text::new(
+                                format!("尚未做过，自{}（{t}）起算", w.zh),
+                                format!("never done; counted from {} ({t})", w.en),
+                            )
                         })
                     }
-                    Err(e) => Outcome::new(Status::Unknown, None, || e.to_string()),
+                    Err(e) => Outcome::new(Status::Unknown, None, || out_of_range(e)),
                 },
                 None => {
                     let mut o = Outcome::missing(after, || {
-                        format!(
-                            "缺少 events.{after}{} / cannot tell when it was last done",
-                            first_after
-                                .as_deref()
-                                .map(|f| format!(" 和 events.{f}"))
-                                .unwrap_or_default()
+                        let mut zh = format!("缺少“{}”", words::event(after).zh);
+                        let mut en = format!("the date of “{}”", words::event(after).en);
+                        if let Some(f) = first_after.as_deref() {
+                            zh.push_str(&format!("和“{}”", words::event(f).zh));
+                            en.push_str(&format!(" and of “{}”", words::event(f).en));
+                        }
+                        Text::new(
+                            format!("{zh}的日期，无法判断上次何时履行"),
+                            format!("{en} are missing: cannot tell when it was last done"),
                         )
                     });
                     if let Some(f) = first_after {
@@ -555,7 +613,7 @@ fn clock_status(
                 return Outcome::new(
                     Status::Met,
                     p.event(event).map(|x| Due::Date(x.date())),
-                    || format!("{e}: {t}"),
+                    || happened(e, t),
                 );
             }
             if has_evidence {
@@ -570,31 +628,59 @@ fn clock_status(
                         Status::Due
                     };
                     Outcome::new(s, Some(due), || {
-                        format!("须在 {event} ({t}) 之前完成 / due before {event}")
+                        let w = words::event(event);
+                        Text::new(
+                            format!("须在{}（{t}）之前完成", w.zh),
+                            format!("due before “{}” ({t})", w.en),
+                        )
                     })
                 }
-                None => stage_status(p.stage(), *by_stage, event),
+                None => stage_status(p.stage(), *by_stage, words::event(event)),
             }
         }
         Some(Clock::ByStage { stage }) => {
             if let Some((e, t)) = met_by_event(d, p, None) {
-                return Outcome::new(Status::Met, None, || format!("{e}: {t}"));
+                return Outcome::new(Status::Met, None, || happened(e, t));
             }
             if has_evidence {
                 return Outcome::new(Status::Met, None, evidence_reason);
             }
-            stage_status(p.stage(), Some(*stage), stage.id())
+            stage_status(p.stage(), Some(*stage), words::stage(stage.id()))
         }
     }
 }
 
-fn stage_status(now: Stage, by: Option<Stage>, what: &str) -> Outcome {
+fn stage_status(now: Stage, by: Option<Stage>, what: Text) -> Outcome {
     match by {
         Some(by) if now >= by => Outcome::new(Status::Overdue, None, || {
-            format!("网络已处于 {now} 阶段，应在 {what} 之前完成 / the network is already {now}; this was due before {what}")
+            let n = words::stage(now.id());
+            Text::new(
+                format!("网络已处于“{}”阶段，应在“{}”之前完成", n.zh, what.zh),
+                format!(
+                    "the network is already “{}”; this was due before “{}”",
+                    n.en, what.en
+                ),
+            )
         }),
         _ => Outcome::new(Status::Due, None, || {
-            format!("须在 {what} 之前完成 / due before {what}")
+            Text::new(
+                format!("须在“{}”之前完成", what.zh),
+                format!("due before “{}”", what.en),
+            )
         }),
     }
+}
+
+/// 上线运行：2025-06-01 / Put into operation: 2025-06-01.
+fn happened(event: &str, t: EventTime) -> Text {
+    let w = words::event(event);
+    Text::new(format!("{}：{t}", w.zh), format!("{}: {t}", w.en))
+}
+
+/// A date computation that left the calendar's range (a clock far in the future).
+fn out_of_range(e: impl std::fmt::Display) -> Text {
+    Text::new(
+        format!("期限超出可计算的日期范围：{e}"),
+        format!("the deadline is outside the dates that can be computed: {e}"),
+    )
 }

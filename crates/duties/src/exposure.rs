@@ -22,6 +22,7 @@ use crate::catalog::{Catalog, Party};
 use crate::engine::{DutyStatus, Status};
 use crate::penalty::{Multiple, PenaltyRef};
 use crate::profile::Profile;
+use dengbao_types::Text;
 
 /// One unmet duty and what it can cost.
 #[derive(Debug, Clone, Serialize)]
@@ -38,6 +39,8 @@ pub struct ExposureItem {
     pub basis: Vec<PenaltyRef>,
     /// The basis as one Chinese sentence, 从重 included.
     pub basis_text: String,
+    /// The same in English.
+    pub basis_text_en: String,
     /// Fine on the organisation, yuan: the statutory range.
     pub org_fine: [u64; 2],
     /// Fine on the directly responsible persons, yuan.
@@ -54,14 +57,14 @@ pub struct ExposureItem {
     /// The version of the law whose fines apply (`final`, `amended-2025`).
     pub law_version: Option<String>,
     /// Why that version (从旧兼从轻), when the law changed around the conduct.
-    pub law_choice: Option<String>,
+    pub law_choice: Option<Text>,
     /// A fine the organisation may be given at once, before any refusal (可以处…).
     pub first_fine: Option<[u64; 2]>,
     /// Fines for serious consequences, as the text states them (never counted).
     pub serious: Option<String>,
     /// The conduct is punished under another law, named here; no fine counted.
     pub elsewhere: Option<String>,
-    pub notes: Vec<String>,
+    pub notes: Vec<Text>,
     /// Whether this item's fine is counted in the totals (the first item of its provision).
     pub counted: bool,
 }
@@ -77,12 +80,14 @@ pub struct Exposure {
     pub org_fine_total_if_due_missed: [u64; 2],
     /// Duties whose status is unknown: the exposure may be larger.
     pub unknown: Vec<String>,
-    pub notes: Vec<String>,
+    pub notes: Vec<Text>,
 }
 
-const AGGRAVATED_NOTE: &str =
-    "从重处罚：在法定罚款幅度内取较重的数额，不突破幅度（条例 第六十三条第二款） / \
-     aggravated: the fine is set toward the top of the same statutory range, which does not change";
+const AGGRAVATED_NOTE_ZH: &str =
+    "从重处罚：在法定罚款幅度内取较重的数额，不突破幅度（条例第六十三条第二款）";
+const AGGRAVATED_NOTE_EN: &str =
+    "aggravated: the fine is set toward the top of the same statutory range, which does not \
+     change (MLPS Regulation art. 63(2))";
 
 /// The exposure of the unmet duties in `statuses` (from [`evaluate`](crate::evaluate)).
 pub fn exposure(profile: &Profile, catalog: &Catalog, statuses: &[DutyStatus]) -> Exposure {
@@ -118,18 +123,19 @@ pub fn exposure(profile: &Profile, catalog: &Catalog, statuses: &[DutyStatus]) -
         let src = r.fine_source;
         let mut basis = r.basis();
         let mut punished = true;
-        let mut notes = r.notes.clone();
+        let mut notes: Vec<Text> = r.notes.iter().map(|n| Text::from_joined(n)).collect();
         let law_choice = other.and_then(|o| choice.explain(conduct, src, o));
         if let Some(t) = &law_choice {
             notes.push(t.clone());
         }
         if let Some(law) = &src.elsewhere {
-            notes.push(format!(
-                "该行为依照{law}处理、处罚，罚款不在本工具的计算范围 / punished under {law}; no fine counted here"
+            notes.push(Text::new(
+                format!("该行为依照{law}处理、处罚，罚款不在本工具的计算范围"),
+                format!("punished under another law ({law}); no fine counted here"),
             ));
         }
         if r.aggravated {
-            notes.push(AGGRAVATED_NOTE.to_string());
+            notes.push(Text::new(AGGRAVATED_NOTE_ZH, AGGRAVATED_NOTE_EN));
         }
         let mut measures = r.measures.clone();
         let (mut org, mut person, mut multiple) = (
@@ -155,11 +161,17 @@ pub fn exposure(profile: &Profile, catalog: &Catalog, statuses: &[DutyStatus]) -
                 measures = g.measures.clone();
                 basis.push(in_version(g.reference(), src.version.as_deref()));
                 punished = false;
-                notes.push(
-                    "国家机关政务网络：由上级机关或者有关机关责令改正，对责任人员依法给予处分，不处罚款（网络安全法 第七十二条） / \
-                     a government network: no fine, correction and discipline instead (csl art. 72)"
-                        .to_string(),
-                );
+                let g_ref = in_version(g.reference(), src.version.as_deref());
+                notes.push(Text::new(
+                    format!(
+                        "国家机关政务网络：由上级机关或者有关机关责令改正，对责任人员依法给予处分，不处罚款（《网络安全法》第{}条）",
+                        crate::basis::to_chinese(g_ref.article)
+                    ),
+                    format!(
+                        "a government network: no fine; correction and discipline instead (Cybersecurity Law art. {})",
+                        g_ref.article
+                    ),
+                ));
                 g.id.clone()
             }
             // Versions of one provision (2016 第五十九条第一款, 2025 第六十一条第一款) are one
@@ -171,6 +183,7 @@ pub fn exposure(profile: &Profile, catalog: &Catalog, statuses: &[DutyStatus]) -
         };
         seen.entry(key).or_default().push(items.len());
         let basis_text = crate::basis::basis_zh(&basis, r.aggravated, punished);
+        let basis_text_en = crate::basis::basis_en(&basis, r.aggravated, punished);
         items.push(ExposureItem {
             duty: s.duty.id.clone(),
             status: s.status,
@@ -178,6 +191,7 @@ pub fn exposure(profile: &Profile, catalog: &Catalog, statuses: &[DutyStatus]) -
             fine_source: src.reference(),
             basis,
             basis_text,
+            basis_text_en,
             org_fine: org,
             person_fine: person,
             org_fine_multiple: multiple,
@@ -221,24 +235,30 @@ pub fn exposure(profile: &Profile, catalog: &Catalog, statuses: &[DutyStatus]) -
         .filter(|s| s.duty.penalty_unresolved.is_some())
         .map(|s| s.duty.id.as_str())
         .collect();
-    let mut notes = vec![
-        "罚款为法定幅度；同一罚款条款只计一次（行政处罚法：同一违法行为不得给予两次以上罚款） / \
-         ranges are statutory; each fining provision is counted once"
-            .to_string(),
-    ];
+    let mut notes = vec![Text::new(
+        "罚款为法定幅度；同一罚款条款只计一次（《行政处罚法》：同一违法行为不得给予两次以上罚款）",
+        "ranges are statutory; each fining provision is counted once (Administrative Penalty \
+         Law: one act is not fined twice)",
+    )];
     if !unresolved.is_empty() {
-        notes.push(format!(
-            "罚则引用无法确定，待律师确认，未计入：{} / penalty reference unresolved, for a \
-             lawyer; not counted: {}",
-            unresolved.join("、"),
-            unresolved.join(", ")
+        notes.push(Text::new(
+            format!(
+                "罚则引用无法确定，待律师确认，未计入：{}",
+                unresolved.join("、")
+            ),
+            format!(
+                "penalty reference unresolved, for a lawyer; not counted: {}",
+                unresolved.join(", ")
+            ),
         ));
     }
     if !unknown.is_empty() {
-        notes.push(format!(
-            "{} 项义务无法判断，敞口可能更大 / {} duties are unknown; the exposure may be larger",
-            unknown.len(),
-            unknown.len()
+        notes.push(Text::new(
+            format!("{} 项义务无法判断，敞口可能更大", unknown.len()),
+            format!(
+                "{} duties are unknown; the exposure may be larger",
+                unknown.len()
+            ),
         ));
     }
     Exposure {

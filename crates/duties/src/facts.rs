@@ -8,6 +8,7 @@
 //!
 //! Invariant: no I/O here; the caller reads the coverage and hands it over.
 
+use dengbao_types::Text;
 use jiff::civil::Date;
 use serde::{Deserialize, Serialize};
 
@@ -130,26 +131,31 @@ pub fn apply_facts(statuses: &mut [DutyStatus], facts: &Facts, profile: &Profile
 }
 
 fn log_retention(st: &mut DutyStatus, f: &LogRetention, profile: &Profile) {
-    let source = format!(
-        "据日志中心 {} 的留存证明（网络 {}）/ per the log centre's coverage of {} (network {})",
-        f.generated_at, f.network, f.generated_at, f.network
+    let source = Text::new(
+        format!(
+            "据日志中心 {} 的留存证明（网络 {}）",
+            f.generated_at, f.network
+        ),
+        format!(
+            "per the log centre's coverage of {} (network {})",
+            f.generated_at, f.network
+        ),
     );
     let launched = profile.event("launched").map(|t| t.date());
     let mut reasons = vec![source];
     let status = if !f.integrity_ok {
-        reasons.push(
-            "日志完整性校验未通过，留存的日志不能证明未被篡改 / the integrity check failed: \
-             the logs held cannot be shown unaltered"
-                .to_string(),
-        );
+        reasons.push(Text::new(
+            "日志完整性校验未通过，留存的日志不能证明未被篡改",
+            "the integrity check failed: the logs held cannot be shown unaltered",
+        ));
         Status::Overdue
     } else {
         match f.earliest_retained {
             None => {
-                reasons.push(
-                    "日志中心没有该网络的日志 / the log centre holds no logs of this network"
-                        .to_string(),
-                );
+                reasons.push(Text::new(
+                    "日志中心没有该网络的日志",
+                    "the log centre holds no logs of this network",
+                ));
                 if launched.is_some() || profile.stage() == crate::Stage::Running {
                     Status::Overdue
                 } else {
@@ -157,10 +163,15 @@ fn log_retention(st: &mut DutyStatus, f: &LogRetention, profile: &Profile) {
                 }
             }
             Some(earliest) if f.covers_floor => {
-                reasons.push(format!(
-                    "最早留存日志 {earliest}，覆盖六个月窗口（自 {}）/ earliest log {earliest} \
-                     covers the six-month window from {}",
-                    f.window_start, f.window_start
+                reasons.push(Text::new(
+                    format!(
+                        "最早留存日志 {earliest}，覆盖六个月窗口（自 {}）",
+                        f.window_start
+                    ),
+                    format!(
+                        "earliest log {earliest} covers the six-month window from {}",
+                        f.window_start
+                    ),
                 ));
                 Status::Met
             }
@@ -169,18 +180,16 @@ fn log_retention(st: &mut DutyStatus, f: &LogRetention, profile: &Profile) {
                 // the law asks is that nothing since launch is missing (one day of slack
                 // for a launch late in the day).
                 Some(l) if l >= f.window_start && earliest <= l.tomorrow().unwrap_or(l) => {
-                    reasons.push(format!(
-                        "上线（{l}）不足六个月，自上线起的日志均在（最早 {earliest}）/ launched \
-                         {l}, less than six months ago; logs kept since launch (earliest {earliest})"
+                    reasons.push(Text::new(
+                        format!("上线（{l}）不足六个月，自上线起的日志均在（最早 {earliest}）"),
+                        format!("launched {l}, less than six months ago; logs kept since launch (earliest {earliest})"),
                     ));
                     Status::Met
                 }
                 _ => {
-                    reasons.push(format!(
-                        "最早留存日志 {earliest} 晚于六个月窗口起点 {}：留存不足六个月 / the \
-                         earliest log {earliest} is after the window start {}: less than six \
-                         months kept",
-                        f.window_start, f.window_start
+                    reasons.push(Text::new(
+                        format!("最早留存日志 {earliest} 晚于六个月窗口起点 {}：留存不足六个月", f.window_start),
+                        format!("the earliest log {earliest} is after the window start {}: less than six months kept", f.window_start),
                     ));
                     Status::Overdue
                 }
@@ -188,11 +197,9 @@ fn log_retention(st: &mut DutyStatus, f: &LogRetention, profile: &Profile) {
         }
     };
     if let Some(first) = f.days_without_events.first() {
-        reasons.push(format!(
-            "窗口内 {} 天没有日志（最早 {first}），请确认设备是否停止发送 / {} days in the \
-             window without logs (first {first}): check whether a device stopped sending",
-            f.days_without_events.len(),
-            f.days_without_events.len()
+        reasons.push(Text::new(
+            format!("窗口内 {} 天没有日志（最早 {first}），请确认设备是否停止发送", f.days_without_events.len()),
+            format!("{} days in the window without logs (first {first}): check whether a device stopped sending", f.days_without_events.len()),
         ));
     }
     st.status = status;

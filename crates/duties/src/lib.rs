@@ -25,6 +25,7 @@ mod profile;
 pub mod report;
 mod status;
 mod time;
+pub mod words;
 
 pub use catalog::{
     article_count, Catalog, CatalogError, Clock, Duty, IfMissing, Kind, Limit, Party, Period,

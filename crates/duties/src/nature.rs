@@ -13,6 +13,7 @@ use crate::catalog::{Kind, Party};
 use crate::engine::DutyStatus;
 use crate::profile::Profile;
 use crate::status::Status;
+use dengbao_types::Text;
 
 /// Settles the status the clock gave into the duty's nature (see the module doc).
 pub(crate) fn settle(mut s: DutyStatus, p: &Profile, explain: bool) -> DutyStatus {
@@ -21,8 +22,9 @@ pub(crate) fn settle(mut s: DutyStatus, p: &Profile, explain: bool) -> DutyStatu
     }
     if let Some(u) = &s.duty.penalty_unresolved {
         if explain {
-            s.reasons.push(format!(
-                "罚则引用待确认 / penalty reference unresolved: {u}"
+            s.reasons.push(Text::new(
+                format!("罚则引用待律师确认：{u}"),
+                format!("penalty reference unresolved, for a lawyer: {u}"),
             ));
         }
     }
@@ -42,8 +44,10 @@ pub(crate) fn settle(mut s: DutyStatus, p: &Profile, explain: bool) -> DutyStatu
         if s.breaches.is_empty() {
             s.status = Status::Complied;
             if explain {
-                s.reasons =
-                    vec!["禁止性规定，未记录违反 / a prohibition; no breach recorded".to_string()];
+                s.reasons = vec![Text::new(
+                    "禁止性规定，未记录违反",
+                    "a prohibition; no breach recorded",
+                )];
             }
         } else {
             s.status = Status::Breached;
@@ -52,12 +56,14 @@ pub(crate) fn settle(mut s: DutyStatus, p: &Profile, explain: bool) -> DutyStatu
                     .breaches
                     .iter()
                     .map(|b| {
-                        format!(
-                            "{} 违反（{}）：{} / breached on {}",
-                            b.when,
-                            s.citations_text(),
-                            b.description,
-                            b.when
+                        Text::new(
+                            format!("{} 违反（{}）：{}", b.when, s.citations_zh(), b.description),
+                            format!(
+                                "breached on {} ({}): {}",
+                                b.when,
+                                s.citations_en(),
+                                b.description
+                            ),
                         )
                     })
                     .collect();
@@ -72,11 +78,11 @@ pub(crate) fn settle(mut s: DutyStatus, p: &Profile, explain: bool) -> DutyStatu
             other => other,
         };
         if explain && matches!(s.status, Status::Expected | Status::Chase) {
-            s.reasons.push(
-                "他方义务：运营者可期待、可催办，不计入运营者的逾期和罚款 / another party's duty: \
-                 the operator may expect and chase it; never counted against the operator"
-                    .to_string(),
-            );
+            s.reasons.push(Text::new(
+                "他方义务：运营者可期待、可催办，不计入运营者的逾期和罚款",
+                "another party's duty: the operator may expect and chase it; never counted \
+                 against the operator",
+            ));
         }
     }
     s

@@ -54,6 +54,7 @@ pub fn exposure_item(i: &ExposureItem) -> Value {
             "law": b.law, "article": b.article, "paragraph": b.paragraph, "version": b.version,
         })).collect::<Vec<_>>(),
         "basis_text": i.basis_text,
+        "basis_text_en": i.basis_text_en,
         "org_fine": i.org_fine,
         "person_fine": i.person_fine,
         "first_fine": i.first_fine,

@@ -80,7 +80,7 @@ fn cii_duties_carry_the_cii_ranges() {
     let i = item(&e, "csl.cii.data_localisation");
     assert_eq!(i.org_fine, [50_000, 500_000]);
     assert_eq!(i.fine_source.article, 66);
-    assert!(i.law_choice.as_deref().is_some_and(|t| t.contains("从旧")));
+    assert!(i.law_choice.as_ref().is_some_and(|t| t.zh.contains("从旧")));
     assert!(i.counted);
     // Evaluated before the breach, it is not there.
     let e = run(&breached, "2026-02-01");
@@ -271,7 +271,7 @@ fn content_management_and_the_unresolved_assessor_penalty_are_not_fined() {
     assert!(
         e.notes
             .iter()
-            .any(|n| n.contains("mlps.assessor.obligations")),
+            .any(|n| n.zh.contains("mlps.assessor.obligations")),
         "{:?}",
         e.notes
     );
@@ -319,7 +319,8 @@ fn a_missed_yearly_assessment_cites_article_63_2_63_1_and_the_csl_in_force_aggra
     assert_eq!(i.conduct_date.to_string(), "2026-05-21");
     assert!(i
         .law_choice
-        .as_deref()
+        .as_ref()
+        .map(|t| t.zh.as_str())
         .is_some_and(|t| t.contains("2026-01-01")));
 }
 
@@ -342,7 +343,7 @@ fn the_fine_follows_the_text_in_force_on_the_day_the_duty_became_overdue() {
         ([10_000, 100_000], [5_000, 50_000])
     );
     assert_eq!(old.first_fine, None);
-    let why = old.law_choice.as_deref().expect("the reasoning is given");
+    let why = &old.law_choice.as_ref().expect("the reasoning is given").zh;
     assert!(
         why.contains("从旧") && why.contains("第一百零四条"),
         "{why}"

@@ -97,7 +97,11 @@ fn log_duties_follow_the_log_centre() {
                 ));
             }
             if let Some(want) = &c.reason_contains {
-                if !s.reasons.iter().any(|r| r.contains(want.as_str())) {
+                if !s
+                    .reasons
+                    .iter()
+                    .any(|r| r.to_string().contains(want.as_str()))
+                {
                     failures.push(format!(
                         "{} — {id}: no reason with {want:?}: {:?}",
                         c.name, s.reasons

@@ -112,4 +112,7 @@ pub struct Diagnostic {
     /// 1-based line in the input; 0 when not tied to a line.
     pub line: u32,
     pub message: String,
+    /// The same in Chinese.
+    #[serde(default)]
+    pub message_zh: String,
 }

@@ -133,7 +133,8 @@ pub(crate) struct Here {
 #[derive(Default)]
 struct Scan {
     out: Vec<Citation>,
-    problems: Vec<String>,
+    /// What could not be resolved, in English and Chinese.
+    problems: Vec<(String, String)>,
     pending: Option<Citation>,
     prefix: Option<Option<String>>,
     chain_law: Option<Option<String>>,
@@ -161,7 +162,11 @@ impl Scan {
 }
 
 /// Finds the references in one piece of text (a paragraph or one of its items).
-pub(crate) fn extract(text: &str, here: Here, own_title: &str) -> (Vec<Citation>, Vec<String>) {
+pub(crate) fn extract(
+    text: &str,
+    here: Here,
+    own_title: &str,
+) -> (Vec<Citation>, Vec<(String, String)>) {
     let mut s = Scan::default();
     let this = (here.article, here.suffix);
     let mut pos = 0;
@@ -193,7 +198,10 @@ pub(crate) fn extract(text: &str, here: Here, own_title: &str) -> (Vec<Citation>
                             s.out.push(Scan::cite(law.clone(), (k, None)));
                         }
                     } else {
-                        s.problems.push(format!("range ending at {fragment} does not start at an article of the same law"));
+                        s.problems.push((
+                            format!("range ending at {fragment} does not start at an article of the same law"),
+                            format!("止于{fragment}的范围不是从同一法律的条文开始"),
+                        ));
                     }
                 }
                 s.chain_law = Some(law.clone());
@@ -253,10 +261,17 @@ pub(crate) fn extract(text: &str, here: Here, own_title: &str) -> (Vec<Citation>
                 s.flush();
                 s.prefix = None;
                 if n >= here.paragraph {
-                    s.problems.push(format!(
-                        "{fragment} in paragraph {} of {} has no earlier paragraph to refer to",
-                        here.paragraph,
-                        label(this)
+                    s.problems.push((
+                        format!(
+                            "{fragment} in paragraph {} of {} has no earlier paragraph to refer to",
+                            here.paragraph,
+                            label(this)
+                        ),
+                        format!(
+                            "{}第{}款中的{fragment}之前没有可指代的款",
+                            label(this),
+                            here.paragraph
+                        ),
                     ));
                     s.chain_law = None;
                     continue;
@@ -271,8 +286,10 @@ pub(crate) fn extract(text: &str, here: Here, own_title: &str) -> (Vec<Citation>
             Tok::PrevArticle => {
                 s.flush();
                 if here.article <= 1 {
-                    s.problems
-                        .push(format!("前条 in {} has no earlier article", label(this)));
+                    s.problems.push((
+                        format!("前条 in {} has no earlier article", label(this)),
+                        format!("{}中的“前条”之前没有条文", label(this)),
+                    ));
                     continue;
                 }
                 s.pending = Some(Scan::cite(None, (here.article - 1, None)));
@@ -333,10 +350,11 @@ pub(crate) fn fill(statute: &mut Statute) -> Vec<Diagnostic> {
                         refs.push(c);
                     }
                 }
-                for m in problems {
+                for (m, zh) in problems {
                     diags.push(Diagnostic {
                         line: a.line,
                         message: m,
+                        message_zh: zh,
                     });
                 }
             }
@@ -393,6 +411,7 @@ pub fn unresolved_refs(statute: &Statute) -> Vec<Diagnostic> {
                         "{} refers to {c}, which does not exist in this text (引用的条款不存在)",
                         label((a.number, a.suffix))
                     ),
+                    message_zh: format!("{}引用的{c}在本文本中不存在", label((a.number, a.suffix))),
                 });
             }
         }

@@ -22,6 +22,7 @@ pub(crate) fn locate(
         diags.push(diag(
             0,
             "no article (第N条) found: this is not statute text (未找到任何条文，不是法规文本)",
+            "未找到任何条文（第N条），不是法规文本",
         ));
         return None;
     };
@@ -48,9 +49,7 @@ pub(crate) fn locate(
             }
             let first = lines.get(anchor).map_or(0, |l| l.no);
             diags.push(diag(
-                first,
-                "no title line (…法 / …条例) before the first article: parsed as an untitled fragment (未找到法规名称，按片段处理)",
-            ));
+                first, "no title line (…法 / …条例) before the first article: parsed as an untitled fragment (未找到法规名称，按片段处理)", "第一条之前没有法规名称（…法／…条例）：按无标题的片段处理"));
             s
         }
     };
@@ -71,12 +70,13 @@ pub(crate) fn locate(
     if let (Some(first), Some(last)) = (pre.first(), pre.last()) {
         if !(pre.len() == 1 && first.text == st.title) {
             diags.push(diag(
-                first.no,
-                format!(
+                first.no, format!(
                     "lines {}–{} come before the statute and are not statute text: kept as a preamble note (法规正文之前的内容)",
                     first.no, last.no
-                ),
-            ));
+                ), format!(
+                    "第 {}–{} 行在法规正文之前，不是条文：作为正文前的说明保留",
+                    first.no, last.no
+                )));
             st.notes.push(Note {
                 line: first.no,
                 kind: "preamble".into(),

@@ -23,10 +23,12 @@ use crate::model::{
 };
 use crate::numerals::parse_item_marker;
 use crate::start::{self, split_parenthetical, squeeze, SUBTITLE_MARKS};
-pub(crate) fn diag(line: u32, message: impl Into<String>) -> Diagnostic {
+/// A diagnostic in English and in Chinese (what `law parse` prints in each language).
+pub(crate) fn diag(line: u32, message: impl Into<String>, zh: impl Into<String>) -> Diagnostic {
     Diagnostic {
         line,
         message: message.into(),
+        message_zh: zh.into(),
     }
 }
 pub(crate) fn build(text: &str) -> (Statute, Vec<Diagnostic>) {
@@ -130,6 +132,7 @@ impl Builder {
                             "chapter heading written as '{}': read as 第{}章 {}",
                             line.text, n, t
                         ),
+                        format!("章标题写作“{}”：按第{}章 {} 读取", line.text, n, t),
                     ));
                     self.heading(line, HeadingKind::Chapter, n, t);
                 } else {
@@ -175,9 +178,7 @@ impl Builder {
                 self.leave_toc();
                 if self.open() {
                     self.diags.push(diag(
-                        line.no,
-                        "an interpretation (解读) interrupts an article mid-sentence; the article ends here",
-                    ));
+                        line.no, "an interpretation (解读) interrupts an article mid-sentence; the article ends here", "解读插在条文句中；该条到此为止"));
                 }
                 self.finish_article();
                 self.start_note(line, "interpretation");
@@ -189,12 +190,13 @@ impl Builder {
     fn leave_toc(&mut self) {
         if self.phase == Phase::Toc {
             self.diags.push(diag(
-                self.toc_line,
-                format!(
+                self.toc_line, format!(
                     "table of contents (目录) with {} entries skipped; chapters come from the body headings",
                     self.toc.len()
-                ),
-            ));
+                ), format!(
+                    "跳过目录（{} 项）；章节取自正文标题",
+                    self.toc.len()
+                )));
             self.phase = Phase::Body;
         }
     }
@@ -212,12 +214,13 @@ impl Builder {
             if let Some(a) = &self.art {
                 self.disordered = true;
                 self.diags.push(diag(
-                    line.no,
-                    format!(
+                    line.no, format!(
                         "heading '{}' is out of place: it interrupts 第{}条 mid-sentence, whose text continues after it",
                         line.text, a.number
-                    ),
-                ));
+                    ), format!(
+                        "标题“{}”位置不对：插在第{}条句中，条文在其后继续",
+                        line.text, a.number
+                    )));
             }
         } else {
             self.finish_article();
@@ -242,6 +245,14 @@ impl Builder {
                     self.diags.push(diag(
                         line.no,
                         format!("chapter heading 第{n}章 {title} {what}; not added again"),
+                        {
+                            let what_zh = if what == "repeated" {
+                                "重复"
+                            } else {
+                                "重复且标题不同"
+                            };
+                            format!("章标题第{n}章 {title} {what_zh}；不重复添加")
+                        },
                     ));
                 } else {
                     if n < max {
@@ -249,6 +260,7 @@ impl Builder {
                         self.diags.push(diag(
                             line.no,
                             format!("chapter heading 第{n}章 comes after 第{max}章"),
+                            format!("章标题第{n}章出现在第{max}章之后"),
                         ));
                     }
                     self.st.chapters.push(Chapter {
@@ -272,6 +284,7 @@ impl Builder {
                     None => self.diags.push(diag(
                         line.no,
                         format!("section 第{n}节 {title} is outside any chapter"),
+                        format!("第{n}节 {title} 不在任何一章之内"),
                     )),
                 }
                 self.section = Some(n);
@@ -288,9 +301,7 @@ impl Builder {
                 && looks_like_heading(t)
             {
                 self.diags.push(diag(
-                    line.no,
-                    format!("heading '{t}' has no chapter number (a fragment?): chapter 0 is used (章号未知)"),
-                ));
+                    line.no, format!("heading '{t}' has no chapter number (a fragment?): chapter 0 is used (章号未知)"), format!("标题“{t}”没有章号（片段？）：章号按 0 处理")));
                 self.st.chapters.push(Chapter {
                     number: 0,
                     title: lines_squeeze(t),
@@ -305,6 +316,7 @@ impl Builder {
             self.diags.push(diag(
                 line.no,
                 format!("heading '{t}' is not a statute heading: text after it is a note"),
+                format!("标题“{t}”不是法规标题：其后文字作为说明"),
             ));
             self.start_note(line, "commentary");
             return;
@@ -340,6 +352,7 @@ impl Builder {
                 format!(
                     "'{t}' right after a heading is read as part of that heading, not statute text"
                 ),
+                format!("紧随标题的“{t}”视为标题的一部分，不是条文"),
             ));
             return;
         }
@@ -347,6 +360,7 @@ impl Builder {
             self.diags.push(diag(
                 line.no,
                 format!("text outside any article kept as a note: '{}'", preview(t)),
+                format!("不属于任何条文的文字作为说明保留：“{}”", preview(t)),
             ));
             self.start_note(line, "commentary");
             return;
@@ -371,7 +385,7 @@ impl Builder {
         if line.bullet || looks_like_heading(t) {
             let n = a.number;
             self.finish_article();
-            self.diags.push(diag(line.no, format!("'{}' after 第{n}条 is not statute text: kept as a note until the next article or heading", preview(t))));
+            self.diags.push(diag(line.no, format!("'{}' after 第{n}条 is not statute text: kept as a note until the next article or heading", preview(t)), format!("第{n}条之后的“{}”不是条文：作为说明保留，直到下一条或下一个标题", preview(t))));
             self.start_note(line, "commentary");
             return;
         }
@@ -408,8 +422,11 @@ impl Builder {
         let article = to_article(d);
         let label = label(key);
         if article.text.is_empty() {
-            self.diags
-                .push(diag(article.line, format!("{label} has no text")));
+            self.diags.push(diag(
+                article.line,
+                format!("{label} has no text"),
+                format!("{label}没有条文内容"),
+            ));
         }
         if let Some(&i) = self.seen.get(&key) {
             let kept = squeeze(&self.st.articles[i].text);
@@ -419,6 +436,7 @@ impl Builder {
                 self.diags.push(diag(
                     article.line,
                     format!("{label} repeated (same text as line {kept_line}); copy ignored"),
+                    format!("{label}重复（与第 {kept_line} 行相同）；副本忽略"),
                 ));
             } else if new.starts_with(&kept) && !ends_sentence(&self.st.articles[i].text) {
                 self.diags.push(diag(
@@ -426,14 +444,16 @@ impl Builder {
                     format!(
                         "{label} at line {kept_line} was cut off; the fuller copy here is used"
                     ),
+                    format!("第 {kept_line} 行的{label}被截断；采用此处较完整的副本"),
                 ));
                 self.st.articles[i] = article;
             } else if new.starts_with(&kept) {
-                self.diags.push(diag(article.line, format!("{label} repeated with extra text after the complete copy of line {kept_line} (page debris?); copy ignored")));
+                self.diags.push(diag(article.line, format!("{label} repeated with extra text after the complete copy of line {kept_line} (page debris?); copy ignored"), format!("{label}重复，且在第 {kept_line} 行完整副本之后多出文字（分页残片？）；副本忽略")));
             } else if kept.starts_with(&new) {
                 self.diags.push(diag(
                     article.line,
                     format!("{label} repeated as a cut-off copy of line {kept_line}; copy ignored"),
+                    format!("{label}重复，为第 {kept_line} 行的截断副本；副本忽略"),
                 ));
             } else if self.st.variants.iter().any(|v| {
                 v.article.number == key.0
@@ -443,9 +463,10 @@ impl Builder {
                 self.diags.push(diag(
                     article.line,
                     format!("{label} repeated (same as an earlier variant); copy ignored"),
+                    format!("{label}重复（与先前的异文相同）；副本忽略"),
                 ));
             } else {
-                self.diags.push(diag(article.line, format!("{label} appears again with different wording (first at line {kept_line}); the first is kept, this one is in `variants`")));
+                self.diags.push(diag(article.line, format!("{label} appears again with different wording (first at line {kept_line}); the first is kept, this one is in `variants`"), format!("{label}再次出现且措辞不同（首次在第 {kept_line} 行）；保留首次出现的文字，此处列入异文")));
                 self.st.variants.push(Variant {
                     line: article.line,
                     article,
@@ -462,6 +483,7 @@ impl Builder {
                 self.diags.push(diag(
                     article.line,
                     format!("{label} comes after {} (out of order)", self::label(prev)),
+                    format!("{label}出现在{}之后（顺序错乱）", self::label(prev)),
                 ));
             }
         }
@@ -479,14 +501,13 @@ impl Builder {
         }
         if self.disordered {
             self.diags.push(diag(
-                0,
-                "headings or articles are out of order in this text: each article's chapter is the last heading before it and may be wrong (章节顺序混乱，条文所属章可能不准确)",
-            ));
+                0, "headings or articles are out of order in this text: each article's chapter is the last heading before it and may be wrong (章节顺序混乱，条文所属章可能不准确)", "本文本的标题或条文顺序错乱：每条所属的章取其前最近的标题，可能不准确"));
         }
         if self.page_numbers > 0 {
             self.diags.push(diag(
                 0,
                 format!("{} page-number line(s) dropped", self.page_numbers),
+                format!("删去 {} 行页码", self.page_numbers),
             ));
         }
         self.st.articles.sort_by_key(|a| (a.number, a.suffix));
@@ -496,6 +517,7 @@ impl Builder {
                 self.diags.push(diag(
                     0,
                     format!("fragment: the first article is 第{min}条, not 第1条"),
+                    format!("片段：第一条是第{min}条，不是第1条"),
                 ));
             }
             let missing: Vec<String> = (min..=max)
@@ -509,6 +531,7 @@ impl Builder {
                         "articles missing between 第{min}条 and 第{max}条: {}",
                         missing.join(", ")
                     ),
+                    format!("第{min}条与第{max}条之间缺少条文：{}", missing.join(", ")),
                 ));
             }
         }

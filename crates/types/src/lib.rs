@@ -5,6 +5,8 @@
 
 mod citation;
 mod level;
+mod text;
 
 pub use citation::{Citation, LawId};
 pub use level::{Level, LevelError};
+pub use text::{Lang, Text};

@@ -11,6 +11,7 @@ use dengbao_controls::{conclude, Catalog, Outcome, ResultsError, Submitted};
 
 use super::controls::{ext_args, level_arg, scope_error};
 use crate::{BadInput, Ctx};
+use dengbao_types::Lang;
 
 #[derive(Subcommand, Debug)]
 pub enum AssessCmd {
@@ -34,13 +35,13 @@ pub struct ConcludeArgs {
     pub json: bool,
 }
 
-pub fn run(cmd: AssessCmd, _ctx: &Ctx) -> anyhow::Result<ExitCode> {
+pub fn run(cmd: AssessCmd, ctx: &Ctx) -> anyhow::Result<ExitCode> {
     match cmd {
-        AssessCmd::Conclude(a) => run_conclude(a),
+        AssessCmd::Conclude(a) => run_conclude(a, ctx.lang),
     }
 }
 
-fn run_conclude(a: ConcludeArgs) -> anyhow::Result<ExitCode> {
+fn run_conclude(a: ConcludeArgs, lang: Lang) -> anyhow::Result<ExitCode> {
     let level = level_arg(&a.level)?;
     let exts = ext_args(&a.ext)?;
     let path = a.results.display();
@@ -60,26 +61,48 @@ fn run_conclude(a: ConcludeArgs) -> anyhow::Result<ExitCode> {
         println!("{}", serde_json::to_string_pretty(&out)?);
         return Ok(ExitCode::SUCCESS);
     }
-    println!(
-        "测评结论：{}　符合率：{:.1}%　重大风险隐患：{} 项",
-        out.conclusion.zh(),
-        out.rate * 100.0,
-        out.major_hazards
-    );
     let n = |k: &str| out.counts.get(k).copied().unwrap_or(0);
-    let counts: Vec<String> = Outcome::ALL
-        .iter()
-        .map(|o| format!("{} {}", o.zh(), n(o.zh())))
-        .collect();
-    println!(
-        "各项结果：{}（共 {} 项，计入符合率 {} 项）",
-        counts.join("，"),
-        n("total"),
-        n("applicable")
-    );
-    println!(
-        "判定口径：{}",
-        out.reading.split(" / ").next().unwrap_or(out.reading)
-    );
+    let reading = dengbao_types::Text::from_joined(out.reading);
+    match lang {
+        Lang::ZhCn => {
+            println!(
+                "测评结论：{}　符合率：{:.1}%　重大风险隐患：{} 项",
+                out.conclusion.zh(),
+                out.rate * 100.0,
+                out.major_hazards
+            );
+            let counts: Vec<String> = Outcome::ALL
+                .iter()
+                .map(|o| format!("{} {}", o.zh(), n(o.zh())))
+                .collect();
+            println!(
+                "各项结果：{}（共 {} 项，计入符合率 {} 项）",
+                counts.join("，"),
+                n("total"),
+                n("applicable")
+            );
+            println!("判定口径：{}", reading.zh);
+        }
+        Lang::En => {
+            // The conclusion and result names are the rules' own terms: quoted.
+            println!(
+                "Conclusion: 「{}」  compliance rate: {:.1}%  major hazards: {}",
+                out.conclusion.zh(),
+                out.rate * 100.0,
+                out.major_hazards
+            );
+            let counts: Vec<String> = Outcome::ALL
+                .iter()
+                .map(|o| format!("「{}」 {}", o.zh(), n(o.zh())))
+                .collect();
+            println!(
+                "Results: {} ({} items, {} counted in the rate)",
+                counts.join(", "),
+                n("total"),
+                n("applicable")
+            );
+            println!("Reading: {}", crate::say::quoted(lang, &reading.en));
+        }
+    }
     Ok(ExitCode::SUCCESS)
 }

@@ -9,10 +9,12 @@
 use std::process::ExitCode;
 
 use clap::{Args, Subcommand};
-use dengbao_calendar::{Calendar, CalendarError, PROVISIONAL_NOTE_ZH};
+use dengbao_calendar::{Calendar, CalendarError, PROVISIONAL_NOTE_EN, PROVISIONAL_NOTE_ZH};
+use dengbao_types::Lang;
 use jiff::civil::Date;
 use serde_json::json;
 
+use crate::say::{quoted, t};
 use crate::{BadInput, Ctx};
 
 #[derive(Subcommand, Debug)]
@@ -62,15 +64,15 @@ pub fn run(cmd: CalendarCmd, ctx: &Ctx) -> anyhow::Result<ExitCode> {
                 ))
             })?;
             let due = cal.deadline(date, n).map_err(calendar_error)?;
-            print_date(&cal, due.date, None, &opts)?;
+            print_date(&cal, due.date, None, &opts, ctx.lang)?;
         }
         CalendarCmd::IsWorkday { date, opts } => {
             let cal = strict(&opts, cal);
             let date = parse_date(&date)?;
             let workday = cal.is_workday(date).map_err(calendar_error)?;
-            print_date(&cal, date, Some(workday), &opts)?;
+            print_date(&cal, date, Some(workday), &opts, ctx.lang)?;
         }
-        CalendarCmd::Years { opts } => print_years(&strict(&opts, cal), opts.json),
+        CalendarCmd::Years { opts } => print_years(&strict(&opts, cal), opts.json, ctx.lang),
     }
     Ok(ExitCode::SUCCESS)
 }
@@ -81,6 +83,7 @@ fn print_date(
     date: Date,
     workday: Option<bool>,
     opts: &CalendarOpts,
+    lang: Lang,
 ) -> anyhow::Result<()> {
     let basis = cal.basis(date).map_err(calendar_error)?;
     if opts.json {
@@ -97,14 +100,17 @@ fn print_date(
     }
     let answer = workday.map_or_else(|| date.to_string(), |w| w.to_string());
     if basis.provisional {
-        println!("{answer}（暂定：{PROVISIONAL_NOTE_ZH}）");
+        match lang {
+            Lang::ZhCn => println!("{answer}（暂定：{PROVISIONAL_NOTE_ZH}）"),
+            Lang::En => println!("{answer} ({PROVISIONAL_NOTE_EN})"),
+        }
     } else {
         println!("{answer}");
     }
     Ok(())
 }
 
-fn print_years(cal: &Calendar, json_out: bool) {
+fn print_years(cal: &Calendar, json_out: bool, lang: Lang) {
     let rules = cal.statutory_rules();
     if json_out {
         let notices: Vec<_> = cal
@@ -130,22 +136,45 @@ fn print_years(cal: &Calendar, json_out: bool) {
         return;
     }
     for y in cal.years() {
-        println!(
-            "{} 年\t{}，{} 发布\t{}",
-            y.year,
-            y.notice.citation_zh(),
-            y.notice.published,
-            y.notice.file
-        );
+        match lang {
+            Lang::ZhCn => println!(
+                "{} 年\t{}，{} 发布\t{}",
+                y.year,
+                y.notice.citation_zh(),
+                y.notice.published,
+                y.notice.file
+            ),
+            Lang::En => println!(
+                "{}\t{}, published {}\t{}",
+                y.year,
+                quoted(lang, &y.notice.citation_zh()),
+                y.notice.published,
+                y.notice.file
+            ),
+        }
     }
-    match cal.provisional_years() {
-        Some(r) => println!(
+    match (cal.provisional_years(), lang) {
+        (Some(r), Lang::ZhCn) => println!(
             "{}–{} 年\t暂定：{}，{PROVISIONAL_NOTE_ZH}",
             r.start(),
             r.end(),
             rules.basis_zh()
         ),
-        None => println!("其余年份\t严格模式：未载入国务院通知的年份一律拒绝计算"),
+        (Some(r), Lang::En) => println!(
+            "{}–{}\t{}: {}",
+            r.start(),
+            r.end(),
+            PROVISIONAL_NOTE_EN,
+            rules.basis_en()
+        ),
+        (None, _) => println!(
+            "{}",
+            t(
+                lang,
+                "其余年份\t严格模式：未载入国务院通知的年份一律拒绝计算",
+                "other years\tstrict: a year without a loaded State Council notice is refused"
+            )
+        ),
     }
 }
 

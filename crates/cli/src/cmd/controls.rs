@@ -7,9 +7,10 @@ use std::process::ExitCode;
 use anyhow::Context as _;
 use clap::{Args, Subcommand};
 use dengbao_controls::{Catalog, Control, Extension, ScopeError};
-use dengbao_types::Level;
+use dengbao_types::{Lang, Level};
 use serde_json::{json, Value};
 
+use crate::say::{msg, t};
 use crate::{BadInput, Ctx};
 
 #[derive(Subcommand, Debug)]
@@ -55,11 +56,11 @@ pub struct ExportArgs {
     pub ext: Vec<String>,
 }
 
-pub fn run(cmd: ControlsCmd, _ctx: &Ctx) -> anyhow::Result<ExitCode> {
+pub fn run(cmd: ControlsCmd, ctx: &Ctx) -> anyhow::Result<ExitCode> {
     let catalog = Catalog::builtin().context("the embedded control catalog")?;
     match cmd {
-        ControlsCmd::List(a) => list(&catalog, a),
-        ControlsCmd::Show(a) => show(&catalog, a),
+        ControlsCmd::List(a) => list(&catalog, a, ctx.lang),
+        ControlsCmd::Show(a) => show(&catalog, a, ctx.lang),
         ControlsCmd::Export(a) => export(&catalog, a),
     }
 }
@@ -98,7 +99,7 @@ pub fn scope_error(e: ScopeError) -> anyhow::Error {
     }
 }
 
-fn list(catalog: &Catalog, a: ListArgs) -> anyhow::Result<ExitCode> {
+fn list(catalog: &Catalog, a: ListArgs, lang: Lang) -> anyhow::Result<ExitCode> {
     let level = level_arg(&a.level)?;
     let exts = ext_args(&a.ext)?;
     let items = catalog.select(level, &exts).map_err(scope_error)?;
@@ -109,30 +110,50 @@ fn list(catalog: &Catalog, a: ListArgs) -> anyhow::Result<ExitCode> {
     }
     let parts: Vec<&str> = std::iter::once(Extension::General)
         .chain(exts.iter().copied().filter(|e| *e != Extension::General))
-        .map(Extension::zh)
+        .map(|e| lang.pick(e.zh(), e.en()))
         .collect();
-    println!(
-        "GB/T 22239-2019 {}　{}：{} 项",
-        level.zh(),
-        parts.join("、"),
-        items.len()
-    );
+    let level_name = msg(lang, &format!("level.{}", level.get()));
+    match lang {
+        Lang::ZhCn => println!(
+            "GB/T 22239-2019 {level_name}　{}：{} 项",
+            parts.join("、"),
+            items.len()
+        ),
+        Lang::En => println!(
+            "GB/T 22239-2019 {level_name}, {}: {} items",
+            parts.join(", "),
+            items.len()
+        ),
+    }
     let header = [
-        pad("编号", 12),
-        pad("安全类", 14),
-        pad("控制点", 22),
-        pad("项", 4),
+        pad(t(lang, "编号", "id"), 12),
+        pad(t(lang, "安全类", "class"), 24),
+        pad(t(lang, "控制点", "control point"), 22),
+        pad(t(lang, "项", "item"), 5),
     ];
-    println!("{}要求（条款）", header.concat());
+    println!(
+        "{}{}",
+        header.concat(),
+        t(lang, "要求（条款）", "requirement (clause)")
+    );
     for c in items {
+        // The requirement statements are written in Chinese: quoted in an English line.
+        let (point, requirement) = match lang {
+            Lang::ZhCn => (
+                c.point.clone(),
+                format!("{}（{}）", c.requirement, c.clause_item()),
+            ),
+            Lang::En => (
+                format!("「{}」", c.point),
+                format!("「{}」 ({})", c.requirement, c.clause_item()),
+            ),
+        };
         println!(
-            "{}{}{}{}{}（{}）",
+            "{}{}{}{}{requirement}",
             pad(&c.id, 12),
-            pad(c.class.zh(), 14),
-            pad(&c.point, 22),
-            pad(&c.letter.to_string(), 4),
-            c.requirement,
-            c.clause_item()
+            pad(lang.pick(c.class.zh(), c.class.en()), 24),
+            pad(&point, 22),
+            pad(&c.letter.to_string(), 5),
         );
     }
     Ok(ExitCode::SUCCESS)
@@ -145,7 +166,7 @@ fn pad(s: &str, width: usize) -> String {
     format!("{s}{}", " ".repeat(width.saturating_sub(w).max(1)))
 }
 
-fn show(catalog: &Catalog, a: ShowArgs) -> anyhow::Result<ExitCode> {
+fn show(catalog: &Catalog, a: ShowArgs, lang: Lang) -> anyhow::Result<ExitCode> {
     let id = a.id.trim();
     let c = catalog.get(id).ok_or_else(|| {
         let hint = if id.starts_with("L5-") {
@@ -168,31 +189,63 @@ fn show(catalog: &Catalog, a: ShowArgs) -> anyhow::Result<ExitCode> {
         println!("{}", serde_json::to_string_pretty(&v)?);
         return Ok(ExitCode::SUCCESS);
     }
-    println!("{}  {}", c.id, c.requirement);
-    println!("条款：GB/T 22239-2019 {}", c.clause_item());
-    println!(
-        "类别：{}·{}·{}（{}要求）",
-        c.extension.zh(),
-        c.class.zh(),
-        c.point,
-        c.kind().zh()
-    );
-    let levels: Vec<&str> = c
+    let levels: Vec<String> = c
         .levels
         .iter()
         .filter_map(|&l| Level::new(l).ok())
-        .map(Level::zh)
+        .map(|l| msg(lang, &format!("level.{}", l.get())))
         .collect();
-    println!("适用等级：{}", levels.join("、"));
+    match lang {
+        Lang::ZhCn => {
+            println!("{}  {}", c.id, c.requirement);
+            println!("条款：GB/T 22239-2019 {}", c.clause_item());
+            println!(
+                "类别：{}·{}·{}（{}要求）",
+                c.extension.zh(),
+                c.class.zh(),
+                c.point,
+                c.kind().zh()
+            );
+            println!("适用等级：{}", levels.join("、"));
+        }
+        Lang::En => {
+            println!("{}  「{}」", c.id, c.requirement);
+            println!("clause: GB/T 22239-2019 {}", c.clause_item());
+            println!(
+                "class: {} · {} · 「{}」 ({})",
+                c.extension.en(),
+                c.class.en(),
+                c.point,
+                c.kind().en()
+            );
+            println!("levels: {}", levels.join(", "));
+        }
+    }
     if c.duties.is_empty() {
-        println!(
-            "对应义务：无（{}）",
-            c.no_duty_reason.as_deref().unwrap_or("")
-        );
+        let why = c.no_duty_reason.as_deref().unwrap_or("");
+        match lang {
+            Lang::ZhCn => println!("对应义务：无（{why}）"),
+            Lang::En => println!("duties: none ({})", crate::say::quoted(lang, why)),
+        }
     } else {
-        let cites: Vec<String> = c.citations.iter().map(|x| x.to_string()).collect();
-        println!("对应义务：{}", c.duties.join("、"));
-        println!("法律依据：{}", cites.join("，"));
+        let cites: Vec<String> = c
+            .citations
+            .iter()
+            .map(|x| match lang {
+                Lang::ZhCn => dengbao_duties::basis::cite_zh(x),
+                Lang::En => dengbao_duties::basis::cite_en(x),
+            })
+            .collect();
+        println!(
+            "{}{}",
+            t(lang, "对应义务：", "duties: "),
+            c.duties.join(t(lang, "、", ", "))
+        );
+        println!(
+            "{}{}",
+            t(lang, "法律依据：", "legal basis: "),
+            cites.join(t(lang, "、", "; "))
+        );
     }
     Ok(ExitCode::SUCCESS)
 }

@@ -9,7 +9,9 @@ use dengbao_calendar::Calendar;
 use dengbao_duties::{Catalog, DutyStatus, Exposure, Facts, LogRetention, Party, Profile, Status};
 use jiff::Timestamp;
 
+use crate::say::{msg, t};
 use crate::{BadInput, Ctx};
+use dengbao_types::Lang;
 
 /// The flags of `dengbao duties` and `dengbao exposure`.
 #[derive(Args, Debug)]
@@ -164,7 +166,7 @@ pub fn run_duties(args: ProfileArgs, ctx: &Ctx) -> anyhow::Result<ExitCode> {
         let out = dengbao_duties::report::duty_rows(&l.statuses);
         println!("{}", serde_json::to_string_pretty(&out)?);
     } else {
-        print_duties(&l);
+        print_duties(&l, ctx.lang);
     }
     Ok(ExitCode::SUCCESS)
 }
@@ -176,22 +178,34 @@ pub fn run_exposure(args: ProfileArgs, ctx: &Ctx) -> anyhow::Result<ExitCode> {
         let out = dengbao_duties::report::exposure_json(&e);
         println!("{}", serde_json::to_string_pretty(&out)?);
     } else {
-        print_exposure(&l, &e);
+        print_exposure(&l, &e, ctx.lang);
     }
     Ok(ExitCode::SUCCESS)
 }
 
-fn print_duties(l: &Loaded) {
+/// 网络：会员服务平台　等级：第三级　阶段：运行 / Network: … Level: Level 3 Stage: Running.
+fn header(p: &Profile, lang: Lang) -> String {
+    let name = match (p.network.name.is_empty(), lang) {
+        (true, _) => t(lang, "（未命名）", "(unnamed)").to_string(),
+        (false, Lang::ZhCn) => p.network.name.clone(),
+        // A name is the user's own words: quoted in an English line.
+        (false, Lang::En) => format!("“{}”", p.network.name),
+    };
+    format!(
+        "{}{name}{}{}",
+        t(lang, "网络：", "Network: "),
+        t(lang, "　等级：", "  Level: "),
+        msg(lang, &format!("level.{}", p.level.get()))
+    )
+}
+
+fn print_duties(l: &Loaded, lang: Lang) {
     let p = &l.profile;
     println!(
-        "网络：{}　等级：{}　阶段：{}",
-        if p.network.name.is_empty() {
-            "（未命名）"
-        } else {
-            &p.network.name
-        },
-        p.level.zh(),
-        p.network.stage
+        "{}{}{}",
+        header(p, lang),
+        t(lang, "　阶段：", "  Stage: "),
+        dengbao_duties::words::stage(p.network.stage.id()).get(lang)
     );
     // The operator's own duties by status; prohibitions appear as 已违反 / 未见违反.
     let mine = |s: &&DutyStatus| s.duty.party == Party::Operator;
@@ -206,12 +220,22 @@ fn print_duties(l: &Loaded) {
         if rows.is_empty() {
             continue;
         }
-        println!("\n【{}】{} 项", order.zh(), rows.len());
-        println!("{:<34} {:<26} 义务（依据）", "编号", "期限");
+        let status = msg(lang, &format!("status.{}", order.id()));
+        match lang {
+            Lang::ZhCn => println!("\n【{status}】{} 项", rows.len()),
+            Lang::En => println!("\n[{status}] {}", rows.len()),
+        }
+        println!(
+            "{:<34} {:<26} {}",
+            t(lang, "编号", "id"),
+            t(lang, "期限", "due"),
+            t(lang, "义务（依据）", "duty (basis)")
+        );
         for s in rows {
             print_row(
                 s,
                 matches!(order, Status::Unknown | Status::Overdue | Status::Breached),
+                lang,
             );
         }
     }
@@ -222,20 +246,30 @@ fn print_duties(l: &Loaded) {
         .filter(|s| s.duty.party != Party::Operator && s.status != Status::NotApplicable)
         .collect();
     if !others.is_empty() {
+        match lang {
+            Lang::ZhCn => println!(
+                "\n【他方义务】{} 项（可期待、可催办，不计入本单位的逾期和罚款）",
+                others.len()
+            ),
+            Lang::En => println!(
+                "\n[Other parties' duties] {} (to expect and chase; never counted against the operator)",
+                others.len()
+            ),
+        }
         println!(
-            "\n【他方义务】{} 项（可期待、可催办，不计入本单位的逾期和罚款）",
-            others.len()
+            "{:<34} {:<26} {}",
+            t(lang, "编号", "id"),
+            t(lang, "期限", "due"),
+            t(lang, "义务（依据）", "duty (basis)")
         );
-        println!("{:<34} {:<26} 义务（依据）", "编号", "期限");
         for s in others {
             println!(
-                "{:<36} {:<28} [{}·{}] {}（{}）",
+                "{:<36} {:<28} [{}·{}] {}",
                 s.id(),
-                due_text(s),
-                s.duty.party.zh(),
-                s.status.zh(),
-                s.title(),
-                s.citations_text()
+                due_text(s, lang),
+                msg(lang, &format!("party.{}", party_id(s.duty.party))),
+                msg(lang, &format!("status.{}", s.status.id())),
+                duty_text(s, lang)
             );
         }
     }
@@ -245,28 +279,58 @@ fn print_duties(l: &Loaded) {
         .filter(|s| s.status == Status::NotApplicable)
         .count();
     if l.statuses.iter().any(|s| s.provisional) {
-        println!("\n（暂定）期限：{}", dengbao_calendar::PROVISIONAL_NOTE_ZH);
+        match lang {
+            Lang::ZhCn => println!("\n（暂定）期限：{}", dengbao_calendar::PROVISIONAL_NOTE_ZH),
+            Lang::En => println!(
+                "\n(provisional) deadlines: {}",
+                dengbao_calendar::PROVISIONAL_NOTE_EN
+            ),
+        }
     }
-    println!("\n不适用：{na} 项（--json 列出全部）");
+    match lang {
+        Lang::ZhCn => println!("\n不适用：{na} 项（--json 列出全部）"),
+        Lang::En => println!("\nNot applicable: {na} (--json lists them all)"),
+    }
 }
 
-/// A duty's due date, marked when a provisional calendar year decided it.
-fn due_text(s: &DutyStatus) -> String {
-    let mut due = s.due.map(|d| d.to_string()).unwrap_or_else(|| "—".into());
+/// The party's catalog key (`party.public_security`).
+fn party_id(p: Party) -> &'static str {
+    match p {
+        Party::Operator => "operator",
+        Party::PublicSecurity => "public_security",
+        Party::CompetentDepartment => "competent_department",
+        Party::AssessmentBody => "assessment_body",
+        Party::ServiceProvider => "service_provider",
+    }
+}
+
+/// 义务名称（《网络安全法》第二十三条第（三）项） / title (Cybersecurity Law art. 23, item (3)).
+fn duty_text(s: &DutyStatus, lang: Lang) -> String {
+    match lang {
+        Lang::ZhCn => format!("{}（{}）", s.title(), s.citations_zh()),
+        Lang::En => format!("{} ({})", s.duty.title_en, s.citations_en()),
+    }
+}
+
+/// A duty's due date, marked when a provisional calendar year decided it; a standing duty
+/// says it has no statutory deadline.
+fn due_text(s: &DutyStatus, lang: Lang) -> String {
+    let mut due = match s.due {
+        Some(d) => d.to_string(),
+        None => t(lang, "无法定期限", "no statutory deadline").to_string(),
+    };
     if s.provisional {
-        due.push_str("（暂定）");
+        due.push_str(t(lang, "（暂定）", " (provisional)"));
     }
     due
 }
 
-fn print_row(s: &DutyStatus, why: bool) {
-    let due = due_text(s);
+fn print_row(s: &DutyStatus, why: bool, lang: Lang) {
     println!(
-        "{:<36} {:<28} {}（{}）",
+        "{:<36} {:<28} {}",
         s.id(),
-        due,
-        s.title(),
-        s.citations_text()
+        due_text(s, lang),
+        duty_text(s, lang)
     );
     // Why, for what is not settled — and for duties computed from facts (the log centre's
     // proof of retention), whose basis the reader cannot otherwise see.
@@ -276,58 +340,104 @@ fn print_row(s: &DutyStatus, why: bool) {
             .iter()
             .take(if s.status == Status::Breached { 3 } else { 1 })
         {
-            println!("{:<36} {:<28}   ↳ {r}", "", "");
+            println!("{:<36} {:<28}   ↳ {}", "", "", r.get(lang));
         }
     }
 }
 
-fn yuan(r: [u64; 2]) -> String {
+fn yuan(r: [u64; 2], lang: Lang) -> String {
     if r == [0, 0] {
         "—".to_string()
     } else {
-        format!("{}–{} 元", r[0], r[1])
+        format!("{}–{} {}", r[0], r[1], t(lang, "元", "yuan"))
     }
 }
 
-fn print_exposure(l: &Loaded, e: &Exposure) {
-    println!(
-        "网络：{}　等级：{}",
-        if l.profile.network.name.is_empty() {
-            "（未命名）"
-        } else {
-            &l.profile.network.name
-        },
-        l.profile.level.zh()
-    );
+fn print_exposure(l: &Loaded, e: &Exposure, lang: Lang) {
+    println!("{}", header(&l.profile, lang));
     if e.items.is_empty() {
-        println!("没有未履行的义务，无处罚敞口。");
+        println!(
+            "{}",
+            t(
+                lang,
+                "没有未履行的义务，无处罚敞口。",
+                "No unmet duty: no penalty exposure."
+            )
+        );
     } else {
         println!(
-            "\n{:<34} {:<8} {:<18} {:<22} {:<20} 从重",
-            "义务", "状态", "罚则", "单位罚款", "责任人员罚款"
+            "\n{:<34} {:<8} {:<22} {:<22} {:<20} {}",
+            t(lang, "义务", "duty"),
+            t(lang, "状态", "status"),
+            t(lang, "罚则", "penalty"),
+            t(lang, "单位罚款", "fine (organisation)"),
+            t(lang, "责任人员罚款", "fine (persons)"),
+            t(lang, "从重", "aggravated")
         );
         for i in &e.items {
+            let penalty = dengbao_types::Citation {
+                law: Some(i.penalty.law.clone()),
+                article: i.penalty.article,
+                suffix: None,
+                paragraph: i.penalty.paragraph,
+                item: None,
+                version: i.penalty.version.clone(),
+            };
+            let penalty = match lang {
+                Lang::ZhCn => dengbao_duties::basis::cite_zh(&penalty),
+                Lang::En => dengbao_duties::basis::cite_en(&penalty),
+            };
             println!(
-                "{:<36} {:<10} {:<18} {:<24} {:<22} {}",
+                "{:<36} {:<10} {:<22} {:<24} {:<22} {}",
                 i.duty,
-                i.status.zh(),
-                i.penalty.to_string(),
-                yuan(i.org_fine),
-                yuan(i.person_fine),
-                if i.aggravated { "是" } else { "" }
+                msg(lang, &format!("status.{}", i.status.id())),
+                penalty,
+                yuan(i.org_fine, lang),
+                yuan(i.person_fine, lang),
+                if i.aggravated {
+                    t(lang, "是", "yes")
+                } else {
+                    ""
+                }
             );
-            println!("{:<36}   ↳ {}", "", i.basis_text);
+            let basis = lang.pick(&i.basis_text, &i.basis_text_en);
+            println!("{:<36}   ↳ {basis}", "");
+            if let Some(first) = i.first_fine {
+                println!(
+                    "{:<36}   ↳ {}{}",
+                    "",
+                    t(lang, "首次违法可以处罚款：", "a fine at once is possible: "),
+                    yuan(first, lang)
+                );
+            }
+            if let Some(why) = &i.law_choice {
+                println!("{:<36}   ↳ {}", "", why.get(lang));
+            }
         }
     }
-    println!(
-        "\n已逾期义务和已违反禁止性规定的单位罚款合计（同一罚款条款只计一次）：{}",
-        yuan(e.org_fine_total)
-    );
-    println!(
-        "若待履行义务也逾期：{}",
-        yuan(e.org_fine_total_if_due_missed)
-    );
+    match lang {
+        Lang::ZhCn => {
+            println!(
+                "\n已逾期义务和已违反禁止性规定的单位罚款合计（同一罚款条款只计一次）：{}",
+                yuan(e.org_fine_total, lang)
+            );
+            println!(
+                "若待履行义务也逾期：{}",
+                yuan(e.org_fine_total_if_due_missed, lang)
+            );
+        }
+        Lang::En => {
+            println!(
+                "\nFines on the organisation for overdue duties and breached prohibitions (each provision once): {}",
+                yuan(e.org_fine_total, lang)
+            );
+            println!(
+                "If the duties now due are missed too: {}",
+                yuan(e.org_fine_total_if_due_missed, lang)
+            );
+        }
+    }
     for n in &e.notes {
-        println!("注：{n}");
+        println!("{}{}", t(lang, "注：", "Note: "), n.get(lang));
     }
 }

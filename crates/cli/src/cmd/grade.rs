@@ -6,17 +6,20 @@ use std::process::ExitCode;
 use clap::Args;
 use dengbao_grading::{grade, parse_json, Basis, GradeOutcome, DISAGREEMENT_TAG};
 
+use dengbao_types::{Lang, Text};
+
+use crate::say::{msg, t};
 use crate::{BadInput, Ctx};
 
 #[derive(Args, Debug)]
 pub struct GradeArgs {
     /// Print the result as JSON: {"level", "business_level", "service_level", "basis",
-    /// "citations", "notes"}. Without it, a readable explanation in Chinese.
+    /// "citations", "notes"}. Without it, a readable explanation (in --lang).
     #[arg(long)]
     pub json: bool,
 }
 
-pub fn run(args: GradeArgs, _ctx: &Ctx) -> anyhow::Result<ExitCode> {
+pub fn run(args: GradeArgs, ctx: &Ctx) -> anyhow::Result<ExitCode> {
     let mut text = String::new();
     std::io::stdin().read_to_string(&mut text).map_err(|e| {
         BadInput::new(format!(
@@ -35,38 +38,56 @@ pub fn run(args: GradeArgs, _ctx: &Ctx) -> anyhow::Result<ExitCode> {
     if args.json {
         println!("{}", serde_json::to_string_pretty(&outcome)?);
     } else {
-        print!("{}", render(&outcome));
+        print!("{}", render(&outcome, ctx.lang));
     }
     Ok(ExitCode::SUCCESS)
 }
 
-fn basis_zh(b: Basis) -> &'static str {
-    match b {
-        Basis::Gbt22240_2020 => "GB/T 22240-2020《网络安全等级保护定级指南》",
-        Basis::MlpsDraft => "《网络安全等级保护条例（征求意见稿）》第十五条",
+fn basis_name(b: Basis, lang: Lang) -> &'static str {
+    match (b, lang) {
+        (Basis::Gbt22240_2020, Lang::ZhCn) => "GB/T 22240-2020《网络安全等级保护定级指南》",
+        (Basis::MlpsDraft, Lang::ZhCn) => "《网络安全等级保护条例（征求意见稿）》第十五条",
+        (Basis::Gbt22240_2020, Lang::En) => {
+            "GB/T 22240-2020 (the MLPS grading guide, 《网络安全等级保护定级指南》)"
+        }
+        (Basis::MlpsDraft, Lang::En) => "MLPS Regulation (draft for comment) art. 15",
     }
 }
 
-/// The readable explanation: Chinese halves of the notes (each note is "中文 / English").
-fn render(o: &GradeOutcome) -> String {
-    let zh = |n: &str| n.split(" / ").next().unwrap_or(n).to_string();
-    let mut s = format!(
-        "安全保护等级：{}\n定级依据：{}\n  业务信息安全保护等级：{}\n  系统服务安全保护等级：{}\n",
-        o.level.zh(),
-        basis_zh(o.basis),
-        o.business_level.zh(),
-        o.service_level.zh()
-    );
+/// The readable explanation in one language (each note of the outcome is "中文 / English").
+fn render(o: &GradeOutcome, lang: Lang) -> String {
+    let one = |n: &str| Text::from_joined(n).get(lang).to_string();
+    let level = |l: dengbao_types::Level| msg(lang, &format!("level.{}", l.get()));
+    let mut s = match lang {
+        Lang::ZhCn => format!(
+            "安全保护等级：{}\n定级依据：{}\n  业务信息安全保护等级：{}\n  系统服务安全保护等级：{}\n",
+            level(o.level),
+            basis_name(o.basis, lang),
+            level(o.business_level),
+            level(o.service_level)
+        ),
+        Lang::En => format!(
+            "Protection level: {}\nBasis: {}\n  business information security: {}\n  system service security: {}\n",
+            level(o.level),
+            basis_name(o.basis, lang),
+            level(o.business_level),
+            level(o.service_level)
+        ),
+    };
     if let Some(n) = o.notes.iter().find(|n| n.starts_with(DISAGREEMENT_TAG)) {
-        s.push_str(&format!("\n注意：{}\n", zh(n)));
+        s.push_str(&format!("\n{}{}\n", t(lang, "注意：", "Note: "), one(n)));
     }
-    s.push_str("\n理由：\n");
+    s.push_str(t(lang, "\n理由：\n", "\nReasons:\n"));
     for n in o.notes.iter().filter(|n| !n.starts_with(DISAGREEMENT_TAG)) {
-        s.push_str(&format!("  - {}\n", zh(n)));
+        s.push_str(&format!("  - {}\n", one(n)));
     }
-    s.push_str("\n引用条文（网络安全等级保护条例（征求意见稿））：\n");
+    s.push_str(t(lang, "\n引用条文：\n", "\nProvisions cited:\n"));
     for c in &o.citations {
-        s.push_str(&format!("  - {c}\n"));
+        let line = match lang {
+            Lang::ZhCn => dengbao_duties::basis::cite_zh(c),
+            Lang::En => dengbao_duties::basis::cite_en(c),
+        };
+        s.push_str(&format!("  - {line}\n"));
     }
     s
 }

@@ -29,14 +29,11 @@ pub struct ClocksArgs {
     /// JSON on stdout: {"grade", "grade_zh", "grade_reasons", "reports", …}.
     #[arg(long)]
     pub json: bool,
-    /// Language of the text output: zh (default) or en.
-    #[arg(long, env = "DENGBAO_LANG", default_value = "zh")]
-    pub lang: String,
 }
 
-pub fn run(cmd: IncidentCmd, _ctx: &Ctx) -> anyhow::Result<ExitCode> {
+pub fn run(cmd: IncidentCmd, ctx: &Ctx) -> anyhow::Result<ExitCode> {
     match cmd {
-        IncidentCmd::Clocks(a) => clocks(a),
+        IncidentCmd::Clocks(a) => clocks(a, ctx),
     }
 }
 
@@ -49,13 +46,9 @@ fn read(flag: &str, path: &Path) -> anyhow::Result<String> {
     })
 }
 
-fn clocks(a: ClocksArgs) -> anyhow::Result<ExitCode> {
-    let lang = Lang::parse(&a.lang).ok_or_else(|| {
-        BadInput::new(format!(
-            "--lang {:?}: 只支持 zh 或 en / only zh or en",
-            a.lang
-        ))
-    })?;
+fn clocks(a: ClocksArgs, ctx: &Ctx) -> anyhow::Result<ExitCode> {
+    // The global --lang (DENGBAO_LANG), in the incident renderer's terms.
+    let lang = if ctx.lang.is_en() { Lang::En } else { Lang::Zh };
     let rules = Rules::builtin().context("the embedded incident reporting rules")?;
     let profile = Profile::from_toml_str(&read("--profile", &a.profile)?)
         .map_err(|e| BadInput::new(format!("{}: {e}", a.profile.display())))?;

@@ -60,7 +60,7 @@ pub enum LawCmd {
 
 pub fn run(cmd: LawCmd, ctx: &Ctx) -> anyhow::Result<ExitCode> {
     match cmd {
-        LawCmd::Parse { file, json } => super::law_parse::run(&file, json),
+        LawCmd::Parse { file, json } => super::law_parse::run(&file, json, ctx.lang),
         LawCmd::Show {
             law,
             citation,
@@ -82,8 +82,8 @@ pub fn run(cmd: LawCmd, ctx: &Ctx) -> anyhow::Result<ExitCode> {
             from,
             to,
             json,
-        } => super::law_corpus::diff(&law, &from, &to, json, ctx),
-        LawCmd::Sources { json } => super::law_corpus::sources(json, ctx),
+        } => super::law_report::diff(&law, &from, &to, json, ctx),
+        LawCmd::Sources { json } => super::law_report::sources(json, ctx),
         LawCmd::Search { query, limit, json } => {
             super::law_search::search(&query, limit, json, ctx)
         }

@@ -13,9 +13,13 @@ use std::process::ExitCode;
 use anyhow::Context as _;
 use dengbao_statute::{decode, parse, Diagnostic, Statute};
 
+use dengbao_types::Lang;
+
+use super::law_corpus::ref_text;
+use crate::say::t;
 use crate::BadInput;
 
-pub fn run(file: &Path, json: bool) -> anyhow::Result<ExitCode> {
+pub fn run(file: &Path, json: bool, lang: Lang) -> anyhow::Result<ExitCode> {
     let shown = file.display();
     let bytes = std::fs::read(file)
         .map_err(|e| BadInput::new(format!("cannot read {shown}: {e} (无法读取文件)")))?;
@@ -35,7 +39,7 @@ pub fn run(file: &Path, json: bool) -> anyhow::Result<ExitCode> {
         text.push('\n');
         text
     } else {
-        outline(&statute, &diagnostics)
+        outline(&statute, &diagnostics, lang)
     };
     write_stdout(&out)?;
     Ok(ExitCode::SUCCESS)
@@ -60,23 +64,46 @@ fn write_stdout(text: &str) -> anyhow::Result<()> {
     }
 }
 
-fn outline(st: &Statute, diagnostics: &[Diagnostic]) -> String {
+/// The outline in one language; in English the statute's own words are quoted 「…」.
+fn outline(st: &Statute, diagnostics: &[Diagnostic], lang: Lang) -> String {
+    let en = lang.is_en();
+    let q = |s: &str| {
+        if en {
+            format!("「{s}」")
+        } else {
+            s.to_string()
+        }
+    };
     let mut out = String::new();
     let title = if st.title.is_empty() {
-        "(untitled / 无标题)"
+        t(lang, "（无标题）", "(untitled)").to_string()
     } else {
-        &st.title
+        q(&format!(
+            "{}{}",
+            st.title,
+            st.subtitle.as_deref().unwrap_or("")
+        ))
     };
-    let _ = writeln!(out, "{title}{}", st.subtitle.as_deref().unwrap_or(""));
+    let _ = writeln!(out, "{title}");
     let refs: usize = st.articles.iter().map(|a| a.refs.len()).sum();
-    let _ = writeln!(
-        out,
-        "{} articles (条), {} chapters (章), {} references (引用), {} diagnostics",
-        st.articles.len(),
-        st.chapters.len(),
-        refs,
-        diagnostics.len()
-    );
+    let _ = match lang {
+        Lang::ZhCn => writeln!(
+            out,
+            "{} 条，{} 章，{} 处引用，{} 条诊断",
+            st.articles.len(),
+            st.chapters.len(),
+            refs,
+            diagnostics.len()
+        ),
+        Lang::En => writeln!(
+            out,
+            "{} articles, {} chapters, {} references, {} diagnostics",
+            st.articles.len(),
+            st.chapters.len(),
+            refs,
+            diagnostics.len()
+        ),
+    };
     let mut chapter = None;
     let mut section = None;
     for a in &st.articles {
@@ -84,7 +111,10 @@ fn outline(st: &Statute, diagnostics: &[Diagnostic]) -> String {
             chapter = Some(a.chapter);
             section = None;
             if let Some(c) = st.chapters.iter().find(|c| c.number == a.chapter) {
-                let _ = writeln!(out, "第{}章 {}", c.number, c.title);
+                let _ = match lang {
+                    Lang::ZhCn => writeln!(out, "第{}章 {}", c.number, c.title),
+                    Lang::En => writeln!(out, "Chapter {} {}", c.number, q(&c.title)),
+                };
             }
         }
         if a.section.is_some() && section != a.section {
@@ -95,17 +125,28 @@ fn outline(st: &Statute, diagnostics: &[Diagnostic]) -> String {
                 .find(|c| c.number == a.chapter)
                 .and_then(|c| c.sections.iter().find(|s| Some(s.number) == a.section));
             if let Some(s) = s {
-                let _ = writeln!(out, "  第{}节 {}", s.number, s.title);
+                let _ = match lang {
+                    Lang::ZhCn => writeln!(out, "  第{}节 {}", s.number, s.title),
+                    Lang::En => writeln!(out, "  Section {} {}", s.number, q(&s.title)),
+                };
             }
         }
-        let label = match a.suffix {
-            Some(s) => format!("第{}条之{}", a.number, s),
-            None => format!("第{}条", a.number),
+        let label = match (a.suffix, lang) {
+            (Some(s), Lang::ZhCn) => format!("第{}条之{}", a.number, s),
+            (None, Lang::ZhCn) => format!("第{}条", a.number),
+            (Some(s), Lang::En) => format!("art. {}-{}", a.number, s),
+            (None, Lang::En) => format!("art. {}", a.number),
         };
         let title = a
             .title
             .as_ref()
-            .map(|t| format!("【{t}】"))
+            .map(|x| {
+                if en {
+                    format!(" 「{x}」")
+                } else {
+                    format!("【{x}】")
+                }
+            })
             .unwrap_or_default();
         let head: String = a.text.chars().take(30).filter(|c| *c != '\n').collect();
         let more = if a.text.chars().count() > 30 {
@@ -113,28 +154,49 @@ fn outline(st: &Statute, diagnostics: &[Diagnostic]) -> String {
         } else {
             ""
         };
+        let refs = if a.refs.is_empty() {
+            String::new()
+        } else {
+            format!(
+                ", → {}",
+                a.refs
+                    .iter()
+                    .map(|c| ref_text(c, lang))
+                    .collect::<Vec<_>>()
+                    .join(t(lang, "、", "; "))
+            )
+        };
+        let paragraphs = match lang {
+            Lang::ZhCn => format!("{}款", a.paragraphs.len()),
+            Lang::En => format!("{} paragraph(s)", a.paragraphs.len()),
+        };
         let _ = writeln!(
             out,
-            "    {label}{title} {head}{more}  [{}款{}]",
-            a.paragraphs.len(),
-            if a.refs.is_empty() {
-                String::new()
-            } else {
-                format!(
-                    ", → {}",
-                    a.refs
-                        .iter()
-                        .map(|c| c.to_string())
-                        .collect::<Vec<_>>()
-                        .join("、")
-                )
-            }
+            "    {label}{title} {}  [{paragraphs}{refs}]",
+            q(&format!("{head}{more}"))
         );
     }
     if !diagnostics.is_empty() {
-        let _ = writeln!(out, "diagnostics (诊断):");
+        let _ = writeln!(out, "{}", t(lang, "诊断：", "Diagnostics:"));
         for d in diagnostics {
-            let _ = writeln!(out, "  line {}: {}", d.line, d.message);
+            let _ = match lang {
+                Lang::ZhCn => writeln!(
+                    out,
+                    "  第 {} 行：{}",
+                    d.line,
+                    if d.message_zh.is_empty() {
+                        &d.message
+                    } else {
+                        &d.message_zh
+                    }
+                ),
+                Lang::En => writeln!(
+                    out,
+                    "  line {}: {}",
+                    d.line,
+                    crate::say::quoted(lang, &d.message)
+                ),
+            };
         }
     }
     out

@@ -8,7 +8,9 @@ use std::time::Instant;
 use dengbao_corpus::Corpus;
 use dengbao_search::{evaluate, Hit, QuestionSet, SearchIndex};
 
+use crate::say::t;
 use crate::{BadInput, Ctx};
+use dengbao_types::Lang;
 
 fn index() -> anyhow::Result<(&'static Corpus, SearchIndex)> {
     let corpus = Corpus::shared()
@@ -52,7 +54,8 @@ fn render_marks(snippet: &str, bold: bool) -> String {
     out
 }
 
-pub fn search(query: &str, limit: usize, json: bool, _ctx: &Ctx) -> anyhow::Result<ExitCode> {
+pub fn search(query: &str, limit: usize, json: bool, ctx: &Ctx) -> anyhow::Result<ExitCode> {
+    let lang = ctx.lang;
     if query.trim().is_empty() {
         return Err(BadInput::new(
             "empty query (查询内容为空): give words or a citation, e.g. \
@@ -71,7 +74,10 @@ pub fn search(query: &str, limit: usize, json: bool, _ctx: &Ctx) -> anyhow::Resu
         return Ok(ExitCode::SUCCESS);
     }
     if hits.is_empty() {
-        println!("没有找到与「{query}」相关的条文 (no matching article)");
+        match lang {
+            Lang::ZhCn => println!("没有找到与「{query}」相关的条文"),
+            Lang::En => println!("No article matches “{query}”."),
+        }
         return Ok(ExitCode::SUCCESS);
     }
     let bold = std::io::stdout().is_terminal();
@@ -81,22 +87,55 @@ pub fn search(query: &str, limit: usize, json: bool, _ctx: &Ctx) -> anyhow::Resu
             .and_then(|a| a.title.clone())
             .map(|t| format!("【{t}】"))
             .unwrap_or_default();
-        println!(
-            "{}. {}{}{}  ({} {}, score {:.2})",
-            rank + 1,
-            hit.law_title,
-            label(hit),
-            title,
-            hit.law,
-            hit.article,
-            hit.score
-        );
-        println!("   {}", render_marks(&hit.snippet, bold));
+        match lang {
+            Lang::ZhCn => println!(
+                "{}. {}{}{}（相关度 {:.2}）",
+                rank + 1,
+                hit.law_title,
+                label(hit),
+                title,
+                hit.score
+            ),
+            Lang::En => println!(
+                "{}. 《{}》 art. {}{}{} (score {:.2})",
+                rank + 1,
+                hit.law_title,
+                hit.article,
+                hit.suffix.map(|x| format!("-{x}")).unwrap_or_default(),
+                if title.is_empty() {
+                    String::new()
+                } else {
+                    format!(" 「{title}」")
+                },
+                hit.score
+            ),
+        }
+        // The law's own words: quoted in English.
+        let q = if lang.is_en() { "> " } else { "" };
+        println!("   {q}{}", render_marks(&hit.snippet, bold));
     }
     Ok(ExitCode::SUCCESS)
 }
 
-pub fn eval(json: bool, _ctx: &Ctx) -> anyhow::Result<ExitCode> {
+/// `csl 21` (the question set's form) as the reader's language cites it.
+fn cited(key: &str, lang: Lang) -> String {
+    let parsed = key
+        .split_once(' ')
+        .and_then(|(law, a)| Some((law, a.parse::<u32>().ok()?)));
+    match parsed {
+        Some((law, a)) => {
+            let c = dengbao_types::Citation::article(law, a);
+            match lang {
+                Lang::ZhCn => dengbao_duties::basis::cite_zh(&c),
+                Lang::En => dengbao_duties::basis::cite_en(&c),
+            }
+        }
+        None => key.to_string(),
+    }
+}
+
+pub fn eval(json: bool, ctx: &Ctx) -> anyhow::Result<ExitCode> {
+    let lang = ctx.lang;
     let set = QuestionSet::builtin()?;
     let (_, index) = index()?;
     let report = evaluate(&index, &set)?;
@@ -105,18 +144,40 @@ pub fn eval(json: bool, _ctx: &Ctx) -> anyhow::Result<ExitCode> {
         return Ok(ExitCode::SUCCESS);
     }
     println!(
-        "questions {}  Recall@5 {:.3}  MRR {:.3}",
-        report.questions, report.recall_at_5, report.mrr
+        "{} {}  Recall@5 {:.3}  MRR {:.3}",
+        t(lang, "问题数", "questions"),
+        report.questions,
+        report.recall_at_5,
+        report.mrr
     );
     if !report.failures.is_empty() {
-        println!("\nnot all answers in the first five (未全部命中):");
+        println!(
+            "\n{}",
+            t(
+                lang,
+                "前五条未全部命中：",
+                "Not all answers in the first five:"
+            )
+        );
+        let list = |v: &[String]| {
+            v.iter()
+                .map(|k| cited(k, lang))
+                .collect::<Vec<_>>()
+                .join(t(lang, "、", ", "))
+        };
         for f in &report.failures {
+            let q = match lang {
+                Lang::ZhCn => f.q.clone(),
+                Lang::En => format!("“{}”", f.q),
+            };
             println!(
-                "- {}\n  expected {}  missing {}  got {}",
-                f.q,
-                f.expected.join(", "),
-                f.missing.join(", "),
-                f.got.join(", ")
+                "- {q}\n  {}{}  {}{}  {}{}",
+                t(lang, "应得：", "expected: "),
+                list(&f.expected),
+                t(lang, "缺：", "missing: "),
+                list(&f.missing),
+                t(lang, "实得：", "got: "),
+                list(&f.got)
             );
         }
     }

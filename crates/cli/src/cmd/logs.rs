@@ -19,6 +19,7 @@ use dengbao_logstore::{
 use crate::{BadInput, Ctx};
 
 mod ingest_files;
+mod lines;
 use ingest_files::ingest_files;
 
 /// The time a read-only report is made as of. Never offered by a command that writes.
@@ -238,7 +239,7 @@ pub fn run(cmd: LogsCmd, ctx: &Ctx) -> anyhow::Result<ExitCode> {
                 .transpose()?;
             let mut store = open(ctx, true, suite)?;
             let received = received.unwrap_or_else(|| store.now());
-            ingest_files(&mut store, &files, &network, fmt, received)
+            ingest_files(&mut store, &files, &network, fmt, received, ctx.lang)
         }
         LogsCmd::Search {
             query,
@@ -279,7 +280,7 @@ pub fn run(cmd: LogsCmd, ctx: &Ctx) -> anyhow::Result<ExitCode> {
                 .map_err(lib)?;
             drop(out);
             if err.is_none() && !json {
-                eprintln!("{n} event(s)");
+                eprintln!("{}", lines::found(ctx.lang, n as u64));
             }
             Ok(ExitCode::SUCCESS)
         }
@@ -312,13 +313,21 @@ pub fn run(cmd: LogsCmd, ctx: &Ctx) -> anyhow::Result<ExitCode> {
                 json_line(&r)?;
             } else if r.ok {
                 println!(
-                    "ok: {} checkpoints, {} events in {} segments verified ({} expired segments by their recorded ranges), root {} ({})",
-                    r.checkpoints, r.events_checked, r.segments_checked, r.expired_segments, r.root, r.suite.name()
+                    "{}",
+                    lines::verified(
+                        ctx.lang,
+                        r.checkpoints as u64,
+                        r.events_checked as u64,
+                        r.segments_checked as u64,
+                        r.expired_segments as u64,
+                        &r.root,
+                        r.suite.name()
+                    )
                 );
             } else {
-                println!("FAILED: {} problem(s); the first:", r.problems.len());
+                println!("{}", lines::failed(ctx.lang, r.problems.len()));
                 for p in &r.problems {
-                    println!("  {p}");
+                    println!("  {}", lines::segment_problem(ctx.lang, p));
                 }
             }
             let anchored = match anchor {
@@ -335,13 +344,19 @@ pub fn run(cmd: LogsCmd, ctx: &Ctx) -> anyhow::Result<ExitCode> {
                     json_line(a)?;
                 } else if a.ok {
                     println!(
-                        "anchor ok: checkpoint #{} (tree size {}) is in the chain and the current tree of {} extends it",
-                        a.anchor_seq.unwrap_or(0),
-                        a.anchor_tree_size.unwrap_or(0),
-                        a.current_tree_size
+                        "{}",
+                        lines::anchor_ok(
+                            ctx.lang,
+                            a.anchor_seq.unwrap_or(0),
+                            a.anchor_tree_size.unwrap_or(0),
+                            a.current_tree_size
+                        )
                     );
                 } else {
-                    println!("anchor FAILED: {}", a.problem.as_deref().unwrap_or("-"));
+                    println!(
+                        "{}",
+                        lines::anchor_failed(ctx.lang, a.problem.as_deref().unwrap_or("-"))
+                    );
                 }
             }
             let ok = r.ok && anchored.as_ref().is_none_or(|a| a.ok);
@@ -370,12 +385,14 @@ pub fn run(cmd: LogsCmd, ctx: &Ctx) -> anyhow::Result<ExitCode> {
             std::fs::write(&output, bytes)
                 .with_context(|| format!("writing {}", output.display()))?;
             println!(
-                "exported {} event(s) to {} with inclusion proofs against checkpoint #{} (tree size {}); verify with `dengbao logs verify-export {}`",
-                ex.events.len(),
-                output.display(),
-                ex.checkpoint.seq,
-                ex.checkpoint.tree_size,
-                output.display()
+                "{}",
+                lines::exported(
+                    ctx.lang,
+                    ex.events.len(),
+                    &output.display().to_string(),
+                    ex.checkpoint.seq,
+                    ex.checkpoint.tree_size
+                )
             );
             Ok(ExitCode::SUCCESS)
         }
@@ -398,13 +415,20 @@ pub fn run(cmd: LogsCmd, ctx: &Ctx) -> anyhow::Result<ExitCode> {
                 json_line(&r)?;
             } else if r.ok {
                 println!(
-                    "ok: {} event(s) proven in the log of {} events, checkpoint #{} root {} signed by {}",
-                    r.events, r.tree_size, r.checkpoint_seq, r.root, r.signed_by
+                    "{}",
+                    lines::export_verified(
+                        ctx.lang,
+                        r.events,
+                        r.tree_size,
+                        r.checkpoint_seq,
+                        &r.root,
+                        &r.signed_by
+                    )
                 );
             } else {
-                println!("FAILED:");
+                println!("{}", lines::failed(ctx.lang, r.problems.len()));
                 for p in &r.problems {
-                    println!("  {p}");
+                    println!("  {}", lines::problem(ctx.lang, &p.to_string()));
                 }
             }
             Ok(if r.ok {
@@ -420,42 +444,8 @@ pub fn run(cmd: LogsCmd, ctx: &Ctx) -> anyhow::Result<ExitCode> {
                 println!("{}", serde_json::to_string_pretty(&c)?);
                 return Ok(ExitCode::SUCCESS);
             }
-            println!(
-                "window {} .. {} (floor {} months: {})",
-                c.window_start, c.today, c.floor_months, c.floor_citation
-            );
-            println!(
-                "integrity: {}",
-                if c.integrity.ok {
-                    "ok".to_string()
-                } else {
-                    format!(
-                        "FAILED ({})",
-                        c.integrity.problems.first().cloned().unwrap_or_default()
-                    )
-                }
-            );
-            for n in &c.networks {
-                println!(
-                    "{}: {} events, earliest {}, policy {} months, six months held: {}, {} day(s) without events, {} segment(s) expired",
-                    n.network,
-                    n.events,
-                    n.earliest_retained.as_deref().unwrap_or("-"),
-                    n.policy_months,
-                    if n.covers_floor { "yes" } else { "NO" },
-                    n.days_without_events.len(),
-                    n.expired_segments
-                );
-                for s in &n.sources {
-                    println!(
-                        "  {}: {} events, {} .. {}, {} day(s) without events",
-                        s.source,
-                        s.events,
-                        s.earliest_day,
-                        s.latest_day,
-                        s.days_without_events.len()
-                    );
-                }
+            for line in lines::coverage(ctx.lang, &c) {
+                println!("{line}");
             }
             Ok(ExitCode::SUCCESS)
         }
@@ -463,19 +453,23 @@ pub fn run(cmd: LogsCmd, ctx: &Ctx) -> anyhow::Result<ExitCode> {
             let t = time(&before, "before")?;
             let mut store = open(ctx, true, Suite::Sm3Sm2)?;
             let r = store.delete_before(t, network.as_deref()).map_err(lib)?;
-            print_removal(&r);
+            for line in lines::removal(ctx.lang, &r) {
+                println!("{line}");
+            }
             Ok(ExitCode::SUCCESS)
         }
         LogsCmd::Expire => {
             let mut store = open(ctx, true, Suite::Sm3Sm2)?;
             let r = store.expire().map_err(lib)?;
-            print_removal(&r);
+            for line in lines::removal(ctx.lang, &r) {
+                println!("{line}");
+            }
             Ok(ExitCode::SUCCESS)
         }
         LogsCmd::Policy { network, months } => {
             let mut store = open(ctx, true, Suite::Sm3Sm2)?;
             store.set_policy(&network, months).map_err(lib)?;
-            println!("{network}: logs kept {months} months (recorded in the checkpoint chain)");
+            println!("{}", lines::policy_set(ctx.lang, &network, months));
             Ok(ExitCode::SUCCESS)
         }
         LogsCmd::Hold {
@@ -490,8 +484,8 @@ pub fn run(cmd: LogsCmd, ctx: &Ctx) -> anyhow::Result<ExitCode> {
                 .place_hold(network.as_deref(), f, t, &reason)
                 .map_err(lib)?;
             println!(
-                "legal hold #{id} placed: {from} .. {to}{}",
-                network.map(|n| format!(" on {n}")).unwrap_or_default()
+                "{}",
+                lines::hold_placed(ctx.lang, id, &from, &to, network.as_deref())
             );
             Ok(ExitCode::SUCCESS)
         }
@@ -499,12 +493,15 @@ pub fn run(cmd: LogsCmd, ctx: &Ctx) -> anyhow::Result<ExitCode> {
             let store = open(ctx, false, Suite::Sm3Sm2)?;
             for h in store.holds() {
                 println!(
-                    "#{} {} .. {} {} — {}",
-                    h.id,
-                    h.from,
-                    h.to,
-                    h.network.as_deref().unwrap_or("(all networks)"),
-                    h.reason
+                    "{}",
+                    lines::hold_line(
+                        ctx.lang,
+                        h.id,
+                        &h.from.to_string(),
+                        &h.to.to_string(),
+                        h.network.as_deref(),
+                        &h.reason
+                    )
                 );
             }
             Ok(ExitCode::SUCCESS)
@@ -512,7 +509,7 @@ pub fn run(cmd: LogsCmd, ctx: &Ctx) -> anyhow::Result<ExitCode> {
         LogsCmd::Release { id, reason } => {
             let mut store = open(ctx, true, Suite::Sm3Sm2)?;
             store.release_hold(id, &reason).map_err(lib)?;
-            println!("legal hold #{id} released");
+            println!("{}", lines::released(ctx.lang, id));
             Ok(ExitCode::SUCCESS)
         }
         LogsCmd::Pubkey => {
@@ -531,28 +528,5 @@ pub fn run(cmd: LogsCmd, ctx: &Ctx) -> anyhow::Result<ExitCode> {
             println!("sig {}", cp.sig);
             Ok(ExitCode::SUCCESS)
         }
-    }
-}
-
-fn print_removal(r: &dengbao_logstore::retention::DeleteReport) {
-    println!(
-        "removed {} segment(s), {} event(s) (recorded in the checkpoint chain)",
-        r.removed.len(),
-        r.events_removed
-    );
-    for s in &r.removed {
-        println!("  removed {} {} ({} events)", s.network, s.day, s.events);
-    }
-    for s in &r.kept_by_hold {
-        println!("  kept by legal hold: {} {}", s.network, s.day);
-    }
-    for s in &r.kept_by_policy {
-        println!("  kept by retention policy: {} {}", s.network, s.day);
-    }
-    for s in &r.kept_by_storage {
-        println!(
-            "  kept by the object storage (Object Lock): {} {}",
-            s.network, s.day
-        );
     }
 }

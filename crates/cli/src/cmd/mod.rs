@@ -11,6 +11,7 @@ pub mod incident;
 pub mod law;
 pub mod law_corpus;
 pub mod law_parse;
+pub mod law_report;
 pub mod law_search;
 pub mod logs;
 pub mod serve;

@@ -14,6 +14,7 @@ use dengbao_server::AppState;
 use dengbao_store::Store;
 
 use crate::{BadInput, Ctx};
+use dengbao_types::Lang;
 
 #[derive(Args, Debug)]
 pub struct ServeArgs {
@@ -174,8 +175,16 @@ pub fn run_serve(args: ServeArgs, ctx: &Ctx) -> anyhow::Result<ExitCode> {
         let state = AppState::new(store.clone(), &ctx.data_dir).context("cannot load the engine data")?;
         let shutdown = shutdown_signal()?;
         // The API line stays last: scripts wait for it and read the address from it.
-        println!("dengbao: web console (网页控制台) at http://{local}/");
-        println!("dengbao: serving the API at http://{local}/api/");
+        match ctx.lang {
+            Lang::ZhCn => {
+                println!("dengbao：网页控制台 http://{local}/");
+                println!("dengbao：HTTP API http://{local}/api/");
+            }
+            Lang::En => {
+                println!("dengbao: web console at http://{local}/");
+                println!("dengbao: serving the API at http://{local}/api/");
+            }
+        }
         tracing::info!(%local, "serving");
         dengbao_console::serve(listener, state, ctx.data_dir.join("logs"), shutdown)
             .await
@@ -227,17 +236,24 @@ pub fn run_audit(cmd: AuditCmd, ctx: &Ctx) -> anyhow::Result<ExitCode> {
         if json {
             println!("{}", serde_json::to_string_pretty(&report)?);
         } else if report.ok {
-            println!(
-                "audit log intact (审计日志完整): {} entries, last hash {}",
-                report.entries, report.last_hash
-            );
+            match ctx.lang {
+                Lang::ZhCn => println!(
+                    "审计日志完整：{} 条记录，末条哈希 {}",
+                    report.entries, report.last_hash
+                ),
+                Lang::En => println!(
+                    "audit log intact: {} entries, last hash {}",
+                    report.entries, report.last_hash
+                ),
+            }
         } else {
-            println!(
-                "audit log BROKEN at entry {} (审计日志在第 {} 条处被破坏): {}",
-                report.first_bad.unwrap_or_default(),
-                report.first_bad.unwrap_or_default(),
-                report.problem.as_deref().unwrap_or_default()
-            );
+            let at = report.first_bad.unwrap_or_default();
+            let why =
+                dengbao_types::Text::from_joined(report.problem.as_deref().unwrap_or_default());
+            match ctx.lang {
+                Lang::ZhCn => println!("审计日志在第 {at} 条处被破坏：{}", why.zh),
+                Lang::En => println!("audit log BROKEN at entry {at}: {}", why.en),
+            }
         }
         Ok(if report.ok {
             ExitCode::SUCCESS

@@ -101,6 +101,7 @@ impl Server {
     pub fn start() -> Server {
         let data_dir = tempfile::tempdir().expect("a temp dir");
         let mut child = Command::new(env!("CARGO_BIN_EXE_dengbao"))
+            .env("DENGBAO_LANG", "en")
             .arg("--data-dir")
             .arg(data_dir.path())
             .args(["serve", "--listen", "127.0.0.1:0"])

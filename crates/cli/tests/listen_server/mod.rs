@@ -39,6 +39,8 @@ pub fn start(data: &Path, args: &[&str]) -> Server {
     let stderr = data.join(format!("serve-{}.stderr", std::process::id()));
     let err_file = std::fs::File::create(&stderr).unwrap();
     let mut child = Command::new(env!("CARGO_BIN_EXE_dengbao"))
+        // The wait reads the English startup lines.
+        .env("DENGBAO_LANG", "en")
         .arg("--data-dir")
         .arg(data)
         .args(["serve", "--listen", "127.0.0.1:0"])

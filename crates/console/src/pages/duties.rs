@@ -118,7 +118,11 @@ async fn timeline(
                     s.status,
                     Status::Due | Status::Overdue | Status::Breached | Status::Unknown
                 ),
-                reasons: s.reasons.clone(),
+                reasons: s
+                    .reasons
+                    .iter()
+                    .map(|r| r.get(c.lang).to_string())
+                    .collect(),
                 fine: item.map(|i| c.t.range(i.org_fine)).unwrap_or_default(),
                 aggravated: item.is_some_and(|i| i.aggravated),
                 cites: cites(s.citations(), c.t),
@@ -136,7 +140,12 @@ async fn timeline(
                         actor: e.actor.clone(),
                     })
                     .collect(),
-                evidence_hint: s.duty.evidence.clone(),
+                // The catalog describes evidence in Chinese only: an English page leaves it out.
+                evidence_hint: if c.lang.is_en() {
+                    String::new()
+                } else {
+                    s.duty.evidence.clone()
+                },
             },
         ));
     }
@@ -155,7 +164,11 @@ async fn timeline(
         others,
         not_applicable,
         total: c.t.range(exposure.org_fine_total),
-        notes: exposure.notes.clone(),
+        notes: exposure
+            .notes
+            .iter()
+            .map(|n| n.get(c.lang).to_string())
+            .collect(),
         c,
     })
 }

@@ -14,6 +14,7 @@ pub(super) fn ingest_files(
     network: &str,
     fmt: Format,
     received: jiff::Timestamp,
+    lang: dengbao_types::Lang,
 ) -> anyhow::Result<ExitCode> {
     use dengbao_logstore::indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
     let total: u64 = files
@@ -42,13 +43,17 @@ pub(super) fn ingest_files(
     bar.finish_and_clear();
     let cp = store.catalog().checkpoints.last();
     println!(
-        "ingested {} event(s) from {} file(s) into network {network}: {} segment(s), {} kept raw with a parse flag; checkpoint #{} root {}",
-        events,
-        files.len(),
-        sealed.segments.len(),
-        sealed.parse_failed,
-        cp.map_or(0, |c| c.seq),
-        cp.map_or("-", |c| c.root.as_str())
+        "{}",
+        super::lines::ingested(
+            lang,
+            events,
+            files.len(),
+            network,
+            sealed.segments.len(),
+            sealed.parse_failed as usize,
+            cp.map_or(0, |c| c.seq),
+            cp.map_or("-", |c| c.root.as_str())
+        )
     );
     Ok(ExitCode::SUCCESS)
 }
