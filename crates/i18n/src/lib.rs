@@ -17,6 +17,8 @@ pub const EN: &str = include_str!("../../../data/i18n/en.toml");
 pub use dengbao_types::Lang;
 
 pub mod lint;
+mod quote;
+pub use quote::quoted;
 
 /// One language's messages.
 #[derive(Debug)]
@@ -96,6 +98,28 @@ impl Messages {
     /// The message `key` (the key itself when missing).
     pub fn s<'a>(&'a self, key: &'a str) -> &'a str {
         self.map.get(key).map(String::as_str).unwrap_or(key)
+    }
+
+    /// The message `key` as HTML: escaped, and each `…` span (a command, a file, a key) in
+    /// `<code>`, so the page marks what the user types.
+    pub fn code_html(&self, key: &str) -> String {
+        let escaped = self
+            .s(key)
+            .replace('&', "&amp;")
+            .replace('<', "&lt;")
+            .replace('>', "&gt;")
+            .replace('"', "&quot;");
+        escaped
+            .split('`')
+            .enumerate()
+            .map(|(i, part)| {
+                if i % 2 == 1 {
+                    format!("<code>{part}</code>")
+                } else {
+                    part.to_string()
+                }
+            })
+            .collect()
     }
 
     /// The message `key` with `{0}` replaced by `a`.

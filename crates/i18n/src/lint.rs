@@ -11,6 +11,9 @@ use crate::Lang;
 
 /// ASCII words a Chinese sentence may carry: units, formats, protocols, algorithms and
 /// product names that have no Chinese form in use.
+/// The names of the interface languages, each written in itself.
+pub const LANGUAGE_NAMES: &[&str] = &["中文", "简体中文", "English"];
+
 pub const PROPER: &[&str] = &[
     "JSON",
     "JSONL",
@@ -139,6 +142,10 @@ pub fn findings(out: &str, lang: Lang) -> Vec<String> {
     let lang = if lang.is_en() { "en" } else { "zh" };
     let mut bad = Vec::new();
     for line in out.lines() {
+        // The language switch names the other language in that language.
+        if LANGUAGE_NAMES.contains(&line.trim()) {
+            continue;
+        }
         let line = &without_code(line);
         if lang == "zh" {
             // A name in quotes (“payments”) is the user's own, in any language.

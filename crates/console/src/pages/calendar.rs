@@ -89,7 +89,7 @@ fn year_rows(cal: &Calendar, c: &Ctx) -> Vec<YearRow> {
                 basis: if y.provisional {
                     c.t.s("calendar.provisional_note").to_string()
                 } else {
-                    y.notice.citation_zh()
+                    crate::i18n::quoted(c.lang, &y.notice.citation_zh())
                 },
                 published: if y.provisional {
                     String::new()

@@ -170,7 +170,15 @@ async fn dashboard(
                         network: n.profile.name.clone(),
                         duty_id: s.id().to_string(),
                         duty: duty_title(&c, s),
-                        due: when.map(|d| c.t.date(d)).unwrap_or_default(),
+                        // A row without a date says why (issue: every row has its date or
+                        // the reason it has none).
+                        due: match when {
+                            Some(d) => c.t.date(d),
+                            None if s.duty.clock.is_none() => {
+                                c.t.s("dashboard.no_date_standing").to_string()
+                            }
+                            None => c.t.s("dashboard.no_date_stage").to_string(),
+                        },
                         provisional: s.provisional,
                         status: s.status.id(),
                         status_label: c.t.s(status_key(s.status)).to_string(),

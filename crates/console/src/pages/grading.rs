@@ -277,7 +277,12 @@ async fn wizard(
                     .t
                     .s(&format!("grading.basis.{}", out.basis.id()))
                     .to_string(),
-                notes: out.notes.clone(),
+                // The grading explains itself in both languages: the page shows its own.
+                notes: out
+                    .notes
+                    .iter()
+                    .map(|n| dengbao_types::Text::from_joined(n).get(c.lang).to_string())
+                    .collect(),
                 cites: cites(&out.citations, c.t),
                 filing_due,
             });

@@ -61,7 +61,25 @@ fn label(c: &Ctx, number: u32, suffix: Option<u32>) -> String {
     }
 }
 
-/// A chapter's heading: 第三章 网络运行安全 / Chapter 3 网络运行安全.
+/// A law's title as the page's language shows it: as is in Chinese, 《…》 in English.
+fn law_title(c: &Ctx, title: &str) -> String {
+    if c.lang.is_en() {
+        format!("《{title}》")
+    } else {
+        title.to_string()
+    }
+}
+
+/// An article's own title: 【…】 in Chinese, 「…」 in English.
+fn article_title(c: &Ctx, title: &str) -> String {
+    match (title.is_empty(), c.lang.is_en()) {
+        (true, _) => String::new(),
+        (false, true) => format!("「{title}」"),
+        (false, false) => format!("【{title}】"),
+    }
+}
+
+/// A chapter's heading: 第三章 网络运行安全 / Chapter 3 「网络运行安全」.
 fn chapter_label(c: &Ctx, ch: &dengbao_corpus::Chapter) -> String {
     c.t.f2("law.chapter", num(c, ch.number), &ch.title)
 }
@@ -86,7 +104,7 @@ async fn laws(page: Page<Tools>) -> PageResult {
         .iter()
         .map(|l| LawRow {
             id: l.id.clone(),
-            title: l.title.clone(),
+            title: law_title(&page.c, &l.title),
             articles: l.canonical().articles.len(),
         })
         .collect();
@@ -193,10 +211,24 @@ async fn law(
     let link = |a: &dengbao_corpus::Article| ArticleLink {
         href: versioned_href(l, &version.name, a.number, a.suffix),
         label: label(&c, a.number, a.suffix),
-        title: a
-            .title
-            .clone()
-            .unwrap_or_else(|| a.text.chars().take(40).collect()),
+        // The article's title, or the start of its text: the law's own words.
+        title: {
+            let t: String = a
+                .title
+                .clone()
+                .unwrap_or_else(|| {
+                    a.text
+                        .chars()
+                        .map(|ch| if ch == '\n' { ' ' } else { ch })
+                        .take(40)
+                        .collect()
+                });
+            if c.lang.is_en() {
+                format!("「{t}」")
+            } else {
+                t
+            }
+        },
     };
     let mut chapters: Vec<ChapterRow> = statute
         .chapters
@@ -224,7 +256,7 @@ async fn law(
         });
     }
     render(&LawTpl {
-        title: l.title.clone(),
+        title: law_title(&c, &l.title),
         edition: edition(&c, version),
         versions,
         chapters,
@@ -342,10 +374,10 @@ async fn article(
         .collect();
     render(&ArticleTpl {
         law_id: l.id.clone(),
-        law_title: l.title.clone(),
+        law_title: law_title(&c, &l.title),
         chapter,
         label: label(&c, number, suffix),
-        title: a.title.clone().unwrap_or_default(),
+        title: article_title(&c, a.title.as_deref().unwrap_or_default()),
         paragraphs: a
             .paragraphs
             .iter()
@@ -421,7 +453,7 @@ async fn search(page: Page<Tools>, Query(q): Query<SearchQuery>) -> PageResult {
             .map(|h| HitRow {
                 href: article_href(&h.law, h.article, h.suffix),
                 label: label(&c, h.article, h.suffix),
-                law_title: h.law_title.clone(),
+                law_title: law_title(&c, &h.law_title),
                 snippet: marked(&h.snippet),
             })
             .collect()
