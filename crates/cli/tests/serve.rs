@@ -94,6 +94,10 @@ fn serve_answers_health_gives_a_setup_token_and_stops_on_sigterm() {
     let (status, body) = http(&addr, "GET", "/api/health", None);
     assert_eq!(status, 200, "{body}");
     assert!(body.contains("\"ok\""), "{body}");
+    // Started with DENGBAO_LANG=en, the console speaks English to a request naming no
+    // language (decision 0934).
+    let (_, page) = http(&addr, "GET", "/setup", None);
+    assert!(page.contains(r#"<html lang="en">"#), "{page}");
 
     // The database file was created in WAL mode under --data-dir.
     assert!(dir.path().join("dengbao.db").exists());

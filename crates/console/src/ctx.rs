@@ -73,7 +73,16 @@ pub fn role_key(r: Role) -> &'static str {
     }
 }
 
-/// The language of a request: `?lang=` first, then the cookie, then Chinese.
+/// The console's language when a request names none: Chinese, unless the server was started
+/// with `--lang en` (`DENGBAO_LANG`). Set once at start.
+static DEFAULT_LANG: std::sync::OnceLock<Lang> = std::sync::OnceLock::new();
+
+/// Sets the default language (the first call wins; `dengbao serve` makes it).
+pub fn set_default_lang(lang: Lang) {
+    let _ = DEFAULT_LANG.set(lang);
+}
+
+/// The language of a request: `?lang=` first, then the cookie, then the server's default.
 pub fn lang_of(parts: &Parts) -> Lang {
     let from_query = parts.uri.query().and_then(|q| {
         q.split('&')
@@ -83,7 +92,7 @@ pub fn lang_of(parts: &Parts) -> Lang {
     });
     from_query
         .or_else(|| auth::cookie(parts, LANG_COOKIE).and_then(Lang::parse))
-        .unwrap_or_default()
+        .unwrap_or_else(|| DEFAULT_LANG.get().copied().unwrap_or_default())
 }
 
 /// The navigation for a role. Supervisor and assessor views are registered by

@@ -37,7 +37,10 @@ fn visible(html: &str) -> String {
         ("<title", "</title>"),
     ] {
         while let Some(i) = s.find(open) {
-            let j = s[i..].find(close).map(|j| i + j + close.len()).unwrap_or(s.len());
+            let j = s[i..]
+                .find(close)
+                .map(|j| i + j + close.len())
+                .unwrap_or(s.len());
             s.replace_range(i..j, "\n");
         }
     }
@@ -108,7 +111,10 @@ async fn every_page_speaks_one_language_at_a_time() {
     let net = app
         .network(serde_json::json!({"name": "网上支付平台", "level": 3, "stage": "running"}))
         .await;
-    for (kind, at) in [("launched", "2025-06-01"), ("last_assessment", "2025-05-20")] {
+    for (kind, at) in [
+        ("launched", "2025-06-01"),
+        ("last_assessment", "2025-05-20"),
+    ] {
         app.store
             .add_event(
                 "test",
@@ -123,7 +129,13 @@ async fn every_page_speaks_one_language_at_a_time() {
             .expect("an event");
     }
     // The fixture's names: the user's data in any language.
-    let own = ["admin", "网上支付平台", "示例网络运营单位", "test", net.id.as_str()];
+    let own = [
+        "admin",
+        "网上支付平台",
+        "示例网络运营单位",
+        "test",
+        net.id.as_str(),
+    ];
     let mut failures = Vec::new();
     for page in pages() {
         let path = page.replace("{net_a}", &net.id);

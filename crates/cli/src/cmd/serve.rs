@@ -145,6 +145,8 @@ pub fn run_serve(args: ServeArgs, ctx: &Ctx) -> anyhow::Result<ExitCode> {
         ))
     })?;
     let logs = log_listeners(&args, ctx)?;
+    // The console's language when a request names none: --lang / DENGBAO_LANG.
+    dengbao_console::ctx::set_default_lang(ctx.lang);
     runtime()?.block_on(async {
         let log_service = match logs {
             Some((log_store, cfg)) => {

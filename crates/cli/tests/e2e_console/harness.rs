@@ -101,7 +101,6 @@ impl Server {
     pub fn start() -> Server {
         let data_dir = tempfile::tempdir().expect("a temp dir");
         let mut child = Command::new(env!("CARGO_BIN_EXE_dengbao"))
-            .env("DENGBAO_LANG", "en")
             .arg("--data-dir")
             .arg(data_dir.path())
             .args(["serve", "--listen", "127.0.0.1:0"])
@@ -120,13 +119,16 @@ impl Server {
             let t = l.trim();
             (t.starts_with("dbs_") && !t.contains(' ')).then(|| t.to_string())
         });
-        let base = first_line(&out, "`serving the API at` on stdout", |l| {
-            l.split_once("serving the API at http://").map(|(_, rest)| {
-                format!(
-                    "http://{}",
-                    rest.trim().trim_end_matches('/').trim_end_matches("/api")
-                )
-            })
+        // The API line, in either language: `… http://127.0.0.1:PORT/api/`.
+        let base = first_line(&out, "the API address on stdout", |l| {
+            l.split_once("http://")
+                .filter(|_| l.trim_end().ends_with("/api/"))
+                .map(|(_, rest)| {
+                    format!(
+                        "http://{}",
+                        rest.trim().trim_end_matches('/').trim_end_matches("/api")
+                    )
+                })
         });
         Server {
             _child: child,

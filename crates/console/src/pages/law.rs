@@ -213,16 +213,13 @@ async fn law(
         label: label(&c, a.number, a.suffix),
         // The article's title, or the start of its text: the law's own words.
         title: {
-            let t: String = a
-                .title
-                .clone()
-                .unwrap_or_else(|| {
-                    a.text
-                        .chars()
-                        .map(|ch| if ch == '\n' { ' ' } else { ch })
-                        .take(40)
-                        .collect()
-                });
+            let t: String = a.title.clone().unwrap_or_else(|| {
+                a.text
+                    .chars()
+                    .map(|ch| if ch == '\n' { ' ' } else { ch })
+                    .take(40)
+                    .collect()
+            });
             if c.lang.is_en() {
                 format!("「{t}」")
             } else {
