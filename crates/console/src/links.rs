@@ -1,7 +1,6 @@
 //! The one place a citation becomes a link: [`cite`] → `/law/<law>/<article>`, with the
 //! paragraph as a `#p<N>` anchor, labelled in the page's language.
 
-use dengbao_corpus::numerals::to_chinese;
 use dengbao_types::Citation;
 
 use crate::i18n::Messages;
@@ -34,31 +33,12 @@ pub fn cite(c: &Citation, t: &Messages) -> CiteLink {
     if let Some(p) = c.paragraph {
         href.push_str(&format!("#p{p}"));
     }
-    let law_label = t.s(&format!("law.short.{law}")).to_string();
+    // The law's own form (《网络安全法》第二十三条第一款第（三）项), one formatter for every
+    // interface (decision 0934).
     let label = if t.lang.is_en() {
-        let mut s = format!("{law_label} art. {}", c.article);
-        if let Some(x) = c.suffix {
-            s.push_str(&format!("-{x}"));
-        }
-        if let Some(p) = c.paragraph {
-            s.push_str(&format!("({p})"));
-        }
-        if let Some(i) = c.item {
-            s.push_str(&format!("({i})"));
-        }
-        s
+        dengbao_duties::basis::cite_en(c)
     } else {
-        let mut s = format!("{law_label}第{}条", to_chinese(c.article));
-        if let Some(x) = c.suffix {
-            s.push_str(&format!("之{}", to_chinese(x)));
-        }
-        if let Some(p) = c.paragraph {
-            s.push_str(&format!("第{}款", to_chinese(p)));
-        }
-        if let Some(i) = c.item {
-            s.push_str(&format!("第（{}）项", to_chinese(i)));
-        }
-        s
+        dengbao_duties::basis::cite_zh(c)
     };
     CiteLink { href, label }
 }

@@ -173,16 +173,7 @@ pub(crate) fn resolve<'a>(corpus: &'a Corpus, c: &Citation) -> Result<Resolved<'
     let st = match c.version.as_deref() {
         Some(v) => {
             &law.version(v)
-                .ok_or_else(|| CorpusError::UnknownVersion {
-                    law: law.id.clone(),
-                    version: v.to_string(),
-                    available: law
-                        .versions
-                        .iter()
-                        .map(|x| x.name.as_str())
-                        .collect::<Vec<_>>()
-                        .join(", "),
-                })?
+                .ok_or_else(|| law.unknown_version(v))?
                 .statute
         }
         None => law.canonical(),

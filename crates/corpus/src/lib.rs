@@ -82,6 +82,20 @@ impl Law {
         self.versions.iter().find(|v| v.name == name)
     }
 
+    /// The error for a version name this law does not have, listing the ones it has.
+    pub fn unknown_version(&self, version: &str) -> CorpusError {
+        CorpusError::UnknownVersion {
+            law: self.id.clone(),
+            version: version.to_string(),
+            available: self
+                .versions
+                .iter()
+                .map(|v| v.name.as_str())
+                .collect::<Vec<_>>()
+                .join(", "),
+        }
+    }
+
     /// The version in force on `date`: the latest whose `in_force` is on or before it.
     /// Before the first version took effect, and for a law no version of which is in
     /// force (the MLPS regulation draft), the canonical version (decision 0203).

@@ -358,20 +358,9 @@ pub(crate) fn compare(
     let law = corpus
         .law(law_id)
         .ok_or_else(|| CorpusError::UnknownLaw(law_id.to_string()))?;
-    let available = || {
-        law.versions
-            .iter()
-            .map(|v| v.name.as_str())
-            .collect::<Vec<_>>()
-            .join(", ")
-    };
     for v in [from, to] {
         if law.version(v).is_none() {
-            return Err(CorpusError::UnknownVersion {
-                law: law_id.into(),
-                version: v.into(),
-                available: available(),
-            });
+            return Err(law.unknown_version(v));
         }
     }
     let (al, reversed) = match corpus.alignment(law_id, from, to) {
@@ -390,11 +379,7 @@ pub(crate) fn compare(
     let fv = law.version(from).map(|v| &v.statute);
     let tv = law.version(to).map(|v| &v.statute);
     let (Some(fv), Some(tv)) = (fv, tv) else {
-        return Err(CorpusError::UnknownVersion {
-            law: law_id.into(),
-            version: from.into(),
-            available: available(),
-        });
+        return Err(law.unknown_version(from));
     };
     let find = |st: &crate::Statute, n: u32, s: Option<u32>| {
         st.articles

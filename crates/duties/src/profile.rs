@@ -277,7 +277,8 @@ pub enum TimeText {
 }
 
 impl TimeText {
-    fn text(&self) -> String {
+    /// The value as the user wrote it.
+    pub fn text(&self) -> String {
         match self {
             TimeText::Text(s) => s.clone(),
             TimeText::Toml(d) => d.to_string(),

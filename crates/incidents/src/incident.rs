@@ -26,22 +26,8 @@ impl IncidentError {
     }
 }
 
-/// A time as written: a string, or a TOML offset date-time.
-#[derive(Debug, Clone, PartialEq, Deserialize)]
-#[serde(untagged)]
-pub enum TimeText {
-    Text(String),
-    Toml(toml::value::Datetime),
-}
-
-impl TimeText {
-    fn text(&self) -> String {
-        match self {
-            TimeText::Text(s) => s.clone(),
-            TimeText::Toml(d) => d.to_string(),
-        }
-    }
-}
+/// A time as written: a string, or a TOML offset date-time (the profile's own type).
+pub use dengbao_duties::TimeText;
 
 /// The incident file as written. Keys are documented in data/incidents/README.md.
 #[derive(Debug, Clone, PartialEq, Deserialize)]

@@ -64,16 +64,7 @@ impl Edition<'_> {
     fn pick(&self, law: &dengbao_corpus::Law) -> anyhow::Result<String> {
         if let Some(v) = self.version {
             if law.version(v).is_none() {
-                return Err(user_error(CorpusError::UnknownVersion {
-                    law: law.id.clone(),
-                    version: v.to_string(),
-                    available: law
-                        .versions
-                        .iter()
-                        .map(|x| x.name.as_str())
-                        .collect::<Vec<_>>()
-                        .join(", "),
-                }));
+                return Err(user_error(law.unknown_version(v)));
             }
             return Ok(v.to_string());
         }
