@@ -242,8 +242,9 @@ fn sources_report_the_67_and_68_discrepancies() {
     let d68 = ds.iter().find(|d| d["article"] == 68).expect("68");
     assert_eq!(d68["readings"][0]["text"], "采取消除等");
     assert_eq!(d68["readings"][1]["text"], "采取删除等");
-    // The five seeds, and the amended text with its two proof copies (decision 0203).
-    assert_eq!(v["sources"].as_array().map(Vec::len), Some(8));
+    // The five seeds, the amended text with its two proof copies (decision 0203), and the
+    // six laws around the CSL (decision 0204).
+    assert_eq!(v["sources"].as_array().map(Vec::len), Some(14));
     assert_eq!(v["laws"][0]["versions"][1]["articles"], 79);
     assert_eq!(v["laws"][0]["versions"][2]["name"], "amended-2025");
     assert_eq!(v["laws"][0]["versions"][2]["articles"], 81);

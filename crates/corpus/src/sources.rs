@@ -33,6 +33,14 @@ pub(crate) fn embedded(file: &str) -> Option<&'static str> {
         "007_csl_amendment_decision_2025.txt" => {
             include_str!("../../../data/law/sources/007_csl_amendment_decision_2025.txt")
         }
+        "008_dsl_2021.txt" => include_str!("../../../data/law/sources/008_dsl_2021.txt"),
+        "009_pipl_2021.txt" => include_str!("../../../data/law/sources/009_pipl_2021.txt"),
+        "010_ciipr_2021.txt" => include_str!("../../../data/law/sources/010_ciipr_2021.txt"),
+        "011_ndsr_2024.txt" => include_str!("../../../data/law/sources/011_ndsr_2024.txt"),
+        "012_cryptolaw_2019.txt" => {
+            include_str!("../../../data/law/sources/012_cryptolaw_2019.txt")
+        }
+        "013_ccr_2023.txt" => include_str!("../../../data/law/sources/013_ccr_2023.txt"),
         _ => return None,
     })
 }
@@ -45,7 +53,7 @@ struct Manifest {
 /// One seed file as described in data/law/sources.toml.
 #[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct Source {
-    /// `000` … `004`.
+    /// `000` … `013`.
     pub id: String,
     pub file: String,
     /// What the document is.

@@ -11,6 +11,12 @@ pub fn law_title_zh(law: &str) -> String {
     match law {
         "csl" => "《网络安全法》".to_string(),
         "mlps" => "《网络安全等级保护条例（征求意见稿）》".to_string(),
+        "dsl" => "《数据安全法》".to_string(),
+        "pipl" => "《个人信息保护法》".to_string(),
+        "ciipr" => "《关键信息基础设施安全保护条例》".to_string(),
+        "ndsr" => "《网络数据安全管理条例》".to_string(),
+        "cryptolaw" => "《密码法》".to_string(),
+        "ccr" => "《商用密码管理条例》".to_string(),
         other => format!("《{other}》"),
     }
 }
