@@ -41,6 +41,29 @@ fn show_article_21_in_chinese_with_chapter_items_and_commentary() {
         ));
 }
 
+/// A law around the CSL (decision 0204) reads as its text in force, with its in-force date.
+#[test]
+fn show_a_related_law_names_its_text_in_force() {
+    dengbao()
+        .args(["law", "show", "pipl", "第五十二条第二款"])
+        .assert()
+        .success()
+        .stdout(predicate::str::contains(
+            "中华人民共和国个人信息保护法 第五十二条第二款",
+        ))
+        .stdout(predicate::str::contains("公开个人信息保护负责人的联系方式"))
+        .stdout(predicate::str::contains(
+            "文本：现行文本（2021-11-01起施行）",
+        ));
+    dengbao()
+        .args(["law", "show", "ccr", "38"])
+        .assert()
+        .success()
+        .stdout(predicate::str::contains(
+            "文本：2023年修订文本（2023-07-01起施行）",
+        ));
+}
+
 /// Since 2026-01-01 the MLPS duty is 第二十三条; without a date the text in force today is
 /// read, and its 2016 commentary is reached through the old number.
 #[test]

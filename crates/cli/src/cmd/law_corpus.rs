@@ -461,8 +461,12 @@ fn edition_line(
     version: &str,
     counterparts: &[dengbao_corpus::Citation],
 ) -> String {
+    // `final` is the 2016 text only for the CSL; the laws around it (decision 0204) carry
+    // one version, the text in force.
     let name = |v: &str| match v {
-        "final" => "2016年文本".to_string(),
+        "final" if law.id == "csl" => "2016年文本".to_string(),
+        "final" => "现行文本".to_string(),
+        "revised-2023" => "2023年修订文本".to_string(),
         "amended-2025" => "2025年修正文本".to_string(),
         "draft" => "草案".to_string(),
         "draft-for-comment" => "征求意见稿".to_string(),

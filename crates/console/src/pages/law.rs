@@ -153,10 +153,15 @@ fn versioned_href(
     h
 }
 
-/// 文本：2025年修正文本（2026-01-01起施行）.
-fn edition(c: &Ctx, v: &dengbao_corpus::LawVersion) -> String {
-    let mut s =
-        c.t.f("law.edition", c.t.s(&format!("law.version.{}", v.name)));
+/// 文本：2025年修正文本（2026-01-01起施行）. `final` is the 2016 text only for the CSL;
+/// the laws around it (decision 0204) carry one version, the text in force (现行文本).
+fn edition(c: &Ctx, law: &str, v: &dengbao_corpus::LawVersion) -> String {
+    let key = match (law, v.name.as_str()) {
+        ("csl", _) | (_, "draft" | "draft-for-comment") => format!("law.version.{}", v.name),
+        (_, "revised-2023") => "law.version.revised-2023".to_string(),
+        _ => "law.version.current".to_string(),
+    };
+    let mut s = c.t.f("law.edition", c.t.s(&key));
     if let Some(d) = v.in_force {
         s.push_str(&c.t.f("law.in_force_since", c.t.date(d)));
     }
@@ -186,7 +191,7 @@ async fn law(
             } else {
                 format!("/law/{}?v={}", l.id, v.name)
             },
-            label: edition(&c, v),
+            label: edition(&c, &l.id, v),
             title: String::new(),
         })
         .collect();
@@ -225,7 +230,7 @@ async fn law(
     }
     render(&LawTpl {
         title: l.title.clone(),
-        edition: edition(&c, version),
+        edition: edition(&c, &l.id, version),
         versions,
         chapters,
         c,
@@ -362,7 +367,7 @@ async fn article(
             .and_then(|i| statute.articles.get(i))
             .map(link),
         next: statute.articles.get(pos + 1).map(link),
-        edition: edition(&c, version),
+        edition: edition(&c, &l.id, version),
         counterparts: counterparts
             .iter()
             .map(|x| crate::links::cite(x, c.t))
