@@ -18,6 +18,8 @@ pub fn long() -> String {
     match dengbao_corpus::carried_laws() {
         Ok(laws) => {
             s.push_str("\nlaws:");
+            // Ids padded to the longest (`cryptolaw`) plus one space, so titles line up.
+            let width = laws.iter().map(|l| l.id.len()).max().unwrap_or(0) + 1;
             for law in laws {
                 let mut versions = law.versions;
                 // The canonical version first, the others in manifest order.
@@ -35,7 +37,13 @@ pub fn long() -> String {
                         n
                     })
                     .collect();
-                let _ = write!(s, "\n  {:<5}《{}》 {}", law.id, law.title, names.join(", "));
+                let _ = write!(
+                    s,
+                    "\n  {:<width$}《{}》 {}",
+                    law.id,
+                    law.title,
+                    names.join(", ")
+                );
             }
         }
         Err(e) => {

@@ -41,6 +41,29 @@ fn show_article_21_in_chinese_with_chapter_items_and_commentary() {
         ));
 }
 
+/// A law around the CSL (decision 0204) reads as its text in force, with its in-force date.
+#[test]
+fn show_a_related_law_names_its_text_in_force() {
+    dengbao()
+        .args(["law", "show", "pipl", "第五十二条第二款"])
+        .assert()
+        .success()
+        .stdout(predicate::str::contains(
+            "中华人民共和国个人信息保护法 第五十二条第二款",
+        ))
+        .stdout(predicate::str::contains("公开个人信息保护负责人的联系方式"))
+        .stdout(predicate::str::contains(
+            "文本：现行文本（2021-11-01起施行）",
+        ));
+    dengbao()
+        .args(["law", "show", "ccr", "38"])
+        .assert()
+        .success()
+        .stdout(predicate::str::contains(
+            "文本：2023年修订文本（2023-07-01起施行）",
+        ));
+}
+
 /// Since 2026-01-01 the MLPS duty is 第二十三条; without a date the text in force today is
 /// read, and its 2016 commentary is reached through the old number.
 #[test]
@@ -250,8 +273,9 @@ fn sources_report_the_67_and_68_discrepancies() {
     let d68 = ds.iter().find(|d| d["article"] == 68).expect("68");
     assert_eq!(d68["readings"][0]["text"], "采取消除等");
     assert_eq!(d68["readings"][1]["text"], "采取删除等");
-    // The five seeds, and the amended text with its two proof copies (decision 0203).
-    assert_eq!(v["sources"].as_array().map(Vec::len), Some(8));
+    // The five seeds, the amended text with its two proof copies (decision 0203), and the
+    // six laws around the CSL, each with a second, independent copy (decision 0204).
+    assert_eq!(v["sources"].as_array().map(Vec::len), Some(20));
     assert_eq!(v["laws"][0]["versions"][1]["articles"], 79);
     assert_eq!(v["laws"][0]["versions"][2]["name"], "amended-2025");
     assert_eq!(v["laws"][0]["versions"][2]["articles"], 81);

@@ -94,6 +94,16 @@ impl Citer {
         self.laws.iter().find(|l| l.id == id)
     }
 
+    /// The law's title as published (中华人民共和国网络安全法).
+    pub fn title(&self, law: &str) -> Option<&str> {
+        self.law(law).map(|l| l.title.as_str())
+    }
+
+    /// The law's name in English text (data/law/sources.toml `title_en`).
+    pub fn title_en(&self, law: &str) -> Option<&str> {
+        self.law(law).and_then(|l| l.title_en.as_deref())
+    }
+
     /// The version the catalogs' citations of `law` are written in.
     pub fn canonical(&self, law: &str) -> Option<&str> {
         self.law(law).map(|l| l.canonical.as_str())

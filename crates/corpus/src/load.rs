@@ -15,7 +15,9 @@ pub(crate) struct LawsManifest {
 #[derive(Debug, Clone, Deserialize)]
 pub(crate) struct LawEntry {
     pub(crate) id: String,
-    title: String,
+    pub(crate) title: String,
+    #[serde(default)]
+    pub(crate) title_en: Option<String>,
     pub(crate) canonical: String,
     pub(crate) versions: Vec<VersionEntry>,
 }

@@ -33,6 +33,32 @@ pub(crate) fn embedded(file: &str) -> Option<&'static str> {
         "007_csl_amendment_decision_2025.txt" => {
             include_str!("../../../data/law/sources/007_csl_amendment_decision_2025.txt")
         }
+        "008_dsl_2021.txt" => include_str!("../../../data/law/sources/008_dsl_2021.txt"),
+        "009_pipl_2021.txt" => include_str!("../../../data/law/sources/009_pipl_2021.txt"),
+        "010_ciipr_2021.txt" => include_str!("../../../data/law/sources/010_ciipr_2021.txt"),
+        "011_ndsr_2024.txt" => include_str!("../../../data/law/sources/011_ndsr_2024.txt"),
+        "012_cryptolaw_2019.txt" => {
+            include_str!("../../../data/law/sources/012_cryptolaw_2019.txt")
+        }
+        "013_ccr_2023.txt" => include_str!("../../../data/law/sources/013_ccr_2023.txt"),
+        "014_pipl_2021_lawrefbook.txt" => {
+            include_str!("../../../data/law/sources/014_pipl_2021_lawrefbook.txt")
+        }
+        "015_cryptolaw_2019_lawrefbook.txt" => {
+            include_str!("../../../data/law/sources/015_cryptolaw_2019_lawrefbook.txt")
+        }
+        "016_ciipr_2021_lawrefbook.txt" => {
+            include_str!("../../../data/law/sources/016_ciipr_2021_lawrefbook.txt")
+        }
+        "017_dsl_2021_chinese_laws.txt" => {
+            include_str!("../../../data/law/sources/017_dsl_2021_chinese_laws.txt")
+        }
+        "018_ndsr_2024_lawrefbook.txt" => {
+            include_str!("../../../data/law/sources/018_ndsr_2024_lawrefbook.txt")
+        }
+        "019_ccr_2023_lawrefbook.txt" => {
+            include_str!("../../../data/law/sources/019_ccr_2023_lawrefbook.txt")
+        }
         _ => return None,
     })
 }
@@ -45,7 +71,7 @@ struct Manifest {
 /// One seed file as described in data/law/sources.toml.
 #[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct Source {
-    /// `000` … `004`.
+    /// `000` … `019`.
     pub id: String,
     pub file: String,
     /// What the document is.

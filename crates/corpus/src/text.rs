@@ -21,14 +21,21 @@ pub struct Ch {
     pub line: u32,
 }
 
-/// Removes Markdown link debris `[text](target)`, `<br/>` and `**` from one line.
+/// Removes Markdown link debris `[text](#)`, inline HTML anchors (`<a id="art-1"></a>`,
+/// `<sup>` back-references), `<br/>` and `**` from one line. A link to a real target
+/// (`[本法第二十七条](#art-27)`, a cross-reference a Markdown copy turned into a link)
+/// keeps its text; debris (`[#21条](#)`, anything pointing at a bare `#`) goes whole.
 pub fn strip_markup(line: &str) -> String {
-    let mut s = line
+    let mut s = dengbao_statute::strip_inline_html(line)
         .replace("<br/>", "")
         .replace("<br>", "")
         .replace("**", "");
-    // [text](target) → nothing
-    while let Some(open) = s.find('[') {
+    let mut from = 0;
+    loop {
+        let Some(open_rel) = s[from..].find('[') else {
+            break;
+        };
+        let open = from + open_rel;
         let Some(close_rel) = s[open..].find("](") else {
             break;
         };
@@ -37,7 +44,15 @@ pub fn strip_markup(line: &str) -> String {
             break;
         };
         let end = close + end_rel + 1;
-        s.replace_range(open..end, "");
+        let label = s[open + 1..close].to_string();
+        let target = &s[close + 2..end - 1];
+        if target == "#" || label.starts_with('#') {
+            s.replace_range(open..end, "");
+            from = open;
+        } else {
+            s.replace_range(open..end, &label);
+            from = open + label.len();
+        }
     }
     s
 }
@@ -304,6 +319,20 @@ mod tests {
         assert_eq!(
             normalize("- （一）设置恶意程序的；<br/>"),
             "（一）设置恶意程序的；"
+        );
+    }
+
+    #[test]
+    fn markdown_copies_keep_linked_citations_and_lose_anchors() {
+        assert_eq!(
+            normalize(
+                "<a id=\"art-45\"></a>第四十五条　不履行[本法第二十七条](#art-27)、第二十九条"
+            ),
+            "第四十五条不履行本法第二十七条、第二十九条"
+        );
+        assert_eq!(
+            find_heading(&strip_markup("<a id=\"art-1\"></a>第一条　为了")).map(|h| h.number),
+            Some(1)
         );
     }
 }

@@ -101,6 +101,8 @@ fn network(rng: &mut Rng, i: usize) -> Profile {
             cii: rng.chance(10),
             classified,
             personal_info: rng.chance(50),
+            important_data: rng.chance(10),
+            personal_info_people: None,
             services: SERVICES
                 .iter()
                 .copied()

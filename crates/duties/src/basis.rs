@@ -6,12 +6,14 @@
 
 use crate::penalty::PenaltyRef;
 
-/// The title a citation of `law` carries in Chinese text, in the law's own form.
+/// The title a citation of `law` carries in Chinese text, in the law's own short form:
+/// the published title without 中华人民共和国 (《网络安全法》), and the MLPS regulation with
+/// its status (a draft for comment is never cited as if in force).
 pub fn law_title_zh(law: &str) -> String {
-    match law {
-        "csl" => "《网络安全法》".to_string(),
-        "mlps" => "《网络安全等级保护条例（征求意见稿）》".to_string(),
-        other => format!("《{other}》"),
+    let title = crate::cited::citer().and_then(|c| c.title(law));
+    match title {
+        Some(t) => format!("《{}》", t.trim_start_matches("中华人民共和国")),
+        None => format!("《{law}》"),
     }
 }
 
@@ -45,13 +47,12 @@ pub(crate) fn to_chinese(n: u32) -> String {
     s
 }
 
-/// The law's name in English text: Cybersecurity Law, MLPS Regulation (draft for comment).
+/// The law's name in English text (data/law/sources.toml `title_en`), or its id.
 pub fn law_title_en(law: &str) -> String {
-    match law {
-        "csl" => "Cybersecurity Law".to_string(),
-        "mlps" => "MLPS Regulation (draft for comment)".to_string(),
-        other => other.to_string(),
-    }
+    crate::cited::citer()
+        .and_then(|c| c.title_en(law))
+        .unwrap_or(law)
+        .to_string()
 }
 
 /// A citation in the law's own form: 《网络安全法》第二十三条第一款第（三）项.

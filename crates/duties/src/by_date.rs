@@ -87,11 +87,7 @@ fn cite_en(p: &Penalty) -> String {
 
 /// 《网络安全法》（修正前）第五十九条第一款.
 fn cite_zh(p: &Penalty) -> String {
-    let law = match p.law.as_str() {
-        "csl" => "《网络安全法》",
-        "mlps" => "《网络安全等级保护条例（征求意见稿）》",
-        other => other,
-    };
+    let law = crate::basis::law_title_zh(&p.law);
     let era = match p.version.as_deref() {
         Some("amended-2025") => "（2025年修正）",
         _ if p.law == "csl" => "（2016年）",

@@ -51,6 +51,10 @@ pub const DUTY_FILES: &[(&str, &str)] = &[
         "csl-content.toml",
         include_str!("../../../data/duties/csl-content.toml"),
     ),
+    (
+        "related-laws.toml",
+        include_str!("../../../data/duties/related-laws.toml"),
+    ),
 ];
 
 pub const PENALTY_FILES: &[(&str, &str)] = &[
@@ -63,30 +67,17 @@ pub const PENALTY_FILES: &[(&str, &str)] = &[
         "mlps.toml",
         include_str!("../../../data/penalties/mlps.toml"),
     ),
+    (
+        "ciipr.toml",
+        include_str!("../../../data/penalties/ciipr.toml"),
+    ),
+    ("dsl.toml", include_str!("../../../data/penalties/dsl.toml")),
+    (
+        "pipl.toml",
+        include_str!("../../../data/penalties/pipl.toml"),
+    ),
+    ("ccr.toml", include_str!("../../../data/penalties/ccr.toml")),
 ];
-
-/// How many articles each law has (seed 001: 第七十九条 is the last; seed 004: 第七十三条).
-pub fn article_count(law: &str) -> Option<u32> {
-    match law {
-        "csl" => Some(79),
-        "mlps" => Some(73),
-        _ => None,
-    }
-}
-
-/// The chapters whose articles the catalog covers: the law's 第三章 网络运行安全 and 第四章
-/// 网络信息安全 (第二十一条–第五十条), the draft's 第三章 to 第六章 (第十五条–第六十二条). Every
-/// article in them is either cited by a duty or explained in `data/duties/README.md`.
-pub const DUTY_SCOPE: &[(&str, u32, u32)] = &[("csl", 21, 50), ("mlps", 15, 62)];
-
-/// The articles of the liability chapters (law 第五十九条–第七十五条, draft 第六十三条–第七十条).
-pub const PENALTY_SCOPE: &[(&str, u32, u32)] = &[("csl", 59, 75), ("mlps", 63, 70)];
-
-fn in_scope(scope: &[(&str, u32, u32)], law: &str, article: u32) -> bool {
-    scope
-        .iter()
-        .any(|(l, a, b)| *l == law && (*a..=*b).contains(&article))
-}
 
 /// Errors loading the catalog. Messages name the file and the duty or penalty id.
 #[derive(Debug, thiserror::Error)]
@@ -581,5 +572,8 @@ impl Catalog {
 }
 
 mod check;
+mod scope;
+use scope::in_scope;
+pub use scope::{article_count, DUTY_SCOPE, PENALTY_SCOPE};
 
 use check::{derr, perr, validate_duty, validate_penalty};

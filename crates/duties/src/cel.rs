@@ -20,6 +20,8 @@ pub const VARIABLES: &[&str] = &[
     "cii",
     "classified",
     "personal_info",
+    "important_data",
+    "personal_info_people",
     "services",
     "new_tech",
     "overseas_maintenance",
@@ -53,11 +55,14 @@ fn variable_mask(name: &str) -> Option<u128> {
         "roles" => bits(28, 4),
         "has_event" => bits(32, EVENTS.len() as u32),
         "previous_level" => bits(100, 3),
+        "important_data" => bits(103, 1),
+        // A count, not a discrete attribute: conditions reading it are not memoised.
         _ => return None,
     })
 }
 
-// Events occupy bits 32.. and must stay below `previous_level`'s bits 100–102.
+// Events occupy bits 32.. and must stay below `previous_level`'s bits 100–102
+// (`important_data` is bit 103).
 const _: () = assert!(32 + EVENTS.len() <= 100);
 
 /// The profile's discrete attributes packed into bits (see [`variable_mask`]).
@@ -89,6 +94,7 @@ pub(crate) fn signature(p: &Profile) -> u128 {
         }
     }
     s |= (n.previous_level.unwrap_or(0).clamp(0, 7) as u128) << 100;
+    s |= u128::from(n.important_data) << 103;
     s
 }
 
@@ -152,6 +158,11 @@ pub(crate) fn bind<'a>(root: &'a Context<'a>, p: &Profile) -> Context<'a> {
     ctx.add_variable_from_value("cii", Value::Bool(n.cii));
     ctx.add_variable_from_value("classified", string(n.classified.id()));
     ctx.add_variable_from_value("personal_info", Value::Bool(n.personal_info));
+    ctx.add_variable_from_value("important_data", Value::Bool(n.important_data));
+    ctx.add_variable_from_value(
+        "personal_info_people",
+        Value::Int(n.personal_info_people.unwrap_or(0)),
+    );
     ctx.add_variable_from_value("services", strings(n.services.iter().map(|s| s.id())));
     ctx.add_variable_from_value("new_tech", strings(n.new_tech.iter().map(|s| s.id())));
     ctx.add_variable_from_value("overseas_maintenance", Value::Bool(n.overseas_maintenance));

@@ -89,6 +89,15 @@ pub const EVENTS: &[(&str, &str)] = &[
         "有关部门要求对禁止发布或传输的信息停止传输",
     ),
     ("content_removal_done", "已按要求停止传输、消除并保存记录"),
+    (
+        "last_data_risk_assessment",
+        "最近一次重要数据风险评估（报告已报送主管部门）",
+    ),
+    (
+        "pi_officer_appointed",
+        "指定个人信息保护负责人并报送其姓名、联系方式",
+    ),
+    ("last_pi_audit", "最近一次个人信息保护合规审计"),
 ];
 
 /// The index of an event name in [`EVENTS`].
@@ -157,6 +166,9 @@ pub fn event_index(name: &str) -> Option<usize> {
         "summons_answered" => Some(58),
         "content_removal_ordered" => Some(59),
         "content_removal_done" => Some(60),
+        "last_data_risk_assessment" => Some(61),
+        "pi_officer_appointed" => Some(62),
+        "last_pi_audit" => Some(63),
         _ => None,
     }
 }

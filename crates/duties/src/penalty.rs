@@ -114,6 +114,12 @@ impl std::fmt::Display for PenaltyRef {
         let law = match self.law.as_str() {
             "csl" => "网络安全法",
             "mlps" => "等保条例",
+            "dsl" => "数据安全法",
+            "pipl" => "个人信息保护法",
+            "ciipr" => "关键信息基础设施安全保护条例",
+            "ndsr" => "网络数据安全管理条例",
+            "cryptolaw" => "密码法",
+            "ccr" => "商用密码管理条例",
             other => other,
         };
         write!(f, "{law}第{}条", self.article)?;

@@ -212,6 +212,14 @@ pub struct RawNetwork {
     pub classified: Classified,
     #[serde(default)]
     pub personal_info: bool,
+    /// The operator handles important data (重要数据: 数据安全法第二十一条, 网络数据安全管理条例
+    /// 第六十二条（四）), identified or declared under 网络数据安全管理条例第二十九条.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub important_data: bool,
+    /// How many people's personal information the operator handles (处理个人信息的人数),
+    /// when known; thresholds such as 网络数据安全管理条例第二十八条 (1000万人以上) read it.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub personal_info_people: Option<i64>,
     #[serde(default)]
     pub services: Vec<Service>,
     #[serde(default)]
@@ -435,6 +443,12 @@ impl TryFrom<RawProfile> for Profile {
                      give network.level (1–5) or a [grading] table with business and service",
             )),
         };
+        if let Some(n) = raw.network.personal_info_people.filter(|n| *n < 0) {
+            return Err(ProfileError::new(
+                "network.personal_info_people",
+                format!("{n} 不是人数 / {n} is not a number of people (0 or more)"),
+            ));
+        }
         let mut events = vec![None; EVENTS.len()];
         for (name, text) in &raw.events {
             let field = format!("events.{name}");

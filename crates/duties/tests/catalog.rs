@@ -2,7 +2,9 @@
 
 use std::collections::BTreeSet;
 
-use dengbao_duties::{Catalog, CatalogError, DUTY_FILES, DUTY_SCOPE, PENALTY_FILES, PENALTY_SCOPE};
+use dengbao_duties::{
+    article_count, Catalog, CatalogError, DUTY_FILES, DUTY_SCOPE, PENALTY_FILES, PENALTY_SCOPE,
+};
 
 #[test]
 fn builtin_catalog_loads() {
@@ -225,5 +227,27 @@ fn load_errors_name_the_duty_and_field() {
         assert!(err.contains("mlps-general.toml"), "{err}");
         assert!(err.contains(field), "{field} not in {err}");
         assert!(err.contains("duty `mlps."), "{err}");
+    }
+}
+
+/// The article counts the catalog checks citations against are the corpus's own, for
+/// every law it carries (the laws around the CSL included, decision 0204).
+#[test]
+fn article_counts_agree_with_the_corpus() {
+    let corpus = dengbao_corpus::Corpus::shared().unwrap_or_else(|e| panic!("{e}"));
+    for law in corpus.laws() {
+        let n = law.canonical().articles.len() as u32;
+        assert_eq!(article_count(&law.id), Some(n), "{}", law.id);
+    }
+    let c = Catalog::builtin().unwrap();
+    for id in [
+        "ciipr.yearly_assessment",
+        "data.important.yearly_risk_assessment",
+        "pipl.pi_officer",
+        "pipl.compliance_audit",
+        "ccr.crypto.yearly_assessment",
+    ] {
+        let d = c.duty(id).unwrap_or_else(|| panic!("{id} missing"));
+        assert!(d.penalty.is_some(), "{id} has no penalty");
     }
 }

@@ -27,6 +27,8 @@ fn errors_name_the_field() {
         ("[network]\n[grading]\nbusiness = { object = \"rights\" }\nservice = { object = \"rights\", degree = \"harm\" }\n", "grading.business"),
         ("[network]\nlevel = 2\n[extra]\nx = 1\n", "extra"),
         ("[network]\nlevel = 2\nprevious_level = 7\n", "network.previous_level"),
+        ("[network]\nlevel = 2\npersonal_info_people = -1\n", "network.personal_info_people"),
+        ("[network]\nlevel = 2\nimportant_data = \"yes\"\n", "network.important_data"),
         ("[network]\nlevel = 2\n[[breach]]\nduty = \"mlps.data_limits\"\nwhen = \"2026-02-30\"\n", "breach[0].when"),
         ("[network]\nlevel = 2\noperator_class = \"ministry\"\n", "network.operator_class"),
         ("[network]\nlevel = 2\ncii = true\noperator_class = \"state_organ\"\n", "network.operator_class"),

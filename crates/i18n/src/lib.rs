@@ -17,6 +17,18 @@ pub const EN: &str = include_str!("../../../data/i18n/en.toml");
 pub use dengbao_types::Lang;
 
 pub mod lint;
+
+/// The catalog key naming `version` of `law` (`law.version.amended-2025`): `final` is the
+/// 2016 text only for the Cybersecurity Law; a law around it carries one version, the text
+/// in force (decision 0204).
+pub fn version_key(law: &str, version: &str) -> String {
+    match (law, version) {
+        ("csl", v) | (_, v @ ("draft" | "draft-for-comment" | "revised-2023")) => {
+            format!("law.version.{v}")
+        }
+        _ => "law.version.current".to_string(),
+    }
+}
 mod quote;
 pub use quote::quoted;
 

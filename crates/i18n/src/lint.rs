@@ -82,6 +82,7 @@ pub const PROPER: &[&str] = &[
     "SSL",
     "HTML",
     "Markdown",
+    "LawRefBook",
 ];
 
 /// An ASCII word: letters, then letters, digits and the characters ids are made of.

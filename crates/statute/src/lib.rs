@@ -4,6 +4,7 @@
 //! [`Statute`] plus the [`Diagnostic`]s describing whatever looked odd.
 
 pub mod decode;
+mod html;
 mod lines;
 pub mod model;
 pub mod numerals;
@@ -12,6 +13,7 @@ mod start;
 mod structure;
 
 pub use decode::{decode, DecodeError};
+pub use html::strip_inline_html;
 pub use model::{Article, Chapter, Diagnostic, Note, Paragraph, Part, Section, Statute, Variant};
 pub use refs::{citation_exists, law_for_title, unresolved_refs};
 

@@ -2,7 +2,8 @@
 //!
 //! Each physical input line (and each `<br/>`-separated piece of one) becomes a
 //! [`Line`]: trimmed of ASCII, no-break, full-width and ideographic spaces, stripped of
-//! Markdown heading marks, list bullets, emphasis and link debris (`[#24条](#)`), and
+//! Markdown heading marks, list bullets, emphasis, link debris (`[#24条](#)`) and inline
+//! HTML anchors (`<a id="art-1"></a>`, `<sup>` back-references), and
 //! classified as a heading, an article start, an item, an interpretation or plain text.
 //! Text is otherwise kept exactly as in the source (full-width punctuation untouched).
 
@@ -83,7 +84,7 @@ pub(crate) fn is_space(c: char) -> bool {
 }
 
 fn clean(no: u32, raw: &str) -> Line {
-    let mut t = strip_links(raw.trim_matches(is_space));
+    let mut t = strip_links(crate::html::strip_inline_html(raw).trim_matches(is_space));
     t = t.replace("**", "").replace(['\u{a0}', '\t'], " ");
     let mut md_heading = false;
     let mut bullet = false;

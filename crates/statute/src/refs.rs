@@ -38,7 +38,8 @@ enum Tok {
     Other,
 }
 
-/// The law id for a title named in 《》: `csl`, `mlps`, `None` for the statute itself,
+/// The law id for a title named in 《》: `csl`, `mlps` or another id the corpus carries
+/// (`dsl`, `pipl`, `ciipr`, `ndsr`, `cryptolaw`, `ccr`), `None` for the statute itself,
 /// else the title.
 pub fn law_for_title(title: &str, own_title: &str) -> Option<String> {
     let t: String = title.chars().filter(|c| !is_space(*c)).collect();
@@ -48,6 +49,14 @@ pub fn law_for_title(title: &str, own_title: &str) -> Option<String> {
     match t.as_str() {
         "中华人民共和国网络安全法" | "网络安全法" => Some(LawId::CSL.into()),
         "网络安全等级保护条例" => Some(LawId::MLPS.into()),
+        "中华人民共和国数据安全法" | "数据安全法" => Some(LawId::DSL.into()),
+        "中华人民共和国个人信息保护法" | "个人信息保护法" => {
+            Some(LawId::PIPL.into())
+        }
+        "关键信息基础设施安全保护条例" => Some(LawId::CIIPR.into()),
+        "网络数据安全管理条例" => Some(LawId::NDSR.into()),
+        "中华人民共和国密码法" | "密码法" => Some(LawId::CRYPTOLAW.into()),
+        "商用密码管理条例" => Some(LawId::CCR.into()),
         _ => Some(t),
     }
 }

@@ -3,13 +3,25 @@ use std::fmt;
 use serde::{Deserialize, Serialize};
 
 /// The law ids used on every interface: `csl` = 中华人民共和国网络安全法,
-/// `mlps` = 网络安全等级保护条例（征求意见稿）. Other statutes parsed from files get
-/// ids of their own; these two are the ones the product ships.
+/// `mlps` = 网络安全等级保护条例（征求意见稿）, and the laws around them the corpus
+/// carries (decision 0204). Other statutes parsed from files get ids of their own.
 pub struct LawId;
 
 impl LawId {
     pub const CSL: &'static str = "csl";
     pub const MLPS: &'static str = "mlps";
+    /// 中华人民共和国数据安全法.
+    pub const DSL: &'static str = "dsl";
+    /// 中华人民共和国个人信息保护法.
+    pub const PIPL: &'static str = "pipl";
+    /// 关键信息基础设施安全保护条例.
+    pub const CIIPR: &'static str = "ciipr";
+    /// 网络数据安全管理条例.
+    pub const NDSR: &'static str = "ndsr";
+    /// 中华人民共和国密码法.
+    pub const CRYPTOLAW: &'static str = "cryptolaw";
+    /// 商用密码管理条例.
+    pub const CCR: &'static str = "ccr";
 }
 
 /// A pointer into a statute: law, article (with its 之一 suffix), paragraph (款), item (项).

@@ -317,7 +317,9 @@ fn edition_line(
     counterparts: &[dengbao_corpus::Citation],
     lang: Lang,
 ) -> String {
-    let name = |v: &str| msg(lang, &format!("law.version.{v}"));
+    // `final` is the 2016 text only for the CSL; the laws around it carry one version, the
+    // text in force (decision 0204).
+    let name = |v: &str| msg(lang, &dengbao_i18n::version_key(&law.id, v));
     let mut s = match lang {
         Lang::ZhCn => format!("文本：{}", name(version)),
         Lang::En => format!("Text: {}", name(version)),

@@ -186,12 +186,9 @@ fn places(r: &dengbao_corpus::Reading) -> String {
 
 /// The law's short name as the report prints it (its id is the key scripts use).
 fn law_name(id: &str, lang: Lang) -> String {
-    match (id, lang) {
-        ("csl", Lang::ZhCn) => "《网络安全法》".into(),
-        ("mlps", Lang::ZhCn) => "《网络安全等级保护条例（征求意见稿）》".into(),
-        ("csl", Lang::En) => "Cybersecurity Law".into(),
-        ("mlps", Lang::En) => "MLPS Regulation (draft for comment)".into(),
-        (other, _) => other.to_string(),
+    match lang {
+        Lang::ZhCn => dengbao_duties::basis::law_title_zh(id),
+        Lang::En => dengbao_duties::basis::law_title_en(id),
     }
 }
 

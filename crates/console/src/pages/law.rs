@@ -171,10 +171,11 @@ fn versioned_href(
     h
 }
 
-/// 文本：2025年修正文本（2026-01-01起施行）.
-fn edition(c: &Ctx, v: &dengbao_corpus::LawVersion) -> String {
-    let mut s =
-        c.t.f("law.edition", c.t.s(&format!("law.version.{}", v.name)));
+/// 文本：2025年修正文本（2026-01-01起施行）. `final` is the 2016 text only for the CSL;
+/// the laws around it (decision 0204) carry one version, the text in force (现行文本).
+fn edition(c: &Ctx, law: &str, v: &dengbao_corpus::LawVersion) -> String {
+    let key = crate::i18n::version_key(law, &v.name);
+    let mut s = c.t.f("law.edition", c.t.s(&key));
     if let Some(d) = v.in_force {
         s.push_str(&c.t.f("law.in_force_since", c.t.date(d)));
     }
@@ -204,7 +205,7 @@ async fn law(
             } else {
                 format!("/law/{}?v={}", l.id, v.name)
             },
-            label: edition(&c, v),
+            label: edition(&c, &l.id, v),
             title: String::new(),
         })
         .collect();
@@ -254,7 +255,7 @@ async fn law(
     }
     render(&LawTpl {
         title: law_title(&c, &l.title),
-        edition: edition(&c, version),
+        edition: edition(&c, &l.id, version),
         versions,
         chapters,
         c,
@@ -391,7 +392,7 @@ async fn article(
             .and_then(|i| statute.articles.get(i))
             .map(link),
         next: statute.articles.get(pos + 1).map(link),
-        edition: edition(&c, version),
+        edition: edition(&c, &l.id, version),
         counterparts: counterparts
             .iter()
             .map(|x| crate::links::cite(x, c.t))

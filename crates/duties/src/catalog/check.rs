@@ -22,7 +22,9 @@ pub(super) fn perr(file: &str, id: &str, field: &str, message: &str) -> CatalogE
 }
 
 pub(super) fn check_article(law: &str, article: u32) -> Result<(), String> {
-    let n = article_count(law).ok_or_else(|| format!("unknown law `{law}` (csl or mlps)"))?;
+    let n = article_count(law).ok_or_else(|| {
+        format!("unknown law `{law}` (csl, mlps, dsl, pipl, ciipr, ndsr, cryptolaw or ccr)")
+    })?;
     if article == 0 || article > n {
         return Err(format!("{law} has articles 1–{n}, not {article}"));
     }
