@@ -20,25 +20,14 @@ async fn a_missed_yearly_assessment_shows_its_basis_chain_and_the_aggravation() 
     let app = App::new().await;
     let mut b = app.set_up().await;
     let net = app
-        .network(serde_json::json!({"name": "网上支付平台", "level": 3, "stage": "running"}))
+        .network_with_events(
+            serde_json::json!({"name": "网上支付平台", "level": 3, "stage": "running"}),
+            &[
+                ("launched", "2025-06-01"),
+                ("last_assessment", "2025-05-20"),
+            ],
+        )
         .await;
-    for (kind, at) in [
-        ("launched", "2025-06-01"),
-        ("last_assessment", "2025-05-20"),
-    ] {
-        app.store
-            .add_event(
-                "test",
-                &net.id,
-                dengbao_store::EventInput {
-                    kind: kind.into(),
-                    at: at.into(),
-                    note: String::new(),
-                },
-            )
-            .await
-            .unwrap();
-    }
 
     let zh = b
         .get(&format!("/networks/{}/duties?at=2026-11-25", net.id))

@@ -7,7 +7,7 @@
 mod common;
 
 use axum::http::StatusCode;
-use common::App;
+use common::{uri, App};
 use dengbao_i18n::lint::findings;
 use dengbao_types::Lang;
 
@@ -88,46 +88,19 @@ fn visible(html: &str) -> String {
         .replace("&#39;", "'")
 }
 
-/// Non-ASCII characters of a path percent-encoded.
-fn uri(path: &str) -> String {
-    let mut out = String::new();
-    for ch in path.chars() {
-        if ch.is_ascii() {
-            out.push(ch);
-        } else {
-            let mut buf = [0u8; 4];
-            for b in ch.encode_utf8(&mut buf).bytes() {
-                out.push_str(&format!("%{b:02X}"));
-            }
-        }
-    }
-    out
-}
-
 #[tokio::test]
 async fn every_page_speaks_one_language_at_a_time() {
     let app = App::new().await;
     let mut b = app.set_up().await;
     let net = app
-        .network(serde_json::json!({"name": "网上支付平台", "level": 3, "stage": "running"}))
+        .network_with_events(
+            serde_json::json!({"name": "网上支付平台", "level": 3, "stage": "running"}),
+            &[
+                ("launched", "2025-06-01"),
+                ("last_assessment", "2025-05-20"),
+            ],
+        )
         .await;
-    for (kind, at) in [
-        ("launched", "2025-06-01"),
-        ("last_assessment", "2025-05-20"),
-    ] {
-        app.store
-            .add_event(
-                "test",
-                &net.id,
-                dengbao_store::EventInput {
-                    kind: kind.into(),
-                    at: at.into(),
-                    note: String::new(),
-                },
-            )
-            .await
-            .expect("an event");
-    }
     // The fixture's names: the user's data in any language.
     let own = [
         "admin",

@@ -4,7 +4,7 @@
 mod common;
 
 use axum::http::StatusCode;
-use common::{audited, user_with_password, App, Browser};
+use common::{audited, uri, user_with_password, App, Browser};
 use dengbao_store::{NetworkProfile, Role};
 
 const ROLES: [&str; 7] = [
@@ -50,22 +50,6 @@ fn rows() -> Vec<Row> {
             }
         })
         .collect()
-}
-
-/// Non-ASCII characters of a path percent-encoded.
-fn uri(path: &str) -> String {
-    let mut out = String::new();
-    for ch in path.chars() {
-        if ch.is_ascii() {
-            out.push(ch);
-        } else {
-            let mut buf = [0u8; 4];
-            for b in ch.encode_utf8(&mut buf).bytes() {
-                out.push_str(&format!("%{b:02X}"));
-            }
-        }
-    }
-    out
 }
 
 fn form_fields(path: &str, role: &str) -> Vec<(String, String)> {

@@ -376,23 +376,35 @@ struct Case {
 
 #[test]
 fn citation_cases() {
-    let cases: Cases = toml::from_str(include_str!("cases/resolve.toml")).expect("cases");
+    // The CSL and MLPS cases, and those into the laws around them (decision 0204).
+    let files = [
+        ("cases/resolve.toml", include_str!("cases/resolve.toml")),
+        (
+            "cases/related_citations.toml",
+            include_str!("cases/related_citations.toml"),
+        ),
+    ];
     let c = corpus();
-    for k in cases.case {
-        let got = parse_citation(&k.law, &k.cite)
-            .map_err(|e| e.to_string())
-            .and_then(|cit| c.resolve(&cit).map(|r| r.text).map_err(|e| e.to_string()));
-        match (&k.error, got) {
-            (Some(e), Err(msg)) => assert!(msg.contains(e.as_str()), "{} {}: {msg}", k.law, k.cite),
-            (Some(e), Ok(t)) => panic!("{} {}: expected error {e}, got {t}", k.law, k.cite),
-            (None, Err(msg)) => panic!("{} {}: {msg}", k.law, k.cite),
-            (None, Ok(t)) => {
-                let t = squeeze(&t);
-                if let Some(f) = &k.contains {
-                    assert!(t.contains(&squeeze(f)), "{} {}: {t}", k.law, k.cite);
+    for (file, text) in files {
+        let cases: Cases = toml::from_str(text).unwrap_or_else(|e| panic!("{file}: {e}"));
+        for k in cases.case {
+            let got = parse_citation(&k.law, &k.cite)
+                .map_err(|e| e.to_string())
+                .and_then(|cit| c.resolve(&cit).map(|r| r.text).map_err(|e| e.to_string()));
+            match (&k.error, got) {
+                (Some(e), Err(msg)) => {
+                    assert!(msg.contains(e.as_str()), "{} {}: {msg}", k.law, k.cite)
                 }
-                if let Some(f) = &k.not {
-                    assert!(!t.contains(&squeeze(f)), "{} {}: {t}", k.law, k.cite);
+                (Some(e), Ok(t)) => panic!("{} {}: expected error {e}, got {t}", k.law, k.cite),
+                (None, Err(msg)) => panic!("{} {}: {msg}", k.law, k.cite),
+                (None, Ok(t)) => {
+                    let t = squeeze(&t);
+                    if let Some(f) = &k.contains {
+                        assert!(t.contains(&squeeze(f)), "{} {}: {t}", k.law, k.cite);
+                    }
+                    if let Some(f) = &k.not {
+                        assert!(!t.contains(&squeeze(f)), "{} {}: {t}", k.law, k.cite);
+                    }
                 }
             }
         }

@@ -44,6 +44,31 @@ impl App {
             .unwrap()
     }
 
+    /// A network of the first organisation with dated events, recorded as the operator
+    /// would record them (`add_event`).
+    pub async fn network_with_events(
+        &self,
+        profile: serde_json::Value,
+        events: &[(&str, &str)],
+    ) -> dengbao_store::Network {
+        let net = self.network(profile).await;
+        for (kind, at) in events {
+            self.store
+                .add_event(
+                    "test",
+                    &net.id,
+                    dengbao_store::EventInput {
+                        kind: kind.to_string(),
+                        at: at.to_string(),
+                        note: String::new(),
+                    },
+                )
+                .await
+                .unwrap();
+        }
+        net
+    }
+
     pub async fn new() -> App {
         let dir = tempfile::tempdir().unwrap();
         let store = Store::open_sqlite(dir.path()).await.unwrap();
@@ -266,4 +291,20 @@ pub async fn user_with_password(
         .unwrap();
     store.set_password("test", &u.id, password).await.unwrap();
     u.id
+}
+
+/// Non-ASCII characters of a path percent-encoded.
+pub fn uri(path: &str) -> String {
+    let mut out = String::new();
+    for ch in path.chars() {
+        if ch.is_ascii() {
+            out.push(ch);
+        } else {
+            let mut buf = [0u8; 4];
+            for b in ch.encode_utf8(&mut buf).bytes() {
+                out.push_str(&format!("%{b:02X}"));
+            }
+        }
+    }
+    out
 }
