@@ -14,7 +14,9 @@ fn fonts() -> RunFonts {
 }
 
 fn run(text: &str) -> Run {
-    Run::new().add_text(text).fonts(fonts())
+    Run::new()
+        .add_text(crate::safe::xml_safe(text))
+        .fonts(fonts())
 }
 
 fn title(text: &str) -> Paragraph {

@@ -14,6 +14,7 @@
 //! reconstruction, not the official template (docs/decisions/0814-exports.md).
 
 mod docx;
+mod safe;
 pub mod test_support;
 mod xlsx;
 

@@ -20,15 +20,20 @@ fn body() -> Format {
 }
 
 fn title(ws: &mut Worksheet, text: &str, sub: &str) -> Result<()> {
-    ws.write_string_with_format(0, 0, text, &base().set_bold().set_font_size(16))?;
-    ws.write_string_with_format(1, 0, sub, &base())?;
+    ws.write_string_with_format(
+        0,
+        0,
+        crate::safe::xml_safe(text),
+        &base().set_bold().set_font_size(16),
+    )?;
+    ws.write_string_with_format(1, 0, crate::safe::xml_safe(sub), &base())?;
     Ok(())
 }
 
 fn headers(ws: &mut Worksheet, row: u32, cols: &[(&str, f64)]) -> Result<()> {
     for (i, (name, width)) in cols.iter().enumerate() {
         let c = i as u16;
-        ws.write_string_with_format(row, c, *name, &header())?;
+        ws.write_string_with_format(row, c, crate::safe::xml_safe(*name), &header())?;
         ws.set_column_width(c, *width)?;
     }
     Ok(())
@@ -78,10 +83,10 @@ pub fn duties_xlsx(d: &DutyList) -> Result<Vec<u8>> {
                 row.due.as_str(),
             ];
             for (c, v) in cells.iter().enumerate() {
-                ws.write_string_with_format(r, c as u16, *v, &body())?;
+                ws.write_string_with_format(r, c as u16, crate::safe::xml_safe(*v), &body())?;
             }
             ws.write_number_with_format(r, 5, f64::from(row.evidence), &body())?;
-            ws.write_string_with_format(r, 6, &row.penalty, &body())?;
+            ws.write_string_with_format(r, 6, crate::safe::xml_safe(&row.penalty), &body())?;
             r += 1;
         }
     }
@@ -113,7 +118,7 @@ pub fn findings_xlsx(f: &Findings) -> Result<Vec<u8>> {
             .unwrap_or_default();
         format!("测评结论：{}（{}）{score}", f.conclusion, f.concluded_on)
     };
-    ws.write_string_with_format(2, 0, &conclusion, &base().set_bold())?;
+    ws.write_string_with_format(2, 0, crate::safe::xml_safe(&conclusion), &base().set_bold())?;
     headers(
         ws,
         4,
@@ -138,12 +143,17 @@ pub fn findings_xlsx(f: &Findings) -> Result<Vec<u8>> {
         .iter()
         .enumerate()
         {
-            ws.write_string_with_format(r, c as u16, *v, &body())?;
+            ws.write_string_with_format(r, c as u16, crate::safe::xml_safe(*v), &body())?;
         }
         r += 1;
     }
     if !f.summary.is_empty() {
-        ws.write_string_with_format(r + 1, 0, format!("综述：{}", f.summary), &base())?;
+        ws.write_string_with_format(
+            r + 1,
+            0,
+            crate::safe::xml_safe(&format!("综述：{}", f.summary)),
+            &base(),
+        )?;
     }
     Ok(wb.save_to_buffer()?)
 }

@@ -99,6 +99,15 @@ async fn bad_input_is_refused_naming_the_field_and_changes_nothing() {
             "colour",
         ),
         (serde_json::json!({"name": "", "stage": "running"}), "name"),
+        // A NUL would make every DOCX/XLSX export of the network invalid XML.
+        (
+            serde_json::json!({"name": "会员\u{0}平台", "stage": "running"}),
+            "name",
+        ),
+        (
+            serde_json::json!({"name": "两行\n名称", "stage": "running"}),
+            "name",
+        ),
     ];
     for (body, field) in cases {
         let r = w

@@ -85,9 +85,7 @@ impl Store {
     ) -> Result<NetworkEvent> {
         let kind = validate_kind(&input.kind)?;
         let at = validate_at("at", &input.at)?;
-        if input.note.chars().count() > 2000 {
-            return Err(StoreError::invalid("note", "at most 2000 characters"));
-        }
+        crate::text::text("note", &input.note, 2000)?;
         let org = self
             .network_org(network_id)
             .await?

@@ -52,13 +52,7 @@ fn check_text(field: &'static str, value: &str, required: bool) -> Result<()> {
     if required && value.trim().is_empty() {
         return Err(StoreError::invalid(field, "must not be empty (不能为空)"));
     }
-    if value.chars().count() > MAX_FIELD {
-        return Err(StoreError::invalid(
-            field,
-            format!("at most {MAX_FIELD} characters"),
-        ));
-    }
-    Ok(())
+    crate::text::text(field, value, MAX_FIELD).map(|_| ())
 }
 
 /// A link is an `http` or `https` URL with a host: `javascript:`, `data:`, `file:` and

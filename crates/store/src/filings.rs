@@ -194,17 +194,8 @@ pub fn validate_date(field: &'static str, s: &str) -> Result<jiff::civil::Date> 
     }
 }
 
-/// A bounded free-text field.
-pub(crate) fn text(field: &'static str, s: &str, max: usize) -> Result<String> {
-    let s = s.trim();
-    if s.chars().count() > max {
-        return Err(StoreError::invalid(
-            field,
-            format!("at most {max} characters (不超过{max}个字符)"),
-        ));
-    }
-    Ok(s.to_string())
-}
+/// A bounded free-text field (no control characters: crate::text).
+pub(crate) use crate::text::text;
 
 /// Records a lifecycle event in the same transaction as the change it belongs to.
 pub(crate) async fn insert_event(

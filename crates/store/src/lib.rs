@@ -31,6 +31,7 @@ pub mod profile;
 pub mod secret;
 pub mod sessions;
 pub mod test_support;
+mod text;
 pub mod users;
 
 pub use audit::{AuditEntry, AuditRecord, VerifyReport};

@@ -23,13 +23,7 @@ pub struct NewOrganisation {
 
 impl Store {
     pub async fn create_org(&self, actor: &str, new: NewOrganisation) -> Result<Organisation> {
-        let name = new.name.trim().to_string();
-        if name.is_empty() || name.chars().count() > 200 {
-            return Err(StoreError::invalid(
-                "name",
-                "must be 1 to 200 characters (名称长度须为1至200个字符)",
-            ));
-        }
+        let name = crate::text::name("name", &new.name, 200)?;
         let mut w = WriteTx::begin(self).await?;
         let taken = sqlx::query("SELECT id FROM organisations WHERE name = $1")
             .bind(&name)

@@ -48,14 +48,7 @@ pub struct NetworkProfile {
 impl NetworkProfile {
     /// Checks what serde cannot: the name's length. Lists are de-duplicated.
     pub fn validate(mut self) -> crate::Result<NetworkProfile> {
-        let name = self.name.trim();
-        if name.is_empty() || name.chars().count() > 200 {
-            return Err(crate::StoreError::invalid(
-                "name",
-                "must be 1 to 200 characters (名称长度须为1至200个字符)",
-            ));
-        }
-        self.name = name.to_string();
+        self.name = crate::text::name("name", &self.name, 200)?;
         dedup(&mut self.services);
         dedup(&mut self.new_tech);
         Ok(self)

@@ -150,10 +150,7 @@ impl Store {
     /// Creates a user. Operators must name exactly one organisation; assessors and
     /// supervisors any number; administrators and auditors none (they see all).
     pub async fn create_user(&self, actor: &str, new: NewUser) -> Result<User> {
-        let name = new.name.trim().to_string();
-        if name.is_empty() || name.chars().count() > 200 {
-            return Err(StoreError::invalid("name", "must be 1 to 200 characters"));
-        }
+        let name = crate::text::name("name", &new.name, 200)?;
         let mut orgs = new.orgs.clone();
         orgs.sort();
         orgs.dedup();
