@@ -280,6 +280,8 @@ struct RawDuty {
     penalty_unresolved: Option<String>,
     #[serde(default)]
     computed_from: Option<Fact>,
+    #[serde(default)]
+    same_act: Option<String>,
 }
 
 #[derive(Debug, Deserialize)]
@@ -315,6 +317,10 @@ pub struct Duty {
     /// A fact gathered by dengbao itself that decides the status when it is supplied
     /// (see [`crate::facts`]); evidence and events decide otherwise.
     pub computed_from: Option<Fact>,
+    /// The duty whose breach is the same act as this one's (the CII yearly assessment under
+    /// 网络安全法 第三十八条 and 关键信息基础设施安全保护条例 第十七条): one act is fined once,
+    /// at the higher range (行政处罚法 第二十九条).
+    pub same_act: Option<String>,
     /// The data file it comes from.
     pub source: String,
     /// Index of its compiled condition (shared between duties with the same text).
@@ -425,6 +431,18 @@ impl Catalog {
                 };
                 let duty = validate_duty(file, raw, &penalties, condition)?;
                 duties.push(Arc::new(duty));
+            }
+        }
+        for d in &duties {
+            if let Some(other) = &d.same_act {
+                if !duties.iter().any(|x| &x.id == other && x.id != d.id) {
+                    return Err(derr(
+                        &d.source,
+                        &d.id,
+                        "same_act",
+                        &format!("no other duty `{other}`"),
+                    ));
+                }
             }
         }
         let catalog = Catalog {

@@ -97,6 +97,8 @@ pub fn exposure(profile: &Profile, catalog: &Catalog, statuses: &[DutyStatus]) -
     let mut unknown = Vec::new();
     // fine source id → the items fined under it
     let mut seen: BTreeMap<String, Vec<usize>> = BTreeMap::new();
+    // the act each item's breach is (its duty, or the duty it is the same act as)
+    let mut acts: Vec<String> = Vec::new();
     let mut total = [0u64; 2];
     let mut person_total = [0u64; 2];
     let mut if_missed = [0u64; 2];
@@ -182,6 +184,7 @@ pub fn exposure(profile: &Profile, catalog: &Catalog, statuses: &[DutyStatus]) -
                 .unwrap_or_else(|| src.id.clone()),
         };
         seen.entry(key).or_default().push(items.len());
+        acts.push(s.duty.same_act.clone().unwrap_or_else(|| s.duty.id.clone()));
         let basis_text = crate::basis::basis_zh(&basis, r.aggravated, punished);
         let basis_text_en = crate::basis::basis_en(&basis, r.aggravated, punished);
         items.push(ExposureItem {
@@ -208,9 +211,29 @@ pub fn exposure(profile: &Profile, catalog: &Catalog, statuses: &[DutyStatus]) -
             counted: false,
         });
     }
+    // One act, one fine (行政处罚法 第二十九条): where two duties are the same act, only the
+    // one with the higher range can be counted.
+    let mut suppressed = vec![false; items.len()];
+    for (k, act) in acts.iter().enumerate() {
+        let higher = acts.iter().enumerate().any(|(j, other)| {
+            j != k
+                && other == act
+                && (items[j].org_fine[1], std::cmp::Reverse(j))
+                    > (items[k].org_fine[1], std::cmp::Reverse(k))
+        });
+        if higher {
+            suppressed[k] = true;
+            items[k].notes.push(Text::new(
+                "与另一义务的违反为同一违法行为，按罚款数额高的规定处罚，不重复计入（《行政处罚法》第二十九条）",
+                "the same act as another duty's breach: fined once, under the higher range, and \
+                 not counted twice (Administrative Penalty Law art. 29)",
+            ));
+        }
+    }
     // Each provision once: the highest range among its failures goes into the total (its
     // item is `counted`); among all its items, into the total if due duties are missed.
     for idx in seen.values() {
+        let idx: Vec<usize> = idx.iter().copied().filter(|k| !suppressed[*k]).collect();
         let highest = |items: &[ExposureItem], only_failures: bool| {
             idx.iter()
                 .copied()

@@ -152,12 +152,17 @@ fn totals_count_each_fining_provision_once() {
     // 十万–一百万元 each: 关键信息基础设施安全保护条例 第三十九条 (no yearly 检测评估 since
     // 2026-01-01, ciipr 第十七条) and 商用密码管理条例 第六十条 (no 密评 before launch, nor yearly:
     // one provision, counted once). The missing 检测评估 is also csl 第三十八条's: one act is
-    // fined once (行政处罚法 第二十九条), which the totals do not yet model (decision 0204).
-    let expected = [
-        50_000 + 100_000 + 100_000 + 100_000,
-        500_000 + 1_000_000 + 1_000_000 + 1_000_000,
-    ];
+    // fined once, under the higher range (行政处罚法 第二十九条) — the two ranges are equal, so
+    // the ciipr item is shown but not counted.
+    let expected = [50_000 + 100_000 + 100_000, 500_000 + 1_000_000 + 1_000_000];
     assert_eq!(e.org_fine_total, expected);
+    let ciipr = item(&e, "ciipr.yearly_assessment");
+    assert!(!ciipr.counted);
+    assert!(
+        ciipr.notes.iter().any(|n| n.zh.contains("第二十九条")),
+        "{:?}",
+        ciipr.notes
+    );
     let counted_59_1 = e
         .items
         .iter()

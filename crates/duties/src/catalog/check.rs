@@ -214,6 +214,7 @@ pub(super) fn validate_duty(
         penalty: raw.penalty,
         note: raw.note,
         penalty_unresolved: raw.penalty_unresolved,
+        same_act: raw.same_act,
         computed_from: raw.computed_from,
         source: file.to_string(),
         condition,
