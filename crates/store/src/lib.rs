@@ -76,6 +76,9 @@ pub struct Store {
     backend: Backend,
     data_dir: PathBuf,
     pub(crate) tokens: std::sync::Arc<users::TokenCache>,
+    /// One sign-in at a time per account name, so the failure count an attempt reads
+    /// includes every attempt before it (sessions.rs).
+    pub(crate) signin_gates: std::sync::Arc<sessions::Gates>,
 }
 
 impl Store {
@@ -140,6 +143,7 @@ impl Store {
             backend,
             data_dir: data_dir.to_path_buf(),
             tokens: Default::default(),
+            signin_gates: Default::default(),
         })
     }
 

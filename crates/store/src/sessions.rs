@@ -4,9 +4,14 @@
 //! - Passwords are argon2id PHC strings in `users.password_hash` (NULL: API tokens only).
 //! - A session is a random 32-byte secret handed to the browser in a cookie; only its
 //!   SHA-256 is stored, with the user, a CSRF synchronizer token and an absolute expiry.
-//! - Failed sign-ins are counted per (name, address) in `signin_failures`, so the limit
-//!   survives a restart; [`SIGNIN_LIMIT`] failures within [`SIGNIN_WINDOW_MINUTES`] lock
-//!   the pair out until the oldest one leaves the window.
+//! - Failed sign-ins are counted in `signin_failures`, so the limits survive a restart.
+//!   Within [`SIGNIN_WINDOW_MINUTES`]: [`SIGNIN_LIMIT`] failures for one name from one
+//!   address stop that pair (never the same account from elsewhere: an attacker cannot
+//!   lock an administrator out); [`SIGNIN_SOURCE_LIMIT`] failures from one address, any
+//!   names, stop that address; past [`SIGNIN_ACCOUNT_FREE`] failures for one name from
+//!   anywhere, each further attempt on it waits longer (back-off, not a lock-out).
+//! - Attempts on one name run one at a time (an in-process gate), so parallel tries cannot
+//!   all read the count before any failure is written (decision 0922).
 //! - Every sign-in, failed sign-in, sign-out and password change is audited in the same
 //!   transaction as its change.
 
@@ -21,6 +26,28 @@ use crate::{secret, Store};
 
 /// Failed sign-ins allowed per (name, address) within the window.
 pub const SIGNIN_LIMIT: i64 = 5;
+/// Failed sign-ins allowed per address, whatever the names, within the window.
+pub const SIGNIN_SOURCE_LIMIT: i64 = 30;
+/// Failed sign-ins for one name, from anywhere, before each attempt on it is slowed.
+pub const SIGNIN_ACCOUNT_FREE: i64 = 10;
+/// The longest back-off of one attempt, in milliseconds.
+pub const SIGNIN_BACKOFF_MAX_MS: u64 = 8_000;
+
+/// One gate per account name being signed in to.
+#[derive(Debug, Default)]
+pub struct Gates(
+    std::sync::Mutex<std::collections::HashMap<String, std::sync::Arc<tokio::sync::Mutex<()>>>>,
+);
+
+impl Gates {
+    fn of(&self, name: &str) -> std::sync::Arc<tokio::sync::Mutex<()>> {
+        // ok: a poisoned map only means another attempt panicked; the map is still usable.
+        let mut map = self.0.lock().unwrap_or_else(|e| e.into_inner());
+        // Drop gates nobody holds, so the map does not grow with every name ever tried.
+        map.retain(|_, g| std::sync::Arc::strong_count(g) > 1);
+        std::sync::Arc::clone(map.entry(name.to_string()).or_default())
+    }
+}
 /// The rate-limiting window, in minutes.
 pub const SIGNIN_WINDOW_MINUTES: i64 = 15;
 /// How long a session lasts from sign-in (absolute, not sliding), in hours.
@@ -128,6 +155,8 @@ impl Store {
     /// Signs `name` in with `password` from address `ip`: rate-limited, audited.
     pub async fn sign_in(&self, name: &str, password: &str, ip: &str) -> Result<SignIn> {
         let name = name.trim();
+        let gate = self.signin_gates.of(name);
+        let _turn = gate.lock().await;
         let now = now_s();
         let since = now
             .checked_sub(SIGNIN_WINDOW_MINUTES.minutes())
@@ -140,8 +169,25 @@ impl Store {
         .bind(since.to_string())
         .fetch_all(&self.pool)
         .await?;
-        if failures.len() as i64 >= SIGNIN_LIMIT {
-            let oldest: String = failures[0].try_get("at")?;
+        let from_source = self
+            .failures_since(
+                "SELECT COUNT(*) FROM signin_failures WHERE ip = $1 AND at > $2",
+                ip,
+                since,
+            )
+            .await?;
+        let on_account = self
+            .failures_since(
+                "SELECT COUNT(*) FROM signin_failures WHERE name = $1 AND at > $2",
+                name,
+                since,
+            )
+            .await?;
+        if failures.len() as i64 >= SIGNIN_LIMIT || from_source >= SIGNIN_SOURCE_LIMIT {
+            let oldest: String = match failures.first() {
+                Some(r) if failures.len() as i64 >= SIGNIN_LIMIT => r.try_get("at")?,
+                _ => now.to_string(),
+            };
             let until = oldest
                 .parse::<Timestamp>()
                 .ok()
@@ -157,6 +203,12 @@ impl Store {
             })
             .await?;
             return Ok(SignIn::Limited { until });
+        }
+        // Back-off on an account attacked from many addresses: slower, never locked.
+        if on_account >= SIGNIN_ACCOUNT_FREE {
+            let steps = (on_account - SIGNIN_ACCOUNT_FREE).min(16) as u32;
+            let ms = (250u64 << steps).min(SIGNIN_BACKOFF_MAX_MS);
+            tokio::time::sleep(std::time::Duration::from_millis(ms)).await;
         }
         let row =
             sqlx::query("SELECT id, password_hash FROM users WHERE name = $1 AND disabled = 0")
@@ -235,6 +287,16 @@ impl Store {
             session,
             principal,
         })
+    }
+
+    /// A count of failed sign-ins by one key (`sql` binds the key, then the window start).
+    async fn failures_since(&self, sql: &'static str, key: &str, since: Timestamp) -> Result<i64> {
+        let row = sqlx::query(sql)
+            .bind(key)
+            .bind(since.to_string())
+            .fetch_one(&self.pool)
+            .await?;
+        Ok(row.try_get::<i64, _>(0)?)
     }
 
     async fn principal_in(&self, w: &mut WriteTx, user_id: &str) -> Result<Principal> {
