@@ -4,7 +4,7 @@
 mod common;
 
 use axum::http::StatusCode;
-use common::{audited, text_of, App, Browser, ADMIN_PASSWORD};
+use common::{audited, text_of, user_with_password, App, Browser, ADMIN_PASSWORD};
 
 #[tokio::test]
 async fn first_run_asks_for_the_setup_token_then_creates_the_administrator_and_organisation() {
@@ -64,6 +64,66 @@ async fn first_run_asks_for_the_setup_token_then_creates_the_administrator_and_o
     );
     assert_eq!(audited(&app.store, "setup.token_used").await.len(), 1);
     assert_eq!(audited(&app.store, "signin").await.len(), 1);
+}
+
+/// Disabling a user ends its session and revokes its tokens at once; it cannot sign in
+/// again until enabled; the last administrator cannot be disabled.
+#[tokio::test]
+async fn a_disabled_user_loses_its_session_and_tokens_at_once() {
+    let app = App::new().await;
+    let mut admin = app.set_up().await;
+    let org = app.first_org().await;
+    let id = user_with_password(
+        &app.store,
+        "值班员",
+        dengbao_store::Role::Operator,
+        vec![org],
+        "值班员的口令很长很长",
+    )
+    .await;
+    let token = app
+        .store
+        .create_token("test", &id, "脚本")
+        .await
+        .expect("a token");
+    let mut user = app.browser();
+    user.sign_in("值班员", "值班员的口令很长很长").await;
+    assert_eq!(user.get("/networks").await.status, StatusCode::OK);
+    admin.get("/admin/users").await;
+    let r = admin.post(&format!("/admin/users/{id}/disable"), &[]).await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
+    let r = user.get("/networks").await;
+    assert_eq!(
+        (r.status, r.location.as_str()),
+        (StatusCode::SEE_OTHER, "/signin?next=/networks")
+    );
+    assert!(app
+        .store
+        .authenticate(&token.token)
+        .await
+        .expect("a lookup")
+        .is_none());
+    let mut again = app.browser();
+    again.get("/signin").await;
+    let r = again
+        .post(
+            "/signin",
+            &[("name", "值班员"), ("password", "值班员的口令很长很长")],
+        )
+        .await;
+    assert_ne!(r.status, StatusCode::SEE_OTHER, "a disabled user signs in");
+    assert_eq!(audited(&app.store, "user.disable").await.len(), 1);
+    // The only administrator cannot disable itself.
+    let admins = app.store.list_users().await.expect("users");
+    let me = admins
+        .iter()
+        .find(|u| u.name == "admin")
+        .expect("the administrator");
+    admin.get("/admin/users").await;
+    let r = admin
+        .post(&format!("/admin/users/{}/disable", me.id), &[])
+        .await;
+    assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", r.body);
 }
 
 #[tokio::test]

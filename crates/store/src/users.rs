@@ -39,6 +39,9 @@ pub struct User {
     pub role: Role,
     pub orgs: Vec<String>,
     pub created_at: String,
+    /// Disabled: no sign-in, no session, no token (`set_user_disabled`).
+    #[serde(default)]
+    pub disabled: bool,
 }
 
 /// Who is making a request: a user, reached through one of its tokens.
@@ -198,6 +201,7 @@ impl Store {
             role: new.role,
             orgs,
             created_at: now_rfc3339(),
+            disabled: false,
         };
         sqlx::query(
             "INSERT INTO users (id, name, role, disabled, created_at) VALUES ($1, $2, $3, 0, $4)",
@@ -228,9 +232,10 @@ impl Store {
     }
 
     pub async fn list_users(&self) -> Result<Vec<User>> {
-        let rows = sqlx::query("SELECT id, name, role, created_at FROM users ORDER BY name")
-            .fetch_all(&self.pool)
-            .await?;
+        let rows =
+            sqlx::query("SELECT id, name, role, created_at, disabled FROM users ORDER BY name")
+                .fetch_all(&self.pool)
+                .await?;
         let grants = sqlx::query("SELECT user_id, org_id FROM user_orgs ORDER BY org_id")
             .fetch_all(&self.pool)
             .await?;
@@ -249,6 +254,7 @@ impl Store {
                 name: row.try_get("name")?,
                 orgs,
                 created_at: row.try_get("created_at")?,
+                disabled: row.try_get::<i64, _>("disabled")? != 0,
             });
         }
         Ok(out)
@@ -295,6 +301,80 @@ impl Store {
             label: label.to_string(),
             token: shown,
         })
+    }
+
+    /// Disables a user, or enables one again. Disabling ends every session and revokes every
+    /// API token of the user in the same transaction, so access stops at once; the last
+    /// active administrator cannot be disabled (nobody could enable anyone again).
+    pub async fn set_user_disabled(
+        &self,
+        actor: &str,
+        user_id: &str,
+        disabled: bool,
+    ) -> Result<()> {
+        let mut w = WriteTx::begin(self).await?;
+        let row = sqlx::query("SELECT role, disabled FROM users WHERE id = $1")
+            .bind(user_id)
+            .fetch_optional(&mut *w.tx)
+            .await?
+            .ok_or_else(|| StoreError::not_found("user", user_id))?;
+        let role: String = row.try_get("role")?;
+        if disabled && role == "administrator" {
+            let others = sqlx::query(
+                "SELECT COUNT(*) AS n FROM users WHERE role = 'administrator' AND disabled = 0 AND id <> $1",
+            )
+            .bind(user_id)
+            .fetch_one(&mut *w.tx)
+            .await?;
+            if others.try_get::<i64, _>("n")? == 0 {
+                return Err(StoreError::invalid(
+                    "user",
+                    "the last active administrator cannot be disabled (最后一名管理员不能停用)",
+                ));
+            }
+        }
+        let now = now_rfc3339();
+        // A literal, not a bound integer: the column is INTEGER on both backends.
+        let sql = if disabled {
+            "UPDATE users SET disabled = 1 WHERE id = $1"
+        } else {
+            "UPDATE users SET disabled = 0 WHERE id = $1"
+        };
+        sqlx::query(sql).bind(user_id).execute(&mut *w.tx).await?;
+        let (mut sessions, mut tokens) = (0, 0);
+        if disabled {
+            sessions = sqlx::query(
+                "UPDATE sessions SET ended_at = $1 WHERE user_id = $2 AND ended_at IS NULL",
+            )
+            .bind(&now)
+            .bind(user_id)
+            .execute(&mut *w.tx)
+            .await?
+            .rows_affected();
+            tokens = sqlx::query(
+                "UPDATE api_tokens SET revoked_at = $1 WHERE user_id = $2 AND revoked_at IS NULL",
+            )
+            .bind(&now)
+            .bind(user_id)
+            .execute(&mut *w.tx)
+            .await?
+            .rows_affected();
+        }
+        w.commit(AuditRecord {
+            actor: actor.to_string(),
+            org_id: None,
+            action: if disabled {
+                "user.disable"
+            } else {
+                "user.enable"
+            }
+            .into(),
+            target: format!("user:{user_id}"),
+            detail: serde_json::json!({"sessions_ended": sessions, "tokens_revoked": tokens}),
+        })
+        .await?;
+        self.tokens.clear();
+        Ok(())
     }
 
     /// Revokes a token at once (in this process; other processes within a minute).

@@ -21,6 +21,8 @@ pub fn routes() -> Router<AppState> {
     Router::new()
         .route("/admin/users", get(users).post(create_user))
         .route("/admin/users/{uid}/password", post(set_password))
+        .route("/admin/users/{uid}/disable", post(disable_user))
+        .route("/admin/users/{uid}/enable", post(enable_user))
         .route("/admin/orgs", get(orgs).post(create_org))
         .route("/admin/audit", get(audit))
         .route("/tokens", get(tokens).post(create_token))
@@ -50,6 +52,7 @@ pub struct UserRow {
     pub role: String,
     pub orgs: String,
     pub created: String,
+    pub disabled: bool,
 }
 
 #[derive(Template)]
@@ -95,6 +98,7 @@ async fn users_tpl(state: &AppState, c: Ctx) -> Result<UsersTpl, PageError> {
                 .collect::<Vec<_>>()
                 .join(c.t.s("common.sep")),
             created: c.t.when(&u.created_at),
+            disabled: u.disabled,
             id: u.id,
             name: u.name,
         })
@@ -176,6 +180,33 @@ async fn set_password(
     state
         .store
         .set_password(&page.actor(), &uid, &f.password)
+        .await
+        .map_err(|e| page.bad(e))?;
+    redirect("/admin/users?done=1")
+}
+
+/// Disables a user: sessions end and tokens are revoked in the same transaction.
+async fn disable_user(
+    State(state): State<AppState>,
+    page: Page<ManageAccounts>,
+    Path(uid): Path<String>,
+) -> PageResult {
+    state
+        .store
+        .set_user_disabled(&page.actor(), &uid, true)
+        .await
+        .map_err(|e| page.bad(e))?;
+    redirect("/admin/users?done=1")
+}
+
+async fn enable_user(
+    State(state): State<AppState>,
+    page: Page<ManageAccounts>,
+    Path(uid): Path<String>,
+) -> PageResult {
+    state
+        .store
+        .set_user_disabled(&page.actor(), &uid, false)
         .await
         .map_err(|e| page.bad(e))?;
     redirect("/admin/users?done=1")
