@@ -123,7 +123,8 @@ fn dummy_phc() -> String {
 }
 
 impl Store {
-    /// Sets (or replaces) a user's console password. Ends the user's sessions.
+    /// Sets (or replaces) a user's console password. Ends the user's sessions and revokes
+    /// its API tokens (issue: a reset must cut every way in).
     pub async fn set_password(&self, actor: &str, user_id: &str, password: &str) -> Result<()> {
         check_password(password)?;
         let phc = secret::hash_secret_blocking(password.to_string()).await?;
@@ -141,15 +142,25 @@ impl Store {
             .bind(user_id)
             .execute(&mut *w.tx)
             .await?;
+        // A reset password means the old one may be known: the API tokens go too.
+        let revoked = sqlx::query(
+            "UPDATE api_tokens SET revoked_at = $1 WHERE user_id = $2 AND revoked_at IS NULL",
+        )
+        .bind(now_s().to_string())
+        .bind(user_id)
+        .execute(&mut *w.tx)
+        .await?
+        .rows_affected();
         w.commit(AuditRecord {
             actor: actor.to_string(),
             org_id: None,
             action: "user.password".into(),
             target: format!("user:{user_id}"),
-            detail: serde_json::json!({}),
+            detail: serde_json::json!({"tokens_revoked": revoked}),
         })
-        .await
-        .map(|_| ())
+        .await?;
+        self.tokens.clear();
+        Ok(())
     }
 
     /// Signs `name` in with `password` from address `ip`: rate-limited, audited.

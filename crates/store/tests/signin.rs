@@ -90,3 +90,34 @@ async fn one_address_guessing_many_names_is_stopped() {
         .expect("sign-in");
     assert!(matches!(r, SignIn::Ok { .. }));
 }
+
+/// A reset password means the old one may be known: the user's API tokens stop working.
+#[tokio::test]
+async fn a_password_reset_revokes_the_users_tokens() {
+    let (_dir, store) = store_with_admin().await;
+    let admin = store
+        .list_users()
+        .await
+        .expect("users")
+        .into_iter()
+        .find(|u| u.name == "管理员")
+        .expect("the administrator");
+    let token = store
+        .create_token("test", &admin.id, "脚本")
+        .await
+        .expect("token");
+    assert!(store
+        .authenticate(&token.token)
+        .await
+        .expect("lookup")
+        .is_some());
+    store
+        .set_password("test", &admin.id, "another long pass phrase")
+        .await
+        .expect("reset");
+    assert!(store
+        .authenticate(&token.token)
+        .await
+        .expect("lookup")
+        .is_none());
+}
