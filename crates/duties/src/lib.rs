@@ -15,6 +15,7 @@ mod by_date;
 mod catalog;
 mod cel;
 pub mod cited;
+mod clocks;
 mod engine;
 mod events;
 mod exposure;
@@ -38,7 +39,7 @@ pub use facts::{apply_facts, Fact, Facts, LogRetention};
 pub use penalty::{Multiple, Penalty, PenaltyParty, PenaltyRef, Resolved};
 pub use profile::{
     date_of, event_index, parse_at, Breach, Classified, Evidence, NewTech, OperatorClass, Profile,
-    ProfileError, RawBreach, RawEvidence, RawNetwork, RawProfile, Role, Service, Stage, TimeText,
-    EVENTS, PLANNED_EVENTS,
+    ProfileError, RawBreach, RawEvidence, RawNetwork, RawProfile, Role, Service, Stage, EVENTS,
+    PLANNED_EVENTS,
 };
-pub use time::{parse_time, rfc3339_shanghai, EventTime};
+pub use time::{parse_time, rfc3339_shanghai, EventTime, TimeText};

@@ -12,7 +12,7 @@ use jiff::civil::Date;
 use jiff::Timestamp;
 use serde::{Deserialize, Serialize};
 
-use crate::time::{parse_time, EventTime};
+use crate::time::{parse_time, EventTime, TimeText};
 
 pub use crate::events::{event_index, EVENTS, PLANNED_EVENTS};
 
@@ -274,24 +274,6 @@ pub struct RawBreach {
     #[serde(default)]
     pub description: String,
     pub when: TimeText,
-}
-
-/// A date or time as written: a string (`"2026-02-10"`, RFC 3339) or a TOML date/datetime.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-#[serde(untagged)]
-pub enum TimeText {
-    Text(String),
-    Toml(toml::value::Datetime),
-}
-
-impl TimeText {
-    /// The value as the user wrote it.
-    pub fn text(&self) -> String {
-        match self {
-            TimeText::Text(s) => s.clone(),
-            TimeText::Toml(d) => d.to_string(),
-        }
-    }
 }
 
 /// The profile file as written: stage one of parsing.

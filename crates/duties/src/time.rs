@@ -6,7 +6,7 @@ use std::fmt;
 use jiff::civil::Date;
 use jiff::tz::TimeZone;
 use jiff::Timestamp;
-use serde::{Serialize, Serializer};
+use serde::{Deserialize, Serialize, Serializer};
 
 /// When something happened: a whole day, or an instant.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -100,5 +100,23 @@ mod tests {
         assert_eq!(t.date().to_string(), "2026-03-01");
         let late = parse_time("2026-03-01T20:00:00Z").unwrap();
         assert_eq!(late.date().to_string(), "2026-03-02");
+    }
+}
+
+/// A date or time as written: a string (`"2026-02-10"`, RFC 3339) or a TOML date/datetime.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(untagged)]
+pub enum TimeText {
+    Text(String),
+    Toml(toml::value::Datetime),
+}
+
+impl TimeText {
+    /// The value as the user wrote it.
+    pub fn text(&self) -> String {
+        match self {
+            TimeText::Text(s) => s.clone(),
+            TimeText::Toml(d) => d.to_string(),
+        }
     }
 }

@@ -116,3 +116,12 @@ pub struct Diagnostic {
     #[serde(default)]
     pub message_zh: String,
 }
+
+/// A diagnostic in English and in Chinese (what `law parse` prints in each language).
+pub(crate) fn diag(line: u32, message: impl Into<String>, zh: impl Into<String>) -> Diagnostic {
+    Diagnostic {
+        line,
+        message: message.into(),
+        message_zh: zh.into(),
+    }
+}

@@ -18,19 +18,12 @@
 use std::collections::{BTreeSet, HashMap};
 
 use crate::lines::{self, classify, ends_sentence, is_space, looks_like_heading, Kind, Line};
+pub(crate) use crate::model::diag;
 use crate::model::{
     Article, Chapter, Diagnostic, Note, Paragraph, Part, Section, Statute, Variant,
 };
 use crate::numerals::parse_item_marker;
 use crate::start::{self, split_parenthetical, squeeze, SUBTITLE_MARKS};
-/// A diagnostic in English and in Chinese (what `law parse` prints in each language).
-pub(crate) fn diag(line: u32, message: impl Into<String>, zh: impl Into<String>) -> Diagnostic {
-    Diagnostic {
-        line,
-        message: message.into(),
-        message_zh: zh.into(),
-    }
-}
 pub(crate) fn build(text: &str) -> (Statute, Vec<Diagnostic>) {
     let lines = lines::split(text);
     let mut b = Builder::default();

@@ -191,12 +191,7 @@ async fn disable_user(
     page: Page<ManageAccounts>,
     Path(uid): Path<String>,
 ) -> PageResult {
-    state
-        .store
-        .set_user_disabled(&page.actor(), &uid, true)
-        .await
-        .map_err(|e| page.bad(e))?;
-    redirect("/admin/users?done=1")
+    set_disabled(&state, &page, &uid, true).await
 }
 
 async fn enable_user(
@@ -204,9 +199,18 @@ async fn enable_user(
     page: Page<ManageAccounts>,
     Path(uid): Path<String>,
 ) -> PageResult {
+    set_disabled(&state, &page, &uid, false).await
+}
+
+async fn set_disabled(
+    state: &AppState,
+    page: &Page<ManageAccounts>,
+    uid: &str,
+    disabled: bool,
+) -> PageResult {
     state
         .store
-        .set_user_disabled(&page.actor(), &uid, false)
+        .set_user_disabled(&page.actor(), uid, disabled)
         .await
         .map_err(|e| page.bad(e))?;
     redirect("/admin/users?done=1")
