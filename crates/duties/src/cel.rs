@@ -56,7 +56,8 @@ fn variable_mask(name: &str) -> Option<u128> {
         "has_event" => bits(32, EVENTS.len() as u32),
         "previous_level" => bits(100, 3),
         "important_data" => bits(103, 1),
-        // A count, not a discrete attribute: conditions reading it are not memoised.
+        // A count: no bits; the memo key carries its exact value instead (`reads_count`).
+        "personal_info_people" => 0,
         _ => return None,
     })
 }
@@ -103,6 +104,9 @@ pub(crate) struct Condition {
     pub program: Program,
     /// The signature bits it depends on; `None` when it reads free text (`industry`).
     pub mask: Option<u128>,
+    /// It reads `personal_info_people`, whose exact value joins the memo key: without it a
+    /// count would make the condition unmemoisable and every network bind a CEL context.
+    pub reads_count: bool,
 }
 
 impl Condition {
@@ -123,7 +127,12 @@ impl Condition {
                 _ => None,
             };
         }
-        Ok(Condition { program, mask })
+        let reads_count = refs.variables().contains(&"personal_info_people");
+        Ok(Condition {
+            program,
+            mask,
+            reads_count,
+        })
     }
 
     /// Runs the condition; a non-boolean result is an error.

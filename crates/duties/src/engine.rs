@@ -170,7 +170,8 @@ impl std::hash::Hasher for FoldHasher {
     }
 }
 
-type Memo = HashMap<(usize, u128), bool, std::hash::BuildHasherDefault<FoldHasher>>;
+/// (condition, the signature bits it reads, the count it reads if any) → its result.
+type Memo = HashMap<(usize, u128, i64), bool, std::hash::BuildHasherDefault<FoldHasher>>;
 
 /// Evaluates many profiles against one catalog and calendar, memoising each condition's
 /// result per the profile attributes it reads.
@@ -208,10 +209,15 @@ impl<'c> Engine<'c> {
                 out.push(Err("missing condition".to_string()));
                 continue;
             };
+            let count = if cond.reads_count {
+                p.network.personal_info_people.unwrap_or(0)
+            } else {
+                0
+            };
             let key = cond
                 .mask
                 .filter(|_| self.memoise)
-                .map(|m| (d.condition, sig & m));
+                .map(|m| (d.condition, sig & m, count));
             if let Some(k) = key {
                 if let Some(v) = self.memo.get(&k) {
                     out.push(Ok(*v));
