@@ -18,12 +18,24 @@ fn zh_date(d: jiff::civil::Date) -> String {
 
 #[tokio::test]
 async fn a_provisional_deadline_is_marked_and_corrected_when_the_notice_is_loaded() {
-    let app = App::new().await;
+    // The first year without a notice (2027 while the builtin data ends with 2026).
+    let builtin = dengbao_calendar::Calendar::builtin().unwrap();
+    let year = *builtin
+        .provisional_years()
+        .expect("provisional years")
+        .start();
+    let graded: jiff::civil::Date = format!("{}-12-24", year - 1).parse().unwrap();
+    // Grading is past-tense: the store is set to the day the page is looked at.
+    let looked_at: jiff::civil::Date = format!("{}-12-28", year - 1).parse().unwrap();
+    let app = App::at(
+        looked_at
+            .to_zoned_datetime(dengbao_calendar::shanghai())
+            .unwrap()
+            .timestamp(),
+    )
+    .await;
     let mut admin = app.set_up().await;
     let cal = app.state.calendar.get();
-    // The first year without a notice (2027 while the builtin data ends with 2026).
-    let year = *cal.provisional_years().expect("provisional years").start();
-    let graded: jiff::civil::Date = format!("{}-12-24", year - 1).parse().unwrap();
     let filing_due = cal.deadline(graded, 10).unwrap();
     assert!(filing_due.provisional, "{filing_due:?}");
 

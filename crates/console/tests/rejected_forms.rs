@@ -60,3 +60,97 @@ async fn a_grading_with_an_impossible_date_changes_nothing() {
     );
     assert_eq!(audited(&app.store, "network.grade").await.len(), 1);
 }
+
+/// Past-tense events are refused when dated in the future (a grading 20 days ahead, a
+/// 最近一次等级测评 in 2030), naming the field and writing nothing; a planned launch may be
+/// in the future.
+#[tokio::test]
+async fn past_tense_events_refuse_future_dates() {
+    let app = App::new().await;
+    let mut admin = app.set_up().await;
+    let net = app
+        .network(serde_json::json!({"name": "会员服务平台", "level": 2, "stage": "building"}))
+        .await;
+    let today = dengbao_calendar::today_in_shanghai();
+    let ahead = today
+        .checked_add(jiff::Span::new().days(20))
+        .unwrap()
+        .to_string();
+    let page = format!("/networks/{}", net.id);
+
+    admin.get(&page).await;
+    let grading = admin
+        .post(
+            &format!("/networks/{}/grading", net.id),
+            &[
+                ("basis", "gbt22240-2020"),
+                ("bo", "order"),
+                ("bd", "serious"),
+                ("so", "order"),
+                ("sd", "serious"),
+                ("graded_on", ahead.as_str()),
+            ],
+        )
+        .await;
+    assert_eq!(
+        grading.status,
+        StatusCode::UNPROCESSABLE_ENTITY,
+        "{}",
+        grading.body
+    );
+    assert!(grading.body.contains("graded_on"), "names the field");
+    assert!(
+        grading.body.contains("已发生的事件不能填将来日期"),
+        "{}",
+        grading.body
+    );
+    assert_eq!(
+        app.store.get_network(&net.id).await.unwrap().profile,
+        net.profile
+    );
+
+    for (kind, at) in [("last_assessment", "2030-06-01"), ("filed", ahead.as_str())] {
+        admin.get(&page).await;
+        let event = admin
+            .post(
+                &format!("/networks/{}/events", net.id),
+                &[("kind", kind), ("at", at), ("note", "")],
+            )
+            .await;
+        assert_eq!(
+            event.status,
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "{kind}: {}",
+            event.body
+        );
+        assert!(
+            event.body.contains("已发生的事件不能填将来日期"),
+            "{}",
+            event.body
+        );
+    }
+    assert!(app.store.list_events(&net.id).await.unwrap().is_empty());
+    assert!(audited(&app.store, "network.grade").await.is_empty());
+    assert!(audited(&app.store, "event.add").await.is_empty());
+
+    // Today is not the future, and a launch may be planned.
+    for (kind, at) in [
+        ("last_self_inspection", today.to_string()),
+        ("launched", ahead.clone()),
+    ] {
+        admin.get(&page).await;
+        let event = admin
+            .post(
+                &format!("/networks/{}/events", net.id),
+                &[("kind", kind), ("at", at.as_str()), ("note", "")],
+            )
+            .await;
+        assert_eq!(
+            event.status,
+            StatusCode::SEE_OTHER,
+            "{kind}: {}",
+            event.body
+        );
+    }
+    assert_eq!(app.store.list_events(&net.id).await.unwrap().len(), 2);
+}

@@ -254,6 +254,23 @@ async fn filing_grants_the_named_organ_reach_and_only_that_organ_decides_on(w: W
         .as_str()
         .unwrap()
         .contains("submitted_on"));
+    // A receipt dated next month has not happened yet: refused, naming the field.
+    let next_month = dengbao_calendar::today_in_shanghai()
+        .checked_add(jiff::Span::new().days(30))
+        .unwrap();
+    let ahead = w
+        .post_json(
+            &format!("{uri}/filings"),
+            "operator_a",
+            json!({"supervisor_id": other_id, "submitted_on": next_month.to_string()}),
+        )
+        .await;
+    assert_eq!(ahead.status, 422, "{}", ahead.json);
+    let message = ahead.json["error"]["message"].as_str().unwrap();
+    assert!(
+        message.contains("submitted_on") && message.contains("已发生的事件不能填将来日期"),
+        "{message}"
+    );
     // Naming a user who is not a supervisor is refused.
     let op = w.user_ids[2].clone().unwrap();
     let bad = w

@@ -11,7 +11,8 @@ use sqlx::Row;
 
 use crate::audit::{AuditRecord, WriteTx};
 use crate::error::{Result, StoreError};
-use crate::filings::{grant_reach, insert_event, text, user_with_role, validate_date};
+use crate::events::{check_not_future, insert_event, NewEvent};
+use crate::filings::{grant_reach, text, user_with_role, validate_date};
 use crate::users::Role;
 use crate::{now_rfc3339, secret, Store};
 
@@ -404,6 +405,12 @@ impl Store {
         input: ConclusionInput,
     ) -> Result<Engagement> {
         let on = validate_date("concluded_on", &input.concluded_on)?;
+        check_not_future(
+            "concluded_on",
+            "last_assessment",
+            &on.to_string(),
+            self.now(),
+        )?;
         let summary = text("summary", &input.summary, 8000)?;
         let score = match input.score {
             Some(s) if (0.0..=100.0).contains(&s) => Some((s * 100.0).round() as i64),
@@ -442,13 +449,18 @@ impl Store {
         .await?;
         let event = insert_event(
             &mut w.tx,
-            network_id,
-            "last_assessment",
-            &on.to_string(),
-            &format!("等级测评结论：{}", input.conclusion.zh()),
-            actor,
+            self.now(),
+            NewEvent {
+                field: "concluded_on",
+                network_id,
+                kind: "last_assessment",
+                at: &on.to_string(),
+                note: &format!("等级测评结论：{}", input.conclusion.zh()),
+                actor,
+            },
         )
-        .await?;
+        .await?
+        .id;
         let org: String = row.try_get("org_id")?;
         w.commit(AuditRecord {
             actor: actor.to_string(),

@@ -76,6 +76,95 @@ pub fn validate_at(field: &'static str, at: &str) -> Result<String> {
     }
 }
 
+/// How far a time may run ahead of the server's clock (a browser's clock, a slip of time
+/// zone) before a past-tense event dated then is refused as being in the future.
+const CLOCK_SKEW: jiff::SignedDuration = jiff::SignedDuration::from_mins(10);
+
+/// A past-tense event (graded, filed, last_assessment …) records something that has
+/// happened: a date after today in Asia/Shanghai, or a time more than [`CLOCK_SKEW`] after
+/// `now`, is refused naming `field`. Planned events (`dengbao_duties::PLANNED_EVENTS`: a
+/// launch date, an order's deadline) may be in the future.
+pub fn check_not_future(
+    field: &'static str,
+    kind: &str,
+    at: &str,
+    now: jiff::Timestamp,
+) -> Result<()> {
+    if dengbao_duties::PLANNED_EVENTS.contains(&kind) {
+        return Ok(());
+    }
+    let today = now
+        .in_tz("Asia/Shanghai")
+        .map(|z| z.date())
+        .map_err(|e| StoreError::invalid(field, e.to_string()))?;
+    let future = if let Ok(date) = at.parse::<jiff::civil::Date>() {
+        date > today
+    } else {
+        let ts = at.parse::<jiff::Timestamp>().map_err(|_| {
+            StoreError::invalid(
+                field,
+                format!("{at:?} is not a date YYYY-MM-DD or an RFC 3339 time (日期格式无效)"),
+            )
+        })?;
+        ts.duration_since(now) > CLOCK_SKEW
+    };
+    if future {
+        return Err(StoreError::invalid(
+            field,
+            format!(
+                "{at} is after today ({today}): {kind} records something that has happened \
+                 and cannot be dated in the future (已发生的事件不能填将来日期，今天是{today})"
+            ),
+        ));
+    }
+    Ok(())
+}
+
+/// An event written in the same transaction as the change it belongs to; `field` is the
+/// input field its date came from, for the message when the date is refused.
+pub(crate) struct NewEvent<'a> {
+    pub field: &'static str,
+    pub network_id: &'a str,
+    pub kind: &'a str,
+    pub at: &'a str,
+    pub note: &'a str,
+    pub actor: &'a str,
+}
+
+/// Writes `event` after checking its date is not in the future (so no path that records
+/// an event can skip the check); returns the stored event. The caller's transaction rolls
+/// back on error, so a refused date writes nothing.
+pub(crate) async fn insert_event(
+    tx: &mut sqlx::Transaction<'static, sqlx::Any>,
+    now: jiff::Timestamp,
+    event: NewEvent<'_>,
+) -> Result<NetworkEvent> {
+    check_not_future(event.field, event.kind, event.at, now)?;
+    let stored = NetworkEvent {
+        id: secret::new_id()?,
+        network_id: event.network_id.to_string(),
+        kind: event.kind.to_string(),
+        at: event.at.to_string(),
+        note: event.note.to_string(),
+        actor: event.actor.to_string(),
+        recorded_at: now_rfc3339(),
+    };
+    sqlx::query(
+        "INSERT INTO network_events (id, network_id, kind, at, note, actor, recorded_at) \
+         VALUES ($1, $2, $3, $4, $5, $6, $7)",
+    )
+    .bind(&stored.id)
+    .bind(&stored.network_id)
+    .bind(&stored.kind)
+    .bind(&stored.at)
+    .bind(&stored.note)
+    .bind(&stored.actor)
+    .bind(&stored.recorded_at)
+    .execute(&mut **tx)
+    .await?;
+    Ok(stored)
+}
+
 impl Store {
     pub async fn add_event(
         &self,
@@ -85,33 +174,25 @@ impl Store {
     ) -> Result<NetworkEvent> {
         let kind = validate_kind(&input.kind)?;
         let at = validate_at("at", &input.at)?;
+        check_not_future("at", &kind, &at, self.now())?;
         crate::text::text("note", &input.note, 2000)?;
         let org = self
             .network_org(network_id)
             .await?
             .ok_or_else(|| StoreError::not_found("network", network_id))?;
-        let event = NetworkEvent {
-            id: secret::new_id()?,
-            network_id: network_id.to_string(),
-            kind,
-            at,
-            note: input.note,
-            actor: actor.to_string(),
-            recorded_at: now_rfc3339(),
-        };
         let mut w = WriteTx::begin(self).await?;
-        sqlx::query(
-            "INSERT INTO network_events (id, network_id, kind, at, note, actor, recorded_at) \
-             VALUES ($1, $2, $3, $4, $5, $6, $7)",
+        let event = insert_event(
+            &mut w.tx,
+            self.now(),
+            NewEvent {
+                field: "at",
+                network_id,
+                kind: &kind,
+                at: &at,
+                note: &input.note,
+                actor,
+            },
         )
-        .bind(&event.id)
-        .bind(&event.network_id)
-        .bind(&event.kind)
-        .bind(&event.at)
-        .bind(&event.note)
-        .bind(&event.actor)
-        .bind(&event.recorded_at)
-        .execute(&mut *w.tx)
         .await?;
         w.commit(AuditRecord {
             actor: actor.to_string(),

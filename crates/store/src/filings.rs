@@ -18,6 +18,7 @@ use sqlx::{Any, Row, Transaction};
 
 use crate::audit::{AuditRecord, WriteTx};
 use crate::error::{Result, StoreError};
+use crate::events::{check_not_future, insert_event, NewEvent};
 use crate::users::Role;
 use crate::{now_rfc3339, secret, OrgScope, Store};
 
@@ -197,32 +198,6 @@ pub fn validate_date(field: &'static str, s: &str) -> Result<jiff::civil::Date> 
 /// A bounded free-text field (no control characters: crate::text).
 pub(crate) use crate::text::text;
 
-/// Records a lifecycle event in the same transaction as the change it belongs to.
-pub(crate) async fn insert_event(
-    tx: &mut Transaction<'static, Any>,
-    network_id: &str,
-    kind: &str,
-    at: &str,
-    note: &str,
-    actor: &str,
-) -> Result<String> {
-    let id = secret::new_id()?;
-    sqlx::query(
-        "INSERT INTO network_events (id, network_id, kind, at, note, actor, recorded_at) \
-         VALUES ($1, $2, $3, $4, $5, $6, $7)",
-    )
-    .bind(&id)
-    .bind(network_id)
-    .bind(kind)
-    .bind(at)
-    .bind(note)
-    .bind(actor)
-    .bind(now_rfc3339())
-    .execute(&mut **tx)
-    .await?;
-    Ok(id)
-}
-
 /// Gives `user_id` reach to `org_id` (idempotent); the token cache is cleared by the caller
 /// after commit so the grant holds at once.
 pub(crate) async fn grant_reach(
@@ -295,6 +270,12 @@ impl Store {
         review_due: jiff::civil::Date,
     ) -> Result<Filing> {
         let submitted_on = validate_date("submitted_on", &input.submitted_on)?;
+        check_not_future(
+            "submitted_on",
+            "filed",
+            &submitted_on.to_string(),
+            self.now(),
+        )?;
         let note = text("note", &input.note, 2000)?;
         let network = self.get_network(network_id).await?;
         let level = match network.profile.level {
@@ -383,13 +364,18 @@ impl Store {
         let granted = grant_reach(&mut w.tx, &filing.supervisor_id, &filing.org_id).await?;
         let event = insert_event(
             &mut w.tx,
-            network_id,
-            kind,
-            &filing.submitted_on,
-            &format!("备案提交 filing {}", filing.id),
-            actor,
+            self.now(),
+            NewEvent {
+                field: "submitted_on",
+                network_id,
+                kind,
+                at: &filing.submitted_on,
+                note: &format!("备案提交 filing {}", filing.id),
+                actor,
+            },
         )
-        .await?;
+        .await?
+        .id;
         w.commit(AuditRecord {
             actor: actor.to_string(),
             org_id: Some(filing.org_id.clone()),
@@ -414,6 +400,7 @@ impl Store {
         decision: FilingDecision,
     ) -> Result<Filing> {
         let on = validate_date("on", &decision.on)?;
+        check_not_future("on", "certified", &on.to_string(), self.now())?;
         let mut w = WriteTx::begin(self).await?;
         let Some(mut filing) = current_in(&mut w.tx, network_id).await? else {
             return Err(StoreError::invalid(
@@ -498,16 +485,21 @@ impl Store {
             Some(kind) => Some(
                 insert_event(
                     &mut w.tx,
-                    network_id,
-                    kind,
-                    &on.to_string(),
-                    &format!(
-                        "备案证明 {}",
-                        filing.certificate_no.as_deref().unwrap_or_default()
-                    ),
-                    actor,
+                    self.now(),
+                    NewEvent {
+                        field: "on",
+                        network_id,
+                        kind,
+                        at: &on.to_string(),
+                        note: &format!(
+                            "备案证明 {}",
+                            filing.certificate_no.as_deref().unwrap_or_default()
+                        ),
+                        actor,
+                    },
                 )
-                .await?,
+                .await?
+                .id,
             ),
             None => None,
         };

@@ -11,7 +11,8 @@ use sqlx::Row;
 
 use crate::audit::{AuditRecord, WriteTx};
 use crate::error::{Result, StoreError};
-use crate::filings::{insert_event, text, validate_date};
+use crate::events::{check_not_future, insert_event, NewEvent};
+use crate::filings::{text, validate_date};
 use crate::{now_rfc3339, secret, OrgScope, Store};
 
 /// A recorded inspection.
@@ -219,6 +220,7 @@ impl Store {
         input: InspectionInput,
     ) -> Result<Inspection> {
         let on = validate_date("inspected_on", &input.inspected_on)?;
+        check_not_future("inspected_on", "inspection", &on.to_string(), self.now())?;
         let note = text("note", &input.note, 4000)?;
         let org = self
             .network_org(network_id)
@@ -330,6 +332,12 @@ impl Store {
                 "an order names at least one finding (整改通知须列明问题)",
             ));
         }
+        check_not_future(
+            "issued_on",
+            "rectification_ordered",
+            &issued_on.to_string(),
+            self.now(),
+        )?;
         if due <= issued_on {
             return Err(StoreError::invalid(
                 "due",
@@ -395,6 +403,7 @@ impl Store {
         to: OrderState,
     ) -> Result<RectificationOrder> {
         let on = validate_date("on", &step.on)?;
+        check_not_future("on", "rectified", &on.to_string(), self.now())?;
         let body = text("text", &step.text, 8000)?;
         let mut w = WriteTx::begin(self).await?;
         let row = sqlx::query(&format!(
@@ -477,13 +486,18 @@ impl Store {
             event = Some(
                 insert_event(
                     &mut w.tx,
-                    network_id,
-                    "rectified",
-                    &on.to_string(),
-                    &format!("整改通知 {} 已关闭", order.id),
-                    actor,
+                    self.now(),
+                    NewEvent {
+                        field: "on",
+                        network_id,
+                        kind: "rectified",
+                        at: &on.to_string(),
+                        note: &format!("整改通知 {} 已关闭", order.id),
+                        actor,
+                    },
                 )
-                .await?,
+                .await?
+                .id,
             );
         }
         order.state = to;

@@ -79,6 +79,19 @@ pub struct Store {
     /// One sign-in at a time per account name, so the failure count an attempt reads
     /// includes every attempt before it (sessions.rs).
     pub(crate) signin_gates: std::sync::Arc<sessions::Gates>,
+    /// "Now" for checking that a past-tense event is not dated in the future.
+    clock: Clock,
+}
+
+/// Where the store takes "now" from when it checks that a past-tense event is not in the
+/// future: the system clock, or a fixed instant that only tests and simulations set through
+/// [`Store::with_fixed_clock`] (no command, flag or variable of the product reaches it).
+/// Audit times and deletions never read this clock.
+#[derive(Debug, Clone, Copy, Default)]
+enum Clock {
+    #[default]
+    System,
+    Fixed(jiff::Timestamp),
 }
 
 impl Store {
@@ -144,7 +157,23 @@ impl Store {
             data_dir: data_dir.to_path_buf(),
             tokens: Default::default(),
             signin_gates: Default::default(),
+            clock: Clock::System,
         })
+    }
+
+    /// This store with "now" fixed at `at` for the past-tense check of events, so a test can
+    /// record an event dated after today's date. Not reachable from the product.
+    pub fn with_fixed_clock(mut self, at: jiff::Timestamp) -> Store {
+        self.clock = Clock::Fixed(at);
+        self
+    }
+
+    /// Now, for checking that an event is not dated in the future.
+    pub(crate) fn now(&self) -> jiff::Timestamp {
+        match self.clock {
+            Clock::System => jiff::Timestamp::now(),
+            Clock::Fixed(at) => at,
+        }
     }
 
     pub fn backend(&self) -> Backend {

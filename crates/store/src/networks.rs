@@ -245,12 +245,26 @@ impl Store {
         note: &str,
     ) -> Result<Network> {
         let at = crate::events::validate_at("graded_on", graded_on)?;
+        crate::events::check_not_future("graded_on", "graded", &at, self.now())?;
         let profile = profile.validate()?;
         let before = self.get_network(id).await?;
         let mut w = WriteTx::begin(self).await?;
         let now = now_rfc3339();
         write_profile(&mut w, id, &profile, &now).await?;
-        let event = crate::filings::insert_event(&mut w.tx, id, "graded", &at, note, actor).await?;
+        let event = crate::events::insert_event(
+            &mut w.tx,
+            self.now(),
+            crate::events::NewEvent {
+                field: "graded_on",
+                network_id: id,
+                kind: "graded",
+                at: &at,
+                note,
+                actor,
+            },
+        )
+        .await?
+        .id;
         w.commit(AuditRecord {
             actor: actor.to_string(),
             org_id: Some(before.org_id.clone()),

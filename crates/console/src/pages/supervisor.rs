@@ -10,6 +10,7 @@ use askama::Template;
 use axum::extract::{Query, State};
 use axum::routing::{get, post};
 use axum::{Form, Router};
+use dengbao_calendar::Calendar;
 use dengbao_server::auth::{Oversee, Requirement, Supervise};
 use dengbao_server::AppState;
 use dengbao_store::filings::Filing;
@@ -49,8 +50,9 @@ pub fn level_key(level: Option<u8>) -> String {
 }
 
 /// A filing as a row of the supervisor's tables; `org` is its organisation's name.
-fn filing_row(c: &Ctx, today_s: &str, org: String, f: Filing) -> FilingRow {
+fn filing_row(c: &Ctx, cal: &Calendar, today_s: &str, org: String, f: Filing) -> FilingRow {
     FilingRow {
+        provisional: provisional(cal, &f.review_due),
         org,
         level: c.t.s(&level_key(Some(f.level))).to_string(),
         received: c.t.when(&f.submitted_on),
@@ -62,6 +64,12 @@ fn filing_row(c: &Ctx, today_s: &str, org: String, f: Filing) -> FilingRow {
         network: f.network_name,
         network_id: f.network_id,
     }
+}
+
+/// Whether a stored deadline lies in a year the calendar only estimates (no State Council
+/// notice loaded yet): the pages mark it 暂定 with the note.
+pub fn provisional(cal: &Calendar, date: &str) -> bool {
+    date.parse().is_ok_and(|d| cal.is_provisional(d))
 }
 
 /// A badge class for a deadline still running at `today`.
@@ -82,6 +90,7 @@ pub struct FilingRow {
     pub level: String,
     pub received: String,
     pub due: String,
+    pub provisional: bool,
     pub st: &'static str,
     pub state: String,
     pub certificate: String,
@@ -106,6 +115,7 @@ pub struct OrderRow {
     pub findings: Vec<String>,
     pub issued: String,
     pub due: String,
+    pub provisional: bool,
     pub st: &'static str,
     pub state: String,
     pub reported: bool,
@@ -141,6 +151,7 @@ async fn names(
 
 fn order_rows(
     c: &Ctx,
+    cal: &Calendar,
     today: &str,
     orders: Vec<dengbao_store::inspections::RectificationOrder>,
     nets: &BTreeMap<String, String>,
@@ -153,6 +164,7 @@ fn order_rows(
             state: enum_label(c.t, "supervisor.order", o.state),
             issued: c.t.when(&o.issued_on),
             due: c.t.when(&o.due),
+            provisional: provisional(cal, &o.due),
             reported: o.state == OrderState::Reported,
             late: o.reported_late,
             report: o.report,
@@ -171,6 +183,7 @@ async fn overview(
     let c = page.c.clone();
     let (_, today) = at_of(&c, &q)?;
     let today_s = today.to_string();
+    let cal = state.calendar.get();
     let scope = page.scope();
     let (orgs, nets) = names(&state, &scope).await?;
     let me = (page.principal.role == Role::Supervisor).then_some(page.principal.user_id.as_str());
@@ -181,7 +194,7 @@ async fn overview(
         .into_iter()
         .map(|f| {
             let org = orgs.get(&f.org_id).cloned().unwrap_or_default();
-            filing_row(&c, &today_s, org, f)
+            filing_row(&c, &cal, &today_s, org, f)
         })
         .collect();
     let inspections = state
@@ -211,7 +224,13 @@ async fn overview(
             network_id: i.network_id,
         })
         .collect();
-    let orders = order_rows(&c, &today_s, state.store.open_orders(&scope).await?, &nets);
+    let orders = order_rows(
+        &c,
+        &cal,
+        &today_s,
+        state.store.open_orders(&scope).await?,
+        &nets,
+    );
     let stats = state.store.statistics(&scope).await?;
     let level_bars: Vec<Bar> = ["1", "2", "3", "4", "5", "ungraded"]
         .iter()
@@ -284,6 +303,7 @@ async fn review(
     let c = page.c.clone();
     let (_, today) = at_of(&c, &q)?;
     let today_s = today.to_string();
+    let cal = state.calendar.get();
     let net = state.store.get_network(&page.network_id).await?;
     let org = state.store.get_org(&page.org_id).await?;
     let list = state.store.list_filings(&page.network_id).await?;
@@ -292,11 +312,12 @@ async fn review(
         .is_some_and(|f| f.state == FilingState::Submitted);
     let filings = list
         .into_iter()
-        .map(|f| filing_row(&c, &today_s, org.name.clone(), f))
+        .map(|f| filing_row(&c, &cal, &today_s, org.name.clone(), f))
         .collect();
     let nets = BTreeMap::from([(net.id.clone(), net.profile.name.clone())]);
     let orders = order_rows(
         &c,
+        &cal,
         &today_s,
         state.store.list_orders(&page.network_id).await?,
         &nets,

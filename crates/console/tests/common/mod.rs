@@ -72,6 +72,21 @@ impl App {
     pub async fn new() -> App {
         let dir = tempfile::tempdir().unwrap();
         let store = Store::open_sqlite(dir.path()).await.unwrap();
+        App::on(dir, store).await
+    }
+
+    /// An app whose store takes "now" to be `now` when it checks that events are not
+    /// dated in the future, so a test can record events of a day still to come.
+    pub async fn at(now: jiff::Timestamp) -> App {
+        let dir = tempfile::tempdir().unwrap();
+        let store = Store::open_sqlite(dir.path())
+            .await
+            .unwrap()
+            .with_fixed_clock(now);
+        App::on(dir, store).await
+    }
+
+    async fn on(dir: tempfile::TempDir, store: Store) -> App {
         let setup_token = store.issue_setup_token().await.unwrap().unwrap();
         let state = AppState::new(store.clone(), dir.path()).unwrap();
         let router = dengbao_console::router(state.clone());

@@ -41,6 +41,8 @@ pub const ATTACHMENTS: [&str; 8] = [
 pub struct Row {
     pub received: String,
     pub due: String,
+    /// `due` lies in a year the calendar only estimates.
+    pub provisional: bool,
     pub state: String,
     pub certificate: String,
     pub reasons: String,
@@ -55,6 +57,7 @@ pub struct Order {
     pub id: String,
     pub findings: Vec<String>,
     pub due: String,
+    pub provisional: bool,
     pub state: String,
     pub open: bool,
 }
@@ -81,6 +84,7 @@ async fn page(State(state): State<AppState>, page: NetPage<Read>) -> PageResult 
     let c = page.c.clone();
     let today = crate::pages::at_of(&c, &Default::default())?.1.to_string();
     let net = state.store.get_network(&page.network_id).await?;
+    let cal = state.calendar.get();
     let filings = state
         .store
         .list_filings(&page.network_id)
@@ -89,6 +93,7 @@ async fn page(State(state): State<AppState>, page: NetPage<Read>) -> PageResult 
         .map(|f| Row {
             received: c.t.when(&f.submitted_on),
             due: c.t.when(&f.review_due),
+            provisional: super::provisional(&cal, &f.review_due),
             state: enum_label(c.t, "supervisor.state", f.state),
             certificate: f.certificate_no.unwrap_or_default(),
             reasons: f.reasons,
@@ -112,6 +117,7 @@ async fn page(State(state): State<AppState>, page: NetPage<Read>) -> PageResult 
                 .as_deref()
                 .map(|d| c.t.when(d))
                 .unwrap_or_default(),
+            provisional: false,
             state: users
                 .iter()
                 .find(|u| u.id == e.assessor_id)
@@ -136,6 +142,7 @@ async fn page(State(state): State<AppState>, page: NetPage<Read>) -> PageResult 
             open: o.state == OrderState::Open,
             state: enum_label(c.t, "supervisor.order", o.state),
             due: c.t.when(&o.due),
+            provisional: super::provisional(&cal, &o.due),
             findings: o.findings,
             id: o.id,
         })
