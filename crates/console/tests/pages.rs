@@ -59,7 +59,11 @@ fn form_fields(path: &str, role: &str) -> Vec<(String, String)> {
             .map(|(k, v)| (k.to_string(), v.to_string()))
             .collect()
     };
-    if path.ends_with("/events") {
+    if path.ends_with("/void") {
+        f(&[("reason", "矩阵测试：录入错误")])
+    } else if path.ends_with("/correct") {
+        f(&[("at", "2026-11-19"), ("reason", "矩阵测试：日期录错")])
+    } else if path.ends_with("/events") {
         f(&[
             ("kind", "filed"),
             ("at", "2026-11-20"),
@@ -169,6 +173,24 @@ async fn every_page_answers_each_role_as_the_matrix_says() {
             .replace("{victim}", &victim));
         for (i, role) in ROLES.iter().enumerate() {
             let b = &mut browsers[i];
+            // An event is voided or corrected once: a fresh one for each attempt.
+            let path = if row.path.contains("{event}") {
+                let event = store
+                    .add_event(
+                        "test",
+                        &net_a,
+                        dengbao_store::EventInput {
+                            kind: "last_self_inspection".into(),
+                            at: "2026-11-18".into(),
+                            note: String::new(),
+                        },
+                    )
+                    .await
+                    .unwrap();
+                path.replace("{event}", &event.id)
+            } else {
+                path.clone()
+            };
             let got = if row.method == "GET" {
                 b.get(&path).await
             } else {

@@ -177,6 +177,22 @@ pub fn event_index(name: &str) -> Option<usize> {
 /// order. Every other event is something done, and the engine sees it only from its date on.
 pub const PLANNED_EVENTS: &[&str] = &["launched", "rectification_due"];
 
+/// Events that happen once in a network's life: it launches once, passes its pre-launch
+/// assessments once, is retired once. A second record of one is a mistake to correct, not
+/// a new fact, so the store refuses it, and where old data holds two the first counts (a
+/// duplicate 上线运行 must not move every "before launch" deadline to its date).
+pub const ONCE_EVENTS: &[&str] = &[
+    "launched",
+    "launch_test",
+    "launch_assessment",
+    "launch_crypto_assessment",
+    "classified_filed",
+    "secrecy_approved",
+    "secrecy_decommission_reported",
+    "retired",
+    "filing_revoked",
+];
+
 #[cfg(test)]
 mod tests {
     use super::*;

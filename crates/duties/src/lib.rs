@@ -40,6 +40,6 @@ pub use penalty::{Multiple, Penalty, PenaltyParty, PenaltyRef, Resolved};
 pub use profile::{
     date_of, event_index, parse_at, Breach, Classified, Evidence, NewTech, OperatorClass, Profile,
     ProfileError, RawBreach, RawEvidence, RawNetwork, RawProfile, Role, Service, Stage, EVENTS,
-    PLANNED_EVENTS,
+    ONCE_EVENTS, PLANNED_EVENTS,
 };
 pub use time::{parse_time, rfc3339_shanghai, EventTime, TimeText};

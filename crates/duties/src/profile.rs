@@ -14,7 +14,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::time::{parse_time, EventTime, TimeText};
 
-pub use crate::events::{event_index, EVENTS, PLANNED_EVENTS};
+pub use crate::events::{event_index, EVENTS, ONCE_EVENTS, PLANNED_EVENTS};
 
 /// Everything wrong with a profile. The message names the field (`network.level`,
 /// `events.graded`, `evidence[1].expires`), Chinese first, then English.

@@ -63,8 +63,11 @@ pub fn role_may(role: Role, need: Need) -> bool {
             need,
             Tools | Read | EditNetwork | AddEvent | AddEvidence | FileNetwork | Engage
         ),
-        Role::Assessor => matches!(need, Tools | Read | AddEvent | AddEvidence | Assess),
-        Role::Supervisor => matches!(need, Tools | Read | AddEvent | Supervise | Oversee),
+        // An assessor adds findings and evidence, and a supervisor acts through the filing,
+        // inspection and rectification workflows; neither records the operator's own facts
+        // (上线运行, 自查, 向公安机关备案 …), which would meet the operator's duties for it.
+        Role::Assessor => matches!(need, Tools | Read | AddEvidence | Assess),
+        Role::Supervisor => matches!(need, Tools | Read | Supervise | Oversee),
         Role::Auditor => matches!(need, Tools | Read | ReadAudit | Oversee),
     }
 }

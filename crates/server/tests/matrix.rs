@@ -84,8 +84,27 @@ async fn request(w: &World, row: &Row, attempt: usize) -> (String, Option<(Strin
     } else {
         String::new()
     };
+    // A fresh event per attempt: an event is voided or corrected once.
+    let event_id = if path.contains("{event_id}") {
+        w.store
+            .add_event(
+                "test",
+                &w.net_a,
+                dengbao_store::EventInput {
+                    kind: "last_self_inspection".into(),
+                    at: "2026-03-02".into(),
+                    note: String::new(),
+                },
+            )
+            .await
+            .unwrap()
+            .id
+    } else {
+        String::new()
+    };
     let uri = path
         .replace("{id}", &id)
+        .replace("{event_id}", &event_id)
         .replace("{evidence_id}", &w.evidence_a)
         .replace("{law}", "csl")
         .replace("{citation}", "21");
@@ -110,6 +129,12 @@ async fn request(w: &World, row: &Row, attempt: usize) -> (String, Option<(Strin
         ),
         ("POST", "/api/networks/{id}/events") => {
             json(serde_json::json!({"kind": "last_self_inspection", "at": "2026-03-02"}))
+        }
+        ("POST", "/api/networks/{id}/events/{event_id}/void") => {
+            json(serde_json::json!({"reason": "录入错误"}))
+        }
+        ("POST", "/api/networks/{id}/events/{event_id}/correct") => {
+            json(serde_json::json!({"at": "2026-03-03", "reason": "日期录错"}))
         }
         ("POST", "/api/networks/{id}/evidence") => {
             let (ct, body) = multipart(

@@ -68,6 +68,44 @@ async fn a_filing_received_before_national_day_is_reviewed_by_16_october_rejecte
         .await
         .contains(&("filed".into(), "2026-09-28".into())));
 
+    // The filing's event is the filing's: it is changed through the filing, not voided
+    // by hand, so the record and the filing cannot disagree.
+    let listed = w
+        .get(&format!("/api/networks/{net}/events"), "operator_a")
+        .await;
+    let filed_id = listed
+        .json
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|e| e["kind"] == "filed")
+        .unwrap()["id"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    assert_eq!(
+        listed
+            .json
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|e| e["id"] == filed_id.as_str())
+            .unwrap()["origin"],
+        format!("filing:{}", r.json["id"].as_str().unwrap())
+    );
+    let void = w
+        .post_json(
+            &format!("/api/networks/{net}/events/{filed_id}/void"),
+            "operator_a",
+            json!({"reason": "想撤回"}),
+        )
+        .await;
+    assert_eq!(void.status, 422, "{}", void.json);
+    assert!(void.json["error"]["message"]
+        .as_str()
+        .unwrap()
+        .contains("filing"));
+
     // No second submission while one is under review.
     let again = w.post_json(&url, "operator_a", submit("2026-09-29")).await;
     assert_eq!(again.status, 422, "{}", again.json);

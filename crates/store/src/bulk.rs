@@ -7,7 +7,7 @@ use std::collections::HashMap;
 use sqlx::any::AnyRow;
 
 use crate::error::Result;
-use crate::events::{event_of_row, sort_events, NetworkEvent};
+use crate::events::{event_of_row, sort_events, NetworkEvent, EVENT_COLUMNS};
 use crate::evidence::{evidence_of_row, Evidence, EVIDENCE_COLUMNS};
 use crate::networks::live_networks_filter;
 use crate::{OrgScope, Store};
@@ -20,13 +20,9 @@ impl Store {
         scope: &OrgScope,
     ) -> Result<HashMap<String, Vec<NetworkEvent>>> {
         let mut out = self
-            .rows_in_scope(
-                scope,
-                "id, network_id, kind, at, note, actor, recorded_at",
-                "network_events",
-                event_of_row,
-                |e| &e.network_id,
-            )
+            .rows_in_scope(scope, EVENT_COLUMNS, "network_events", event_of_row, |e| {
+                &e.network_id
+            })
             .await?;
         for events in out.values_mut() {
             sort_events(events);

@@ -452,6 +452,7 @@ impl Store {
             self.now(),
             NewEvent {
                 field: "concluded_on",
+                origin: &format!("engagement:{id}"),
                 network_id,
                 kind: "last_assessment",
                 at: &on.to_string(),

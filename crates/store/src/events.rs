@@ -51,7 +51,27 @@ pub struct NetworkEvent {
     pub note: String,
     pub actor: String,
     pub recorded_at: String,
+    /// The workflow that wrote it: "" when recorded directly, `grading`, `filing:<id>`,
+    /// `order:<id>` or `engagement:<id>`.
+    pub origin: String,
+    /// Set when the event was voided or corrected: it no longer counts, but stays on
+    /// record with the reason.
+    pub voided: Option<Voided>,
 }
+
+/// Who voided an event, when and why; `replaced_by` is the correcting event's id.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, utoipa::ToSchema)]
+pub struct Voided {
+    pub at: String,
+    pub by: String,
+    pub reason: String,
+    pub replaced_by: Option<String>,
+}
+
+/// The columns [`event_of_row`] reads.
+pub(crate) const EVENT_COLUMNS: &str =
+    "id, network_id, kind, at, note, actor, recorded_at, origin, voided_at, voided_by, \
+     void_reason, replaced_by";
 
 /// When an event's `at` happened, for ordering: a date is its start in Asia/Shanghai.
 pub fn instant(at: &str) -> Option<jiff::Timestamp> {
@@ -124,6 +144,8 @@ pub fn check_not_future(
 /// input field its date came from, for the message when the date is refused.
 pub(crate) struct NewEvent<'a> {
     pub field: &'static str,
+    /// See [`NetworkEvent::origin`].
+    pub origin: &'a str,
     pub network_id: &'a str,
     pub kind: &'a str,
     pub at: &'a str,
@@ -140,6 +162,28 @@ pub(crate) async fn insert_event(
     event: NewEvent<'_>,
 ) -> Result<NetworkEvent> {
     check_not_future(event.field, event.kind, event.at, now)?;
+    if dengbao_duties::ONCE_EVENTS.contains(&event.kind) {
+        let earlier = sqlx::query(
+            "SELECT id, at FROM network_events \
+             WHERE network_id = $1 AND kind = $2 AND voided_at IS NULL",
+        )
+        .bind(event.network_id)
+        .bind(event.kind)
+        .fetch_optional(&mut **tx)
+        .await?;
+        if let Some(row) = earlier {
+            let (id, at): (String, String) = (row.try_get("id")?, row.try_get("at")?);
+            return Err(StoreError::invalid(
+                "kind",
+                format!(
+                    "{kind} happens once and is already recorded on {at} (event {id}): \
+                     correct or void that record instead (该事件只发生一次，已记录于{at}；\
+                     如有误请更正或作废原记录)",
+                    kind = event.kind
+                ),
+            ));
+        }
+    }
     let stored = NetworkEvent {
         id: secret::new_id()?,
         network_id: event.network_id.to_string(),
@@ -148,10 +192,12 @@ pub(crate) async fn insert_event(
         note: event.note.to_string(),
         actor: event.actor.to_string(),
         recorded_at: now_rfc3339(),
+        origin: event.origin.to_string(),
+        voided: None,
     };
     sqlx::query(
-        "INSERT INTO network_events (id, network_id, kind, at, note, actor, recorded_at) \
-         VALUES ($1, $2, $3, $4, $5, $6, $7)",
+        "INSERT INTO network_events (id, network_id, kind, at, note, actor, recorded_at, origin) \
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
     )
     .bind(&stored.id)
     .bind(&stored.network_id)
@@ -160,6 +206,7 @@ pub(crate) async fn insert_event(
     .bind(&stored.note)
     .bind(&stored.actor)
     .bind(&stored.recorded_at)
+    .bind(&stored.origin)
     .execute(&mut **tx)
     .await?;
     Ok(stored)
@@ -186,6 +233,7 @@ impl Store {
             self.now(),
             NewEvent {
                 field: "at",
+                origin: "",
                 network_id,
                 kind: &kind,
                 at: &at,
@@ -207,10 +255,10 @@ impl Store {
 
     /// A network's events, oldest first.
     pub async fn list_events(&self, network_id: &str) -> Result<Vec<NetworkEvent>> {
-        let rows = sqlx::query(
-            "SELECT id, network_id, kind, at, note, actor, recorded_at FROM network_events \
-             WHERE network_id = $1 ORDER BY recorded_at, id",
-        )
+        let rows = sqlx::query(&format!(
+            "SELECT {EVENT_COLUMNS} FROM network_events \
+             WHERE network_id = $1 ORDER BY recorded_at, id"
+        ))
         .bind(network_id)
         .fetch_all(&self.pool)
         .await?;
@@ -219,22 +267,33 @@ impl Store {
         Ok(out)
     }
 
-    /// The profile's `[events]` table: for each kind, the latest event's `at`.
+    /// The profile's `[events]` table: for each kind, the `at` of the event that counts
+    /// (see [`profile_events_of`]).
     pub async fn profile_events(&self, network_id: &str) -> Result<BTreeMap<String, String>> {
         Ok(profile_events_of(self.list_events(network_id).await?))
     }
 }
 
-/// The profile's `[events]` table from a network's events in time order: for each kind,
-/// the latest event's `at`.
+/// The profile's `[events]` table from a network's events in time order: voided events do
+/// not count; for an event that happens once (`dengbao_duties::ONCE_EVENTS`) the first
+/// counts, for any other kind the latest.
 pub fn profile_events_of(
     events: impl IntoIterator<Item = NetworkEvent>,
 ) -> BTreeMap<String, String> {
-    events.into_iter().map(|e| (e.kind, e.at)).collect()
+    let mut out = BTreeMap::new();
+    for e in events.into_iter().filter(|e| e.voided.is_none()) {
+        if dengbao_duties::ONCE_EVENTS.contains(&e.kind.as_str()) {
+            out.entry(e.kind).or_insert(e.at);
+        } else {
+            out.insert(e.kind, e.at);
+        }
+    }
+    out
 }
 
-/// One `network_events` row (columns id, network_id, kind, at, note, actor, recorded_at).
+/// One `network_events` row ([`EVENT_COLUMNS`]).
 pub(crate) fn event_of_row(row: &sqlx::any::AnyRow) -> Result<NetworkEvent> {
+    let voided_at: Option<String> = row.try_get("voided_at")?;
     Ok(NetworkEvent {
         id: row.try_get("id")?,
         network_id: row.try_get("network_id")?,
@@ -243,6 +302,20 @@ pub(crate) fn event_of_row(row: &sqlx::any::AnyRow) -> Result<NetworkEvent> {
         note: row.try_get("note")?,
         actor: row.try_get("actor")?,
         recorded_at: row.try_get("recorded_at")?,
+        origin: row.try_get("origin")?,
+        voided: match voided_at {
+            Some(at) => Some(Voided {
+                at,
+                by: row
+                    .try_get::<Option<String>, _>("voided_by")?
+                    .unwrap_or_default(),
+                reason: row
+                    .try_get::<Option<String>, _>("void_reason")?
+                    .unwrap_or_default(),
+                replaced_by: row.try_get("replaced_by")?,
+            }),
+            None => None,
+        },
     })
 }
 

@@ -367,6 +367,7 @@ impl Store {
             self.now(),
             NewEvent {
                 field: "submitted_on",
+                origin: &format!("filing:{}", filing.id),
                 network_id,
                 kind,
                 at: &filing.submitted_on,
@@ -488,6 +489,7 @@ impl Store {
                     self.now(),
                     NewEvent {
                         field: "on",
+                        origin: &format!("filing:{}", filing.id),
                         network_id,
                         kind,
                         at: &on.to_string(),

@@ -489,6 +489,7 @@ impl Store {
                     self.now(),
                     NewEvent {
                         field: "on",
+                        origin: &format!("order:{}", order.id),
                         network_id,
                         kind: "rectified",
                         at: &on.to_string(),

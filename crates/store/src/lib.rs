@@ -18,6 +18,7 @@ use sqlx::{AnyPool, Executor};
 
 pub mod audit;
 pub mod bulk;
+pub mod corrections;
 pub mod deadlines;
 pub mod engagements;
 pub mod error;
@@ -35,8 +36,9 @@ mod text;
 pub mod users;
 
 pub use audit::{AuditEntry, AuditRecord, VerifyReport};
+pub use corrections::{CorrectionInput, VoidInput};
 pub use error::{Result, StoreError};
-pub use events::{EventInput, NetworkEvent};
+pub use events::{EventInput, NetworkEvent, Voided};
 pub use evidence::{Evidence, EvidenceInput};
 pub use networks::Network;
 pub use orgs::Organisation;

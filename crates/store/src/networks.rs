@@ -256,6 +256,7 @@ impl Store {
             self.now(),
             crate::events::NewEvent {
                 field: "graded_on",
+                origin: "grading",
                 network_id: id,
                 kind: "graded",
                 at: &at,

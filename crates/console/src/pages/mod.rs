@@ -15,6 +15,7 @@ pub mod assessor;
 pub mod calendar;
 pub mod dashboard;
 pub mod duties;
+pub mod event_corrections;
 pub mod grading;
 pub mod law;
 pub mod networks;

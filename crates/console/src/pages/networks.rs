@@ -15,6 +15,7 @@ use crate::ctx::Ctx;
 use crate::guard::{enforce_org, NetPage, Page, PageError, PageResult};
 use crate::links::{cites, CiteLink};
 use crate::pages::dashboard::{due_date, duty_title, status_key};
+use crate::pages::event_corrections::EventRow;
 use crate::pages::{form_value, form_values, redirect, render_status};
 use crate::pages::{render, AtQuery};
 
@@ -26,6 +27,7 @@ pub fn routes() -> Router<AppState> {
         .route("/networks/{id}/edit", get(edit_form).post(update))
         .route("/networks/{id}/events", post(add_event))
         .route("/networks/{id}/grading", post(save_grading))
+        .merge(crate::pages::event_corrections::routes())
 }
 
 /// The profile's choice lists, as (value, catalog key).
@@ -139,13 +141,6 @@ pub struct DeadlineRow {
     pub cites: Vec<CiteLink>,
 }
 
-pub struct EventRow {
-    pub kind: String,
-    pub at: String,
-    pub note: String,
-    pub actor: String,
-}
-
 #[derive(Template)]
 #[template(path = "network/detail.html")]
 struct DetailTpl {
@@ -208,16 +203,16 @@ async fn detail(
         .collect();
     deadlines.sort_by_key(|a| a.0);
     let deadlines: Vec<DeadlineRow> = deadlines.into_iter().map(|(_, r)| r).collect();
+    let may_change =
+        dengbao_server::auth::role_may(page.principal.role, dengbao_server::auth::Need::AddEvent);
     let events = state
         .store
         .list_events(&net.id)
         .await?
         .into_iter()
-        .map(|e| EventRow {
-            kind: event_label(&c, &e.kind),
-            at: c.t.when(&e.at),
-            note: e.note,
-            actor: e.actor,
+        .map(|e| {
+            let label = event_label(&c, &e.kind);
+            EventRow::of(&c, e, may_change, label)
         })
         .collect();
     let p = &net.profile;
