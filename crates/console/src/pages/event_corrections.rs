@@ -44,7 +44,7 @@ impl EventRow {
             } else {
                 "event.voided_on"
             };
-            format!("{}{}", c.t.f(key, &c.t.when(&v.at)), v.reason)
+            format!("{}{}", c.t.f(key, c.t.when(&v.at)), v.reason)
         });
         EventRow {
             changeable: may_change
