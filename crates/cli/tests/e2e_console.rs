@@ -61,6 +61,7 @@ async fn console_end_to_end_in_chromium() {
     let net = create_network(&op).await;
     grade(&op, &net).await;
     upload_evidence(&op, &net).await;
+    accept_evidence(&admin, &net).await;
     op.click(Locator::Id("nav-dashboard")).await;
     op.see(Locator::Id("main"), NETWORK).await;
     op.shot("dashboard").await;
@@ -277,6 +278,33 @@ async fn upload_evidence(b: &Browser, net: &str) {
     b.see(row, "日志留存策略.txt").await;
     b.see(row, "日志审计系统留存策略").await;
     b.shot("duty-timeline").await;
+}
+
+/// The administrator (not the uploader) accepts the operator's evidence: the item's badge
+/// turns from 待审核 to 已接受 with the reviewer's note.
+async fn accept_evidence(b: &Browser, net: &str) {
+    b.go(&format!("/networks/{net}/duties")).await;
+    let item = "#duty-csl\\.operator\\.logs .evidence-item";
+    b.see(Locator::Css(item), &msg("zh-CN", "evidence.pending"))
+        .await;
+    b.click(Locator::Css(&format!("{item} .evidence-review summary")))
+        .await;
+    b.el(Locator::Css(&format!(
+        "{item} .evidence-decide input[name=reason]"
+    )))
+    .await
+    .send_keys("已核对日志审计系统配置截图")
+    .await
+    .expect("type the reviewer's note");
+    b.click(Locator::Css(&format!(
+        "{item} .evidence-decide button[value=accept]"
+    )))
+    .await;
+    b.see(Locator::Css(item), &msg("zh-CN", "evidence.accepted"))
+        .await;
+    b.see(Locator::Css(item), "已核对日志审计系统配置截图")
+        .await;
+    b.shot("evidence-accepted").await;
 }
 
 /// Sets a date field's value as a date picker would (typing into one depends on the locale).

@@ -59,7 +59,9 @@ fn form_fields(path: &str, role: &str) -> Vec<(String, String)> {
             .map(|(k, v)| (k.to_string(), v.to_string()))
             .collect()
     };
-    if path.ends_with("/void") {
+    if path.ends_with("/review") {
+        f(&[("decision", "accept"), ("reason", "")])
+    } else if path.ends_with("/void") {
         f(&[("reason", "矩阵测试：录入错误")])
     } else if path.ends_with("/correct") {
         f(&[("at", "2026-11-19"), ("reason", "矩阵测试：日期录错")])
@@ -188,6 +190,22 @@ async fn every_page_answers_each_role_as_the_matrix_says() {
                     .await
                     .unwrap();
                 path.replace("{event}", &event.id)
+            } else if row.path.contains("{evidence}") {
+                let evidence = store
+                    .add_evidence(
+                        "test",
+                        &net_a,
+                        dengbao_store::EvidenceInput {
+                            duty_id: "mlps.self_inspection".into(),
+                            description: "自查报告".into(),
+                            file_name: Some("自查报告.pdf".into()),
+                            ..Default::default()
+                        },
+                        Some(b"%PDF-1.7 self"),
+                    )
+                    .await
+                    .unwrap();
+                path.replace("{evidence}", &evidence.id)
             } else {
                 path.clone()
             };

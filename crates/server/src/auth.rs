@@ -36,6 +36,8 @@ pub enum Need {
     AddEvent,
     /// Attach evidence to a duty.
     AddEvidence,
+    /// Accept, reject or void evidence (someone other than its uploader).
+    ReviewEvidence,
     /// Create organisations, users and tokens.
     ManageAccounts,
     /// Read and verify the audit log.
@@ -61,7 +63,14 @@ pub fn role_may(role: Role, need: Need) -> bool {
         Role::Administrator => true,
         Role::Operator => matches!(
             need,
-            Tools | Read | EditNetwork | AddEvent | AddEvidence | FileNetwork | Engage
+            Tools
+                | Read
+                | EditNetwork
+                | AddEvent
+                | AddEvidence
+                | ReviewEvidence
+                | FileNetwork
+                | Engage
         ),
         // An assessor adds findings and evidence, and a supervisor acts through the filing,
         // inspection and rectification workflows; neither records the operator's own facts
@@ -226,6 +235,7 @@ requirement!(
     EditNetwork => EditNetwork,
     AddEvent => AddEvent,
     AddEvidence => AddEvidence,
+    ReviewEvidence => ReviewEvidence,
     ManageAccounts => ManageAccounts,
     ReadAudit => ReadAudit,
     ManageCalendar => ManageCalendar,

@@ -105,6 +105,7 @@ pub fn router_and_openapi() -> (Router<AppState>, utoipa::openapi::OpenApi) {
         .merge(routes::networks::router())
         .merge(routes::events::router())
         .merge(routes::evidence::router())
+        .merge(routes::evidence_review::router())
         .merge(routes::duties::router())
         .merge(routes::filings::router())
         .merge(routes::supervision::router())

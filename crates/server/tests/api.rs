@@ -198,7 +198,7 @@ async fn bad_input_is_refused_naming_the_field_and_changes_nothing() {
 #[tokio::test]
 async fn uploaded_evidence_comes_back_byte_for_byte_with_its_hash() {
     let w = world().await;
-    let bytes = "等级测评报告（2026年度）".as_bytes();
+    let bytes = "%PDF-1.7 等级测评报告（2026年度）".as_bytes();
     let (ct, body) = multipart(
         &[
             ("duty_id", "mlps.assessment.yearly"),

@@ -102,10 +102,31 @@ async fn request(w: &World, row: &Row, attempt: usize) -> (String, Option<(Strin
     } else {
         String::new()
     };
+    // A fresh piece of evidence per attempt where the request reviews or voids one.
+    let evidence_id =
+        if path.contains("{evidence_id}/review") || path.contains("{evidence_id}/void") {
+            w.store
+                .add_evidence(
+                    "test",
+                    &w.net_a,
+                    dengbao_store::EvidenceInput {
+                        duty_id: "mlps.self_inspection".into(),
+                        description: "自查报告".into(),
+                        file_name: Some("self.pdf".into()),
+                        ..Default::default()
+                    },
+                    Some(b"%PDF-1.4 self"),
+                )
+                .await
+                .unwrap()
+                .id
+        } else {
+            w.evidence_a.clone()
+        };
     let uri = path
         .replace("{id}", &id)
         .replace("{event_id}", &event_id)
-        .replace("{evidence_id}", &w.evidence_a)
+        .replace("{evidence_id}", &evidence_id)
         .replace("{law}", "csl")
         .replace("{citation}", "21");
     let json =
@@ -136,13 +157,19 @@ async fn request(w: &World, row: &Row, attempt: usize) -> (String, Option<(Strin
         ("POST", "/api/networks/{id}/events/{event_id}/correct") => {
             json(serde_json::json!({"at": "2026-03-03", "reason": "日期录错"}))
         }
+        ("POST", "/api/networks/{id}/evidence/{evidence_id}/review") => {
+            json(serde_json::json!({"decision": "accept"}))
+        }
+        ("POST", "/api/networks/{id}/evidence/{evidence_id}/void") => {
+            json(serde_json::json!({"reason": "上传错了文件"}))
+        }
         ("POST", "/api/networks/{id}/evidence") => {
             let (ct, body) = multipart(
                 &[
                     ("duty_id", "mlps.self_inspection"),
                     ("description", "自查报告"),
                 ],
-                Some(("self.pdf", b"%PDF self")),
+                Some(("self.pdf", b"%PDF-1.4 self")),
             );
             Some((ct, body))
         }

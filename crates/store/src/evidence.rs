@@ -44,6 +44,23 @@ pub struct Evidence {
     pub actor: String,
     pub recorded_at: String,
     pub expires: Option<String>,
+    /// What the uploaded bytes are (`application/pdf`, `image/png` …), checked on upload.
+    pub media_type: Option<String>,
+    /// `pending` until someone other than the uploader accepts or rejects it.
+    pub review: String,
+    pub reviewed_by: Option<String>,
+    pub reviewed_at: Option<String>,
+    /// Why it was rejected (or a note on acceptance).
+    pub review_reason: Option<String>,
+    /// Set when it was voided: it stays listed and counts for nothing.
+    pub voided: Option<crate::events::Voided>,
+}
+
+impl Evidence {
+    /// Whether it meets its duty: accepted and not voided (an expiry is the engine's).
+    pub fn counts(&self) -> bool {
+        self.review == "accepted" && self.voided.is_none()
+    }
 }
 
 const MAX_FIELD: usize = 2000;
@@ -116,6 +133,13 @@ impl Store {
             .network_org(network_id)
             .await?
             .ok_or_else(|| StoreError::not_found("network", network_id))?;
+        let media_type = match bytes {
+            Some(b) => Some(crate::evidence_review::media_type(
+                input.file_name.as_deref().unwrap_or_default(),
+                b,
+            )?),
+            None => None,
+        };
         let (sha, size) = match bytes {
             Some(b) => (Some(self.keep_file(b)?), Some(b.len() as i64)),
             None => (None, None),
@@ -132,11 +156,17 @@ impl Store {
             actor: actor.to_string(),
             recorded_at: now_rfc3339(),
             expires,
+            media_type: media_type.map(str::to_string),
+            review: "pending".into(),
+            reviewed_by: None,
+            reviewed_at: None,
+            review_reason: None,
+            voided: None,
         };
         let mut w = WriteTx::begin(self).await?;
         sqlx::query(
-            "INSERT INTO evidence (id, network_id, duty_id, description, link, file_name, sha256, size, actor, recorded_at, expires) \
-             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)",
+            "INSERT INTO evidence (id, network_id, duty_id, description, link, file_name, sha256, size, actor, recorded_at, expires, media_type) \
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)",
         )
         .bind(&ev.id)
         .bind(&ev.network_id)
@@ -149,6 +179,7 @@ impl Store {
         .bind(&ev.actor)
         .bind(&ev.recorded_at)
         .bind(&ev.expires)
+        .bind(&ev.media_type)
         .execute(&mut *w.tx)
         .await?;
         w.commit(AuditRecord {
@@ -158,7 +189,7 @@ impl Store {
             target: format!("network:{network_id}"),
             detail: serde_json::json!({
                 "evidence": ev.id, "duty": ev.duty_id, "sha256": ev.sha256,
-                "link": ev.link, "expires": ev.expires,
+                "link": ev.link, "expires": ev.expires, "media_type": ev.media_type,
             }),
         })
         .await?;
@@ -242,9 +273,29 @@ pub(crate) fn evidence_of_row(row: &sqlx::any::AnyRow) -> Result<Evidence> {
         actor: row.try_get("actor")?,
         recorded_at: row.try_get("recorded_at")?,
         expires: row.try_get("expires")?,
+        media_type: row.try_get("media_type")?,
+        review: row.try_get("review")?,
+        reviewed_by: row.try_get("reviewed_by")?,
+        reviewed_at: row.try_get("reviewed_at")?,
+        review_reason: row.try_get("review_reason")?,
+        voided: match row.try_get::<Option<String>, _>("voided_at")? {
+            Some(at) => Some(crate::events::Voided {
+                at,
+                by: row
+                    .try_get::<Option<String>, _>("voided_by")?
+                    .unwrap_or_default(),
+                reason: row
+                    .try_get::<Option<String>, _>("void_reason")?
+                    .unwrap_or_default(),
+                replaced_by: None,
+            }),
+            None => None,
+        },
     })
 }
 
 /// The columns [`evidence_of_row`] reads.
 pub(crate) const EVIDENCE_COLUMNS: &str =
-    "id, network_id, duty_id, description, link, file_name, sha256, size, actor, recorded_at, expires";
+    "id, network_id, duty_id, description, link, file_name, sha256, size, actor, recorded_at, \
+     expires, media_type, review, reviewed_by, reviewed_at, review_reason, voided_at, voided_by, \
+     void_reason";

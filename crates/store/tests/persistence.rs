@@ -132,7 +132,7 @@ on_both!(
             Some("2026-02-01T08:30:00+08:00")
         );
 
-        let bytes = "等级测评报告 2026".as_bytes();
+        let bytes = "%PDF-1.7 等级测评报告 2026".as_bytes();
         let ev = store
             .add_evidence(
                 "cli",

@@ -15,20 +15,14 @@ use crate::ctx::Ctx;
 use crate::guard::{NetPage, PageError, PageResult};
 use crate::links::{cites, CiteLink};
 use crate::pages::dashboard::{due_date, duty_title, status_key};
+use crate::pages::evidence_review::EvidenceRow;
 use crate::pages::redirect;
 use crate::pages::{render, AtQuery};
 
 pub fn routes() -> Router<AppState> {
-    Router::new().route("/networks/{id}/duties", get(timeline).post(upload))
-}
-
-pub struct EvidenceRow {
-    pub id: String,
-    pub description: String,
-    pub file_name: String,
-    pub link: String,
-    pub recorded: String,
-    pub actor: String,
+    Router::new()
+        .route("/networks/{id}/duties", get(timeline).post(upload))
+        .merge(crate::pages::evidence_review::routes())
 }
 
 pub struct DutyRow {
@@ -89,6 +83,11 @@ async fn timeline(
     };
     let exposure = dengbao_duties::exposure(&profile, &state.catalog, &statuses);
     let evidence = state.store.list_evidence(&net.id).await?;
+    let may_review = dengbao_server::auth::role_may(
+        page.principal.role,
+        dengbao_server::auth::Need::ReviewEvidence,
+    );
+    let me = page.actor();
     let mut rows = Vec::new();
     let mut not_applicable = 0;
     for s in &statuses {
@@ -131,14 +130,7 @@ async fn timeline(
                 evidence: evidence
                     .iter()
                     .filter(|e| e.duty_id == s.id())
-                    .map(|e| EvidenceRow {
-                        id: e.id.clone(),
-                        description: e.description.clone(),
-                        file_name: e.file_name.clone().unwrap_or_default(),
-                        link: e.link.clone().unwrap_or_default(),
-                        recorded: c.t.when(&e.recorded_at),
-                        actor: e.actor.clone(),
-                    })
+                    .map(|e| EvidenceRow::of(&c, e, may_review, &me))
                     .collect(),
                 // The catalog describes evidence in Chinese only: an English page leaves it out.
                 evidence_hint: if c.lang.is_en() {

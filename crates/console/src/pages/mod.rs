@@ -16,6 +16,7 @@ pub mod calendar;
 pub mod dashboard;
 pub mod duties;
 pub mod event_corrections;
+pub mod evidence_review;
 pub mod grading;
 pub mod law;
 pub mod networks;

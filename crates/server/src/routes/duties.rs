@@ -86,16 +86,26 @@ pub fn profile_from(
 ) -> ApiResult<Profile> {
     let mut network = serde_json::to_value(&net.profile).map_err(ApiError::internal)?;
     let grading = network.as_object_mut().and_then(|m| m.remove("grading"));
+    // Only accepted evidence meets a duty, from the moment it was accepted (0936).
     let evidence: Vec<_> = evidence
         .iter()
+        .filter(|e| e.counts())
         .map(|e| {
             let when = e
-                .recorded_at
+                .reviewed_at
+                .as_deref()
+                .unwrap_or(&e.recorded_at)
                 .parse::<Timestamp>()
                 .map(|t| {
-                    t.round(jiff::Unit::Second)
-                        .map(|t| t.to_string())
-                        .unwrap_or_default()
+                    // Down to the second, never up: evidence accepted at 12:00:00.7 must
+                    // count on a page asked for at 12:00:00.9.
+                    t.round(
+                        jiff::TimestampRound::new()
+                            .smallest(jiff::Unit::Second)
+                            .mode(jiff::RoundMode::Trunc),
+                    )
+                    .map(|t| t.to_string())
+                    .unwrap_or_default()
                 })
                 .unwrap_or_else(|_| e.recorded_at.clone());
             json!({

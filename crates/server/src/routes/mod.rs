@@ -6,6 +6,7 @@ pub mod duties;
 pub mod engagements;
 pub mod events;
 pub mod evidence;
+pub mod evidence_review;
 pub mod filings;
 pub mod law;
 pub mod networks;

@@ -1,0 +1,132 @@
+//! Reviewing evidence on a network's duty timeline: each item shows whether it is pending,
+//! accepted, rejected or voided, and who decided when and why; a reviewer other than the
+//! uploader accepts or rejects it, and anyone who may review voids it with a reason.
+
+use axum::extract::{Path, State};
+use axum::routing::post;
+use axum::{Form, Router};
+use dengbao_server::auth::ReviewEvidence;
+use dengbao_server::AppState;
+use dengbao_store::{Evidence, ReviewInput};
+
+use crate::ctx::Ctx;
+use crate::guard::{NetPage, PageResult};
+use crate::pages::redirect;
+
+pub fn routes() -> Router<AppState> {
+    Router::new()
+        .route("/networks/{id}/evidence/{evidence_id}/review", post(review))
+        .route("/networks/{id}/evidence/{evidence_id}/void", post(void))
+}
+
+/// A piece of evidence as the duty timeline shows it.
+pub struct EvidenceRow {
+    pub id: String,
+    pub description: String,
+    pub file_name: String,
+    pub link: String,
+    pub recorded: String,
+    pub actor: String,
+    /// pending, accepted, rejected or voided: the badge's class.
+    pub review: &'static str,
+    pub review_label: String,
+    /// Who decided, when, and why.
+    pub review_note: String,
+    /// This user may accept or reject it (pending, and not the uploader).
+    pub can_review: bool,
+    /// This user may void it.
+    pub can_void: bool,
+}
+
+impl EvidenceRow {
+    /// `may_review`: the user's role may review evidence; `me`: the user's actor name.
+    pub fn of(c: &Ctx, e: &Evidence, may_review: bool, me: &str) -> EvidenceRow {
+        let review: &'static str = match (&e.voided, e.review.as_str()) {
+            (Some(_), _) => "voided",
+            (None, "accepted") => "accepted",
+            (None, "rejected") => "rejected",
+            _ => "pending",
+        };
+        let review_note = match (&e.voided, &e.reviewed_at) {
+            (Some(v), _) => format!("{} {}：{}", c.t.when(&v.at), v.by, v.reason),
+            (None, Some(at)) => format!(
+                "{} {}{}",
+                c.t.when(at),
+                e.reviewed_by.as_deref().unwrap_or_default(),
+                e.review_reason
+                    .as_deref()
+                    .filter(|r| !r.is_empty())
+                    .map(|r| format!("：{r}"))
+                    .unwrap_or_default()
+            ),
+            (None, None) => String::new(),
+        };
+        EvidenceRow {
+            id: e.id.clone(),
+            description: e.description.clone(),
+            file_name: e.file_name.clone().unwrap_or_default(),
+            link: e.link.clone().unwrap_or_default(),
+            recorded: c.t.when(&e.recorded_at),
+            actor: e.actor.clone(),
+            review,
+            review_label: c.t.s(&format!("evidence.{review}")).to_string(),
+            review_note,
+            can_review: may_review && review == "pending" && e.actor != me,
+            can_void: may_review && review != "voided",
+        }
+    }
+}
+
+#[derive(serde::Deserialize)]
+struct ReviewForm {
+    decision: String,
+    #[serde(default)]
+    reason: String,
+}
+
+#[derive(serde::Deserialize)]
+struct VoidForm {
+    reason: String,
+}
+
+async fn review(
+    State(state): State<AppState>,
+    page: NetPage<ReviewEvidence>,
+    Path((_, evidence_id)): Path<(String, String)>,
+    Form(f): Form<ReviewForm>,
+) -> PageResult {
+    state
+        .store
+        .review_evidence(
+            &page.actor(),
+            &page.network_id,
+            &evidence_id,
+            ReviewInput {
+                decision: f.decision,
+                reason: f.reason,
+            },
+        )
+        .await
+        .map_err(|e| page.bad(e))?;
+    redirect(&format!(
+        "/networks/{}/duties#evidence-{evidence_id}",
+        page.network_id
+    ))
+}
+
+async fn void(
+    State(state): State<AppState>,
+    page: NetPage<ReviewEvidence>,
+    Path((_, evidence_id)): Path<(String, String)>,
+    Form(f): Form<VoidForm>,
+) -> PageResult {
+    state
+        .store
+        .void_evidence(&page.actor(), &page.network_id, &evidence_id, &f.reason)
+        .await
+        .map_err(|e| page.bad(e))?;
+    redirect(&format!(
+        "/networks/{}/duties#evidence-{evidence_id}",
+        page.network_id
+    ))
+}
