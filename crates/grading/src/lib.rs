@@ -14,8 +14,11 @@ use std::sync::OnceLock;
 
 use dengbao_types::{Citation, Level};
 
+mod floors;
 mod matrix;
 mod model;
+
+pub use floors::{floor_warnings, floors, Floor, FLOORS_TOML};
 
 pub use matrix::{Cell, Consequence, Matrices, Matrix, MatrixError, MATRICES_TOML};
 pub use model::{Basis, Degree, GradeInput, GradeOutcome, Harm, Object};

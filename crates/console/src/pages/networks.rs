@@ -163,6 +163,8 @@ struct DetailTpl {
     grading_query: String,
     /// Neither a level nor a grading yet: no duty can be computed, the page says so.
     ungraded: bool,
+    /// A level below a floor its nature sets (CII below level 3, 公网安〔2020〕1960号).
+    level_warnings: Vec<String>,
 }
 
 async fn detail(
@@ -275,6 +277,10 @@ async fn detail(
             .collect(),
         grading_query,
         ungraded,
+        level_warnings: dengbao_grading::floor_warnings(p.cii, p.level)
+            .into_iter()
+            .map(|w| w.get(c.lang).to_string())
+            .collect(),
         net,
         c,
     })
