@@ -154,3 +154,65 @@ async fn past_tense_events_refuse_future_dates() {
     }
     assert_eq!(app.store.list_events(&net.id).await.unwrap().len(), 2);
 }
+
+/// A graded level changes only by grading again: the network form cannot move a graded
+/// level-3 CII network down to level 1 (it would drop off the supervisor's inspection list
+/// while its filing still says 第三级); grading it again records a regrading (变更等级).
+#[tokio::test]
+async fn a_graded_level_is_not_edited_in_the_network_form() {
+    let app = App::new().await;
+    let mut admin = app.set_up().await;
+    let net = app
+        .network_with_events(
+            serde_json::json!({"name": "电力调度系统", "level": 3, "stage": "running", "cii": true}),
+            &[("graded", "2026-03-02")],
+        )
+        .await;
+    let edit = format!("/networks/{}/edit", net.id);
+    admin.get(&edit).await;
+    let down = admin
+        .post(
+            &edit,
+            &[
+                ("name", "电力调度系统"),
+                ("stage", "running"),
+                ("classified", "none"),
+                ("level", "1"),
+                ("cii", "on"),
+            ],
+        )
+        .await;
+    assert_eq!(
+        down.status,
+        StatusCode::UNPROCESSABLE_ENTITY,
+        "{}",
+        down.body
+    );
+    assert!(down.body.contains("level") && down.body.contains("重新定级"));
+    let after = app.store.get_network(&net.id).await.unwrap();
+    assert_eq!(after.profile.level.map(|l| l.get()), Some(3));
+    assert!(audited(&app.store, "network.update").await.is_empty());
+
+    // Grading again to level 2 is a regrading, dated and audited.
+    admin.get(&format!("/networks/{}", net.id)).await;
+    let regrade = admin
+        .post(
+            &format!("/networks/{}/grading", net.id),
+            &[
+                ("basis", "gbt22240-2020"),
+                ("bo", "rights"),
+                ("bd", "serious"),
+                ("so", "rights"),
+                ("sd", "serious"),
+                ("graded_on", "2026-11-30"),
+            ],
+        )
+        .await;
+    assert_eq!(regrade.status, StatusCode::SEE_OTHER, "{}", regrade.body);
+    let events = app.store.profile_events(&net.id).await.unwrap();
+    assert_eq!(
+        events.get("regraded").map(String::as_str),
+        Some("2026-11-30")
+    );
+    assert_eq!(events.get("graded").map(String::as_str), Some("2026-03-02"));
+}

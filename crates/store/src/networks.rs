@@ -215,6 +215,9 @@ impl Store {
     ) -> Result<Network> {
         let profile = profile.validate()?;
         let before = self.get_network(id).await?;
+        if profile.level != before.profile.level {
+            self.level_settled_by_grading(id).await?;
+        }
         let mut w = WriteTx::begin(self).await?;
         let now = now_rfc3339();
         write_profile(&mut w, id, &profile, &now).await?;
@@ -248,6 +251,18 @@ impl Store {
         crate::events::check_not_future("graded_on", "graded", &at, self.now())?;
         let profile = profile.validate()?;
         let before = self.get_network(id).await?;
+        // A grading that changes the level of a network graded before is a regrading
+        // (变更安全保护等级): it starts the 备案变更 clock, not the first filing's.
+        let kind = if before
+            .profile
+            .level
+            .is_some_and(|l| Some(l) != profile.level)
+            && self.profile_events(id).await?.contains_key("graded")
+        {
+            "regraded"
+        } else {
+            "graded"
+        };
         let mut w = WriteTx::begin(self).await?;
         let now = now_rfc3339();
         write_profile(&mut w, id, &profile, &now).await?;
@@ -258,7 +273,7 @@ impl Store {
                 field: "graded_on",
                 origin: "grading",
                 network_id: id,
-                kind: "graded",
+                kind,
                 at: &at,
                 note,
                 actor,
@@ -281,6 +296,27 @@ impl Store {
             updated_at: now,
             ..before
         })
+    }
+
+    /// Refuses a level change outside the grading wizard once the level rests on a grading
+    /// or a filing: a level changes through grading → expert review → 备案变更, so the
+    /// network, its filing and the supervisor's lists cannot disagree.
+    async fn level_settled_by_grading(&self, id: &str) -> Result<()> {
+        if self.level_is_settled(id).await? {
+            return Err(StoreError::invalid(
+                "level",
+                "the level was set by grading and is changed only by grading again, then \
+                 expert review and 备案变更 (等级已通过定级确定，只能重新定级并办理备案变更)",
+            ));
+        }
+        Ok(())
+    }
+
+    /// Whether the network's level rests on a grading or a filing, so only the grading
+    /// wizard changes it.
+    pub async fn level_is_settled(&self, id: &str) -> Result<bool> {
+        let graded = self.profile_events(id).await?.contains_key("graded");
+        Ok(graded || !self.list_filings(id).await?.is_empty())
     }
 
     /// Retires a network from the API (kept for the record: events, evidence and the

@@ -305,6 +305,8 @@ struct FormTpl {
     classifieds: Vec<(&'static str, String)>,
     levels: Vec<(String, String)>,
     editing: bool,
+    /// The level rests on a grading or a filing: the form shows it and links to grading.
+    level_locked: bool,
 }
 
 /// A checkbox: field name, value, label, checked.
@@ -356,6 +358,7 @@ fn form_tpl(
         }
     }
     FormTpl {
+        level_locked: false,
         action,
         title,
         error: None,
@@ -490,14 +493,16 @@ async fn edit_form(State(state): State<AppState>, page: NetPage<EditNetwork>) ->
         state.store.get_org(&page.org_id).await?.name,
     )];
     let title = page.c.t.f("network.edit", &net.profile.name);
-    render(&form_tpl(
+    let mut tpl = form_tpl(
         page.c,
         orgs,
         format!("/networks/{}/edit", net.id),
         title,
         Some(&net.profile),
         page.org_id,
-    ))
+    );
+    tpl.level_locked = state.store.level_is_settled(&net.id).await?;
+    render(&tpl)
 }
 
 async fn update(
