@@ -66,3 +66,14 @@ pub fn pdf_text(dir: &Path, name: &str, bytes: &[u8]) -> Result<Option<String>, 
         .map_err(|e| format!("pdftotext: {e}"))?;
     Ok(Some(String::from_utf8_lossy(&txt.stdout).into_owned()))
 }
+
+/// `pdfinfo` of the PDF a [`pdf_text`] call left in `dir` for `name`: `None` when the PDF
+/// or pdfinfo (poppler-utils, like pdftotext) is missing.
+pub fn pdf_info(dir: &Path, name: &str) -> Option<String> {
+    let pdf = dir.join(name).with_extension("pdf");
+    if !pdf.exists() || !tool("pdfinfo") {
+        return None;
+    }
+    let out = Command::new("pdfinfo").arg(&pdf).output().ok()?;
+    Some(String::from_utf8_lossy(&out.stdout).into_owned())
+}

@@ -30,7 +30,13 @@ fn title(ws: &mut Worksheet, text: &str, sub: &str) -> Result<()> {
     Ok(())
 }
 
+/// Headers at `row`, and a page set-up that prints on A4 landscape: every column on one
+/// page width (as many pages down as needed), the header row repeated on each page.
 fn headers(ws: &mut Worksheet, row: u32, cols: &[(&str, f64)]) -> Result<()> {
+    ws.set_landscape();
+    ws.set_paper_size(9); // 9 = A4 in the OOXML paper-size table
+    ws.set_print_fit_to_pages(1, 0);
+    ws.set_repeat_rows(row, row)?;
     for (i, (name, width)) in cols.iter().enumerate() {
         let c = i as u16;
         ws.write_string_with_format(row, c, crate::safe::xml_safe(name), &header())?;

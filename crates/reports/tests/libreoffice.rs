@@ -128,3 +128,58 @@ fn findings_convert_and_show_name_and_level() {
         &["电力调度管理系统", "第三级", "基本符合"],
     );
 }
+
+/// A gap list of many rows prints on A4 landscape with every column on the page width:
+/// as many pages as the rows need, not one page per column.
+#[test]
+fn the_gap_list_prints_on_a4_landscape_with_all_columns_on_a_page() {
+    let rows = (0..60)
+        .map(|i| DutyRow {
+            id: format!("mlps.duty_{i}"),
+            title: "第三级以上网络的运营者应当每年开展一次网络安全等级测评".into(),
+            citations: "《网络安全等级保护条例（征求意见稿）》第二十三条".into(),
+            status: "overdue".into(),
+            due: "2026-10-12".into(),
+            evidence: 0,
+            penalty: "依照《网络安全法》第六十一条第一款处罚".into(),
+        })
+        .collect();
+    let d = DutyList {
+        org_name: "甲市电力公司".into(),
+        network_name: "电力调度管理系统".into(),
+        level: 3,
+        at: "2026-10-09".into(),
+        rows,
+    };
+    let dir = tempfile::tempdir().unwrap();
+    let Some(_) =
+        test_support::pdf_text(dir.path(), "gaps.xlsx", &duties_xlsx(&d).unwrap()).unwrap()
+    else {
+        return;
+    };
+    let Some(info) = test_support::pdf_info(dir.path(), "gaps.xlsx") else {
+        eprintln!("pdfinfo missing: page size not checked");
+        return;
+    };
+    let size = info
+        .lines()
+        .find(|l| l.starts_with("Page size:"))
+        .unwrap_or_default();
+    let dims: Vec<f64> = size
+        .split_whitespace()
+        .filter_map(|w| w.parse().ok())
+        .collect();
+    assert!(dims.len() >= 2, "{info}");
+    assert!(
+        (dims[0] - 841.9).abs() < 2.0 && (dims[1] - 595.3).abs() < 2.0,
+        "A4 landscape: {size}"
+    );
+    let pages: u32 = info
+        .lines()
+        .find_map(|l| l.strip_prefix("Pages:"))
+        .and_then(|p| p.trim().parse().ok())
+        .unwrap();
+    // Two sheets of 60 rows each: a few pages each, where one column per page would be 7
+    // pages per page-height of rows.
+    assert!(pages <= 6, "{pages} pages:\n{info}");
+}
