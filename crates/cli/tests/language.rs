@@ -15,6 +15,8 @@ use std::path::{Path, PathBuf};
 use std::process::Command;
 
 use dengbao_i18n::lint::findings;
+
+mod common;
 use dengbao_types::Lang;
 
 fn bin() -> Command {
@@ -264,6 +266,127 @@ fn every_command_speaks_one_language_at_a_time() {
             }
             for b in bad {
                 failures.push(format!("{} [{}]: {b}", r.args.join(" "), lang.code()));
+            }
+        }
+    }
+    assert!(
+        failures.is_empty(),
+        "{} lines in the wrong language:\n{}",
+        failures.len(),
+        failures.join("\n")
+    );
+}
+
+/// The incident register's commands, from open to close, and the log centre's refusal of the
+/// logs an incident holds.
+#[test]
+fn the_incident_register_speaks_one_language_at_a_time() {
+    let mut failures = Vec::new();
+    for (lang, code) in [(Lang::ZhCn, "zh-CN"), (Lang::En, "en")] {
+        let dir = tempfile::tempdir().expect("temp dir");
+        let d = dir.path().to_string_lossy().to_string();
+        let net = common::cii_network(dir.path());
+        let with_data = |args: &[&str]| {
+            let mut r = run(args);
+            r.env.push(("DENGBAO_DATA".into(), d.clone()));
+            r
+        };
+        let cisco = root().join("data/logs/samples/cisco-ios.log");
+        let cisco = cisco.to_string_lossy();
+        let setup = [
+            with_data(&[
+                "logs",
+                "ingest",
+                "--network",
+                &net,
+                "--received-at",
+                "2026-11-25T10:00:00+08:00",
+                &cisco,
+            ]),
+            with_data(&[
+                "incident",
+                "open",
+                "--network",
+                &net,
+                "--title",
+                "会员数据库遭拖库",
+                "--detected-at",
+                "2026-11-01T22:15:00+08:00",
+                "--category",
+                "data_security",
+                "--personal-info-records",
+                "1000000",
+                "--by",
+                "张三",
+            ]),
+        ];
+        let mut all = Vec::new();
+        for r in &setup {
+            all.push((r.args.clone(), exec(r, code)));
+        }
+        let list = bin()
+            .args(["incident", "list", "--json"])
+            .env("DENGBAO_DATA", &d)
+            .output()
+            .expect("list");
+        let v: serde_json::Value = serde_json::from_slice(&list.stdout).expect("JSON");
+        let id = v[0]["incident"]["id"].as_str().expect("id").to_string();
+        let send = |report: &str, at: &str| {
+            with_data(&[
+                "incident",
+                "report",
+                &id,
+                "--report",
+                report,
+                "--sent-at",
+                at,
+                "--by",
+                "李四",
+                "--channel",
+                "书面",
+            ])
+        };
+        let steps = [
+            with_data(&["incident", "grade", &id, "--by", "张三"]),
+            send(
+                "cac-irm.cii.protection_department",
+                "2026-11-01T22:50:00+08:00",
+            ),
+            send("cac-irm.cii.public_security", "2026-11-02T01:00:00+08:00"),
+            send("mlps.police_24h", "2026-11-02T09:00:00+08:00"),
+            with_data(&[
+                "incident",
+                "grade",
+                &id,
+                "--handling-ended-at",
+                "2026-11-10T18:00:00+08:00",
+                "--grade",
+                "major",
+                "--reason",
+                "涉及重要数据",
+                "--by",
+                "张三",
+            ]),
+            send("cac-irm.summary", "2026-11-20T10:00:00+08:00"),
+            with_data(&["incident", "list"]),
+            with_data(&["logs", "holds"]),
+            with_data(&["logs", "delete", "--before", "2026-05-20T00:00:00+08:00"]),
+            with_data(&[
+                "incident",
+                "close",
+                &id,
+                "--closed-at",
+                "2026-11-21T10:00:00+08:00",
+                "--by",
+                "张三",
+            ]),
+        ];
+        for r in &steps {
+            all.push((r.args.clone(), exec(r, code)));
+        }
+        for (args, (out, err)) in all {
+            for b in findings(&out, lang).into_iter().chain(findings(&err, lang)) {
+                failures.push(format!("{} [{}]: {b}", args.join(" "), lang.code()));
             }
         }
     }

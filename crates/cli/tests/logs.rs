@@ -190,8 +190,9 @@ fn delete_inside_the_floor_exits_2_and_outside_removes() {
         ])
         .assert()
         .success();
+    // The refusal names the hold that keeps the day.
     delete_before(&d, "2026-05-20").stdout(predicate::str::contains(
-        "kept by legal hold: “办公网” 2026-05-12",
+        "refused to remove “办公网” 2026-05-12: legal hold (#0 ",
     ));
     dengbao(d.path(), NOW)
         .args(["logs", "release", "0", "--reason", "closed"])

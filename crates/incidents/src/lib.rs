@@ -12,19 +12,25 @@
 //!
 //! Invariant: no I/O and no panic on any input; thresholds, time limits, recipients and
 //! citations are data (`data/incidents/`), checked at load. Nothing is stored here.
-//! Deliberately absent: the incident register, its events and evidence (the store's).
+//! `status` says where each report stands given the sends recorded and a moment; `hold` is
+//! the log centre's legal hold an opened incident places (both pure).
+//! Deliberately absent: the incident register itself (the store's).
 
 mod clocks;
 mod grade;
+mod hold;
 mod incident;
 mod render;
 mod rules;
+mod status;
 
 pub use clocks::{clocks, Clocks, Note, Operator, Report};
 pub use grade::{annex_en, annex_zh, grade, Grade, Graded, Reason};
+pub use hold::{HoldRule, HOLD_FILE};
 pub use incident::{Incident, IncidentError, RawIncident, TimeText};
-pub use render::{cite_en, cite_zh, text, Lang};
+pub use render::{cite_en, cite_zh, cites, text, Lang};
 pub use rules::{
     AnnexRef, Category, Clock, ReportRule, Rules, RulesError, Threshold, CATEGORIES_FILE,
     CONDITIONS, FACTS, KINDS, PORTALS, REPORTING_FILE,
 };
+pub use status::{states, ClockState, ReportClock, Sent};

@@ -73,7 +73,7 @@ pub fn cite_en(rules: &Rules, c: &Citation) -> String {
 
 /// Several citations; in Chinese a law's title only where the law changes and an article
 /// only where the article changes: 《个人信息保护法》第五十七条第一款、第二款.
-fn cites(rules: &Rules, cs: &[Citation], lang: Lang) -> String {
+pub fn cites(rules: &Rules, cs: &[Citation], lang: Lang) -> String {
     let mut out = String::new();
     let mut prev: Option<&Citation> = None;
     for c in cs {

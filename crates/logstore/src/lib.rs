@@ -21,6 +21,7 @@ pub mod block;
 pub mod checkpoint;
 pub mod clock;
 pub mod export;
+pub mod holdfiles;
 pub mod index;
 pub mod ingest;
 pub mod retention;

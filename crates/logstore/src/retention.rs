@@ -4,12 +4,14 @@
 //! chain with the compact range that keeps the Merkle tree verifiable.
 //!
 //! Invariant: every removal goes through [`Store::remove_segments`], which re-checks the
-//! floor, the network's policy and the holds for each segment, whoever asked.
+//! floor, the network's policy and the holds for each segment, whoever asked — the chain's
+//! own holds and the hold files others place in `<logs>/holds/` (`holdfiles`).
 
 use serde::Serialize;
 
 use crate::checkpoint::{Body, ExpiryEntry, Note, SegmentEntry};
 use crate::error::{Error, Result};
+use crate::holdfiles::{self, Window};
 use crate::store::{shanghai, Store};
 
 /// The legal floor, in calendar months.
@@ -50,6 +52,15 @@ pub struct DeleteReport {
     /// Scale-out: segments the object storage still holds under Object Lock.
     pub kept_by_storage: Vec<SegmentRef>,
     pub events_removed: u64,
+    /// Why each segment of `kept_by_hold` is held: the reasons of the holds covering it
+    /// (a hold file's names its incident).
+    pub held_by: Vec<HeldBy>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct HeldBy {
+    pub segment: u64,
+    pub holds: Vec<String>,
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -201,28 +212,48 @@ impl Store {
             .collect()
     }
 
-    fn held(&self, s: &SegmentEntry) -> bool {
-        self.catalog.holds.values().any(|n| match n {
-            Note::Hold {
-                network,
-                from_us,
-                to_us,
-                ..
-            } => {
-                network.as_ref().is_none_or(|n| *n == s.network)
-                    && s.min_time_us <= *to_us
-                    && s.max_time_us >= *from_us
-            }
-            _ => false,
-        })
+    /// The reasons of the holds covering `s`: the chain's own and the hold files'.
+    fn held(&self, s: &SegmentEntry, files: &[Window]) -> Vec<String> {
+        let overlaps = |from: i64, to: i64| s.min_time_us <= to && s.max_time_us >= from;
+        let mut out: Vec<String> = self
+            .catalog
+            .holds
+            .values()
+            .filter_map(|n| match n {
+                Note::Hold {
+                    id,
+                    network,
+                    from_us,
+                    to_us,
+                    reason,
+                } if network.as_ref().is_none_or(|n| *n == s.network)
+                    && overlaps(*from_us, *to_us) =>
+                {
+                    Some(format!("#{id} {reason}"))
+                }
+                _ => None,
+            })
+            .collect();
+        out.extend(
+            files
+                .iter()
+                .filter(|w| w.network == s.network && overlaps(w.from_us, w.to_us))
+                .map(|w| w.reason.clone()),
+        );
+        out
     }
 
     /// Why `s` may not be removed now, if it may not.
-    fn keep_reason(&self, now: jiff::Timestamp, s: &SegmentEntry) -> Option<&'static str> {
+    fn keep_reason(
+        &self,
+        now: jiff::Timestamp,
+        s: &SegmentEntry,
+        files: &[Window],
+    ) -> Option<&'static str> {
         let cutoff = |months| cutoff_from(now, months).as_microsecond();
         if s.max_time_us >= cutoff(FLOOR_MONTHS) {
             Some("floor")
-        } else if self.held(s) {
+        } else if !self.held(s, files).is_empty() {
             Some("hold")
         } else if s.max_time_us >= cutoff(self.policy_months(&s.network)) {
             Some("policy")
@@ -294,13 +325,20 @@ impl Store {
         let mut rep = DeleteReport::default();
         let mut go = Vec::new();
         let now = self.deletion_clock()?;
+        let files = holdfiles::windows(&self.dir)?;
         for s in &cands {
             if s.max_time_us >= before_us {
                 rep.kept_too_young.push(s.into());
                 continue;
             }
-            match self.keep_reason(now, s) {
-                Some("hold") => rep.kept_by_hold.push(s.into()),
+            match self.keep_reason(now, s, &files) {
+                Some("hold") => {
+                    rep.held_by.push(HeldBy {
+                        segment: s.id,
+                        holds: self.held(s, &files),
+                    });
+                    rep.kept_by_hold.push(s.into())
+                }
                 Some("policy") => rep.kept_by_policy.push(s.into()),
                 Some("storage") => rep.kept_by_storage.push(s.into()),
                 Some(_) => rep.kept_too_young.push(s.into()),
@@ -319,11 +357,12 @@ impl Store {
         let mut entries = Vec::new();
         let mut refs = Vec::new();
         let now = self.deletion_clock()?;
+        let files = holdfiles::windows(&self.dir)?;
         for id in ids {
             let Some(s) = self.catalog.live.get(id).cloned() else {
                 continue;
             };
-            if let Some(why) = self.keep_reason(now, &s) {
+            if let Some(why) = self.keep_reason(now, &s, &files) {
                 return Err(Error::Refused(format!(
                     "segment {id:012} ({} {}) is protected ({why}) / 受保护，拒绝删除",
                     s.network, s.day

@@ -1,6 +1,7 @@
 //! `dengbao incident clocks --profile NETWORK.toml --incident INCIDENT.toml [--json] [--lang en]`:
 //! the grade of an incident and every report it makes owed, computed and printed, nothing
 //! stored. The computation is `dengbao_incidents`; this reads the two files and prints.
+//! The register (`open|grade|report|close|list`) is `incident_register.rs`.
 
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
@@ -16,6 +17,16 @@ use crate::{BadInput, Ctx};
 pub enum IncidentCmd {
     /// The incident's grade (网络安全事件分级指南) and every report owed, with deadlines.
     Clocks(ClocksArgs),
+    /// Open an incident in the register: grade proposed from the facts, the log centre's legal hold placed.
+    Open(super::incident_register::OpenArgs),
+    /// Confirm or override the grade (with a reason); new facts and the end of handling recompute it.
+    Grade(super::incident_register::GradeArgs),
+    /// Record a report sent (which report, when, by whom, channel, attachment).
+    Report(super::incident_register::ReportArgs),
+    /// Close an incident (every timed report sent, handling ended); the hold ends at the close.
+    Close(super::incident_register::CloseArgs),
+    /// The register's incidents with each report's clock: met, due, overdue.
+    List(super::incident_register::ListArgs),
 }
 
 #[derive(Args, Debug)]
@@ -34,6 +45,11 @@ pub struct ClocksArgs {
 pub fn run(cmd: IncidentCmd, ctx: &Ctx) -> anyhow::Result<ExitCode> {
     match cmd {
         IncidentCmd::Clocks(a) => clocks(a, ctx),
+        IncidentCmd::Open(a) => super::incident_register::open(a, ctx),
+        IncidentCmd::Grade(a) => super::incident_register::grade(a, ctx),
+        IncidentCmd::Report(a) => super::incident_register::report(a, ctx),
+        IncidentCmd::Close(a) => super::incident_register::close(a, ctx),
+        IncidentCmd::List(a) => super::incident_register::list(a, ctx),
     }
 }
 

@@ -491,6 +491,9 @@ pub fn run(cmd: LogsCmd, ctx: &Ctx) -> anyhow::Result<ExitCode> {
         }
         LogsCmd::Holds => {
             let store = open(ctx, false, Suite::Sm3Sm2)?;
+            for (_, h) in dengbao_logstore::holdfiles::read_all(&store_dir(ctx)).map_err(lib)? {
+                println!("{}", lines::file_hold_line(ctx.lang, &h));
+            }
             for h in store.holds() {
                 println!(
                     "{}",

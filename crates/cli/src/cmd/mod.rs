@@ -8,6 +8,8 @@ pub mod controls;
 pub mod duties;
 pub mod grade;
 pub mod incident;
+pub mod incident_lines;
+pub mod incident_register;
 pub mod law;
 pub mod law_corpus;
 pub mod law_parse;

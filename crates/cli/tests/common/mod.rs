@@ -22,3 +22,35 @@ pub fn outcome(out: std::process::Output) -> (i32, String, String) {
         String::from_utf8_lossy(&out.stderr).into_owned(),
     )
 }
+
+/// A level-3 CII network in the data directory's SQLite store, as the console creates it.
+pub fn cii_network(data: &std::path::Path) -> String {
+    let rt = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .expect("runtime");
+    rt.block_on(async {
+        let store = dengbao_store::Store::open_sqlite(data)
+            .await
+            .expect("store");
+        let org = store
+            .create_org(
+                "cli",
+                dengbao_store::orgs::NewOrganisation {
+                    name: "某支付机构".into(),
+                },
+            )
+            .await
+            .expect("org");
+        let profile = serde_json::from_value(serde_json::json!({
+            "name": "支付平台", "level": 3, "stage": "running", "cii": true, "personal_info": true,
+        }))
+        .expect("profile");
+        let net = store
+            .create_network("cli", &org.id, profile)
+            .await
+            .expect("network");
+        store.close().await;
+        net.id
+    })
+}

@@ -244,12 +244,30 @@ pub fn removal(lang: Lang, r: &DeleteReport) -> Vec<String> {
             ),
         });
     }
+    // A held segment is refused by name of what holds it (an incident's hold names it).
+    for s in &r.kept_by_hold {
+        let holds = r
+            .held_by
+            .iter()
+            .find(|h| h.segment == s.id)
+            .map(|h| h.holds.iter().map(|x| held_by(lang, x)).collect::<Vec<_>>())
+            .unwrap_or_default();
+        out.push(match lang {
+            Lang::ZhCn => format!(
+                "  拒绝删除 {} {}：法律保全（{}）",
+                name(&s.network),
+                s.day,
+                holds.join("；")
+            ),
+            Lang::En => format!(
+                "  refused to remove {} {}: legal hold ({})",
+                name(&s.network),
+                s.day,
+                holds.join("; ")
+            ),
+        });
+    }
     let kept = [
-        (
-            &r.kept_by_hold,
-            "  因法律保全保留：",
-            "  kept by legal hold: ",
-        ),
         (
             &r.kept_by_policy,
             "  因留存策略保留：",
@@ -272,6 +290,29 @@ pub fn removal(lang: Lang, r: &DeleteReport) -> Vec<String> {
         }
     }
     out
+}
+
+/// A hold's reason in one language: hold files carry `中文 / English`.
+fn held_by(lang: Lang, reason: &str) -> String {
+    let t = dengbao_types::Text::from_joined(reason);
+    match lang {
+        Lang::ZhCn => t.zh,
+        Lang::En => crate::say::quoted(lang, &t.en),
+    }
+}
+
+/// A hold placed from outside (an incident's), in `logs holds`.
+pub fn file_hold_line(lang: Lang, h: &dengbao_logstore::holdfiles::FileHold) -> String {
+    let to =
+        h.to.clone()
+            .unwrap_or_else(|| crate::say::t(lang, "（未结束）", "(open-ended)").to_string());
+    format!(
+        "{} {} .. {to} {} — {}",
+        h.source,
+        h.from,
+        name(&h.network),
+        held_by(lang, &h.reason)
+    )
 }
 
 pub fn policy_set(lang: Lang, network: &str, months: u32) -> String {
