@@ -125,7 +125,32 @@ pub async fn serve(
 ) -> std::io::Result<()> {
     let log_coverage = logs::LogCoverage::default();
     let refresher = log_coverage.watch(logs_dir, logs::REFRESH_EVERY);
-    let served = conn::serve(listener, router_with_logs(state, log_coverage), shutdown).await;
+    let flusher = flush_denials_every_window(state.store.clone());
+    let served = conn::serve(
+        listener,
+        router_with_logs(state.clone(), log_coverage),
+        shutdown,
+    )
+    .await;
     refresher.abort();
+    flusher.abort();
+    // The last window's anonymous denials are written before the process ends.
+    if let Err(e) = state.store.flush_anonymous_denials().await {
+        tracing::error!(error = %e, "writing the counted anonymous denials");
+    }
     served
+}
+
+/// Writes the anonymous denials counted in a window once it has passed, even when no
+/// further denial comes to trigger it (dengbao_store::denials).
+fn flush_denials_every_window(store: dengbao_store::Store) -> tokio::task::JoinHandle<()> {
+    tokio::spawn(async move {
+        let mut tick = tokio::time::interval(dengbao_store::denials::DENIAL_WINDOW / 4);
+        loop {
+            tick.tick().await;
+            if let Err(e) = store.flush_anonymous_denials_if_due().await {
+                tracing::error!(error = %e, "writing the counted anonymous denials");
+            }
+        }
+    })
 }

@@ -119,6 +119,7 @@ struct SetupForm {
 
 async fn setup_submit(
     State(state): State<AppState>,
+    ClientIp(ip): ClientIp,
     c: Ctx,
     Form(f): Form<SetupForm>,
 ) -> PageResult {
@@ -149,7 +150,8 @@ async fn setup_submit(
     {
         Ok(_) => redirect("/signin?setup=done"),
         Err(StoreError::NotFound { .. }) => {
-            dengbao_server::routes::system::audit_wrong_setup_token(&state, "POST /setup").await?;
+            dengbao_server::routes::system::audit_wrong_setup_token(&state, "POST /setup", &ip)
+                .await?;
             let msg = c.t.s("setup.wrong_token").to_string();
             again(c, StatusCode::FORBIDDEN, msg)
         }
