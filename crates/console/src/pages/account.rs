@@ -48,6 +48,11 @@ impl<S: Send + Sync> FromRequestParts<S> for ClientIp {
 /// default, so a client cannot choose the address its sign-in failures count against.
 static TRUSTED_PROXY: std::sync::OnceLock<std::net::IpAddr> = std::sync::OnceLock::new();
 
+/// The trusted proxy, if one was set.
+pub fn trusted_proxy() -> Option<std::net::IpAddr> {
+    TRUSTED_PROXY.get().copied()
+}
+
 /// Sets the trusted proxy (the first call wins; `dengbao serve` makes it).
 pub fn set_trusted_proxy(ip: std::net::IpAddr) {
     let _ = TRUSTED_PROXY.set(ip);
