@@ -31,10 +31,7 @@ pub fn strip_markup(line: &str) -> String {
         .replace("<br>", "")
         .replace("**", "");
     let mut from = 0;
-    loop {
-        let Some(open_rel) = s[from..].find('[') else {
-            break;
-        };
+    while let Some(open_rel) = s[from..].find('[') {
         let open = from + open_rel;
         let Some(close_rel) = s[open..].find("](") else {
             break;

@@ -164,7 +164,7 @@ fn the_decisions_quotes_equal_the_consolidated_articles() {
             .iter()
             .filter_map(|k| head.rfind(k).map(|i| &head[i + k.len()..]))
             .filter_map(|rest| rest.split_once('条').map(|(n, _)| n))
-            .filter_map(|n| dengbao_corpus::numerals::parse(n))
+            .filter_map(dengbao_corpus::numerals::parse)
             .map(|n| n as u32)
             .next_back()
             .expect("the item names the new article");

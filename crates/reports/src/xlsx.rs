@@ -33,7 +33,7 @@ fn title(ws: &mut Worksheet, text: &str, sub: &str) -> Result<()> {
 fn headers(ws: &mut Worksheet, row: u32, cols: &[(&str, f64)]) -> Result<()> {
     for (i, (name, width)) in cols.iter().enumerate() {
         let c = i as u16;
-        ws.write_string_with_format(row, c, crate::safe::xml_safe(*name), &header())?;
+        ws.write_string_with_format(row, c, crate::safe::xml_safe(name), &header())?;
         ws.set_column_width(c, *width)?;
     }
     Ok(())
@@ -83,7 +83,7 @@ pub fn duties_xlsx(d: &DutyList) -> Result<Vec<u8>> {
                 row.due.as_str(),
             ];
             for (c, v) in cells.iter().enumerate() {
-                ws.write_string_with_format(r, c as u16, crate::safe::xml_safe(*v), &body())?;
+                ws.write_string_with_format(r, c as u16, crate::safe::xml_safe(v), &body())?;
             }
             ws.write_number_with_format(r, 5, f64::from(row.evidence), &body())?;
             ws.write_string_with_format(r, 6, crate::safe::xml_safe(&row.penalty), &body())?;
@@ -143,7 +143,7 @@ pub fn findings_xlsx(f: &Findings) -> Result<Vec<u8>> {
         .iter()
         .enumerate()
         {
-            ws.write_string_with_format(r, c as u16, crate::safe::xml_safe(*v), &body())?;
+            ws.write_string_with_format(r, c as u16, crate::safe::xml_safe(v), &body())?;
         }
         r += 1;
     }

@@ -98,8 +98,7 @@ fn recite(statuses: &mut [DutyStatus], version: &str) -> anyhow::Result<()> {
             "--law-version {version}: 没有这个版本 / no such version (csl: {}; mlps: {})",
             citer.versions("csl").join(", "),
             citer.versions("mlps").join(", ")
-        ))
-        .into());
+        )));
     };
     for s in statuses {
         let cites = dengbao_duties::cited::in_version(&s.duty.citations, law, version, s.on);
