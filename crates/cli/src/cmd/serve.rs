@@ -120,7 +120,7 @@ pub enum AuditCmd {
     },
 }
 
-async fn open(ctx: &Ctx) -> anyhow::Result<Store> {
+pub(crate) async fn open(ctx: &Ctx) -> anyhow::Result<Store> {
     let what = match &ctx.database {
         Some(_) => "the PostgreSQL database (--database)".to_string(),
         None => format!("the database under {}", ctx.data_dir.display()),
@@ -135,7 +135,7 @@ async fn open(ctx: &Ctx) -> anyhow::Result<Store> {
         })
 }
 
-fn runtime() -> anyhow::Result<tokio::runtime::Runtime> {
+pub(crate) fn runtime() -> anyhow::Result<tokio::runtime::Runtime> {
     tokio::runtime::Builder::new_multi_thread()
         .enable_all()
         .build()
