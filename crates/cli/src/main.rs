@@ -64,6 +64,9 @@ enum Command {
     /// The append-only audit log.
     #[command(subcommand)]
     Audit(cmd::serve::AuditCmd),
+    /// API tokens: issue (with an optional expiry), list, revoke.
+    #[command(subcommand)]
+    Tokens(cmd::tokens::TokensCmd),
     /// Run the web console and the HTTP API on one port, and the log listeners when configured.
     Serve(cmd::serve::ServeArgs),
     /// The log centre: ingest, search, verify, export, retention.
@@ -110,6 +113,7 @@ fn main() -> ExitCode {
         Command::Controls(c) => cmd::controls::run(c, &ctx),
         Command::Assess(c) => cmd::assess::run(c, &ctx),
         Command::Audit(c) => cmd::serve::run_audit(c, &ctx),
+        Command::Tokens(c) => cmd::tokens::run(c, &ctx),
         Command::Serve(a) => cmd::serve::run_serve(a, &ctx),
         Command::Logs(c) => cmd::logs::run(c, &ctx),
     };

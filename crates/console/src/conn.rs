@@ -14,7 +14,10 @@ use hyper_util::rt::{TokioIo, TokioTimer};
 use hyper_util::service::TowerToHyperService;
 use tokio::net::TcpListener;
 use tokio::sync::watch;
+use tokio_rustls::TlsAcceptor;
 use tower::ServiceExt;
+
+pub use crate::middleware::ServedOverTls;
 
 /// A client has this long to send a request's headers (the first, and each next one on a
 /// kept-alive connection) before the connection is closed.
@@ -24,6 +27,17 @@ pub const HEADER_READ_TIMEOUT: Duration = Duration::from_secs(10);
 pub async fn serve(
     listener: TcpListener,
     app: Router,
+    shutdown: impl Future<Output = ()> + Send + 'static,
+) -> std::io::Result<()> {
+    serve_tls(listener, app, None, shutdown).await
+}
+
+/// [`serve`], each connection over TLS first when `tls` is given. The handshake has the
+/// header deadline too; a request that came over TLS carries [`ServedOverTls`].
+pub async fn serve_tls(
+    listener: TcpListener,
+    app: Router,
+    tls: Option<TlsAcceptor>,
     shutdown: impl Future<Output = ()> + Send + 'static,
 ) -> std::io::Result<()> {
     let (stop_tx, stop_rx) = watch::channel(false);
@@ -43,27 +57,29 @@ pub async fn serve(
             },
             _ = &mut shutdown => break,
         };
+        let over_tls = tls.is_some();
         let svc = app
             .clone()
             .map_request(move |mut req: hyper::Request<Incoming>| {
                 req.extensions_mut().insert(ConnectInfo::<SocketAddr>(peer));
+                if over_tls {
+                    req.extensions_mut().insert(ServedOverTls);
+                }
                 req.map(axum::body::Body::new)
             });
-        let mut stop = stop_rx.clone();
+        let stop = stop_rx.clone();
         let alive = alive_rx.clone();
+        let tls = tls.clone();
         tokio::spawn(async move {
-            let mut b = hyper::server::conn::http1::Builder::new();
-            b.timer(TokioTimer::new())
-                .header_read_timeout(HEADER_READ_TIMEOUT);
-            let conn = b
-                .serve_connection(TokioIo::new(stream), TowerToHyperService::new(svc))
-                .with_upgrades();
-            tokio::pin!(conn);
-            tokio::select! {
-                _ = conn.as_mut() => {}
-                _ = stop.changed() => {
-                    conn.as_mut().graceful_shutdown();
-                    let _ = conn.await;
+            match tls {
+                None => connection(TokioIo::new(stream), svc, stop).await,
+                Some(acceptor) => {
+                    let shake = tokio::time::timeout(HEADER_READ_TIMEOUT, acceptor.accept(stream));
+                    match shake.await {
+                        Ok(Ok(s)) => connection(TokioIo::new(s), svc, stop).await,
+                        Ok(Err(e)) => tracing::debug!(error = %e, %peer, "TLS handshake failed"),
+                        Err(_) => tracing::debug!(%peer, "TLS handshake took too long"),
+                    }
                 }
             }
             drop(alive);
@@ -73,4 +89,33 @@ pub async fn serve(
     let _ = stop_tx.send(true);
     alive_tx.closed().await;
     Ok(())
+}
+
+/// One HTTP/1 connection with the header deadline, ended gracefully on `stop`.
+async fn connection<I, S>(io: I, svc: S, mut stop: watch::Receiver<bool>)
+where
+    I: hyper::rt::Read + hyper::rt::Write + Unpin + Send + 'static,
+    S: tower::Service<
+            hyper::Request<Incoming>,
+            Response = axum::response::Response,
+            Error = std::convert::Infallible,
+        > + Clone
+        + Send
+        + 'static,
+    S::Future: Send + 'static,
+{
+    let mut b = hyper::server::conn::http1::Builder::new();
+    b.timer(TokioTimer::new())
+        .header_read_timeout(HEADER_READ_TIMEOUT);
+    let conn = b
+        .serve_connection(io, TowerToHyperService::new(svc))
+        .with_upgrades();
+    tokio::pin!(conn);
+    tokio::select! {
+        _ = conn.as_mut() => {}
+        _ = stop.changed() => {
+            conn.as_mut().graceful_shutdown();
+            let _ = conn.await;
+        }
+    }
 }

@@ -109,23 +109,38 @@ pub async fn check(State(state): State<AppState>, req: Request, next: Next) -> R
             .run(Request::from_parts(parts, Body::from(bytes)))
             .await;
     }
-    let actor = session
-        .as_ref()
-        .map(|(p, _)| p.actor())
-        .unwrap_or_else(|| "anonymous".into());
-    let audited = state
-        .store
-        .audit(AuditRecord {
-            actor,
-            org_id: None,
-            action: "denied".into(),
-            target: auth::describe(&parts),
-            detail: serde_json::json!({
-                "status": 403,
-                "reason": if sent.is_none() { "no CSRF token in the form" } else { "CSRF token does not match the session" },
-            }),
-        })
-        .await;
+    let reason = if sent.is_none() {
+        "no CSRF token in the form"
+    } else {
+        "CSRF token does not match the session"
+    };
+    let asked = auth::describe(&parts);
+    // Without a session the sender is anonymous: counted, not written one by one.
+    let audited = match &session {
+        Some((p, _)) => state
+            .store
+            .audit(AuditRecord {
+                actor: p.actor(),
+                org_id: None,
+                action: "denied".into(),
+                target: asked.line.clone(),
+                detail: serde_json::json!({"status": 403, "reason": reason}),
+            })
+            .await
+            .map(|_| ()),
+        None => {
+            state
+                .store
+                .deny_anonymous(dengbao_store::AnonymousDenial {
+                    action: "denied",
+                    source: &asked.source,
+                    request: &asked.line,
+                    status: 403,
+                    reason,
+                })
+                .await
+        }
+    };
     if let Err(e) = audited {
         return PageError::internal(e).into_response();
     }

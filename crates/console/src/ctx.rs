@@ -115,6 +115,7 @@ pub fn nav(t: &'static Messages, role: Option<Role>, path: &str) -> Vec<NavItem>
         items.push(("nav-users", "/admin/users", "nav.users"));
         items.push(("nav-orgs", "/admin/orgs", "nav.orgs"));
         items.push(("nav-calendar", "/admin/calendar", "nav.calendar"));
+        items.push(("nav-all-tokens", "/admin/tokens", "nav.all_tokens"));
     }
     if matches!(role, Role::Administrator | Role::Auditor) {
         items.push(("nav-audit", "/admin/audit", "nav.audit"));

@@ -274,7 +274,11 @@ pub async fn enforce_org<R: Requirement>(
     org: &str,
     request: &str,
 ) -> Result<(), PageError> {
-    auth::enforce(state, Some(p), Some(org), R::NEED, request)
+    let request = auth::Asked {
+        line: request.to_string(),
+        source: "signed-in".into(),
+    };
+    auth::enforce(state, Some(p), Some(org), R::NEED, &request)
         .await
         .map_err(|e| {
             let mut pe = match e.status {
@@ -284,4 +288,50 @@ pub async fn enforce_org<R: Requirement>(
             pe.lang = c.lang;
             pe
         })
+}
+
+/// The API token `{tid}` of the path, for its owner or an administrator: the page
+/// counterpart of the API's `auth::TokenGuard`, through the same `enforce`. Anonymous →
+/// sign-in; no such token → 404; someone else's token, not an administrator → 403.
+pub struct TokenPage {
+    pub c: Ctx,
+    pub principal: Principal,
+    pub token_id: String,
+}
+
+impl FromRequestParts<AppState> for TokenPage {
+    type Rejection = PageError;
+
+    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, PageError> {
+        let page = Page::<auth::Tools>::from_request_parts(parts, state).await?;
+        let Path(params) = Path::<HashMap<String, String>>::from_request_parts(parts, state)
+            .await
+            .map_err(|_| PageError::not_found(&page.c))?;
+        let id = params.get("tid").cloned().unwrap_or_default();
+        let owner = state.store.token_owner(&id).await?;
+        match owner {
+            None => Err(PageError::not_found(&page.c)),
+            Some(o) if o == page.principal.user_id => Ok(TokenPage {
+                c: page.c,
+                principal: page.principal,
+                token_id: id,
+            }),
+            Some(_) => {
+                auth::enforce(
+                    state,
+                    Some(&page.principal),
+                    None,
+                    auth::Need::ManageAccounts,
+                    &auth::describe(parts),
+                )
+                .await
+                .map_err(|e| PageError::from_api(e, parts))?;
+                Ok(TokenPage {
+                    c: page.c,
+                    principal: page.principal,
+                    token_id: id,
+                })
+            }
+        }
+    }
 }

@@ -104,12 +104,14 @@ pub fn router_with_logs(state: AppState, log_coverage: logs::LogCoverage) -> Rou
     // with a wildcard leaves its captured parameter in the request, and the API's own
     // extractors (`Path<(String, String)>` on `/api/law/{law}/{article}`) would then see
     // one parameter too many and answer 500.
-    Router::new().fallback_service(tower::service_fn(move |req: Request| {
-        let path = req.uri().path();
-        let to_api = path == "/api" || path.starts_with("/api/");
-        let target = if to_api { api.clone() } else { pages.clone() };
-        target.oneshot(req)
-    }))
+    Router::new()
+        .fallback_service(tower::service_fn(move |req: Request| {
+            let path = req.uri().path();
+            let to_api = path == "/api" || path.starts_with("/api/");
+            let target = if to_api { api.clone() } else { pages.clone() };
+            target.oneshot(req)
+        }))
+        .layer(axum::middleware::from_fn(middleware::transport))
 }
 
 /// Serves [`router_with_logs`] on `listener` until `shutdown` completes, then lets requests
@@ -123,9 +125,46 @@ pub async fn serve(
     logs_dir: std::path::PathBuf,
     shutdown: impl std::future::Future<Output = ()> + Send + 'static,
 ) -> std::io::Result<()> {
+    serve_tls(listener, state, logs_dir, None, shutdown).await
+}
+
+/// [`serve`], over HTTPS when `tls` is given (`serve --tls-cert/--tls-key`).
+pub async fn serve_tls(
+    listener: tokio::net::TcpListener,
+    state: AppState,
+    logs_dir: std::path::PathBuf,
+    tls: Option<tokio_rustls::TlsAcceptor>,
+    shutdown: impl std::future::Future<Output = ()> + Send + 'static,
+) -> std::io::Result<()> {
     let log_coverage = logs::LogCoverage::default();
     let refresher = log_coverage.watch(logs_dir, logs::REFRESH_EVERY);
-    let served = conn::serve(listener, router_with_logs(state, log_coverage), shutdown).await;
+    let flusher = flush_denials_every_window(state.store.clone());
+    let served = conn::serve_tls(
+        listener,
+        router_with_logs(state.clone(), log_coverage),
+        tls,
+        shutdown,
+    )
+    .await;
     refresher.abort();
+    flusher.abort();
+    // The last window's anonymous denials are written before the process ends.
+    if let Err(e) = state.store.flush_anonymous_denials().await {
+        tracing::error!(error = %e, "writing the counted anonymous denials");
+    }
     served
+}
+
+/// Writes the anonymous denials counted in a window once it has passed, even when no
+/// further denial comes to trigger it (dengbao_store::denials).
+fn flush_denials_every_window(store: dengbao_store::Store) -> tokio::task::JoinHandle<()> {
+    tokio::spawn(async move {
+        let mut tick = tokio::time::interval(dengbao_store::denials::DENIAL_WINDOW / 4);
+        loop {
+            tick.tick().await;
+            if let Err(e) = store.flush_anonymous_denials_if_due().await {
+                tracing::error!(error = %e, "writing the counted anonymous denials");
+            }
+        }
+    })
 }

@@ -1,5 +1,6 @@
 //! Layers around every console page: first-run redirect, security headers, the language
-//! cookie and the pre-session CSRF cookie.
+//! cookie and the pre-session CSRF cookie; and around everything, pages and API
+//! ([`transport`]): `Secure` cookies and HSTS over HTTPS, security headers on API answers.
 
 use std::sync::atomic::Ordering;
 
@@ -97,6 +98,81 @@ pub async fn headers(State(state): State<AppState>, mut req: Request, next: Next
             "{PRESESSION_COOKIE}={token}; Path=/; HttpOnly; SameSite=Strict"
         )) {
             h.append(header::SET_COOKIE, v);
+        }
+    }
+    res
+}
+
+/// Set on every request that arrived over TLS ([`crate::conn`]).
+#[derive(Debug, Clone, Copy)]
+pub struct ServedOverTls;
+
+/// Whether the browser reached us over HTTPS: over our own TLS, or through the trusted
+/// proxy (`serve --trusted-proxy`) saying `X-Forwarded-Proto: https`. From anyone else
+/// the header is ignored, as `X-Forwarded-For` is.
+pub fn is_https(parts: &axum::http::request::Parts) -> bool {
+    if parts.extensions.get::<ServedOverTls>().is_some() {
+        return true;
+    }
+    let peer = parts
+        .extensions
+        .get::<axum::extract::ConnectInfo<std::net::SocketAddr>>()
+        .map(|c| c.0.ip());
+    peer.is_some()
+        && peer == crate::pages::account::trusted_proxy()
+        && parts
+            .headers
+            .get("x-forwarded-proto")
+            .and_then(|v| v.to_str().ok())
+            .is_some_and(|v| v.trim().eq_ignore_ascii_case("https"))
+}
+
+/// The API's answers are JSON or documents, never pages to frame or sniff.
+const API_CSP: &str = "default-src 'none'; frame-ancestors 'none'; base-uri 'none'";
+
+/// Around pages and API alike: over HTTPS every cookie set gets `Secure` and the answer
+/// `Strict-Transport-Security`; every API answer gets the security headers pages have.
+pub async fn transport(req: Request, next: Next) -> Response {
+    let (parts, body) = req.into_parts();
+    let https = is_https(&parts);
+    let api = parts.uri.path() == "/api" || parts.uri.path().starts_with("/api/");
+    let mut res = next.run(Request::from_parts(parts, body)).await;
+    let h = res.headers_mut();
+    if https {
+        let cookies: Vec<HeaderValue> = h.get_all(header::SET_COOKIE).iter().cloned().collect();
+        h.remove(header::SET_COOKIE);
+        for c in cookies {
+            let secured = match c.to_str() {
+                Ok(s) if !s.to_ascii_lowercase().contains("; secure") => {
+                    HeaderValue::from_str(&format!("{s}; Secure")).unwrap_or(c)
+                }
+                _ => c,
+            };
+            h.append(header::SET_COOKIE, secured);
+        }
+        h.insert(
+            header::STRICT_TRANSPORT_SECURITY,
+            HeaderValue::from_static("max-age=31536000"),
+        );
+    }
+    if api {
+        h.insert(
+            header::X_CONTENT_TYPE_OPTIONS,
+            HeaderValue::from_static("nosniff"),
+        );
+        h.insert(header::X_FRAME_OPTIONS, HeaderValue::from_static("DENY"));
+        h.insert(
+            header::REFERRER_POLICY,
+            HeaderValue::from_static("no-referrer"),
+        );
+        if !h.contains_key(header::CONTENT_SECURITY_POLICY) {
+            h.insert(
+                header::CONTENT_SECURITY_POLICY,
+                HeaderValue::from_static(API_CSP),
+            );
+        }
+        if !h.contains_key(header::CACHE_CONTROL) {
+            h.insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
         }
     }
     res

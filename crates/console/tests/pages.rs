@@ -7,7 +7,7 @@ use axum::http::StatusCode;
 use common::{audited, uri, user_with_password, App, Browser};
 use dengbao_store::{NetworkProfile, Role};
 
-const ROLES: [&str; 7] = [
+const ROLES: [&str; 8] = [
     "anonymous",
     "administrator",
     "operator_a",
@@ -15,6 +15,7 @@ const ROLES: [&str; 7] = [
     "assessor",
     "supervisor",
     "auditor",
+    "disabled",
 ];
 const PASSWORD: &str = "matrix password 1";
 
@@ -92,6 +93,8 @@ fn form_fields(path: &str, role: &str) -> Vec<(String, String)> {
         Vec::new()
     } else if path == "/tokens" {
         f(&[("label", "matrix")])
+    } else if path.ends_with("/revoke") {
+        Vec::new()
     } else {
         panic!("no form fields for {path}")
     }
@@ -140,6 +143,26 @@ async fn every_page_answers_each_role_as_the_matrix_says() {
         let id = user_with_password(store, name, role, orgs, PASSWORD).await;
         user_ids.insert(name, id);
     }
+    let admin_id = store
+        .list_users()
+        .await
+        .unwrap()
+        .into_iter()
+        .find(|u| u.role == Role::Administrator)
+        .unwrap()
+        .id;
+    user_ids.insert("administrator", admin_id);
+    user_ids.insert("anonymous", victim.clone());
+    // Signs in below, then is disabled: its session must stop working at once.
+    let disabled = user_with_password(
+        store,
+        "disabled",
+        Role::Operator,
+        vec![org_a.clone()],
+        PASSWORD,
+    )
+    .await;
+    user_ids.insert("disabled", victim.clone());
     let profile: NetworkProfile = serde_json::from_value(serde_json::json!({
         "name": "网上办事大厅", "level": 3, "stage": "running", "personal_info": true
     }))
@@ -165,15 +188,34 @@ async fn every_page_answers_each_role_as_the_matrix_says() {
         }
         browsers.push(b);
     }
+    store
+        .set_user_disabled("test", &disabled, true)
+        .await
+        .unwrap();
 
     let mut failures = Vec::new();
     for row in rows() {
-        let path = uri(&row
-            .path
-            .replace("{net_a}", &net_a)
-            .replace("{user}", &user_ids["operator_a"])
-            .replace("{victim}", &victim));
         for (i, role) in ROLES.iter().enumerate() {
+            let mut path = row
+                .path
+                .replace("{net_a}", &net_a)
+                .replace("{user}", &user_ids["operator_a"])
+                .replace("{victim}", &victim);
+            if path.contains("{own_token}") {
+                let t = store
+                    .create_token("test", &user_ids[role], "own")
+                    .await
+                    .unwrap();
+                path = path.replace("{own_token}", &t.id);
+            }
+            if path.contains("{victim_token}") {
+                let t = store
+                    .create_token("test", &victim, "victim's")
+                    .await
+                    .unwrap();
+                path = path.replace("{victim_token}", &t.id);
+            }
+            let path = uri(&path);
             let b = &mut browsers[i];
             // An event is voided or corrected once: a fresh one for each attempt.
             let path = if row.path.contains("{event}") {
@@ -213,7 +255,7 @@ async fn every_page_answers_each_role_as_the_matrix_says() {
                 b.get(&path).await
             } else {
                 // A fresh token from a page, then the form.
-                b.get(if *role == "anonymous" {
+                b.get(if matches!(*role, "anonymous" | "disabled") {
                     "/signin"
                 } else {
                     "/tokens"
@@ -232,7 +274,7 @@ async fn every_page_answers_each_role_as_the_matrix_says() {
                     row.line, row.method, row.path, row.expected[i], got.status, got.location
                 ));
             }
-            if *role == "anonymous" && got.status == StatusCode::SEE_OTHER {
+            if matches!(*role, "anonymous" | "disabled") && got.status == StatusCode::SEE_OTHER {
                 assert!(
                     got.location.starts_with("/signin?next="),
                     "{}",

@@ -83,6 +83,14 @@ pub struct Body {
     pub wal_sealed: u64,
     /// H(store.json ‖ keys/public.key): the store's identity files are signed too.
     pub store_digest: String,
+    /// WAL files from this sequence number on carry a MAC per batch (decision 0923); absent
+    /// (0) in checkpoints written before the MACs.
+    #[serde(default, skip_serializing_if = "is_zero")]
+    pub wal_mac_from: u64,
+}
+
+fn is_zero(n: &u64) -> bool {
+    *n == 0
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]

@@ -91,6 +91,8 @@ pub struct Catalog {
     pub holds: BTreeMap<u64, Note>,
     pub frontier: Frontier,
     pub wal_sealed: u64,
+    /// The first WAL file that must carry MACs, as the chain names it (0: none yet).
+    pub wal_mac_from: u64,
     pub next_segment: u64,
     pub next_hold: u64,
     /// The latest checkpoint time: deletions are refused while it is ahead of the clock.
@@ -125,6 +127,9 @@ impl Catalog {
         }
         self.frontier = cp.frontier();
         self.wal_sealed = self.wal_sealed.max(cp.body.wal_sealed);
+        if self.wal_mac_from == 0 {
+            self.wal_mac_from = cp.body.wal_mac_from;
+        }
         self.latest_time.apply(cp);
         self.checkpoints.push(cp.clone());
     }
@@ -289,7 +294,11 @@ impl Store {
         }
         if opts.write {
             store.remove_unsealed_segment_files()?;
-            let (w, rec) = Wal::open(&dir.join("wal"), wal_sealed)?;
+            let wal_key = store
+                .wal_key()
+                .ok_or_else(|| Error::Refused("no signing key".into()))?;
+            let mac_from = store.catalog.wal_mac_from;
+            let (w, rec) = Wal::open(&dir.join("wal"), wal_sealed, wal_key, mac_from)?;
             store.wal = Some(w);
             if !rec.records.is_empty() {
                 store.pending = rec.records;
@@ -310,6 +319,11 @@ impl Store {
     }
     pub fn catalog(&self) -> &Catalog {
         &self.catalog
+    }
+    /// The WAL's MAC key (a writer's: derived from the signing key).
+    pub(crate) fn wal_key(&self) -> Option<wal::WalKey> {
+        let k = self.key.as_ref()?;
+        Some(wal::WalKey::from_signing_secret(&k.secret_bytes()))
     }
     /// The store's clock: the system clock, or the read-only report time.
     pub fn now(&self) -> jiff::Timestamp {
@@ -443,6 +457,10 @@ impl Store {
             .map(|(l, h)| (*l, hex::encode(h)))
             .collect();
         body.store_digest = store_digest(&self.dir, self.suite);
+        body.wal_mac_from = match (self.catalog.wal_mac_from, &self.wal) {
+            (0, Some(w)) => w.first_seq(),
+            (n, _) => n,
+        };
         let node_sealed = body.wal_sealed;
         if body.wal_sealed == 0 {
             body.wal_sealed = self.catalog.wal_sealed;

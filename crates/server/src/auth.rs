@@ -18,7 +18,7 @@ use std::marker::PhantomData;
 use axum::extract::{FromRequestParts, Path};
 use axum::http::request::Parts;
 use axum::http::{header, StatusCode};
-use dengbao_store::{AuditRecord, OrgScope, Principal, Role};
+use dengbao_store::{AnonymousDenial, AuditRecord, OrgScope, Principal, Role};
 
 use crate::error::ApiError;
 use crate::AppState;
@@ -94,13 +94,15 @@ pub fn sees_org(p: &Principal, org: &str) -> bool {
 }
 
 /// The one decision point. `org` is the organisation whose data the request touches, when
-/// it touches one's. Denials are audited.
+/// it touches one's. Denials are audited: a signed-in caller's each in an entry of its own,
+/// an anonymous caller's counted per source and request class and written once per window
+/// (`dengbao_store::denials`), so nobody can fill the audit log without signing in.
 pub async fn enforce(
     state: &AppState,
     who: Option<&Principal>,
     org: Option<&str>,
     need: Need,
-    request: &str,
+    request: &Asked,
 ) -> Result<(), ApiError> {
     let (status, reason) = match who {
         None => (StatusCode::UNAUTHORIZED, "no valid API token or session"),
@@ -110,6 +112,19 @@ pub async fn enforce(
         Some(p) if !role_may(p.role, need) => (StatusCode::FORBIDDEN, "not allowed for this role"),
         Some(_) => return Ok(()),
     };
+    if who.is_none() {
+        state
+            .store
+            .deny_anonymous(AnonymousDenial {
+                action: "denied",
+                source: &request.source,
+                request: &request.line,
+                status: status.as_u16(),
+                reason,
+            })
+            .await?;
+        return Err(ApiError::unauthenticated());
+    }
     state
         .store
         .audit(AuditRecord {
@@ -118,7 +133,7 @@ pub async fn enforce(
                 .unwrap_or_else(|| "anonymous".into()),
             org_id: org.map(str::to_string),
             action: "denied".into(),
-            target: request.to_string(),
+            target: request.line.clone(),
             detail: serde_json::json!({
                 "status": status.as_u16(),
                 "reason": reason,
@@ -210,9 +225,46 @@ pub async fn principal(parts: &mut Parts, state: &AppState) -> Result<Option<Pri
     Ok(p)
 }
 
-/// How a denial names the request: `GET /api/networks/…`.
-pub fn describe(parts: &Parts) -> String {
-    format!("{} {}", parts.method, parts.uri.path())
+/// A request as a denial names it: `GET /api/networks/…`, and where it came from.
+#[derive(Debug, Clone)]
+pub struct Asked {
+    pub line: String,
+    /// The peer's address (the connection's, not a header's), or `unknown`.
+    pub source: String,
+}
+
+impl std::fmt::Display for Asked {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.line)
+    }
+}
+
+/// The peer address of a request (`unknown` when served without one, as in tests).
+pub fn source(parts: &Parts) -> String {
+    parts
+        .extensions
+        .get::<axum::extract::ConnectInfo<std::net::SocketAddr>>()
+        .map(|c| c.0.ip().to_string())
+        .unwrap_or_else(|| "unknown".into())
+}
+
+/// The peer address of a request, as an extractor.
+pub struct Source(pub String);
+
+impl<S: Send + Sync> FromRequestParts<S> for Source {
+    type Rejection = std::convert::Infallible;
+
+    async fn from_request_parts(parts: &mut Parts, _: &S) -> Result<Self, Self::Rejection> {
+        Ok(Source(source(parts)))
+    }
+}
+
+/// How a denial names the request.
+pub fn describe(parts: &Parts) -> Asked {
+    Asked {
+        line: format!("{} {}", parts.method, parts.uri.path()),
+        source: source(parts),
+    }
 }
 
 /// A requirement as a type, for the extractors' type parameter.
@@ -387,6 +439,37 @@ impl<R: Requirement, T: OrgOwned + serde::de::DeserializeOwned + Send>
             principal: p,
             body,
             _r: PhantomData,
+        })
+    }
+}
+
+/// Access to the API token named by the `{id}` path parameter: its owner, or whoever may
+/// manage accounts (administrators). Anyone else is denied 403 by [`enforce`], audited.
+pub struct TokenGuard {
+    pub principal: Principal,
+    pub token_id: String,
+}
+
+impl FromRequestParts<AppState> for TokenGuard {
+    type Rejection = ApiError;
+
+    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, ApiError> {
+        let who = principal(parts, state).await?;
+        let id = path_id(parts, state).await?;
+        let request = describe(parts);
+        let Some(p) = who else {
+            enforce(state, None, None, Need::ManageAccounts, &request).await?;
+            return Err(ApiError::unauthenticated()); // ok: enforce refused already
+        };
+        let Some(owner) = state.store.token_owner(&id).await? else {
+            return Err(ApiError::not_found("token"));
+        };
+        if owner != p.user_id {
+            enforce(state, Some(&p), None, Need::ManageAccounts, &request).await?;
+        }
+        Ok(TokenGuard {
+            principal: p,
+            token_id: id,
         })
     }
 }

@@ -142,6 +142,10 @@ async fn request(w: &World, row: &Row, attempt: usize) -> (String, Option<(Strin
             json(serde_json::json!({"name": format!("新用户{attempt}"), "role": "auditor"}))
         }
         ("POST", "/api/users/{id}/tokens") => json(serde_json::json!({"label": "matrix"})),
+        ("POST", "/api/tokens") => {
+            let in_a_month = jiff::Timestamp::now() + jiff::SignedDuration::from_hours(720);
+            json(serde_json::json!({"label": "matrix", "expires_at": in_a_month.to_string()}))
+        }
         ("POST", "/api/networks") => json(
             serde_json::json!({"org_id": w.org_a, "name": format!("新网络{attempt}"), "level": 2, "stage": "building"}),
         ),
@@ -312,4 +316,82 @@ async fn a_revoked_token_is_refused_at_once() {
         204
     );
     assert!(w.store.authenticate(&issued.token).await.unwrap().is_none());
+}
+
+#[tokio::test]
+async fn an_expired_token_is_refused_with_401_and_owners_list_their_own_tokens() {
+    let w = world().await;
+    let operator = w.user_ids[2].as_deref().unwrap();
+    let issued = w
+        .store
+        .create_token_until(
+            "test",
+            operator,
+            "soon",
+            Some(jiff::Timestamp::now() + jiff::SignedDuration::from_hours(1)),
+        )
+        .await
+        .unwrap();
+    // Time passes: the stored expiry is moved into the past.
+    sqlx::query("UPDATE api_tokens SET expires_at = '2026-01-01T00:00:00Z' WHERE id = $1")
+        .bind(&issued.id)
+        .execute(w.store.pool())
+        .await
+        .unwrap();
+    let reply = w.send_token(Method::GET, "/api/me", &issued.token).await;
+    assert_eq!(reply.status, 401);
+    // Listed as expired for its owner; an expiry in the past or far off is refused.
+    let mine = w.get("/api/tokens", "operator_a").await;
+    let listed = mine.json.as_array().unwrap();
+    let soon = listed.iter().find(|t| t["label"] == "soon").unwrap();
+    assert_eq!(soon["state"], "expired");
+    assert!(listed.iter().all(|t| t["user_id"] == operator));
+    assert!(!mine.json.to_string().contains(&issued.token[20..]));
+    for bad in ["2020-01-01", "2999-01-01", "tomorrow"] {
+        let body = serde_json::json!({"label": "x", "expires_at": bad}).to_string();
+        let reply = w
+            .send(
+                Method::POST,
+                "/api/tokens",
+                "operator_a",
+                Some(("application/json", body.into_bytes())),
+            )
+            .await;
+        assert_eq!(reply.status, 422, "{bad}: {}", reply.json);
+        assert!(
+            reply.json["error"]["message"]
+                .as_str()
+                .unwrap()
+                .contains("expires_at"),
+            "{}",
+            reply.json
+        );
+    }
+}
+
+#[tokio::test]
+async fn ten_thousand_anonymous_denials_leave_a_bounded_number_of_audit_rows() {
+    let w = world().await;
+    let before = w.denials().await.len();
+    for i in 0..10_000 {
+        let uri = format!("/api/networks/{:016x}", i);
+        assert_eq!(w.get(&uri, "anonymous").await.status, 401);
+    }
+    let after = w.denials().await;
+    let rows = &after[before..];
+    // One request class from one (unknown) source: one row per window.
+    assert!(rows.len() <= 2, "{} rows", rows.len());
+    let counted: u64 = rows
+        .iter()
+        .map(|e| {
+            let d: serde_json::Value = serde_json::from_str(&e.detail).unwrap();
+            d["count"].as_u64().unwrap()
+        })
+        .sum();
+    assert_eq!(counted, 10_000);
+    // A signed-in caller's denial is still an entry of its own, naming the principal.
+    w.get("/api/users", "operator_a").await;
+    let last = w.denials().await.pop().unwrap();
+    assert!(last.actor.starts_with("user:"), "{last:?}");
+    assert_eq!(last.target, "GET /api/users");
 }

@@ -3,26 +3,41 @@
 //! Every change is written through a [`WriteTx`], which can only be committed together
 //! with its audit entry, so no change reaches the database without one. Entry `n` stores
 //! the hash of entry `n-1` (`prev_hash`; the first entry chains to 64 zeros) and its own
-//! `hash` = SHA-256 over the canonical encoding of (seq, at, actor, org_id, action, target,
-//! detail, prev_hash): the tag `dengbao-audit-v1`, then each field as `N` (null) or `S`,
-//! its byte length as 8 bytes big-endian, and its UTF-8 bytes. The encoding covers the
-//! stored text exactly (the detail JSON is hashed as stored, never re-serialised), so a
-//! verifier in any language can recompute it.
+//! `hash` over the canonical encoding of (seq, at, actor, org_id, action, target, detail,
+//! prev_hash): a tag, then each field as `N` (null) or `S`, its byte length as 8 bytes
+//! big-endian, and its UTF-8 bytes. The encoding covers the stored text exactly (the
+//! detail JSON is hashed as stored, never re-serialised), so a verifier in any language
+//! can recompute it.
+//!
+//! Two chain versions (`chain_version`, decision 0923): version 1 (entries written before
+//! the switch) is SHA-256 under the tag `dengbao-audit-v1`; version 2 is HMAC-SHA256 under
+//! the tag `dengbao-audit-v2` with the audit key derived from `keys/server.key`, which is
+//! never in the database. Every entry from the switch point on (`keyed_from` in the head
+//! kept outside the database, [`crate::audit_head`]) must be version 2, so a database
+//! writer without the key can neither edit a row and re-chain the rest nor downgrade them.
 //!
 //! Triggers make the table refuse UPDATE/DELETE, but a DBA can drop them: the chain is what
-//! proves the log intact. [`verify`] names the first entry that was edited, removed or
-//! moved, and notices entries cut from the end by comparing with `audit_head`.
+//! proves the log intact. The verifier ([`crate::audit_verify`]) names the first entry that
+//! was edited, removed or moved, and notices entries cut from the end by comparing with
+//! `audit_head` and with the head kept outside the database.
+
+use std::sync::Arc;
 
 use serde::Serialize;
 use sha2::{Digest, Sha256};
 use sqlx::any::AnyRow;
 use sqlx::{Any, Row, Transaction};
 
+use crate::audit_head::HeadFile;
 use crate::error::{Result, StoreError};
+use crate::keys::ServerKeys;
 use crate::{now_rfc3339, Store};
 
 /// The `prev_hash` of the first entry.
 pub const GENESIS: &str = "0000000000000000000000000000000000000000000000000000000000000000";
+
+/// The chain version new entries are written with: HMAC-SHA256 with the audit key.
+pub const KEYED_CHAIN: i64 = 2;
 
 /// What a change says about itself; the store adds seq, time and hashes.
 #[derive(Debug, Clone)]
@@ -51,24 +66,57 @@ pub struct AuditEntry {
     pub detail: String,
     pub prev_hash: String,
     pub hash: String,
+    /// 1: SHA-256 (before the switch to the keyed chain); 2: HMAC-SHA256 with the audit key.
+    pub chain_version: i64,
 }
 
 impl AuditEntry {
-    /// The hash this entry should carry, recomputed from its fields.
+    /// The unkeyed (version 1) hash of this entry, recomputed from its fields: what anyone,
+    /// an attacker included, can compute.
     pub fn compute_hash(&self) -> String {
-        entry_hash(
-            self.seq,
-            &self.at,
-            &self.actor,
-            self.org_id.as_deref(),
-            &self.action,
-            &self.target,
-            &self.detail,
-            &self.prev_hash,
-        )
+        hex::encode(Sha256::digest(self.encoding(b"dengbao-audit-v1")))
     }
 
-    fn from_row(row: &AnyRow) -> Result<AuditEntry> {
+    /// The keyed (version 2) hash of this entry: needs the audit key.
+    pub(crate) fn keyed_hash(&self, keys: &ServerKeys) -> String {
+        keys.audit_mac(&[&self.encoding(b"dengbao-audit-v2")])
+    }
+
+    /// The hash this entry should carry under its own chain version (None: no such version).
+    pub(crate) fn expected_hash(&self, keys: &ServerKeys) -> Option<String> {
+        match self.chain_version {
+            1 => Some(self.compute_hash()),
+            KEYED_CHAIN => Some(self.keyed_hash(keys)),
+            _ => None,
+        }
+    }
+
+    fn encoding(&self, tag: &[u8]) -> Vec<u8> {
+        let mut out = tag.to_vec();
+        let seq = self.seq.to_string();
+        for field in [
+            Some(seq.as_str()),
+            Some(&self.at),
+            Some(&self.actor),
+            self.org_id.as_deref(),
+            Some(&self.action),
+            Some(&self.target),
+            Some(&self.detail),
+            Some(&self.prev_hash),
+        ] {
+            match field {
+                None => out.push(b'N'),
+                Some(s) => {
+                    out.push(b'S');
+                    out.extend_from_slice(&(s.len() as u64).to_be_bytes());
+                    out.extend_from_slice(s.as_bytes());
+                }
+            }
+        }
+        out
+    }
+
+    pub(crate) fn from_row(row: &AnyRow) -> Result<AuditEntry> {
         Ok(AuditEntry {
             seq: row.try_get("seq")?,
             at: row.try_get("at")?,
@@ -79,44 +127,9 @@ impl AuditEntry {
             detail: row.try_get("detail")?,
             prev_hash: row.try_get("prev_hash")?,
             hash: row.try_get("hash")?,
+            chain_version: row.try_get("chain_version")?,
         })
     }
-}
-
-#[allow(clippy::too_many_arguments)]
-fn entry_hash(
-    seq: i64,
-    at: &str,
-    actor: &str,
-    org_id: Option<&str>,
-    action: &str,
-    target: &str,
-    detail: &str,
-    prev_hash: &str,
-) -> String {
-    let mut h = Sha256::new();
-    h.update(b"dengbao-audit-v1");
-    let seq = seq.to_string();
-    for field in [
-        Some(seq.as_str()),
-        Some(at),
-        Some(actor),
-        org_id,
-        Some(action),
-        Some(target),
-        Some(detail),
-        Some(prev_hash),
-    ] {
-        match field {
-            None => h.update(b"N"),
-            Some(s) => {
-                h.update(b"S");
-                h.update((s.len() as u64).to_be_bytes());
-                h.update(s.as_bytes());
-            }
-        }
-    }
-    hex::encode(h.finalize())
 }
 
 /// A write transaction. It holds the chain's head (so writers are serialised) and is
@@ -125,6 +138,8 @@ pub struct WriteTx {
     pub(crate) tx: Transaction<'static, Any>,
     seq: i64,
     prev_hash: String,
+    keys: Arc<ServerKeys>,
+    head: Arc<HeadFile>,
 }
 
 impl WriteTx {
@@ -138,6 +153,8 @@ impl WriteTx {
             tx,
             seq: row.try_get("seq")?,
             prev_hash: row.try_get("hash")?,
+            keys: Arc::clone(&store.keys),
+            head: Arc::clone(&store.head),
         })
     }
 
@@ -155,11 +172,12 @@ impl WriteTx {
             detail,
             prev_hash: self.prev_hash.clone(),
             hash: String::new(),
+            chain_version: KEYED_CHAIN,
         };
-        entry.hash = entry.compute_hash();
+        entry.hash = entry.keyed_hash(&self.keys);
         sqlx::query(
-            "INSERT INTO audit_log (seq, at, actor, org_id, action, target, detail, prev_hash, hash) \
-             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)",
+            "INSERT INTO audit_log (seq, at, actor, org_id, action, target, detail, prev_hash, hash, chain_version) \
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)",
         )
         .bind(entry.seq)
         .bind(&entry.at)
@@ -170,6 +188,7 @@ impl WriteTx {
         .bind(&entry.detail)
         .bind(&entry.prev_hash)
         .bind(&entry.hash)
+        .bind(entry.chain_version)
         .execute(&mut *self.tx)
         .await?;
         sqlx::query("UPDATE audit_head SET hash = $1 WHERE id = 1")
@@ -177,27 +196,16 @@ impl WriteTx {
             .execute(&mut *self.tx)
             .await?;
         self.tx.commit().await?;
+        // After the commit: the head outside the database never names an entry the
+        // database does not have (a crash in between leaves it one entry behind).
+        self.head.advance(entry.seq, &entry.hash)?;
         Ok(entry)
     }
 }
 
-/// The verifier's answer.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, utoipa::ToSchema)]
-pub struct VerifyReport {
-    /// True when every entry chains and the head matches the last entry.
-    pub ok: bool,
-    /// Entries read.
-    pub entries: i64,
-    /// The hash of the last good entry.
-    pub last_hash: String,
-    /// The first bad entry's sequence number.
-    pub first_bad: Option<i64>,
-    /// What is wrong with it, in words.
-    pub problem: Option<String>,
-}
-
 impl Store {
-    /// Appends an entry that changes nothing else (a denied request, a sign-in).
+    /// Appends an entry that changes nothing else (a sign-in, a denied request of a
+    /// signed-in user; anonymous denials are counted instead, [`crate::denials`]).
     pub async fn audit(&self, record: AuditRecord) -> Result<AuditEntry> {
         WriteTx::begin(self).await?.commit(record).await
     }
@@ -205,7 +213,7 @@ impl Store {
     /// Entries with seq > `after`, oldest first, at most `limit`.
     pub async fn audit_entries(&self, after: i64, limit: i64) -> Result<Vec<AuditEntry>> {
         let rows = sqlx::query(
-            "SELECT seq, at, actor, org_id, action, target, detail, prev_hash, hash \
+            "SELECT seq, at, actor, org_id, action, target, detail, prev_hash, hash, chain_version \
              FROM audit_log WHERE seq > $1 ORDER BY seq LIMIT $2",
         )
         .bind(after)
@@ -213,88 +221,6 @@ impl Store {
         .fetch_all(&self.pool)
         .await?;
         rows.iter().map(AuditEntry::from_row).collect()
-    }
-
-    /// Walks the whole chain and names the first bad entry.
-    pub async fn verify_audit(&self) -> Result<VerifyReport> {
-        const PAGE: i64 = 1000;
-        let mut expected_seq = 1i64;
-        let mut prev = GENESIS.to_string();
-        let mut count = 0i64;
-        let bad = |seq: i64, count: i64, last: &str, problem: String| VerifyReport {
-            ok: false,
-            entries: count,
-            last_hash: last.to_string(),
-            first_bad: Some(seq),
-            problem: Some(problem),
-        };
-        loop {
-            let page = self.audit_entries(expected_seq - 1, PAGE).await?;
-            if page.is_empty() {
-                break;
-            }
-            for entry in &page {
-                if entry.seq != expected_seq {
-                    return Ok(bad(
-                        expected_seq,
-                        count,
-                        &prev,
-                        format!(
-                            "entry {expected_seq} is missing (the next stored entry is {}) (审计记录缺失)",
-                            entry.seq
-                        ),
-                    ));
-                }
-                if entry.prev_hash != prev {
-                    return Ok(bad(
-                        entry.seq,
-                        count,
-                        &prev,
-                        format!(
-                            "entry {} does not chain to entry {}: moved, replaced or inserted (审计记录链断裂)",
-                            entry.seq,
-                            entry.seq - 1
-                        ),
-                    ));
-                }
-                if entry.compute_hash() != entry.hash {
-                    return Ok(bad(
-                        entry.seq,
-                        count,
-                        &prev,
-                        format!(
-                            "entry {} was changed after it was written: its hash does not match its content (审计记录被篡改)",
-                            entry.seq
-                        ),
-                    ));
-                }
-                prev = entry.hash.clone();
-                count += 1;
-                expected_seq += 1;
-            }
-        }
-        let head = sqlx::query("SELECT seq, hash FROM audit_head WHERE id = 1")
-            .fetch_one(&self.pool)
-            .await?;
-        let head_seq: i64 = head.try_get("seq")?;
-        let head_hash: String = head.try_get("hash")?;
-        if head_seq != count || head_hash != prev {
-            return Ok(bad(
-                count + 1,
-                count,
-                &prev,
-                format!(
-                    "the log ends at entry {count} but {head_seq} were written: entries were removed from the end (审计记录被截断)"
-                ),
-            ));
-        }
-        Ok(VerifyReport {
-            ok: true,
-            entries: count,
-            last_hash: prev,
-            first_bad: None,
-            problem: None,
-        })
     }
 }
 
@@ -314,6 +240,7 @@ mod tests {
             detail: "{}".into(),
             prev_hash: GENESIS.into(),
             hash: String::new(),
+            chain_version: 1,
         };
         let h = base.compute_hash();
         let mut e = base.clone();
@@ -330,5 +257,27 @@ mod tests {
         e.action = "organisation.creat".into();
         e.target = "eorganisation:1".into();
         assert_ne!(e.compute_hash(), h);
+    }
+
+    #[test]
+    fn the_keyed_hash_needs_the_key() {
+        let mut e = AuditEntry {
+            seq: 1,
+            at: "2026-01-05T00:00:00Z".into(),
+            actor: "cli".into(),
+            org_id: None,
+            action: "organisation.create".into(),
+            target: "organisation:1".into(),
+            detail: "{}".into(),
+            prev_hash: GENESIS.into(),
+            hash: String::new(),
+            chain_version: KEYED_CHAIN,
+        };
+        let ours = ServerKeys::from_secret(&[1; 32]);
+        let theirs = ServerKeys::from_secret(&[2; 32]);
+        e.hash = e.keyed_hash(&ours);
+        assert_ne!(e.hash, e.compute_hash());
+        assert_eq!(e.expected_hash(&ours), Some(e.hash.clone()));
+        assert_ne!(e.expected_hash(&theirs), Some(e.hash.clone()));
     }
 }

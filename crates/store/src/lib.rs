@@ -17,9 +17,12 @@ use sqlx::any::{AnyConnectOptions, AnyPoolOptions};
 use sqlx::{AnyPool, Executor};
 
 pub mod audit;
+pub mod audit_head;
+pub mod audit_verify;
 pub mod bulk;
 pub mod corrections;
 pub mod deadlines;
+pub mod denials;
 pub mod engagements;
 pub mod error;
 pub mod events;
@@ -30,6 +33,7 @@ pub mod incident_open;
 pub mod incident_sends;
 pub mod incidents;
 pub mod inspections;
+pub mod keys;
 pub mod networks;
 pub mod orgs;
 pub mod profile;
@@ -37,10 +41,13 @@ pub mod secret;
 pub mod sessions;
 pub mod test_support;
 mod text;
+pub mod tokens;
 pub mod users;
 
-pub use audit::{AuditEntry, AuditRecord, VerifyReport};
+pub use audit::{AuditEntry, AuditRecord};
+pub use audit_verify::VerifyReport;
 pub use corrections::{CorrectionInput, VoidInput};
+pub use denials::AnonymousDenial;
 pub use error::{Result, StoreError};
 pub use events::{EventInput, NetworkEvent, Voided};
 pub use evidence::{Evidence, EvidenceInput};
@@ -84,10 +91,16 @@ pub struct Store {
     pub(crate) pool: AnyPool,
     backend: Backend,
     data_dir: PathBuf,
-    pub(crate) tokens: std::sync::Arc<users::TokenCache>,
+    pub(crate) tokens: std::sync::Arc<tokens::TokenCache>,
     /// One sign-in at a time per account name, so the failure count an attempt reads
     /// includes every attempt before it (sessions.rs).
     pub(crate) signin_gates: std::sync::Arc<sessions::Gates>,
+    /// The keys derived from `<data-dir>/keys/server.key` (audit chain, API tokens).
+    pub(crate) keys: std::sync::Arc<keys::ServerKeys>,
+    /// The audit chain's head kept outside the database.
+    pub(crate) head: std::sync::Arc<audit_head::HeadFile>,
+    /// Anonymous denials counted in this window (denials.rs).
+    pub(crate) denials: std::sync::Arc<denials::AnonymousDenials>,
     /// "Now" for checking that a past-tense event is not dated in the future.
     clock: Clock,
 }
@@ -160,12 +173,29 @@ impl Store {
             Backend::Postgres => include_str!("../sql/append_only.postgres.sql"),
         };
         sqlx::raw_sql(hardening).execute(&pool).await?;
+        let keys = keys::ServerKeys::load_or_create(data_dir)?;
+        let head = audit_head::HeadFile::new(data_dir);
+        let row = sqlx::query(
+            "SELECT h.seq, h.hash, (SELECT COUNT(*) FROM audit_log WHERE chain_version > 1) AS keyed \
+             FROM audit_head h WHERE h.id = 1",
+        )
+        .fetch_one(&pool)
+        .await?;
+        use sqlx::Row;
+        head.start(
+            row.try_get("seq")?,
+            &row.try_get::<String, _>("hash")?,
+            row.try_get::<i64, _>("keyed")? > 0,
+        )?;
         Ok(Store {
             pool,
             backend,
             data_dir: data_dir.to_path_buf(),
             tokens: Default::default(),
             signin_gates: Default::default(),
+            keys: std::sync::Arc::new(keys),
+            head: std::sync::Arc::new(head),
+            denials: Default::default(),
             clock: Clock::System,
         })
     }
@@ -183,6 +213,11 @@ impl Store {
             Clock::System => jiff::Timestamp::now(),
             Clock::Fixed(at) => at,
         }
+    }
+
+    /// The audit chain's head kept outside the database.
+    pub fn audit_head_file(&self) -> &audit_head::HeadFile {
+        &self.head
     }
 
     pub fn backend(&self) -> Backend {

@@ -205,12 +205,14 @@ impl Store {
                 .and_then(|t| t.checked_add(SIGNIN_WINDOW_MINUTES.minutes()).ok())
                 .map(|t| t.to_string())
                 .unwrap_or_default();
-            self.audit(AuditRecord {
-                actor: format!("anonymous {ip}"),
-                org_id: None,
-                action: "signin.limited".into(),
-                target: format!("user-name:{name}"),
-                detail: serde_json::json!({"ip": ip, "failures": failures.len(), "until": until}),
+            // Anonymous and repeatable at will: counted, not written one by one (denials.rs).
+            let reason = format!("too many failed sign-ins for {name} until {until}");
+            self.deny_anonymous(crate::AnonymousDenial {
+                action: "signin.limited",
+                source: ip,
+                request: "POST /signin",
+                status: 429,
+                reason: &reason,
             })
             .await?;
             return Ok(SignIn::Limited { until });

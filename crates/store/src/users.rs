@@ -1,8 +1,5 @@
-//! Users, their roles and organisations, API tokens, and the one-time setup token.
-
-use std::collections::HashMap;
-use std::sync::Mutex;
-use std::time::{Duration, Instant};
+//! Users, their roles and organisations, and the one-time setup token (API tokens:
+//! `tokens.rs`).
 
 use serde::{Deserialize, Serialize};
 use sqlx::{Any, Row};
@@ -78,33 +75,8 @@ pub struct IssuedToken {
     pub user_id: String,
     pub label: String,
     pub token: String,
-}
-
-/// Tokens verified recently, so argon2 runs once per token per minute rather than per
-/// request. Holds only the SHA-256 of the secret. Revocation clears it.
-#[derive(Default)]
-pub struct TokenCache {
-    entries: Mutex<HashMap<String, (String, Principal, Instant)>>,
-}
-
-const TOKEN_CACHE_TTL: Duration = Duration::from_secs(60);
-
-impl TokenCache {
-    fn get(&self, id: &str, secret_sha: &str) -> Option<Principal> {
-        let map = self.entries.lock().ok()?;
-        let (sha, p, at) = map.get(id)?;
-        (sha == secret_sha && at.elapsed() < TOKEN_CACHE_TTL).then(|| p.clone())
-    }
-    fn put(&self, id: &str, secret_sha: String, p: Principal) {
-        if let Ok(mut map) = self.entries.lock() {
-            map.insert(id.to_string(), (secret_sha, p, Instant::now()));
-        }
-    }
-    pub(crate) fn clear(&self) {
-        if let Ok(mut map) = self.entries.lock() {
-            map.clear();
-        }
-    }
+    /// When it stops working (RFC 3339), if ever.
+    pub expires_at: Option<String>,
 }
 
 /// A stored role name as a [`Role`]; an unknown one is a corrupt `users` row.
@@ -260,49 +232,6 @@ impl Store {
         Ok(out)
     }
 
-    /// Issues an API token for `user_id`. The returned `token` is the only copy.
-    pub async fn create_token(
-        &self,
-        actor: &str,
-        user_id: &str,
-        label: &str,
-    ) -> Result<IssuedToken> {
-        let (id, secret, shown) = secret::new_token()?;
-        let hash = secret::hash_secret_blocking(secret).await?;
-        let mut w = WriteTx::begin(self).await?;
-        let user = sqlx::query("SELECT id FROM users WHERE id = $1 AND disabled = 0")
-            .bind(user_id)
-            .fetch_optional(&mut *w.tx)
-            .await?;
-        if user.is_none() {
-            return Err(StoreError::not_found("user", user_id));
-        }
-        sqlx::query(
-            "INSERT INTO api_tokens (id, user_id, label, secret_hash, created_at) VALUES ($1, $2, $3, $4, $5)",
-        )
-        .bind(&id)
-        .bind(user_id)
-        .bind(label)
-        .bind(&hash)
-        .bind(now_rfc3339())
-        .execute(&mut *w.tx)
-        .await?;
-        w.commit(AuditRecord {
-            actor: actor.to_string(),
-            org_id: None,
-            action: "token.create".into(),
-            target: format!("token:{id}"),
-            detail: serde_json::json!({"user": user_id, "label": label}),
-        })
-        .await?;
-        Ok(IssuedToken {
-            id,
-            user_id: user_id.to_string(),
-            label: label.to_string(),
-            token: shown,
-        })
-    }
-
     /// Disables a user, or enables one again. Disabling ends every session and revokes every
     /// API token of the user in the same transaction, so access stops at once; the last
     /// active administrator cannot be disabled (nobody could enable anyone again).
@@ -375,68 +304,6 @@ impl Store {
         .await?;
         self.tokens.clear();
         Ok(())
-    }
-
-    /// Revokes a token at once (in this process; other processes within a minute).
-    pub async fn revoke_token(&self, actor: &str, token_id: &str) -> Result<()> {
-        let mut w = WriteTx::begin(self).await?;
-        let done = sqlx::query(
-            "UPDATE api_tokens SET revoked_at = $1 WHERE id = $2 AND revoked_at IS NULL",
-        )
-        .bind(now_rfc3339())
-        .bind(token_id)
-        .execute(&mut *w.tx)
-        .await?;
-        if done.rows_affected() == 0 {
-            return Err(StoreError::not_found("token", token_id));
-        }
-        w.commit(AuditRecord {
-            actor: actor.to_string(),
-            org_id: None,
-            action: "token.revoke".into(),
-            target: format!("token:{token_id}"),
-            detail: serde_json::json!({}),
-        })
-        .await?;
-        self.tokens.clear();
-        Ok(())
-    }
-
-    /// The principal a presented token stands for, or None when it is unknown, revoked,
-    /// expired, malformed or its user is disabled.
-    pub async fn authenticate(&self, token: &str) -> Result<Option<Principal>> {
-        let Some((id, secret)) = secret::split_token(token) else {
-            return Ok(None);
-        };
-        let secret_sha = secret::sha256_hex(secret);
-        if let Some(p) = self.tokens.get(id, &secret_sha) {
-            return Ok(Some(p));
-        }
-        let row = sqlx::query(
-            "SELECT t.secret_hash, t.expires_at, u.id AS user_id, u.name, u.role \
-             FROM api_tokens t JOIN users u ON u.id = t.user_id \
-             WHERE t.id = $1 AND t.revoked_at IS NULL AND u.disabled = 0",
-        )
-        .bind(id)
-        .fetch_optional(&self.pool)
-        .await?;
-        let Some(row) = row else { return Ok(None) };
-        let expires: Option<String> = row.try_get("expires_at")?;
-        if let Some(exp) = expires {
-            if exp.as_str() <= now_rfc3339().as_str() {
-                return Ok(None);
-            }
-        }
-        let phc: String = row.try_get("secret_hash")?;
-        if !secret::verify_secret_blocking(secret.to_string(), phc).await {
-            return Ok(None);
-        }
-        let user_id: String = row.try_get("user_id")?;
-        let role: String = row.try_get("role")?;
-        let orgs = orgs_of(&self.pool, &user_id).await?;
-        let p = principal_from(&user_id, row.try_get("name")?, &role, orgs, id)?;
-        self.tokens.put(id, secret_sha, p.clone());
-        Ok(Some(p))
     }
 
     /// Whether an administrator exists.

@@ -17,3 +17,4 @@ pub mod law_report;
 pub mod law_search;
 pub mod logs;
 pub mod serve;
+pub mod tokens;

@@ -35,11 +35,12 @@ pub struct ServeArgs {
     /// Receive syslog over TLS here (RFC 5425), e.g. 0.0.0.0:6514; needs --tls-cert and --tls-key.
     #[arg(long, value_name = "ADDR")]
     pub syslog_tls: Option<String>,
-    /// PEM certificate chain for --syslog-tls.
-    #[arg(long, value_name = "PEM")]
+    /// PEM certificate chain: the console and API are served over HTTPS with it (the
+    /// session cookie is then `Secure`), and --syslog-tls uses it too.
+    #[arg(long, value_name = "PEM", requires = "tls_key")]
     pub tls_cert: Option<std::path::PathBuf>,
-    /// PEM private key for --syslog-tls.
-    #[arg(long, value_name = "PEM")]
+    /// PEM private key for --tls-cert.
+    #[arg(long, value_name = "PEM", requires = "tls_cert")]
     pub tls_key: Option<std::path::PathBuf>,
     /// Receive JSON lines over HTTP here (POST /ingest with an ingest token from listen.toml;
     /// GET /status), e.g. 127.0.0.1:8514.
@@ -119,7 +120,7 @@ pub enum AuditCmd {
     },
 }
 
-async fn open(ctx: &Ctx) -> anyhow::Result<Store> {
+pub(crate) async fn open(ctx: &Ctx) -> anyhow::Result<Store> {
     let what = match &ctx.database {
         Some(_) => "the PostgreSQL database (--database)".to_string(),
         None => format!("the database under {}", ctx.data_dir.display()),
@@ -134,7 +135,7 @@ async fn open(ctx: &Ctx) -> anyhow::Result<Store> {
         })
 }
 
-fn runtime() -> anyhow::Result<tokio::runtime::Runtime> {
+pub(crate) fn runtime() -> anyhow::Result<tokio::runtime::Runtime> {
     tokio::runtime::Builder::new_multi_thread()
         .enable_all()
         .build()
@@ -149,6 +150,15 @@ pub fn run_serve(args: ServeArgs, ctx: &Ctx) -> anyhow::Result<ExitCode> {
         ))
     })?;
     let logs = log_listeners(&args, ctx)?;
+    // HTTPS for the console and API when the certificate is given on the command line.
+    let tls = match (&args.tls_cert, &args.tls_key) {
+        (Some(cert), Some(key)) => Some(
+            dengbao_listen::tls::acceptor(cert, key)
+                .map_err(|e| BadInput::new(format!("--tls-cert/--tls-key: {e}")))?,
+        ),
+        _ => None,
+    };
+    let scheme = if tls.is_some() { "https" } else { "http" };
     // The console's language when a request names none: --lang / DENGBAO_LANG.
     dengbao_console::ctx::set_default_lang(ctx.lang);
     if let Some(proxy) = args.trusted_proxy {
@@ -176,7 +186,7 @@ pub fn run_serve(args: ServeArgs, ctx: &Ctx) -> anyhow::Result<ExitCode> {
             eprintln!(
                 "dengbao: no administrator yet (尚未创建管理员). One-time setup token (一次性初始化令牌):\n\n    {token}\n\n\
                  Create the first administrator and its API token with:\n\n    \
-                 curl -s -X POST http://{local}/api/setup -H 'Content-Type: application/json' \\\n      \
+                 curl -s -X POST {scheme}://{local}/api/setup -H 'Content-Type: application/json' \\\n      \
                  -d '{{\"setup_token\": \"{token}\", \"administrator\": \"admin\"}}'\n\n\
                  The token works once and is replaced each time the server starts without an administrator."
             );
@@ -186,16 +196,16 @@ pub fn run_serve(args: ServeArgs, ctx: &Ctx) -> anyhow::Result<ExitCode> {
         // The API line stays last: scripts wait for it and read the address from it.
         match ctx.lang {
             Lang::ZhCn => {
-                println!("dengbao：网页控制台 http://{local}/");
-                println!("dengbao：HTTP API http://{local}/api/");
+                println!("dengbao：网页控制台 {scheme}://{local}/");
+                println!("dengbao：HTTP API {scheme}://{local}/api/");
             }
             Lang::En => {
-                println!("dengbao: web console at http://{local}/");
-                println!("dengbao: serving the API at http://{local}/api/");
+                println!("dengbao: web console at {scheme}://{local}/");
+                println!("dengbao: serving the API at {scheme}://{local}/api/");
             }
         }
         tracing::info!(%local, "serving");
-        dengbao_console::serve(listener, state, ctx.data_dir.join("logs"), shutdown)
+        dengbao_console::serve_tls(listener, state, ctx.data_dir.join("logs"), tls, shutdown)
             .await
             .context("the HTTP server failed")?;
         store.close().await;

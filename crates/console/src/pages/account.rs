@@ -48,6 +48,11 @@ impl<S: Send + Sync> FromRequestParts<S> for ClientIp {
 /// default, so a client cannot choose the address its sign-in failures count against.
 static TRUSTED_PROXY: std::sync::OnceLock<std::net::IpAddr> = std::sync::OnceLock::new();
 
+/// The trusted proxy, if one was set.
+pub fn trusted_proxy() -> Option<std::net::IpAddr> {
+    TRUSTED_PROXY.get().copied()
+}
+
 /// Sets the trusted proxy (the first call wins; `dengbao serve` makes it).
 pub fn set_trusted_proxy(ip: std::net::IpAddr) {
     let _ = TRUSTED_PROXY.set(ip);
@@ -119,6 +124,7 @@ struct SetupForm {
 
 async fn setup_submit(
     State(state): State<AppState>,
+    ClientIp(ip): ClientIp,
     c: Ctx,
     Form(f): Form<SetupForm>,
 ) -> PageResult {
@@ -149,7 +155,8 @@ async fn setup_submit(
     {
         Ok(_) => redirect("/signin?setup=done"),
         Err(StoreError::NotFound { .. }) => {
-            dengbao_server::routes::system::audit_wrong_setup_token(&state, "POST /setup").await?;
+            dengbao_server::routes::system::audit_wrong_setup_token(&state, "POST /setup", &ip)
+                .await?;
             let msg = c.t.s("setup.wrong_token").to_string();
             again(c, StatusCode::FORBIDDEN, msg)
         }

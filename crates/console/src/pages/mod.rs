@@ -21,6 +21,7 @@ pub mod grading;
 pub mod law;
 pub mod networks;
 pub mod supervisor;
+pub mod tokens;
 
 /// Every console page.
 pub fn routes() -> Router<AppState> {
@@ -35,6 +36,7 @@ pub fn routes() -> Router<AppState> {
         .merge(calendar::routes())
         .merge(supervisor::routes())
         .merge(assessor::routes())
+        .merge(tokens::routes())
 }
 
 /// The duties engine's view of a network at `at`: its profile and every duty's status.

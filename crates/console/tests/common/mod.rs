@@ -275,7 +275,9 @@ pub fn text_of(html: &str, id: &str) -> Option<String> {
 }
 
 /// The audit entries whose action is `action`.
+/// The audit entries of `action`, anonymous denials counted so far written first.
 pub async fn audited(store: &Store, action: &str) -> Vec<dengbao_store::AuditEntry> {
+    store.flush_anonymous_denials().await.unwrap();
     store
         .audit_entries(0, 100_000)
         .await

@@ -4,13 +4,14 @@ use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use axum::Json;
 use dengbao_store::orgs::NewOrganisation;
+use dengbao_store::tokens::{parse_expiry, TokenInfo};
 use dengbao_store::users::{IssuedToken, NewUser};
 use dengbao_store::{Organisation, User};
 use serde::Deserialize;
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 
-use crate::auth::{Caller, ManageAccounts, OrgGuard, Read};
+use crate::auth::{Caller, ManageAccounts, OrgGuard, Read, TokenGuard, Tools};
 use crate::error::{ApiResult, ErrorBody};
 use crate::extract::ApiJson;
 use crate::AppState;
@@ -21,6 +22,8 @@ pub fn router() -> OpenApiRouter<AppState> {
         .routes(routes!(get_org))
         .routes(routes!(list_users, create_user))
         .routes(routes!(create_token))
+        .routes(routes!(list_own_tokens, create_own_token))
+        .routes(routes!(list_all_tokens))
         .routes(routes!(revoke_token))
 }
 
@@ -89,12 +92,22 @@ pub struct NewToken {
     /// What the token is for (a script's name).
     #[serde(default)]
     pub label: String,
+    /// When it stops working: a date (`2027-06-30`, through the end of that day in
+    /// Asia/Shanghai) or an RFC 3339 time. Absent: never.
+    #[serde(default)]
+    pub expires_at: Option<String>,
+}
+
+impl NewToken {
+    fn expiry(&self) -> Result<Option<jiff::Timestamp>, dengbao_store::StoreError> {
+        self.expires_at.as_deref().map(parse_expiry).transpose()
+    }
 }
 
 /// Issues an API token for a user (administrators). The token is shown once.
 #[utoipa::path(post, path = "/api/users/{id}/tokens", tag = "accounts", security(("bearer" = [])),
     params(("id" = String, Path, description = "user id")), request_body = NewToken,
-    responses((status = 201, body = IssuedToken), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody)))]
+    responses((status = 201, body = IssuedToken), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody), (status = 422, body = ErrorBody)))]
 async fn create_token(
     State(state): State<AppState>,
     caller: Caller<ManageAccounts>,
@@ -103,20 +116,65 @@ async fn create_token(
 ) -> ApiResult<(StatusCode, Json<IssuedToken>)> {
     let token = state
         .store
-        .create_token(&caller.actor(), &id, &req.label)
+        .create_token_until(&caller.actor(), &id, &req.label, req.expiry()?)
         .await?;
     Ok((StatusCode::CREATED, Json(token)))
 }
 
-/// Revokes a token at once (administrators).
+/// The caller's own API tokens, newest first (never their secrets).
+#[utoipa::path(get, path = "/api/tokens", tag = "accounts", security(("bearer" = [])),
+    responses((status = 200, body = Vec<TokenInfo>), (status = 401, body = ErrorBody)))]
+async fn list_own_tokens(
+    State(state): State<AppState>,
+    caller: Caller<Tools>,
+) -> ApiResult<Json<Vec<TokenInfo>>> {
+    Ok(Json(
+        state
+            .store
+            .list_tokens(Some(&caller.principal.user_id))
+            .await?,
+    ))
+}
+
+/// Issues an API token for the caller. The token is shown once.
+#[utoipa::path(post, path = "/api/tokens", tag = "accounts", security(("bearer" = [])),
+    request_body = NewToken,
+    responses((status = 201, body = IssuedToken), (status = 401, body = ErrorBody), (status = 422, body = ErrorBody)))]
+async fn create_own_token(
+    State(state): State<AppState>,
+    caller: Caller<Tools>,
+    ApiJson(req): ApiJson<NewToken>,
+) -> ApiResult<(StatusCode, Json<IssuedToken>)> {
+    let token = state
+        .store
+        .create_token_until(
+            &caller.actor(),
+            &caller.principal.user_id,
+            &req.label,
+            req.expiry()?,
+        )
+        .await?;
+    Ok((StatusCode::CREATED, Json(token)))
+}
+
+/// Every API token of every user, newest first (administrators).
+#[utoipa::path(get, path = "/api/tokens/all", tag = "accounts", security(("bearer" = [])),
+    responses((status = 200, body = Vec<TokenInfo>), (status = 403, body = ErrorBody)))]
+async fn list_all_tokens(
+    State(state): State<AppState>,
+    _caller: Caller<ManageAccounts>,
+) -> ApiResult<Json<Vec<TokenInfo>>> {
+    Ok(Json(state.store.list_tokens(None).await?))
+}
+
+/// Revokes a token at once (its owner, or an administrator).
 #[utoipa::path(delete, path = "/api/tokens/{id}", tag = "accounts", security(("bearer" = [])),
     params(("id" = String, Path, description = "token id")),
     responses((status = 204), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody)))]
-async fn revoke_token(
-    State(state): State<AppState>,
-    caller: Caller<ManageAccounts>,
-    Path(id): Path<String>,
-) -> ApiResult<StatusCode> {
-    state.store.revoke_token(&caller.actor(), &id).await?;
+async fn revoke_token(State(state): State<AppState>, guard: TokenGuard) -> ApiResult<StatusCode> {
+    state
+        .store
+        .revoke_token(&guard.principal.actor(), &guard.token_id)
+        .await?;
     Ok(StatusCode::NO_CONTENT)
 }

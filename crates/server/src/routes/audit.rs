@@ -37,6 +37,8 @@ async fn entries(
     ApiQuery(page): ApiQuery<Page>,
 ) -> ApiResult<Json<Vec<AuditEntry>>> {
     let limit = page.limit.unwrap_or(100).clamp(1, 1000);
+    // Anonymous denials counted so far become entries before anyone reads the log.
+    state.store.flush_anonymous_denials().await?;
     Ok(Json(state.store.audit_entries(page.after, limit).await?))
 }
 
@@ -47,5 +49,6 @@ async fn verify(
     State(state): State<AppState>,
     _caller: Caller<ReadAudit>,
 ) -> ApiResult<Json<VerifyReport>> {
+    state.store.flush_anonymous_denials().await?;
     Ok(Json(state.store.verify_audit().await?))
 }

@@ -4,7 +4,7 @@ use axum::extract::State;
 use axum::http::StatusCode;
 use axum::Json;
 use dengbao_store::users::IssuedToken;
-use dengbao_store::{AuditRecord, Principal, StoreError, User};
+use dengbao_store::{Principal, StoreError, User};
 use serde::{Deserialize, Serialize};
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
@@ -69,6 +69,7 @@ pub struct SetupResponse {
     responses((status = 201, body = SetupResponse), (status = 403, body = ErrorBody), (status = 422, body = ErrorBody)))]
 async fn setup(
     State(state): State<AppState>,
+    crate::auth::Source(source): crate::auth::Source,
     ApiJson(req): ApiJson<SetupRequest>,
 ) -> ApiResult<(StatusCode, Json<SetupResponse>)> {
     match state
@@ -78,7 +79,7 @@ async fn setup(
     {
         Ok((user, token)) => Ok((StatusCode::CREATED, Json(SetupResponse { user, token }))),
         Err(StoreError::NotFound { .. }) => {
-            audit_wrong_setup_token(&state, "POST /api/setup").await?;
+            audit_wrong_setup_token(&state, "POST /api/setup", &source).await?;
             Err(ApiError::new(
                 StatusCode::FORBIDDEN,
                 "forbidden",
@@ -89,20 +90,24 @@ async fn setup(
     }
 }
 
-/// Audits a setup attempt with a wrong or used setup token (`request`: what was asked),
-/// as the API and the console's `/setup` page both answer it: denied, 403.
-pub async fn audit_wrong_setup_token(state: &AppState, request: &str) -> Result<(), StoreError> {
+/// Audits a setup attempt with a wrong or used setup token (`request`: what was asked,
+/// `source`: from where), as the API and the console's `/setup` page both answer it:
+/// denied, 403. Anonymous, so counted rather than written one by one.
+pub async fn audit_wrong_setup_token(
+    state: &AppState,
+    request: &str,
+    source: &str,
+) -> Result<(), StoreError> {
     state
         .store
-        .audit(AuditRecord {
-            actor: "anonymous".into(),
-            org_id: None,
-            action: "denied".into(),
-            target: request.into(),
-            detail: serde_json::json!({"status": 403, "reason": "wrong or used setup token"}),
+        .deny_anonymous(dengbao_store::AnonymousDenial {
+            action: "denied",
+            source,
+            request,
+            status: 403,
+            reason: "wrong or used setup token",
         })
         .await
-        .map(|_| ())
 }
 
 /// The caller: user, role and organisations.

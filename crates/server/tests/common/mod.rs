@@ -176,6 +176,25 @@ impl World {
         }
     }
 
+    /// A request with the bearer token `token` (not a role's).
+    pub async fn send_token(&self, method: Method, uri: &str, token: &str) -> Reply {
+        let req = Request::builder()
+            .method(method)
+            .uri(uri)
+            .header(header::AUTHORIZATION, format!("Bearer {token}"))
+            .body(Body::empty())
+            .unwrap();
+        let res = self.app.clone().oneshot(req).await.unwrap();
+        let status = res.status();
+        let bytes = res.into_body().collect().await.unwrap().to_bytes().to_vec();
+        let json = serde_json::from_slice(&bytes).unwrap_or(serde_json::Value::Null);
+        Reply {
+            status,
+            json,
+            bytes,
+        }
+    }
+
     pub async fn get(&self, uri: &str, role: &str) -> Reply {
         self.send(Method::GET, uri, role, None).await
     }
@@ -199,7 +218,9 @@ impl World {
         .await
     }
 
+    /// Every denial in the audit log, anonymous ones counted so far written first.
     pub async fn denials(&self) -> Vec<dengbao_store::AuditEntry> {
+        self.store.flush_anonymous_denials().await.unwrap();
         self.store
             .audit_entries(0, 100_000)
             .await
