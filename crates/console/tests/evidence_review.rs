@@ -120,14 +120,72 @@ async fn evidence_meets_its_duty_only_once_another_person_accepts_it() {
     assert!(shown.contains("已接受") && shown.contains("已核对原件"));
     assert_eq!(audited(&app.store, "evidence.accept").await.len(), 1);
 
+    // An engaged assessor finds the rules not conforming: the accepted evidence stops
+    // counting until the gap is closed by new evidence accepted after the finding.
+    let assessor = common::user_with_password(
+        &app.store,
+        "测评师",
+        dengbao_store::Role::Assessor,
+        vec![],
+        "assessor password 1",
+    )
+    .await;
+    app.store
+        .engage(
+            "test",
+            &net.id,
+            dengbao_store::engagements::EngagementInput {
+                assessor_id: assessor.clone(),
+                engaged_on: "2026-11-02".into(),
+            },
+        )
+        .await
+        .unwrap();
+    app.store
+        .record_finding(
+            "测评师",
+            &assessor,
+            &net.id,
+            dengbao_store::engagements::FindingInput {
+                duty_id: duty.into(),
+                result: dengbao_store::engagements::FindingResult::NotConforming,
+                text: "制度未覆盖日志审计".into(),
+                evidence: vec![ev.id.clone()],
+            },
+        )
+        .await
+        .unwrap();
+    let shown = admin.get(&page).await.body;
+    assert_eq!(status(&shown, duty), before, "the finding overrides met");
+    assert!(shown.contains("测评发现不符合"));
+    let fixed = upload("管理制度-修订.pdf", b"%PDF-1.7 revised rules")
+        .await
+        .unwrap();
+    app.store
+        .review_evidence(
+            "复核人",
+            &net.id,
+            &fixed.id,
+            ReviewInput {
+                decision: "accept".into(),
+                reason: "已补充日志审计条款".into(),
+            },
+        )
+        .await
+        .unwrap();
+    assert_eq!(
+        status(&admin.get(&page).await.body, duty),
+        "met",
+        "the gap is closed"
+    );
+
     // Voided with a reason: it stays listed and the duty is no longer met by it.
     let void = format!("/networks/{}/evidence/{}/void", net.id, ev.id);
     admin.get(&page).await;
     let ok = admin.post(&void, &[("reason", "制度已废止")]).await;
     assert_eq!(ok.status, StatusCode::SEE_OTHER, "{}", ok.body);
     let shown = admin.get(&page).await.body;
-    assert_eq!(status(&shown, duty), before);
     assert!(shown.contains("已作废") && shown.contains("制度已废止"));
-    assert_eq!(app.store.list_evidence(&net.id).await.unwrap().len(), 1);
+    assert_eq!(app.store.list_evidence(&net.id).await.unwrap().len(), 2);
     assert_eq!(audited(&app.store, "evidence.void").await.len(), 1);
 }

@@ -36,10 +36,18 @@ impl Store {
         &self,
         scope: &OrgScope,
     ) -> Result<HashMap<String, Vec<Evidence>>> {
-        self.rows_in_scope(scope, EVIDENCE_COLUMNS, "evidence", evidence_of_row, |e| {
-            &e.network_id
-        })
-        .await
+        let mut out = self
+            .rows_in_scope(scope, EVIDENCE_COLUMNS, "evidence", evidence_of_row, |e| {
+                &e.network_id
+            })
+            .await?;
+        if let Some((filter, binds)) = live_networks_filter(scope, None) {
+            let findings = self.duty_findings(None, Some((&filter, &binds))).await?;
+            for items in out.values_mut() {
+                crate::evidence_review::apply_findings(items, &findings);
+            }
+        }
+        Ok(out)
     }
 
     /// `SELECT columns FROM table` for the live networks in `scope`, in recording order,

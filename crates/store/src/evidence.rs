@@ -54,12 +54,17 @@ pub struct Evidence {
     pub review_reason: Option<String>,
     /// Set when it was voided: it stays listed and counts for nothing.
     pub voided: Option<crate::events::Voided>,
+    /// An assessor's 不符合 or 部分符合 finding on its duty, recorded after the evidence
+    /// was accepted: the evidence no longer meets the duty until the gap is closed (new
+    /// evidence accepted after the finding, or a later 符合 finding). Computed on reading.
+    pub overridden_by: Option<String>,
 }
 
 impl Evidence {
-    /// Whether it meets its duty: accepted and not voided (an expiry is the engine's).
+    /// Whether it meets its duty: accepted, not voided and not overridden by a later
+    /// finding (an expiry is the engine's).
     pub fn counts(&self) -> bool {
-        self.review == "accepted" && self.voided.is_none()
+        self.review == "accepted" && self.voided.is_none() && self.overridden_by.is_none()
     }
 }
 
@@ -162,6 +167,7 @@ impl Store {
             reviewed_at: None,
             review_reason: None,
             voided: None,
+            overridden_by: None,
         };
         let mut w = WriteTx::begin(self).await?;
         sqlx::query(
@@ -224,7 +230,13 @@ impl Store {
         .bind(network_id)
         .fetch_all(&self.pool)
         .await?;
-        rows.iter().map(evidence_of_row).collect()
+        let mut out = rows
+            .iter()
+            .map(evidence_of_row)
+            .collect::<Result<Vec<_>>>()?;
+        let findings = self.duty_findings(Some(network_id), None).await?;
+        crate::evidence_review::apply_findings(&mut out, &findings);
+        Ok(out)
     }
 
     /// An uploaded file's bytes, checked against the recorded SHA-256.
@@ -291,6 +303,7 @@ pub(crate) fn evidence_of_row(row: &sqlx::any::AnyRow) -> Result<Evidence> {
             }),
             None => None,
         },
+        overridden_by: None,
     })
 }
 

@@ -4,6 +4,7 @@
 //! the same transaction (docs/decisions/0936).
 
 use serde::Deserialize;
+use sqlx::Row;
 
 use crate::audit::{AuditRecord, WriteTx};
 use crate::error::{Result, StoreError};
@@ -231,6 +232,83 @@ impl Store {
             replaced_by: None,
         });
         Ok(ev)
+    }
+}
+
+/// An assessor's finding on a duty, as evidence reads it.
+#[derive(Debug, Clone)]
+pub struct DutyFinding {
+    pub network_id: String,
+    pub duty_id: String,
+    /// `conforms`, `partly` or `not_conforming`.
+    pub result: String,
+    pub recorded_at: String,
+    pub id: String,
+}
+
+/// Marks evidence a later 不符合/部分符合 finding overrides: for each (network, duty) the
+/// latest finding decides; if it is not 符合, evidence accepted before it stops counting,
+/// while evidence accepted after it (the gap closed) counts again. `findings` are in
+/// recording order.
+pub fn apply_findings(evidence: &mut [Evidence], findings: &[DutyFinding]) {
+    for ev in evidence.iter_mut() {
+        let latest = findings
+            .iter()
+            .rev()
+            .find(|f| f.network_id == ev.network_id && f.duty_id == ev.duty_id);
+        let Some(f) = latest else { continue };
+        let accepted = ev.reviewed_at.as_deref().unwrap_or(&ev.recorded_at);
+        if f.result != "conforms" && later(&f.recorded_at, accepted) {
+            ev.overridden_by = Some(f.id.clone());
+        }
+    }
+}
+
+/// Whether RFC 3339 time `a` is after `b` (as instants; text order otherwise).
+fn later(a: &str, b: &str) -> bool {
+    match (a.parse::<jiff::Timestamp>(), b.parse::<jiff::Timestamp>()) {
+        (Ok(a), Ok(b)) => a > b,
+        _ => a > b,
+    }
+}
+
+impl Store {
+    /// Every finding on the duties of one network (or of every network in `filter`), in
+    /// recording order.
+    pub(crate) async fn duty_findings(
+        &self,
+        network_id: Option<&str>,
+        networks_sql: Option<(&str, &[String])>,
+    ) -> Result<Vec<DutyFinding>> {
+        let (cond, binds): (String, Vec<String>) = match (network_id, networks_sql) {
+            (Some(id), _) => ("e.network_id = $1".into(), vec![id.to_string()]),
+            (None, Some((filter, binds))) => (
+                format!("e.network_id IN (SELECT id FROM networks WHERE {filter})"),
+                binds.to_vec(),
+            ),
+            (None, None) => ("1 = 1".into(), Vec::new()),
+        };
+        let sql = format!(
+            "SELECT f.id, e.network_id, f.duty_id, f.result, f.recorded_at FROM findings f \
+             JOIN engagements e ON e.id = f.engagement_id WHERE {cond} \
+             ORDER BY f.recorded_at, f.id"
+        );
+        let mut q = sqlx::query(&sql);
+        for b in &binds {
+            q = q.bind(b);
+        }
+        let rows = q.fetch_all(&self.pool).await?;
+        rows.iter()
+            .map(|r| {
+                Ok(DutyFinding {
+                    id: r.try_get("id")?,
+                    network_id: r.try_get("network_id")?,
+                    duty_id: r.try_get("duty_id")?,
+                    result: r.try_get("result")?,
+                    recorded_at: r.try_get("recorded_at")?,
+                })
+            })
+            .collect()
     }
 }
 

@@ -27,7 +27,8 @@ pub struct EvidenceRow {
     pub link: String,
     pub recorded: String,
     pub actor: String,
-    /// pending, accepted, rejected or voided: the badge's class.
+    /// pending, accepted, overridden (by a later 不符合 finding), rejected or voided: the
+    /// badge's class.
     pub review: &'static str,
     pub review_label: String,
     /// Who decided, when, and why.
@@ -43,6 +44,7 @@ impl EvidenceRow {
     pub fn of(c: &Ctx, e: &Evidence, may_review: bool, me: &str) -> EvidenceRow {
         let review: &'static str = match (&e.voided, e.review.as_str()) {
             (Some(_), _) => "voided",
+            (None, "accepted") if e.overridden_by.is_some() => "overridden",
             (None, "accepted") => "accepted",
             (None, "rejected") => "rejected",
             _ => "pending",
