@@ -44,6 +44,66 @@ pub struct LogRow {
     pub integrity_ok: bool,
 }
 
+/// One network's penalty exposure for its overdue duties (a range per network: fines of
+/// different networks are separate cases and are not added up).
+pub struct ExposureRow {
+    pub network_id: String,
+    pub network: String,
+    pub overdue: usize,
+    pub fine: String,
+    max: u64,
+}
+
+/// Rows per page of each deadline table.
+const PER_PAGE: usize = 50;
+
+/// One page of a deadline table and the links to its neighbours.
+pub struct Pager {
+    pub page: usize,
+    pub pages: usize,
+    pub total: usize,
+    pub prev: Option<String>,
+    pub next: Option<String>,
+}
+
+/// The dashboard's query: the evaluation date and the page of each table.
+#[derive(Debug, Default, serde::Deserialize)]
+pub struct DashQuery {
+    pub at: Option<String>,
+    pub lang: Option<String>,
+    /// Page of the overdue table (1-based).
+    pub op: Option<usize>,
+    /// Page of the due-soon table (1-based).
+    pub dp: Option<usize>,
+}
+
+/// `rows` cut to page `asked` (1-based, clamped), with links that keep the other query
+/// parameters (`other` renders the query for a given page of this table).
+fn paginate<T>(
+    rows: Vec<T>,
+    asked: Option<usize>,
+    other: impl Fn(usize) -> String,
+) -> (Vec<T>, Pager) {
+    let total = rows.len();
+    let pages = total.div_ceil(PER_PAGE).max(1);
+    let page = asked.unwrap_or(1).clamp(1, pages);
+    let shown = rows
+        .into_iter()
+        .skip((page - 1) * PER_PAGE)
+        .take(PER_PAGE)
+        .collect();
+    (
+        shown,
+        Pager {
+            page,
+            pages,
+            total,
+            prev: (page > 1).then(|| other(page - 1)),
+            next: (page < pages).then(|| other(page + 1)),
+        },
+    )
+}
+
 #[derive(Template)]
 #[template(path = "dashboard.html")]
 struct DashboardTpl {
@@ -57,10 +117,17 @@ struct DashboardTpl {
     due30: usize,
     due90: usize,
     overdue: usize,
-    exposure: String,
+    /// Networks with a fine exposure for overdue duties.
+    exposed: usize,
+    exposures: Vec<ExposureRow>,
     level_chart: String,
     status_chart: String,
-    rows: Vec<DeadlineRow>,
+    /// Overdue duties, longest overdue first.
+    overdue_rows: Vec<DeadlineRow>,
+    overdue_pager: Pager,
+    /// Duties due within 90 days, soonest first.
+    due_rows: Vec<DeadlineRow>,
+    due_pager: Pager,
     /// Some row's deadline is provisional: the page explains the mark.
     provisional: bool,
 }
@@ -101,9 +168,13 @@ async fn dashboard(
     State(state): State<AppState>,
     axum::Extension(logs): axum::Extension<crate::logs::LogCoverage>,
     page: Page<Read>,
-    Query(q): Query<AtQuery>,
+    Query(dq): Query<DashQuery>,
 ) -> PageResult {
     let c = page.c.clone();
+    let q = AtQuery {
+        at: dq.at.clone(),
+        lang: dq.lang.clone(),
+    };
     let (at, today) = at_of(&c, &q)?;
     let in30 = today.checked_add(30.days()).unwrap_or(today);
     let in90 = today.checked_add(90.days()).unwrap_or(today);
@@ -119,7 +190,7 @@ async fn dashboard(
     engine.explain = false;
     let mut by_level = [0u64; 6];
     let (mut due30, mut due90, mut overdue) = (0, 0, 0);
-    let mut exposure = [0u64; 2];
+    let mut exposures = Vec::new();
     let mut rows = Vec::new();
     for n in &networks {
         if n.profile.level.is_none() && n.profile.grading.is_none() {
@@ -144,8 +215,18 @@ async fn dashboard(
             .and_then(|s| s.networks.iter().find(|r| r.network == n.id).cloned());
         let statuses = crate::pages::evaluate_profile(&mut engine, log_retention, &profile, at);
         let e = dengbao_duties::exposure(&profile, &state.catalog, &statuses);
-        exposure[0] += e.org_fine_total[0];
-        exposure[1] += e.org_fine_total[1];
+        if e.org_fine_total[1] > 0 {
+            exposures.push(ExposureRow {
+                network_id: n.id.clone(),
+                network: n.profile.name.clone(),
+                overdue: statuses
+                    .iter()
+                    .filter(|s| s.status == Status::Overdue)
+                    .count(),
+                fine: c.t.range(e.org_fine_total),
+                max: e.org_fine_total[1],
+            });
+        }
         for s in &statuses {
             let when = s.due.as_ref().map(due_date);
             let row = match (s.status, when) {
@@ -187,7 +268,29 @@ async fn dashboard(
             }
         }
     }
-    rows.sort_by(|a, b| a.0.cmp(&b.0).then_with(|| a.1.network.cmp(&b.1.network)));
+    // Overdue: longest overdue first (undated ones, overdue by stage, after the dated);
+    // due soon: soonest first. Each table pages on its own.
+    let (overdue_all, due_all): (Vec<_>, Vec<_>) =
+        rows.into_iter().partition(|(_, r)| r.status == "overdue");
+    let sorted = |mut v: Vec<(Option<Date>, DeadlineRow)>| {
+        v.sort_by(|a, b| {
+            (a.0.is_none(), a.0)
+                .cmp(&(b.0.is_none(), b.0))
+                .then_with(|| a.1.network.cmp(&b.1.network))
+        });
+        v.into_iter().map(|(_, r)| r).collect::<Vec<_>>()
+    };
+    let query = |op: usize, dp: usize| {
+        let mut parts = vec![format!("op={op}"), format!("dp={dp}")];
+        if let Some(a) = dq.at.as_deref().filter(|a| !a.is_empty()) {
+            parts.push(format!("at={a}"));
+        }
+        format!("/?{}", parts.join("&"))
+    };
+    let (op, dp) = (dq.op.unwrap_or(1), dq.dp.unwrap_or(1));
+    let (overdue_rows, overdue_pager) = paginate(sorted(overdue_all), dq.op, |p| query(p, dp));
+    let (due_rows, due_pager) = paginate(sorted(due_all), dq.dp, |p| query(op, p));
+    exposures.sort_by(|a, b| b.max.cmp(&a.max).then_with(|| a.network.cmp(&b.network)));
     // Only the networks this user sees, matched by id (crate::logs explains why).
     let log_rows: Vec<LogRow> = snapshot
         .iter()
@@ -207,7 +310,6 @@ async fn dashboard(
         })
         .collect();
     let logs_at = snapshot.map(|s| c.t.when(&s.generated_at));
-    let rows: Vec<DeadlineRow> = rows.into_iter().take(50).map(|(_, r)| r).collect();
     let mut level_bars: Vec<Bar> = (1..=5)
         .map(|l| Bar {
             label: c.t.s(&format!("level.{l}")).to_string(),
@@ -246,15 +348,19 @@ async fn dashboard(
         due30,
         due90,
         overdue,
-        exposure: c.t.range(exposure),
+        exposed: exposures.len(),
+        exposures,
         level_chart: bar_chart("chart-levels", c.t.s("dashboard.by_level"), &level_bars),
         status_chart: bar_chart(
             "chart-deadlines",
             c.t.s("dashboard.deadlines"),
             &status_bars,
         ),
-        provisional: rows.iter().any(|r| r.provisional),
-        rows,
+        provisional: overdue_rows.iter().chain(&due_rows).any(|r| r.provisional),
+        overdue_rows,
+        overdue_pager,
+        due_rows,
+        due_pager,
         c,
     })
 }
