@@ -36,6 +36,7 @@ pub mod inspections;
 pub mod keys;
 pub mod networks;
 pub mod orgs;
+mod password_policy;
 pub mod profile;
 pub mod secret;
 pub mod sessions;

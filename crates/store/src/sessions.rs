@@ -90,7 +90,8 @@ fn now_s() -> Timestamp {
         .unwrap_or(Timestamp::now()) // ok: rounding a valid timestamp
 }
 
-/// Checks a new password: at least [`MIN_PASSWORD_CHARS`] characters, not only spaces.
+/// Checks a new password: at least [`MIN_PASSWORD_CHARS`] characters, not only spaces,
+/// and not common, repeated or a run of keys (`password_policy`).
 pub fn check_password(password: &str) -> Result<()> {
     if password.trim().chars().count() < MIN_PASSWORD_CHARS {
         return Err(StoreError::invalid(
@@ -106,7 +107,7 @@ pub fn check_password(password: &str) -> Result<()> {
             "must be at most 200 characters (密码最多200个字符)",
         ));
     }
-    Ok(())
+    crate::password_policy::check_strength(password)
 }
 
 /// A hash of a random secret, checked against when the user does not exist (or has no
