@@ -37,12 +37,25 @@ pub struct PageError {
     /// Where an anonymous visitor is sent (status 303).
     pub redirect: Option<String>,
     pub lang: crate::i18n::Lang,
+    /// The page's context when the error happened on a signed-in page: the error is then
+    /// shown inside the layout, with the navigation and the language switch.
+    pub ctx: Option<Box<Ctx>>,
 }
 
 #[derive(Template)]
 #[template(path = "error.html")]
 struct ErrorTpl<'a> {
     t: &'static crate::i18n::Messages,
+    status: u16,
+    title: &'a str,
+    message: &'a str,
+}
+
+/// The error inside the console's layout (navigation, user, language switch).
+#[derive(Template)]
+#[template(path = "error_page.html")]
+struct ErrorPageTpl<'a> {
+    c: &'a Ctx,
     status: u16,
     title: &'a str,
     message: &'a str,
@@ -55,6 +68,7 @@ impl PageError {
             message: message.into(),
             redirect: None,
             lang: Default::default(),
+            ctx: None,
         }
     }
 
@@ -74,6 +88,7 @@ impl PageError {
 
     pub fn lang(mut self, c: &Ctx) -> PageError {
         self.lang = c.lang;
+        self.ctx = Some(Box::new(c.clone()));
         self
     }
 
@@ -147,13 +162,24 @@ impl IntoResponse for PageError {
             s if s.is_client_error() => "error.invalid_title",
             _ => "error.internal_title",
         };
-        let tpl = ErrorTpl {
-            t,
-            status: self.status.as_u16(),
-            title: t.s(title_key),
-            message: t.s(&self.message),
-        };
-        let body = tpl.render().unwrap_or_else(|_| self.message.clone());
+        let (status, title, message) = (self.status.as_u16(), t.s(title_key), t.s(&self.message));
+        let body = match &self.ctx {
+            Some(c) => ErrorPageTpl {
+                c,
+                status,
+                title,
+                message,
+            }
+            .render(),
+            None => ErrorTpl {
+                t,
+                status,
+                title,
+                message,
+            }
+            .render(),
+        }
+        .unwrap_or_else(|_| self.message.clone());
         (self.status, Html(body)).into_response()
     }
 }
