@@ -406,7 +406,9 @@ async fn cross_org_denied(other: &Browser, admin: &Browser, net: &str) {
     admin.click(Locator::Id("nav-audit")).await;
     let row = format!("//table[@id='audit-entries']//tr[td[contains(., '{OPERATOR_B}')] and td[contains(., '{path}')]]");
     admin.el(Locator::XPath(&row)).await;
-    admin.see(Locator::XPath(&row), "denied").await;
+    admin
+        .see(Locator::XPath(&row), &msg("zh-CN", "audit.act.denied"))
+        .await;
     admin.shot("audit-log").await;
 }
 

@@ -269,10 +269,20 @@ async fn create_org(
 pub struct AuditRow {
     pub seq: i64,
     pub at: String,
+    /// The person (or 命令行 / 系统), as people read it; `actor_raw` as stored.
     pub actor: String,
+    /// The actor is a stored identifier (`setup`, a script's name), shown as code.
+    pub actor_code: bool,
+    pub actor_raw: String,
+    /// The action in words; `action_code` as stored.
     pub action: String,
+    pub action_code: String,
+    /// The network's name (with `target_href`) or the stored target.
     pub target: String,
-    pub detail: String,
+    pub target_href: Option<String>,
+    /// The details as `key：value` pairs in words; `detail_raw` as stored (JSON).
+    pub detail: Vec<crate::pages::audit_rows::DetailItem>,
+    pub detail_raw: String,
     pub denied: bool,
 }
 
@@ -298,20 +308,19 @@ async fn audit(State(state): State<AppState>, page: Page<ReadAudit>) -> PageResu
     let report = state.store.verify_audit_since_last().await?;
     // The newest 200 entries.
     let head = report.entries;
+    let names: std::collections::BTreeMap<String, String> = state
+        .store
+        .list_networks(&dengbao_store::OrgScope::All, None)
+        .await?
+        .into_iter()
+        .map(|n| (n.id, n.profile.name))
+        .collect();
     let mut rows: Vec<AuditRow> = state
         .store
         .audit_entries((head - 200).max(0), 200)
         .await?
         .into_iter()
-        .map(|e| AuditRow {
-            seq: e.seq,
-            at: c.t.when(&e.at),
-            denied: e.action == "denied" || e.action.starts_with("signin."),
-            actor: e.actor,
-            action: e.action,
-            target: e.target,
-            detail: e.detail,
-        })
+        .map(|e| crate::pages::audit_rows::row(&c, &names, e))
         .collect();
     rows.reverse();
     render(&AuditTpl {

@@ -12,6 +12,7 @@ use crate::guard::PageError;
 pub mod account;
 pub mod admin;
 pub mod assessor;
+pub mod audit_rows;
 pub mod calendar;
 pub mod dashboard;
 pub mod duties;
