@@ -278,7 +278,7 @@ impl<R: Requirement> FromRequestParts<AppState> for NetPage<R> {
         else {
             return Err(PageError::from_api(ApiError::not_found("network"), parts));
         };
-        auth::enforce(state, Some(&p), Some(&org), R::NEED, &request)
+        auth::enforce_network(state, &p, &org, &id, R::NEED, &request)
             .await
             .map_err(|e| PageError::from_api(e, parts))?;
         let Ok(c) = Ctx::from_request_parts(parts, state).await;

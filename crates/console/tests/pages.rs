@@ -172,6 +172,19 @@ async fn every_page_answers_each_role_as_the_matrix_says() {
         .await
         .unwrap()
         .id;
+    // The assessor sees A's network through its engagement (only the networks it is
+    // engaged on).
+    store
+        .engage(
+            "test",
+            &net_a,
+            dengbao_store::engagements::EngagementInput {
+                assessor_id: user_ids["assessor"].clone(),
+                engaged_on: "2026-09-01".into(),
+            },
+        )
+        .await
+        .unwrap();
 
     let mut browsers: Vec<Browser> = Vec::new();
     for (i, role) in ROLES.iter().enumerate() {

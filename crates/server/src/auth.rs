@@ -93,6 +93,24 @@ pub fn sees_org(p: &Principal, org: &str) -> bool {
     scope(p).allows(org)
 }
 
+/// `networks` without those `p` may not see inside its organisations: an assessor's
+/// networks it is not engaged on.
+pub async fn only_reached(
+    state: &AppState,
+    p: &Principal,
+    networks: Vec<dengbao_store::Network>,
+) -> Result<Vec<dengbao_store::Network>, ApiError> {
+    Ok(
+        match state.store.networks_reached(p.role, &p.user_id).await? {
+            Some(ids) => networks
+                .into_iter()
+                .filter(|n| ids.contains(&n.id))
+                .collect(),
+            None => networks,
+        },
+    )
+}
+
 /// The one decision point. `org` is the organisation whose data the request touches, when
 /// it touches one's. Denials are audited: a signed-in caller's each in an entry of its own,
 /// an anonymous caller's counted per source and request class and written once per window
@@ -104,11 +122,46 @@ pub async fn enforce(
     need: Need,
     request: &Asked,
 ) -> Result<(), ApiError> {
+    enforce_on(state, who, org, None, need, request).await
+}
+
+/// [`enforce`] for one network of `org`: an assessor reaches only the networks it is
+/// engaged on (issue 16: reach to the organisation alone let it see, and upload evidence
+/// to, the operator's other networks).
+pub async fn enforce_network(
+    state: &AppState,
+    who: &Principal,
+    org: &str,
+    network_id: &str,
+    need: Need,
+    request: &Asked,
+) -> Result<(), ApiError> {
+    enforce_on(state, Some(who), Some(org), Some(network_id), need, request).await
+}
+
+async fn enforce_on(
+    state: &AppState,
+    who: Option<&Principal>,
+    org: Option<&str>,
+    network: Option<&str>,
+    need: Need,
+    request: &Asked,
+) -> Result<(), ApiError> {
+    let outside_network = match (who, network) {
+        (Some(p), Some(n)) if org.is_none_or(|o| sees_org(p, o)) => {
+            !state.store.reaches_network(p.role, &p.user_id, n).await?
+        }
+        _ => false,
+    };
     let (status, reason) = match who {
         None => (StatusCode::UNAUTHORIZED, "no valid API token or session"),
         Some(p) if org.is_some_and(|o| !sees_org(p, o)) => {
             (StatusCode::NOT_FOUND, "another organisation's data")
         }
+        Some(_) if outside_network => (
+            StatusCode::NOT_FOUND,
+            "a network the assessor is not engaged on",
+        ),
         Some(p) if !role_may(p.role, need) => (StatusCode::FORBIDDEN, "not allowed for this role"),
         Some(_) => return Ok(()),
     };
@@ -369,7 +422,7 @@ impl<R: Requirement> FromRequestParts<AppState> for NetworkGuard<R> {
             // Unknown network: the same answer as another organisation's.
             return Err(ApiError::not_found("resource"));
         };
-        enforce(state, Some(&p), Some(&org), R::NEED, &request).await?;
+        enforce_network(state, &p, &org, &id, R::NEED, &request).await?;
         Ok(NetworkGuard {
             principal: p,
             network_id: id,

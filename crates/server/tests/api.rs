@@ -211,7 +211,7 @@ async fn uploaded_evidence_comes_back_byte_for_byte_with_its_hash() {
         .send(
             Method::POST,
             &format!("/api/networks/{}/evidence", w.net_a),
-            "assessor",
+            "operator_a",
             Some((&ct, body)),
         )
         .await;

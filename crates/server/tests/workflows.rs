@@ -477,7 +477,8 @@ async fn an_engaged_assessor_records_findings_per_duty_and_concludes_on(w: World
     assert_eq!(send_as(&w, Method::GET, &uri, &token, None).await.0, 200);
 
     let findings = format!("{uri}/engagements/findings");
-    // The world's assessor reaches the organisation but was not engaged for this network.
+    // The world's assessor reaches the organisation but was not engaged for this network:
+    // to it the network does not exist.
     let not_engaged = w
         .post_json(
             &findings,
@@ -485,7 +486,7 @@ async fn an_engaged_assessor_records_findings_per_duty_and_concludes_on(w: World
             json!({"duty_id": "mlps.filing", "result": "conforms"}),
         )
         .await;
-    assert_eq!(not_engaged.status, 422, "{}", not_engaged.json);
+    assert_eq!(not_engaged.status, 404, "{}", not_engaged.json);
     let duties = w
         .get(&format!("{uri}/duties?at=2026-10-09"), "operator_a")
         .await;

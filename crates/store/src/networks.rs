@@ -312,6 +312,42 @@ impl Store {
         Ok(())
     }
 
+    /// Whether a user of `role` reaches the network beyond its organisation: an assessor
+    /// only the networks it has an engagement for; every other role is decided by
+    /// organisation alone (a supervisor's jurisdiction is the operator, decision 0935).
+    pub async fn reaches_network(
+        &self,
+        role: crate::users::Role,
+        user_id: &str,
+        network_id: &str,
+    ) -> Result<bool> {
+        Ok(match self.networks_reached(role, user_id).await? {
+            Some(ids) => ids.iter().any(|i| i == network_id),
+            None => true,
+        })
+    }
+
+    /// The networks an assessor reaches (see [`Store::reaches_network`]); `None` for the
+    /// roles organisations alone decide.
+    pub async fn networks_reached(
+        &self,
+        role: crate::users::Role,
+        user_id: &str,
+    ) -> Result<Option<Vec<String>>> {
+        let sql = match role {
+            crate::users::Role::Assessor => {
+                "SELECT DISTINCT network_id FROM engagements WHERE assessor_id = $1"
+            }
+            _ => return Ok(None),
+        };
+        let rows = sqlx::query(sql).bind(user_id).fetch_all(&self.pool).await?;
+        Ok(Some(
+            rows.iter()
+                .map(|r| r.try_get("network_id"))
+                .collect::<std::result::Result<_, _>>()?,
+        ))
+    }
+
     /// Whether the network's level rests on a grading or a filing, so only the grading
     /// wizard changes it.
     pub async fn level_is_settled(&self, id: &str) -> Result<bool> {

@@ -180,6 +180,7 @@ async fn dashboard(
     let in90 = today.checked_add(90.days()).unwrap_or(today);
     let scope = page.scope();
     let networks = state.store.list_networks(&scope, None).await?;
+    let networks = dengbao_server::auth::only_reached(&state, &page.principal, networks).await?;
     // One query per table for every network shown, not three per network.
     let mut events = state.store.events_in_scope(&scope).await?;
     let evidence = state.store.evidence_in_scope(&scope).await?;

@@ -108,6 +108,7 @@ async fn org_names(
 async fn list(State(state): State<AppState>, page: Page<Read>) -> PageResult {
     let orgs = org_names(&state, &page.scope()).await?;
     let nets = state.store.list_networks(&page.scope(), None).await?;
+    let nets = dengbao_server::auth::only_reached(&state, &page.principal, nets).await?;
     let c = page.c;
     let rows = nets
         .iter()

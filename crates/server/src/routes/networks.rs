@@ -34,11 +34,12 @@ async fn list_networks(
     caller: Caller<Read>,
     ApiQuery(q): ApiQuery<ListQuery>,
 ) -> ApiResult<Json<Vec<Network>>> {
+    let all = state
+        .store
+        .list_networks(&caller.scope(), q.org.as_deref())
+        .await?;
     Ok(Json(
-        state
-            .store
-            .list_networks(&caller.scope(), q.org.as_deref())
-            .await?,
+        crate::auth::only_reached(&state, &caller.principal, all).await?,
     ))
 }
 
