@@ -59,6 +59,38 @@ async fn every_download_converts_to_a_pdf_showing_the_network_and_its_level() {
         assert_eq!(reply.status, 200, "{file}: {}", reply.json);
         assert!(reply.bytes.starts_with(b"PK"), "{file} is an OOXML zip");
         let name = file.split('?').next().unwrap();
+        // The file name says what and whose, in Chinese (RFC 5987 for the browser).
+        let disposition = reply.headers[axum::http::header::CONTENT_DISPOSITION]
+            .to_str()
+            .unwrap()
+            .to_string();
+        let what = match name {
+            "grading.docx" => "定级报告",
+            "filing.docx" => "备案表",
+            "duties.xlsx" => "义务与差距清单",
+            _ => "测评结果记录",
+        };
+        let encoded: String = format!("{what}-甲-营销系统-")
+            .bytes()
+            .map(|b| {
+                if b.is_ascii_alphanumeric() || b"-._~".contains(&b) {
+                    (b as char).to_string()
+                } else {
+                    format!("%{b:02X}")
+                }
+            })
+            .collect();
+        assert!(
+            disposition.contains(&format!("filename*=UTF-8''{encoded}")),
+            "{disposition}"
+        );
+        // Chinese documents carry Chinese values only: no profile or basis ids.
+        if name.ends_with(".docx") {
+            let xml = docx_xml(&reply.bytes);
+            for id in ["running", "building", "gbt22240", "mlps-draft", " / "] {
+                assert!(!xml.contains(id), "{name} contains {id:?}");
+            }
+        }
         let Some(text) = pdf_text(name, &reply.bytes) else {
             return;
         };
@@ -72,4 +104,13 @@ async fn every_download_converts_to_a_pdf_showing_the_network_and_its_level() {
             );
         }
     }
+}
+
+/// The `word/document.xml` of a DOCX (the zip's stored or deflated entry).
+fn docx_xml(bytes: &[u8]) -> String {
+    let mut zip = zip::ZipArchive::new(std::io::Cursor::new(bytes)).expect("a zip");
+    let mut entry = zip.by_name("word/document.xml").expect("word/document.xml");
+    let mut out = String::new();
+    std::io::Read::read_to_string(&mut entry, &mut out).expect("UTF-8 XML");
+    out
 }

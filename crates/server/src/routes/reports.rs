@@ -28,13 +28,48 @@ pub fn router() -> OpenApiRouter<AppState> {
         .routes(routes!(findings_xlsx))
 }
 
+/// A document's file name that says what and whose: `备案表-会员服务平台-2026-12-04.docx`
+/// (characters a file system refuses are replaced).
+fn file_name(what: &str, network: &str, ext: &str) -> String {
+    let safe: String = network
+        .chars()
+        .map(|c| {
+            if "/\\:*?\"<>|".contains(c) || c.is_control() {
+                '_'
+            } else {
+                c
+            }
+        })
+        .collect();
+    format!("{what}-{safe}-{}.{ext}", today())
+}
+
+/// `name` percent-encoded for `filename*=UTF-8''` (RFC 5987).
+fn rfc5987(name: &str) -> String {
+    name.bytes()
+        .map(|b| {
+            if b.is_ascii_alphanumeric() || b"-._~".contains(&b) {
+                (b as char).to_string()
+            } else {
+                format!("%{b:02X}")
+            }
+        })
+        .collect()
+}
+
+/// The response for a generated document: `ascii` is the plain fallback name for old
+/// clients, `name` the full (Chinese) one every current browser uses.
 fn download(
     bytes: reports::Result<Vec<u8>>,
     mime: &'static str,
+    ascii: &str,
     name: &str,
 ) -> ApiResult<Response> {
     let bytes = bytes.map_err(ApiError::internal)?;
-    let disposition = format!("attachment; filename=\"{name}\"");
+    let disposition = format!(
+        "attachment; filename=\"{ascii}\"; filename*=UTF-8''{}",
+        rfc5987(name)
+    );
     let mut resp = bytes.into_response();
     let h = resp.headers_mut();
     h.insert(header::CONTENT_TYPE, HeaderValue::from_static(mime));
@@ -61,6 +96,37 @@ fn snake(v: &impl serde::Serialize) -> String {
     }
 }
 
+/// A profile value in the Chinese documents' words, from the console's catalog
+/// (`stage.running` → 运行中): no English value goes into a Chinese document.
+fn zh(section: &str, v: &impl serde::Serialize) -> String {
+    let t = dengbao_i18n::Messages::get(dengbao_types::Lang::ZhCn);
+    let word = |id: &str| -> String {
+        let key = format!("{section}.{id}");
+        match t.s(&key) {
+            label if label == key => id.to_string(),
+            label => label.to_string(),
+        }
+    };
+    match serde_json::to_value(v) {
+        Ok(serde_json::Value::String(id)) => word(&id),
+        Ok(serde_json::Value::Array(a)) if a.is_empty() => "无".into(),
+        Ok(serde_json::Value::Array(a)) => a
+            .iter()
+            .filter_map(|x| x.as_str())
+            .map(word)
+            .collect::<Vec<_>>()
+            .join("、"),
+        _ => snake(v),
+    }
+}
+
+/// The Chinese half of a "中文 / English" note.
+fn zh_half(note: &str) -> String {
+    note.split_once(" / ")
+        .map(|(zh, _)| zh.to_string())
+        .unwrap_or_else(|| note.to_string())
+}
+
 fn yes(b: bool) -> String {
     if b { "是" } else { "否" }.to_string()
 }
@@ -69,11 +135,11 @@ fn yes(b: bool) -> String {
 fn description(net: &Network) -> Vec<(String, String)> {
     let p = &net.profile;
     vec![
-        ("所处阶段".into(), snake(&p.stage)),
+        ("所处阶段".into(), zh("stage", &p.stage)),
         ("关键信息基础设施".into(), yes(p.cii)),
         ("处理个人信息".into(), yes(p.personal_info)),
-        ("提供的服务".into(), snake(&p.services)),
-        ("采用的新技术".into(), snake(&p.new_tech)),
+        ("提供的服务".into(), zh("service", &p.services)),
+        ("采用的新技术".into(), zh("tech", &p.new_tech)),
         ("境外远程运维".into(), yes(p.overseas_maintenance)),
         ("有行业主管部门".into(), yes(p.competent_department)),
     ]
@@ -106,11 +172,11 @@ async fn grading_docx(
         service_level: outcome.as_ref().map(|o| o.service_level.get()),
         basis: outcome
             .as_ref()
-            .map(|o| snake(&o.basis))
+            .map(|o| zh("grading.basis", &o.basis))
             .unwrap_or_default(),
         reasoning: outcome
             .as_ref()
-            .map(|o| o.notes.clone())
+            .map(|o| o.notes.iter().map(|n| zh_half(n)).collect())
             .unwrap_or_default(),
         citations: outcome
             .as_ref()
@@ -122,7 +188,8 @@ async fn grading_docx(
         description: description(&net),
         generated_on: today().to_string(),
     };
-    download(reports::grading_docx(&r), DOCX, "grading.docx")
+    let name = file_name("定级报告", &r.network_name, "docx");
+    download(reports::grading_docx(&r), DOCX, "grading.docx", &name)
 }
 
 /// The filing form (备案表), from the network, its organisation and its latest filing.
@@ -221,7 +288,8 @@ async fn filing_docx(
             ("驳回理由".into(), fl.reasons.clone()),
         ];
     }
-    download(reports::filing_docx(&f), DOCX, "filing.docx")
+    let name = file_name("备案表", &f.network_name, "docx");
+    download(reports::filing_docx(&f), DOCX, "filing.docx", &name)
 }
 
 /// The duty and gap list at a date (today by default).
@@ -267,7 +335,8 @@ async fn duties_xlsx(
         at: q.at.clone().unwrap_or_else(|| today().to_string()),
         rows,
     };
-    download(reports::duties_xlsx(&d), XLSX, "duties.xlsx")
+    let name = file_name("义务与差距清单", &d.network_name, "xlsx");
+    download(reports::duties_xlsx(&d), XLSX, "duties.xlsx", &name)
 }
 
 /// The latest engagement's findings and conclusion. 409 when no assessor was engaged.
@@ -340,5 +409,6 @@ async fn findings_xlsx(
         summary: e.summary.clone(),
         rows,
     };
-    download(reports::findings_xlsx(&r), XLSX, "findings.xlsx")
+    let name = file_name("测评结果记录", &r.network_name, "xlsx");
+    download(reports::findings_xlsx(&r), XLSX, "findings.xlsx", &name)
 }

@@ -141,6 +141,7 @@ pub struct Reply {
     pub status: StatusCode,
     pub json: serde_json::Value,
     pub bytes: Vec<u8>,
+    pub headers: axum::http::HeaderMap,
 }
 
 impl World {
@@ -167,12 +168,14 @@ impl World {
         .unwrap();
         let res = self.app.clone().oneshot(req).await.unwrap();
         let status = res.status();
+        let headers = res.headers().clone();
         let bytes = res.into_body().collect().await.unwrap().to_bytes().to_vec();
         let json = serde_json::from_slice(&bytes).unwrap_or(serde_json::Value::Null);
         Reply {
             status,
             json,
             bytes,
+            headers,
         }
     }
 
@@ -186,12 +189,14 @@ impl World {
             .unwrap();
         let res = self.app.clone().oneshot(req).await.unwrap();
         let status = res.status();
+        let headers = res.headers().clone();
         let bytes = res.into_body().collect().await.unwrap().to_bytes().to_vec();
         let json = serde_json::from_slice(&bytes).unwrap_or(serde_json::Value::Null);
         Reply {
             status,
             json,
             bytes,
+            headers,
         }
     }
 
