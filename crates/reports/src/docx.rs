@@ -69,8 +69,10 @@ fn or_blank(s: &str) -> String {
     }
 }
 
-/// The grading report (定级报告): the network, its level with the reasoning and the
-/// articles it rests on.
+/// The grading report (定级报告) in the chapters assessors and public security desks
+/// expect: 一、定级对象描述 → 二、安全保护等级确定 (业务信息安全 and 系统服务安全, each with
+/// the harmed object and the degree of harm) → 三、定级对象的安全保护等级 → 四、专家评审意见
+/// → 五、行业主管部门审核意见, with the reasoning and the articles after.
 pub fn grading_docx(r: &GradingReport) -> Result<Vec<u8>> {
     let mut d = docx()
         .add_paragraph(title(&format!("{}安全保护等级定级报告", r.network_name)))
@@ -82,7 +84,7 @@ pub fn grading_docx(r: &GradingReport) -> Result<Vec<u8>> {
         .add_paragraph(heading("一、定级对象描述"))
         .add_table(table(
             &[
-                ("单位名称".to_string(), r.org_name.clone()),
+                ("安全责任单位".to_string(), r.org_name.clone()),
                 ("定级对象名称".to_string(), r.network_name.clone()),
             ]
             .into_iter()
@@ -90,30 +92,43 @@ pub fn grading_docx(r: &GradingReport) -> Result<Vec<u8>> {
             .collect::<Vec<_>>(),
         ))
         .add_paragraph(heading("二、安全保护等级确定"));
-    let levels = [
+    let level_of = |l: Option<u8>| {
+        l.map(level_zh)
+            .map(String::from)
+            .unwrap_or_else(|| or_blank(""))
+    };
+    for (sub, object, degree, level) in [
         (
-            "业务信息安全保护等级".to_string(),
-            r.business_level
-                .map(level_zh)
-                .map(String::from)
-                .unwrap_or_else(|| or_blank("")),
+            "（一）业务信息安全保护等级的确定",
+            &r.business_object,
+            &r.business_degree,
+            level_of(r.business_level),
         ),
         (
-            "系统服务安全保护等级".to_string(),
-            r.service_level
-                .map(level_zh)
-                .map(String::from)
-                .unwrap_or_else(|| or_blank("")),
+            "（二）系统服务安全保护等级的确定",
+            &r.service_object,
+            &r.service_degree,
+            level_of(r.service_level),
         ),
-        (
-            "安全保护等级".to_string(),
-            format!("{}（第{}级）", level_zh(r.level), r.level),
-        ),
-        ("定级依据".to_string(), or_blank(&r.basis)),
-    ];
+    ] {
+        d = d.add_paragraph(para(sub)).add_table(table(&[
+            ("受到破坏时所侵害的客体".to_string(), or_blank(object)),
+            ("对客体的侵害程度".to_string(), or_blank(degree)),
+            ("安全保护等级".to_string(), level),
+        ]));
+    }
     d = d
-        .add_table(table(&levels))
-        .add_paragraph(heading("三、定级理由"));
+        .add_paragraph(heading("三、定级对象的安全保护等级"))
+        .add_paragraph(para(&format!(
+            "业务信息安全保护等级和系统服务安全保护等级中的较高者，确定{}的安全保护等级为{}。",
+            r.network_name,
+            level_zh(r.level)
+        )))
+        .add_table(table(&[
+            ("安全保护等级".to_string(), level_zh(r.level).to_string()),
+            ("定级依据".to_string(), or_blank(&r.basis)),
+            ("等级确定日期".to_string(), or_blank(&r.graded_on)),
+        ]));
     if r.reasoning.is_empty() {
         d = d.add_paragraph(para(
             "未保存定级输入（受侵害的客体及侵害程度），等级为人工确定。",
@@ -122,20 +137,24 @@ pub fn grading_docx(r: &GradingReport) -> Result<Vec<u8>> {
     for (i, line) in r.reasoning.iter().enumerate() {
         d = d.add_paragraph(para(&format!("{}. {line}", i + 1)));
     }
-    d = d.add_paragraph(heading("四、法律依据"));
-    for c in &r.citations {
-        d = d.add_paragraph(para(c));
-    }
     d = d
-        .add_paragraph(heading("五、定级过程"))
+        .add_paragraph(heading("四、专家评审意见"))
         .add_table(table(&[
-            ("等级确定日期".to_string(), or_blank(&r.graded_on)),
             ("专家评审日期".to_string(), or_blank(&r.reviewed_on)),
-            ("主管部门核准日期".to_string(), or_blank(&r.approved_on)),
+            ("评审意见".to_string(), or_blank(&r.review_opinion)),
+        ]))
+        .add_paragraph(heading("五、行业主管部门审核意见"))
+        .add_table(table(&[
+            ("核准日期".to_string(), or_blank(&r.approved_on)),
+            ("审核意见".to_string(), or_blank(&r.approval_opinion)),
         ]))
         .add_paragraph(para(
             "依据《网络安全等级保护条例（征求意见稿）》第十七条，第二级以上网络的定级应经专家评审，有行业主管部门的报其核准。",
-        ));
+        ))
+        .add_paragraph(heading("附：法律依据"));
+    for c in &r.citations {
+        d = d.add_paragraph(para(c));
+    }
     pack(d)
 }
 

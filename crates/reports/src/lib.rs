@@ -50,6 +50,16 @@ pub struct GradingReport {
     pub service_level: Option<u8>,
     /// e.g. `GB/T 22240-2020`
     pub basis: String,
+    /// 业务信息安全: the harmed object and the degree of harm, in words ("" when the
+    /// grading inputs are not stored).
+    pub business_object: String,
+    pub business_degree: String,
+    /// 系统服务安全: the same.
+    pub service_object: String,
+    pub service_degree: String,
+    /// 专家评审意见 and 行业主管部门审核意见, as recorded with their events ("" when none).
+    pub review_opinion: String,
+    pub approval_opinion: String,
     /// The engine's reasoning, one sentence each.
     pub reasoning: Vec<String>,
     /// Citations as text: `mlps 第十五条` …

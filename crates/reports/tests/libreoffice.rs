@@ -50,12 +50,31 @@ fn grading_report_converts_and_shows_name_and_level() {
         citations: vec!["mlps 第十五条".into()],
         graded_on: "2026-09-21".into(),
         generated_on: "2026-09-28".into(),
+        business_object: "社会秩序和公共利益".into(),
+        business_degree: "严重危害".into(),
+        service_object: "公民、法人和其他组织的合法权益".into(),
+        service_degree: "特别严重损害".into(),
+        reviewed_on: "2026-09-24".into(),
+        review_opinion: "同意定为第三级".into(),
         ..Default::default()
     };
+    // The chapters of the usual 定级报告, each object and degree, and the review's opinion.
     check(
         "grading.docx",
         &grading_docx(&r).unwrap(),
-        &["电力调度管理系统", "第三级"],
+        &[
+            "电力调度管理系统",
+            "第三级",
+            "一、定级对象描述",
+            "（一）业务信息安全保护等级的确定",
+            "（二）系统服务安全保护等级的确定",
+            "社会秩序和公共利益",
+            "严重危害",
+            "三、定级对象的安全保护等级",
+            "四、专家评审意见",
+            "同意定为第三级",
+            "五、行业主管部门审核意见",
+        ],
     );
 }
 

@@ -120,6 +120,21 @@ fn zh(section: &str, v: &impl serde::Serialize) -> String {
     }
 }
 
+/// The harmed object of a grading input in the documents' words.
+fn object_zh(h: &dengbao_grading::Harm) -> String {
+    zh("grading.object", &h.object)
+}
+
+/// The degree of harm in the words for its object (损害 for rights, 危害 otherwise).
+fn degree_zh(h: &dengbao_grading::Harm) -> String {
+    let section = if matches!(h.object, dengbao_grading::Object::Rights) {
+        "grading.degree.rights"
+    } else {
+        "grading.degree.public"
+    };
+    zh(section, &h.degree)
+}
+
 /// The Chinese half of a "中文 / English" note.
 fn zh_half(note: &str) -> String {
     note.split_once(" / ")
@@ -164,6 +179,23 @@ async fn grading_docx(
         .and_then(|text| dengbao_grading::parse_json(&text).ok())
         .map(|input| dengbao_grading::grade(&input));
     let ev = |k: &str| events.get(k).cloned().unwrap_or_default();
+    // The review's and the approval's opinions are the notes recorded with their events.
+    let notes: std::collections::BTreeMap<String, String> = state
+        .store
+        .list_events(&guard.network_id)
+        .await?
+        .into_iter()
+        .filter(|e| e.voided.is_none() && !e.note.is_empty())
+        .map(|e| (e.kind, e.note))
+        .collect();
+    let input = net
+        .profile
+        .grading
+        .as_ref()
+        .and_then(|g| serde_json::to_string(g).ok())
+        .and_then(|text| dengbao_grading::parse_json(&text).ok());
+    let harm = input.as_ref().map(|i| (i.business, i.service));
+    let harm = harm.as_ref();
     let r = reports::GradingReport {
         org_name: org.name,
         network_name: net.profile.name.clone(),
@@ -178,6 +210,12 @@ async fn grading_docx(
             .as_ref()
             .map(|o| o.notes.iter().map(|n| zh_half(n)).collect())
             .unwrap_or_default(),
+        business_object: harm.map(|h| object_zh(&h.0)).unwrap_or_default(),
+        business_degree: harm.map(|h| degree_zh(&h.0)).unwrap_or_default(),
+        service_object: harm.map(|h| object_zh(&h.1)).unwrap_or_default(),
+        service_degree: harm.map(|h| degree_zh(&h.1)).unwrap_or_default(),
+        review_opinion: notes.get("reviewed").cloned().unwrap_or_default(),
+        approval_opinion: notes.get("approved").cloned().unwrap_or_default(),
         citations: outcome
             .as_ref()
             .map(|o| o.citations.iter().map(|c| c.to_string()).collect())
