@@ -216,3 +216,64 @@ async fn a_graded_level_is_not_edited_in_the_network_form() {
     );
     assert_eq!(events.get("graded").map(String::as_str), Some("2026-03-02"));
 }
+
+/// The related laws' two profile facts are kept from the form: important data, and how many
+/// people's personal information the network handles; a negative count is refused.
+#[tokio::test]
+async fn the_network_form_keeps_important_data_and_the_people_count() {
+    let app = App::new().await;
+    let mut admin = app.set_up().await;
+    let net = app
+        .network(serde_json::json!({"name": "会员服务平台", "level": 3, "stage": "running"}))
+        .await;
+    let edit = format!("/networks/{}/edit", net.id);
+    let form = |people: &'static str| {
+        [
+            ("name", "会员服务平台"),
+            ("stage", "running"),
+            ("classified", "none"),
+            ("level", "3"),
+            ("flag", "personal_info"),
+            ("flag", "important_data"),
+            ("personal_info_people", people),
+        ]
+    };
+    admin.get(&edit).await;
+    let bad = admin.post(&edit, &form("-5")).await;
+    assert_eq!(bad.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", bad.body);
+    assert!(bad.body.contains("personal_info_people"));
+    assert!(
+        !app.store
+            .get_network(&net.id)
+            .await
+            .unwrap()
+            .profile
+            .important_data
+    );
+    admin.get(&edit).await;
+    let ok = admin.post(&edit, &form("12000000")).await;
+    assert_eq!(ok.status, StatusCode::SEE_OTHER, "{}", ok.body);
+    let p = app.store.get_network(&net.id).await.unwrap().profile;
+    assert!(p.important_data);
+    assert_eq!(p.personal_info_people, Some(12_000_000));
+    // The duty engine reads them: the important-data duties now apply to the network.
+    let duties = admin
+        .get(&format!("/networks/{}/duties", net.id))
+        .await
+        .body;
+    let row = duties
+        .split("<tr id=\"duty-data.important.security_officer\"")
+        .nth(1)
+        .expect("the important-data duty is listed");
+    assert!(
+        !row.starts_with(" class=\"st-not_applicable\""),
+        "{}",
+        &row[..80]
+    );
+    // The form shows them back.
+    let shown = admin.get(&edit).await.body;
+    assert!(
+        shown.contains("value=\"12000000\"")
+            && shown.contains("id=\"flag-important_data\" checked")
+    );
+}

@@ -22,7 +22,7 @@ pub struct Network {
 
 const COLUMNS: &str = "id, org_id, name, level, stage, cii, classified, personal_info, services, \
     new_tech, overseas_maintenance, cross_border_data, competent_department, grading, \
-    created_at, updated_at";
+    created_at, updated_at, important_data, personal_info_people";
 
 fn corrupt(id: &str, message: String) -> StoreError {
     StoreError::Corrupt {
@@ -67,6 +67,8 @@ fn decode(row: &AnyRow) -> Result<Network> {
         overseas_maintenance: flag("overseas_maintenance")?,
         cross_border_data: flag("cross_border_data")?,
         competent_department: flag("competent_department")?,
+        important_data: flag("important_data")?,
+        personal_info_people: row.try_get("personal_info_people")?,
         grading,
     };
     Ok(Network {
@@ -124,13 +126,16 @@ async fn write_profile(
         sqlx::query(
             "UPDATE networks SET name = $1, level = $2, stage = $3, cii = $4, classified = $5, \
          personal_info = $6, services = $7, new_tech = $8, overseas_maintenance = $9, \
-         cross_border_data = $10, competent_department = $11, grading = $12, updated_at = $13 \
+         cross_border_data = $10, competent_department = $11, grading = $12, updated_at = $13, \
+         important_data = $15, personal_info_people = $16 \
          WHERE id = $14 AND deleted_at IS NULL",
         ),
         profile,
     )
     .bind(now)
     .bind(id)
+    .bind(i64::from(profile.important_data))
+    .bind(profile.personal_info_people)
     .execute(&mut *w.tx)
     .await?;
     if done.rows_affected() != 1 {
@@ -187,12 +192,14 @@ impl Store {
             updated_at: now,
         };
         let insert = format!(
-            "INSERT INTO networks ({COLUMNS}) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16)"
+            "INSERT INTO networks ({COLUMNS}) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18)"
         );
         let q = sqlx::query(&insert).bind(&net.id).bind(&net.org_id);
         bind_profile(q, &net.profile)
             .bind(&net.created_at)
             .bind(&net.updated_at)
+            .bind(i64::from(net.profile.important_data))
+            .bind(net.profile.personal_info_people)
             .execute(&mut *w.tx)
             .await?;
         w.commit(AuditRecord {

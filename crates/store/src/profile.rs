@@ -30,6 +30,13 @@ pub struct NetworkProfile {
     pub classified: Classified,
     #[serde(default)]
     pub personal_info: bool,
+    /// The operator handles important data (重要数据, 数据安全法 第二十一条).
+    #[serde(default)]
+    pub important_data: bool,
+    /// How many people's personal information the network handles, when known (the
+    /// thresholds of 网络数据安全管理条例 第二十八条 read it).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub personal_info_people: Option<i64>,
     #[serde(default)]
     pub services: Vec<Service>,
     #[serde(default)]
@@ -49,6 +56,12 @@ impl NetworkProfile {
     /// Checks what serde cannot: the name's length. Lists are de-duplicated.
     pub fn validate(mut self) -> crate::Result<NetworkProfile> {
         self.name = crate::text::name("name", &self.name, 200)?;
+        if self.personal_info_people.is_some_and(|n| n < 0) {
+            return Err(crate::StoreError::invalid(
+                "personal_info_people",
+                "must be zero or more (人数不能为负数)",
+            ));
+        }
         dedup(&mut self.services);
         dedup(&mut self.new_tech);
         Ok(self)

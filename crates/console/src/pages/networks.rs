@@ -43,9 +43,10 @@ pub const SERVICES: [&str; 7] = [
     "electronic_messages",
 ];
 pub const NEW_TECH: [&str; 6] = ["cloud", "mobile", "iot", "ics", "big_data", "ai"];
-pub const FLAGS: [&str; 5] = [
+pub const FLAGS: [&str; 6] = [
     "cii",
     "personal_info",
+    "important_data",
     "overseas_maintenance",
     "cross_border_data",
     "competent_department",
@@ -223,6 +224,10 @@ async fn detail(
         (c.t.s("profile.cii").to_string(), p.cii),
         (c.t.s("profile.personal_info").to_string(), p.personal_info),
         (
+            c.t.s("profile.important_data").to_string(),
+            p.important_data,
+        ),
+        (
             c.t.s("profile.overseas_maintenance").to_string(),
             p.overseas_maintenance,
         ),
@@ -305,6 +310,8 @@ struct FormTpl {
     stages: Vec<(&'static str, String)>,
     classifieds: Vec<(&'static str, String)>,
     levels: Vec<(String, String)>,
+    /// 处理个人信息的人数, "" when not known.
+    people: String,
     editing: bool,
     /// The level rests on a grading or a filing: the form shows it and links to grading.
     level_locked: bool,
@@ -333,6 +340,7 @@ fn form_tpl(
             "flag" => match value {
                 "cii" => p.cii,
                 "personal_info" => p.personal_info,
+                "important_data" => p.important_data,
                 "overseas_maintenance" => p.overseas_maintenance,
                 "cross_border_data" => p.cross_border_data,
                 _ => p.competent_department,
@@ -360,6 +368,10 @@ fn form_tpl(
     }
     FormTpl {
         level_locked: false,
+        people: p
+            .and_then(|p| p.personal_info_people)
+            .map(|n| n.to_string())
+            .unwrap_or_default(),
         action,
         title,
         error: None,
@@ -436,6 +448,13 @@ fn profile_from(
         if !level.is_empty() {
             let n: u8 = level.parse().map_err(|_| format!("level: {level}"))?;
             m.insert("level".into(), n.into());
+        }
+        let people = get("personal_info_people");
+        if !people.is_empty() {
+            let n: i64 = people
+                .parse()
+                .map_err(|_| format!("personal_info_people: {people}"))?;
+            m.insert("personal_info_people".into(), n.into());
         }
         if let Some(g) = keep {
             m.insert(
