@@ -64,7 +64,7 @@ pub fn row(c: &Ctx, networks: &BTreeMap<String, String>, e: AuditEntry) -> Audit
 }
 
 /// `user:<id> <name>` → the name; `cli` → 命令行; anything else as stored.
-fn person(c: &Ctx, actor: &str) -> String {
+pub fn person(c: &Ctx, actor: &str) -> String {
     if let Some(rest) = actor.strip_prefix("user:") {
         return rest
             .split_once(' ')

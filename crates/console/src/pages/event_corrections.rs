@@ -59,7 +59,7 @@ impl EventRow {
             kind: label,
             at: c.t.when(&e.at),
             note: e.note,
-            actor: e.actor,
+            actor: crate::i18n::quoted(c.lang, &crate::pages::audit_rows::person(c, &e.actor)),
             voided,
         }
     }

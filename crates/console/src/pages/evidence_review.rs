@@ -42,6 +42,8 @@ pub struct EvidenceRow {
 impl EvidenceRow {
     /// `may_review`: the user's role may review evidence; `me`: the user's actor name.
     pub fn of(c: &Ctx, e: &Evidence, may_review: bool, me: &str) -> EvidenceRow {
+        let who =
+            |actor: &str| crate::i18n::quoted(c.lang, &crate::pages::audit_rows::person(c, actor));
         let review: &'static str = match (&e.voided, e.review.as_str()) {
             (Some(_), _) => "voided",
             (None, "accepted") if e.overridden_by.is_some() => "overridden",
@@ -50,15 +52,25 @@ impl EvidenceRow {
             _ => "pending",
         };
         let review_note = match (&e.voided, &e.reviewed_at) {
-            (Some(v), _) => format!("{} {}：{}", c.t.when(&v.at), v.by, v.reason),
+            (Some(v), _) => format!(
+                "{} {}{}{}",
+                c.t.when(&v.at),
+                who(&v.by),
+                c.t.s("audit.kv_sep"),
+                crate::i18n::quoted(c.lang, &v.reason)
+            ),
             (None, Some(at)) => format!(
                 "{} {}{}",
                 c.t.when(at),
-                e.reviewed_by.as_deref().unwrap_or_default(),
+                who(e.reviewed_by.as_deref().unwrap_or_default()),
                 e.review_reason
                     .as_deref()
                     .filter(|r| !r.is_empty())
-                    .map(|r| format!("：{r}"))
+                    .map(|r| format!(
+                        "{}{}",
+                        c.t.s("audit.kv_sep"),
+                        crate::i18n::quoted(c.lang, r)
+                    ))
                     .unwrap_or_default()
             ),
             (None, None) => String::new(),
@@ -69,7 +81,7 @@ impl EvidenceRow {
             file_name: e.file_name.clone().unwrap_or_default(),
             link: e.link.clone().unwrap_or_default(),
             recorded: c.t.when(&e.recorded_at),
-            actor: e.actor.clone(),
+            actor: who(&e.actor),
             review,
             review_label: c.t.s(&format!("evidence.{review}")).to_string(),
             review_note,
