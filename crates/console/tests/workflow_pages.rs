@@ -438,6 +438,23 @@ async fn the_operator_files_from_the_page_and_the_organ_gains_reach() {
     );
     let f = w.store.current_filing(&w.net).await.unwrap().unwrap();
     assert_eq!(f.form.attachments, vec!["定级报告", "专家评审意见"]);
+    // The review page shows what the operator submitted next to the decision form: the
+    // form's details, its attachments, and links to the 备案表 and 定级报告.
+    let (_, body) = get(&w, &review, &sup).await;
+    let submitted = body
+        .split("id=\"submitted-heading\"")
+        .nth(1)
+        .expect("the submitted section")
+        .split("id=\"decision-heading\"")
+        .next()
+        .unwrap();
+    assert!(
+        submitted.contains("甲市人民路1号") && submitted.contains("专家评审意见"),
+        "{submitted}"
+    );
+    assert!(
+        submitted.contains("reports/filing.docx") && submitted.contains("reports/grading.docx")
+    );
     // The supervisor sees the page but has no filing form.
     let (st, body) = get(&w, &page, &sup).await;
     assert_eq!(st, 200);

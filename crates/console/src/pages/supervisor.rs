@@ -26,6 +26,7 @@ use crate::pages::{enum_label, redirect};
 use crate::svg::{bar_chart, Bar};
 
 mod operator;
+mod submitted;
 
 pub fn routes() -> Router<AppState> {
     Router::new()
@@ -293,6 +294,7 @@ struct ReviewTpl {
     filings: Vec<FilingRow>,
     pending: bool,
     orders: Vec<OrderRow>,
+    submitted: submitted::Submitted,
 }
 
 async fn review(
@@ -310,6 +312,7 @@ async fn review(
     let pending = list
         .first()
         .is_some_and(|f| f.state == FilingState::Submitted);
+    let submitted = submitted::submitted(&state, &c, &page.network_id, list.first()).await?;
     let filings = list
         .into_iter()
         .map(|f| filing_row(&c, &cal, &today_s, org.name.clone(), f))
@@ -334,6 +337,7 @@ async fn review(
         filings,
         pending,
         orders,
+        submitted,
         c,
     })
 }

@@ -1,0 +1,62 @@
+//! What the operator submitted, shown on the supervisor's review page next to the decision
+//! form: the filing form's details, the 备案表 and 定级报告 as documents, and the network's
+//! evidence with its review state (issue 16: the organ decided without seeing them).
+
+use dengbao_server::AppState;
+use dengbao_store::filings::Filing;
+
+use crate::ctx::Ctx;
+use crate::guard::PageError;
+use crate::pages::evidence_review::EvidenceRow;
+
+/// The submission as the review page shows it.
+pub struct Submitted {
+    /// (label, value) of the filing form, in the page's language.
+    pub details: Vec<(String, String)>,
+    /// The attachments the operator said it supplied (表四).
+    pub attachments: Vec<String>,
+    /// Every piece of evidence on the network, with who accepted it.
+    pub evidence: Vec<EvidenceRow>,
+}
+
+/// The latest filing's form and the network's evidence.
+pub async fn submitted(
+    state: &AppState,
+    c: &Ctx,
+    network_id: &str,
+    latest: Option<&Filing>,
+) -> Result<Submitted, PageError> {
+    let q = |s: &str| crate::i18n::quoted(c.lang, s);
+    let details = latest
+        .map(|f| {
+            let form = &f.form;
+            [
+                ("filing.address", &form.address),
+                ("filing.unit_head", &form.unit_head),
+                ("filing.department", &form.responsible_department),
+                ("filing.contact", &form.contact),
+                ("filing.phone", &form.phone),
+                ("filing.business", &form.business),
+                ("filing.scope", &form.service_scope),
+            ]
+            .into_iter()
+            .map(|(key, value)| (c.t.s(key).to_string(), q(value)))
+            .collect()
+        })
+        .unwrap_or_default();
+    let attachments = latest
+        .map(|f| f.form.attachments.iter().map(|a| q(a)).collect())
+        .unwrap_or_default();
+    let evidence = state
+        .store
+        .list_evidence(network_id)
+        .await?
+        .iter()
+        .map(|e| EvidenceRow::of(c, e, false, ""))
+        .collect();
+    Ok(Submitted {
+        details,
+        attachments,
+        evidence,
+    })
+}
