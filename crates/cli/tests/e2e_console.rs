@@ -359,6 +359,14 @@ async fn issue_certificate(b: &Browser) {
     b.shot("supervisor-filings").await;
     b.click(Locator::XPath(&format!("{row}//a"))).await;
     b.see(Locator::Id("page-title"), NETWORK).await;
+    // What the operator submitted is on the page the organ decides on.
+    b.see(
+        Locator::Id("submitted-heading"),
+        &msg("zh-CN", "supervisor.submitted"),
+    )
+    .await;
+    b.el(Locator::Id("review-filing-docx")).await;
+    b.shot("supervisor-review").await;
     b.click(Locator::Id("decision-certify")).await;
     b.fill("certificate-no", CERTIFICATE).await;
     b.click(Locator::Id("decision-submit")).await;

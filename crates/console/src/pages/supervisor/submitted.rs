@@ -40,13 +40,23 @@ pub async fn submitted(
                 ("filing.scope", &form.service_scope),
             ]
             .into_iter()
-            .map(|(key, value)| (c.t.s(key).to_string(), q(value)))
+            .map(|(key, value)| {
+                let shown = if value.trim().is_empty() {
+                    c.t.s("supervisor.not_given").to_string()
+                } else {
+                    q(value)
+                };
+                (c.t.s(key).to_string(), shown)
+            })
             .collect()
         })
         .unwrap_or_default();
-    let attachments = latest
+    let mut attachments: Vec<String> = latest
         .map(|f| f.form.attachments.iter().map(|a| q(a)).collect())
         .unwrap_or_default();
+    if attachments.is_empty() {
+        attachments.push(c.t.s("supervisor.not_given").to_string());
+    }
     let evidence = state
         .store
         .list_evidence(network_id)
