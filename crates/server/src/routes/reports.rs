@@ -17,7 +17,8 @@ use crate::routes::duties::{profile_of, AtQuery};
 use crate::routes::supervision::today;
 use crate::AppState;
 
-const DOCX: &str = "application/vnd.openxmlformats-officedocument.wordprocessingml.document";
+pub(crate) const DOCX: &str =
+    "application/vnd.openxmlformats-officedocument.wordprocessingml.document";
 const XLSX: &str = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet";
 
 pub fn router() -> OpenApiRouter<AppState> {
@@ -28,7 +29,7 @@ pub fn router() -> OpenApiRouter<AppState> {
         .routes(routes!(findings_xlsx))
 }
 
-fn download(
+pub(crate) fn download(
     bytes: reports::Result<Vec<u8>>,
     mime: &'static str,
     name: &str,
