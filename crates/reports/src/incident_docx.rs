@@ -220,15 +220,23 @@ fn reports_table(rs: &[OwedReport]) -> Table {
     Table::new(rows)
 }
 
+/// A section's content, in order (boxed: a paragraph is far larger than a table handle).
 enum Block {
-    P(Paragraph),
-    T(Table),
+    P(Box<Paragraph>),
+    T(Box<Table>),
+}
+
+fn bp(p: Paragraph) -> Block {
+    Block::P(Box::new(p))
+}
+
+fn bt(t: Table) -> Block {
+    Block::T(Box::new(t))
 }
 
 fn fill(f: Fill, r: &IncidentReport, s: &Section) -> Vec<Block> {
-    use Block::{P, T};
     let kv = |pairs: Vec<(&str, String)>| {
-        T(table(
+        bt(table(
             &pairs
                 .into_iter()
                 .map(|(k, v)| (k.to_string(), or_missing(&v)))
@@ -256,25 +264,25 @@ fn fill(f: Fill, r: &IncidentReport, s: &Section) -> Vec<Block> {
             vec![kv(rows)]
         }
         Fill::Grade => {
-            let mut out = vec![P(para(&format!(
+            let mut out = vec![bp(para(&format!(
                 "事件等级：{}（{}）",
                 r.grade, r.grade_status
             )))];
             out.extend(
                 lines(&r.grade_reasons, "未达到分级指南的定量指标。")
                     .into_iter()
-                    .map(P),
+                    .map(bp),
             );
             out
         }
         Fill::Actions => lines(&r.actions, &format!("登记中尚无应对措施记录。{TO_WRITE}"))
             .into_iter()
-            .map(P)
+            .map(bp)
             .collect(),
-        Fill::Reports => vec![T(reports_table(&r.reports))],
+        Fill::Reports => vec![bt(reports_table(&r.reports))],
         Fill::Sends => lines(&r.sends, "尚未记录报送。")
             .into_iter()
-            .map(P)
+            .map(bp)
             .collect(),
         Fill::Handling => vec![kv(vec![
             ("处置工作结束时间", r.handling_ended_at.clone()),
@@ -282,9 +290,9 @@ fn fill(f: Fill, r: &IncidentReport, s: &Section) -> Vec<Block> {
             ("结案说明", r.closing_note.clone()),
         ])],
         Fill::PiKinds => {
-            let mut out = vec![P(para(&or_missing(&r.affected_data)))];
+            let mut out = vec![bp(para(&or_missing(&r.affected_data)))];
             if r.personal_info_records > 0 {
-                out.push(P(para(&format!(
+                out.push(bp(para(&format!(
                     "涉及约{}人的个人信息。",
                     r.personal_info_records
                 ))));
@@ -292,13 +300,13 @@ fn fill(f: Fill, r: &IncidentReport, s: &Section) -> Vec<Block> {
             out
         }
         Fill::CauseHarm => vec![
-            P(para(&format!(
+            bp(para(&format!(
                 "{}：{}（事件类型：{}，发现时间：{}）。",
                 r.org_name, r.title, r.category, r.detected_at
             ))),
-            P(para(&format!("可能造成的危害：{TO_WRITE}"))),
+            bp(para(&format!("可能造成的危害：{TO_WRITE}"))),
         ],
-        Fill::Contact => vec![P(para(&format!(
+        Fill::Contact => vec![bp(para(&format!(
             "{}　{}",
             r.org_name,
             if r.contact.trim().is_empty() {
@@ -307,8 +315,8 @@ fn fill(f: Fill, r: &IncidentReport, s: &Section) -> Vec<Block> {
                 r.contact.clone()
             }
         )))],
-        Fill::Blank if !s.text.is_empty() => vec![P(para(&s.text))],
-        Fill::Blank => vec![P(para(TO_WRITE))],
+        Fill::Blank if !s.text.is_empty() => vec![bp(para(&s.text))],
+        Fill::Blank => vec![bp(para(TO_WRITE))],
     }
 }
 
@@ -342,8 +350,8 @@ pub fn incident_docx(kind: IncidentDoc, r: &IncidentReport) -> Result<Vec<u8>> {
         d = d.add_paragraph(para(&basis));
         for b in fill(s.fill, r, s) {
             d = match b {
-                Block::P(p) => d.add_paragraph(p),
-                Block::T(t) => d.add_table(t),
+                Block::P(p) => d.add_paragraph(*p),
+                Block::T(t) => d.add_table(*t),
             };
         }
     }
