@@ -101,8 +101,11 @@ async fn every_page_speaks_one_language_at_a_time() {
             ],
         )
         .await;
+    let incident = common::incident(&app.store, &net.id, false).await;
     // The fixture's names: the user's data in any language.
     let own = [
+        "机房断电",
+        incident.as_str(),
         "admin",
         "网上支付平台",
         "示例网络运营单位",
@@ -111,7 +114,9 @@ async fn every_page_speaks_one_language_at_a_time() {
     ];
     let mut failures = Vec::new();
     for page in pages() {
-        let path = page.replace("{net_a}", &net.id);
+        let path = page
+            .replace("{net_a}", &net.id)
+            .replace("{incident}", &incident);
         for (lang, code) in [(Lang::ZhCn, "zh-CN"), (Lang::En, "en")] {
             let sep = if path.contains('?') { '&' } else { '?' };
             let r = b.get(&uri(&format!("{path}{sep}lang={code}"))).await;

@@ -79,6 +79,25 @@ fn form_fields(path: &str, role: &str) -> Vec<(String, String)> {
             ("classified", "none"),
             ("level", "3"),
         ])
+    } else if path.ends_with("/incidents") {
+        f(&[
+            ("title", "矩阵测试：机房断电"),
+            ("detected_at", "2026-11-18T09:30"),
+            ("category", "data_security"),
+            ("personal_info_records", ""),
+            ("by", "张三"),
+        ])
+    } else if path.ends_with("/reports") {
+        f(&[
+            ("report", "mlps.police_24h"),
+            ("sent_at", "2026-11-18T10:00"),
+            ("channel", "电话"),
+            ("by", "张三"),
+        ])
+    } else if path.ends_with("/grade") {
+        f(&[("handling_ended_at", "2026-11-18T12:00"), ("by", "张三")])
+    } else if path.ends_with("/close") {
+        f(&[("closed_at", "2026-11-18T13:00"), ("by", "张三")])
     } else if path == "/admin/orgs" {
         vec![("name".into(), format!("矩阵单位-{role}"))]
     } else if path == "/admin/calendar" {
@@ -261,6 +280,9 @@ async fn every_page_answers_each_role_as_the_matrix_says() {
                     .await
                     .unwrap();
                 path.replace("{evidence}", &evidence.id)
+            } else if row.path.contains("{incident}") {
+                let id = common::incident(store, &net_a, row.path.ends_with("/close")).await;
+                path.replace("{incident}", &id)
             } else {
                 path.clone()
             };

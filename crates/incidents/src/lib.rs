@@ -28,7 +28,7 @@ pub use clocks::{clocks, Clocks, Note, Operator, Report};
 pub use grade::{annex_en, annex_zh, grade, Grade, Graded, Reason};
 pub use hold::{HoldRule, HOLD_FILE};
 pub use incident::{Incident, IncidentError, RawIncident, TimeText};
-pub use render::{cite_en, cite_zh, cites, text, Lang};
+pub use render::{cite_en, cite_zh, cites, kind_label, text, Lang};
 pub use rules::{
     AnnexRef, Category, Clock, ReportRule, Rules, RulesError, Threshold, CATEGORIES_FILE,
     CONDITIONS, FACTS, KINDS, PORTALS, REPORTING_FILE,

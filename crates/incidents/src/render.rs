@@ -138,7 +138,8 @@ fn due_text(r: &Report, lang: Lang) -> (String, String) {
     }
 }
 
-fn kind_label(kind: &str, lang: Lang) -> &'static str {
+/// A report kind as people name it: 初次报告, 案事件报告 …
+pub fn kind_label(kind: &str, lang: Lang) -> &'static str {
     let (zh, en) = match kind {
         "initial" => ("初次报告", "initial report"),
         "relay" => ("转报", "relay"),

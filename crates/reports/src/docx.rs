@@ -1,4 +1,5 @@
-//! The DOCX documents: grading report and filing form.
+//! The DOCX documents: grading report and filing form, and the building blocks the
+//! incident reports share.
 
 use docx_rs::{
     AlignmentType, Docx, Paragraph, Run, RunFonts, Table, TableCell, TableRow, WidthType,
@@ -6,34 +7,34 @@ use docx_rs::{
 
 use crate::{level_zh, FilingForm, GradingReport, ReportError, Result, CJK_FONT, LATIN_FONT};
 
-fn fonts() -> RunFonts {
+pub(crate) fn fonts() -> RunFonts {
     RunFonts::new()
         .east_asia(CJK_FONT)
         .ascii(LATIN_FONT)
         .hi_ansi(LATIN_FONT)
 }
 
-fn run(text: &str) -> Run {
+pub(crate) fn run(text: &str) -> Run {
     Run::new()
         .add_text(crate::safe::xml_safe(text))
         .fonts(fonts())
 }
 
-fn title(text: &str) -> Paragraph {
+pub(crate) fn title(text: &str) -> Paragraph {
     Paragraph::new()
         .add_run(run(text).bold().size(36))
         .align(AlignmentType::Center)
 }
 
-fn heading(text: &str) -> Paragraph {
+pub(crate) fn heading(text: &str) -> Paragraph {
     Paragraph::new().add_run(run(text).bold().size(28))
 }
 
-fn para(text: &str) -> Paragraph {
+pub(crate) fn para(text: &str) -> Paragraph {
     Paragraph::new().add_run(run(text).size(24))
 }
 
-fn cell(text: &str, bold: bool, width: usize) -> TableCell {
+pub(crate) fn cell(text: &str, bold: bool, width: usize) -> TableCell {
     let r = run(text).size(22);
     TableCell::new()
         .add_paragraph(Paragraph::new().add_run(if bold { r.bold() } else { r }))
@@ -41,7 +42,7 @@ fn cell(text: &str, bold: bool, width: usize) -> TableCell {
 }
 
 /// A two-column label/value table.
-fn table(rows: &[(String, String)]) -> Table {
+pub(crate) fn table(rows: &[(String, String)]) -> Table {
     Table::new(
         rows.iter()
             .map(|(k, v)| TableRow::new(vec![cell(k, true, 2800), cell(v, false, 6200)]))
@@ -49,16 +50,23 @@ fn table(rows: &[(String, String)]) -> Table {
     )
 }
 
-fn docx() -> Docx {
+pub(crate) fn docx() -> Docx {
     Docx::new().default_fonts(fonts()).default_size(24)
 }
 
-fn pack(d: Docx) -> Result<Vec<u8>> {
+pub(crate) fn pack(d: Docx) -> Result<Vec<u8>> {
     let mut out = std::io::Cursor::new(Vec::new());
     d.build()
         .pack(&mut out)
         .map_err(|e| ReportError::Docx(e.to_string()))?;
     Ok(out.into_inner())
+}
+
+/// A centred line under the title.
+pub(crate) fn subtitle(text: &str) -> Paragraph {
+    Paragraph::new()
+        .add_run(run(text).size(24))
+        .align(AlignmentType::Center)
 }
 
 fn or_blank(s: &str) -> String {

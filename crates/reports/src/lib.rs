@@ -1,6 +1,7 @@
 //! The documents people hand over, generated from stored data: the grading report
 //! (定级报告) and the filing form (备案表) as DOCX, the duty and gap list and an
-//! assessment's findings as XLSX.
+//! assessment's findings as XLSX; an incident's reports (初次报告, 续报, 总结报告, 个人信息
+//! 泄露告知书) as DOCX.
 //!
 //! Plain structs in, bytes out: no I/O, no database, no HTTP. The server fills the structs
 //! from the store and the engines. Chinese text names the font `SimSun` (宋体) for East
@@ -14,11 +15,13 @@
 //! reconstruction, not the official template (docs/decisions/0814-exports.md).
 
 mod docx;
+mod incident_docx;
 mod safe;
 pub mod test_support;
 mod xlsx;
 
 pub use docx::{filing_docx, grading_docx};
+pub use incident_docx::{incident_docx, IncidentDoc, IncidentReport, OwedReport};
 pub use xlsx::{duties_xlsx, findings_xlsx};
 
 /// The East Asian font every document names.
@@ -33,6 +36,9 @@ pub enum ReportError {
     Docx(String),
     #[error("writing the XLSX workbook (生成XLSX失败): {0}")]
     Xlsx(#[from] rust_xlsxwriter::XlsxError),
+    /// The embedded layouts or rules do not load: a broken build, not the user's input.
+    #[error("the embedded document data (内置文书数据有误): {0}")]
+    Data(String),
 }
 
 pub type Result<T> = std::result::Result<T, ReportError>;

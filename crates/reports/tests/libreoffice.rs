@@ -202,3 +202,107 @@ fn the_gap_list_prints_on_a4_landscape_with_all_columns_on_a_page() {
     // pages per page-height of rows.
     assert!(pages <= 6, "{pages} pages:\n{info}");
 }
+
+/// A level-3 CII operator's 较大 leak of personal information, as the register holds it.
+fn incident() -> IncidentReport {
+    IncidentReport {
+        incident_id: "inc-1".into(),
+        title: "会员数据库遭拖库".into(),
+        org_name: "甲公司".into(),
+        network_name: "甲-会员平台".into(),
+        level: 3,
+        operator_class: "关键信息基础设施运营者".into(),
+        detected_at: "2026-05-31T22:15:00+08:00".into(),
+        category: "数据安全事件".into(),
+        grade: "较大".into(),
+        grade_status: "人工确认".into(),
+        grade_reasons: vec!["个人信息泄露 1000000 人，达到较大事件的 100 万人".into()],
+        facts: vec![("个人信息泄露".into(), "1000000人".into())],
+        affected_systems: "会员平台数据库".into(),
+        affected_data: "姓名、手机号码、收货地址".into(),
+        personal_info_records: 1_000_000,
+        actions: vec!["2026-05-31T22:40:00+08:00　张三：隔离数据库服务器".into()],
+        reports: vec![OwedReport {
+            name: "初次报告".into(),
+            recipient: "保护工作部门".into(),
+            due: "2026-05-31T23:15:00+08:00".into(),
+            citations: "《国家网络安全事件报告管理办法》第四条第二款".into(),
+            state: "已按时报送".into(),
+        }],
+        sends: vec!["2026-05-31T23:00:00+08:00　初次报告　保护工作部门　电话".into()],
+        handling_ended_at: "2026-06-03T18:00:00+08:00".into(),
+        closed_at: String::new(),
+        closing_note: String::new(),
+        contact: String::new(),
+        generated_on: "2026-06-04".into(),
+    }
+}
+
+#[test]
+fn incident_reports_convert_and_show_the_register_and_their_headings() {
+    let r = incident();
+    let common = ["甲-会员平台", "较大", "2026-05-31T22:15:00+08:00"];
+    for (kind, expect) in [
+        (
+            IncidentDoc::Initial,
+            vec![
+                "网络安全事件报告（初次报告）",
+                "事发单位名称及发生事件的设施、系统、平台的基本情况",
+                "《国家网络安全事件报告管理办法》第七条第一款",
+                "已经采取的应对措施及效果",
+                "隔离数据库服务器",
+            ],
+        ),
+        (
+            IncidentDoc::FollowUp,
+            vec![
+                "网络安全事件报告（续报）",
+                "新的重要情况或调查工作的阶段性进展",
+                "已报送情况",
+            ],
+        ),
+        (
+            IncidentDoc::Summary,
+            vec![
+                "网络安全事件处置总结报告",
+                "《国家网络安全事件报告管理办法》第八条",
+                "事件原因",
+                "整改情况",
+                "教训",
+                "2026-06-03T18:00:00+08:00",
+            ],
+        ),
+        (
+            IncidentDoc::UserNotice,
+            vec![
+                "个人信息泄露告知书",
+                "《个人信息保护法》第五十七条第一款",
+                "个人信息种类",
+                "姓名、手机号码、收货地址",
+                "原因和可能造成的危害",
+                "我们采取的补救措施",
+                "您可以采取的减轻危害的措施",
+                "个人信息处理者的联系方式",
+            ],
+        ),
+    ] {
+        let bytes = incident_docx(kind, &r).unwrap();
+        let mut all: Vec<&str> = expect;
+        // The notice tells people what happened to them, not the grade.
+        let shared = if kind == IncidentDoc::UserNotice {
+            &common[..1]
+        } else {
+            &common[..]
+        };
+        all.extend(shared);
+        check(&format!("{}.docx", kind.id()), &bytes, &all);
+    }
+}
+
+#[test]
+fn what_xml_cannot_carry_does_not_break_an_incident_report() {
+    let mut r = incident();
+    r.title = "拖库\u{0}事件".into();
+    let bytes = incident_docx(IncidentDoc::Initial, &r).unwrap();
+    check("ctl.docx", &bytes, &["拖库\u{FFFD}事件"]);
+}

@@ -54,6 +54,9 @@ pub enum Need {
     Assess,
     /// Read the supervisory overview: filings received, inspections due, statistics.
     Oversee,
+    /// Open, grade and close an incident, record a report sent (the operator's side of
+    /// 网络安全事件报告).
+    HandleIncident,
 }
 
 /// The role table. Organisation reach is separate ([`sees_org`]).
@@ -71,6 +74,7 @@ pub fn role_may(role: Role, need: Need) -> bool {
                 | ReviewEvidence
                 | FileNetwork
                 | Engage
+                | HandleIncident
         ),
         // An assessor adds findings and evidence, and a supervisor acts through the filing,
         // inspection and rectification workflows; neither records the operator's own facts
@@ -349,6 +353,7 @@ requirement!(
     Supervise => Supervise,
     Assess => Assess,
     Oversee => Oversee,
+    HandleIncident => HandleIncident,
 );
 
 /// A signed-in caller allowed `R` (no particular organisation): lists filter by

@@ -9,7 +9,7 @@
 //! - access is decided in `auth::enforce` only, reached through the extractors in `auth`;
 //! - every error leaves through `error::ApiError` as `{"error": {"code", "message"}}`.
 
-use std::path::Path;
+use std::path::{Path, PathBuf};
 use std::sync::{Arc, OnceLock};
 
 use axum::Router;
@@ -23,6 +23,7 @@ pub mod auth;
 pub mod calendar_cell;
 pub mod error;
 pub mod extract;
+pub mod incident_view;
 pub mod routes;
 
 pub use calendar_cell::CalendarCell;
@@ -35,6 +36,9 @@ pub struct AppState {
     pub catalog: Arc<Catalog>,
     /// The working-day calendar in force (replaced when a year's notice is loaded).
     pub calendar: CalendarCell,
+    /// The log centre's directory (`<data_dir>/logs`): an opened incident's legal hold is
+    /// written there, as the CLI writes it.
+    pub logs: PathBuf,
     openapi: Arc<OnceLock<serde_json::Value>>,
 }
 
@@ -58,6 +62,7 @@ impl AppState {
             store,
             catalog: Arc::new(catalog),
             calendar,
+            logs: data_dir.join("logs"),
             openapi: Arc::new(OnceLock::new()),
         })
     }
@@ -80,6 +85,7 @@ impl AppState {
         (name = "audit", description = "the hash-chained audit log"),
         (name = "supervision", description = "filings with the public security organ, their review, inspections and rectification orders"),
         (name = "assessment", description = "assessor engagements, findings per duty, conclusions"),
+        (name = "incidents", description = "the incident register: grade, every report owed with its clock, sends, closing, the reports as DOCX"),
         (name = "reports", description = "the grading report and filing form (DOCX), the duty and gap lists (XLSX)"),
     )
 )]
@@ -111,6 +117,7 @@ pub fn router_and_openapi() -> (Router<AppState>, utoipa::openapi::OpenApi) {
         .merge(routes::supervision::router())
         .merge(routes::engagements::router())
         .merge(routes::reports::router())
+        .merge(routes::incidents::router())
         .merge(routes::law::router())
         .merge(routes::audit::router());
     api.split_for_parts()

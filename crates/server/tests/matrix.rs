@@ -123,8 +123,31 @@ async fn request(w: &World, row: &Row, attempt: usize) -> (String, Option<(Strin
         } else {
             w.evidence_a.clone()
         };
+    // A fresh incident per attempt: a send or a close changes it.
+    let incident_id = if path.contains("{incident_id}") {
+        w.store
+            .open_incident(
+                "test",
+                dengbao_store::OpenIncident {
+                    network_id: w.net_a.clone(),
+                    title: format!("事件{attempt}"),
+                    detected_at: "2026-05-31T22:15:00+08:00".into(),
+                    category: "data_security".into(),
+                    by: "张三".into(),
+                    ..Default::default()
+                },
+                |_| Ok(None),
+            )
+            .await
+            .unwrap()
+            .id
+    } else {
+        String::new()
+    };
     let uri = path
         .replace("{id}", &id)
+        .replace("{incident_id}", &incident_id)
+        .replace("{file}", "initial.docx")
         .replace("{event_id}", &event_id)
         .replace("{evidence_id}", &evidence_id)
         .replace("{law}", "csl")

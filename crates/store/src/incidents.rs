@@ -52,6 +52,8 @@ pub struct IncidentFacts {
 #[derive(Debug, Clone, Default, Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct OpenIncident {
+    /// Left out in the API's body (the path names the network).
+    #[serde(default)]
     pub network_id: String,
     pub title: String,
     /// When the operator 发现或获知 the incident: RFC 3339 with offset.

@@ -58,7 +58,13 @@ impl EventRow {
             id: e.id,
             kind: label,
             at: c.t.when(&e.at),
-            note: e.note,
+            // The register writes its events' notes itself (`网络安全事件 incident <id>`): shown
+            // in the page's language instead.
+            note: match e.origin.strip_prefix("incident:") {
+                Some(id) if e.kind == "incident_reported" => c.t.f("incident.event_sent_note", id),
+                Some(id) => c.t.f("incident.event_note", id),
+                None => e.note,
+            },
             actor: crate::i18n::quoted(c.lang, &crate::pages::audit_rows::person(c, &e.actor)),
             voided,
         }

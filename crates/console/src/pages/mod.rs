@@ -19,6 +19,7 @@ pub mod duties;
 pub mod event_corrections;
 pub mod evidence_review;
 pub mod grading;
+pub mod incidents;
 pub mod law;
 pub mod networks;
 pub mod supervisor;
@@ -31,6 +32,7 @@ pub fn routes() -> Router<AppState> {
         .merge(dashboard::routes())
         .merge(networks::routes())
         .merge(duties::routes())
+        .merge(incidents::routes())
         .merge(grading::routes())
         .merge(law::routes())
         .merge(admin::routes())

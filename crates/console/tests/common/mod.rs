@@ -325,3 +325,53 @@ pub fn uri(path: &str) -> String {
     }
     out
 }
+
+/// A general incident of `network` found on 18 November 2026 (it owes the 24-hour police
+/// report only); `closable`: handling ended and that report sent, so it may be closed.
+#[allow(dead_code)]
+pub async fn incident(store: &Store, network: &str, closable: bool) -> String {
+    let rec = store
+        .open_incident(
+            "test",
+            dengbao_store::OpenIncident {
+                network_id: network.to_string(),
+                title: "机房断电".into(),
+                detected_at: "2026-11-18T09:30:00+08:00".into(),
+                category: "data_security".into(),
+                by: "张三".into(),
+                ..Default::default()
+            },
+            |_| Ok(None),
+        )
+        .await
+        .unwrap();
+    if closable {
+        store
+            .grade_incident(
+                "test",
+                &rec.id,
+                dengbao_store::GradeIncident {
+                    handling_ended_at: Some("2026-11-18T12:00:00+08:00".into()),
+                    by: "张三".into(),
+                    ..Default::default()
+                },
+            )
+            .await
+            .unwrap();
+        store
+            .record_report(
+                "test",
+                &rec.id,
+                dengbao_store::SendReport {
+                    report: "mlps.police_24h".into(),
+                    sent_at: "2026-11-18T10:00:00+08:00".into(),
+                    by: "张三".into(),
+                    channel: "电话".into(),
+                    attachment: String::new(),
+                },
+            )
+            .await
+            .unwrap();
+    }
+    rec.id
+}

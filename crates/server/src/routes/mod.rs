@@ -8,6 +8,7 @@ pub mod events;
 pub mod evidence;
 pub mod evidence_review;
 pub mod filings;
+pub mod incidents;
 pub mod law;
 pub mod networks;
 pub mod reports;

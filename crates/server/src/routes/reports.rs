@@ -17,7 +17,8 @@ use crate::routes::duties::{profile_of, AtQuery};
 use crate::routes::supervision::today;
 use crate::AppState;
 
-const DOCX: &str = "application/vnd.openxmlformats-officedocument.wordprocessingml.document";
+pub(crate) const DOCX: &str =
+    "application/vnd.openxmlformats-officedocument.wordprocessingml.document";
 const XLSX: &str = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet";
 
 pub fn router() -> OpenApiRouter<AppState> {
@@ -30,7 +31,7 @@ pub fn router() -> OpenApiRouter<AppState> {
 
 /// A document's file name that says what and whose: `备案表-会员服务平台-2026-12-04.docx`
 /// (characters a file system refuses are replaced).
-fn file_name(what: &str, network: &str, ext: &str) -> String {
+pub(crate) fn file_name(what: &str, network: &str, ext: &str) -> String {
     let safe: String = network
         .chars()
         .map(|c| {
@@ -59,7 +60,7 @@ fn rfc5987(name: &str) -> String {
 
 /// The response for a generated document: `ascii` is the plain fallback name for old
 /// clients, `name` the full (Chinese) one every current browser uses.
-fn download(
+pub(crate) fn download(
     bytes: reports::Result<Vec<u8>>,
     mime: &'static str,
     ascii: &str,

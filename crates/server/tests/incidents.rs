@@ -1,0 +1,164 @@
+//! The incident register through the API: a 较大 leak of personal information at a level-3
+//! network of an ordinary operator owes every report of its class at once; each send turns
+//! its clock to met; the reports download as DOCX; bad input is refused naming the field
+//! and writes nothing; another organisation's operator does not see the incident.
+
+mod common;
+
+use common::world;
+use serde_json::{json, Value};
+
+fn report<'a>(view: &'a Value, id: &str) -> &'a Value {
+    view["reports"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|r| r["id"] == id)
+        .unwrap_or_else(|| panic!("no report {id} in {view}"))
+}
+
+fn own(view: &Value) -> Vec<(String, String)> {
+    view["reports"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|r| r["party"] == "operator")
+        .map(|r| {
+            (
+                r["id"].as_str().unwrap().to_string(),
+                r["state"].as_str().unwrap().to_string(),
+            )
+        })
+        .collect()
+}
+
+#[tokio::test]
+async fn a_relatively_major_leak_owes_its_reports_and_each_send_turns_its_clock_to_met() {
+    let w = world().await;
+    let base = format!("/api/networks/{}/incidents", w.net_a);
+
+    // Bad input: a negative count is refused naming the field, and nothing is written.
+    let bad = w
+        .post_json(
+            &base,
+            "operator_a",
+            json!({"title": "拖库", "detected_at": "2026-05-31T22:15:00+08:00",
+                   "category": "data_security", "by": "张三",
+                   "facts": {"personal_info_records": -1}}),
+        )
+        .await;
+    assert_eq!(bad.status, 422, "{}", bad.json);
+    assert!(
+        bad.json.to_string().contains("personal_info_records"),
+        "{}",
+        bad.json
+    );
+    assert_eq!(w.count(&base, "operator_a").await, 0);
+
+    let opened = w
+        .post_json(
+            &base,
+            "operator_a",
+            json!({"title": "会员数据库遭拖库", "detected_at": "2026-05-31T22:15:00+08:00",
+                   "category": "data_security", "by": "张三",
+                   "affected_data": "姓名、手机号码",
+                   "facts": {"personal_info_records": 1000000}}),
+        )
+        .await;
+    assert_eq!(opened.status, 201, "{}", opened.json);
+    let v = &opened.json;
+    assert_eq!(v["incident"]["grade"], "relatively_major");
+    assert_eq!(v["grade_zh"], "较大");
+    let id = v["incident"]["id"].as_str().unwrap().to_string();
+    // The ordinary operator's initial report: 4 hours, to the provincial CAC.
+    let initial = report(v, "cac-irm.other.provincial_cac");
+    assert_eq!(initial["due"], "2026-06-01T02:15:00+08:00");
+    assert_eq!(initial["state"], "overdue");
+    assert_eq!(report(v, "mlps.police_24h")["hours"], 24);
+    assert_eq!(report(v, "pipl.user_notice")["state"], "untimed");
+    // The summary waits for the end of handling.
+    assert_eq!(
+        report(v, "cac-irm.summary")["waits_for"],
+        "handling_ended_at"
+    );
+
+    // The logs of the network are on hold from opening.
+    let holds = std::fs::read_dir(w._dir.path().join("logs").join("holds"))
+        .unwrap()
+        .count();
+    assert_eq!(holds, 1);
+
+    // Another organisation's operator does not see it, nor does an assessor not engaged
+    // on the network; the supervisor of the operator may read it.
+    let one = format!("{base}/{id}");
+    assert_eq!(w.get(&one, "operator_b").await.status, 404);
+    assert_eq!(w.get(&one, "assessor").await.status, 404);
+    assert_eq!(w.get(&one, "supervisor").await.status, 200);
+
+    // A send dated before the incident is refused naming the field.
+    let early = w
+        .post_json(
+            &format!("{one}/reports"),
+            "operator_a",
+            json!({"report": "mlps.police_24h", "sent_at": "2026-05-31T20:00:00+08:00",
+                   "by": "张三", "channel": "电话"}),
+        )
+        .await;
+    assert_eq!(early.status, 422, "{}", early.json);
+    assert!(early.json.to_string().contains("sent_at"), "{}", early.json);
+
+    let graded = w
+        .post_json(
+            &format!("{one}/grade"),
+            "operator_a",
+            json!({"handling_ended_at": "2026-06-03T18:00:00+08:00", "by": "李四"}),
+        )
+        .await;
+    assert_eq!(graded.status, 200, "{}", graded.json);
+    assert_eq!(graded.json["incident"]["grade_status"], "confirmed");
+
+    let mut last = graded.json.clone();
+    for (rid, _) in own(&graded.json) {
+        let at = if rid == "cac-irm.summary" {
+            "2026-06-10T10:00:00+08:00"
+        } else {
+            "2026-05-31T23:00:00+08:00"
+        };
+        let r = w
+            .post_json(
+                &format!("{one}/reports"),
+                "operator_a",
+                json!({"report": rid, "sent_at": at, "by": "张三", "channel": "书面"}),
+            )
+            .await;
+        assert_eq!(r.status, 201, "{rid}: {}", r.json);
+        assert_eq!(report(&r.json, &rid)["state"], "met", "{rid}");
+        last = r.json;
+    }
+    assert!(own(&last).iter().all(|(_, s)| s == "met"), "{last}");
+
+    // Each report downloads as a DOCX.
+    for kind in ["initial", "follow_up", "summary", "user_notice"] {
+        let d = w
+            .get(&format!("{one}/reports/{kind}.docx"), "operator_a")
+            .await;
+        assert_eq!(d.status, 200, "{kind}");
+        assert!(d.bytes.starts_with(b"PK"), "{kind}");
+    }
+    assert_eq!(
+        w.get(&format!("{one}/reports/other.docx"), "operator_a")
+            .await
+            .status,
+        404
+    );
+
+    let closed = w
+        .post_json(
+            &format!("{one}/close"),
+            "operator_a",
+            json!({"closed_at": "2026-06-11T09:00:00+08:00", "by": "李四"}),
+        )
+        .await;
+    assert_eq!(closed.status, 200, "{}", closed.json);
+    assert_eq!(closed.json["incident"]["state"], "closed");
+}
