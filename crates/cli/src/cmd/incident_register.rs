@@ -9,8 +9,7 @@ use std::process::ExitCode;
 use anyhow::Context as _;
 use clap::Args;
 use dengbao_duties::OperatorClass;
-use dengbao_incidents::{Grade, HoldRule, Rules};
-use dengbao_logstore::holdfiles::{self, FileHold};
+use dengbao_incidents::{Grade, Rules};
 use dengbao_store::incidents::IncidentFacts;
 use dengbao_store::{
     CloseIncident, GradeIncident, IncidentRecord, OpenIncident, SendReport, Store, StoreError,
@@ -225,13 +224,6 @@ async fn open_store(ctx: &Ctx) -> anyhow::Result<Store> {
         })
 }
 
-fn io(logs: &std::path::Path, e: dengbao_logstore::Error) -> StoreError {
-    StoreError::Io {
-        path: logs.display().to_string(),
-        source: std::io::Error::other(e.to_string()),
-    }
-}
-
 fn print(ctx: &Ctx, rules: &Rules, recs: &[IncidentRecord], json: bool) -> anyhow::Result<()> {
     let now = jiff::Timestamp::now();
     if json {
@@ -255,7 +247,6 @@ fn print(ctx: &Ctx, rules: &Rules, recs: &[IncidentRecord], json: bool) -> anyho
 pub fn open(a: OpenArgs, ctx: &Ctx) -> anyhow::Result<ExitCode> {
     let lang = ctx.lang;
     let rules = Rules::builtin().context("the embedded incident reporting rules")?;
-    let hold_rule = HoldRule::builtin(&rules).context("the embedded hold rule")?;
     let class = match a.operator_class.as_deref() {
         None => None,
         Some(s) => Some(
@@ -287,20 +278,7 @@ pub fn open(a: OpenArgs, ctx: &Ctx) -> anyhow::Result<ExitCode> {
         let store = open_store(ctx).await?;
         let rec = store
             .open_incident("cli", input, |rec| {
-                let detected: jiff::Timestamp = rec
-                    .detected_at
-                    .parse()
-                    .map_err(|_| StoreError::invalid("detected_at", rec.detected_at.clone()))?;
-                let hold = FileHold {
-                    network: rec.network_id.clone(),
-                    from: dengbao_duties::rfc3339_shanghai(hold_rule.from(detected)),
-                    to: None,
-                    reason: hold_rule.reason(&rec.id),
-                    source: format!("incident:{}", rec.id),
-                };
-                holdfiles::write(&logs, &hold)
-                    .map(Some)
-                    .map_err(|e| io(&logs, e))
+                dengbao_server::incident_view::place_hold(&logs, rec)
             })
             .await
             .map_err(|e| user(e, lang))?;
@@ -370,7 +348,6 @@ pub fn report(a: ReportArgs, ctx: &Ctx) -> anyhow::Result<ExitCode> {
 pub fn close(a: CloseArgs, ctx: &Ctx) -> anyhow::Result<ExitCode> {
     let lang = ctx.lang;
     let rules = Rules::builtin().context("the embedded incident reporting rules")?;
-    let hold_rule = HoldRule::builtin(&rules).context("the embedded hold rule")?;
     let logs = ctx.data_dir.join("logs");
     let input = CloseIncident {
         closed_at: a.closed_at,
@@ -381,21 +358,7 @@ pub fn close(a: CloseArgs, ctx: &Ctx) -> anyhow::Result<ExitCode> {
         let store = open_store(ctx).await?;
         let rec = store
             .close_incident("cli", &a.id, input, |rec, closed_at| {
-                let detected: jiff::Timestamp = rec
-                    .detected_at
-                    .parse()
-                    .map_err(|_| StoreError::invalid("detected_at", rec.detected_at.clone()))?;
-                // The window ends at the close; the hold stays until a person releases it.
-                let hold = FileHold {
-                    network: rec.network_id.clone(),
-                    from: dengbao_duties::rfc3339_shanghai(hold_rule.from(detected)),
-                    to: Some(dengbao_duties::rfc3339_shanghai(closed_at)),
-                    reason: hold_rule.reason(&rec.id),
-                    source: format!("incident:{}", rec.id),
-                };
-                holdfiles::write(&logs, &hold)
-                    .map(|_| ())
-                    .map_err(|e| io(&logs, e))
+                dengbao_server::incident_view::end_hold(&logs, rec, closed_at)
             })
             .await
             .map_err(|e| user(e, lang))?;
