@@ -60,3 +60,18 @@ pub(crate) fn source_key(source: &str) -> String {
         .rsplit_once(':')
         .map_or(source.to_string(), |(a, _)| a.to_string())
 }
+
+/// Parse a user-supplied time: RFC 3339, `YYYY-MM-DD`, or `YYYY-MM-DD HH:MM[:SS]` in Asia/Shanghai.
+pub fn parse_user_time(s: &str) -> Option<jiff::Timestamp> {
+    if let Ok(t) = s.parse::<jiff::Timestamp>() {
+        return Some(t);
+    }
+    if let Ok(d) = s.trim().parse::<jiff::civil::Date>() {
+        return d
+            .to_datetime(jiff::civil::Time::midnight())
+            .in_tz("Asia/Shanghai")
+            .ok()
+            .map(|z| z.timestamp());
+    }
+    crate::parse::parse_time(s).and_then(|us| jiff::Timestamp::from_microsecond(us).ok())
+}

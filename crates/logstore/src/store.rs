@@ -55,21 +55,6 @@ impl Default for OpenOptions {
     }
 }
 
-/// Parse a user-supplied time: RFC 3339, `YYYY-MM-DD`, or `YYYY-MM-DD HH:MM[:SS]` in Asia/Shanghai.
-pub fn parse_user_time(s: &str) -> Option<jiff::Timestamp> {
-    if let Ok(t) = s.parse::<jiff::Timestamp>() {
-        return Some(t);
-    }
-    if let Ok(d) = s.trim().parse::<jiff::civil::Date>() {
-        return d
-            .to_datetime(jiff::civil::Time::midnight())
-            .in_tz("Asia/Shanghai")
-            .ok()
-            .map(|z| z.timestamp());
-    }
-    parse::parse_time(s).and_then(|us| jiff::Timestamp::from_microsecond(us).ok())
-}
-
 #[derive(Debug, Clone, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct StoreInfo {
@@ -77,7 +62,7 @@ pub struct StoreInfo {
     pub created: String,
 }
 
-pub use crate::names::{day_of, validate_network};
+pub use crate::names::{day_of, parse_user_time, validate_network};
 pub(crate) use crate::names::{dir_name, shanghai, source_key};
 
 /// Everything the checkpoint chain says, replayed.

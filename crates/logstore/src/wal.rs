@@ -50,8 +50,7 @@ impl WalKey {
 }
 
 fn mac(key: &[u8], parts: &[&[u8]]) -> [u8; MAC_LEN] {
-    // ok: HMAC takes a key of any length
-    let mut m = <Hmac<sha2::Sha256> as KeyInit>::new_from_slice(key).expect("any key length");
+    let mut m = <Hmac<sha2::Sha256> as KeyInit>::new_from_slice(key).expect("any key length"); // ok: HMAC takes keys of any length
     for p in parts {
         m.update(p);
     }

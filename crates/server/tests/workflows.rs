@@ -73,26 +73,18 @@ async fn a_filing_received_before_national_day_is_reviewed_by_16_october_rejecte
     let listed = w
         .get(&format!("/api/networks/{net}/events"), "operator_a")
         .await;
-    let filed_id = listed
+    let filed = listed
         .json
         .as_array()
         .unwrap()
         .iter()
-        .find(|e| e["kind"] == "filed")
-        .unwrap()["id"]
-        .as_str()
-        .unwrap()
-        .to_string();
+        .find(|e| e["kind"] == "filed");
+    let filed = filed.unwrap();
     assert_eq!(
-        listed
-            .json
-            .as_array()
-            .unwrap()
-            .iter()
-            .find(|e| e["id"] == filed_id.as_str())
-            .unwrap()["origin"],
+        filed["origin"],
         format!("filing:{}", r.json["id"].as_str().unwrap())
     );
+    let filed_id = filed["id"].as_str().unwrap().to_string();
     let void = w
         .post_json(
             &format!("/api/networks/{net}/events/{filed_id}/void"),

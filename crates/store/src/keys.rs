@@ -42,8 +42,7 @@ fn io(path: &Path) -> impl FnOnce(std::io::Error) -> StoreError + '_ {
 
 /// HMAC-SHA256 of `parts` (concatenated) under `key`.
 fn mac(key: &[u8], parts: &[&[u8]]) -> [u8; 32] {
-    // ok: HMAC takes a key of any length
-    let mut m = <HmacSha256 as KeyInit>::new_from_slice(key).expect("HMAC accepts any key length");
+    let mut m = <HmacSha256 as KeyInit>::new_from_slice(key).expect("HMAC accepts any key length"); // ok: HMAC takes keys of any length
     for p in parts {
         m.update(p);
     }

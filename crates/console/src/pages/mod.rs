@@ -21,6 +21,7 @@ pub mod evidence_review;
 pub mod grading;
 pub mod incidents;
 pub mod law;
+pub mod network_form;
 pub mod networks;
 pub mod supervisor;
 pub mod tokens;

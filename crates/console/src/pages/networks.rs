@@ -9,22 +9,29 @@ use dengbao_duties::Status;
 use dengbao_server::auth::{AddEvent, EditNetwork, Read, Requirement};
 use dengbao_server::AppState;
 use dengbao_store::profile::GradingInput;
-use dengbao_store::{EventInput, Network, NetworkProfile};
+use dengbao_store::{EventInput, Network};
 
 use crate::ctx::Ctx;
-use crate::guard::{enforce_org, NetPage, Page, PageError, PageResult};
+use crate::guard::{NetPage, Page, PageError, PageResult};
 use crate::links::{cites, CiteLink};
 use crate::pages::dashboard::{due_date, duty_title, status_key};
 use crate::pages::event_corrections::EventRow;
-use crate::pages::{form_value, form_values, redirect, render_status};
+use crate::pages::network_form;
+use crate::pages::redirect;
 use crate::pages::{render, AtQuery};
 
 pub fn routes() -> Router<AppState> {
     Router::new()
         .route("/networks", get(list))
-        .route("/networks/new", get(new_form).post(create))
+        .route(
+            "/networks/new",
+            get(network_form::new_form).post(network_form::create),
+        )
         .route("/networks/{id}", get(detail))
-        .route("/networks/{id}/edit", get(edit_form).post(update))
+        .route(
+            "/networks/{id}/edit",
+            get(network_form::edit_form).post(network_form::update),
+        )
         .route("/networks/{id}/events", post(add_event))
         .route("/networks/{id}/grading", post(save_grading))
         .merge(crate::pages::event_corrections::routes())
@@ -79,7 +86,7 @@ fn level_label(c: &Ctx, n: &Network) -> String {
 }
 
 /// A snake_case enum value as the profile JSON spells it.
-fn text_of<T: serde::Serialize>(v: &T) -> String {
+pub(crate) fn text_of<T: serde::Serialize>(v: &T) -> String {
     match serde_json::to_value(v) {
         Ok(serde_json::Value::String(s)) => s,
         _ => String::new(),
@@ -93,7 +100,7 @@ struct ListTpl {
     rows: Vec<NetRow>,
 }
 
-async fn org_names(
+pub(crate) async fn org_names(
     state: &AppState,
     scope: &dengbao_store::OrgScope,
 ) -> Result<Vec<(String, String)>, PageError> {
@@ -290,259 +297,6 @@ async fn detail(
         net,
         c,
     })
-}
-
-/// The create/edit form's state.
-#[derive(Template)]
-#[template(path = "network/form.html")]
-struct FormTpl {
-    c: Ctx,
-    action: String,
-    title: String,
-    error: Option<String>,
-    orgs: Vec<(String, String)>,
-    org_id: String,
-    name: String,
-    level: String,
-    stage: String,
-    classified: String,
-    choices: Vec<Choice>,
-    stages: Vec<(&'static str, String)>,
-    classifieds: Vec<(&'static str, String)>,
-    levels: Vec<(String, String)>,
-    /// 处理个人信息的人数, "" when not known.
-    people: String,
-    editing: bool,
-    /// The level rests on a grading or a filing: the form shows it and links to grading.
-    level_locked: bool,
-}
-
-/// A checkbox: field name, value, label, checked.
-pub struct Choice {
-    pub name: &'static str,
-    pub value: &'static str,
-    pub label: String,
-    pub checked: bool,
-}
-
-fn form_tpl(
-    c: Ctx,
-    orgs: Vec<(String, String)>,
-    action: String,
-    title: String,
-    p: Option<&NetworkProfile>,
-    org_id: String,
-) -> FormTpl {
-    let t = c.t;
-    let has = |name: &str, value: &str| -> bool {
-        let Some(p) = p else { return false };
-        match name {
-            "flag" => match value {
-                "cii" => p.cii,
-                "personal_info" => p.personal_info,
-                "important_data" => p.important_data,
-                "overseas_maintenance" => p.overseas_maintenance,
-                "cross_border_data" => p.cross_border_data,
-                _ => p.competent_department,
-            },
-            "services" => p.services.iter().any(|s| text_of(s) == value),
-            _ => p.new_tech.iter().any(|s| text_of(s) == value),
-        }
-    };
-    // (form field, catalog prefix of the labels, values), in the form's order.
-    let groups: [(&'static str, &str, &[&'static str]); 3] = [
-        ("flag", "profile", &FLAGS),
-        ("services", "service", &SERVICES),
-        ("new_tech", "tech", &NEW_TECH),
-    ];
-    let mut choices = Vec::new();
-    for (name, prefix, values) in groups {
-        for value in values {
-            choices.push(Choice {
-                name,
-                value,
-                label: t.s(&format!("{prefix}.{value}")).to_string(),
-                checked: has(name, value),
-            });
-        }
-    }
-    FormTpl {
-        level_locked: false,
-        people: p
-            .and_then(|p| p.personal_info_people)
-            .map(|n| n.to_string())
-            .unwrap_or_default(),
-        action,
-        title,
-        error: None,
-        org_id: if org_id.is_empty() {
-            orgs.first().map(|o| o.0.clone()).unwrap_or_default()
-        } else {
-            org_id
-        },
-        orgs,
-        name: p.map(|p| p.name.clone()).unwrap_or_default(),
-        level: p
-            .and_then(|p| p.level)
-            .map(|l| l.get().to_string())
-            .unwrap_or_default(),
-        stage: p
-            .map(|p| text_of(&p.stage))
-            .unwrap_or_else(|| "running".into()),
-        classified: p
-            .map(|p| text_of(&p.classified))
-            .unwrap_or_else(|| "none".into()),
-        choices,
-        stages: STAGES
-            .iter()
-            .map(|s| (*s, t.s(&format!("stage.{s}")).to_string()))
-            .collect(),
-        classifieds: CLASSIFIED
-            .iter()
-            .map(|s| (*s, t.s(&format!("classified.{s}")).to_string()))
-            .collect(),
-        levels: (1..=5)
-            .map(|l| (l.to_string(), t.s(&format!("level.{l}")).to_string()))
-            .collect(),
-        editing: p.is_some(),
-        c,
-    }
-}
-
-async fn new_form(State(state): State<AppState>, page: Page<EditNetwork>) -> PageResult {
-    let orgs = org_names(&state, &page.scope()).await?;
-    let title = page.c.t.s("network.new").to_string();
-    render(&form_tpl(
-        page.c,
-        orgs,
-        "/networks/new".into(),
-        title,
-        None,
-        String::new(),
-    ))
-}
-
-/// The form's fields as a profile (keeping `grading` from `keep`).
-fn profile_from(
-    fields: &[(String, String)],
-    keep: Option<GradingInput>,
-) -> Result<NetworkProfile, String> {
-    let get = |k: &str| form_value(fields, k).trim().to_string();
-    let all = |k: &str| form_values(fields, k);
-    let flags = all("flag");
-    let level = get("level");
-    let mut json = serde_json::json!({
-        "name": get("name"),
-        "stage": get("stage"),
-        "classified": get("classified"),
-        "services": all("services"),
-        "new_tech": all("new_tech"),
-    });
-    if let Some(m) = json.as_object_mut() {
-        for f in FLAGS {
-            m.insert(
-                f.into(),
-                serde_json::Value::Bool(flags.iter().any(|x| x == f)),
-            );
-        }
-        if !level.is_empty() {
-            let n: u8 = level.parse().map_err(|_| format!("level: {level}"))?;
-            m.insert("level".into(), n.into());
-        }
-        let people = get("personal_info_people");
-        if !people.is_empty() {
-            let n: i64 = people
-                .parse()
-                .map_err(|_| format!("personal_info_people: {people}"))?;
-            m.insert("personal_info_people".into(), n.into());
-        }
-        if let Some(g) = keep {
-            m.insert(
-                "grading".into(),
-                serde_json::to_value(g).map_err(|e| e.to_string())?,
-            );
-        }
-    }
-    dengbao_server::extract::parse_json::<NetworkProfile>(json.to_string().as_bytes())
-        .map_err(|e| e.message)
-}
-
-async fn create(
-    State(state): State<AppState>,
-    page: Page<EditNetwork>,
-    Form(fields): Form<Vec<(String, String)>>,
-) -> PageResult {
-    let org_id = fields
-        .iter()
-        .find(|(k, _)| k == "org_id")
-        .map(|(_, v)| v.clone())
-        .unwrap_or_default();
-    enforce_org::<EditNetwork>(
-        &state,
-        &page.c,
-        &page.principal,
-        &org_id,
-        "POST /networks/new",
-    )
-    .await?;
-    let orgs = org_names(&state, &page.scope()).await?;
-    let title = page.c.t.s("network.new").to_string();
-    let result = match profile_from(&fields, None) {
-        Ok(p) => state
-            .store
-            .create_network(&page.actor(), &org_id, p)
-            .await
-            .map_err(|e| e.to_string()),
-        Err(e) => Err(e),
-    };
-    match result {
-        Ok(n) => redirect(&format!("/networks/{}", n.id)),
-        Err(e) => {
-            let mut tpl = form_tpl(page.c, orgs, "/networks/new".into(), title, None, org_id);
-            tpl.error = Some(e);
-            tpl.name = form_value(&fields, "name");
-            render_status(&tpl, axum::http::StatusCode::UNPROCESSABLE_ENTITY)
-        }
-    }
-}
-
-async fn edit_form(State(state): State<AppState>, page: NetPage<EditNetwork>) -> PageResult {
-    let net = state.store.get_network(&page.network_id).await?;
-    let orgs = vec![(
-        page.org_id.clone(),
-        state.store.get_org(&page.org_id).await?.name,
-    )];
-    let title = page.c.t.f("network.edit", &net.profile.name);
-    let mut tpl = form_tpl(
-        page.c,
-        orgs,
-        format!("/networks/{}/edit", net.id),
-        title,
-        Some(&net.profile),
-        page.org_id,
-    );
-    tpl.level_locked = state.store.level_is_settled(&net.id).await?;
-    render(&tpl)
-}
-
-async fn update(
-    State(state): State<AppState>,
-    page: NetPage<EditNetwork>,
-    Form(fields): Form<Vec<(String, String)>>,
-) -> PageResult {
-    let net = state.store.get_network(&page.network_id).await?;
-    let result = match profile_from(&fields, net.profile.grading) {
-        Ok(p) => state
-            .store
-            .update_network(&page.actor(), &net.id, p)
-            .await
-            .map_err(|e| e.to_string()),
-        Err(e) => Err(e),
-    };
-    match result {
-        Ok(_) => redirect(&format!("/networks/{}", net.id)),
-        Err(e) => Err(PageError::bad(&page.c, e)),
-    }
 }
 
 #[derive(serde::Deserialize)]
