@@ -118,7 +118,7 @@ fn ids_and_clauses_follow_gbt28448_and_the_standards_numbering() {
         (Class::Ces, "身份鉴别", 'a')
     );
     assert_eq!(c.clause_item(), "8.1.4.1 a)");
-    assert_eq!(c.levels, vec![2, 3, 4]);
+    assert_eq!(c.levels, vec![1, 2, 3, 4]);
     // The fourth item of 身份鉴别 (two-factor with cryptography) is level 3 and up only.
     let d = cat.get("L3-CES1-04").expect("L3-CES1-04");
     assert_eq!((d.point.as_str(), d.letter), ("身份鉴别", 'd'));
@@ -196,16 +196,43 @@ fn audit_and_identity_items_evidence_the_duties_that_require_them() {
 }
 
 #[test]
+fn level_1_items_are_numbered_in_clause_6_1_with_their_own_wording() {
+    let cat = catalog();
+    // (id, clause and letter, control point, a phrase of the level-1 wording)
+    let cases = [
+        ("L1-PES1-01", "6.1.1.1 a)", "物理访问控制", "专人值守或电子门禁"),
+        ("L1-PES1-04", "6.1.1.4 a)", "防火", "灭火设备"),
+        ("L1-CNS1-01", "6.1.2.1 a)", "通信传输", "校验技术"),
+        ("L1-CES1-01", "6.1.4.1 a)", "身份鉴别", "标识唯一"),
+        ("L1-CES1-11", "6.1.4.7 a)", "数据备份恢复", "本地备份"),
+        // No 安全管理中心 at level 1: 安全管理制度 is the fifth class.
+        ("L1-PSS1-01", "6.1.5.1 a)", "管理制度", "日常管理活动"),
+        ("L1-ORS1-01", "6.1.6.1 a)", "岗位设置", "系统管理员等岗位"),
+        ("L1-CMS1-05", "6.1.8.5 a)", "测试验收", "安全性测试验收"),
+        ("L1-MMS1-13", "6.1.9.8 b)", "安全事件处置", "报告和处置流程"),
+    ];
+    for (id, clause, point, phrase) in cases {
+        let c = cat.get(id).unwrap_or_else(|| panic!("{id}"));
+        assert_eq!((c.clause_item().as_str(), c.point.as_str()), (clause, point), "{id}");
+        assert!(c.requirement.contains(phrase), "{id}: {}", c.requirement);
+    }
+    assert!(cat.get("L1-SMC1-01").is_none());
+    assert!(cat.get("L1-MMS1-14").is_none());
+}
+
+#[test]
 fn level_5_and_items_not_yet_encoded_are_refused_not_listed_partially() {
     let cat = catalog();
     let e = cat.select(Level::FIVE, &[]).unwrap_err();
     assert_eq!(e, ScopeError::Level5);
     assert!(e.to_string().contains("第五级"));
+    // Level 1: the general items are encoded, its extensions are not (refused whole).
+    assert_eq!(cat.select(level(1), &[]).map(|v| v.len()), Ok(55));
     assert!(matches!(
-        cat.select(level(1), &[]),
+        cat.select(level(1), &[Extension::Cloud]),
         Err(ScopeError::NotEncoded {
             level: 1,
-            ext: Extension::General
+            ext: Extension::Cloud
         })
     ));
     let all = [
