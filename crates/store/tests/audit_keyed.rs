@@ -248,7 +248,7 @@ async fn edit_and_rechain_only(store: &Store, from: i64, to: i64) {
 /// A second handle on the same PostgreSQL schema: the URL of the first one's pool is not
 /// exposed, so the test reads the search path back and opens it again.
 async fn reopen_same(store: &Store, dir: &std::path::Path) -> Store {
-    let schema: String = sqlx::query("SELECT current_schema() AS s")
+    let schema: String = sqlx::query("SELECT CAST(current_schema() AS TEXT) AS s")
         .fetch_one(store.pool())
         .await
         .unwrap()
