@@ -200,7 +200,12 @@ fn level_1_items_are_numbered_in_clause_6_1_with_their_own_wording() {
     let cat = catalog();
     // (id, clause and letter, control point, a phrase of the level-1 wording)
     let cases = [
-        ("L1-PES1-01", "6.1.1.1 a)", "物理访问控制", "专人值守或电子门禁"),
+        (
+            "L1-PES1-01",
+            "6.1.1.1 a)",
+            "物理访问控制",
+            "专人值守或电子门禁",
+        ),
         ("L1-PES1-04", "6.1.1.4 a)", "防火", "灭火设备"),
         ("L1-CNS1-01", "6.1.2.1 a)", "通信传输", "校验技术"),
         ("L1-CES1-01", "6.1.4.1 a)", "身份鉴别", "标识唯一"),
@@ -213,7 +218,11 @@ fn level_1_items_are_numbered_in_clause_6_1_with_their_own_wording() {
     ];
     for (id, clause, point, phrase) in cases {
         let c = cat.get(id).unwrap_or_else(|| panic!("{id}"));
-        assert_eq!((c.clause_item().as_str(), c.point.as_str()), (clause, point), "{id}");
+        assert_eq!(
+            (c.clause_item().as_str(), c.point.as_str()),
+            (clause, point),
+            "{id}"
+        );
         assert!(c.requirement.contains(phrase), "{id}: {}", c.requirement);
     }
     assert!(cat.get("L1-SMC1-01").is_none());
