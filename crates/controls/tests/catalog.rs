@@ -200,7 +200,12 @@ fn level_1_items_are_numbered_in_clause_6_1_with_their_own_wording() {
     let cat = catalog();
     // (id, clause and letter, control point, a phrase of the level-1 wording)
     let cases = [
-        ("L1-PES1-01", "6.1.1.1 a)", "物理访问控制", "专人值守或电子门禁"),
+        (
+            "L1-PES1-01",
+            "6.1.1.1 a)",
+            "物理访问控制",
+            "专人值守或电子门禁",
+        ),
         ("L1-PES1-04", "6.1.1.4 a)", "防火", "灭火设备"),
         ("L1-CNS1-01", "6.1.2.1 a)", "通信传输", "校验技术"),
         ("L1-CES1-01", "6.1.4.1 a)", "身份鉴别", "标识唯一"),
@@ -213,7 +218,11 @@ fn level_1_items_are_numbered_in_clause_6_1_with_their_own_wording() {
     ];
     for (id, clause, point, phrase) in cases {
         let c = cat.get(id).unwrap_or_else(|| panic!("{id}"));
-        assert_eq!((c.clause_item().as_str(), c.point.as_str()), (clause, point), "{id}");
+        assert_eq!(
+            (c.clause_item().as_str(), c.point.as_str()),
+            (clause, point),
+            "{id}"
+        );
         assert!(c.requirement.contains(phrase), "{id}: {}", c.requirement);
     }
     assert!(cat.get("L1-SMC1-01").is_none());
@@ -352,4 +361,42 @@ fn every_item_evidences_a_duty_that_applies_at_its_level() {
             c.duties
         );
     }
+}
+
+/// Read straight from the data files, independent of the loader: every item of every
+/// control point either links a duty (its own `duties` or its point's) or carries a
+/// non-empty `no_duty_reason`, never both and never neither.
+#[test]
+fn every_item_in_the_data_links_a_duty_or_says_why_not() {
+    let mut items = 0;
+    for (file, text) in dengbao_controls::CONTROL_FILES {
+        let doc: toml::Value = toml::from_str(text).expect("data parses");
+        let points = doc["point"].as_array().expect("[[point]]");
+        for p in points {
+            let name = p["name"].as_str().expect("name");
+            let non_empty = |v: Option<&toml::Value>| {
+                v.and_then(toml::Value::as_array)
+                    .is_some_and(|a| !a.is_empty())
+            };
+            let reason = |v: Option<&toml::Value>| {
+                v.and_then(toml::Value::as_str)
+                    .is_some_and(|s| !s.trim().is_empty())
+            };
+            for it in p["items"].as_array().expect("items") {
+                items += 1;
+                let text = it["text"].as_str().unwrap_or_default();
+                let duties = if it.get("duties").is_some() {
+                    non_empty(it.get("duties"))
+                } else {
+                    non_empty(p.get("duties"))
+                };
+                let why = reason(it.get("no_duty_reason")) || reason(p.get("no_duty_reason"));
+                assert!(
+                    duties != why,
+                    "{file}: {name}: {text}: links a duty = {duties}, gives a reason = {why}"
+                );
+            }
+        }
+    }
+    assert!(items > 300, "{items} entries read");
 }
