@@ -195,8 +195,17 @@ fn assess_conclude_json_has_the_interface_shape() {
     keys.sort();
     assert_eq!(
         keys,
-        ["conclusion", "counts", "major_hazards", "rate", "reading"]
+        [
+            "conclusion",
+            "counts",
+            "high_risk_cases",
+            "major_hazards",
+            "rate",
+            "reading"
+        ]
     );
+    // No item was rated 高: no high-risk case is reported.
+    assert_eq!(v["high_risk_cases"], json!([]));
     assert_eq!(v["conclusion"], "基本符合");
     assert_eq!(v["major_hazards"], 1);
     let rate = v["rate"].as_f64().expect("rate");
@@ -295,4 +304,64 @@ fn controls_export_oscal_is_an_oscal_catalog() {
     let (code, _, err) = dengbao(&["controls", "export", "--oscal", "--level", "5"]);
     assert_eq!(code, 2);
     assert!(err.contains("第五级"), "{err}");
+}
+
+#[test]
+fn controls_show_lists_the_high_risk_cases_of_an_item() {
+    let v = json_of(&["controls", "show", "L3-PES1-03", "--json"]);
+    let cases = v["high_risk_cases"].as_array().expect("high_risk_cases");
+    assert_eq!(cases.len(), 1);
+    assert_eq!(cases[0]["id"], "HR-PES-01");
+    assert_eq!(cases[0]["confirmed"], true);
+    assert!(!cases[0]["compensating"].as_array().unwrap().is_empty());
+    let (code, out, _) = dengbao(&["controls", "show", "L3-PES1-03"]);
+    assert_eq!(code, 0);
+    assert!(
+        out.contains("HR-PES-01 机房出入口访问控制措施缺失")
+            && out.contains("补偿因素：机房位于受控区域"),
+        "{out}"
+    );
+    // An unconfirmed case is shown as unconfirmed, with what is unconfirmed.
+    let (_, out, _) = dengbao(&["controls", "show", "L3-CES1-01"]);
+    assert!(
+        out.contains("HR-CES-01") && out.contains("【未确认】") && out.contains("说明："),
+        "{out}"
+    );
+    let (_, out, _) = dengbao(&["--lang", "en", "controls", "show", "L3-CES1-01"]);
+    assert!(
+        out.contains("[unconfirmed]") && out.contains("note: A widely cited case name"),
+        "{out}"
+    );
+    // An item no case ties to says so.
+    let v = json_of(&["controls", "show", "L3-CES1-02", "--json"]);
+    assert_eq!(v["high_risk_cases"], json!([]));
+    let (_, out, _) = dengbao(&["controls", "show", "L3-CES1-02"]);
+    assert!(out.contains("高风险判例：无"), "{out}");
+}
+
+#[test]
+fn assess_conclude_reports_the_cases_the_high_risk_items_match() {
+    let ids = level3_ids();
+    let mut rs = all_conforming(&ids);
+    let at = |id: &str| ids.iter().position(|x| x == id).expect(id);
+    rs[at("L3-PES1-03")] = json!({"item": "L3-PES1-03", "result": "不符合", "risk": "高"});
+    rs[at("L3-CES1-02")] = json!({"item": "L3-CES1-02", "result": "部分符合", "risk": "高"});
+    rs[at("L3-PES1-06")] = json!({"item": "L3-PES1-06", "result": "不符合", "risk": "中"});
+    let (code, out, err) = conclude(&json!(rs));
+    assert_eq!(code, 0, "{err}");
+    let v: Value = serde_json::from_str(&out).expect("JSON");
+    assert_eq!(
+        v["high_risk_cases"],
+        json!([
+            {"item": "L3-PES1-03", "cases": ["HR-PES-01"]},
+            {"item": "L3-CES1-02", "cases": []}
+        ])
+    );
+}
+
+#[test]
+fn the_oscal_export_carries_the_high_risk_cases() {
+    let v = json_of(&["controls", "export", "--oscal", "--level", "3"]);
+    let text = v.to_string();
+    assert!(text.contains("\"high-risk-case\"") && text.contains("HR-PES-01"));
 }

@@ -7,12 +7,15 @@
 //! standard's class order, no duplicate control point or id, and every item links duties
 //! that exist in the duty catalog or says why it links none. No I/O: the data is embedded
 //! with `include_str!`.
+//! Invariant: every 高风险 case (data/controls/high-risk.toml) ties to items that exist, in
+//! its own control point, one per level it applies to.
 //! Invariant: level 5 is never answered (the standard publishes no level-5 items), and a
 //! level or extension not yet in the data is refused, never listed partially.
 
 mod catalog;
 mod class;
 mod conclude;
+mod high_risk;
 mod oscal;
 
 pub use catalog::{Catalog, CatalogError, Control, ScopeError, CONTROL_FILES, LEVEL5_REASON};
@@ -20,4 +23,5 @@ pub use class::{Class, Extension, Kind};
 pub use conclude::{
     conclude, verdict, Conclusion, Outcome, ResultsError, Submitted, Verdict, READING,
 };
-pub use oscal::{to_oscal, NAMESPACE as OSCAL_NAMESPACE, OSCAL_VERSION};
+pub use high_risk::{HighRisk, HighRiskCase, HighRiskError, HighRiskMatch, HIGH_RISK_FILE};
+pub use oscal::{to_oscal, to_oscal_with, NAMESPACE as OSCAL_NAMESPACE, OSCAL_VERSION};

@@ -8,6 +8,7 @@ use serde_json::{json, Value};
 
 use crate::catalog::{Catalog, Control, ScopeError};
 use crate::class::Extension;
+use crate::high_risk::{HighRisk, HighRiskCase};
 
 /// The OSCAL version the document declares.
 pub const OSCAL_VERSION: &str = "1.1.2";
@@ -25,7 +26,21 @@ pub fn to_oscal(
     exts: &[Extension],
     last_modified: &str,
 ) -> Result<Value, ScopeError> {
+    to_oscal_with(catalog, None, level, exts, last_modified)
+}
+
+/// As [`to_oscal`], with each item's 高风险 cases as a `high-risk-case` property and part
+/// (conditions and compensating measures as sub-parts, `confirmed` as a property), so a
+/// GRC tool that imports the catalog sees which findings the guide judges high risk.
+pub fn to_oscal_with(
+    catalog: &Catalog,
+    high_risk: Option<&HighRisk>,
+    level: Level,
+    exts: &[Extension],
+    last_modified: &str,
+) -> Result<Value, ScopeError> {
     let items = catalog.select(level, exts)?;
+    let cases_of = |c: &Control| high_risk.map(|h| h.for_item(&c.id)).unwrap_or_default();
     let mut groups = Vec::new();
     let mut ext_seen: Vec<Extension> = items.iter().map(|c| c.extension).collect();
     ext_seen.dedup();
@@ -50,7 +65,7 @@ pub fn to_oscal(
                     "controls": of_ext
                         .iter()
                         .filter(|c| c.class == class)
-                        .map(|c| control(c))
+                        .map(|c| control(c, &cases_of(c)))
                         .collect::<Vec<_>>(),
                 })
             })
@@ -68,7 +83,7 @@ pub fn to_oscal(
     );
     Ok(json!({
         "catalog": {
-            "uuid": content_uuid(&items),
+            "uuid": content_uuid(&items, &cases_of),
             "metadata": {
                 "title": title,
                 "last-modified": last_modified,
@@ -89,7 +104,7 @@ fn class_clause(point_clause: &str) -> String {
         .unwrap_or_else(|| point_clause.to_string())
 }
 
-fn control(c: &Control) -> Value {
+fn control(c: &Control, cases: &[&HighRiskCase]) -> Value {
     let mut props = vec![
         json!({"name": "label", "value": c.id}),
         json!({"name": "clause", "ns": NAMESPACE, "value": c.clause_item()}),
@@ -107,23 +122,67 @@ fn control(c: &Control) -> Value {
     if let Some(r) = &c.no_duty_reason {
         props.push(json!({"name": "no-duty-reason", "ns": NAMESPACE, "value": r}));
     }
+    let mut parts =
+        vec![json!({"id": format!("{}_smt", c.id), "name": "statement", "prose": c.requirement})];
+    for (n, case) in cases.iter().enumerate() {
+        props.push(json!({"name": "high-risk-case", "ns": NAMESPACE, "value": case.id}));
+        parts.push(high_risk_part(&format!("{}_hr{}", c.id, n + 1), case));
+    }
     json!({
         "id": c.id,
         "class": "requirement",
         "title": format!("{} {})", c.point, c.letter),
         "props": props,
-        "parts": [{"id": format!("{}_smt", c.id), "name": "statement", "prose": c.requirement}],
+        "parts": parts,
+    })
+}
+
+/// One 高风险 case as an OSCAL part in dengbao's namespace (OSCAL lets a part carry a name
+/// of its own when it gives `ns`).
+fn high_risk_part(id: &str, case: &HighRiskCase) -> Value {
+    let sub = |kind: &str, texts: &[String]| -> Vec<Value> {
+        texts
+            .iter()
+            .enumerate()
+            .map(|(i, t)| json!({"id": format!("{id}_{kind}{}", i + 1), "name": kind, "ns": NAMESPACE, "prose": t}))
+            .collect()
+    };
+    let mut parts = sub("condition", &case.conditions);
+    parts.extend(sub("compensating", &case.compensating));
+    let mut props = vec![
+        json!({"name": "case-id", "ns": NAMESPACE, "value": case.id}),
+        json!({"name": "confirmed", "ns": NAMESPACE, "value": case.confirmed.to_string()}),
+    ];
+    if let Some(n) = &case.note {
+        props.push(json!({"name": "note", "ns": NAMESPACE, "value": n}));
+    }
+    json!({
+        "id": id,
+        "name": "high-risk-case",
+        "ns": NAMESPACE,
+        "title": case.name,
+        "props": props,
+        "parts": parts,
     })
 }
 
 /// A UUID (in the version-4 form OSCAL 1.1 accepts) derived from the exported items, so
 /// the same catalog always exports the same document and a changed one a new uuid.
 /// FNV-1a over the ids and statements, twice with different offsets, for 128 bits.
-fn content_uuid(items: &[&Control]) -> String {
+fn content_uuid<'a>(
+    items: &[&'a Control],
+    cases_of: &dyn Fn(&'a Control) -> Vec<&'a HighRiskCase>,
+) -> String {
     let fnv = |offset: u64| {
         let mut h = offset;
         for c in items {
-            for b in c.id.bytes().chain(c.requirement.bytes()).chain([0u8]) {
+            let cases: String = cases_of(c).iter().map(|x| x.id.as_str()).collect();
+            for b in
+                c.id.bytes()
+                    .chain(c.requirement.bytes())
+                    .chain(cases.bytes())
+                    .chain([0u8])
+            {
                 h ^= u64::from(b);
                 h = h.wrapping_mul(0x0000_0100_0000_01b3);
             }

@@ -362,3 +362,41 @@ fn every_item_evidences_a_duty_that_applies_at_its_level() {
         );
     }
 }
+
+/// Read straight from the data files, independent of the loader: every item of every
+/// control point either links a duty (its own `duties` or its point's) or carries a
+/// non-empty `no_duty_reason`, never both and never neither.
+#[test]
+fn every_item_in_the_data_links_a_duty_or_says_why_not() {
+    let mut items = 0;
+    for (file, text) in dengbao_controls::CONTROL_FILES {
+        let doc: toml::Value = toml::from_str(text).expect("data parses");
+        let points = doc["point"].as_array().expect("[[point]]");
+        for p in points {
+            let name = p["name"].as_str().expect("name");
+            let non_empty = |v: Option<&toml::Value>| {
+                v.and_then(toml::Value::as_array)
+                    .is_some_and(|a| !a.is_empty())
+            };
+            let reason = |v: Option<&toml::Value>| {
+                v.and_then(toml::Value::as_str)
+                    .is_some_and(|s| !s.trim().is_empty())
+            };
+            for it in p["items"].as_array().expect("items") {
+                items += 1;
+                let text = it["text"].as_str().unwrap_or_default();
+                let duties = if it.get("duties").is_some() {
+                    non_empty(it.get("duties"))
+                } else {
+                    non_empty(p.get("duties"))
+                };
+                let why = reason(it.get("no_duty_reason")) || reason(p.get("no_duty_reason"));
+                assert!(
+                    duties != why,
+                    "{file}: {name}: {text}: links a duty = {duties}, gives a reason = {why}"
+                );
+            }
+        }
+    }
+    assert!(items > 300, "{items} entries read");
+}

@@ -4,7 +4,9 @@
 
 use std::collections::HashSet;
 
-use dengbao_controls::{to_oscal, Catalog, Extension, ScopeError, OSCAL_NAMESPACE};
+use dengbao_controls::{
+    to_oscal, to_oscal_with, Catalog, Extension, HighRisk, ScopeError, OSCAL_NAMESPACE,
+};
 use dengbao_types::Level;
 use serde_json::Value;
 
@@ -96,4 +98,53 @@ fn the_same_catalog_gives_the_same_document_and_another_a_new_uuid() {
         to_oscal(&cat, Level::FIVE, &[], STAMP).unwrap_err(),
         ScopeError::Level5
     );
+}
+
+#[test]
+fn high_risk_cases_export_as_namespaced_parts_and_props() {
+    let cat = Catalog::builtin().expect("catalog");
+    let hr = HighRisk::builtin(&cat).expect("cases");
+    let doc = to_oscal_with(&cat, Some(&hr), Level::THREE, &[], STAMP).expect("export");
+    let all = controls(&doc);
+    let door = all
+        .iter()
+        .find(|c| c["id"] == "L3-PES1-03")
+        .expect("L3-PES1-03");
+    assert!(door["props"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .any(|p| p["name"] == "high-risk-case" && p["value"] == "HR-PES-01"));
+    let part = &door["parts"][1];
+    assert_eq!(
+        (&part["name"], &part["ns"], &part["title"]),
+        (
+            &Value::from("high-risk-case"),
+            &Value::from(OSCAL_NAMESPACE),
+            &Value::from("机房出入口访问控制措施缺失")
+        )
+    );
+    assert!(is_token(part["id"].as_str().unwrap()));
+    let kinds: Vec<&str> = part["parts"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|p| p["name"].as_str().unwrap())
+        .collect();
+    assert_eq!(kinds, ["condition", "compensating"]);
+    // Every case of the data appears at each of its level-3 items, and only there.
+    let tagged = all
+        .iter()
+        .filter(|c| c["parts"].as_array().unwrap().len() > 1)
+        .count();
+    let level3 = hr
+        .cases()
+        .iter()
+        .flat_map(|c| &c.items)
+        .filter(|i| i.starts_with("L3-"))
+        .count();
+    assert_eq!(tagged, level3);
+    // The cases change the document, so they change its uuid.
+    let plain = to_oscal(&cat, Level::THREE, &[], STAMP).unwrap();
+    assert_ne!(doc["catalog"]["uuid"], plain["catalog"]["uuid"]);
 }

@@ -57,8 +57,14 @@ fn run_conclude(a: ConcludeArgs, lang: Lang) -> anyhow::Result<ExitCode> {
         ResultsError::Scope(s) => scope_error(s),
         other => BadInput::new(format!("--results {path}: {other}")),
     })?;
+    // Which 高风险 cases the items rated 高 match: reported beside the conclusion, which
+    // they do not change (Q20 leaves 基本符合 whatever the high-risk findings).
+    let hr = super::controls::high_risk(&catalog)?;
+    let matches = hr.matches(&results);
     if a.json {
-        println!("{}", serde_json::to_string_pretty(&out)?);
+        let mut v = serde_json::to_value(&out)?;
+        v["high_risk_cases"] = serde_json::to_value(&matches)?;
+        println!("{}", serde_json::to_string_pretty(&v)?);
         return Ok(ExitCode::SUCCESS);
     }
     let n = |k: &str| out.counts.get(k).copied().unwrap_or(0);
@@ -81,6 +87,14 @@ fn run_conclude(a: ConcludeArgs, lang: Lang) -> anyhow::Result<ExitCode> {
                 n("total"),
                 n("applicable")
             );
+            for m in &matches {
+                let cases = if m.cases.is_empty() {
+                    "无对应判例（按类似情形判定）".to_string()
+                } else {
+                    m.cases.join("、")
+                };
+                println!("高风险项 {}：{}", m.item, cases);
+            }
             println!("判定口径：{}", reading.zh);
         }
         Lang::En => {
@@ -101,6 +115,14 @@ fn run_conclude(a: ConcludeArgs, lang: Lang) -> anyhow::Result<ExitCode> {
                 n("total"),
                 n("applicable")
             );
+            for m in &matches {
+                let cases = if m.cases.is_empty() {
+                    "no listed case (judged as a similar case)".to_string()
+                } else {
+                    m.cases.join(", ")
+                };
+                println!("High-risk item {}: {}", m.item, cases);
+            }
             println!("Reading: {}", crate::say::quoted(lang, &reading.en));
         }
     }

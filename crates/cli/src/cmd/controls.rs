@@ -6,7 +6,7 @@ use std::process::ExitCode;
 
 use anyhow::Context as _;
 use clap::{Args, Subcommand};
-use dengbao_controls::{Catalog, Control, Extension, ScopeError};
+use dengbao_controls::{Catalog, Control, Extension, HighRisk, HighRiskCase, ScopeError};
 use dengbao_types::{Lang, Level};
 use serde_json::{json, Value};
 
@@ -166,8 +166,15 @@ fn pad(s: &str, width: usize) -> String {
     format!("{s}{}", " ".repeat(width.saturating_sub(w).max(1)))
 }
 
+/// The shipped 高风险 cases, checked against the catalog.
+pub fn high_risk(catalog: &Catalog) -> anyhow::Result<HighRisk> {
+    HighRisk::builtin(catalog)
+        .context("the embedded high-risk cases (data/controls/high-risk.toml)")
+}
+
 fn show(catalog: &Catalog, a: ShowArgs, lang: Lang) -> anyhow::Result<ExitCode> {
     let id = a.id.trim();
+    let hr = high_risk(catalog)?;
     let c = catalog.get(id).ok_or_else(|| {
         let hint = if id.starts_with("L5-") {
             format!(" — {}", dengbao_controls::LEVEL5_REASON)
@@ -178,6 +185,7 @@ fn show(catalog: &Catalog, a: ShowArgs, lang: Lang) -> anyhow::Result<ExitCode> 
             "{id}: 目录中没有这个要求项 / no such item in the catalog{hint}"
         ))
     })?;
+    let cases = hr.for_item(&c.id);
     if a.json {
         let mut v = row_json(c);
         // Beyond the list row: where it sits, every level it applies to, and the duty ids.
@@ -186,6 +194,7 @@ fn show(catalog: &Catalog, a: ShowArgs, lang: Lang) -> anyhow::Result<ExitCode> 
         v["levels"] = json!(c.levels);
         v["duty_ids"] = json!(c.duties);
         v["no_duty_reason"] = json!(c.no_duty_reason);
+        v["high_risk_cases"] = json!(cases);
         println!("{}", serde_json::to_string_pretty(&v)?);
         return Ok(ExitCode::SUCCESS);
     }
@@ -247,7 +256,86 @@ fn show(catalog: &Catalog, a: ShowArgs, lang: Lang) -> anyhow::Result<ExitCode> 
             cites.join(t(lang, "、", "; "))
         );
     }
+    print_cases(&cases, lang);
     Ok(ExitCode::SUCCESS)
+}
+
+/// The 高风险 cases tied to an item, each with its conditions and compensating measures;
+/// an unconfirmed case says so and what is unconfirmed.
+fn print_cases(cases: &[&HighRiskCase], lang: Lang) {
+    if cases.is_empty() {
+        println!(
+            "{}",
+            t(
+                lang,
+                "高风险判例：无（《网络安全等级保护测评高风险判定实施指引》中未录入与此项对应的判例）",
+                "high-risk cases: none recorded for this item"
+            )
+        );
+        return;
+    }
+    println!(
+        "{}",
+        t(
+            lang,
+            "高风险判例（《网络安全等级保护测评高风险判定实施指引》）：",
+            "high-risk cases (of 《网络安全等级保护测评高风险判定实施指引》):"
+        )
+    );
+    let q = |s: &str| match lang {
+        Lang::ZhCn => s.to_string(),
+        Lang::En => format!("「{s}」"),
+    };
+    let list = |v: &[String]| -> String {
+        if v.is_empty() {
+            t(lang, "未录入", "none recorded").to_string()
+        } else {
+            v.iter()
+                .map(|s| q(s))
+                .collect::<Vec<_>>()
+                .join(t(lang, "；", "; "))
+        }
+    };
+    for c in cases {
+        let levels: Vec<String> = c.levels.iter().map(u8::to_string).collect();
+        match lang {
+            Lang::ZhCn => println!(
+                "  {} {}（适用：第{}级）{}",
+                c.id,
+                c.name,
+                levels.join("、"),
+                if c.confirmed { "" } else { "【未确认】" }
+            ),
+            Lang::En => println!(
+                "  {} 「{}」 (levels {}){}",
+                c.id,
+                c.name,
+                levels.join(", "),
+                if c.confirmed { "" } else { " [unconfirmed]" }
+            ),
+        }
+        println!(
+            "    {}{}",
+            t(lang, "判定条件：", "conditions: "),
+            list(&c.conditions)
+        );
+        println!(
+            "    {}{}",
+            t(lang, "补偿因素：", "compensating measures: "),
+            list(&c.compensating)
+        );
+        if let Some(note) = &c.note {
+            println!("    {}{}", t(lang, "说明：", "note: "), in_lang(note, lang));
+        }
+    }
+}
+
+/// The half of a bilingual data note (`中文 / English`) in the reader's language.
+fn in_lang(note: &str, lang: Lang) -> &str {
+    match note.split_once(" / ") {
+        Some((zh, en)) => lang.pick(zh.trim(), en.trim()),
+        None => note,
+    }
 }
 
 fn export(catalog: &Catalog, a: ExportArgs) -> anyhow::Result<ExitCode> {
@@ -258,7 +346,9 @@ fn export(catalog: &Catalog, a: ExportArgs) -> anyhow::Result<ExitCode> {
         .in_tz("Asia/Shanghai")
         .context("the Asia/Shanghai time zone")?;
     let stamp = now.strftime("%Y-%m-%dT%H:%M:%S%:z").to_string();
-    let doc = dengbao_controls::to_oscal(catalog, level, &exts, &stamp).map_err(scope_error)?;
+    let hr = high_risk(catalog)?;
+    let doc = dengbao_controls::to_oscal_with(catalog, Some(&hr), level, &exts, &stamp)
+        .map_err(scope_error)?;
     println!("{}", serde_json::to_string_pretty(&doc)?);
     Ok(ExitCode::SUCCESS)
 }
