@@ -59,6 +59,9 @@ pub(crate) fn embedded(file: &str) -> Option<&'static str> {
         "019_ccr_2023_lawrefbook.txt" => {
             include_str!("../../../data/law/sources/019_ccr_2023_lawrefbook.txt")
         }
+        "020_mlps2007_excerpts.txt" => {
+            include_str!("../../../data/law/sources/020_mlps2007_excerpts.txt")
+        }
         _ => return None,
     })
 }
@@ -71,7 +74,7 @@ struct Manifest {
 /// One seed file as described in data/law/sources.toml.
 #[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct Source {
-    /// `000` … `019`.
+    /// `000` … `020`.
     pub id: String,
     pub file: String,
     /// What the document is.

@@ -137,114 +137,6 @@ impl Party {
     }
 }
 
-/// What a missing trigger event means.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
-pub enum IfMissing {
-    /// The engine cannot decide: status `unknown`, naming the event.
-    #[default]
-    Unknown,
-    /// Nothing is owed until it happens (an incident that did not occur).
-    NotApplicable,
-}
-
-/// A period for recurring duties: `1y`, `2y`, `6mo`, `30d`.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
-pub struct Period {
-    pub years: i16,
-    pub months: i16,
-    pub days: i32,
-}
-
-impl Period {
-    fn parse(s: &str) -> Option<Period> {
-        let (num, unit) = s.split_at(s.find(|c: char| !c.is_ascii_digit())?);
-        let n: i32 = num.parse().ok().filter(|n| *n > 0 && *n <= 100)?;
-        let z = Period {
-            years: 0,
-            months: 0,
-            days: 0,
-        };
-        match unit {
-            "y" => Some(Period {
-                years: n as i16,
-                ..z
-            }),
-            "mo" => Some(Period {
-                months: n as i16,
-                ..z
-            }),
-            "d" => Some(Period { days: n, ..z }),
-            _ => None,
-        }
-    }
-
-    pub fn span(self) -> jiff::Span {
-        jiff::Span::new()
-            .years(self.years)
-            .months(self.months)
-            .days(self.days)
-    }
-}
-
-/// The clock as written in the TOML.
-#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct RawClock {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub after: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub working_days: Option<u32>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub days: Option<u32>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub hours: Option<u32>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub every: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub first_after: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub before: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub by_stage: Option<Stage>,
-    #[serde(default)]
-    pub if_missing: IfMissing,
-}
-
-/// A validated clock.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
-#[serde(tag = "type", rename_all = "snake_case")]
-pub enum Clock {
-    /// Due a number of working days / days / hours after an event (or, with no figure,
-    /// due from the event without a date).
-    After {
-        event: String,
-        limit: Option<Limit>,
-        if_missing: IfMissing,
-    },
-    /// Every `period` after the last time (`after`); the first one a period after `first_after`.
-    Every {
-        period: Period,
-        after: String,
-        first_after: Option<String>,
-    },
-    /// Done before an event; without its date, before the network reaches `by_stage`.
-    Before {
-        event: String,
-        by_stage: Option<Stage>,
-    },
-    /// Done before the network reaches a stage.
-    ByStage { stage: Stage },
-}
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
-#[serde(rename_all = "snake_case")]
-pub enum Limit {
-    WorkingDays(u32),
-    Days(u32),
-    Hours(u32),
-}
-
 #[derive(Debug, Clone, Deserialize)]
 #[serde(deny_unknown_fields)]
 struct RawCitation {
@@ -282,6 +174,8 @@ struct RawDuty {
     computed_from: Option<Fact>,
     #[serde(default)]
     same_act: Option<String>,
+    #[serde(default)]
+    in_force: Vec<in_force::RawInForce>,
 }
 
 #[derive(Debug, Deserialize)]
@@ -321,6 +215,9 @@ pub struct Duty {
     /// 网络安全法 第三十八条 and 关键信息基础设施安全保护条例 第十七条): one act is fined once,
     /// at the higher range (行政处罚法 第二十九条).
     pub same_act: Option<String>,
+    /// The rule in force beside the MLPS draft (《信息安全等级保护管理办法》), per level
+    /// where it differs by level (decision 0205); empty when no verified text gives one.
+    pub in_force: Vec<in_force::InForce>,
     /// The data file it comes from.
     pub source: String,
     /// Index of its compiled condition (shared between duties with the same text).
@@ -338,6 +235,8 @@ pub struct Catalog {
     pub(crate) conditions: Vec<Condition>,
     /// Holds CEL's functions; each evaluation binds the profile in a child scope.
     pub(crate) root: Context<'static>,
+    /// Which rule drives an MLPS deadline (decision 0205).
+    pub(crate) basis: in_force::MlpsBasis,
 }
 
 impl std::fmt::Debug for Catalog {
@@ -450,6 +349,7 @@ impl Catalog {
             penalties,
             conditions,
             root: Context::default(),
+            basis: in_force::MlpsBasis::default(),
         };
         catalog.dry_run()?;
         Ok(catalog)
@@ -473,6 +373,17 @@ impl Catalog {
             }
         }
         Ok(())
+    }
+
+    /// The same catalog with `basis` driving the MLPS deadlines.
+    pub fn with_mlps_basis(mut self, basis: in_force::MlpsBasis) -> Catalog {
+        self.basis = basis;
+        self
+    }
+
+    /// Which rule drives the MLPS deadlines.
+    pub fn mlps_basis(&self) -> in_force::MlpsBasis {
+        self.basis
     }
 
     pub fn duties(&self) -> &[Arc<Duty>] {
@@ -590,6 +501,9 @@ impl Catalog {
 }
 
 mod check;
+mod clock;
+pub use clock::{Clock, IfMissing, Limit, Period, RawClock};
+pub mod in_force;
 mod scope;
 use scope::in_scope;
 pub use scope::{article_count, DUTY_SCOPE, PENALTY_SCOPE};

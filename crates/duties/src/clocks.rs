@@ -53,6 +53,27 @@ impl Outcome {
     }
 }
 
+/// `n` days after `from` (the day itself not counted); a last day that is a rest day moves
+/// to the next working day (《民法典》第二百零一条、第二百零三条).
+fn calendar_days(
+    cal: &Calendar,
+    from: jiff::civil::Date,
+    n: u32,
+) -> Result<jiff::civil::Date, Text> {
+    let mut d = from
+        .checked_add(i64::from(n).days())
+        .map_err(out_of_range)?;
+    // A rest period is never longer than a few weeks; bound the walk anyway.
+    for _ in 0..60 {
+        match cal.is_workday(d) {
+            Ok(true) => return Ok(d),
+            Ok(false) => d = d.tomorrow().map_err(out_of_range)?,
+            Err(e) => return Err(Text::from_joined(&e.to_string())),
+        }
+    }
+    Ok(d)
+}
+
 /// Whether `e` happened on or after `trigger` (by day when either is a bare date).
 fn on_or_after(e: EventTime, trigger: EventTime) -> bool {
     match (e, trigger) {
@@ -77,6 +98,7 @@ fn met_by_event<'d>(
 
 pub(crate) fn clock_status(
     d: &Duty,
+    clock: Option<&Clock>,
     p: &Profile,
     cal: &Calendar,
     at: Timestamp,
@@ -84,7 +106,7 @@ pub(crate) fn clock_status(
 ) -> Outcome {
     let has_evidence = !evidence.is_empty();
     let evidence_reason = || Text::new("有有效证据", "valid evidence on file");
-    match &d.clock {
+    match clock {
         None => {
             if let Some((e, t)) = met_by_event(d, p, None) {
                 Outcome::new(Status::Met, None, || happened(e, t))
@@ -101,10 +123,11 @@ pub(crate) fn clock_status(
         }
         Some(Clock::After {
             event,
+            later_of,
             limit,
             if_missing,
         }) => {
-            let Some(trigger) = p.event(event) else {
+            let Some(first) = p.event(event) else {
                 return match if_missing {
                     IfMissing::NotApplicable => Outcome::new(Status::NotApplicable, None, || {
                         let w = words::event(event);
@@ -121,6 +144,28 @@ pub(crate) fn clock_status(
                     }
                 };
             };
+            // 《信息安全等级保护管理办法》第十五条: from grading, or from going live when graded
+            // before it. A network already in operation counts from `event` even without the
+            // later date; one not yet live needs that date (a planned one will do).
+            let (event, trigger): (&str, EventTime) = match later_of.as_deref() {
+                None => (event.as_str(), first),
+                Some(l) => match p.event(l) {
+                    Some(t) if t.date() > first.date() => (l, t),
+                    Some(_) => (event.as_str(), first),
+                    None if !matches!(p.stage(), Stage::Planning | Stage::Building) => {
+                        (event.as_str(), first)
+                    }
+                    None => {
+                        return Outcome::missing(l, || {
+                            let w = words::event(l);
+                            Text::new(
+                                format!("期限自{}起算（可填计划日期），尚无该日期", w.zh),
+                                format!("the deadline runs from “{}” (a planned date will do), which is not given", w.en),
+                            )
+                        })
+                    }
+                },
+            };
             let due = match limit {
                 None => None,
                 Some(Limit::WorkingDays(n)) => match cal.add_workdays(trigger.date(), *n) {
@@ -131,9 +176,9 @@ pub(crate) fn clock_status(
                         })
                     }
                 },
-                Some(Limit::Days(n)) => match trigger.date().checked_add(i64::from(*n).days()) {
+                Some(Limit::Days(n)) => match calendar_days(cal, trigger.date(), *n) {
                     Ok(d) => Some(Due::Date(d)),
-                    Err(e) => return Outcome::new(Status::Unknown, None, || out_of_range(e)),
+                    Err(t) => return Outcome::new(Status::Unknown, None, || t),
                 },
                 Some(Limit::Hours(n)) => match trigger.start().checked_add(i64::from(*n).hours()) {
                     Ok(t) => Some(Due::Time(t)),
@@ -141,7 +186,9 @@ pub(crate) fn clock_status(
                 },
             };
             let started = || happened(event, trigger);
-            if let Some((e, t)) = met_by_event(d, p, Some(trigger)) {
+            // Done once the duty arose (`first`): a filing between grading and going live
+            // meets a clock that counts from going live.
+            if let Some((e, t)) = met_by_event(d, p, Some(first)) {
                 let late = due.is_some_and(|x| match x {
                     Due::Date(dd) => t.date() > dd,
                     Due::Time(tt) => t.start() > tt,
@@ -159,7 +206,7 @@ pub(crate) fn clock_status(
             if evidence.iter().any(|i| {
                 p.evidence
                     .get(*i)
-                    .is_some_and(|e| on_or_after(e.when, trigger))
+                    .is_some_and(|e| on_or_after(e.when, first))
             }) {
                 return Outcome::new(Status::Met, due, || {
                     let (a, b) = (started(), evidence_reason());

@@ -76,6 +76,9 @@ pub struct DutyStatus {
     pub citations: std::sync::Arc<[Citation]>,
     /// The evaluation date (Asia/Shanghai): what the status and citations are as of.
     pub on: Date,
+    /// For an MLPS duty whose clock the rule in force also sets: which rule computed `due`
+    /// and how the other reads (decision 0205).
+    pub basis: Option<crate::rule_basis::RuleBasis>,
 }
 
 impl DutyStatus {
@@ -124,7 +127,7 @@ impl Serialize for DutyStatus {
     fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
         let d = &self.duty;
-        let mut st = s.serialize_struct("DutyStatus", 13)?;
+        let mut st = s.serialize_struct("DutyStatus", 14)?;
         st.serialize_field("id", &d.id)?;
         st.serialize_field("title", &d.title)?;
         st.serialize_field("title_en", &d.title_en)?;
@@ -139,6 +142,7 @@ impl Serialize for DutyStatus {
         st.serialize_field("missing_events", &self.missing_events)?;
         st.serialize_field("evidence", &self.evidence)?;
         st.serialize_field("breaches", &self.breaches)?;
+        st.serialize_field("basis", &self.basis)?;
         st.end()
     }
 }
@@ -250,7 +254,7 @@ impl<'c> Engine<'c> {
             .duties()
             .iter()
             .zip(applies)
-            .map(|(d, a)| status_of(d, a, p, self.calendar, at, self.explain))
+            .map(|(d, a)| status_of(d, a, p, self.calendar, at, self.explain, self.catalog.basis))
             .map(|s| crate::nature::settle(s, p, self.explain))
             .collect()
     }
@@ -273,7 +277,8 @@ pub fn evaluate_from_source(
         .iter()
         .map(|d| {
             let a = crate::cel::Condition::compile(&d.applies_when).and_then(|c| c.run(&ctx));
-            crate::nature::settle(status_of(d, a, profile, calendar, at, true), profile, true)
+            let s = status_of(d, a, profile, calendar, at, true, catalog.basis);
+            crate::nature::settle(s, profile, true)
         })
         .collect()
 }
@@ -310,8 +315,10 @@ fn status_of(
     cal: &Calendar,
     at: Timestamp,
     explain: bool,
+    basis: crate::MlpsBasis,
 ) -> DutyStatus {
     EXPLAIN.set(explain);
+    let rule = crate::rule_basis::choose(d, p, basis);
     let evidence: Vec<usize> = p
         .evidence
         .iter()
@@ -319,6 +326,7 @@ fn status_of(
         .filter(|(_, e)| e.duty == d.id && e.when.start() <= at && !expired(e.expires, at))
         .map(|(i, _)| i)
         .collect();
+    let applied = matches!(applies, Ok(true));
     let out = match applies {
         Err(m) => Outcome::new(Status::Unknown, None, || {
             Text::new(
@@ -329,18 +337,18 @@ fn status_of(
         Ok(false) => Outcome::new(Status::NotApplicable, None, || {
             Text::new("不满足适用条件", "the conditions for this duty do not hold")
         }),
-        Ok(true) => clock_status(d, p, cal, at, &evidence),
+        Ok(true) => clock_status(d, rule.clock, p, cal, at, &evidence),
     };
     let mut reasons = out.reasons;
-    let working_days = matches!(
-        d.clock,
+    let counted_in_days = matches!(
+        rule.clock,
         Some(Clock::After {
-            limit: Some(Limit::WorkingDays(_)),
+            limit: Some(Limit::WorkingDays(_) | Limit::Days(_)),
             ..
         })
     );
     let provisional =
-        working_days && matches!(out.due, Some(Due::Date(x)) if cal.is_provisional(x));
+        counted_in_days && matches!(out.due, Some(Due::Date(x)) if cal.is_provisional(x));
     if provisional && explain {
         reasons.push(Text::new(
             format!("期限暂定：{}", dengbao_calendar::PROVISIONAL_NOTE_ZH),
@@ -362,7 +370,16 @@ fn status_of(
             format!("evidence expired on {x}"),
         ));
     }
+    let basis = if applied {
+        rule.describe(d, p, cal, at, &evidence, out.due)
+    } else {
+        None
+    };
+    if let (Some(b), true) = (&basis, explain) {
+        reasons.push(b.sentence());
+    }
     DutyStatus {
+        basis,
         duty: Arc::clone(d),
         status: out.status,
         due: out.due,

@@ -24,10 +24,12 @@ mod nature;
 mod penalty;
 mod profile;
 pub mod report;
+mod rule_basis;
 mod status;
 mod time;
 pub mod words;
 
+pub use catalog::in_force::{clock_words, InForce, MlpsBasis};
 pub use catalog::{
     article_count, Catalog, CatalogError, Clock, Duty, IfMissing, Kind, Limit, Party, Period,
     DUTY_FILES, DUTY_SCOPE, PENALTY_FILES, PENALTY_SCOPE,
@@ -42,4 +44,5 @@ pub use profile::{
     ProfileError, RawBreach, RawEvidence, RawNetwork, RawProfile, Role, Service, Stage, EVENTS,
     ONCE_EVENTS, PLANNED_EVENTS,
 };
+pub use rule_basis::RuleBasis;
 pub use time::{parse_time, rfc3339_shanghai, EventTime, TimeText};

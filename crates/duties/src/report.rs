@@ -6,7 +6,10 @@
 //!   "status", "due", "provisional", "kind", "party", "breaches": [{"when", "description"}]}`
 //!   — `provisional` marks a working-day deadline in a year without a loaded holiday
 //!   notice, `kind` says whether it is a prohibition (`complied`/`breached`), `party` whose
-//!   duty it is (others' duties are `expected`/`chase`, never the operator's);
+//!   duty it is (others' duties are `expected`/`chase`, never the operator's), and
+//!   `rule_basis` — for an MLPS duty whose clock the rule in force also sets, `{"driving":
+//!   "in_force"|"draft", "in_force": {"law", "article", "paragraph", "version"} | null,
+//!   "in_force_clock", "draft_clock", "same", "other_due", "text"}` (decision 0205), else null;
 //! - exposure: `{"items": [{"duty", "penalty": {"law", "article", "paragraph", "version"},
 //!   "basis": [{"law", "article", "paragraph", "version"}, …], "basis_text", "org_fine",
 //!   "person_fine", "first_fine", "measures", "aggravated", "conduct_date", "law_version",
@@ -37,6 +40,17 @@ pub fn duty_row(s: &DutyStatus) -> Value {
         "breaches": s.breaches.iter().map(|b| json!({
             "when": b.when.to_string(), "description": b.description,
         })).collect::<Vec<_>>(),
+        "rule_basis": s.basis.as_ref().map(|b| json!({
+            "driving": b.driving,
+            "in_force": b.in_force.as_ref().map(|c| json!({
+                "law": c.law, "article": c.article, "paragraph": c.paragraph, "version": c.version,
+            })),
+            "in_force_clock": b.in_force_clock,
+            "draft_clock": b.draft_clock,
+            "same": b.same,
+            "other_due": b.other_due.map(|d| d.to_string()),
+            "text": b.sentence(),
+        })),
     })
 }
 

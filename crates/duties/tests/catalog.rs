@@ -236,6 +236,17 @@ fn load_errors_name_the_duty_and_field() {
 fn article_counts_agree_with_the_corpus() {
     let corpus = dengbao_corpus::Corpus::shared().unwrap_or_else(|e| panic!("{e}"));
     for law in corpus.laws() {
+        let partial = law
+            .version(&law.canonical_version)
+            .is_some_and(|v| v.partial);
+        if partial {
+            // 《信息安全等级保护管理办法》 is shipped as verified excerpts (decision 0205): only
+            // the articles the rule-in-force clocks cite, which `in_force` entries may cite.
+            let numbers: Vec<u32> = law.canonical().articles.iter().map(|a| a.number).collect();
+            assert_eq!(law.id, "mlps2007");
+            assert_eq!(numbers, vec![14, 15, 16, 17, 18], "{}", law.id);
+            continue;
+        }
         let n = law.canonical().articles.len() as u32;
         assert_eq!(article_count(&law.id), Some(n), "{}", law.id);
     }

@@ -212,10 +212,11 @@ fn personal_data_breaches_use_the_no_income_ceiling() {
 #[test]
 fn due_duties_are_listed_but_only_overdue_ones_are_in_the_total() {
     let e = run(
-        "[network]\nlevel = 2\nstage = \"building\"\n[events]\ngraded = \"2026-02-10\"\nreviewed = \"2026-02-01\"\n",
+        "[network]\nlevel = 2\nstage = \"building\"\n[events]\ngraded = \"2026-02-10\"\nreviewed = \"2026-02-01\"\nlaunched = \"2026-04-01\"\n",
         "2026-02-20",
     );
     let filing = item(&e, "mlps.filing");
+    // The rule in force counts 30 days from the planned launch (decision 0205).
     assert_eq!(filing.status.id(), "due");
     assert_eq!(e.org_fine_total, [0, 0]);
     // The filing (via 条例 第六十三条) would be missed in 2026: the amended 第六十一条第一款's

@@ -4,7 +4,7 @@
 use std::collections::BTreeMap;
 
 use dengbao_calendar::Calendar;
-use dengbao_duties::{evaluate, parse_at, Catalog, DutyStatus, Profile};
+use dengbao_duties::{evaluate, parse_at, Catalog, DutyStatus, MlpsBasis, Profile};
 use serde::Deserialize;
 
 #[derive(Deserialize)]
@@ -21,6 +21,10 @@ struct Case {
     /// Evaluate on the strict calendar (no provisional years).
     #[serde(default)]
     strict: bool,
+    /// Which rule drives the MLPS deadlines: `in-force` (the default) or `draft`
+    /// (decision 0205).
+    #[serde(default)]
+    basis: Option<String>,
     profile: String,
     #[serde(default)]
     expect: BTreeMap<String, Expect>,
@@ -108,9 +112,20 @@ fn profile_table() {
     let cases: Cases = toml::from_str(text).unwrap_or_else(|e| panic!("cases file: {e}"));
     assert!(cases.case.len() >= 25, "only {} cases", cases.case.len());
     let catalog = Catalog::builtin().unwrap_or_else(|e| panic!("{e}"));
+    let draft = Catalog::builtin()
+        .unwrap_or_else(|e| panic!("{e}"))
+        .with_mlps_basis(MlpsBasis::Draft);
     let calendar = Calendar::builtin().unwrap_or_else(|e| panic!("{e}"));
     let mut report = String::new();
     for case in &cases.case {
+        let catalog = match case.basis.as_deref().map(MlpsBasis::parse) {
+            None | Some(Some(MlpsBasis::InForce)) => &catalog,
+            Some(Some(MlpsBasis::Draft)) => &draft,
+            Some(None) => {
+                report.push_str(&format!("[{}] basis: in-force or draft\n", case.name));
+                continue;
+            }
+        };
         let strict;
         let calendar = if case.strict {
             strict = calendar.clone().strict();
@@ -118,7 +133,7 @@ fn profile_table() {
         } else {
             &calendar
         };
-        for f in check(case, &catalog, calendar) {
+        for f in check(case, catalog, calendar) {
             report.push_str(&format!("[{}] {f}\n", case.name));
         }
     }

@@ -66,6 +66,17 @@ impl AppState {
             openapi: Arc::new(OnceLock::new()),
         })
     }
+
+    /// The same state with `basis` driving the MLPS deadlines (`serve --mlps-basis`,
+    /// decision 0205); the rule in force drives them by default.
+    pub fn with_mlps_basis(
+        mut self,
+        basis: dengbao_duties::MlpsBasis,
+    ) -> Result<AppState, StartError> {
+        let catalog = Catalog::builtin().map_err(StartError::Catalog)?;
+        self.catalog = Arc::new(catalog.with_mlps_basis(basis));
+        Ok(self)
+    }
 }
 
 #[derive(OpenApi)]

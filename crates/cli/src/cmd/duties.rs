@@ -40,6 +40,20 @@ pub struct ProfileArgs {
     /// instead of the version in force on the --at date.
     #[arg(long, value_name = "NAME")]
     pub law_version: Option<String>,
+    /// Which rule drives the MLPS deadlines: `in-force` (《信息安全等级保护管理办法》 where
+    /// it gives a figure, the default) or `draft` (the MLPS regulation draft). Each such
+    /// duty shows the other rule beside it (decision 0205).
+    #[arg(long, value_name = "RULE", default_value = "in-force", value_parser = parse_basis)]
+    pub mlps_basis: dengbao_duties::MlpsBasis,
+}
+
+/// `--mlps-basis`: `in-force` or `draft`.
+pub fn parse_basis(s: &str) -> Result<dengbao_duties::MlpsBasis, String> {
+    dengbao_duties::MlpsBasis::parse(s).ok_or_else(|| {
+        format!(
+            "{s}: 应为 in-force（现行规定）或 draft（条例征求意见稿） / expected in-force or draft"
+        )
+    })
 }
 
 struct Loaded {
@@ -58,7 +72,9 @@ fn load(args: &ProfileArgs, ctx: &Ctx) -> anyhow::Result<Loaded> {
     })?;
     let profile = Profile::from_toml_str(&text)
         .map_err(|e| BadInput::new(format!("{}: {e}", path.display())))?;
-    let catalog = Catalog::builtin().context("the embedded duty catalog")?;
+    let catalog = Catalog::builtin()
+        .context("the embedded duty catalog")?
+        .with_mlps_basis(args.mlps_basis);
     catalog
         .check_profile(&profile)
         .map_err(|e| BadInput::new(format!("{}: {e}", path.display())))?;
@@ -340,6 +356,13 @@ fn print_row(s: &DutyStatus, why: bool, lang: Lang) {
             .take(if s.status == Status::Breached { 3 } else { 1 })
         {
             println!("{:<36} {:<28}   ↳ {}", "", "", r.get(lang));
+        }
+    }
+    // Which rule set the date, when the rule in force and the draft regulation both speak
+    // (decision 0205): always shown, since the two can give different dates.
+    if let Some(b) = &s.basis {
+        if s.status != Status::NotApplicable {
+            println!("{:<36} {:<28}   ↳ {}", "", "", b.sentence().get(lang));
         }
     }
 }

@@ -46,6 +46,10 @@ pub struct ServeArgs {
     /// GET /status), e.g. 127.0.0.1:8514.
     #[arg(long, value_name = "ADDR")]
     pub logs_http: Option<String>,
+    /// Which rule drives the MLPS deadlines: `in-force` (《信息安全等级保护管理办法》 where
+    /// it gives a figure) or `draft` (the MLPS regulation draft); both are always shown.
+    #[arg(long, value_name = "RULE", default_value = "in-force", value_parser = crate::cmd::duties::parse_basis)]
+    pub mlps_basis: dengbao_duties::MlpsBasis,
 }
 
 /// The log listeners' configuration (listen.toml, overridden by the flags) and the log store
@@ -191,7 +195,9 @@ pub fn run_serve(args: ServeArgs, ctx: &Ctx) -> anyhow::Result<ExitCode> {
                  The token works once and is replaced each time the server starts without an administrator."
             );
         }
-        let state = AppState::new(store.clone(), &ctx.data_dir).context("cannot load the engine data")?;
+        let state = AppState::new(store.clone(), &ctx.data_dir)
+            .and_then(|s| s.with_mlps_basis(args.mlps_basis))
+            .context("cannot load the engine data")?;
         let shutdown = shutdown_signal()?;
         // The API line stays last: scripts wait for it and read the address from it.
         match ctx.lang {

@@ -3,7 +3,7 @@
 
 use super::*;
 
-pub(super) fn derr(file: &str, id: &str, field: &str, message: &str) -> CatalogError {
+pub(crate) fn derr(file: &str, id: &str, field: &str, message: &str) -> CatalogError {
     CatalogError::Duty {
         file: file.to_string(),
         id: id.to_string(),
@@ -21,7 +21,7 @@ pub(super) fn perr(file: &str, id: &str, field: &str, message: &str) -> CatalogE
     }
 }
 
-pub(super) fn check_article(law: &str, article: u32) -> Result<(), String> {
+pub(crate) fn check_article(law: &str, article: u32) -> Result<(), String> {
     let n = article_count(law).ok_or_else(|| {
         format!("unknown law `{law}` (csl, mlps, dsl, pipl, ciipr, ndsr, cryptolaw or ccr)")
     })?;
@@ -215,6 +215,7 @@ pub(super) fn validate_duty(
         note: raw.note,
         penalty_unresolved: raw.penalty_unresolved,
         same_act: raw.same_act,
+        in_force: super::in_force::validate(file, &id, raw.in_force)?,
         computed_from: raw.computed_from,
         source: file.to_string(),
         condition,
@@ -222,7 +223,7 @@ pub(super) fn validate_duty(
     })
 }
 
-pub(super) fn validate_clock(file: &str, id: &str, c: RawClock) -> Result<Clock, CatalogError> {
+pub(crate) fn validate_clock(file: &str, id: &str, c: RawClock) -> Result<Clock, CatalogError> {
     let limits = [
         c.working_days.map(Limit::WorkingDays),
         c.days.map(Limit::Days),
@@ -268,11 +269,18 @@ pub(super) fn validate_clock(file: &str, id: &str, c: RawClock) -> Result<Clock,
     }
     if let Some(event) = c.after {
         check_event(file, id, "clock.after", &event)?;
+        if let Some(l) = &c.later_of {
+            check_event(file, id, "clock.later_of", l)?;
+        }
         return Ok(Clock::After {
             event,
+            later_of: c.later_of,
             limit,
             if_missing: c.if_missing,
         });
+    }
+    if c.later_of.is_some() {
+        return Err(derr(file, id, "clock.later_of", "`later_of` needs `after`"));
     }
     if limit.is_some() {
         return Err(derr(file, id, "clock", "a time limit needs `after`"));
