@@ -43,8 +43,19 @@ fn duties_json_has_the_interface_shape_and_the_spring_festival_deadline() {
         .find(|d| d["id"] == "mlps.filing")
         .expect("mlps.filing");
     assert_eq!(filing["status"], "due");
-    assert_eq!(filing["due"], "2026-03-02");
+    // The rule in force drives by default (decision 0205): 30 days from the grading on
+    // 2026-02-10 (the network already runs); the draft's 10 working days over the Spring
+    // Festival end on 2026-03-02, shown beside it.
+    assert_eq!(filing["due"], "2026-03-12");
     assert_eq!(filing["provisional"], false, "2026 is in the notices");
+    let basis = &filing["rule_basis"];
+    assert_eq!(basis["driving"], "in_force");
+    assert_eq!(
+        basis["in_force"],
+        serde_json::json!({"law": "mlps2007", "article": 15, "paragraph": null, "version": "2007"})
+    );
+    assert_eq!(basis["other_due"], "2026-03-02");
+    assert_eq!(basis["same"], false);
     assert_eq!(
         filing["citations"][0],
         serde_json::json!({"law": "mlps", "article": 18, "paragraph": 1, "item": null, "version": "draft-for-comment"})
@@ -53,7 +64,7 @@ fn duties_json_has_the_interface_shape_and_the_spring_festival_deadline() {
     assert_eq!(filing["party"], "operator");
     assert_eq!(filing["breaches"], serde_json::json!([]));
     let keys: Vec<&String> = filing.as_object().unwrap().keys().collect();
-    assert_eq!(keys.len(), 9, "{keys:?}");
+    assert_eq!(keys.len(), 10, "{keys:?}");
     // A prohibition is complied, never due; the police's certificate is another party's.
     let limits = list.iter().find(|d| d["id"] == "mlps.data_limits").unwrap();
     assert_eq!(
@@ -67,6 +78,35 @@ fn duties_json_has_the_interface_shape_and_the_spring_festival_deadline() {
     assert_eq!(cert["party"], "public_security");
 }
 
+#[test]
+fn mlps_basis_draft_counts_the_drafts_working_days_over_the_spring_festival() {
+    let v = json(&[
+        "duties",
+        "--profile",
+        "examples/profile-level2-web.toml",
+        "--at",
+        "2026-02-20",
+        "--mlps-basis",
+        "draft",
+        "--json",
+    ]);
+    let filing = v
+        .as_array()
+        .and_then(|l| l.iter().find(|d| d["id"] == "mlps.filing"))
+        .expect("mlps.filing");
+    assert_eq!(filing["due"], "2026-03-02");
+    assert_eq!(filing["rule_basis"]["driving"], "draft");
+    assert_eq!(filing["rule_basis"]["other_due"], "2026-03-12");
+    let (code, _, err) = dengbao(&[
+        "duties",
+        "--profile",
+        "examples/profile-level2-web.toml",
+        "--mlps-basis",
+        "latest",
+    ]);
+    assert_eq!(code, 2, "{err}");
+    assert!(err.contains("in-force") && err.contains("draft"), "{err}");
+}
 #[test]
 fn a_recorded_breach_and_others_duties_as_the_user_reads_them() {
     let dir = tempfile::tempdir().expect("tempdir");

@@ -208,7 +208,7 @@ async fn create_network(b: &Browser) -> String {
 }
 
 /// The grading wizard, four questions, to the level dengbao-grading gives; the filing
-/// deadline as the working-day calendar gives it, on the wizard and, once saved with the
+/// deadline as the rule in force gives it (decision 0205), on the wizard and, once saved with the
 /// grading date, on the network's page.
 async fn grade(b: &Browser, net: &str) {
     use dengbao_grading::{Degree, GradeInput, Harm, Object};
@@ -232,14 +232,20 @@ async fn grade(b: &Browser, net: &str) {
     let level = msg("zh-CN", &format!("level.{}", expected.level.get()));
     b.see(Locator::Id("grading-level"), &level).await;
     b.el(Locator::Css("#grading-citations a.cite")).await;
-    // "If graded today": 10 working days from today, or the wizard says it cannot tell.
+    // "If graded today": the rule in force's 30 days (decision 0205) and the draft's 10
+    // working days, or the wizard says it cannot tell.
     let calendar = dengbao_calendar::Calendar::builtin().expect("the built-in calendar");
     let today = dengbao_calendar::today_in_shanghai();
-    let due_today = match calendar.add_workdays(today, 10) {
+    let due_today = match dengbao_duties::calendar_days(&calendar, today, 30) {
         Ok(d) => zh_date(d),
         Err(_) => msg("zh-CN", "grading.filing_unknown"),
     };
     b.see(Locator::Id("grading-filing-due"), &due_today).await;
+    b.see(
+        Locator::Id("grading-filing-due"),
+        "信息安全等级保护管理办法",
+    )
+    .await;
     b.shot("grading-result").await;
 
     // Saved with the day the level was settled.
@@ -248,9 +254,8 @@ async fn grade(b: &Browser, net: &str) {
     b.see(Locator::Id("profile-level"), &level).await;
     assert_eq!(b.path().await, format!("/networks/{net}"));
     let graded: jiff::civil::Date = GRADED_ON.parse().expect("a date");
-    let due = calendar
-        .add_workdays(graded, 10)
-        .expect("2026 is in the calendar");
+    let due =
+        dengbao_duties::calendar_days(&calendar, graded, 30).expect("2026 is in the calendar");
     b.see(Locator::Css("#deadline-mlps\\.filing .due"), &zh_date(due))
         .await;
     b.see(Locator::Id("network-events"), &zh_date(graded)).await;

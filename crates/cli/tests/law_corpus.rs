@@ -274,8 +274,9 @@ fn sources_report_the_67_and_68_discrepancies() {
     assert_eq!(d68["readings"][0]["text"], "采取消除等");
     assert_eq!(d68["readings"][1]["text"], "采取删除等");
     // The five seeds, the amended text with its two proof copies (decision 0203), and the
-    // six laws around the CSL, each with a second, independent copy (decision 0204).
-    assert_eq!(v["sources"].as_array().map(Vec::len), Some(20));
+    // six laws around the CSL, each with a second, independent copy (decision 0204), and
+    // the verified excerpts of the MLPS rule in force (decision 0205).
+    assert_eq!(v["sources"].as_array().map(Vec::len), Some(21));
     assert_eq!(v["laws"][0]["versions"][1]["articles"], 79);
     assert_eq!(v["laws"][0]["versions"][2]["name"], "amended-2025");
     assert_eq!(v["laws"][0]["versions"][2]["articles"], 81);

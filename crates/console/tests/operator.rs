@@ -140,11 +140,23 @@ async fn an_operator_creates_grades_and_files_evidence_for_a_network() {
         .get()
         .add_workdays(graded.parse().unwrap(), 10)
         .unwrap();
-    let due_zh = format!("{}年{}月{}日", due.year(), due.month(), due.day());
-    assert_eq!(due_zh, "2026年3月2日");
+    // The rule in force drives (decision 0205): 30 days from grading, a working day.
     assert!(
-        detail.body.contains(&due_zh),
-        "the filing deadline {due_zh} is on the page"
+        detail.body.contains("2026年3月12日"),
+        "the filing deadline 2026年3月12日 is on the page"
+    );
+    // The draft's 10 working days, across the holiday, are shown beside it on the timeline.
+    assert_eq!(due.to_string(), "2026-03-02");
+    let timeline = b
+        .get(&format!("/networks/{net}/duties?at=2026-02-20"))
+        .await;
+    assert_eq!(timeline.status, StatusCode::OK, "{}", timeline.body);
+    assert!(
+        timeline
+            .body
+            .contains("《信息安全等级保护管理办法》第十五条")
+            && timeline.body.contains("（至 2026-03-02）"),
+        "the rule in force and the draft's date are on the duty timeline"
     );
 
     // Evidence upload (multipart) shows on the duty timeline, in the duty's row.

@@ -115,6 +115,19 @@ pub fn conduct_date(s: &DutyStatus) -> Date {
     }
 }
 
+/// `id` is a provision a later version added (`added`) that was not yet in force on
+/// `conduct` (立法法 第一百零四条: no retroactivity).
+pub fn not_yet_in_force(catalog: &Catalog, id: &str, conduct: Date) -> bool {
+    let Some(p) = catalog.penalty(id).filter(|p| p.added) else {
+        return false;
+    };
+    let since = p
+        .version
+        .as_deref()
+        .and_then(|v| crate::cited::citer()?.in_force(&p.law, v));
+    since.is_none_or(|d| conduct < d)
+}
+
 /// The provision in force for `id`'s conduct on `date`, when a later version takes it over.
 fn successor<'c>(catalog: &'c Catalog, id: &str, date: Date) -> Option<&'c Penalty> {
     let citer = crate::cited::citer()?;

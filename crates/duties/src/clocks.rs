@@ -55,7 +55,7 @@ impl Outcome {
 
 /// `n` days after `from` (the day itself not counted); a last day that is a rest day moves
 /// to the next working day (《民法典》第二百零一条、第二百零三条).
-fn calendar_days(
+pub fn calendar_days(
     cal: &Calendar,
     from: jiff::civil::Date,
     n: u32,

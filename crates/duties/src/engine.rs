@@ -142,7 +142,7 @@ impl Serialize for DutyStatus {
         st.serialize_field("missing_events", &self.missing_events)?;
         st.serialize_field("evidence", &self.evidence)?;
         st.serialize_field("breaches", &self.breaches)?;
-        st.serialize_field("basis", &self.basis)?;
+        st.serialize_field("rule_basis", &self.basis)?;
         st.end()
     }
 }

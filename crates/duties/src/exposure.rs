@@ -118,6 +118,10 @@ pub fn exposure(profile: &Profile, catalog: &Catalog, statuses: &[DutyStatus]) -
             continue;
         };
         let conduct = crate::by_date::conduct_date(s);
+        if crate::by_date::not_yet_in_force(catalog, pid, conduct) {
+            // A provision the amendment added does not reach earlier conduct.
+            continue;
+        }
         let Some((r, choice, other)) = crate::by_date::resolve_on(catalog, pid, conduct, s.on)
         else {
             continue;

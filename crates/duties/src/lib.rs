@@ -35,6 +35,7 @@ pub use catalog::{
     DUTY_FILES, DUTY_SCOPE, PENALTY_FILES, PENALTY_SCOPE,
 };
 pub use cel::VARIABLES;
+pub use clocks::calendar_days;
 pub use engine::{evaluate, evaluate_from_source, gaps, Due, DutyStatus, Engine, Status};
 pub use exposure::{exposure, Exposure, ExposureItem};
 pub use facts::{apply_facts, Fact, Facts, LogRetention};

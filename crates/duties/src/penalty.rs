@@ -66,6 +66,10 @@ pub struct Penalty {
     /// version's in-force date (decision 0510).
     #[serde(default)]
     pub succeeds: Vec<String>,
+    /// A provision the version adds (the alignment's `[[added]]`): it takes over nothing
+    /// and punishes no conduct before its version's in-force date (立法法 第一百零四条).
+    #[serde(default)]
+    pub added: bool,
     /// A fine the organisation may be given at once, before any refusal (可以处…).
     #[serde(default)]
     pub first_fine: Option<[u64; 2]>,

@@ -470,3 +470,26 @@ fn the_duty_list_gives_every_duty_with_a_penalty_its_basis() {
         assert_eq!(text.is_empty(), s.penalty().is_none(), "{}", s.id());
     }
 }
+
+/// 第六十三条 is a provision the 2025 amendment adds (决定第七项): selling uncertified critical
+/// equipment was not fined under the 2016 text, so only conduct from 2026-01-01 is exposed.
+#[test]
+fn a_penalty_the_amendment_adds_reaches_only_conduct_from_its_in_force_date() {
+    let vendor = "[network]\nlevel = 2\nstage = \"running\"\nroles = [\"equipment_vendor\"]\n[events]\nlaunched = \"2025-01-01\"\n";
+    let before = run(vendor, "2025-12-01");
+    assert!(
+        !before
+            .items
+            .iter()
+            .any(|i| i.duty == "csl.product.certification"),
+        "no fine for 2025 conduct"
+    );
+    let after = run(vendor, "2026-06-01");
+    let i = item(&after, "csl.product.certification");
+    assert_eq!(
+        (i.penalty.article, i.penalty.version.as_deref()),
+        (63, Some("amended-2025"))
+    );
+    assert_eq!(i.org_fine, [20_000, 100_000]);
+    assert_eq!(i.law_version.as_deref(), Some("amended-2025"));
+}

@@ -49,14 +49,20 @@ async fn an_operator_creates_a_network_records_filing_and_sees_its_duties() {
         .find(|d| d["id"] == "mlps.filing")
         .unwrap();
     assert_eq!(filing["status"], "due", "{filing}");
-    let due = filing["due"].as_str().unwrap();
+    // The rule in force drives (decision 0205): 30 days from 2026-09-25 end on Sunday
+    // 2026-10-25, so the next working day; the draft's 10 working days are beside it.
+    assert_eq!(filing["due"], "2026-10-26", "{filing}");
     let expected = w
         .get(
             "/api/calendar/add-workdays?date=2026-09-25&n=10",
             "operator_a",
         )
         .await;
-    assert_eq!(due, expected.json["date"], "{filing}");
+    assert_eq!(
+        filing["rule_basis"]["other_due"], expected.json["date"],
+        "{filing}"
+    );
+    assert_eq!(filing["rule_basis"]["driving"], "in_force", "{filing}");
     assert!(filing["citations"]
         .as_array()
         .unwrap()

@@ -251,18 +251,7 @@ async fn wizard(
                 ("sd", q.sd.clone()),
             ]);
             tpl.step = 5;
-            let filing_due = state
-                .calendar
-                .get()
-                .deadline(today, 10)
-                .map(|d| {
-                    let mut s = c.t.date(d.date);
-                    if d.provisional {
-                        s.push_str(&format!("（{}）", c.t.s("calendar.provisional_note")));
-                    }
-                    s
-                })
-                .unwrap_or_else(|_| c.t.s("grading.filing_unknown").to_string());
+            let filing_due = filing_due_today(&c, &state, today);
             tpl.outcome = Some(Outcome {
                 level: c.t.s(&format!("level.{}", out.level.get())).to_string(),
                 business_level: c
@@ -290,4 +279,33 @@ async fn wizard(
     }
     tpl.hidden = hidden;
     render(&tpl)
+}
+
+/// The wizard's "if graded today" filing deadline under both rules, the one that drives
+/// (`serve --mlps-basis`, decision 0205) first.
+fn filing_due_today(c: &Ctx, state: &AppState, today: jiff::civil::Date) -> String {
+    let cal = state.calendar.get();
+    let shown = |date: Result<jiff::civil::Date, ()>, provisional: bool| match date {
+        Ok(d) if provisional && c.lang.is_en() => {
+            format!("{} ({})", c.t.date(d), c.t.s("calendar.provisional_note"))
+        }
+        Ok(d) if provisional => {
+            format!("{}（{}）", c.t.date(d), c.t.s("calendar.provisional_note"))
+        }
+        Ok(d) => c.t.date(d),
+        Err(()) => c.t.s("grading.filing_unknown").to_string(),
+    };
+    let in_force = dengbao_duties::calendar_days(&cal, today, 30).map_err(|_| ());
+    let in_force = shown(in_force, in_force.is_ok_and(|d| cal.is_provisional(d)));
+    let draft = match cal.deadline(today, 10) {
+        Ok(d) => shown(Ok(d.date), d.provisional),
+        Err(_) => shown(Err(()), false),
+    };
+    let in_force = c.t.f("grading.filing_in_force", in_force);
+    let draft = c.t.f("grading.filing_draft", draft);
+    let sep = if c.lang.is_en() { "; " } else { "；" };
+    match state.catalog.mlps_basis() {
+        dengbao_duties::MlpsBasis::InForce => format!("{in_force}{sep}{draft}"),
+        dengbao_duties::MlpsBasis::Draft => format!("{draft}{sep}{in_force}"),
+    }
 }

@@ -35,12 +35,12 @@ pub(super) fn validate_penalty(file: &str, p: &Penalty) -> Result<(), CatalogErr
     if let Some(v) = &p.version {
         return validate_later_penalty(file, p, v);
     }
-    if !p.succeeds.is_empty() {
+    if !p.succeeds.is_empty() || p.added {
         return Err(perr(
             file,
             &p.id,
             "succeeds",
-            "only a penalty of a later `version` succeeds another",
+            "only a penalty of a later `version` succeeds another or is added",
         ));
     }
     check_article(&p.law, p.article).map_err(|m| perr(file, &p.id, "article", &m))?;
@@ -331,13 +331,19 @@ fn validate_later_penalty(file: &str, p: &Penalty, version: &str) -> Result<(), 
             return Err(perr(file, &p.id, "fine", "min is above max"));
         }
     }
-    if p.succeeds.is_empty() {
-        return Err(perr(
+    match (p.succeeds.is_empty(), p.added) {
+        (true, false) => Err(perr(
             file,
             &p.id,
             "succeeds",
-            "name the earlier penalties it takes over",
-        ));
+            "name the earlier penalties it takes over, or say `added = true`",
+        )),
+        (false, true) => Err(perr(
+            file,
+            &p.id,
+            "added",
+            "a provision the version adds takes over no earlier penalty",
+        )),
+        _ => Ok(()),
     }
-    Ok(())
 }
