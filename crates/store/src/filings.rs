@@ -52,36 +52,7 @@ impl FilingState {
     }
 }
 
-/// The filing form's details that the stored profile does not hold (备案表 表一/表二).
-/// Every field is optional; the DOCX form leaves what is missing blank.
-#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
-#[serde(deny_unknown_fields)]
-pub struct FilingForm {
-    /// 单位地址
-    #[serde(default)]
-    pub address: String,
-    /// 单位负责人
-    #[serde(default)]
-    pub unit_head: String,
-    /// 责任部门
-    #[serde(default)]
-    pub responsible_department: String,
-    /// 责任部门联系人
-    #[serde(default)]
-    pub contact: String,
-    /// 联系电话
-    #[serde(default)]
-    pub phone: String,
-    /// 业务描述（承载业务情况）
-    #[serde(default)]
-    pub business: String,
-    /// 服务范围与服务对象
-    #[serde(default)]
-    pub service_scope: String,
-    /// 提交的附件（定级报告、拓扑图、管理制度 …）
-    #[serde(default)]
-    pub attachments: Vec<String>,
-}
+pub use crate::filing_form::FilingForm;
 
 /// What the operator submits.
 #[derive(Debug, Clone, Deserialize, utoipa::ToSchema)]
@@ -277,6 +248,7 @@ impl Store {
             self.now(),
         )?;
         let note = text("note", &input.note, 2000)?;
+        let form = input.form.clone().validated()?;
         let network = self.get_network(network_id).await?;
         let level = match network.profile.level {
             Some(l) if l.get() >= 2 => l.get(),
@@ -335,7 +307,7 @@ impl Store {
             decided_on: None,
             certificate_no: None,
             reasons: String::new(),
-            form: input.form,
+            form,
             note,
             submitted_by: actor.to_string(),
             decided_by: None,

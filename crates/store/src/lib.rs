@@ -28,6 +28,7 @@ pub mod error;
 pub mod events;
 pub mod evidence;
 pub mod evidence_review;
+pub mod filing_form;
 pub mod filings;
 pub mod incident_open;
 pub mod incident_sends;

@@ -18,6 +18,7 @@ pub mod dashboard;
 pub mod duties;
 pub mod event_corrections;
 pub mod evidence_review;
+pub mod exposure;
 pub mod grading;
 pub mod incidents;
 pub mod law;
@@ -33,6 +34,7 @@ pub fn routes() -> Router<AppState> {
         .merge(dashboard::routes())
         .merge(networks::routes())
         .merge(duties::routes())
+        .merge(exposure::routes())
         .merge(incidents::routes())
         .merge(grading::routes())
         .merge(law::routes())

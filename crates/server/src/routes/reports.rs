@@ -224,11 +224,34 @@ async fn grading_docx(
         graded_on: ev("graded"),
         reviewed_on: ev("reviewed"),
         approved_on: ev("approved"),
-        description: description(&net),
+        description: description(&net)
+            .into_iter()
+            .chain(object_rows(&state, &guard.network_id).await?)
+            .collect(),
         generated_on: today().to_string(),
     };
     let name = file_name("定级报告", &r.network_name, "docx");
     download(reports::grading_docx(&r), DOCX, "grading.docx", &name)
+}
+
+/// The graded object as the latest filing describes it (承载业务情况, 边界, 承载平台, 部署方式),
+/// for the 定级报告's first chapter; nothing before a filing.
+async fn object_rows(state: &AppState, network_id: &str) -> ApiResult<Vec<(String, String)>> {
+    let Some(f) = state.store.current_filing(network_id).await? else {
+        return Ok(Vec::new());
+    };
+    let form = f.form;
+    Ok([
+        ("承载业务情况", form.business),
+        ("服务范围与服务对象", form.service_scope),
+        ("定级对象边界", form.boundary),
+        ("承载平台", form.platform),
+        ("部署方式", form.deployment),
+    ]
+    .into_iter()
+    .filter(|(_, v)| !v.trim().is_empty())
+    .map(|(k, v)| (k.to_string(), v))
+    .collect())
 }
 
 /// The filing form (备案表), from the network, its organisation and its latest filing.
@@ -258,17 +281,29 @@ async fn filing_docx(
         generated_on: today().to_string(),
         unit: vec![
             ("单位名称".into(), org.name.clone()),
+            ("统一社会信用代码".into(), form.credit_code.clone()),
             ("单位地址".into(), form.address.clone()),
+            ("行政区划代码".into(), form.region_code.clone()),
+            ("隶属关系".into(), form.affiliation.clone()),
+            ("单位类型".into(), form.unit_type.clone()),
+            ("行业类别".into(), industry),
             ("单位负责人".into(), form.unit_head.clone()),
+            ("单位负责人职务".into(), form.unit_head_title.clone()),
+            ("单位负责人联系电话".into(), form.unit_head_phone.clone()),
+            ("单位负责人电子邮件".into(), form.unit_head_email.clone()),
             ("责任部门".into(), form.responsible_department.clone()),
             ("责任部门联系人".into(), form.contact.clone()),
+            ("责任部门联系人职务".into(), form.contact_title.clone()),
             ("联系电话".into(), form.phone.clone()),
-            ("行业类别".into(), industry),
+            ("责任部门联系人电子邮件".into(), form.contact_email.clone()),
         ],
         network: [
             ("定级对象名称".to_string(), net.profile.name.clone()),
             ("承载业务情况".to_string(), form.business.clone()),
             ("服务范围与服务对象".to_string(), form.service_scope.clone()),
+            ("定级对象边界".to_string(), form.boundary.clone()),
+            ("承载平台".to_string(), form.platform.clone()),
+            ("部署方式".to_string(), form.deployment.clone()),
             ("投入运行时间".to_string(), ev("launched")),
         ]
         .into_iter()

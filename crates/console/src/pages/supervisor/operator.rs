@@ -78,6 +78,9 @@ struct FilingTpl {
     engagements: Vec<Row>,
     orders: Vec<Order>,
     attachments: Vec<&'static str>,
+    affiliations: Vec<String>,
+    unit_types: Vec<String>,
+    deployments: Vec<String>,
 }
 
 async fn page(State(state): State<AppState>, page: NetPage<Read>) -> PageResult {
@@ -179,6 +182,9 @@ async fn page(State(state): State<AppState>, page: NetPage<Read>) -> PageResult 
         engagements,
         orders,
         attachments: ATTACHMENTS.to_vec(),
+        affiliations: dengbao_store::filing_form::choices("affiliation"),
+        unit_types: dengbao_store::filing_form::choices("unit_type"),
+        deployments: dengbao_store::filing_form::choices("deployment"),
         c,
     })
 }
@@ -207,13 +213,25 @@ async fn submit(
         supervisor_id: get("supervisor_id"),
         submitted_on: received.to_string(),
         form: FilingForm {
+            credit_code: get("credit_code"),
             address: get("address"),
+            region_code: get("region_code"),
+            affiliation: get("affiliation"),
+            unit_type: get("unit_type"),
             unit_head: get("unit_head"),
+            unit_head_title: get("unit_head_title"),
+            unit_head_phone: get("unit_head_phone"),
+            unit_head_email: get("unit_head_email"),
             responsible_department: get("responsible_department"),
             contact: get("contact"),
+            contact_title: get("contact_title"),
             phone: get("phone"),
+            contact_email: get("contact_email"),
             business: get("business"),
             service_scope: get("service_scope"),
+            boundary: get("boundary"),
+            platform: get("platform"),
+            deployment: get("deployment"),
             attachments: form_values(&fields, "attachments"),
         },
         note: String::new(),

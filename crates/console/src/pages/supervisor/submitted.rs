@@ -31,13 +31,25 @@ pub async fn submitted(
         .map(|f| {
             let form = &f.form;
             [
+                ("filing.credit_code", &form.credit_code),
                 ("filing.address", &form.address),
+                ("filing.region_code", &form.region_code),
+                ("filing.affiliation", &form.affiliation),
+                ("filing.unit_type", &form.unit_type),
                 ("filing.unit_head", &form.unit_head),
+                ("filing.unit_head_title", &form.unit_head_title),
+                ("filing.unit_head_phone", &form.unit_head_phone),
+                ("filing.unit_head_email", &form.unit_head_email),
                 ("filing.department", &form.responsible_department),
                 ("filing.contact", &form.contact),
+                ("filing.contact_title", &form.contact_title),
                 ("filing.phone", &form.phone),
+                ("filing.contact_email", &form.contact_email),
                 ("filing.business", &form.business),
                 ("filing.scope", &form.service_scope),
+                ("filing.boundary", &form.boundary),
+                ("filing.platform", &form.platform),
+                ("filing.deployment", &form.deployment),
             ]
             .into_iter()
             .map(|(key, value)| {
