@@ -242,6 +242,20 @@ async fn the_network_form_keeps_important_data_and_the_people_count() {
     let bad = admin.post(&edit, &form("-5")).await;
     assert_eq!(bad.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", bad.body);
     assert!(bad.body.contains("personal_info_people"));
+    // The form comes back as sent, the message beside the field, in Chinese only.
+    assert!(
+        bad.body.contains(r#"id="error-personal_info_people""#),
+        "{}",
+        bad.body
+    );
+    assert!(bad.body.contains(r#"value="-5""#), "{}", bad.body);
+    assert!(
+        bad.body
+            .contains(r#"value="important_data" id="flag-important_data" checked"#),
+        "{}",
+        bad.body
+    );
+    assert!(!bad.body.contains("invalid"), "{}", bad.body);
     assert!(
         !app.store
             .get_network(&net.id)

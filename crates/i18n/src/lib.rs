@@ -31,6 +31,8 @@ pub fn version_key(law: &str, version: &str) -> String {
 }
 mod quote;
 pub use quote::quoted;
+pub mod bilingual;
+pub use bilingual::one_language;
 
 /// One language's messages.
 #[derive(Debug)]

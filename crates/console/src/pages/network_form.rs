@@ -10,7 +10,7 @@ use dengbao_store::profile::GradingInput;
 use dengbao_store::NetworkProfile;
 
 use crate::ctx::Ctx;
-use crate::guard::{enforce_org, NetPage, Page, PageError, PageResult};
+use crate::guard::{enforce_org, NetPage, Page, PageResult};
 use crate::pages::networks::{org_names, text_of, CLASSIFIED, FLAGS, NEW_TECH, SERVICES, STAGES};
 use crate::pages::{form_value, form_values, redirect, render, render_status};
 
@@ -22,6 +22,8 @@ struct FormTpl {
     action: String,
     title: String,
     error: Option<String>,
+    /// The input `error` is about, shown beside it ("" when it is about the whole form).
+    error_field: String,
     orgs: Vec<(String, String)>,
     org_id: String,
     name: String,
@@ -97,6 +99,7 @@ fn form_tpl(
         action,
         title,
         error: None,
+        error_field: String::new(),
         org_id: if org_id.is_empty() {
             orgs.first().map(|o| o.0.clone()).unwrap_or_default()
         } else {
@@ -128,6 +131,36 @@ fn form_tpl(
             .collect(),
         editing: p.is_some(),
         c,
+    }
+}
+
+/// The form as the user sent it, with `error` in the page's language beside it: nothing
+/// typed is lost when a submission is refused (issue 16 item 5).
+fn refill(tpl: &mut FormTpl, fields: &[(String, String)], error: &str) {
+    let inputs = [
+        "name",
+        "level",
+        "stage",
+        "classified",
+        "personal_info_people",
+    ];
+    tpl.error_field = crate::i18n::bilingual::field_of(error, &inputs)
+        .unwrap_or_default()
+        .to_string();
+    tpl.error = Some(if tpl.error_field.is_empty() {
+        crate::i18n::one_language(error, tpl.c.lang).replace('`', "")
+    } else {
+        crate::i18n::bilingual::without_field(error, tpl.c.lang)
+    });
+    tpl.name = form_value(fields, "name");
+    tpl.level = form_value(fields, "level");
+    tpl.stage = form_value(fields, "stage");
+    tpl.classified = form_value(fields, "classified");
+    tpl.people = form_value(fields, "personal_info_people");
+    for choice in &mut tpl.choices {
+        choice.checked = form_values(fields, choice.name)
+            .iter()
+            .any(|v| v == choice.value);
     }
 }
 
@@ -221,8 +254,7 @@ pub async fn create(
         Ok(n) => redirect(&format!("/networks/{}", n.id)),
         Err(e) => {
             let mut tpl = form_tpl(page.c, orgs, "/networks/new".into(), title, None, org_id);
-            tpl.error = Some(e);
-            tpl.name = form_value(&fields, "name");
+            refill(&mut tpl, &fields, &e);
             render_status(&tpl, axum::http::StatusCode::UNPROCESSABLE_ENTITY)
         }
     }
@@ -263,6 +295,31 @@ pub async fn update(
     };
     match result {
         Ok(_) => redirect(&format!("/networks/{}", net.id)),
-        Err(e) => Err(PageError::bad(&page.c, e)),
+        Err(e) => {
+            let orgs = vec![(
+                page.org_id.clone(),
+                state.store.get_org(&page.org_id).await?.name,
+            )];
+            let title = page.c.t.f("network.edit", &net.profile.name);
+            let mut tpl = form_tpl(
+                page.c,
+                orgs,
+                format!("/networks/{}/edit", net.id),
+                title,
+                Some(&net.profile),
+                page.org_id,
+            );
+            tpl.level_locked = state.store.level_is_settled(&net.id).await?;
+            refill(&mut tpl, &fields, &e);
+            if tpl.level_locked {
+                // A locked level is not in the form: keep the stored one.
+                tpl.level = net
+                    .profile
+                    .level
+                    .map(|l| l.get().to_string())
+                    .unwrap_or_default();
+            }
+            render_status(&tpl, axum::http::StatusCode::UNPROCESSABLE_ENTITY)
+        }
     }
 }
