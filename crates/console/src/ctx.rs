@@ -121,6 +121,7 @@ pub fn nav(t: &'static Messages, role: Option<Role>, path: &str) -> Vec<NavItem>
         items.push(("nav-audit", "/admin/audit", "nav.audit"));
     }
     items.push(("nav-tokens", "/tokens", "nav.tokens"));
+    items.push(("nav-totp", "/account/totp", "nav.totp"));
     items
         .into_iter()
         .map(|(id, href, key)| NavItem {

@@ -211,6 +211,36 @@ impl IntoResponse for PageError {
     }
 }
 
+/// `serve --require-admin-totp` (decision 0938): administrators must have a second factor.
+static REQUIRE_ADMIN_TOTP: std::sync::OnceLock<bool> = std::sync::OnceLock::new();
+
+/// Makes a second factor required for administrators (the first call wins).
+pub fn require_admin_totp() {
+    let _ = REQUIRE_ADMIN_TOTP.set(true);
+}
+
+/// With `--require-admin-totp`, an administrator without a second factor is sent to set
+/// one up before any other page (the API's tokens are not affected: a token is its own
+/// credential, listed and revocable).
+async fn second_factor_gate(
+    parts: &Parts,
+    state: &AppState,
+    who: Option<&Principal>,
+) -> Result<(), PageError> {
+    let Some(p) = who.filter(|p| p.role == dengbao_store::users::Role::Administrator) else {
+        return Ok(());
+    };
+    if !REQUIRE_ADMIN_TOTP.get().copied().unwrap_or(false)
+        || parts.uri.path().starts_with("/account/totp")
+        || state.store.has_totp(&p.user_id).await?
+    {
+        return Ok(());
+    }
+    let mut e = PageError::new(StatusCode::SEE_OTHER, "totp.required");
+    e.redirect = Some("/account/totp".to_string());
+    Err(e)
+}
+
 /// A signed-in user allowed `R` (no particular organisation).
 pub struct Page<R: Requirement> {
     pub c: Ctx,
@@ -238,6 +268,7 @@ impl<R: Requirement> FromRequestParts<AppState> for Page<R> {
         let who = auth::principal(parts, state)
             .await
             .map_err(|e| PageError::from_api(e, parts))?;
+        second_factor_gate(parts, state, who.as_ref()).await?;
         auth::enforce(state, who.as_ref(), None, R::NEED, &auth::describe(parts))
             .await
             .map_err(|e| PageError::from_api(e, parts))?;
@@ -282,6 +313,7 @@ impl<R: Requirement> FromRequestParts<AppState> for NetPage<R> {
         let who = auth::principal(parts, state)
             .await
             .map_err(|e| PageError::from_api(e, parts))?;
+        second_factor_gate(parts, state, who.as_ref()).await?;
         let request = auth::describe(parts);
         let Some(p) = who else {
             auth::enforce(state, None, None, R::NEED, &request)

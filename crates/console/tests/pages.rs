@@ -60,7 +60,10 @@ fn form_fields(path: &str, role: &str) -> Vec<(String, String)> {
             .map(|(k, v)| (k.to_string(), v.to_string()))
             .collect()
     };
-    if path.ends_with("/review") {
+    if path == "/account/totp/confirm" {
+        // No enrolment begun in this session: refused, nothing changes.
+        f(&[("code", "123456")])
+    } else if path.ends_with("/review") {
         f(&[("decision", "accept"), ("reason", "")])
     } else if path.ends_with("/void") {
         f(&[("reason", "矩阵测试：录入错误")])
@@ -112,7 +115,7 @@ fn form_fields(path: &str, role: &str) -> Vec<(String, String)> {
         Vec::new()
     } else if path == "/tokens" {
         f(&[("label", "matrix")])
-    } else if path.ends_with("/revoke") {
+    } else if path.ends_with("/revoke") || path == "/account/totp/begin" {
         Vec::new()
     } else {
         panic!("no form fields for {path}")

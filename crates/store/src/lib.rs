@@ -44,6 +44,7 @@ pub mod sessions;
 pub mod test_support;
 mod text;
 pub mod tokens;
+pub mod totp;
 pub mod users;
 
 pub use audit::{AuditEntry, AuditRecord};

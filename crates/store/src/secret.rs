@@ -6,11 +6,16 @@ use sha2::{Digest, Sha256};
 
 use crate::error::{Result, StoreError};
 
-/// `n` random bytes from the operating system, as lowercase hex.
-pub fn random_hex(n: usize) -> Result<String> {
+/// `n` random bytes from the operating system.
+pub fn random_bytes(n: usize) -> Result<Vec<u8>> {
     let mut buf = vec![0u8; n];
     getrandom::getrandom(&mut buf).map_err(|e| StoreError::Hash(format!("no randomness: {e}")))?;
-    Ok(hex::encode(buf))
+    Ok(buf)
+}
+
+/// `n` random bytes from the operating system, as lowercase hex.
+pub fn random_hex(n: usize) -> Result<String> {
+    Ok(hex::encode(random_bytes(n)?))
 }
 
 /// A new row id: 16 random hex digits (64 bits), unguessable and free of ordering.

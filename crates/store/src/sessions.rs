@@ -164,8 +164,22 @@ impl Store {
         Ok(())
     }
 
-    /// Signs `name` in with `password` from address `ip`: rate-limited, audited.
+    /// Signs `name` in with `password` from address `ip`: rate-limited, audited. A user with
+    /// a second factor cannot sign in this way (see [`Store::sign_in_with_code`]).
     pub async fn sign_in(&self, name: &str, password: &str, ip: &str) -> Result<SignIn> {
+        self.sign_in_with_code(name, password, "", ip).await
+    }
+
+    /// [`Store::sign_in`] with the code of the user's second factor (TOTP, decision 0938),
+    /// checked only after the password and answered like a wrong password when it fails,
+    /// so a guesser learns nothing about which was wrong.
+    pub async fn sign_in_with_code(
+        &self,
+        name: &str,
+        password: &str,
+        code: &str,
+        ip: &str,
+    ) -> Result<SignIn> {
         let name = name.trim();
         let gate = self.signin_gates.of(name);
         let _turn = gate.lock().await;
@@ -243,6 +257,10 @@ impl Store {
         .await
             && phc.is_some();
         let mut w = WriteTx::begin(self).await?;
+        let ok = match (&user_id, ok) {
+            (Some(u), true) => self.totp_check_in(&mut w, u, code).await?,
+            _ => false,
+        };
         let Some(user_id) = user_id.filter(|_| ok) else {
             sqlx::query("INSERT INTO signin_failures (id, name, ip, at) VALUES ($1, $2, $3, $4)")
                 .bind(secret::new_id()?)

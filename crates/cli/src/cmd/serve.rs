@@ -50,6 +50,9 @@ pub struct ServeArgs {
     /// it gives a figure) or `draft` (the MLPS regulation draft); both are always shown.
     #[arg(long, value_name = "RULE", default_value = "in-force", value_parser = crate::cmd::duties::parse_basis)]
     pub mlps_basis: dengbao_duties::MlpsBasis,
+    /// Administrators must set up two-step sign-in (TOTP) before using the console.
+    #[arg(long)]
+    pub require_admin_totp: bool,
 }
 
 /// The log listeners' configuration (listen.toml, overridden by the flags) and the log store
@@ -165,6 +168,9 @@ pub fn run_serve(args: ServeArgs, ctx: &Ctx) -> anyhow::Result<ExitCode> {
     let scheme = if tls.is_some() { "https" } else { "http" };
     // The console's language when a request names none: --lang / DENGBAO_LANG.
     dengbao_console::ctx::set_default_lang(ctx.lang);
+    if args.require_admin_totp {
+        dengbao_console::guard::require_admin_totp();
+    }
     if let Some(proxy) = args.trusted_proxy {
         dengbao_console::pages::account::set_trusted_proxy(proxy);
     }

@@ -212,6 +212,9 @@ async fn signin_page(c: Ctx, Query(q): Query<SigninQuery>) -> PageResult {
 struct SigninForm {
     name: String,
     password: String,
+    /// The second factor's code, for a user who has one (decision 0938).
+    #[serde(default)]
+    code: String,
     #[serde(default)]
     next: Option<String>,
 }
@@ -235,7 +238,11 @@ async fn signin_submit(
             status,
         )
     };
-    match state.store.sign_in(&f.name, &f.password, &ip).await? {
+    match state
+        .store
+        .sign_in_with_code(&f.name, &f.password, &f.code, &ip)
+        .await?
+    {
         SignIn::Ok { cookie, .. } => {
             let mut res = Redirect::to(&next).into_response();
             let h = res.headers_mut();

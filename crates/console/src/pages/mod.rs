@@ -26,6 +26,7 @@ pub mod network_form;
 pub mod networks;
 pub mod supervisor;
 pub mod tokens;
+pub mod totp;
 
 /// Every console page.
 pub fn routes() -> Router<AppState> {
@@ -43,6 +44,7 @@ pub fn routes() -> Router<AppState> {
         .merge(supervisor::routes())
         .merge(assessor::routes())
         .merge(tokens::routes())
+        .merge(totp::routes())
 }
 
 /// The duties engine's view of a network at `at`: its profile and every duty's status.
