@@ -153,6 +153,12 @@ impl Store {
     /// Turns the second factor off, with a current code (or by an administrator for a user
     /// who lost the device: `code` None and `actor` the administrator).
     pub async fn totp_disable(&self, actor: &str, user_id: &str, code: Option<&str>) -> Result<()> {
+        if !self.has_totp(user_id).await? {
+            return Err(StoreError::invalid(
+                "code",
+                "两步验证未启用 / two-step sign-in is not on",
+            ));
+        }
         let mut w = WriteTx::begin(self).await?;
         if let Some(code) = code {
             let ok = self.totp_check_in(&mut w, user_id, code).await?;
