@@ -61,26 +61,6 @@ struct ErrorPageTpl<'a> {
     message: &'a str,
 }
 
-/// `text` as HTML: escaped, each `…` span in `<code>`.
-fn code_spans(text: &str) -> String {
-    let escaped = text
-        .replace('&', "&amp;")
-        .replace('<', "&lt;")
-        .replace('>', "&gt;")
-        .replace('"', "&quot;");
-    escaped
-        .split('`')
-        .enumerate()
-        .map(|(i, part)| {
-            if i % 2 == 1 {
-                format!("<code>{part}</code>")
-            } else {
-                part.to_string()
-            }
-        })
-        .collect()
-}
-
 impl PageError {
     pub fn new(status: StatusCode, message: impl Into<String>) -> PageError {
         PageError {
@@ -188,7 +168,7 @@ impl IntoResponse for PageError {
             m if m == self.message => crate::i18n::one_language(&self.message, self.lang),
             m => m.to_string(),
         };
-        let message = code_spans(&message);
+        let message = crate::i18n::code_spans_html(&message);
         let (status, title, message) = (self.status.as_u16(), t.s(title_key), message.as_str());
         let body = match &self.ctx {
             Some(c) => ErrorPageTpl {

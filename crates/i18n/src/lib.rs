@@ -117,23 +117,7 @@ impl Messages {
     /// The message `key` as HTML: escaped, and each `…` span (a command, a file, a key) in
     /// `<code>`, so the page marks what the user types.
     pub fn code_html(&self, key: &str) -> String {
-        let escaped = self
-            .s(key)
-            .replace('&', "&amp;")
-            .replace('<', "&lt;")
-            .replace('>', "&gt;")
-            .replace('"', "&quot;");
-        escaped
-            .split('`')
-            .enumerate()
-            .map(|(i, part)| {
-                if i % 2 == 1 {
-                    format!("<code>{part}</code>")
-                } else {
-                    part.to_string()
-                }
-            })
-            .collect()
+        code_spans_html(self.s(key))
     }
 
     /// The message `key` with `{0}` replaced by `a`.
@@ -194,4 +178,24 @@ impl Messages {
     pub fn keys(&self) -> impl Iterator<Item = &str> {
         self.map.keys().map(String::as_str)
     }
+}
+
+/// `text` as HTML: escaped, and each `…` span in `<code>`.
+pub fn code_spans_html(text: &str) -> String {
+    let escaped = text
+        .replace('&', "&amp;")
+        .replace('<', "&lt;")
+        .replace('>', "&gt;")
+        .replace('"', "&quot;");
+    escaped
+        .split('`')
+        .enumerate()
+        .map(|(i, part)| {
+            if i % 2 == 1 {
+                format!("<code>{part}</code>")
+            } else {
+                part.to_string()
+            }
+        })
+        .collect()
 }

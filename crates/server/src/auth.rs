@@ -99,6 +99,19 @@ pub fn sees_org(p: &Principal, org: &str) -> bool {
 
 /// `networks` without those `p` may not see inside its organisations: an assessor's
 /// networks it is not engaged on.
+/// The networks `p` reaches when narrower than its organisations (an assessor's engaged
+/// networks, a supervisor's filed ones); `None`: all of its organisations'.
+pub async fn reached_set(
+    state: &AppState,
+    p: &Principal,
+) -> Result<Option<std::collections::HashSet<String>>, ApiError> {
+    Ok(state
+        .store
+        .networks_reached(p.role, &p.user_id)
+        .await?
+        .map(|ids| ids.into_iter().collect()))
+}
+
 pub async fn only_reached(
     state: &AppState,
     p: &Principal,

@@ -169,7 +169,9 @@ pub fn validate_date(field: &'static str, s: &str) -> Result<jiff::civil::Date> 
 /// A bounded free-text field (no control characters: crate::text).
 pub(crate) use crate::text::text;
 
-/// Gives `user_id` reach to `org_id` (idempotent); the token cache is cleared by the caller
+/// Gives `user_id` reach to `org_id` through a workflow (a filing, an engagement): the
+/// organisation, but of its networks only those the workflow names (decision 0939).
+/// Idempotent; an administrator's grant stays one. The token cache is cleared by the caller
 /// after commit so the grant holds at once.
 pub(crate) async fn grant_reach(
     tx: &mut Transaction<'static, Any>,
@@ -184,7 +186,7 @@ pub(crate) async fn grant_reach(
     if has.is_some() {
         return Ok(false);
     }
-    sqlx::query("INSERT INTO user_orgs (user_id, org_id) VALUES ($1, $2)")
+    sqlx::query("INSERT INTO user_orgs (user_id, org_id, via) VALUES ($1, $2, 'workflow')")
         .bind(user_id)
         .bind(org_id)
         .execute(&mut **tx)

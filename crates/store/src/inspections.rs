@@ -543,9 +543,15 @@ impl Store {
     }
 
     /// Networks in `scope` by level and by their organisation's industry.
-    pub async fn statistics(&self, scope: &OrgScope) -> Result<Statistics> {
+    /// `only`: the networks the caller reaches, when narrower than its organisations (a
+    /// supervisor's filed networks, decision 0939).
+    pub async fn statistics(
+        &self,
+        scope: &OrgScope,
+        only: Option<&std::collections::HashSet<String>>,
+    ) -> Result<Statistics> {
         let rows = sqlx::query(
-            "SELECT n.org_id, n.level, o.industry FROM networks n \
+            "SELECT n.id, n.org_id, n.level, o.industry FROM networks n \
              JOIN organisations o ON o.id = n.org_id WHERE n.deleted_at IS NULL",
         )
         .fetch_all(&self.pool)
@@ -554,7 +560,8 @@ impl Store {
         let mut industries: BTreeMap<String, IndustryCount> = BTreeMap::new();
         for row in &rows {
             let org: String = row.try_get("org_id")?;
-            if !scope.allows(&org) {
+            let id: String = row.try_get("id")?;
+            if !scope.allows(&org) || only.is_some_and(|o| !o.contains(&id)) {
                 continue;
             }
             let level: Option<i64> = row.try_get("level")?;

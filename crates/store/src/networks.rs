@@ -320,8 +320,9 @@ impl Store {
     }
 
     /// Whether a user of `role` reaches the network beyond its organisation: an assessor
-    /// only the networks it has an engagement for; every other role is decided by
-    /// organisation alone (a supervisor's jurisdiction is the operator, decision 0935).
+    /// only the networks it has an engagement for (decision 0935); a supervisor those filed
+    /// with it and those of operators an administrator put in its jurisdiction (decision
+    /// 0939); every other role is decided by organisation alone.
     pub async fn reaches_network(
         &self,
         role: crate::users::Role,
@@ -334,16 +335,23 @@ impl Store {
         })
     }
 
-    /// The networks an assessor reaches (see [`Store::reaches_network`]); `None` for the
-    /// roles organisations alone decide.
+    /// The networks an assessor or a supervisor reaches (see [`Store::reaches_network`]);
+    /// `None` for the roles organisations alone decide.
     pub async fn networks_reached(
         &self,
         role: crate::users::Role,
         user_id: &str,
     ) -> Result<Option<Vec<String>>> {
+        // A supervisor reaches the networks filed with it, and every network of an operator
+        // an administrator put in its jurisdiction (decision 0939).
         let sql = match role {
             crate::users::Role::Assessor => {
                 "SELECT DISTINCT network_id FROM engagements WHERE assessor_id = $1"
+            }
+            crate::users::Role::Supervisor => {
+                "SELECT network_id FROM filings WHERE supervisor_id = $1 \
+                 UNION SELECT n.id AS network_id FROM networks n \
+                 JOIN user_orgs u ON u.org_id = n.org_id WHERE u.user_id = $1 AND u.via = 'admin'"
             }
             _ => return Ok(None),
         };

@@ -260,8 +260,12 @@ pub async fn create(
     }
 }
 
-pub async fn edit_form(State(state): State<AppState>, page: NetPage<EditNetwork>) -> PageResult {
-    let net = state.store.get_network(&page.network_id).await?;
+/// The edit form of the stored network, its level locked once graded or filed.
+async fn edit_tpl(
+    state: &AppState,
+    page: NetPage<EditNetwork>,
+    net: &dengbao_store::Network,
+) -> Result<FormTpl, crate::guard::PageError> {
     let orgs = vec![(
         page.org_id.clone(),
         state.store.get_org(&page.org_id).await?.name,
@@ -276,7 +280,12 @@ pub async fn edit_form(State(state): State<AppState>, page: NetPage<EditNetwork>
         page.org_id,
     );
     tpl.level_locked = state.store.level_is_settled(&net.id).await?;
-    render(&tpl)
+    Ok(tpl)
+}
+
+pub async fn edit_form(State(state): State<AppState>, page: NetPage<EditNetwork>) -> PageResult {
+    let net = state.store.get_network(&page.network_id).await?;
+    render(&edit_tpl(&state, page, &net).await?)
 }
 
 pub async fn update(
@@ -296,20 +305,7 @@ pub async fn update(
     match result {
         Ok(_) => redirect(&format!("/networks/{}", net.id)),
         Err(e) => {
-            let orgs = vec![(
-                page.org_id.clone(),
-                state.store.get_org(&page.org_id).await?.name,
-            )];
-            let title = page.c.t.f("network.edit", &net.profile.name);
-            let mut tpl = form_tpl(
-                page.c,
-                orgs,
-                format!("/networks/{}/edit", net.id),
-                title,
-                Some(&net.profile),
-                page.org_id,
-            );
-            tpl.level_locked = state.store.level_is_settled(&net.id).await?;
+            let mut tpl = edit_tpl(&state, page, &net).await?;
             refill(&mut tpl, &fields, &e);
             if tpl.level_locked {
                 // A locked level is not in the form: keep the stored one.

@@ -198,11 +198,14 @@ async fn overview(
             filing_row(&c, &cal, &today_s, org, f)
         })
         .collect();
+    let reached = dengbao_server::auth::reached_set(&state, &page.principal).await?;
+    let reaches = |id: &str| reached.as_ref().is_none_or(|r| r.contains(id));
     let inspections = state
         .store
         .inspections_due(&scope, today)
         .await?
         .into_iter()
+        .filter(|i| reaches(&i.network_id))
         .map(|i| InspectionRow {
             org: orgs.get(&i.org_id).cloned().unwrap_or_default(),
             level: c.t.s(&level_key(Some(i.level))).to_string(),
@@ -229,10 +232,16 @@ async fn overview(
         &c,
         &cal,
         &today_s,
-        state.store.open_orders(&scope).await?,
+        state
+            .store
+            .open_orders(&scope)
+            .await?
+            .into_iter()
+            .filter(|o| reaches(&o.network_id))
+            .collect(),
         &nets,
     );
-    let stats = state.store.statistics(&scope).await?;
+    let stats = state.store.statistics(&scope, reached.as_ref()).await?;
     let level_bars: Vec<Bar> = ["1", "2", "3", "4", "5", "ungraded"]
         .iter()
         .map(|l| Bar {

@@ -58,9 +58,16 @@ async fn inspections_due(
         Some(s) => validate_date("at", s)?,
         None => today(),
     };
-    Ok(Json(
-        state.store.inspections_due(&caller.scope(), at).await?,
-    ))
+    Ok(Json({
+        let reached = crate::auth::reached_set(&state, &caller.principal).await?;
+        state
+            .store
+            .inspections_due(&caller.scope(), at)
+            .await?
+            .into_iter()
+            .filter(|i| reached.as_ref().is_none_or(|r| r.contains(&i.network_id)))
+            .collect::<Vec<_>>()
+    }))
 }
 
 /// Records an inspection of the network by the public security organ.
@@ -170,7 +177,14 @@ async fn open_orders(
     State(state): State<AppState>,
     caller: Caller<Oversee>,
 ) -> ApiResult<Json<Vec<RectificationOrder>>> {
-    Ok(Json(state.store.open_orders(&caller.scope()).await?))
+    let reached = crate::auth::reached_set(&state, &caller.principal).await?;
+    let orders = state.store.open_orders(&caller.scope()).await?;
+    Ok(Json(
+        orders
+            .into_iter()
+            .filter(|o| reached.as_ref().is_none_or(|r| r.contains(&o.network_id)))
+            .collect(),
+    ))
 }
 
 /// Networks by level and by industry in the caller's organisations.
@@ -180,7 +194,13 @@ async fn statistics(
     State(state): State<AppState>,
     caller: Caller<Oversee>,
 ) -> ApiResult<Json<Statistics>> {
-    Ok(Json(state.store.statistics(&caller.scope()).await?))
+    let reached = crate::auth::reached_set(&state, &caller.principal).await?;
+    Ok(Json(
+        state
+            .store
+            .statistics(&caller.scope(), reached.as_ref())
+            .await?,
+    ))
 }
 
 /// Sets the organisation's industry (行业类别 of the filing form).
