@@ -291,3 +291,60 @@ async fn the_network_form_keeps_important_data_and_the_people_count() {
             && shown.contains("id=\"flag-important_data\" checked")
     );
 }
+
+/// The filing form, refused for one field, comes back with every value typed and the
+/// message beside that field, in the page's language.
+#[tokio::test]
+async fn a_refused_filing_comes_back_whole_with_the_message_beside_its_field() {
+    let app = App::new().await;
+    let mut admin = app.set_up().await;
+    let net = app
+        .network(serde_json::json!({"name": "会员服务平台", "level": 3, "stage": "running"}))
+        .await;
+    let organ = common::user_with_password(
+        &app.store,
+        "网安支队",
+        dengbao_store::Role::Supervisor,
+        vec![],
+        "a long enough passphrase",
+    )
+    .await;
+    let page = format!("/filing/{}", net.id);
+    admin.get(&page).await;
+    let bad = admin
+        .post(
+            &page,
+            &[
+                ("supervisor_id", organ.as_str()),
+                ("submitted_on", "2026-09-28"),
+                ("credit_code", "914403001922038217"),
+                ("address", "甲市人民路1号"),
+                ("unit_type", "企业"),
+                ("boundary", "互联网出口防火墙以内"),
+                ("attachments", "定级报告"),
+            ],
+        )
+        .await;
+    assert_eq!(bad.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", bad.body);
+    assert!(
+        bad.body.contains(r#"id="error-credit_code""#),
+        "{}",
+        bad.body
+    );
+    for kept in [
+        r#"value="914403001922038217""#,
+        r#"value="甲市人民路1号""#,
+        r#"<option value="企业" selected>"#,
+        "互联网出口防火墙以内</textarea>",
+        r#"value="定级报告" checked"#,
+    ] {
+        assert!(bad.body.contains(kept), "{kept} not kept:\n{}", bad.body);
+    }
+    assert!(bad.body.contains("校验码"), "{}", bad.body);
+    assert!(
+        !bad.body.contains("check character"),
+        "one language: {}",
+        bad.body
+    );
+    assert!(app.store.list_filings(&net.id).await.unwrap().is_empty());
+}

@@ -16,7 +16,7 @@ use dengbao_store::Role;
 use super::level_key;
 use crate::ctx::Ctx;
 use crate::guard::{NetPage, PageError, PageResult};
-use crate::pages::{enum_label, render};
+use crate::pages::{enum_label, render, render_status};
 use crate::pages::{form_value, form_values, redirect};
 
 pub fn routes() -> Router<AppState> {
@@ -81,9 +81,24 @@ struct FilingTpl {
     affiliations: Vec<String>,
     unit_types: Vec<String>,
     deployments: Vec<String>,
+    /// The form as last sent (empty on a fresh page): a refused submission comes back whole.
+    form: FilingForm,
+    received: String,
+    supervisor_id: String,
+    /// Why the submission was refused, in the page's language, and the input it is about.
+    error: Option<String>,
+    error_field: String,
 }
 
 async fn page(State(state): State<AppState>, page: NetPage<Read>) -> PageResult {
+    render(&filing_tpl(&state, &page).await?)
+}
+
+/// The filing page of the network.
+async fn filing_tpl<R: dengbao_server::auth::Requirement>(
+    state: &AppState,
+    page: &NetPage<R>,
+) -> Result<FilingTpl, PageError> {
     let c = page.c.clone();
     let today = crate::pages::at_of(&c, &Default::default())?.1.to_string();
     let net = state.store.get_network(&page.network_id).await?;
@@ -150,7 +165,12 @@ async fn page(State(state): State<AppState>, page: NetPage<Read>) -> PageResult 
             id: o.id,
         })
         .collect();
-    render(&FilingTpl {
+    Ok(FilingTpl {
+        received: today.clone(),
+        form: FilingForm::default(),
+        supervisor_id: String::new(),
+        error: None,
+        error_field: String::new(),
         network_id: net.id.clone(),
         network: net.profile.name.clone(),
         level: c
@@ -189,6 +209,32 @@ async fn page(State(state): State<AppState>, page: NetPage<Read>) -> PageResult 
     })
 }
 
+/// The inputs of the filing form whose errors are shown beside them.
+const FORM_INPUTS: &[&str] = &[
+    "submitted_on",
+    "supervisor_id",
+    "credit_code",
+    "address",
+    "region_code",
+    "affiliation",
+    "unit_type",
+    "unit_head",
+    "unit_head_title",
+    "unit_head_phone",
+    "unit_head_email",
+    "responsible_department",
+    "contact",
+    "contact_title",
+    "phone",
+    "contact_email",
+    "business",
+    "service_scope",
+    "boundary",
+    "platform",
+    "deployment",
+    "attachments",
+];
+
 fn back(id: &str) -> PageResult {
     redirect(&format!("/filing/{id}"))
 }
@@ -199,49 +245,69 @@ async fn submit(
     Form(fields): Form<Vec<(String, String)>>,
 ) -> PageResult {
     let get = |k: &str| form_value(&fields, k);
-    let bad = |m: String| PageError::bad(&page.c, m);
-    let received = dengbao_store::filings::validate_date("submitted_on", &get("submitted_on"))
-        .map_err(|e| bad(e.to_string()))?;
-    let due = dengbao_server::routes::filings::workdays_after(
-        &state,
-        "submitted_on",
-        received,
-        dengbao_server::routes::filings::REVIEW_WORKING_DAYS,
-    )
-    .map_err(|e| bad(e.message))?;
-    let input = FilingInput {
-        supervisor_id: get("supervisor_id"),
-        submitted_on: received.to_string(),
-        form: FilingForm {
-            credit_code: get("credit_code"),
-            address: get("address"),
-            region_code: get("region_code"),
-            affiliation: get("affiliation"),
-            unit_type: get("unit_type"),
-            unit_head: get("unit_head"),
-            unit_head_title: get("unit_head_title"),
-            unit_head_phone: get("unit_head_phone"),
-            unit_head_email: get("unit_head_email"),
-            responsible_department: get("responsible_department"),
-            contact: get("contact"),
-            contact_title: get("contact_title"),
-            phone: get("phone"),
-            contact_email: get("contact_email"),
-            business: get("business"),
-            service_scope: get("service_scope"),
-            boundary: get("boundary"),
-            platform: get("platform"),
-            deployment: get("deployment"),
-            attachments: form_values(&fields, "attachments"),
-        },
-        note: String::new(),
+    let form = FilingForm {
+        credit_code: get("credit_code"),
+        address: get("address"),
+        region_code: get("region_code"),
+        affiliation: get("affiliation"),
+        unit_type: get("unit_type"),
+        unit_head: get("unit_head"),
+        unit_head_title: get("unit_head_title"),
+        unit_head_phone: get("unit_head_phone"),
+        unit_head_email: get("unit_head_email"),
+        responsible_department: get("responsible_department"),
+        contact: get("contact"),
+        contact_title: get("contact_title"),
+        phone: get("phone"),
+        contact_email: get("contact_email"),
+        business: get("business"),
+        service_scope: get("service_scope"),
+        boundary: get("boundary"),
+        platform: get("platform"),
+        deployment: get("deployment"),
+        attachments: form_values(&fields, "attachments"),
     };
-    state
-        .store
-        .submit_filing(&page.actor(), &page.network_id, input, due)
-        .await
-        .map_err(|e| bad(e.to_string()))?;
-    back(&page.network_id)
+    let result = async {
+        let received = dengbao_store::filings::validate_date("submitted_on", &get("submitted_on"))
+            .map_err(|e| e.to_string())?;
+        let due = dengbao_server::routes::filings::workdays_after(
+            &state,
+            "submitted_on",
+            received,
+            dengbao_server::routes::filings::REVIEW_WORKING_DAYS,
+        )
+        .map_err(|e| e.message)?;
+        let input = FilingInput {
+            supervisor_id: get("supervisor_id"),
+            submitted_on: received.to_string(),
+            form: form.clone(),
+            note: String::new(),
+        };
+        state
+            .store
+            .submit_filing(&page.actor(), &page.network_id, input, due)
+            .await
+            .map_err(|e| e.to_string())
+    }
+    .await;
+    match result {
+        Ok(_) => back(&page.network_id),
+        Err(e) => {
+            // The form comes back as sent, the message beside its field (issue 16 item 5).
+            let mut tpl = filing_tpl(&state, &page).await?;
+            let field = crate::i18n::bilingual::field_of(&e, FORM_INPUTS).unwrap_or_default();
+            tpl.error = Some(if field.is_empty() {
+                crate::i18n::one_language(&e, page.c.lang).replace('`', "")
+            } else {
+                crate::i18n::bilingual::without_field(&e, page.c.lang)
+            });
+            tpl.error_field = field.to_string();
+            tpl.received = get("submitted_on");
+            tpl.supervisor_id = get("supervisor_id");
+            tpl.form = form;
+            render_status(&tpl, axum::http::StatusCode::UNPROCESSABLE_ENTITY)
+        }
+    }
 }
 
 #[derive(serde::Deserialize)]
