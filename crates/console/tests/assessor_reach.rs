@@ -54,4 +54,10 @@ async fn an_assessor_sees_only_the_networks_it_is_engaged_on() {
     assert!(list.contains("会员服务平台") && !list.contains("财务系统"));
     let dashboard = b.get("/").await.body;
     assert!(!dashboard.contains("财务系统"));
+    // The grading wizard does not name a network it does not reach either.
+    let wizard = b.get(&format!("/grading?network={}", other.id)).await;
+    assert_eq!(wizard.status, StatusCode::OK);
+    assert!(!wizard.body.contains("财务系统"), "{}", wizard.body);
+    let exposure = b.get("/exposure").await.body;
+    assert!(!exposure.contains("财务系统"));
 }

@@ -7,7 +7,7 @@ use axum::http::StatusCode;
 use common::{audited, uri, user_with_password, App, Browser};
 use dengbao_store::{NetworkProfile, Role};
 
-const ROLES: [&str; 8] = [
+const ROLES: [&str; 9] = [
     "anonymous",
     "administrator",
     "operator_a",
@@ -16,6 +16,7 @@ const ROLES: [&str; 8] = [
     "supervisor",
     "auditor",
     "disabled",
+    "supervisor_filed",
 ];
 const PASSWORD: &str = "matrix password 1";
 
@@ -204,6 +205,40 @@ async fn every_page_answers_each_role_as_the_matrix_says() {
                 assessor_id: user_ids["assessor"].clone(),
                 engaged_on: "2026-09-01".into(),
             },
+        )
+        .await
+        .unwrap();
+
+    // A public security organ that received the filing of another network of A only.
+    let organ = user_with_password(
+        store,
+        "supervisor_filed",
+        Role::Supervisor,
+        vec![],
+        PASSWORD,
+    )
+    .await;
+    user_ids.insert("supervisor_filed", organ.clone());
+    let other: NetworkProfile = serde_json::from_value(serde_json::json!({
+        "name": "网上办事大厅备份系统", "level": 2, "stage": "running"
+    }))
+    .unwrap();
+    let other = store
+        .create_network("test", &org_a, other)
+        .await
+        .unwrap()
+        .id;
+    store
+        .submit_filing(
+            "test",
+            &other,
+            dengbao_store::filings::FilingInput {
+                supervisor_id: organ,
+                submitted_on: "2026-09-01".into(),
+                form: Default::default(),
+                note: String::new(),
+            },
+            jiff::civil::date(2026, 9, 15),
         )
         .await
         .unwrap();

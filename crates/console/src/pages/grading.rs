@@ -151,7 +151,13 @@ async fn wizard(
     if !q.network.is_empty() {
         // Only a network the user may see is named; saving needs EditNetwork on it.
         if let Some(org) = state.store.network_org(&q.network).await? {
-            if auth::sees_org(&page.principal, &org) {
+            let p = &page.principal;
+            if auth::sees_org(p, &org)
+                && state
+                    .store
+                    .reaches_network(p.role, &p.user_id, &q.network)
+                    .await?
+            {
                 network_name = state.store.get_network(&q.network).await?.profile.name;
                 can_save = auth::role_may(page.principal.role, auth::Need::EditNetwork);
             }
