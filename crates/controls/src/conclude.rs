@@ -67,7 +67,7 @@ impl Outcome {
         }
     }
 
-    fn parse(s: &str) -> Option<Outcome> {
+    pub fn parse(s: &str) -> Option<Outcome> {
         Outcome::ALL.into_iter().find(|o| o.zh() == s)
     }
 }
@@ -148,45 +148,10 @@ pub fn conclude(
         return Err(ScopeError::Level5.into());
     }
     for r in results {
-        let item = r.item.trim();
-        let control: &Control = catalog
-            .get(item)
-            .ok_or_else(|| ResultsError::UnknownItem { item: item.into() })?;
-        if control.level != level {
-            return Err(ResultsError::OtherLevel {
-                item: item.into(),
-                its: control.level.get(),
-                level: level.get(),
-            });
-        }
+        let (control, outcome, hazard) = check_item(catalog, level, r)?;
+        let item = control.id.as_str();
         if !seen.insert(item.to_string()) {
             return Err(ResultsError::Duplicate { item: item.into() });
-        }
-        let outcome = Outcome::parse(r.result.trim()).ok_or_else(|| ResultsError::BadResult {
-            item: item.into(),
-            result: r.result.clone(),
-        })?;
-        let reason_given = r.reason.as_deref().is_some_and(|s| !s.trim().is_empty());
-        if outcome == Outcome::NotApplicable && !reason_given {
-            return Err(ResultsError::NoReason { item: item.into() });
-        }
-        if let Some(risk) = &r.risk {
-            if !["高", "中", "低"].contains(&risk.trim()) {
-                return Err(ResultsError::BadRisk {
-                    item: item.into(),
-                    risk: risk.clone(),
-                });
-            }
-        }
-        let hazard = r.major_hazard.unwrap_or(false);
-        // A risk or a hazard is a finding; an item that conforms, or does not apply, has none.
-        if matches!(outcome, Outcome::Conforms | Outcome::NotApplicable)
-            && (hazard || r.risk.is_some())
-        {
-            return Err(ResultsError::RiskOnConforming {
-                item: item.into(),
-                result: outcome.zh(),
-            });
         }
         if !scope_exts.contains(&control.extension) {
             scope_exts.push(control.extension);
@@ -206,6 +171,53 @@ pub fn conclude(
         return Err(ResultsError::Missing { items: missing });
     }
     Ok(tally(&checked))
+}
+
+/// One submitted result checked on its own: the item exists and is of `level`, the result
+/// is one of the four, 不适用 has a reason, a risk is 高/中/低 and only a finding carries a
+/// risk or a major hazard. Returns the item, its outcome and whether it is a major hazard.
+pub fn check_item<'c>(
+    catalog: &'c Catalog,
+    level: Level,
+    r: &Submitted,
+) -> Result<(&'c Control, Outcome, bool), ResultsError> {
+    let item = r.item.trim();
+    let control: &Control = catalog
+        .get(item)
+        .ok_or_else(|| ResultsError::UnknownItem { item: item.into() })?;
+    if control.level != level {
+        return Err(ResultsError::OtherLevel {
+            item: item.into(),
+            its: control.level.get(),
+            level: level.get(),
+        });
+    }
+    let outcome = Outcome::parse(r.result.trim()).ok_or_else(|| ResultsError::BadResult {
+        item: item.into(),
+        result: r.result.clone(),
+    })?;
+    let reason_given = r.reason.as_deref().is_some_and(|s| !s.trim().is_empty());
+    if outcome == Outcome::NotApplicable && !reason_given {
+        return Err(ResultsError::NoReason { item: item.into() });
+    }
+    if let Some(risk) = &r.risk {
+        if !["高", "中", "低"].contains(&risk.trim()) {
+            return Err(ResultsError::BadRisk {
+                item: item.into(),
+                risk: risk.clone(),
+            });
+        }
+    }
+    let hazard = r.major_hazard.unwrap_or(false);
+    // A risk or a hazard is a finding; an item that conforms, or does not apply, has none.
+    if matches!(outcome, Outcome::Conforms | Outcome::NotApplicable) && (hazard || r.risk.is_some())
+    {
+        return Err(ResultsError::RiskOnConforming {
+            item: item.into(),
+            result: outcome.zh(),
+        });
+    }
+    Ok((control, outcome, hazard))
 }
 
 /// The rate and conclusion of checked results (outcome, major hazard).

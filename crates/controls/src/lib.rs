@@ -21,7 +21,7 @@ mod oscal;
 pub use catalog::{Catalog, CatalogError, Control, ScopeError, CONTROL_FILES, LEVEL5_REASON};
 pub use class::{Class, Extension, Kind};
 pub use conclude::{
-    conclude, verdict, Conclusion, Outcome, ResultsError, Submitted, Verdict, READING,
+    check_item, conclude, verdict, Conclusion, Outcome, ResultsError, Submitted, Verdict, READING,
 };
 pub use high_risk::{HighRisk, HighRiskCase, HighRiskError, HighRiskMatch, HIGH_RISK_FILE};
 pub use oscal::{to_oscal, to_oscal_with, NAMESPACE as OSCAL_NAMESPACE, OSCAL_VERSION};

@@ -127,6 +127,7 @@ pub fn router_and_openapi() -> (Router<AppState>, utoipa::openapi::OpenApi) {
         .merge(routes::filings::router())
         .merge(routes::supervision::router())
         .merge(routes::engagements::router())
+        .merge(routes::assessment::router())
         .merge(routes::reports::router())
         .merge(routes::incidents::router())
         .merge(routes::law::router())

@@ -314,7 +314,7 @@ impl Store {
     }
 
     /// The caller's open engagement for the network (`assessor_id`), or an error naming why.
-    async fn open_engagement_id(
+    pub(crate) async fn open_engagement_id(
         tx: &mut sqlx::Transaction<'static, sqlx::Any>,
         network_id: &str,
         assessor_id: &str,

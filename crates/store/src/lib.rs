@@ -34,6 +34,7 @@ pub mod incident_open;
 pub mod incident_sends;
 pub mod incidents;
 pub mod inspections;
+pub mod item_results;
 pub mod keys;
 pub mod networks;
 pub mod orgs;

@@ -1,6 +1,7 @@
 //! One module per resource; each exports `router()` with its documented routes.
 
 pub mod accounts;
+pub mod assessment;
 pub mod audit;
 pub mod duties;
 pub mod engagements;

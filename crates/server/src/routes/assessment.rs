@@ -1,0 +1,177 @@
+//! Per-item assessment results (decision 0412): the assessor records each GB/T 22239-2019
+//! requirement item's result in its open engagement; anyone who may read the network sees
+//! the latest results, the progress through the items in scope (the network's level and the
+//! extensions its `new_tech` implies) and, once every item has a result, the conclusion by
+//! the 2025 rule (公网安〔2025〕1846号 Q20, as decision 0410 reads it).
+
+use std::sync::OnceLock;
+
+use axum::extract::State;
+use axum::http::StatusCode;
+use axum::Json;
+use dengbao_controls::{Catalog, Extension, Submitted};
+use dengbao_store::item_results::{ItemResult, ItemResultInput};
+use dengbao_types::Level;
+use serde::{Deserialize, Serialize};
+use utoipa_axum::router::OpenApiRouter;
+use utoipa_axum::routes;
+
+use crate::auth::{Assess, NetworkGuard, Read};
+use crate::error::{ApiError, ApiResult, ErrorBody};
+use crate::extract::ApiJson;
+use crate::AppState;
+
+pub fn router() -> OpenApiRouter<AppState> {
+    OpenApiRouter::new().routes(routes!(assessment, record_items))
+}
+
+fn controls() -> Result<&'static Catalog, ApiError> {
+    static CATALOG: OnceLock<Option<Catalog>> = OnceLock::new();
+    CATALOG
+        .get_or_init(|| Catalog::builtin().ok())
+        .as_ref()
+        .ok_or_else(|| ApiError::internal("the embedded control catalog failed to load"))
+}
+
+/// What the assessor sends: one or more items' results.
+#[derive(Debug, Deserialize, utoipa::ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct ItemResults {
+    pub results: Vec<ItemResultInput>,
+}
+
+/// A network's assessment as recorded so far.
+#[derive(Debug, Serialize, utoipa::ToSchema)]
+pub struct Assessment {
+    /// The engagement the results belong to; null before any result.
+    pub engagement_id: Option<String>,
+    pub level: u8,
+    /// `general` and the extensions the profile's `new_tech` implies.
+    pub extensions: Vec<String>,
+    /// Items in scope, and how many have a result.
+    pub in_scope: usize,
+    pub assessed: usize,
+    /// The first items still without a result (at most 20).
+    pub missing: Vec<String>,
+    pub items: Vec<ItemResult>,
+    /// Once every item in scope has a result: `{rate, conclusion, counts, major_hazards,
+    /// reading}`; null until then.
+    #[schema(value_type = Option<Object>)]
+    pub conclusion: Option<serde_json::Value>,
+}
+
+fn scope_of(net: &dengbao_store::Network) -> Result<(Level, Vec<Extension>), ApiError> {
+    let level = net.profile.level.ok_or_else(|| {
+        ApiError::invalid(
+            "invalid level: 网络尚未定级，无法确定测评范围 / the network is not graded yet",
+        )
+    })?;
+    let mut exts = vec![Extension::General];
+    for t in &net.profile.new_tech {
+        let name = serde_json::to_value(t)
+            .ok()
+            .and_then(|v| v.as_str().map(str::to_string))
+            .unwrap_or_default();
+        if let Some(e) = Extension::from_name(&name) {
+            exts.push(e);
+        }
+    }
+    Ok((level, exts))
+}
+
+fn submitted(r: &ItemResultInput) -> Submitted {
+    Submitted {
+        item: r.item.clone(),
+        result: r.result.clone(),
+        reason: r.reason.clone(),
+        risk: r.risk.clone(),
+        major_hazard: r.major_hazard,
+    }
+}
+
+/// The network's latest item results, progress and (when complete) conclusion.
+#[utoipa::path(get, path = "/api/networks/{id}/assessment", tag = "assessment", security(("bearer" = [])),
+    params(("id" = String, Path, description = "network id")),
+    responses((status = 200, body = Assessment), (status = 404, body = ErrorBody), (status = 422, body = ErrorBody)))]
+async fn assessment(
+    State(state): State<AppState>,
+    guard: NetworkGuard<Read>,
+) -> ApiResult<Json<Assessment>> {
+    Ok(Json(assessment_of(&state, &guard.network_id).await?))
+}
+
+/// The network's assessment as recorded so far.
+pub async fn assessment_of(state: &AppState, network_id: &str) -> ApiResult<Assessment> {
+    let net = state.store.get_network(network_id).await?;
+    let (level, exts) = scope_of(&net)?;
+    let catalog = controls()?;
+    let scope = catalog
+        .select(level, &exts)
+        .map_err(|e| ApiError::invalid(format!("invalid level: {e}")))?;
+    let (engagement_id, items) = match state.store.item_results(network_id).await? {
+        Some((e, items)) => (Some(e), items),
+        None => (None, Vec::new()),
+    };
+    let missing: Vec<String> = scope
+        .iter()
+        .filter(|c| !items.iter().any(|i| i.item == c.id))
+        .map(|c| c.id.clone())
+        .collect();
+    let conclusion = if missing.is_empty() && !items.is_empty() {
+        let results: Vec<Submitted> = items
+            .iter()
+            .map(|i| Submitted {
+                item: i.item.clone(),
+                result: i.result.clone(),
+                reason: Some(i.reason.clone()).filter(|s| !s.is_empty()),
+                risk: i.risk.clone(),
+                major_hazard: Some(i.major_hazard),
+            })
+            .collect();
+        dengbao_controls::conclude(catalog, level, &exts, &results)
+            .ok()
+            .and_then(|c| serde_json::to_value(c).ok())
+    } else {
+        None
+    };
+    Ok(Assessment {
+        engagement_id,
+        level: level.get(),
+        extensions: exts.iter().map(|e| e.as_str().to_string()).collect(),
+        in_scope: scope.len(),
+        assessed: scope.len() - missing.len(),
+        missing: missing.into_iter().take(20).collect(),
+        items,
+        conclusion,
+    })
+}
+
+/// Records items' results in the caller's open engagement (each checked against the
+/// control catalog for the network's level; nothing is written if one is wrong).
+#[utoipa::path(post, path = "/api/networks/{id}/assessment/items", tag = "assessment", security(("bearer" = [])),
+    params(("id" = String, Path, description = "network id")), request_body = ItemResults,
+    responses((status = 201, body = Assessment), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody), (status = 422, body = ErrorBody)))]
+async fn record_items(
+    State(state): State<AppState>,
+    guard: NetworkGuard<Assess>,
+    ApiJson(input): ApiJson<ItemResults>,
+) -> ApiResult<(StatusCode, Json<Assessment>)> {
+    let net = state.store.get_network(&guard.network_id).await?;
+    let (level, _) = scope_of(&net)?;
+    let catalog = controls()?;
+    for r in &input.results {
+        dengbao_controls::check_item(catalog, level, &submitted(r))
+            .map_err(|e| ApiError::invalid(format!("invalid results: {e}")))?;
+    }
+    state
+        .store
+        .record_item_results(
+            &guard.actor(),
+            &guard.principal.user_id,
+            &guard.network_id,
+            input.results,
+        )
+        .await?;
+    let a = assessment_of(&state, &guard.network_id).await?;
+    Ok((StatusCode::CREATED, Json(a)))
+}
