@@ -98,6 +98,14 @@ async fn an_assessor_records_every_item_and_the_conclusion_follows() {
     assert_eq!(r.status, 201, "{}", r.json);
     assert_eq!(r.json["conclusion"]["conclusion"], "基本符合");
     assert_eq!(r.json["conclusion"]["major_hazards"], 1);
+    // Both moments are in the history, oldest first; the re-test kept the first result.
+    let history: Vec<&str> = r.json["history"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter_map(|p| p["conclusion"].as_str())
+        .collect();
+    assert_eq!(history, vec!["符合", "基本符合"], "{}", r.json["history"]);
     // The operator may read, not record.
     let r = w
         .post_json(

@@ -10,7 +10,18 @@ use sqlx::Row;
 use crate::audit::{AuditRecord, WriteTx};
 use crate::error::{Result, StoreError};
 use crate::text::text;
-use crate::{now_rfc3339, secret, Store};
+use crate::{secret, Store};
+
+/// Now in UTC with nine fractional digits, so that the text sorts as time does (the
+/// history orders recordings by it).
+fn sortable_now() -> String {
+    let t = jiff::Timestamp::now();
+    format!(
+        "{}.{:09}Z",
+        t.strftime("%Y-%m-%dT%H:%M:%S"),
+        t.subsec_nanosecond()
+    )
+}
 
 /// One item's result as recorded.
 #[derive(Debug, Clone, Deserialize, utoipa::ToSchema)]
@@ -91,7 +102,7 @@ impl Store {
             .ok_or_else(|| StoreError::not_found("network", network_id))?;
         let mut w = WriteTx::begin(self).await?;
         let engagement = Self::open_engagement_id(&mut w.tx, network_id, assessor_id).await?;
-        let at = now_rfc3339();
+        let at = sortable_now();
         for (item, result, reason, risk, hazard, note) in &rows {
             sqlx::query(
                 "INSERT INTO item_results (id, engagement_id, network_id, item_id, result, reason, \
@@ -166,5 +177,31 @@ impl Store {
             );
         }
         Ok(Some((engagement, latest.into_values().collect())))
+    }
+
+    /// Every recording of the engagement's item results, oldest first (re-tests included):
+    /// what the history of its rate is drawn from.
+    pub async fn item_result_history(&self, engagement_id: &str) -> Result<Vec<ItemResult>> {
+        let rows = sqlx::query(
+            "SELECT item_id, result, reason, risk, major_hazard, note, recorded_by, recorded_at \
+             FROM item_results WHERE engagement_id = $1 ORDER BY recorded_at, id",
+        )
+        .bind(engagement_id)
+        .fetch_all(&self.pool)
+        .await?;
+        rows.iter()
+            .map(|r| {
+                Ok(ItemResult {
+                    item: r.try_get("item_id")?,
+                    result: r.try_get("result")?,
+                    reason: r.try_get("reason")?,
+                    risk: r.try_get("risk")?,
+                    major_hazard: r.try_get::<i64, _>("major_hazard")? != 0,
+                    note: r.try_get("note")?,
+                    recorded_by: r.try_get("recorded_by")?,
+                    recorded_at: r.try_get("recorded_at")?,
+                })
+            })
+            .collect()
     }
 }

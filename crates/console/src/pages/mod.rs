@@ -11,6 +11,7 @@ use crate::guard::PageError;
 
 pub mod account;
 pub mod admin;
+pub mod assessment;
 pub mod assessor;
 pub mod audit_rows;
 pub mod calendar;
@@ -36,6 +37,7 @@ pub fn routes() -> Router<AppState> {
         .merge(networks::routes())
         .merge(duties::routes())
         .merge(exposure::routes())
+        .merge(assessment::routes())
         .merge(incidents::routes())
         .merge(grading::routes())
         .merge(law::routes())

@@ -25,7 +25,8 @@ pub fn router() -> OpenApiRouter<AppState> {
     OpenApiRouter::new().routes(routes!(assessment, record_items))
 }
 
-fn controls() -> Result<&'static Catalog, ApiError> {
+/// The control catalog shipped in the binary (loaded once).
+pub fn controls() -> Result<&'static Catalog, ApiError> {
     static CATALOG: OnceLock<Option<Catalog>> = OnceLock::new();
     CATALOG
         .get_or_init(|| Catalog::builtin().ok())
@@ -58,9 +59,60 @@ pub struct Assessment {
     /// reading}`; null until then.
     #[schema(value_type = Option<Object>)]
     pub conclusion: Option<serde_json::Value>,
+    /// The rate and conclusion after each recording that left every item with a result
+    /// (re-tests included), oldest first.
+    pub history: Vec<RatePoint>,
 }
 
-fn scope_of(net: &dengbao_store::Network) -> Result<(Level, Vec<Extension>), ApiError> {
+/// The rate at one moment of the engagement.
+#[derive(Debug, Serialize, utoipa::ToSchema)]
+pub struct RatePoint {
+    pub at: String,
+    pub rate: f64,
+    pub conclusion: String,
+}
+
+fn as_submitted(i: &ItemResult) -> Submitted {
+    Submitted {
+        item: i.item.clone(),
+        result: i.result.clone(),
+        reason: Some(i.reason.clone()).filter(|s| !s.is_empty()),
+        risk: i.risk.clone(),
+        major_hazard: Some(i.major_hazard),
+    }
+}
+
+/// The conclusion after each batch of recordings, once the results cover the scope.
+fn history_of(
+    catalog: &Catalog,
+    level: Level,
+    exts: &[Extension],
+    rows: &[ItemResult],
+) -> Vec<RatePoint> {
+    let mut latest: std::collections::BTreeMap<&str, &ItemResult> = Default::default();
+    let mut out = Vec::new();
+    for (i, r) in rows.iter().enumerate() {
+        latest.insert(&r.item, r);
+        let batch_ends = rows
+            .get(i + 1)
+            .is_none_or(|n| n.recorded_at != r.recorded_at);
+        if !batch_ends {
+            continue;
+        }
+        let results: Vec<Submitted> = latest.values().map(|x| as_submitted(x)).collect();
+        if let Ok(c) = dengbao_controls::conclude(catalog, level, exts, &results) {
+            out.push(RatePoint {
+                at: r.recorded_at.clone(),
+                rate: c.rate,
+                conclusion: c.conclusion.zh().to_string(),
+            });
+        }
+    }
+    out
+}
+
+/// The level and extensions an assessment of `net` covers.
+pub fn scope_of(net: &dengbao_store::Network) -> Result<(Level, Vec<Extension>), ApiError> {
     let level = net.profile.level.ok_or_else(|| {
         ApiError::invalid(
             "invalid level: 网络尚未定级，无法确定测评范围 / the network is not graded yet",
@@ -118,23 +170,24 @@ pub async fn assessment_of(state: &AppState, network_id: &str) -> ApiResult<Asse
         .map(|c| c.id.clone())
         .collect();
     let conclusion = if missing.is_empty() && !items.is_empty() {
-        let results: Vec<Submitted> = items
-            .iter()
-            .map(|i| Submitted {
-                item: i.item.clone(),
-                result: i.result.clone(),
-                reason: Some(i.reason.clone()).filter(|s| !s.is_empty()),
-                risk: i.risk.clone(),
-                major_hazard: Some(i.major_hazard),
-            })
-            .collect();
+        let results: Vec<Submitted> = items.iter().map(as_submitted).collect();
         dengbao_controls::conclude(catalog, level, &exts, &results)
             .ok()
             .and_then(|c| serde_json::to_value(c).ok())
     } else {
         None
     };
+    let history = match &engagement_id {
+        Some(e) => history_of(
+            catalog,
+            level,
+            &exts,
+            &state.store.item_result_history(e).await?,
+        ),
+        None => Vec::new(),
+    };
     Ok(Assessment {
+        history,
         engagement_id,
         level: level.get(),
         extensions: exts.iter().map(|e| e.as_str().to_string()).collect(),
@@ -156,22 +209,38 @@ async fn record_items(
     guard: NetworkGuard<Assess>,
     ApiJson(input): ApiJson<ItemResults>,
 ) -> ApiResult<(StatusCode, Json<Assessment>)> {
-    let net = state.store.get_network(&guard.network_id).await?;
+    record(
+        &state,
+        &guard.actor(),
+        &guard.principal.user_id,
+        &guard.network_id,
+        input.results,
+    )
+    .await?;
+    let a = assessment_of(&state, &guard.network_id).await?;
+    Ok((StatusCode::CREATED, Json(a)))
+}
+
+/// Checks each result against the control catalog for the network's level, then records
+/// them all in the assessor's open engagement (nothing when one is wrong). The API and the
+/// console both record through here.
+pub async fn record(
+    state: &AppState,
+    actor: &str,
+    assessor_id: &str,
+    network_id: &str,
+    results: Vec<ItemResultInput>,
+) -> ApiResult<()> {
+    let net = state.store.get_network(network_id).await?;
     let (level, _) = scope_of(&net)?;
     let catalog = controls()?;
-    for r in &input.results {
+    for r in &results {
         dengbao_controls::check_item(catalog, level, &submitted(r))
             .map_err(|e| ApiError::invalid(format!("invalid results: {e}")))?;
     }
     state
         .store
-        .record_item_results(
-            &guard.actor(),
-            &guard.principal.user_id,
-            &guard.network_id,
-            input.results,
-        )
+        .record_item_results(actor, assessor_id, network_id, results)
         .await?;
-    let a = assessment_of(&state, &guard.network_id).await?;
-    Ok((StatusCode::CREATED, Json(a)))
+    Ok(())
 }

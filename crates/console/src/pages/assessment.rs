@@ -1,0 +1,205 @@
+//! A network's assessment item by item (`/networks/{id}/assessment`, decision 0412): progress
+//! through the GB/T 22239-2019 items in scope, the conclusion by the 2025 rule once every
+//! item has a result, the history of the rate, and the items class by class. The engaged
+//! assessor records results here, a class at a time (one select per item, and "the rest of
+//! this class 不适用" with one reason).
+
+use askama::Template;
+use axum::extract::State;
+use axum::routing::get;
+use axum::{Form, Router};
+use dengbao_controls::Class;
+use dengbao_server::auth::{role_may, Assess, Need, Read};
+use dengbao_server::routes::assessment::{assessment_of, controls, record, scope_of};
+use dengbao_server::AppState;
+use dengbao_store::item_results::ItemResultInput;
+
+use crate::ctx::Ctx;
+use crate::guard::{NetPage, PageError, PageResult};
+use crate::pages::{form_value, redirect, render};
+use crate::svg::{bar_chart, Bar};
+
+pub fn routes() -> Router<AppState> {
+    Router::new().route("/networks/{id}/assessment", get(page).post(save))
+}
+
+pub struct ItemRow {
+    pub id: String,
+    pub point: String,
+    pub requirement: String,
+    pub result: String,
+    pub risk: String,
+    pub hazard: bool,
+    pub note: String,
+}
+
+pub struct ClassSection {
+    pub code: &'static str,
+    pub name: String,
+    pub items: Vec<ItemRow>,
+    pub assessed: usize,
+}
+
+#[derive(Template)]
+#[template(path = "network/assessment.html")]
+struct AssessmentTpl {
+    c: Ctx,
+    network_id: String,
+    network: String,
+    in_scope: usize,
+    assessed: usize,
+    rate: Option<String>,
+    conclusion: Option<String>,
+    major_hazards: u64,
+    reading: String,
+    chart: String,
+    sections: Vec<ClassSection>,
+    can_record: bool,
+    results: [&'static str; 4],
+}
+
+/// Chinese data text in the page's language: as is in Chinese, quoted in English.
+fn zh_data(c: &Ctx, s: &str) -> String {
+    if s.is_empty() {
+        String::new()
+    } else {
+        crate::i18n::quoted(c.lang, s)
+    }
+}
+
+async fn page(State(state): State<AppState>, page: NetPage<Read>) -> PageResult {
+    let c = page.c.clone();
+    let net = state.store.get_network(&page.network_id).await?;
+    let a = assessment_of(&state, &net.id).await?;
+    let (level, exts) = scope_of(&net)?;
+    let scope = controls()?
+        .select(level, &exts)
+        .map_err(|e| PageError::bad(&c, e.to_string()))?;
+    let mut sections: Vec<ClassSection> = Vec::new();
+    for class in Class::ALL {
+        let items: Vec<ItemRow> = scope
+            .iter()
+            .filter(|x| x.class == class)
+            .map(|x| {
+                let r = a.items.iter().find(|i| i.item == x.id);
+                ItemRow {
+                    id: x.id.clone(),
+                    point: if c.lang.is_en() {
+                        format!("{} ({})", zh_data(&c, &x.point), x.letter)
+                    } else {
+                        format!("{}（{}）", x.point, x.letter)
+                    },
+                    requirement: zh_data(&c, &x.requirement),
+                    result: r.map(|r| r.result.clone()).unwrap_or_default(),
+                    risk: r.and_then(|r| r.risk.clone()).unwrap_or_default(),
+                    hazard: r.is_some_and(|r| r.major_hazard),
+                    note: r.map(|r| zh_data(&c, &r.note)).unwrap_or_default(),
+                }
+            })
+            .collect();
+        if items.is_empty() {
+            continue;
+        }
+        sections.push(ClassSection {
+            code: class.code(),
+            name: if c.lang.is_en() {
+                class.en().to_string()
+            } else {
+                class.zh().to_string()
+            },
+            assessed: items.iter().filter(|i| !i.result.is_empty()).count(),
+            items,
+        });
+    }
+    let conclusion = a.conclusion.as_ref();
+    let rate = conclusion
+        .and_then(|x| x["rate"].as_f64())
+        .map(|r| format!("{:.1}%", r * 100.0));
+    let verdict = conclusion
+        .and_then(|x| x["conclusion"].as_str())
+        .map(|v| zh_data(&c, v));
+    let bars: Vec<Bar> = a
+        .history
+        .iter()
+        .map(|p| Bar {
+            label: c.t.when(&p.at),
+            value: (p.rate * 1000.0).round() as u64,
+            class: "bar-level",
+        })
+        .collect();
+    let engaged = state
+        .store
+        .list_engagements(&net.id)
+        .await?
+        .iter()
+        .any(|e| e.assessor_id == page.principal.user_id && e.conclusion.is_none());
+    render(&AssessmentTpl {
+        network_id: net.id.clone(),
+        network: net.profile.name.clone(),
+        in_scope: a.in_scope,
+        assessed: a.assessed,
+        rate,
+        conclusion: verdict,
+        major_hazards: conclusion
+            .and_then(|x| x["major_hazards"].as_u64())
+            .unwrap_or(0),
+        reading: c.t.s("assessment.reading").to_string(),
+        chart: if bars.is_empty() {
+            String::new()
+        } else {
+            bar_chart("rate-history", c.t.s("assessment.history"), &bars)
+        },
+        sections,
+        can_record: engaged && role_may(page.principal.role, Need::Assess),
+        results: ["符合", "部分符合", "不符合", "不适用"],
+        c,
+    })
+}
+
+/// One class's results as the form sends them: `result.<id>`, `risk.<id>`, `note.<id>`,
+/// `reason.<id>`, `hazard.<id>`; `rest_na` with `rest_reason` marks every item of the
+/// class left without a result 不适用.
+async fn save(
+    State(state): State<AppState>,
+    page: NetPage<Assess>,
+    Form(fields): Form<Vec<(String, String)>>,
+) -> PageResult {
+    let get = |k: &str| form_value(&fields, k);
+    let rest_na = !get("rest_na").is_empty();
+    let rest_reason = get("rest_reason");
+    let mut results = Vec::new();
+    for (k, v) in &fields {
+        let Some(id) = k.strip_prefix("item.") else {
+            continue;
+        };
+        let result = get(&format!("result.{id}"));
+        let result = match (result.is_empty(), rest_na) {
+            (false, _) => result,
+            (true, true) => "不适用".to_string(),
+            (true, false) => continue,
+        };
+        let reason = match get(&format!("reason.{id}")) {
+            r if r.is_empty() && result == "不适用" => rest_reason.clone(),
+            r => r,
+        };
+        let _ = v;
+        results.push(ItemResultInput {
+            item: id.to_string(),
+            risk: Some(get(&format!("risk.{id}"))).filter(|s| !s.is_empty()),
+            major_hazard: Some(!get(&format!("hazard.{id}")).is_empty()),
+            note: get(&format!("note.{id}")),
+            reason: Some(reason).filter(|s| !s.is_empty()),
+            result,
+        });
+    }
+    record(
+        &state,
+        &page.actor(),
+        &page.principal.user_id,
+        &page.network_id,
+        results,
+    )
+    .await
+    .map_err(|e| page.bad(e.message))?;
+    redirect(&format!("/networks/{}/assessment", page.network_id))
+}

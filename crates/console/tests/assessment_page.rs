@@ -1,0 +1,85 @@
+//! The assessment page (decision 0412): the engaged assessor records a class at a time —
+//! one result set by hand, the rest of the class marked 不适用 with one reason — and the
+//! operator sees the progress and the results, read only.
+
+mod common;
+
+use axum::http::StatusCode;
+use common::{user_with_password, App};
+use dengbao_store::Role;
+
+#[tokio::test]
+async fn an_assessor_records_a_class_and_the_operator_sees_it() {
+    let app = App::new().await;
+    let mut admin = app.set_up().await;
+    let org = app.first_org().await;
+    let net = app
+        .network(serde_json::json!({"name": "会员服务平台", "level": 3, "stage": "running"}))
+        .await;
+    let assessor = user_with_password(
+        &app.store,
+        "测评机构甲",
+        Role::Assessor,
+        vec![org],
+        "assessor password 1",
+    )
+    .await;
+    app.store
+        .engage(
+            "test",
+            &net.id,
+            dengbao_store::engagements::EngagementInput {
+                assessor_id: assessor,
+                engaged_on: "2026-11-02".into(),
+            },
+        )
+        .await
+        .unwrap();
+    let page = format!("/networks/{}/assessment", net.id);
+    let mut b = app.browser();
+    b.sign_in("测评机构甲", "assessor password 1").await;
+    let before = b.get(&page).await;
+    assert_eq!(before.status, StatusCode::OK, "{}", before.body);
+    assert!(
+        before.body.contains(r#"id="form-PES""#),
+        "the assessor gets the forms"
+    );
+    let items: Vec<String> = before
+        .body
+        .split("name=\"item.L3-PES1-")
+        .skip(1)
+        .map(|s| format!("L3-PES1-{}", &s[..2]))
+        .collect();
+    assert!(items.len() >= 10, "{items:?}");
+    let mut fields: Vec<(String, String)> = items
+        .iter()
+        .map(|i| (format!("item.{i}"), "1".to_string()))
+        .collect();
+    fields.push(("result.L3-PES1-01".into(), "不符合".into()));
+    fields.push(("risk.L3-PES1-01".into(), "中".into()));
+    fields.push(("rest_na".into(), "1".into()));
+    fields.push(("rest_reason".into(), "云上部署，机房由云服务商负责".into()));
+    let pairs: Vec<(&str, &str)> = fields
+        .iter()
+        .map(|(k, v)| (k.as_str(), v.as_str()))
+        .collect();
+    let saved = b.post(&page, &pairs).await;
+    assert_eq!(saved.status, StatusCode::SEE_OTHER, "{}", saved.body);
+
+    let seen = admin.get(&page).await;
+    assert_eq!(seen.status, StatusCode::OK);
+    assert!(
+        seen.body
+            .contains(r#"id="item-L3-PES1-01" data-result="不符合""#),
+        "{}",
+        seen.body
+    );
+    assert!(seen.body.contains(r#"data-result="不适用""#));
+    let progress = common::text_of(&seen.body, "assessment-progress").unwrap();
+    assert!(
+        progress.contains(&format!("已测评 {} 项", items.len())),
+        "{progress}"
+    );
+    // The administrator has no engagement: no forms.
+    assert!(!seen.body.contains(r#"id="form-PES""#));
+}
