@@ -82,4 +82,20 @@ async fn an_assessor_records_a_class_and_the_operator_sees_it() {
     );
     // The administrator has no engagement: no forms.
     assert!(!seen.body.contains(r#"id="form-PES""#));
+    // The 不符合 item is in the rectification plan; the operator's side plans it.
+    assert!(
+        seen.body
+            .contains(r#"id="task-L3-PES1-01" class="task-unplanned""#),
+        "{}",
+        seen.body
+    );
+    let planned = admin
+        .post(
+            &format!("{page}/tasks/L3-PES1-01"),
+            &[("owner", "信息技术部 李强"), ("due", "2026-12-31")],
+        )
+        .await;
+    assert_eq!(planned.status, StatusCode::SEE_OTHER, "{}", planned.body);
+    let after = admin.get(&page).await.body;
+    assert!(after.contains(r#"value="信息技术部 李强""#), "{after}");
 }

@@ -106,6 +106,53 @@ async fn an_assessor_records_every_item_and_the_conclusion_follows() {
         .filter_map(|p| p["conclusion"].as_str())
         .collect();
     assert_eq!(history, vec!["符合", "基本符合"], "{}", r.json["history"]);
+    // The rectification plan: the operator plans the high-risk item; the assessor may not;
+    // an item never found wanting is not a task.
+    let task_url = format!("/api/networks/{net}/assessment/tasks/{first}");
+    let plan = json!({"owner": "信息技术部 李强", "due": "2026-12-31"});
+    let r = w.put_json(&task_url, "assessor", plan.clone()).await;
+    assert_eq!(r.status, 403, "{}", r.json);
+    let r = w.put_json(&task_url, "operator_a", plan).await;
+    assert_eq!(r.status, 200, "{}", r.json);
+    let task = r.json["tasks"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|t| t["item"] == first.as_str())
+        .cloned()
+        .unwrap();
+    assert_eq!(
+        (task["owner"].as_str(), task["due"].as_str()),
+        (Some("信息技术部 李强"), Some("2026-12-31"))
+    );
+    assert_ne!(task["state"], "fixed");
+    assert_eq!(r.json["tasks"].as_array().unwrap().len(), 11);
+    let last = &scope[scope.len() - 1].id;
+    let r = w
+        .put_json(
+            &format!("/api/networks/{net}/assessment/tasks/{last}"),
+            "operator_a",
+            json!({"owner": "某人", "due": "2026-12-31"}),
+        )
+        .await;
+    assert_eq!(r.status, 422, "{}", r.json);
+    // A re-test 符合 closes the task.
+    let r = w
+        .post_json(
+            &items_url,
+            "assessor",
+            json!({"results": [{"item": first, "result": "符合"}]}),
+        )
+        .await;
+    let task = r.json["tasks"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|t| t["item"] == first.as_str())
+        .cloned()
+        .unwrap();
+    assert_eq!(task["state"], "fixed", "{task}");
+
     // The operator may read, not record.
     let r = w
         .post_json(

@@ -151,7 +151,8 @@ async fn request(w: &World, row: &Row, attempt: usize) -> (String, Option<(Strin
         .replace("{event_id}", &event_id)
         .replace("{evidence_id}", &evidence_id)
         .replace("{law}", "csl")
-        .replace("{citation}", "21");
+        .replace("{citation}", "21")
+        .replace("{item}", "L3-PES1-01");
     let json =
         |v: serde_json::Value| Some(("application/json".to_string(), v.to_string().into_bytes()));
     let body = match (row.method.as_str(), template(&path)) {

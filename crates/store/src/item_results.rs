@@ -205,3 +205,98 @@ impl Store {
             .collect()
     }
 }
+
+/// A planned fix of one item (整改): who and by when.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, utoipa::ToSchema)]
+pub struct TaskPlan {
+    pub item: String,
+    pub owner: String,
+    /// `YYYY-MM-DD`.
+    pub due: String,
+    pub recorded_by: String,
+    pub recorded_at: String,
+}
+
+impl Store {
+    /// Plans (or re-plans) the fix of `item` in the engagement: one transaction, audited.
+    pub async fn plan_task(
+        &self,
+        actor: &str,
+        network_id: &str,
+        engagement_id: &str,
+        item: &str,
+        owner: &str,
+        due: &str,
+    ) -> Result<TaskPlan> {
+        let owner = text("owner", owner, 100)?;
+        if owner.is_empty() {
+            return Err(StoreError::invalid(
+                "owner",
+                "须填写负责人 / name who fixes it",
+            ));
+        }
+        let due = crate::filings::validate_date("due", due)?.to_string();
+        let org = self
+            .network_org(network_id)
+            .await?
+            .ok_or_else(|| StoreError::not_found("network", network_id))?;
+        let plan = TaskPlan {
+            item: text("item", item, 40)?,
+            owner,
+            due,
+            recorded_by: actor.to_string(),
+            recorded_at: sortable_now(),
+        };
+        let mut w = WriteTx::begin(self).await?;
+        sqlx::query("DELETE FROM rectification_tasks WHERE engagement_id = $1 AND item_id = $2")
+            .bind(engagement_id)
+            .bind(&plan.item)
+            .execute(&mut *w.tx)
+            .await?;
+        sqlx::query(
+            "INSERT INTO rectification_tasks (id, engagement_id, network_id, item_id, owner, due, \
+             recorded_by, recorded_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
+        )
+        .bind(secret::new_id()?)
+        .bind(engagement_id)
+        .bind(network_id)
+        .bind(&plan.item)
+        .bind(&plan.owner)
+        .bind(&plan.due)
+        .bind(actor)
+        .bind(&plan.recorded_at)
+        .execute(&mut *w.tx)
+        .await?;
+        w.commit(AuditRecord {
+            actor: actor.to_string(),
+            org_id: Some(org),
+            action: "assessment.task".into(),
+            target: format!("network:{network_id}"),
+            detail: serde_json::json!({"engagement": engagement_id, "item": plan.item, "owner": plan.owner, "due": plan.due}),
+        })
+        .await?;
+        Ok(plan)
+    }
+
+    /// The planned fixes of the engagement.
+    pub async fn task_plans(&self, engagement_id: &str) -> Result<Vec<TaskPlan>> {
+        let rows = sqlx::query(
+            "SELECT item_id, owner, due, recorded_by, recorded_at FROM rectification_tasks \
+             WHERE engagement_id = $1 ORDER BY item_id",
+        )
+        .bind(engagement_id)
+        .fetch_all(&self.pool)
+        .await?;
+        rows.iter()
+            .map(|r| {
+                Ok(TaskPlan {
+                    item: r.try_get("item_id")?,
+                    owner: r.try_get("owner")?,
+                    due: r.try_get("due")?,
+                    recorded_by: r.try_get("recorded_by")?,
+                    recorded_at: r.try_get("recorded_at")?,
+                })
+            })
+            .collect()
+    }
+}

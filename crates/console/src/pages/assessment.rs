@@ -9,8 +9,10 @@ use axum::extract::State;
 use axum::routing::get;
 use axum::{Form, Router};
 use dengbao_controls::Class;
-use dengbao_server::auth::{role_may, Assess, Need, Read};
-use dengbao_server::routes::assessment::{assessment_of, controls, record, scope_of};
+use dengbao_server::auth::{role_may, Assess, FileNetwork, Need, Read};
+use dengbao_server::routes::assessment::{
+    assessment_of, controls, plan, record, scope_of, TaskInput,
+};
 use dengbao_server::AppState;
 use dengbao_store::item_results::ItemResultInput;
 
@@ -20,7 +22,12 @@ use crate::pages::{form_value, redirect, render};
 use crate::svg::{bar_chart, Bar};
 
 pub fn routes() -> Router<AppState> {
-    Router::new().route("/networks/{id}/assessment", get(page).post(save))
+    Router::new()
+        .route("/networks/{id}/assessment", get(page).post(save))
+        .route(
+            "/networks/{id}/assessment/tasks/{item}",
+            axum::routing::post(plan_task),
+        )
 }
 
 pub struct ItemRow {
@@ -31,6 +38,16 @@ pub struct ItemRow {
     pub risk: String,
     pub hazard: bool,
     pub note: String,
+}
+
+pub struct TaskRow {
+    pub item: String,
+    pub result: String,
+    pub risk: String,
+    pub owner: String,
+    pub due: String,
+    pub state: String,
+    pub state_label: String,
 }
 
 pub struct ClassSection {
@@ -56,6 +73,8 @@ struct AssessmentTpl {
     sections: Vec<ClassSection>,
     can_record: bool,
     results: [&'static str; 4],
+    tasks: Vec<TaskRow>,
+    can_plan: bool,
 }
 
 /// Chinese data text in the page's language: as is in Chinese, quoted in English.
@@ -151,6 +170,24 @@ async fn page(State(state): State<AppState>, page: NetPage<Read>) -> PageResult 
         },
         sections,
         can_record: engaged && role_may(page.principal.role, Need::Assess),
+        tasks: a
+            .tasks
+            .iter()
+            .map(|t| TaskRow {
+                item: t.item.clone(),
+                result: zh_data(&c, &t.result),
+                risk: t
+                    .risk
+                    .as_deref()
+                    .map(|r| zh_data(&c, r))
+                    .unwrap_or_default(),
+                owner: t.owner.clone().unwrap_or_default(),
+                due: t.due.clone().unwrap_or_default(),
+                state_label: c.t.s(&format!("assessment.task_{}", t.state)).to_string(),
+                state: t.state.clone(),
+            })
+            .collect(),
+        can_plan: role_may(page.principal.role, Need::FileNetwork),
         results: ["符合", "部分符合", "不符合", "不适用"],
         c,
     })
@@ -202,4 +239,26 @@ async fn save(
     .await
     .map_err(|e| page.bad(e.message))?;
     redirect(&format!("/networks/{}/assessment", page.network_id))
+}
+
+#[derive(serde::Deserialize)]
+struct PlanForm {
+    owner: String,
+    due: String,
+}
+
+async fn plan_task(
+    State(state): State<AppState>,
+    page: NetPage<FileNetwork>,
+    axum::extract::Path((_, item)): axum::extract::Path<(String, String)>,
+    Form(f): Form<PlanForm>,
+) -> PageResult {
+    let input = TaskInput {
+        owner: f.owner,
+        due: f.due,
+    };
+    plan(&state, &page.actor(), &page.network_id, &item, &input)
+        .await
+        .map_err(|e| page.bad(e.message))?;
+    redirect(&format!("/networks/{}/assessment#tasks", page.network_id))
 }

@@ -6,23 +6,25 @@
 
 use std::sync::OnceLock;
 
-use axum::extract::State;
+use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use axum::Json;
 use dengbao_controls::{Catalog, Extension, Submitted};
-use dengbao_store::item_results::{ItemResult, ItemResultInput};
+use dengbao_store::item_results::{ItemResult, ItemResultInput, TaskPlan};
 use dengbao_types::Level;
 use serde::{Deserialize, Serialize};
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 
-use crate::auth::{Assess, NetworkGuard, Read};
+use crate::auth::{Assess, FileNetwork, NetworkGuard, Read};
 use crate::error::{ApiError, ApiResult, ErrorBody};
 use crate::extract::ApiJson;
 use crate::AppState;
 
 pub fn router() -> OpenApiRouter<AppState> {
-    OpenApiRouter::new().routes(routes!(assessment, record_items))
+    OpenApiRouter::new()
+        .routes(routes!(assessment, record_items))
+        .routes(routes!(plan_task))
 }
 
 /// The control catalog shipped in the binary (loaded once).
@@ -62,6 +64,55 @@ pub struct Assessment {
     /// The rate and conclusion after each recording that left every item with a result
     /// (re-tests included), oldest first.
     pub history: Vec<RatePoint>,
+    /// The rectification plan: every item found 不符合 or 部分符合 in the engagement.
+    pub tasks: Vec<Task>,
+}
+
+/// One item to fix (整改).
+#[derive(Debug, Serialize, utoipa::ToSchema)]
+pub struct Task {
+    pub item: String,
+    /// The item's latest result.
+    pub result: String,
+    pub risk: Option<String>,
+    pub owner: Option<String>,
+    pub due: Option<String>,
+    /// `unplanned`, `open`, `overdue` (past its date, not re-tested) or `fixed` (re-tested
+    /// 符合 or 不适用).
+    pub state: String,
+}
+
+/// The engagement's tasks: every item ever found 不符合 or 部分符合, with its plan.
+fn tasks_of(rows: &[ItemResult], latest: &[ItemResult], plans: &[TaskPlan]) -> Vec<Task> {
+    let today = dengbao_calendar::today_in_shanghai().to_string();
+    let mut out: Vec<Task> = Vec::new();
+    for r in rows {
+        if !matches!(r.result.as_str(), "不符合" | "部分符合")
+            || out.iter().any(|t| t.item == r.item)
+        {
+            continue;
+        }
+        let Some(now) = latest.iter().find(|l| l.item == r.item) else {
+            continue;
+        };
+        let plan = plans.iter().find(|p| p.item == r.item);
+        let state = match (now.result.as_str(), plan) {
+            ("符合" | "不适用", _) => "fixed",
+            (_, None) => "unplanned",
+            (_, Some(p)) if p.due < today => "overdue",
+            _ => "open",
+        };
+        out.push(Task {
+            item: r.item.clone(),
+            result: now.result.clone(),
+            risk: now.risk.clone(),
+            owner: plan.map(|p| p.owner.clone()),
+            due: plan.map(|p| p.due.clone()),
+            state: state.to_string(),
+        });
+    }
+    out.sort_by(|a, b| a.item.cmp(&b.item));
+    out
 }
 
 /// The rate at one moment of the engagement.
@@ -177,17 +228,20 @@ pub async fn assessment_of(state: &AppState, network_id: &str) -> ApiResult<Asse
     } else {
         None
     };
-    let history = match &engagement_id {
-        Some(e) => history_of(
-            catalog,
-            level,
-            &exts,
-            &state.store.item_result_history(e).await?,
-        ),
-        None => Vec::new(),
+    let (history, tasks) = match &engagement_id {
+        Some(e) => {
+            let rows = state.store.item_result_history(e).await?;
+            let plans = state.store.task_plans(e).await?;
+            (
+                history_of(catalog, level, &exts, &rows),
+                tasks_of(&rows, &items, &plans),
+            )
+        }
+        None => (Vec::new(), Vec::new()),
     };
     Ok(Assessment {
         history,
+        tasks,
         engagement_id,
         level: level.get(),
         extensions: exts.iter().map(|e| e.as_str().to_string()).collect(),
@@ -241,6 +295,61 @@ pub async fn record(
     state
         .store
         .record_item_results(actor, assessor_id, network_id, results)
+        .await?;
+    Ok(())
+}
+
+/// Who fixes an item and by when.
+#[derive(Debug, Deserialize, utoipa::ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct TaskInput {
+    pub owner: String,
+    /// `YYYY-MM-DD`.
+    pub due: String,
+}
+
+/// Plans the fix of an item found 不符合 or 部分符合 (the operator's rectification plan).
+#[utoipa::path(put, path = "/api/networks/{id}/assessment/tasks/{item}", tag = "assessment", security(("bearer" = [])),
+    params(("id" = String, Path, description = "network id"), ("item" = String, Path, description = "requirement item id")),
+    request_body = TaskInput,
+    responses((status = 200, body = Assessment), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody), (status = 422, body = ErrorBody)))]
+async fn plan_task(
+    State(state): State<AppState>,
+    guard: NetworkGuard<FileNetwork>,
+    Path((_, item)): Path<(String, String)>,
+    ApiJson(input): ApiJson<TaskInput>,
+) -> ApiResult<Json<Assessment>> {
+    plan(&state, &guard.actor(), &guard.network_id, &item, &input).await?;
+    Ok(Json(assessment_of(&state, &guard.network_id).await?))
+}
+
+/// Plans the fix of `item` in the network's assessment: only an item that is a task.
+pub async fn plan(
+    state: &AppState,
+    actor: &str,
+    network_id: &str,
+    item: &str,
+    input: &TaskInput,
+) -> ApiResult<()> {
+    let a = assessment_of(state, network_id).await?;
+    let (Some(engagement), true) = (
+        a.engagement_id.as_deref(),
+        a.tasks.iter().any(|t| t.item == item),
+    ) else {
+        return Err(ApiError::invalid(format!(
+            "invalid item: {item} 未被测评为不符合或部分符合，无需整改 / {item} was not found 不符合 or 部分符合"
+        )));
+    };
+    state
+        .store
+        .plan_task(
+            actor,
+            network_id,
+            engagement,
+            item,
+            &input.owner,
+            &input.due,
+        )
         .await?;
     Ok(())
 }

@@ -213,14 +213,23 @@ impl World {
             .unwrap_or_else(|| panic!("not a list: {}", r.json))
     }
 
+    pub async fn put_json(&self, uri: &str, role: &str, body: serde_json::Value) -> Reply {
+        self.send_json(Method::PUT, uri, role, body).await
+    }
+
     pub async fn post_json(&self, uri: &str, role: &str, body: serde_json::Value) -> Reply {
-        self.send(
-            Method::POST,
-            uri,
-            role,
-            Some(("application/json", body.to_string().into_bytes())),
-        )
-        .await
+        self.send_json(Method::POST, uri, role, body).await
+    }
+
+    async fn send_json(
+        &self,
+        method: Method,
+        uri: &str,
+        role: &str,
+        body: serde_json::Value,
+    ) -> Reply {
+        let body = Some(("application/json", body.to_string().into_bytes()));
+        self.send(method, uri, role, body).await
     }
 
     /// Every denial in the audit log, anonymous ones counted so far written first.
