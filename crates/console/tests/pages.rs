@@ -98,6 +98,22 @@ fn form_fields(path: &str, role: &str) -> Vec<(String, String)> {
         f(&[("handling_ended_at", "2026-11-18T12:00"), ("by", "张三")])
     } else if path.ends_with("/close") {
         f(&[("closed_at", "2026-11-18T13:00"), ("by", "张三")])
+    } else if path.ends_with("/emergency/plans") {
+        f(&[
+            ("title", "网络安全事件应急预案"),
+            ("version", "V1.0"),
+            ("approved_on", "2026-11-02"),
+            ("approved_by", "网络安全领导小组"),
+            ("evidence_id", ""),
+            ("link", "https://intranet.example.cn/plan.pdf"),
+        ])
+    } else if path.ends_with("/emergency/drills") {
+        f(&[
+            ("held_on", "2026-11-03"),
+            ("scenario", "勒索软件"),
+            ("participants", "信息中心、运维部"),
+            ("findings", ""),
+        ])
     } else if path == "/admin/orgs" {
         vec![("name".into(), format!("矩阵单位-{role}"))]
     } else if path == "/admin/calendar" {
@@ -296,7 +312,26 @@ async fn every_page_answers_each_role_as_the_matrix_says() {
                     "/tokens"
                 })
                 .await;
-                let fields = form_fields(&row.path, role);
+                let mut fields = form_fields(&row.path, role);
+                if row.path.ends_with("/emergency/drills") {
+                    // A plan of the network to drill, recorded for this attempt.
+                    let plan = store
+                        .add_emergency_plan(
+                            "test",
+                            &net_a,
+                            dengbao_store::PlanInput {
+                                title: "应急预案".into(),
+                                version: format!("V-{role}"),
+                                approved_on: "2026-11-01".into(),
+                                approved_by: "领导小组".into(),
+                                link: Some("https://intranet.example.cn/plan.pdf".into()),
+                                ..Default::default()
+                            },
+                        )
+                        .await
+                        .unwrap();
+                    fields.push(("plan_id".into(), plan.id));
+                }
                 let fields: Vec<(&str, &str)> = fields
                     .iter()
                     .map(|(k, v)| (k.as_str(), v.as_str()))

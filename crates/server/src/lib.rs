@@ -129,6 +129,7 @@ pub fn router_and_openapi() -> (Router<AppState>, utoipa::openapi::OpenApi) {
         .merge(routes::engagements::router())
         .merge(routes::reports::router())
         .merge(routes::incidents::router())
+        .merge(routes::emergency::router())
         .merge(routes::law::router())
         .merge(routes::audit::router());
     api.split_for_parts()

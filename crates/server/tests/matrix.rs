@@ -200,6 +200,34 @@ async fn request(w: &World, row: &Row, attempt: usize) -> (String, Option<(Strin
             );
             Some((ct, body))
         }
+        ("POST", "/api/networks/{id}/emergency-plans") => json(serde_json::json!({
+            "title": "网络安全事件应急预案", "version": format!("V{attempt}"),
+            "approved_on": "2026-03-02", "approved_by": "网络安全领导小组",
+            "link": "https://intranet.example.cn/plan.pdf"
+        })),
+        ("POST", "/api/networks/{id}/drills") => {
+            // A plan of the network to drill, recorded for this attempt.
+            let plan = w
+                .store
+                .add_emergency_plan(
+                    "test",
+                    &w.net_a,
+                    dengbao_store::PlanInput {
+                        title: "应急预案".into(),
+                        version: format!("V{attempt}"),
+                        approved_on: "2026-03-02".into(),
+                        approved_by: "领导小组".into(),
+                        link: Some("https://intranet.example.cn/plan.pdf".into()),
+                        ..Default::default()
+                    },
+                )
+                .await
+                .unwrap();
+            json(serde_json::json!({
+                "plan_id": plan.id, "held_on": "2026-03-05", "scenario": "勒索软件",
+                "participants": "信息中心、运维部"
+            }))
+        }
         ("POST", "/api/grade") => json(
             serde_json::json!({"business": {"object": "order", "degree": "serious"}, "service": {"object": "rights", "degree": "harm"}}),
         ),

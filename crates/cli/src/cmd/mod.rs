@@ -8,6 +8,7 @@ pub mod controls;
 pub mod duties;
 pub mod grade;
 pub mod incident;
+pub mod incident_emergency;
 pub mod incident_lines;
 pub mod incident_register;
 pub mod law;

@@ -16,6 +16,7 @@ pub mod audit_rows;
 pub mod calendar;
 pub mod dashboard;
 pub mod duties;
+pub mod emergency;
 pub mod event_corrections;
 pub mod evidence_review;
 pub mod grading;
@@ -34,6 +35,7 @@ pub fn routes() -> Router<AppState> {
         .merge(networks::routes())
         .merge(duties::routes())
         .merge(incidents::routes())
+        .merge(emergency::routes())
         .merge(grading::routes())
         .merge(law::routes())
         .merge(admin::routes())

@@ -3,6 +3,7 @@
 pub mod accounts;
 pub mod audit;
 pub mod duties;
+pub mod emergency;
 pub mod engagements;
 pub mod events;
 pub mod evidence;
