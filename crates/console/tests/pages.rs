@@ -60,7 +60,13 @@ fn form_fields(path: &str, role: &str) -> Vec<(String, String)> {
             .map(|(k, v)| (k.to_string(), v.to_string()))
             .collect()
     };
-    if path.ends_with("/review") {
+    if path.ends_with("/pi-requests/{pi}/close") {
+        f(&[
+            ("outcome", "done"),
+            ("reason", ""),
+            ("closed_at", "2026-11-05"),
+        ])
+    } else if path.ends_with("/review") {
         f(&[("decision", "accept"), ("reason", "")])
     } else if path.ends_with("/void") {
         f(&[("reason", "矩阵测试：录入错误")])
@@ -114,6 +120,14 @@ fn form_fields(path: &str, role: &str) -> Vec<(String, String)> {
             ("participants", "信息中心、运维部"),
             ("findings", ""),
         ])
+    } else if path.ends_with("/pi-requests") {
+        f(&[
+            ("kind", "correct"),
+            ("requester_ref", "GD-2026-0001"),
+            ("received_at", "2026-11-02"),
+        ])
+    } else if path.ends_with("/pi-requests/policy") {
+        f(&[("working_days", "15"), ("source", "本单位个人信息保护制度")])
     } else if path == "/admin/orgs" {
         vec![("name".into(), format!("矩阵单位-{role}"))]
     } else if path == "/admin/calendar" {
@@ -296,6 +310,20 @@ async fn every_page_answers_each_role_as_the_matrix_says() {
                     .await
                     .unwrap();
                 path.replace("{evidence}", &evidence.id)
+            } else if row.path.contains("{pi}") {
+                let req = store
+                    .add_pi_request(
+                        "test",
+                        &net_a,
+                        dengbao_store::NewPiRequest {
+                            kind: "delete".into(),
+                            requester_ref: format!("GD-{role}"),
+                            received_at: "2026-11-02".into(),
+                        },
+                    )
+                    .await
+                    .unwrap();
+                path.replace("{pi}", &req.id)
             } else if row.path.contains("{incident}") {
                 let id = common::incident(store, &net_a, row.path.ends_with("/close")).await;
                 path.replace("{incident}", &id)

@@ -33,6 +33,9 @@ pub enum IncidentCmd {
     /// Emergency drills (应急演练): add | list.
     #[command(subcommand)]
     Drill(super::incident_emergency::DrillCmd),
+    /// Requests to delete or correct personal information (网络安全法 第四十三条): add | close | list.
+    #[command(subcommand, name = "pi-request")]
+    PiRequest(super::incident_pi::PiCmd),
 }
 
 #[derive(Args, Debug)]
@@ -58,6 +61,7 @@ pub fn run(cmd: IncidentCmd, ctx: &Ctx) -> anyhow::Result<ExitCode> {
         IncidentCmd::List(a) => super::incident_register::list(a, ctx),
         IncidentCmd::Plan(c) => super::incident_emergency::plan(c, ctx),
         IncidentCmd::Drill(c) => super::incident_emergency::drill(c, ctx),
+        IncidentCmd::PiRequest(c) => super::incident_pi::run(c, ctx),
     }
 }
 

@@ -91,8 +91,8 @@ pub(super) fn user(e: StoreError, lang: Lang) -> anyhow::Error {
             })
         }
         StoreError::NotFound { what, id } => BadInput::new(match lang {
-            Lang::ZhCn => format!("network：没有这个网络：{id}"),
-            Lang::En => format!("network: no such {what}: {id}"),
+            Lang::ZhCn => format!("{what}：没有这条记录：{id}"),
+            Lang::En => format!("{what}: no such {what}: {id}"),
         }),
         other => anyhow::Error::new(other),
     }

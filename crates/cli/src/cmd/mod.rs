@@ -10,6 +10,7 @@ pub mod grade;
 pub mod incident;
 pub mod incident_emergency;
 pub mod incident_lines;
+pub mod incident_pi;
 pub mod incident_register;
 pub mod law;
 pub mod law_corpus;

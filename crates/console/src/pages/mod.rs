@@ -24,6 +24,7 @@ pub mod incidents;
 pub mod law;
 pub mod network_form;
 pub mod networks;
+pub mod pi_requests;
 pub mod supervisor;
 pub mod tokens;
 
@@ -36,6 +37,7 @@ pub fn routes() -> Router<AppState> {
         .merge(duties::routes())
         .merge(incidents::routes())
         .merge(emergency::routes())
+        .merge(pi_requests::routes())
         .merge(grading::routes())
         .merge(law::routes())
         .merge(admin::routes())

@@ -12,6 +12,7 @@ pub mod filings;
 pub mod incidents;
 pub mod law;
 pub mod networks;
+pub mod pi_requests;
 pub mod reports;
 pub mod supervision;
 pub mod system;
