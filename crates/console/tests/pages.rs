@@ -68,6 +68,12 @@ fn form_fields(path: &str, role: &str) -> Vec<(String, String)> {
     } else if path == "/account/totp/confirm" {
         // No enrolment begun in this session: refused, nothing changes.
         f(&[("code", "123456")])
+    } else if path.ends_with("/pi-requests/{pi}/close") {
+        f(&[
+            ("outcome", "done"),
+            ("reason", ""),
+            ("closed_at", "2026-11-05"),
+        ])
     } else if path.ends_with("/review") {
         f(&[("decision", "accept"), ("reason", "")])
     } else if path.ends_with("/void") {
@@ -106,6 +112,30 @@ fn form_fields(path: &str, role: &str) -> Vec<(String, String)> {
         f(&[("handling_ended_at", "2026-11-18T12:00"), ("by", "张三")])
     } else if path.ends_with("/close") {
         f(&[("closed_at", "2026-11-18T13:00"), ("by", "张三")])
+    } else if path.ends_with("/emergency/plans") {
+        f(&[
+            ("title", "网络安全事件应急预案"),
+            ("version", "V1.0"),
+            ("approved_on", "2026-11-02"),
+            ("approved_by", "网络安全领导小组"),
+            ("evidence_id", ""),
+            ("link", "https://intranet.example.cn/plan.pdf"),
+        ])
+    } else if path.ends_with("/emergency/drills") {
+        f(&[
+            ("held_on", "2026-11-03"),
+            ("scenario", "勒索软件"),
+            ("participants", "信息中心、运维部"),
+            ("findings", ""),
+        ])
+    } else if path.ends_with("/pi-requests") {
+        f(&[
+            ("kind", "correct"),
+            ("requester_ref", "GD-2026-0001"),
+            ("received_at", "2026-11-02"),
+        ])
+    } else if path.ends_with("/pi-requests/policy") {
+        f(&[("working_days", "15"), ("source", "本单位个人信息保护制度")])
     } else if path == "/admin/orgs" {
         vec![("name".into(), format!("矩阵单位-{role}"))]
     } else if path == "/admin/calendar" {
@@ -322,6 +352,20 @@ async fn every_page_answers_each_role_as_the_matrix_says() {
                     .await
                     .unwrap();
                 path.replace("{evidence}", &evidence.id)
+            } else if row.path.contains("{pi}") {
+                let req = store
+                    .add_pi_request(
+                        "test",
+                        &net_a,
+                        dengbao_store::NewPiRequest {
+                            kind: "delete".into(),
+                            requester_ref: format!("GD-{role}"),
+                            received_at: "2026-11-02".into(),
+                        },
+                    )
+                    .await
+                    .unwrap();
+                path.replace("{pi}", &req.id)
             } else if row.path.contains("{incident}") {
                 let id = common::incident(store, &net_a, row.path.ends_with("/close")).await;
                 path.replace("{incident}", &id)
@@ -338,7 +382,26 @@ async fn every_page_answers_each_role_as_the_matrix_says() {
                     "/tokens"
                 })
                 .await;
-                let fields = form_fields(&row.path, role);
+                let mut fields = form_fields(&row.path, role);
+                if row.path.ends_with("/emergency/drills") {
+                    // A plan of the network to drill, recorded for this attempt.
+                    let plan = store
+                        .add_emergency_plan(
+                            "test",
+                            &net_a,
+                            dengbao_store::PlanInput {
+                                title: "应急预案".into(),
+                                version: format!("V-{role}"),
+                                approved_on: "2026-11-01".into(),
+                                approved_by: "领导小组".into(),
+                                link: Some("https://intranet.example.cn/plan.pdf".into()),
+                                ..Default::default()
+                            },
+                        )
+                        .await
+                        .unwrap();
+                    fields.push(("plan_id".into(), plan.id));
+                }
                 let fields: Vec<(&str, &str)> = fields
                     .iter()
                     .map(|(k, v)| (k.as_str(), v.as_str()))

@@ -98,6 +98,8 @@ pub const EVENTS: &[(&str, &str)] = &[
         "指定个人信息保护负责人并报送其姓名、联系方式",
     ),
     ("last_pi_audit", "最近一次个人信息保护合规审计"),
+    ("emergency_plan_approved", "网络安全事件应急预案经批准"),
+    ("last_emergency_drill", "最近一次网络安全应急演练"),
 ];
 
 /// The index of an event name in [`EVENTS`].
@@ -169,6 +171,8 @@ pub fn event_index(name: &str) -> Option<usize> {
         "last_data_risk_assessment" => Some(61),
         "pi_officer_appointed" => Some(62),
         "last_pi_audit" => Some(63),
+        "emergency_plan_approved" => Some(64),
+        "last_emergency_drill" => Some(65),
         _ => None,
     }
 }

@@ -130,6 +130,8 @@ pub fn router_and_openapi() -> (Router<AppState>, utoipa::openapi::OpenApi) {
         .merge(routes::assessment::router())
         .merge(routes::reports::router())
         .merge(routes::incidents::router())
+        .merge(routes::emergency::router())
+        .merge(routes::pi_requests::router())
         .merge(routes::law::router())
         .merge(routes::audit::router());
     api.split_for_parts()

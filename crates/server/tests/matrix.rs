@@ -144,7 +144,26 @@ async fn request(w: &World, row: &Row, attempt: usize) -> (String, Option<(Strin
     } else {
         String::new()
     };
+    // A fresh open request per attempt: a close changes it.
+    let request_id = if path.contains("{request_id}") {
+        w.store
+            .add_pi_request(
+                "test",
+                &w.net_a,
+                dengbao_store::NewPiRequest {
+                    kind: "delete".into(),
+                    requester_ref: format!("GD-{attempt}"),
+                    received_at: "2026-03-02".into(),
+                },
+            )
+            .await
+            .unwrap()
+            .id
+    } else {
+        String::new()
+    };
     let uri = path
+        .replace("{request_id}", &request_id)
         .replace("{id}", &id)
         .replace("{incident_id}", &incident_id)
         .replace("{file}", "initial.docx")
@@ -201,6 +220,43 @@ async fn request(w: &World, row: &Row, attempt: usize) -> (String, Option<(Strin
             );
             Some((ct, body))
         }
+        ("POST", "/api/networks/{id}/emergency-plans") => json(serde_json::json!({
+            "title": "网络安全事件应急预案", "version": format!("V{attempt}"),
+            "approved_on": "2026-03-02", "approved_by": "网络安全领导小组",
+            "link": "https://intranet.example.cn/plan.pdf"
+        })),
+        ("POST", "/api/networks/{id}/drills") => {
+            // A plan of the network to drill, recorded for this attempt.
+            let plan = w
+                .store
+                .add_emergency_plan(
+                    "test",
+                    &w.net_a,
+                    dengbao_store::PlanInput {
+                        title: "应急预案".into(),
+                        version: format!("V{attempt}"),
+                        approved_on: "2026-03-02".into(),
+                        approved_by: "领导小组".into(),
+                        link: Some("https://intranet.example.cn/plan.pdf".into()),
+                        ..Default::default()
+                    },
+                )
+                .await
+                .unwrap();
+            json(serde_json::json!({
+                "plan_id": plan.id, "held_on": "2026-03-05", "scenario": "勒索软件",
+                "participants": "信息中心、运维部"
+            }))
+        }
+        ("POST", "/api/networks/{id}/pi-requests") => json(serde_json::json!({
+            "kind": "correct", "requester_ref": format!("GD-{attempt}"), "received_at": "2026-03-02"
+        })),
+        ("POST", "/api/networks/{id}/pi-requests/{request_id}/close") => json(serde_json::json!({
+            "outcome": "done", "closed_at": "2026-03-05"
+        })),
+        ("PUT", "/api/organisations/{id}/pi-request-policy") => json(serde_json::json!({
+            "working_days": 15, "source": "本单位个人信息保护制度（参照 GB/T 35273-2020 8.7）"
+        })),
         ("POST", "/api/grade") => json(
             serde_json::json!({"business": {"object": "order", "degree": "serious"}, "service": {"object": "rights", "degree": "harm"}}),
         ),

@@ -79,7 +79,7 @@ fn check_text(field: &'static str, value: &str, required: bool) -> Result<()> {
 
 /// A link is an `http` or `https` URL with a host: `javascript:`, `data:`, `file:` and
 /// the like would run or read something in the browser of whoever opens the evidence.
-fn check_link(link: &str) -> Result<()> {
+pub(crate) fn check_link(link: &str) -> Result<()> {
     let refused = |why: &str| {
         StoreError::invalid(
             "link",

@@ -27,6 +27,15 @@ pub enum IncidentCmd {
     Close(super::incident_register::CloseArgs),
     /// The register's incidents with each report's clock: met, due, overdue.
     List(super::incident_register::ListArgs),
+    /// Emergency plans (应急预案): add | list.
+    #[command(subcommand)]
+    Plan(super::incident_emergency::PlanCmd),
+    /// Emergency drills (应急演练): add | list.
+    #[command(subcommand)]
+    Drill(super::incident_emergency::DrillCmd),
+    /// Requests to delete or correct personal information (网络安全法 第四十三条): add | close | list.
+    #[command(subcommand, name = "pi-request")]
+    PiRequest(super::incident_pi::PiCmd),
 }
 
 #[derive(Args, Debug)]
@@ -50,6 +59,9 @@ pub fn run(cmd: IncidentCmd, ctx: &Ctx) -> anyhow::Result<ExitCode> {
         IncidentCmd::Report(a) => super::incident_register::report(a, ctx),
         IncidentCmd::Close(a) => super::incident_register::close(a, ctx),
         IncidentCmd::List(a) => super::incident_register::list(a, ctx),
+        IncidentCmd::Plan(c) => super::incident_emergency::plan(c, ctx),
+        IncidentCmd::Drill(c) => super::incident_emergency::drill(c, ctx),
+        IncidentCmd::PiRequest(c) => super::incident_pi::run(c, ctx),
     }
 }
 

@@ -208,14 +208,14 @@ fn bad(field: &str, lang: Lang, zh: &str, en: &str) -> anyhow::Error {
     })
 }
 
-fn runtime() -> anyhow::Result<tokio::runtime::Runtime> {
+pub(super) fn runtime() -> anyhow::Result<tokio::runtime::Runtime> {
     tokio::runtime::Builder::new_current_thread()
         .enable_all()
         .build()
         .context("cannot start the async runtime")
 }
 
-async fn open_store(ctx: &Ctx) -> anyhow::Result<Store> {
+pub(super) async fn open_store(ctx: &Ctx) -> anyhow::Result<Store> {
     Store::open(&ctx.data_dir, ctx.database.as_deref())
         .await
         .map_err(|e| match e {

@@ -17,6 +17,7 @@ pub mod audit_rows;
 pub mod calendar;
 pub mod dashboard;
 pub mod duties;
+pub mod emergency;
 pub mod event_corrections;
 pub mod evidence_review;
 pub mod exposure;
@@ -25,6 +26,7 @@ pub mod incidents;
 pub mod law;
 pub mod network_form;
 pub mod networks;
+pub mod pi_requests;
 pub mod supervisor;
 pub mod tokens;
 pub mod totp;
@@ -39,6 +41,8 @@ pub fn routes() -> Router<AppState> {
         .merge(exposure::routes())
         .merge(assessment::routes())
         .merge(incidents::routes())
+        .merge(emergency::routes())
+        .merge(pi_requests::routes())
         .merge(grading::routes())
         .merge(law::routes())
         .merge(admin::routes())
