@@ -107,6 +107,11 @@ pub fn nav(t: &'static Messages, role: Option<Role>, path: &str) -> Vec<NavItem>
     ];
     if matches!(role, Role::Supervisor | Role::Administrator) {
         items.push(("nav-supervisor", "/supervisor", "nav.supervisor"));
+        items.push((
+            "nav-supervised-incidents",
+            "/supervisor/incidents",
+            "supervisor.incidents_nav",
+        ));
     }
     if matches!(role, Role::Assessor | Role::Administrator) {
         items.push(("nav-assessor", "/assessor", "nav.assessor"));

@@ -47,7 +47,7 @@ fn refused(c: &Ctx, e: StoreError) -> PageError {
     }
 }
 
-fn grade_name(g: Grade, lang: Lang) -> String {
+pub(crate) fn grade_name(g: Grade, lang: Lang) -> String {
     match incident_view::rules() {
         Ok(r) if lang.is_en() => r.grade_en(g).to_string(),
         Ok(r) => r.grade_zh(g).to_string(),

@@ -25,6 +25,7 @@ use crate::pages::{at_of, render, AtQuery};
 use crate::pages::{enum_label, redirect};
 use crate::svg::{bar_chart, Bar};
 
+mod incidents;
 mod operator;
 mod submitted;
 
@@ -40,6 +41,7 @@ pub fn routes() -> Router<AppState> {
             post(close),
         )
         .merge(operator::routes())
+        .merge(incidents::routes())
 }
 
 /// The catalog key of a level (`level.3`, `level.none`).

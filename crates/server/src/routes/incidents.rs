@@ -13,7 +13,7 @@ use dengbao_store::{
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 
-use crate::auth::{HandleIncident, NetworkGuard, Read, Requirement};
+use crate::auth::{Caller, HandleIncident, NetworkGuard, Oversee, Read, Requirement};
 use crate::error::{ApiError, ApiResult, ErrorBody};
 use crate::extract::ApiJson;
 use crate::incident_view::{self, IncidentView};
@@ -28,6 +28,29 @@ pub fn router() -> OpenApiRouter<AppState> {
         .routes(routes!(record_report))
         .routes(routes!(close_incident))
         .routes(routes!(report_docx))
+        .routes(routes!(supervised_incidents))
+}
+
+/// The incidents of every network the caller oversees (a supervisor: the networks filed with
+/// it or put under it, decision 0939), newest first; read only.
+#[utoipa::path(get, path = "/api/incidents", tag = "incidents", security(("bearer" = [])),
+    responses((status = 200, body = Vec<IncidentRecord>), (status = 401, body = ErrorBody), (status = 403, body = ErrorBody)))]
+async fn supervised_incidents(
+    State(state): State<AppState>,
+    caller: Caller<Oversee>,
+) -> ApiResult<Json<Vec<IncidentRecord>>> {
+    let scope = caller.scope();
+    let reached = crate::auth::reached_set(&state, &caller.principal).await?;
+    let mut out: Vec<IncidentRecord> = state
+        .store
+        .list_incidents(None)
+        .await?
+        .into_iter()
+        .filter(|r| scope.allows(&r.org_id))
+        .filter(|r| reached.as_ref().is_none_or(|s| s.contains(&r.network_id)))
+        .collect();
+    out.sort_by(|a, b| b.detected_at.cmp(&a.detected_at));
+    Ok(Json(out))
 }
 
 fn now() -> jiff::Timestamp {
