@@ -151,6 +151,32 @@ async fn a_relatively_major_leak_owes_its_reports_and_each_send_turns_its_clock_
             .status,
         404
     );
+    // The notice to the people affected names the handler's contact (个人信息保护法 第五十七条):
+    // the responsible department and its contact as filed.
+    let sup = w.user_ids[5].clone().unwrap();
+    let filed = w
+        .post_json(
+            &format!("/api/networks/{}/filings", w.net_a),
+            "operator_a",
+            json!({"supervisor_id": sup, "submitted_on": "2026-05-20",
+                   "form": {"responsible_department": "信息技术部", "contact": "李强",
+                            "phone": "0755-88887777", "contact_email": "liqiang@jia.cn"}}),
+        )
+        .await;
+    assert_eq!(filed.status, 201, "{}", filed.json);
+    let notice = w
+        .get(&format!("{one}/reports/user_notice.docx"), "operator_a")
+        .await;
+    let xml = {
+        let mut zip = zip::ZipArchive::new(std::io::Cursor::new(&notice.bytes)).unwrap();
+        let mut entry = zip.by_name("word/document.xml").unwrap();
+        let mut out = String::new();
+        std::io::Read::read_to_string(&mut entry, &mut out).unwrap();
+        out
+    };
+    for part in ["信息技术部", "李强", "0755-88887777", "liqiang@jia.cn"] {
+        assert!(xml.contains(part), "{part} not in the notice");
+    }
 
     let closed = w
         .post_json(

@@ -207,8 +207,29 @@ pub async fn docx_bytes<R: Requirement>(
     let net = state.store.get_network(&guard.network_id).await?;
     let org = state.store.get_org(&guard.org_id).await?;
     let level = net.profile.level.map(|l| l.get()).unwrap_or(0);
-    let doc = incident_view::document(&rec, &org.name, level, now())?;
+    let mut doc = incident_view::document(&rec, &org.name, level, now())?;
+    doc.contact = contact_of(state, &guard.network_id).await?;
     incident_docx(kind, &doc).map_err(ApiError::internal)
+}
+
+/// The handler's contact for the people told of a leak (个人信息保护法 第五十七条第一款第（四）项):
+/// the responsible department and its contact as the latest filing records them; "" without.
+async fn contact_of(state: &AppState, network_id: &str) -> ApiResult<String> {
+    let Some(f) = state.store.current_filing(network_id).await? else {
+        return Ok(String::new());
+    };
+    let form = f.form;
+    let parts: Vec<String> = [
+        (String::new(), form.responsible_department),
+        (String::new(), form.contact),
+        ("电话：".to_string(), form.phone),
+        ("电子邮件：".to_string(), form.contact_email),
+    ]
+    .into_iter()
+    .filter(|(_, v)| !v.trim().is_empty())
+    .map(|(k, v)| format!("{k}{v}"))
+    .collect();
+    Ok(parts.join("　"))
 }
 
 /// An incident's report as DOCX, in Chinese: `initial.docx` (初次报告), `follow_up.docx`
