@@ -61,7 +61,9 @@ fn form_fields(path: &str, role: &str) -> Vec<(String, String)> {
             .map(|(k, v)| (k.to_string(), v.to_string()))
             .collect()
     };
-    if path.contains("/assessment/tasks/") {
+    if path.ends_with("/release-hold") {
+        f(&[("reason", "矩阵测试")])
+    } else if path.contains("/assessment/tasks/") {
         f(&[("owner", "信息技术部"), ("due", "2026-12-31")])
     } else if path.ends_with("/assessment") {
         f(&[("item.L3-PES1-01", "1"), ("result.L3-PES1-01", "符合")])

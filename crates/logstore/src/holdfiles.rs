@@ -84,6 +84,19 @@ pub fn write(logs: &Path, h: &FileHold) -> Result<String> {
     Ok(name)
 }
 
+/// Removes the hold of `source` (a person released it, decision 0505): the six-month floor
+/// alone governs those logs again. A hold that is not there is an error naming it.
+pub fn release(logs: &Path, source: &str) -> Result<()> {
+    let path = dir_of(logs).join(file_name(source));
+    match std::fs::remove_file(&path) {
+        Ok(()) => Ok(()),
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => Err(Error::Invalid(format!(
+            "no hold of {source} / 没有该来源的保全"
+        ))),
+        Err(e) => Err(e).at(&path),
+    }
+}
+
 /// Every hold file, by name. A missing directory is no hold; anything unreadable is an error.
 pub fn read_all(logs: &Path) -> Result<Vec<(String, FileHold)>> {
     let dir = dir_of(logs);

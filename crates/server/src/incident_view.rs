@@ -282,6 +282,11 @@ pub fn place_hold(logs: &Path, rec: &IncidentRecord) -> Result<Option<String>, S
         .map_err(|e| io(logs, e))
 }
 
+/// Removes the incident's hold file (a person released it).
+pub fn release_hold(logs: &Path, rec: &IncidentRecord) -> Result<(), StoreError> {
+    holdfiles::release(logs, &format!("incident:{}", rec.id)).map_err(|e| io(logs, e))
+}
+
 /// The hold's window ends at the close (logs after it are not the incident's); the hold
 /// itself stays until a person releases it.
 pub fn end_hold(logs: &Path, rec: &IncidentRecord, closed_at: Timestamp) -> Result<(), StoreError> {

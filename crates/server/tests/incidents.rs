@@ -187,4 +187,35 @@ async fn a_relatively_major_leak_owes_its_reports_and_each_send_turns_its_clock_
         .await;
     assert_eq!(closed.status, 200, "{}", closed.json);
     assert_eq!(closed.json["incident"]["state"], "closed");
+
+    // The hold stays after the close until a person releases it, with a reason.
+    let holds = w._dir.path().join("logs").join("holds");
+    let held = || std::fs::read_dir(&holds).map(|d| d.count()).unwrap_or(0);
+    assert_eq!(held(), 1, "the closed incident still holds its logs");
+    let r = w
+        .post_json(
+            &format!("{one}/release-hold"),
+            "operator_a",
+            json!({"reason": ""}),
+        )
+        .await;
+    assert_eq!(r.status, 422, "{}", r.json);
+    assert_eq!(held(), 1);
+    let r = w
+        .post_json(
+            &format!("{one}/release-hold"),
+            "operator_a",
+            json!({"reason": "公安机关已调取日志，调查结束"}),
+        )
+        .await;
+    assert_eq!(r.status, 200, "{}", r.json);
+    assert_eq!(held(), 0, "the hold file is gone");
+    let again = w
+        .post_json(
+            &format!("{one}/release-hold"),
+            "operator_a",
+            json!({"reason": "再次"}),
+        )
+        .await;
+    assert_eq!(again.status, 422, "{}", again.json);
 }

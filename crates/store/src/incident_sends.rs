@@ -256,4 +256,54 @@ impl Store {
         .await?;
         Ok(rec)
     }
+
+    /// Releases the log centre's hold of a closed incident (the investigation no longer needs
+    /// the logs kept beyond the six-month floor): a reason is required, the release is
+    /// audited, and `release` (removing the hold file) runs inside the transaction, so a
+    /// failed removal records nothing.
+    pub async fn release_hold(
+        &self,
+        actor: &str,
+        id: &str,
+        reason: &str,
+        release: impl FnOnce(&IncidentRecord) -> Result<()>,
+    ) -> Result<IncidentRecord> {
+        let reason = crate::text::text("reason", reason, 2000)?;
+        if reason.is_empty() {
+            return Err(StoreError::invalid(
+                "reason",
+                "须写明解除保全的理由 / say why the hold is released",
+            ));
+        }
+        let mut w = WriteTx::begin(self).await?;
+        let mut rec = get_in(&mut w.tx, id).await?;
+        if rec.state != "closed" {
+            return Err(StoreError::invalid(
+                "state",
+                "事件尚未结案，日志保全不能解除 / the incident is not closed: its hold stays",
+            ));
+        }
+        let Some(hold) = rec.hold.clone() else {
+            return Err(StoreError::invalid(
+                "hold",
+                "该事件没有日志保全或已解除 / the incident holds no logs (or was released)",
+            ));
+        };
+        release(&rec)?;
+        sqlx::query("UPDATE incidents SET hold = NULL, updated_at = $1 WHERE id = $2")
+            .bind(crate::now_rfc3339())
+            .bind(id)
+            .execute(&mut *w.tx)
+            .await?;
+        rec.hold = None;
+        w.commit(AuditRecord {
+            actor: actor.to_string(),
+            org_id: Some(rec.org_id.clone()),
+            action: "incident.hold_released".into(),
+            target: format!("incident:{id}"),
+            detail: serde_json::json!({"hold": hold, "reason": reason}),
+        })
+        .await?;
+        Ok(rec)
+    }
 }

@@ -30,6 +30,10 @@ pub fn routes() -> Router<AppState> {
         .route("/networks/{id}/incidents/{incident_id}/reports", post(send))
         .route("/networks/{id}/incidents/{incident_id}/grade", post(grade))
         .route("/networks/{id}/incidents/{incident_id}/close", post(close))
+        .route(
+            "/networks/{id}/incidents/{incident_id}/release-hold",
+            post(release_hold),
+        )
 }
 
 /// A refused form in the user's language, the field named by its label.
@@ -488,6 +492,32 @@ async fn close(
         .store
         .close_incident(&page.actor(), &incident_id, input, |rec, at| {
             incident_view::end_hold(&logs, rec, at)
+        })
+        .await
+        .map_err(|e| refused(&page.c, e))?;
+    redirect(&format!(
+        "/networks/{}/incidents/{incident_id}",
+        page.network_id
+    ))
+}
+
+#[derive(serde::Deserialize)]
+struct ReleaseForm {
+    reason: String,
+}
+
+async fn release_hold(
+    State(state): State<AppState>,
+    page: NetPage<HandleIncident>,
+    Path((_, incident_id)): Path<(String, String)>,
+    Form(f): Form<ReleaseForm>,
+) -> PageResult {
+    incident_of(&state, &page, &incident_id).await?;
+    let logs = state.logs.clone();
+    state
+        .store
+        .release_hold(&page.actor(), &incident_id, &f.reason, |rec| {
+            incident_view::release_hold(&logs, rec)
         })
         .await
         .map_err(|e| refused(&page.c, e))?;

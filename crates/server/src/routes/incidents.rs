@@ -29,6 +29,46 @@ pub fn router() -> OpenApiRouter<AppState> {
         .routes(routes!(close_incident))
         .routes(routes!(report_docx))
         .routes(routes!(supervised_incidents))
+        .routes(routes!(release_hold))
+}
+
+/// Why a closed incident's hold on the logs is released.
+#[derive(Debug, serde::Deserialize, utoipa::ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct ReleaseHold {
+    pub reason: String,
+}
+
+/// Releases the log centre's hold of a closed incident (with a reason, audited): from then
+/// on the six-month floor alone governs those logs.
+#[utoipa::path(post, path = "/api/networks/{id}/incidents/{incident_id}/release-hold", tag = "incidents", security(("bearer" = [])),
+    params(("id" = String, Path, description = "network id"), ("incident_id" = String, Path, description = "incident id")),
+    request_body = ReleaseHold,
+    responses((status = 200, body = IncidentView), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody), (status = 422, body = ErrorBody)))]
+async fn release_hold(
+    State(state): State<AppState>,
+    guard: NetworkGuard<HandleIncident>,
+    Path((_, incident_id)): Path<(String, String)>,
+    ApiJson(input): ApiJson<ReleaseHold>,
+) -> ApiResult<Json<IncidentView>> {
+    view(release(&state, &guard, &incident_id, &input.reason).await?)
+}
+
+/// Releases the hold of `incident_id` (a closed incident of the guarded network).
+pub async fn release(
+    state: &AppState,
+    guard: &NetworkGuard<HandleIncident>,
+    incident_id: &str,
+    reason: &str,
+) -> ApiResult<IncidentRecord> {
+    incident_of(state, guard, incident_id).await?;
+    let logs = state.logs.clone();
+    Ok(state
+        .store
+        .release_hold(&guard.actor(), incident_id, reason, |rec| {
+            incident_view::release_hold(&logs, rec)
+        })
+        .await?)
 }
 
 /// The incidents of every network the caller oversees (a supervisor: the networks filed with
