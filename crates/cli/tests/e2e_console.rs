@@ -525,11 +525,15 @@ async fn incident_to_summary(b: &Browser, net: &str) {
     b.fill("incident-title", "会员数据库遭未授权访问").await;
     set_date(b, "incident-detected", &format!("{}T09:00", day(2))).await;
     b.fill("incident-pi", "1200000").await;
-    b.fill("incident-action", "隔离受影响主机，重置数据库口令").await;
+    b.fill("incident-action", "隔离受影响主机，重置数据库口令")
+        .await;
     b.click(Locator::Id("incident-open-submit")).await;
     b.see(Locator::Id("incident-grade"), "较大").await;
-    b.see(Locator::Id("incident-state"), &msg("zh-CN", "incident.state.open"))
-        .await;
+    b.see(
+        Locator::Id("incident-state"),
+        &msg("zh-CN", "incident.state.open"),
+    )
+    .await;
 
     // Handling ended yesterday morning (the grade as proposed, confirmed).
     set_date(b, "grade-ended", &format!("{}T08:00", day(1))).await;
@@ -557,8 +561,11 @@ async fn incident_to_summary(b: &Browser, net: &str) {
     set_date(b, "close-at", &format!("{}T12:00", day(1))).await;
     b.fill("close-note", "处置完毕，总结报告已报送").await;
     b.click(Locator::Id("close-submit")).await;
-    b.see(Locator::Id("incident-state"), &msg("zh-CN", "incident.state.closed"))
-        .await;
+    b.see(
+        Locator::Id("incident-state"),
+        &msg("zh-CN", "incident.state.closed"),
+    )
+    .await;
     b.el(Locator::Id("doc-summary")).await;
     b.shot("incident-closed").await;
 }

@@ -61,7 +61,9 @@ fn form_fields(path: &str, role: &str) -> Vec<(String, String)> {
             .map(|(k, v)| (k.to_string(), v.to_string()))
             .collect()
     };
-    if path.ends_with("/release-hold") {
+    if path.ends_with("/logs") {
+        f(&[("query", "\"Failed password\""), ("note", "矩阵测试")])
+    } else if path.ends_with("/release-hold") {
         f(&[("reason", "矩阵测试")])
     } else if path.contains("/assessment/tasks/") {
         f(&[("owner", "信息技术部"), ("due", "2026-12-31")])

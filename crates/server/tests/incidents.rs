@@ -188,6 +188,33 @@ async fn a_relatively_major_leak_owes_its_reports_and_each_send_turns_its_clock_
     assert_eq!(closed.status, 200, "{}", closed.json);
     assert_eq!(closed.json["incident"]["state"], "closed");
 
+    // The log centre's evidence: a search and its export, linked to the incident.
+    let r = w
+        .post_json(
+            &format!("{one}/logs"),
+            "operator_a",
+            json!({"query": "\"Failed password\" AND host:web01", "from": "2026-05-30T00:00:00+08:00",
+                   "to": "2026-05-31T00:00:00+08:00", "export_file": "export-web01.jsonl.zst",
+                   "export_sha256": "ab".repeat(32), "note": "暴力破解的来源地址"}),
+        )
+        .await;
+    assert_eq!(r.status, 201, "{}", r.json);
+    let bad = w
+        .post_json(
+            &format!("{one}/logs"),
+            "operator_a",
+            json!({"query": "x", "export_file": "e.jsonl"}),
+        )
+        .await;
+    assert_eq!(bad.status, 422, "an export without its hash: {}", bad.json);
+    let links = w.get(&format!("{one}/logs"), "supervisor").await;
+    assert_eq!(
+        links.json.as_array().map(Vec::len),
+        Some(1),
+        "{}",
+        links.json
+    );
+
     // The hold stays after the close until a person releases it, with a reason.
     let holds = w._dir.path().join("logs").join("holds");
     let held = || std::fs::read_dir(&holds).map(|d| d.count()).unwrap_or(0);

@@ -34,6 +34,10 @@ pub fn routes() -> Router<AppState> {
             "/networks/{id}/incidents/{incident_id}/release-hold",
             post(release_hold),
         )
+        .route(
+            "/networks/{id}/incidents/{incident_id}/logs",
+            post(link_logs),
+        )
 }
 
 /// A refused form in the user's language, the field named by its label.
@@ -164,6 +168,8 @@ struct DetailTpl {
     grades: Vec<Choice>,
     me: String,
     docs: Vec<Choice>,
+    /// The log centre's searches and exports linked to the incident.
+    logs: Vec<dengbao_store::incident_logs::LogLink>,
 }
 
 fn report_row(c: &Ctx, r: &ReportClock) -> Result<ReportRow, StoreError> {
@@ -231,7 +237,9 @@ async fn detail(
         "overridden" => c.t.f("incident.grade_overridden", &i.grade_reason),
         s => c.t.s(&format!("incident.grade_{s}")).to_string(),
     };
+    let logs = state.store.log_links(&incident_id).await?;
     render(&DetailTpl {
+        logs,
         network_id: net.id.clone(),
         network: net.profile.name.clone(),
         category: rules
@@ -523,6 +531,34 @@ async fn release_hold(
         .map_err(|e| refused(&page.c, e))?;
     redirect(&format!(
         "/networks/{}/incidents/{incident_id}",
+        page.network_id
+    ))
+}
+
+async fn link_logs(
+    State(state): State<AppState>,
+    page: NetPage<HandleIncident>,
+    Path((_, incident_id)): Path<(String, String)>,
+    Form(f): Form<Vec<(String, String)>>,
+) -> PageResult {
+    incident_of(&state, &page, &incident_id).await?;
+    let get = |k: &str| crate::pages::form_value(&f, k);
+    let when = |k: &str| Some(get(k)).filter(|s| !s.is_empty()).map(|s| time(&s));
+    let input = dengbao_store::incident_logs::LogLinkInput {
+        query: get("query"),
+        from: when("from"),
+        to: when("to"),
+        export_file: get("export_file"),
+        export_sha256: get("export_sha256"),
+        note: get("note"),
+    };
+    state
+        .store
+        .link_logs(&page.actor(), &incident_id, input)
+        .await
+        .map_err(|e| refused(&page.c, e))?;
+    redirect(&format!(
+        "/networks/{}/incidents/{incident_id}#incident-logs",
         page.network_id
     ))
 }

@@ -30,6 +30,39 @@ pub fn router() -> OpenApiRouter<AppState> {
         .routes(routes!(report_docx))
         .routes(routes!(supervised_incidents))
         .routes(routes!(release_hold))
+        .routes(routes!(log_links, link_logs))
+}
+
+/// The log centre's searches and exports linked to the incident.
+#[utoipa::path(get, path = "/api/networks/{id}/incidents/{incident_id}/logs", tag = "incidents", security(("bearer" = [])),
+    params(("id" = String, Path, description = "network id"), ("incident_id" = String, Path, description = "incident id")),
+    responses((status = 200, body = Vec<dengbao_store::incident_logs::LogLink>), (status = 404, body = ErrorBody)))]
+async fn log_links(
+    State(state): State<AppState>,
+    guard: NetworkGuard<Read>,
+    Path((_, incident_id)): Path<(String, String)>,
+) -> ApiResult<Json<Vec<dengbao_store::incident_logs::LogLink>>> {
+    incident_of(&state, &guard, &incident_id).await?;
+    Ok(Json(state.store.log_links(&incident_id).await?))
+}
+
+/// Links a search over the held logs (and the export taken from it) to the incident.
+#[utoipa::path(post, path = "/api/networks/{id}/incidents/{incident_id}/logs", tag = "incidents", security(("bearer" = [])),
+    params(("id" = String, Path, description = "network id"), ("incident_id" = String, Path, description = "incident id")),
+    request_body = dengbao_store::incident_logs::LogLinkInput,
+    responses((status = 201, body = dengbao_store::incident_logs::LogLink), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody), (status = 422, body = ErrorBody)))]
+async fn link_logs(
+    State(state): State<AppState>,
+    guard: NetworkGuard<HandleIncident>,
+    Path((_, incident_id)): Path<(String, String)>,
+    ApiJson(input): ApiJson<dengbao_store::incident_logs::LogLinkInput>,
+) -> ApiResult<(StatusCode, Json<dengbao_store::incident_logs::LogLink>)> {
+    incident_of(&state, &guard, &incident_id).await?;
+    let link = state
+        .store
+        .link_logs(&guard.actor(), &incident_id, input)
+        .await?;
+    Ok((StatusCode::CREATED, Json(link)))
 }
 
 /// Why a closed incident's hold on the logs is released.
