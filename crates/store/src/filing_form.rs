@@ -170,9 +170,8 @@ impl FilingForm {
             ));
         }
         let region_code = text("region_code", &self.region_code, 6)?;
-        if !region_code.is_empty()
-            && !(region_code.len() == 6 && region_code.chars().all(|c| c.is_ascii_digit()))
-        {
+        let six_digits = region_code.len() == 6 && region_code.chars().all(|c| c.is_ascii_digit());
+        if !(region_code.is_empty() || six_digits) {
             return Err(StoreError::invalid(
                 "region_code",
                 "行政区划代码应为6位数字（GB/T 2260） / six digits (GB/T 2260)",

@@ -75,7 +75,8 @@ impl Store {
         }
         let export_file = text("export_file", &input.export_file, 300)?;
         let sha = text("export_sha256", &input.export_sha256, 64)?.to_ascii_lowercase();
-        if !sha.is_empty() && !(sha.len() == 64 && sha.chars().all(|c| c.is_ascii_hexdigit())) {
+        let hex64 = sha.len() == 64 && sha.chars().all(|c| c.is_ascii_hexdigit());
+        if !(sha.is_empty() || hex64) {
             return Err(StoreError::invalid(
                 "export_sha256",
                 "应为64位十六进制 SHA-256 / 64 hex digits",
