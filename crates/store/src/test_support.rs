@@ -37,3 +37,43 @@ pub fn postgres_url_with_schema(base: &str, schema: &str) -> String {
 pub async fn sqlite_store(data_dir: &Path) -> Result<Store> {
     Store::open_sqlite(data_dir).await
 }
+
+/// Runs a test body on a fresh store; what [`on_both!`](crate::on_both) expands to.
+pub async fn run<F, Fut>(body: F, store: Store)
+where
+    F: FnOnce(Store) -> Fut,
+    Fut: std::future::Future<Output = ()>,
+{
+    body(store).await
+}
+
+/// `on_both!(name, |store| async move { … })`: a test module `name` with the body run on
+/// SQLite and, when `DENGBAO_TEST_POSTGRES_URL` is set, on PostgreSQL (skipped otherwise).
+/// For the store's own tests (they have `tempfile` and `tokio` as dev-dependencies).
+#[macro_export]
+macro_rules! on_both {
+    ($name:ident, $body:expr) => {
+        mod $name {
+            use super::*;
+            #[tokio::test]
+            async fn sqlite() {
+                let dir = tempfile::tempdir().unwrap();
+                let store = $crate::test_support::sqlite_store(dir.path())
+                    .await
+                    .unwrap();
+                $crate::test_support::run($body, store).await;
+            }
+            #[tokio::test]
+            async fn postgres() {
+                let dir = tempfile::tempdir().unwrap();
+                match $crate::test_support::postgres_store(dir.path())
+                    .await
+                    .unwrap()
+                {
+                    Some(store) => $crate::test_support::run($body, store).await,
+                    None => eprintln!("skipped: DENGBAO_TEST_POSTGRES_URL is not set"),
+                }
+            }
+        }
+    };
+}

@@ -2,43 +2,12 @@
 //! audit entry and the network event the duty engine reads; every bad input is refused
 //! naming its field, with nothing written.
 
-use std::future::Future;
-
 use dengbao_store::orgs::NewOrganisation;
 use dengbao_store::profile::NetworkProfile;
-use dengbao_store::test_support::{postgres_store, sqlite_store};
 use dengbao_store::{DrillInput, EvidenceInput, PlanInput, Store, StoreError};
 use sqlx::Row;
 
-macro_rules! on_both {
-    ($name:ident, $body:expr) => {
-        mod $name {
-            use super::*;
-            #[tokio::test]
-            async fn sqlite() {
-                let dir = tempfile::tempdir().unwrap();
-                let store = sqlite_store(dir.path()).await.unwrap();
-                run($body, store).await;
-            }
-            #[tokio::test]
-            async fn postgres() {
-                let dir = tempfile::tempdir().unwrap();
-                match postgres_store(dir.path()).await.unwrap() {
-                    Some(store) => run($body, store).await,
-                    None => eprintln!("skipped: DENGBAO_TEST_POSTGRES_URL is not set"),
-                }
-            }
-        }
-    };
-}
-
-async fn run<F, Fut>(body: F, store: Store)
-where
-    F: FnOnce(Store) -> Fut,
-    Fut: Future<Output = ()>,
-{
-    body(store).await
-}
+use dengbao_store::on_both;
 
 async fn network(store: &Store, name: &str) -> String {
     let org = store

@@ -1,47 +1,16 @@
 //! The incident register on both engines: the transitions with their audit rows, the clocks
 //! recomputed from the row, and every bad input refused naming its field with nothing written.
 
-use std::future::Future;
-
 use dengbao_incidents::{states, ClockState, Grade, Rules};
 use dengbao_store::incidents::IncidentFacts;
 use dengbao_store::orgs::NewOrganisation;
 use dengbao_store::profile::NetworkProfile;
-use dengbao_store::test_support::{postgres_store, sqlite_store};
 use dengbao_store::{
     CloseIncident, GradeIncident, IncidentRecord, OpenIncident, SendReport, Store, StoreError,
 };
 use sqlx::Row;
 
-macro_rules! on_both {
-    ($name:ident, $body:expr) => {
-        mod $name {
-            use super::*;
-            #[tokio::test]
-            async fn sqlite() {
-                let dir = tempfile::tempdir().unwrap();
-                let store = sqlite_store(dir.path()).await.unwrap();
-                run($body, store).await;
-            }
-            #[tokio::test]
-            async fn postgres() {
-                let dir = tempfile::tempdir().unwrap();
-                match postgres_store(dir.path()).await.unwrap() {
-                    Some(store) => run($body, store).await,
-                    None => eprintln!("skipped: DENGBAO_TEST_POSTGRES_URL is not set"),
-                }
-            }
-        }
-    };
-}
-
-async fn run<F, Fut>(body: F, store: Store)
-where
-    F: FnOnce(Store) -> Fut,
-    Fut: Future<Output = ()>,
-{
-    body(store).await
-}
+use dengbao_store::on_both;
 
 /// The level-3 CII payment platform of examples/profile-level3-cii.toml.
 async fn cii_network(store: &Store) -> String {

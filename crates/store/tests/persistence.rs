@@ -1,46 +1,15 @@
 //! The persistence suite: every test body runs against SQLite and against PostgreSQL
 //! (when DENGBAO_TEST_POSTGRES_URL is set, as the test command always does).
 
-use std::future::Future;
-
 use dengbao_store::events::EventInput;
 use dengbao_store::orgs::NewOrganisation;
 use dengbao_store::profile::{Classified, NetworkProfile, Service, Stage};
-use dengbao_store::test_support::{postgres_store, sqlite_store};
 use dengbao_store::users::{NewUser, Role};
 use dengbao_store::{Backend, EvidenceInput, OrgScope, Store, StoreError};
 use sqlx::Row;
 
 /// Defines `<name>::sqlite` and `<name>::postgres`, both running `body(store)`.
-macro_rules! on_both {
-    ($name:ident, $body:expr) => {
-        mod $name {
-            use super::*;
-            #[tokio::test]
-            async fn sqlite() {
-                let dir = tempfile::tempdir().unwrap();
-                let store = sqlite_store(dir.path()).await.unwrap();
-                run($body, store).await;
-            }
-            #[tokio::test]
-            async fn postgres() {
-                let dir = tempfile::tempdir().unwrap();
-                match postgres_store(dir.path()).await.unwrap() {
-                    Some(store) => run($body, store).await,
-                    None => eprintln!("skipped: DENGBAO_TEST_POSTGRES_URL is not set"),
-                }
-            }
-        }
-    };
-}
-
-async fn run<F, Fut>(body: F, store: Store)
-where
-    F: FnOnce(Store) -> Fut,
-    Fut: Future<Output = ()>,
-{
-    body(store).await
-}
+use dengbao_store::on_both;
 
 fn profile(name: &str) -> NetworkProfile {
     serde_json::from_value(serde_json::json!({

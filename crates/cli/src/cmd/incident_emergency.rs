@@ -138,6 +138,22 @@ fn drill_lines(d: &EmergencyDrill, lang: Lang) -> String {
     }
 }
 
+/// Prints `items` as pretty JSON, or each as its text lines.
+pub(crate) fn show<T: serde::Serialize>(
+    items: &[T],
+    json: bool,
+    lines: impl Fn(&T) -> String,
+) -> anyhow::Result<ExitCode> {
+    if json {
+        println!("{}", serde_json::to_string_pretty(items)?);
+    } else {
+        for i in items {
+            print!("{}", lines(i));
+        }
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
 pub fn plan(cmd: PlanCmd, ctx: &Ctx) -> anyhow::Result<ExitCode> {
     let lang = ctx.lang;
     runtime()?.block_on(async {
@@ -171,14 +187,7 @@ pub fn plan(cmd: PlanCmd, ctx: &Ctx) -> anyhow::Result<ExitCode> {
             }
         };
         store.close().await;
-        if json {
-            println!("{}", serde_json::to_string_pretty(&plans)?);
-        } else {
-            for p in &plans {
-                print!("{}", plan_lines(p, lang));
-            }
-        }
-        Ok(ExitCode::SUCCESS)
+        show(&plans, json, |p| plan_lines(p, lang))
     })
 }
 
@@ -214,13 +223,6 @@ pub fn drill(cmd: DrillCmd, ctx: &Ctx) -> anyhow::Result<ExitCode> {
             }
         };
         store.close().await;
-        if json {
-            println!("{}", serde_json::to_string_pretty(&drills)?);
-        } else {
-            for d in &drills {
-                print!("{}", drill_lines(d, lang));
-            }
-        }
-        Ok(ExitCode::SUCCESS)
+        show(&drills, json, |d| drill_lines(d, lang))
     })
 }

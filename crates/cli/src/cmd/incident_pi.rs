@@ -142,13 +142,6 @@ pub fn run(cmd: PiCmd, ctx: &Ctx) -> anyhow::Result<ExitCode> {
             .into_iter()
             .map(|r| PiRequestView::new(r, &cal, now))
             .collect();
-        if json {
-            println!("{}", serde_json::to_string_pretty(&views)?);
-        } else {
-            for v in &views {
-                print!("{}", text(v, lang));
-            }
-        }
-        Ok(ExitCode::SUCCESS)
+        super::incident_emergency::show(&views, json, |v| text(v, lang))
     })
 }
