@@ -3,8 +3,6 @@
 //! report and the organ's closure, an organisation's industry (行业类别) and the
 //! statistics a supervisor reads (networks by level and industry).
 
-use std::collections::BTreeMap;
-
 use serde::{Deserialize, Serialize};
 use sqlx::any::AnyRow;
 use sqlx::Row;
@@ -113,25 +111,7 @@ pub struct OrderStep {
     pub text: String,
 }
 
-/// Networks by level and industry.
-#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, utoipa::ToSchema)]
-pub struct Statistics {
-    pub networks: u64,
-    /// Level "1".."5", or "ungraded", → count.
-    pub by_level: BTreeMap<String, u64>,
-    pub by_industry: Vec<IndustryCount>,
-    pub filings_under_review: u64,
-    pub filings_certified: u64,
-    pub open_rectification_orders: u64,
-}
-
-#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, utoipa::ToSchema)]
-pub struct IndustryCount {
-    /// The organisation's industry, or "未填写" when not stated.
-    pub industry: String,
-    pub networks: u64,
-    pub by_level: BTreeMap<String, u64>,
-}
+pub use crate::statistics::{IndustryCount, Statistics};
 
 const ORDER_COLUMNS: &str = "id, network_id, org_id, state, findings, issued_on, due, issued_by, \
     report, reported_on, closed_on, closing_note, working_days";
@@ -540,65 +520,5 @@ impl Store {
             }
         }
         Ok(out)
-    }
-
-    /// Networks in `scope` by level and by their organisation's industry.
-    /// `only`: the networks the caller reaches, when narrower than its organisations (a
-    /// supervisor's filed networks, decision 0939).
-    pub async fn statistics(
-        &self,
-        scope: &OrgScope,
-        only: Option<&std::collections::HashSet<String>>,
-    ) -> Result<Statistics> {
-        let rows = sqlx::query(
-            "SELECT n.id, n.org_id, n.level, o.industry FROM networks n \
-             JOIN organisations o ON o.id = n.org_id WHERE n.deleted_at IS NULL",
-        )
-        .fetch_all(&self.pool)
-        .await?;
-        let mut stats = Statistics::default();
-        let mut industries: BTreeMap<String, IndustryCount> = BTreeMap::new();
-        for row in &rows {
-            let org: String = row.try_get("org_id")?;
-            let id: String = row.try_get("id")?;
-            if !scope.allows(&org) || only.is_some_and(|o| !o.contains(&id)) {
-                continue;
-            }
-            let level: Option<i64> = row.try_get("level")?;
-            let level = level.map_or_else(|| "ungraded".to_string(), |l| l.to_string());
-            let industry: Option<String> = row.try_get("industry")?;
-            let industry = industry.unwrap_or_else(|| "未填写".to_string());
-            stats.networks += 1;
-            *stats.by_level.entry(level.clone()).or_default() += 1;
-            let e = industries
-                .entry(industry.clone())
-                .or_insert_with(|| IndustryCount {
-                    industry,
-                    ..Default::default()
-                });
-            e.networks += 1;
-            *e.by_level.entry(level).or_default() += 1;
-        }
-        stats.by_industry = industries.into_values().collect();
-        stats.by_industry.sort_by(|a, b| {
-            b.networks
-                .cmp(&a.networks)
-                .then(a.industry.cmp(&b.industry))
-        });
-        let filings = sqlx::query("SELECT org_id, state FROM filings")
-            .fetch_all(&self.pool)
-            .await?;
-        for row in &filings {
-            let org: String = row.try_get("org_id")?;
-            if scope.allows(&org) {
-                match row.try_get::<String, _>("state")?.as_str() {
-                    "submitted" => stats.filings_under_review += 1,
-                    "certified" => stats.filings_certified += 1,
-                    _ => {}
-                }
-            }
-        }
-        stats.open_rectification_orders = self.open_orders(scope).await?.len() as u64;
-        Ok(stats)
     }
 }

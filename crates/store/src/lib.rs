@@ -45,6 +45,7 @@ pub mod pi_requests;
 pub mod profile;
 pub mod secret;
 pub mod sessions;
+pub mod statistics;
 pub mod test_support;
 mod text;
 pub mod tokens;
