@@ -22,7 +22,8 @@ pub struct ServeArgs {
     #[arg(long, default_value = "127.0.0.1:8080")]
     pub listen: String,
     /// The reverse proxy in front of the console (its address): only its
-    /// `X-Forwarded-For` names the client, for the sign-in limits.
+    /// `X-Forwarded-For` names the client, for the sign-in limits and the anonymous
+    /// denial counters.
     #[arg(long, value_name = "IP")]
     pub trusted_proxy: Option<std::net::IpAddr>,
     /// Receive syslog over UDP here (RFC 5426), e.g. 0.0.0.0:514. Off unless given here or in
@@ -162,7 +163,7 @@ pub fn run_serve(args: ServeArgs, ctx: &Ctx) -> anyhow::Result<ExitCode> {
     // The console's language when a request names none: --lang / DENGBAO_LANG.
     dengbao_console::ctx::set_default_lang(ctx.lang);
     if let Some(proxy) = args.trusted_proxy {
-        dengbao_console::pages::account::set_trusted_proxy(proxy);
+        dengbao_server::client::set_trusted_proxy(proxy);
     }
     runtime()?.block_on(async {
         let log_service = match logs {
