@@ -99,6 +99,7 @@ fn log_listeners(
         &logs,
         dengbao_logstore::OpenOptions {
             write: true,
+            head: Some(super::logs::head_keeper(&ctx.data_dir)?),
             ..Default::default()
         },
     )
