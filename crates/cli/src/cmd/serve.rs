@@ -127,14 +127,25 @@ pub(crate) async fn open(ctx: &Ctx) -> anyhow::Result<Store> {
         Some(_) => "the PostgreSQL database (--database)".to_string(),
         None => format!("the database under {}", ctx.data_dir.display()),
     };
-    Store::open(&ctx.data_dir, ctx.database.as_deref())
+    let store = Store::open(&ctx.data_dir, ctx.database.as_deref())
         .await
         .map_err(|e| match e {
             dengbao_store::StoreError::UnsupportedUrl(_) => {
                 BadInput::new(format!("--database: {e}"))
             }
             other => anyhow::Error::new(other).context(format!("cannot open {what}")),
-        })
+        })?;
+    // Scale-out (an S3 bucket in <data-dir>/logs/storage.toml): the audit head is also
+    // kept in the object store, and verification compares against it (decision 0925).
+    let logs = ctx.data_dir.join("logs");
+    let cfg =
+        dengbao_objstore::StorageConfig::load(&logs).map_err(|e| BadInput::new(e.to_string()))?;
+    if matches!(cfg.blobs, dengbao_objstore::BlobConfig::S3(_)) {
+        let (blobs, _) = dengbao_objstore::open(&cfg, &logs)
+            .map_err(|e| anyhow::anyhow!("{}: {e}", logs.join("storage.toml").display()))?;
+        return Ok(store.with_audit_mirror(std::sync::Arc::from(blobs)));
+    }
+    Ok(store)
 }
 
 pub(crate) fn runtime() -> anyhow::Result<tokio::runtime::Runtime> {
