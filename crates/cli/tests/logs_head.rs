@@ -184,6 +184,20 @@ fn the_head_record_removed_or_rewritten_is_reported_and_reset_on_purpose() {
 }
 
 #[test]
+fn the_head_record_and_the_server_key_both_removed_are_reported() {
+    let d = store_of_three_checkpoints();
+    std::fs::remove_file(d.path().join("keys/log-head.json")).unwrap();
+    std::fs::remove_file(d.path().join("keys/server.key")).unwrap();
+    dengbao(d.path())
+        .args(["--lang", "en", "logs", "verify"])
+        .assert()
+        .code(1)
+        .stdout(predicate::str::contains(
+            "the record of the chain's head is missing",
+        ));
+}
+
+#[test]
 fn a_wiped_store_is_reported_from_the_head_record() {
     let d = store_of_three_checkpoints();
     std::fs::remove_dir_all(d.path().join("logs")).unwrap();
