@@ -306,7 +306,8 @@ fn an_anchor_printed_by_checkpoint_is_checked_by_verify() {
         .assert()
         .success()
         .stdout(predicate::str::contains("anchor ok"));
-    // Someone empties the store and starts over: verify alone cannot tell, the anchor can.
+    // Someone empties the store and starts over: the anchor tells (and so does the head
+    // kept outside the store, tests/logs_head.rs).
     std::fs::remove_dir_all(d.path().join("logs/segments")).unwrap();
     std::fs::write(d.path().join("logs/checkpoints.log"), "").unwrap();
     dengbao(d.path(), NOW)

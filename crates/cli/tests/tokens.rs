@@ -82,3 +82,54 @@ fn a_token_is_issued_with_an_expiry_listed_and_revoked() {
         assert!(err.contains("--expires"), "{bad}: {err}");
     }
 }
+
+#[test]
+fn a_token_lists_when_it_was_last_used() {
+    let dir = tempfile::tempdir().unwrap();
+    let rt = tokio::runtime::Runtime::new().unwrap();
+    let user = rt.block_on(async {
+        let store = dengbao_store::Store::open_sqlite(dir.path()).await.unwrap();
+        let u = store
+            .create_user(
+                "test",
+                dengbao_store::users::NewUser {
+                    name: "backup".into(),
+                    role: dengbao_store::Role::Auditor,
+                    orgs: vec![],
+                },
+            )
+            .await
+            .unwrap();
+        store.close().await;
+        u
+    });
+    let _ = user;
+    let (code, secret, err) = dengbao(dir.path(), &["create", "--user", "backup"]);
+    assert_eq!(code, 0, "{err}");
+    let (_, listed, _) = dengbao(dir.path(), &["list", "--json"]);
+    let list: serde_json::Value = serde_json::from_str(&listed).unwrap();
+    assert!(list[0]["last_used"].is_null(), "{listed}");
+    let (_, text, _) = dengbao(dir.path(), &["list"]);
+    assert!(text.contains("not used"), "{text}");
+
+    // The token is used (as the API would on a request).
+    rt.block_on(async {
+        let store = dengbao_store::Store::open_sqlite(dir.path()).await.unwrap();
+        assert!(store.authenticate(secret.trim()).await.unwrap().is_some());
+        store.close().await;
+    });
+    let (_, listed, _) = dengbao(dir.path(), &["list", "--json"]);
+    let list: serde_json::Value = serde_json::from_str(&listed).unwrap();
+    let used: jiff::Timestamp = list[0]["last_used"].as_str().unwrap().parse().unwrap();
+    assert!(jiff::Timestamp::now().duration_since(used).as_secs().abs() < 300);
+    let (_, text, _) = dengbao(dir.path(), &["list"]);
+    assert!(text.contains("last used 20"), "{text}");
+    let out = Command::new(env!("CARGO_BIN_EXE_dengbao"))
+        .env("DENGBAO_DATA", dir.path())
+        .env_remove("DENGBAO_DATABASE_URL")
+        .env_remove("DENGBAO_LANG")
+        .args(["tokens", "list"])
+        .output()
+        .unwrap();
+    assert!(String::from_utf8_lossy(&out.stdout).contains("最近使用 20"));
+}

@@ -148,15 +148,20 @@ pub async fn serve_tls(
     .await;
     refresher.abort();
     flusher.abort();
-    // The last window's anonymous denials are written before the process ends.
+    // The last window's anonymous denials are written before the process ends, and the
+    // audit head reaches the object store (scale-out mode).
     if let Err(e) = state.store.flush_anonymous_denials().await {
         tracing::error!(error = %e, "writing the counted anonymous denials");
+    }
+    if let Err(e) = state.store.mirror_audit_head_if_due(true).await {
+        tracing::error!(error = %e, "writing the audit head to the object store");
     }
     served
 }
 
 /// Writes the anonymous denials counted in a window once it has passed, even when no
-/// further denial comes to trigger it (dengbao_store::denials).
+/// further denial comes to trigger it (dengbao_store::denials); and, in scale-out mode, the
+/// audit head to the object store once a minute when it moved (decision 0925).
 fn flush_denials_every_window(store: dengbao_store::Store) -> tokio::task::JoinHandle<()> {
     tokio::spawn(async move {
         let mut tick = tokio::time::interval(dengbao_store::denials::DENIAL_WINDOW / 4);
@@ -164,6 +169,9 @@ fn flush_denials_every_window(store: dengbao_store::Store) -> tokio::task::JoinH
             tick.tick().await;
             if let Err(e) = store.flush_anonymous_denials_if_due().await {
                 tracing::error!(error = %e, "writing the counted anonymous denials");
+            }
+            if let Err(e) = store.mirror_audit_head_if_due(false).await {
+                tracing::error!(error = %e, "writing the audit head to the object store");
             }
         }
     })

@@ -114,12 +114,7 @@ pub fn is_https(parts: &axum::http::request::Parts) -> bool {
     if parts.extensions.get::<ServedOverTls>().is_some() {
         return true;
     }
-    let peer = parts
-        .extensions
-        .get::<axum::extract::ConnectInfo<std::net::SocketAddr>>()
-        .map(|c| c.0.ip());
-    peer.is_some()
-        && peer == crate::pages::account::trusted_proxy()
+    dengbao_server::client::from_trusted_proxy(parts)
         && parts
             .headers
             .get("x-forwarded-proto")

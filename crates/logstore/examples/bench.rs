@@ -85,6 +85,7 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
             now: None,
             write: true,
             suite,
+            head: None,
         },
         now,
     )?;

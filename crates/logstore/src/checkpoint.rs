@@ -87,6 +87,15 @@ pub struct Body {
     /// (0) in checkpoints written before the MACs.
     #[serde(default, skip_serializing_if = "is_zero")]
     pub wal_mac_from: u64,
+    /// Written by a store that keeps the chain's head outside itself (`head`, decision
+    /// 0925): from here on, a missing head record means it was removed. Absent (false) in
+    /// checkpoints written without one.
+    #[serde(default, skip_serializing_if = "is_false")]
+    pub head_kept: bool,
+}
+
+fn is_false(b: &bool) -> bool {
+    !*b
 }
 
 fn is_zero(n: &u64) -> bool {

@@ -18,9 +18,11 @@ pub use record::{Format, Record};
 pub mod anchor;
 mod backend;
 pub mod block;
+mod catalog;
 pub mod checkpoint;
 pub mod clock;
 pub mod export;
+pub mod head;
 pub mod holdfiles;
 pub mod index;
 pub mod ingest;
@@ -33,6 +35,7 @@ pub mod testkit;
 pub mod verify;
 pub mod wal;
 
+pub use head::HeadKeeper;
 pub use store::{OpenOptions, Store};
 
 /// Re-exported so the CLI draws its ingest progress bar without a dependency of its own.

@@ -17,7 +17,7 @@ use std::path::{Path, PathBuf};
 use rayon::prelude::*;
 use serde::{Deserialize, Serialize};
 
-use crate::checkpoint::{self, Body, Checkpoint, ExpiryEntry, Note, SegmentEntry};
+use crate::checkpoint::{self, Body, Checkpoint, SegmentEntry};
 use crate::clock::Clock;
 use crate::crypto::{PublicKey, SigningKey, Suite};
 use crate::error::{Error, IoCtx, Result};
@@ -43,6 +43,9 @@ pub struct OpenOptions {
     pub now: Option<jiff::Timestamp>,
     /// Open for writing: take the lock, recover and seal the WAL, create the store if absent.
     pub write: bool,
+    /// Keep the chain's head outside the store (decision 0925): advanced after every
+    /// checkpoint this store commits, and checked by [`Store::verify`].
+    pub head: Option<crate::head::HeadKeeper>,
 }
 
 impl Default for OpenOptions {
@@ -51,6 +54,7 @@ impl Default for OpenOptions {
             suite: Suite::Sm3Sm2,
             now: None,
             write: false,
+            head: None,
         }
     }
 }
@@ -65,73 +69,7 @@ pub struct StoreInfo {
 pub use crate::names::{day_of, parse_user_time, validate_network};
 pub(crate) use crate::names::{dir_name, shanghai, source_key};
 
-/// Everything the checkpoint chain says, replayed.
-#[derive(Debug, Clone, Default)]
-pub struct Catalog {
-    pub checkpoints: Vec<Checkpoint>,
-    pub live: BTreeMap<u64, SegmentEntry>,
-    pub expired: BTreeMap<u64, (SegmentEntry, ExpiryEntry)>,
-    pub policies: BTreeMap<String, u32>,
-    /// Active holds by id.
-    pub holds: BTreeMap<u64, Note>,
-    pub frontier: Frontier,
-    pub wal_sealed: u64,
-    /// The first WAL file that must carry MACs, as the chain names it (0: none yet).
-    pub wal_mac_from: u64,
-    pub next_segment: u64,
-    pub next_hold: u64,
-    /// The latest checkpoint time: deletions are refused while it is ahead of the clock.
-    pub latest_time: crate::clock::LatestTime,
-}
-
-impl Catalog {
-    pub fn apply(&mut self, cp: &Checkpoint) {
-        for a in &cp.body.added {
-            self.next_segment = self.next_segment.max(a.id + 1);
-            self.live.insert(a.id, a.clone());
-        }
-        for e in &cp.body.expired {
-            if let Some(seg) = self.live.remove(&e.id) {
-                self.expired.insert(e.id, (seg, e.clone()));
-            }
-        }
-        for n in &cp.body.notes {
-            match n {
-                Note::Policy { network, months } => {
-                    self.policies.insert(network.clone(), *months);
-                }
-                Note::Hold { id, .. } => {
-                    self.next_hold = self.next_hold.max(id + 1);
-                    self.holds.insert(*id, n.clone());
-                }
-                Note::Release { id, .. } => {
-                    self.holds.remove(id);
-                }
-                Note::Refused { .. } => {}
-            }
-        }
-        self.frontier = cp.frontier();
-        self.wal_sealed = self.wal_sealed.max(cp.body.wal_sealed);
-        if self.wal_mac_from == 0 {
-            self.wal_mac_from = cp.body.wal_mac_from;
-        }
-        self.latest_time.apply(cp);
-        self.checkpoints.push(cp.clone());
-    }
-
-    pub fn networks(&self) -> Vec<String> {
-        let mut v: Vec<String> = self
-            .live
-            .values()
-            .chain(self.expired.values().map(|(s, _)| s))
-            .map(|s| s.network.clone())
-            .collect();
-        v.extend(self.policies.keys().cloned());
-        v.sort();
-        v.dedup();
-        v
-    }
-}
+pub use crate::catalog::Catalog;
 
 pub struct Store {
     pub(crate) dir: PathBuf,
@@ -146,6 +84,7 @@ pub struct Store {
     _lock: Option<File>,
     /// Scale-out backends from `storage.toml` (`None`: everything local).
     pub(crate) remote: Option<crate::backend::Remote>,
+    pub(crate) head: Option<crate::head::HeadKeeper>,
 }
 
 /// A record being sealed: its network and day, parsed fields, source key and indexable text.
@@ -265,6 +204,7 @@ impl Store {
             clock,
             _lock: lock,
             remote,
+            head: opts.head,
         };
         let mut wal_sealed = store.catalog.wal_sealed;
         if let Some(r) = &store.remote {
@@ -446,6 +386,7 @@ impl Store {
             (0, Some(w)) => w.first_seq(),
             (n, _) => n,
         };
+        body.head_kept = self.head.is_some();
         let node_sealed = body.wal_sealed;
         if body.wal_sealed == 0 {
             body.wal_sealed = self.catalog.wal_sealed;
@@ -481,7 +422,10 @@ impl Store {
             .at(&path)?;
         f.sync_data().at(&path)?;
         self.catalog.apply(&cp);
-        Ok(())
+        match &self.head {
+            Some(h) => h.advance(&self.catalog.checkpoints),
+            None => Ok(()),
+        }
     }
 
     /// Segment files from a seal that crashed before its checkpoint committed.

@@ -388,8 +388,26 @@ pub(crate) fn check_segment(
     Ok(leaves)
 }
 
+/// [`verify`], and with `head` the chain is also checked against the head kept outside the
+/// store (decision 0925): a chain cut back, rewritten from the head's checkpoint, or the
+/// record missing.
+pub fn verify_with_head(dir: &Path, head: Option<&crate::head::HeadKeeper>) -> VerifyReport {
+    let mut r = verify(dir);
+    if let Some(h) = head {
+        let bytes = fs::read(dir.join("checkpoints.log")).unwrap_or_default();
+        let cps = checkpoint::parse_log(&bytes)
+            .map(|(cps, _)| cps)
+            .unwrap_or_default();
+        r.problems
+            .extend(h.check(&cps).into_iter().map(Problem::plain));
+        r.ok = r.problems.is_empty();
+    }
+    r
+}
+
 impl Store {
+    /// [`verify_with_head`] with the head this store was opened with, if any.
     pub fn verify(&self) -> VerifyReport {
-        verify(&self.dir)
+        verify_with_head(&self.dir, self.head.as_ref())
     }
 }

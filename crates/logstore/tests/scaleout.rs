@@ -81,6 +81,7 @@ fn open_write(dir: &Path, now: &str) -> Result<Store, Error> {
             suite: Suite::Sm3Sm2,
             now: None,
             write: true,
+            head: None,
         },
         common::at(now),
     )

@@ -299,7 +299,8 @@ pub async fn principal(parts: &mut Parts, state: &AppState) -> Result<Option<Pri
 #[derive(Debug, Clone)]
 pub struct Asked {
     pub line: String,
-    /// The peer's address (the connection's, not a header's), or `unknown`.
+    /// The client's address (the peer's, or the one the trusted proxy names:
+    /// [`crate::client`]), or `unknown`.
     pub source: String,
 }
 
@@ -309,16 +310,13 @@ impl std::fmt::Display for Asked {
     }
 }
 
-/// The peer address of a request (`unknown` when served without one, as in tests).
+/// The client address of a request: the peer's, or behind the trusted proxy the address it
+/// names (`unknown` when served without a peer, as in tests).
 pub fn source(parts: &Parts) -> String {
-    parts
-        .extensions
-        .get::<axum::extract::ConnectInfo<std::net::SocketAddr>>()
-        .map(|c| c.0.ip().to_string())
-        .unwrap_or_else(|| "unknown".into())
+    crate::client::of(parts)
 }
 
-/// The peer address of a request, as an extractor.
+/// The client address of a request, as an extractor.
 pub struct Source(pub String);
 
 impl<S: Send + Sync> FromRequestParts<S> for Source {

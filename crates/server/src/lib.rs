@@ -21,6 +21,7 @@ use utoipa_axum::router::OpenApiRouter;
 
 pub mod auth;
 pub mod calendar_cell;
+pub mod client;
 pub mod error;
 pub mod extract;
 pub mod incident_view;

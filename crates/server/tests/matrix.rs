@@ -492,3 +492,61 @@ async fn ten_thousand_anonymous_denials_leave_a_bounded_number_of_audit_rows() {
     assert!(last.actor.starts_with("user:"), "{last:?}");
     assert_eq!(last.target, "GET /api/users");
 }
+
+#[tokio::test]
+async fn the_token_listings_say_when_each_token_was_last_used_written_at_most_once_a_minute() {
+    let w = world().await;
+    let operator = w.user_ids[2].as_deref().unwrap();
+    let issued = w
+        .store
+        .create_token("test", operator, "probe")
+        .await
+        .unwrap();
+    let probe = |list: &serde_json::Value| -> serde_json::Value {
+        list.as_array()
+            .unwrap()
+            .iter()
+            .find(|t| t["label"] == "probe")
+            .unwrap()
+            .clone()
+    };
+    let mine = w.get("/api/tokens", "operator_a").await;
+    assert_eq!(mine.status, 200);
+    let t = probe(&mine.json);
+    assert!(t.get("last_used").is_some_and(|v| v.is_null()), "{t}");
+
+    assert_eq!(
+        w.send_token(Method::GET, "/api/me", &issued.token)
+            .await
+            .status,
+        200
+    );
+    let all = w.get("/api/tokens/all", "administrator").await;
+    assert_eq!(all.status, 200);
+    let used: jiff::Timestamp = probe(&all.json)["last_used"]
+        .as_str()
+        .unwrap()
+        .parse()
+        .unwrap();
+    assert!(jiff::Timestamp::now().duration_since(used).as_secs().abs() < 300);
+
+    // Within the minute, further requests write nothing.
+    sqlx::query("UPDATE api_tokens SET last_used_at = '2026-01-01T00:00:00Z' WHERE id = $1")
+        .bind(&issued.id)
+        .execute(w.store.pool())
+        .await
+        .unwrap();
+    for _ in 0..5 {
+        w.send_token(Method::GET, "/api/me", &issued.token).await;
+    }
+    let mine = w.get("/api/tokens", "operator_a").await;
+    assert_eq!(probe(&mine.json)["last_used"], "2026-01-01T00:00:00Z");
+    // The matrix's own rows still cover both listings.
+    let rows = std::fs::read_to_string(
+        std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/matrix.txt"),
+    )
+    .unwrap();
+    for listing in ["GET    /api/tokens ", "GET    /api/tokens/all "] {
+        assert!(rows.contains(listing), "{listing}");
+    }
+}

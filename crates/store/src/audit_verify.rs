@@ -260,6 +260,46 @@ impl Store {
                 ),
             )));
         }
+        self.mirror_ok(walk).await
+    }
+
+    /// Compares the end of the walk with the newest head in the object store (scale-out
+    /// mode, decision 0925).
+    async fn mirror_ok(&self, walk: &mut Walk) -> Result<Option<VerifyReport>> {
+        let count = walk.last.0;
+        let m = match self.mirrored_head().await? {
+            None => return Ok(None),
+            Some(Err(problem)) => return Ok(Some(walk.bad(count + 1, problem))),
+            Some(Ok(m)) => m,
+        };
+        if m.seq > count {
+            return Ok(Some(walk.bad(
+                count + 1,
+                format!(
+                    "the log ends at entry {count} but the head in the object store records entry {}: entries were removed from the end (审计记录被截断，对象存储中的链头为第 {} 条)",
+                    m.seq, m.seq
+                ),
+            )));
+        }
+        let at = if m.seq == 0 {
+            Some(GENESIS.to_string())
+        } else {
+            walk.read += 1;
+            self.audit_entries(m.seq - 1, 1)
+                .await?
+                .into_iter()
+                .find(|e| e.seq == m.seq)
+                .map(|e| e.hash)
+        };
+        if at.as_deref() != Some(m.hash.as_str()) {
+            return Ok(Some(walk.bad(
+                m.seq,
+                format!(
+                    "entry {} is not the entry the head in the object store records: the log was rewritten (审计记录被重写，与对象存储中的链头不符)",
+                    m.seq
+                ),
+            )));
+        }
         Ok(None)
     }
 }

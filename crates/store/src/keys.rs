@@ -1,12 +1,14 @@
 //! The server's secret key, kept in a file beside the data, never in the database
 //! (decision 0923): `<data-dir>/keys/server.key`, 32 random bytes as hex, mode 0600,
-//! created at first open. Two keys are derived from it, one per use, so neither use can
-//! stand in for the other:
+//! created at first open. Keys are derived from it, one per use, so no use can stand in
+//! for another:
 //! - the audit chain's key: each entry of chain version 2 carries an HMAC-SHA256, so a
 //!   database writer who edits a row cannot re-chain the rows after it;
 //! - the API tokens' key: a token's secret is stored as its HMAC-SHA256, so a copy of the
 //!   database does not let anyone check guesses offline, and checking costs one MAC
-//!   (tokens are 256 random bits: argon2's slowness protects nothing there).
+//!   (tokens are 256 random bits: argon2's slowness protects nothing there);
+//! - the log centre's head key: the MAC of `<data-dir>/keys/log-head.json`, the newest
+//!   checkpoint of the log store kept outside it (decision 0925).
 //!
 //! Several servers on one PostgreSQL database must share the file (copy it), or each would
 //! find the others' entries unverifiable.
@@ -26,11 +28,18 @@ type HmacSha256 = Hmac<Sha256>;
 pub struct ServerKeys {
     audit: [u8; 32],
     tokens: [u8; 32],
+    log_head: [u8; 32],
 }
 
 /// Where the server key lives under a data directory.
 pub fn key_path(data_dir: &Path) -> PathBuf {
     data_dir.join("keys").join("server.key")
+}
+
+/// Where the log centre's checkpoint chain head is kept, outside `<data-dir>/logs/`
+/// (decision 0925).
+pub fn log_head_path(data_dir: &Path) -> PathBuf {
+    data_dir.join("keys").join("log-head.json")
 }
 
 fn io(path: &Path) -> impl FnOnce(std::io::Error) -> StoreError + '_ {
@@ -90,7 +99,14 @@ impl ServerKeys {
         ServerKeys {
             audit: mac(secret, &[b"dengbao audit chain v2"]),
             tokens: mac(secret, &[b"dengbao api token"]),
+            log_head: mac(secret, &[b"dengbao log checkpoint head"]),
         }
+    }
+
+    /// The key that vouches for the log centre's checkpoint head kept outside the log store
+    /// (decision 0925): the log store computes its MAC itself.
+    pub fn log_head_key(&self) -> [u8; 32] {
+        self.log_head
     }
 
     /// The audit chain's MAC over `parts`, as lowercase hex.

@@ -18,6 +18,7 @@ use sqlx::{AnyPool, Executor};
 
 pub mod audit;
 pub mod audit_head;
+pub mod audit_mirror;
 pub mod audit_verify;
 pub mod bulk;
 pub mod corrections;
@@ -111,6 +112,8 @@ pub struct Store {
     pub(crate) head: std::sync::Arc<audit_head::HeadFile>,
     /// Anonymous denials counted in this window (denials.rs).
     pub(crate) denials: std::sync::Arc<denials::AnonymousDenials>,
+    /// The object store the audit head is mirrored to, in scale-out mode (audit_mirror.rs).
+    pub(crate) mirror: Option<std::sync::Arc<audit_mirror::AuditMirror>>,
     /// "Now" for checking that a past-tense event is not dated in the future.
     clock: Clock,
 }
@@ -206,6 +209,7 @@ impl Store {
             keys: std::sync::Arc::new(keys),
             head: std::sync::Arc::new(head),
             denials: Default::default(),
+            mirror: None,
             clock: Clock::System,
         })
     }

@@ -25,6 +25,8 @@ use crate::{now_rfc3339, secret, Store};
 #[derive(Default)]
 pub struct TokenCache {
     entries: Mutex<HashMap<String, Cached>>,
+    /// When this process last wrote each token's `last_used_at`.
+    used: Mutex<HashMap<String, Instant>>,
 }
 
 struct Cached {
@@ -35,6 +37,10 @@ struct Cached {
 }
 
 const TOKEN_CACHE_TTL: Duration = Duration::from_secs(60);
+
+/// A token's `last_used_at` is written at most this often per process, so a script calling
+/// the API in a loop does not cause a write per request.
+pub const LAST_USED_EVERY: Duration = Duration::from_secs(60);
 
 impl TokenCache {
     fn get(&self, id: &str, secret_sha: &str) -> Option<Principal> {
@@ -53,6 +59,20 @@ impl TokenCache {
         if let Ok(mut map) = self.entries.lock() {
             map.clear();
         }
+    }
+    /// Whether `id`'s use should be written now (and, if so, notes that it was).
+    fn use_due(&self, id: &str) -> bool {
+        let Ok(mut map) = self.used.lock() else {
+            return true;
+        };
+        if map.get(id).is_some_and(|at| at.elapsed() < LAST_USED_EVERY) {
+            return false;
+        }
+        if map.len() > 100_000 {
+            map.retain(|_, at| at.elapsed() < LAST_USED_EVERY);
+        }
+        map.insert(id.to_string(), Instant::now());
+        true
     }
 }
 
@@ -74,6 +94,9 @@ pub struct TokenInfo {
     pub created_at: String,
     pub expires_at: Option<String>,
     pub revoked_at: Option<String>,
+    /// When the token was last used to authenticate (RFC 3339; written at most once a
+    /// minute, so it may be up to a minute behind); `None`: never since it was recorded.
+    pub last_used: Option<String>,
     /// `active`, `expired` or `revoked`.
     pub state: String,
 }
@@ -194,7 +217,7 @@ impl Store {
     /// Tokens, newest first: of one user, or of every user (`None`, for administrators).
     pub async fn list_tokens(&self, user_id: Option<&str>) -> Result<Vec<TokenInfo>> {
         let sql =
-            "SELECT t.id, t.user_id, u.name, t.label, t.created_at, t.expires_at, t.revoked_at \
+            "SELECT t.id, t.user_id, u.name, t.label, t.created_at, t.expires_at, t.revoked_at, t.last_used_at \
                    FROM api_tokens t JOIN users u ON u.id = t.user_id \
                    WHERE $1 = '' OR t.user_id = $1 ORDER BY t.created_at DESC, t.id";
         let rows = sqlx::query(sql)
@@ -220,6 +243,7 @@ impl Store {
                     created_at: r.try_get("created_at")?,
                     expires_at,
                     revoked_at,
+                    last_used: r.try_get("last_used_at")?,
                     state: state.into(),
                 })
             })
@@ -268,6 +292,7 @@ impl Store {
         };
         let secret_sha = secret::sha256_hex(secret);
         if let Some(p) = self.tokens.get(id, &secret_sha) {
+            self.note_token_use(id).await?;
             return Ok(Some(p));
         }
         let row = sqlx::query(
@@ -306,6 +331,21 @@ impl Store {
                 at: Instant::now(),
             },
         );
+        self.note_token_use(id).await?;
         Ok(Some(p))
+    }
+
+    /// Records that token `id` was just used, unless this process did so within
+    /// [`LAST_USED_EVERY`]. Bookkeeping, not a change anyone made: no audit entry.
+    async fn note_token_use(&self, id: &str) -> Result<()> {
+        if !self.tokens.use_due(id) {
+            return Ok(());
+        }
+        sqlx::query("UPDATE api_tokens SET last_used_at = $1 WHERE id = $2")
+            .bind(now_rfc3339())
+            .bind(id)
+            .execute(&self.pool)
+            .await?;
+        Ok(())
     }
 }

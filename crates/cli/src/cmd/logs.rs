@@ -18,6 +18,7 @@ use dengbao_logstore::{
 
 use crate::{BadInput, Ctx};
 
+mod head;
 mod ingest_files;
 mod lines;
 use ingest_files::ingest_files;
@@ -154,6 +155,14 @@ pub enum LogsCmd {
     Pubkey,
     /// Print the latest signed checkpoint (to keep outside the store as an anchor).
     Checkpoint,
+    /// Record the chain as it is now as the head kept outside the store
+    /// (`<data-dir>/keys/log-head.json`), after looking into what `logs verify` reported.
+    ResetHead,
+}
+
+/// The keeper of the chain's head outside the store, for every writer (`serve` too).
+pub(crate) fn head_keeper(data_dir: &Path) -> anyhow::Result<dengbao_logstore::HeadKeeper> {
+    head::keeper(data_dir)
 }
 
 fn store_dir(ctx: &Ctx) -> PathBuf {
@@ -176,17 +185,36 @@ fn lib(e: Error) -> anyhow::Error {
     }
 }
 
-/// Open the store with the system clock (every writer, and reports as of now).
+/// Open the store with the system clock (every writer, and reports as of now). A writer
+/// keeps the chain's head outside the store (decision 0925).
 fn open(ctx: &Ctx, write: bool, suite: Suite) -> anyhow::Result<Store> {
     let now = None;
-    Store::open(&store_dir(ctx), OpenOptions { suite, now, write }).map_err(lib)
+    let head = if write {
+        Some(head::keeper(&ctx.data_dir)?)
+    } else {
+        head::keeper_if_kept(&ctx.data_dir)?
+    };
+    let opts = OpenOptions {
+        suite,
+        now,
+        write,
+        head,
+    };
+    Store::open(&store_dir(ctx), opts).map_err(lib)
 }
 
 /// Open the store read-only for a report as of `at`.
 fn open_report(ctx: &Ctx, at: &ReportAt) -> anyhow::Result<Store> {
     let now = at.now.as_deref().map(|t| time(t, "now")).transpose()?;
     let (suite, write) = (Suite::Sm3Sm2, false);
-    Store::open(&store_dir(ctx), OpenOptions { suite, now, write }).map_err(lib)
+    let head = head::keeper_if_kept(&ctx.data_dir)?;
+    let opts = OpenOptions {
+        suite,
+        now,
+        write,
+        head,
+    };
+    Store::open(&store_dir(ctx), opts).map_err(lib)
 }
 
 fn req(q: Option<&str>, range: &Range) -> anyhow::Result<Request> {
@@ -302,13 +330,17 @@ pub fn run(cmd: LogsCmd, ctx: &Ctx) -> anyhow::Result<ExitCode> {
             if !dir.join("store.json").exists()
                 && !dir.join("checkpoints.log").exists()
                 && !dir.join("storage.toml").exists()
+                && !head::recorded(&ctx.data_dir)
             {
                 return Err(BadInput::new(format!(
                     "no log store at {} / 日志库不存在",
                     dir.display()
                 )));
             }
-            let r = dengbao_logstore::verify::verify(&dir);
+            // Always with a keeper: a chain whose checkpoints say a head is kept must find
+            // it, even when the record and the server key were both removed.
+            let kept = head::keeper(&ctx.data_dir)?;
+            let r = dengbao_logstore::verify::verify_with_head(&dir, Some(&kept));
             if json {
                 json_line(&r)?;
             } else if r.ok {
@@ -529,6 +561,13 @@ pub fn run(cmd: LogsCmd, ctx: &Ctx) -> anyhow::Result<ExitCode> {
                 .ok_or_else(|| BadInput::new("no checkpoint yet / 尚无检查点"))?;
             print!("{}", cp.signed_text().map_err(lib)?);
             println!("sig {}", cp.sig);
+            Ok(ExitCode::SUCCESS)
+        }
+        LogsCmd::ResetHead => {
+            let store = open(ctx, true, Suite::Sm3Sm2)?;
+            let old = store.reset_head().map_err(lib)?;
+            let new = store.catalog().checkpoints.last().map(|c| c.seq);
+            println!("{}", head::reset_done(ctx.lang, old.as_ref(), new));
             Ok(ExitCode::SUCCESS)
         }
     }

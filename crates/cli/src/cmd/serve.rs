@@ -22,7 +22,8 @@ pub struct ServeArgs {
     #[arg(long, default_value = "127.0.0.1:8080")]
     pub listen: String,
     /// The reverse proxy in front of the console (its address): only its
-    /// `X-Forwarded-For` names the client, for the sign-in limits.
+    /// `X-Forwarded-For` names the client, for the sign-in limits and the anonymous
+    /// denial counters.
     #[arg(long, value_name = "IP")]
     pub trusted_proxy: Option<std::net::IpAddr>,
     /// Receive syslog over UDP here (RFC 5426), e.g. 0.0.0.0:514. Off unless given here or in
@@ -105,6 +106,7 @@ fn log_listeners(
         &logs,
         dengbao_logstore::OpenOptions {
             write: true,
+            head: Some(super::logs::head_keeper(&ctx.data_dir)?),
             ..Default::default()
         },
     )
@@ -132,14 +134,25 @@ pub(crate) async fn open(ctx: &Ctx) -> anyhow::Result<Store> {
         Some(_) => "the PostgreSQL database (--database)".to_string(),
         None => format!("the database under {}", ctx.data_dir.display()),
     };
-    Store::open(&ctx.data_dir, ctx.database.as_deref())
+    let store = Store::open(&ctx.data_dir, ctx.database.as_deref())
         .await
         .map_err(|e| match e {
             dengbao_store::StoreError::UnsupportedUrl(_) => {
                 BadInput::new(format!("--database: {e}"))
             }
             other => anyhow::Error::new(other).context(format!("cannot open {what}")),
-        })
+        })?;
+    // Scale-out (an S3 bucket in <data-dir>/logs/storage.toml): the audit head is also
+    // kept in the object store, and verification compares against it (decision 0925).
+    let logs = ctx.data_dir.join("logs");
+    let cfg =
+        dengbao_objstore::StorageConfig::load(&logs).map_err(|e| BadInput::new(e.to_string()))?;
+    if matches!(cfg.blobs, dengbao_objstore::BlobConfig::S3(_)) {
+        let (blobs, _) = dengbao_objstore::open(&cfg, &logs)
+            .map_err(|e| anyhow::anyhow!("{}: {e}", logs.join("storage.toml").display()))?;
+        return Ok(store.with_audit_mirror(std::sync::Arc::from(blobs)));
+    }
+    Ok(store)
 }
 
 pub(crate) fn runtime() -> anyhow::Result<tokio::runtime::Runtime> {
@@ -172,7 +185,7 @@ pub fn run_serve(args: ServeArgs, ctx: &Ctx) -> anyhow::Result<ExitCode> {
         dengbao_console::guard::require_admin_totp();
     }
     if let Some(proxy) = args.trusted_proxy {
-        dengbao_console::pages::account::set_trusted_proxy(proxy);
+        dengbao_server::client::set_trusted_proxy(proxy);
     }
     runtime()?.block_on(async {
         let log_service = match logs {

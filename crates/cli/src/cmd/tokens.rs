@@ -108,13 +108,23 @@ pub fn run(cmd: TokensCmd, ctx: &Ctx) -> anyhow::Result<ExitCode> {
                             (Lang::ZhCn, _) => "已吊销",
                             (Lang::En, s) => s,
                         };
+                        let unused = match ctx.lang {
+                            Lang::ZhCn => "未使用",
+                            Lang::En => "not used",
+                        };
+                        let used = match (ctx.lang, &t.last_used) {
+                            (Lang::ZhCn, Some(at)) => format!("最近使用 {at}"),
+                            (Lang::En, Some(at)) => format!("last used {at}"),
+                            (_, None) => unused.to_string(),
+                        };
                         println!(
-                            "{}  {}  {}  {}  {}  {}",
+                            "{}  {}  {}  {}  {}  {}  {}",
                             t.id,
                             t.user_name,
                             state,
                             t.created_at,
                             t.expires_at.as_deref().unwrap_or(never),
+                            used,
                             t.label
                         );
                     }

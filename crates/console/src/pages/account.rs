@@ -1,9 +1,7 @@
 //! First run (`/setup`), sign-in, sign-out.
 
-use std::net::SocketAddr;
-
 use askama::Template;
-use axum::extract::{ConnectInfo, FromRequestParts, Query, State};
+use axum::extract::{FromRequestParts, Query, State};
 use axum::http::request::Parts;
 use axum::http::{header, HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Redirect, Response};
@@ -26,74 +24,19 @@ pub fn routes() -> Router<AppState> {
         .route("/signout", post(signout))
 }
 
-/// The peer's address (the rate limiter's key with the user name).
+/// The client's address (the rate limiter's key with the user name): the peer's, or the
+/// one the trusted proxy names (`dengbao_server::client`, decision 0922).
 pub struct ClientIp(pub String);
 
 impl<S: Send + Sync> FromRequestParts<S> for ClientIp {
     type Rejection = std::convert::Infallible;
 
     async fn from_request_parts(parts: &mut Parts, _: &S) -> Result<Self, Self::Rejection> {
-        let peer = parts
-            .extensions
-            .get::<ConnectInfo<SocketAddr>>()
-            .map(|ConnectInfo(a)| a.ip());
-        Ok(ClientIp(client_ip(
-            peer,
-            parts.headers.get("x-forwarded-for"),
-        )))
+        Ok(ClientIp(dengbao_server::client::of(parts)))
     }
 }
 
-/// The reverse proxy whose `X-Forwarded-For` is believed (`serve --trusted-proxy`); none by
-/// default, so a client cannot choose the address its sign-in failures count against.
-static TRUSTED_PROXY: std::sync::OnceLock<std::net::IpAddr> = std::sync::OnceLock::new();
-
-/// The trusted proxy, if one was set.
-pub fn trusted_proxy() -> Option<std::net::IpAddr> {
-    TRUSTED_PROXY.get().copied()
-}
-
-/// Sets the trusted proxy (the first call wins; `dengbao serve` makes it).
-pub fn set_trusted_proxy(ip: std::net::IpAddr) {
-    let _ = TRUSTED_PROXY.set(ip);
-}
-
-/// The client's address: the connection's peer, or — when the peer is the trusted proxy —
-/// the last address the proxy appended to `X-Forwarded-For` (decision 0922).
-fn client_ip(
-    peer: Option<std::net::IpAddr>,
-    forwarded: Option<&axum::http::HeaderValue>,
-) -> String {
-    let Some(peer) = peer else {
-        return "unknown".into();
-    };
-    if TRUSTED_PROXY.get() == Some(&peer) {
-        let last = forwarded
-            .and_then(|v| v.to_str().ok())
-            .and_then(|v| v.rsplit(',').next())
-            .and_then(|a| a.trim().parse::<std::net::IpAddr>().ok());
-        if let Some(client) = last {
-            return client.to_string();
-        }
-    }
-    peer.to_string()
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn only_the_trusted_proxy_may_name_the_client() {
-        let proxy: std::net::IpAddr = "10.0.0.2".parse().expect("an address");
-        set_trusted_proxy(proxy);
-        let header = axum::http::HeaderValue::from_static("198.51.100.1, 203.0.113.7");
-        assert_eq!(client_ip(Some(proxy), Some(&header)), "203.0.113.7");
-        let other: std::net::IpAddr = "192.0.2.9".parse().expect("an address");
-        assert_eq!(client_ip(Some(other), Some(&header)), "192.0.2.9");
-        assert_eq!(client_ip(Some(proxy), None), "10.0.0.2");
-    }
-}
+pub use dengbao_server::client::{set_trusted_proxy, trusted_proxy};
 
 #[derive(Template)]
 #[template(path = "setup.html")]

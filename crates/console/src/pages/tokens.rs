@@ -29,6 +29,8 @@ pub struct TokenRow {
     pub label: String,
     pub created: String,
     pub expires: String,
+    /// When it was last used, or that it was not.
+    pub last_used: String,
     /// `active`, `expired`, `revoked` (a CSS hook and the label's key).
     pub state: String,
     pub state_label: String,
@@ -42,6 +44,10 @@ fn rows(c: &Ctx, tokens: Vec<TokenInfo>) -> Vec<TokenRow> {
             expires: match &t.expires_at {
                 Some(e) => c.t.when(e),
                 None => c.t.s("tokens.never").to_string(),
+            },
+            last_used: match &t.last_used {
+                Some(at) => c.t.when(at),
+                None => c.t.s("tokens.unused").to_string(),
             },
             created: c.t.when(&t.created_at),
             id: t.id,

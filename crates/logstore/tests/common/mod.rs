@@ -30,6 +30,7 @@ pub fn filled(dir: &Path, suite: Suite, now: &str, network: &str) -> Store {
             suite,
             now: None,
             write: true,
+            head: None,
         },
         at(now),
     )
