@@ -66,6 +66,28 @@ async fn every_form_refuses_a_bad_value_and_writes_nothing() {
         .unwrap()
         .id;
     let incident = common::incident(&app.store, &n, false).await;
+    let pi = app
+        .store
+        .add_pi_request(
+            "test",
+            &n,
+            dengbao_store::NewPiRequest {
+                kind: "delete".into(),
+                requester_ref: "工单 7".into(),
+                received_at: "2026-11-02".into(),
+            },
+        )
+        .await
+        .unwrap()
+        .id;
+    let victim = common::user_with_password(
+        &app.store,
+        "王五",
+        dengbao_store::Role::Operator,
+        vec![app.first_org().await],
+        "a long enough passphrase",
+    )
+    .await;
     let org = app.first_org().await;
     let bad_date = "2026-02-30";
     let forms: Vec<(String, Vec<(&str, &str)>)> = vec![
@@ -211,6 +233,74 @@ async fn every_form_refuses_a_bad_value_and_writes_nothing() {
         (
             format!("/networks/{n}/incidents/{incident}/close"),
             vec![("closed_at", bad_date)],
+        ),
+        (
+            format!("/networks/{n}/incidents/{incident}/release-hold"),
+            vec![("reason", "")],
+        ),
+        (
+            format!("/networks/{n}/incidents/{incident}/logs"),
+            vec![
+                ("query", "x"),
+                ("export_file", "e.jsonl"),
+                ("export_sha256", ""),
+            ],
+        ),
+        (
+            format!("/networks/{n}/assessment"),
+            vec![("item.L3-PES1-01", "1"), ("result.L3-PES1-01", "大致符合")],
+        ),
+        (
+            format!("/networks/{n}/assessment/tasks/L3-PES1-01"),
+            vec![("owner", "信息技术部"), ("due", bad_date)],
+        ),
+        (
+            format!("/networks/{n}/emergency/plans"),
+            vec![
+                ("title", "网络安全事件应急预案"),
+                ("version", "1.0"),
+                ("approved_on", bad_date),
+                ("approved_by", "总经理"),
+                ("link", "https://example.cn/plan.pdf"),
+            ],
+        ),
+        (
+            format!("/networks/{n}/emergency/drills"),
+            vec![
+                ("plan_id", "nothing"),
+                ("held_on", bad_date),
+                ("scenario", "勒索软件"),
+                ("participants", "信息技术部"),
+                ("findings", ""),
+            ],
+        ),
+        (
+            format!("/networks/{n}/pi-requests"),
+            vec![
+                ("kind", "forget"),
+                ("requester_ref", "工单 1"),
+                ("received_at", "2026-11-02"),
+            ],
+        ),
+        (
+            format!("/networks/{n}/pi-requests/policy"),
+            vec![("working_days", "-3"), ("source", "")],
+        ),
+        (
+            format!("/networks/{n}/pi-requests/{pi}/close"),
+            vec![
+                ("outcome", "refused"),
+                ("reason", ""),
+                ("closed_at", "2026-11-05"),
+            ],
+        ),
+        (
+            format!("/supervisor/networks/{n}/rectifications/close"),
+            vec![("order_id", "nothing"), ("on", bad_date), ("text", "")],
+        ),
+        (
+            format!("/admin/users/{victim}/password"),
+            vec![("password", "123")],
         ),
     ];
     for (path, fields) in &forms {
