@@ -57,19 +57,18 @@ macro_rules! on_both {
             use super::*;
             #[tokio::test]
             async fn sqlite() {
-                let dir = tempfile::tempdir().unwrap();
-                let store = $crate::test_support::sqlite_store(dir.path())
-                    .await
-                    .unwrap();
+                let dir = tempfile::tempdir().unwrap(); // ok: a test's own setup
+                let store = $crate::test_support::sqlite_store(dir.path()).await;
+                let store = store.unwrap(); // ok: a test's own setup
                 $crate::test_support::run($body, store).await;
             }
             #[tokio::test]
             async fn postgres() {
-                let dir = tempfile::tempdir().unwrap();
-                match $crate::test_support::postgres_store(dir.path())
-                    .await
-                    .unwrap()
-                {
+                let dir = tempfile::tempdir().unwrap(); // ok: a test's own setup
+                let store = $crate::test_support::postgres_store(dir.path()).await;
+                let store = store.unwrap(); // ok: a test's own setup
+                match store {
+                    // ok: a test's own setup
                     Some(store) => $crate::test_support::run($body, store).await,
                     None => eprintln!("skipped: DENGBAO_TEST_POSTGRES_URL is not set"),
                 }
