@@ -164,6 +164,7 @@ impl IntoResponse for PageError {
         };
         // A catalog key, or a library's message (often in both languages): one language,
         // escaped, with `field` names as <code>.
+        let is_key = t.s(&self.message) != self.message;
         let message = match t.s(&self.message) {
             m if m == self.message => crate::i18n::one_language(&self.message, self.lang),
             m => m.to_string(),
@@ -187,7 +188,18 @@ impl IntoResponse for PageError {
             .render(),
         }
         .unwrap_or_else(|_| self.message.clone());
-        (self.status, Html(body)).into_response()
+        let mut res = (self.status, Html(body)).into_response();
+        // A refused form (not a missing page or a denial): the form's page may be shown
+        // again with the input kept (crate::refill).
+        if matches!(self.status.as_u16(), 400 | 409 | 422) {
+            res.extensions_mut().insert(crate::refill::Refused {
+                raw: self.message.clone(),
+                is_key,
+                lang: self.lang,
+                message_html: message.to_string(),
+            });
+        }
+        res
     }
 }
 

@@ -57,12 +57,14 @@ pub mod assets;
 pub mod conn;
 pub mod csrf;
 pub mod ctx;
+pub mod form;
 pub mod guard;
 pub mod i18n;
 pub mod links;
 pub mod logs;
 pub mod middleware;
 pub mod pages;
+pub mod refill;
 pub mod svg;
 
 pub use ctx::Ctx;
@@ -82,24 +84,32 @@ pub fn router(state: AppState) -> Router {
 pub fn router_with_logs(state: AppState, log_coverage: logs::LogCoverage) -> Router {
     let api = dengbao_server::app(state.clone());
     let setup_done = SetupDone::default();
-    let pages = pages::routes()
+    // The same stack twice: `plain` serves the GET that shows a refused form again, `pages`
+    // has the refill inside the CSRF check, so a body is read only after the session,
+    // within its limit and deadline (decision 0921), and never by the refill first.
+    let stack = |routes: Router<AppState>| {
+        routes
+            .layer(axum::middleware::from_fn_with_state(
+                state.clone(),
+                csrf::check,
+            ))
+            .layer(axum::middleware::from_fn_with_state(
+                state.clone(),
+                middleware::first_run,
+            ))
+            .layer(axum::middleware::from_fn_with_state(
+                state.clone(),
+                middleware::headers,
+            ))
+            .layer(axum::Extension(setup_done.clone()))
+            .layer(axum::Extension(log_coverage.clone()))
+            .with_state(state.clone())
+    };
+    let routes = pages::routes()
         .merge(assets::routes())
-        .fallback(pages::not_found)
-        .layer(axum::middleware::from_fn_with_state(
-            state.clone(),
-            csrf::check,
-        ))
-        .layer(axum::middleware::from_fn_with_state(
-            state.clone(),
-            middleware::first_run,
-        ))
-        .layer(axum::middleware::from_fn_with_state(
-            state.clone(),
-            middleware::headers,
-        ))
-        .layer(axum::Extension(setup_done))
-        .layer(axum::Extension(log_coverage))
-        .with_state(state);
+        .fallback(pages::not_found);
+    let plain = stack(routes.clone());
+    let pages = stack(refill::layer(routes, plain));
     // The split is by path prefix in a fallback, not by a `/api/{*rest}` route: a route
     // with a wildcard leaves its captured parameter in the request, and the API's own
     // extractors (`Path<(String, String)>` on `/api/law/{law}/{article}`) would then see

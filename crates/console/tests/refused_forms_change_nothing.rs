@@ -303,8 +303,12 @@ async fn every_form_refuses_a_bad_value_and_writes_nothing() {
             vec![("password", "123")],
         ),
     ];
+    let mut refilled = Vec::new();
+    let mut not_on_page = Vec::new();
     for (path, fields) in &forms {
-        admin.get("/").await;
+        // Each form is sent from the page that shows it, as a person does.
+        let page = page_of(path, &n);
+        let shown = admin.get(&page).await.body;
         let before = snapshot(&app, &n).await;
         let r = admin.post(path, fields).await;
         // 422: refused for its content — not for want of a right or a CSRF token.
@@ -316,7 +320,39 @@ async fn every_form_refuses_a_bad_value_and_writes_nothing() {
         );
         let after = snapshot(&app, &n).await;
         assert_eq!(before, after, "{path} {fields:?} changed the store");
+        if !shown.contains(&format!("action=\"{path}")) {
+            not_on_page.push(path.clone());
+            continue;
+        }
+        // The page comes back with what was typed and the message, in the page's language.
+        assert!(
+            r.body.contains("role=\"alert\""),
+            "{path}: no message\n{}",
+            r.body
+        );
+        assert!(r.body.contains("<nav"), "{path}: the navigation is kept");
+        for (k, v) in fields {
+            let offered_choice = is_choice(&shown, k);
+            if v.trim().is_empty() || offered_choice || k.contains("password") || *k == "code" {
+                continue;
+            }
+            let escaped = v.replace('&', "&amp;").replace('"', "&quot;");
+            assert!(
+                r.body.contains(&format!("value=\"{escaped}\""))
+                    || r.body.contains(&format!(">{escaped}</textarea>")),
+                "{path}: the typed {k} = {v} is lost\n{}",
+                r.body
+            );
+        }
+        refilled.push(path.clone());
     }
+    // Forms that only show in a state this test does not set up (an engagement, an open
+    // order, a hold, a plan) are refused all the same, above; most forms are on their page.
+    assert!(
+        refilled.len() >= 25,
+        "only {} forms came back filled in; not on their page: {not_on_page:?}",
+        refilled.len()
+    );
 
     // The evidence upload (multipart): a ".pdf" that is not a PDF, and a javascript: link.
     for (file, link) in [("%HTML not a pdf", ""), ("", "javascript:alert(1)")] {
@@ -363,4 +399,48 @@ async fn every_form_refuses_a_bad_value_and_writes_nothing() {
             "upload {file:?} {link:?} changed the store"
         );
     }
+}
+
+/// The page a person sends `path` from.
+fn page_of(path: &str, n: &str) -> String {
+    let net = format!("/networks/{n}");
+    let rules: [(&str, String); 13] = [
+        ("/networks/new", "/networks/new".into()),
+        (&format!("{net}/edit"), format!("{net}/edit")),
+        (
+            &format!("{net}/grading"),
+            format!(
+                "/grading?network={n}&basis=gbt22240-2020&bo=order&bd=serious&so=order&sd=serious"
+            ),
+        ),
+        (&format!("{net}/events"), net.clone()),
+        (&format!("{net}/evidence"), format!("{net}/duties")),
+        (&format!("{net}/assessment"), format!("{net}/assessment")),
+        (&format!("{net}/emergency"), format!("{net}/emergency")),
+        (&format!("{net}/pi-requests"), format!("{net}/pi-requests")),
+        ("/filing/", format!("/filing/{n}")),
+        ("/supervisor/networks/", format!("/supervisor/networks/{n}")),
+        ("/assessor/networks/", format!("/assessor/networks/{n}")),
+        ("/account/totp", "/account/totp".into()),
+        ("/admin/users", "/admin/users".into()),
+    ];
+    if let Some((_, page)) = rules.iter().find(|(p, _)| path.starts_with(p)) {
+        return page.clone();
+    }
+    if let Some(rest) = path.strip_prefix(&format!("{net}/incidents/")) {
+        let id = rest.split('/').next().unwrap_or_default();
+        return format!("{net}/incidents/{id}");
+    }
+    path.to_string()
+}
+
+/// Whether the page offers `name` as a choice (a select, radio buttons or submit buttons): a value outside
+/// the choices cannot be shown again, only the message.
+fn is_choice(page: &str, name: &str) -> bool {
+    let attr = format!("name=\"{name}\"");
+    page.split('<').any(|tag| {
+        let radio = tag.starts_with("input") && tag.contains("type=\"radio\"");
+        let chosen = radio || tag.starts_with("button") || tag.starts_with("select");
+        chosen && tag.contains(&attr)
+    })
 }

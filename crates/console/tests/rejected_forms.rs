@@ -348,3 +348,46 @@ async fn a_refused_filing_comes_back_whole_with_the_message_beside_its_field() {
     );
     assert!(app.store.list_filings(&net.id).await.unwrap().is_empty());
 }
+
+/// A refused form comes back on its own page, in the page's language, with what was typed
+/// and the message beside the field it names (issue 16 item 5) — in English here.
+#[tokio::test]
+async fn a_refused_event_comes_back_filled_in_with_the_message_beside_the_date() {
+    let app = App::new().await;
+    let mut admin = app.set_up().await;
+    let net = app
+        .network(serde_json::json!({"name": "会员服务平台", "level": 2, "stage": "running"}))
+        .await;
+    let page = format!("/networks/{}?lang=en", net.id);
+    admin.get(&page).await;
+    let r = admin
+        .post(
+            &format!("/networks/{}/events", net.id),
+            &[
+                ("kind", "last_assessment"),
+                ("at", "2030-06-01"),
+                ("note", "报告 <第 7 号> & 附件"),
+            ],
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", r.body);
+    let body = &r.body;
+    assert!(body.contains("<nav"), "the navigation is kept");
+    assert!(body.contains(r#"<html lang="en""#), "{body}");
+    // The date typed, marked invalid, the message right after it, in English only.
+    let at = body.find(r#"value="2030-06-01""#).expect("the date is kept");
+    let tag_end = at + body[at..].find('>').unwrap();
+    assert!(body[at..tag_end].contains(r#"aria-invalid="true""#), "{body}");
+    let note = &body[tag_end + 1..];
+    assert!(
+        note.starts_with(r#"<span class="error field-error" id="error-at" role="alert">"#),
+        "{}",
+        &note[..200.min(note.len())]
+    );
+    let message = &note[..note.find("</span>").unwrap()];
+    assert!(message.contains("future"), "{message}");
+    assert!(!message.contains("已发生"), "one language: {message}");
+    assert!(body.contains("<option value=\"last_assessment\" selected>"), "the kind is kept");
+    assert!(body.contains("报告 &lt;第 7 号&gt; &amp; 附件"), "the note is kept, escaped");
+    assert!(app.store.list_events(&net.id).await.unwrap().is_empty());
+}

@@ -6,7 +6,9 @@ use axum::http::request::Parts;
 use axum::http::{header, HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::{get, post};
-use axum::{Form, Router};
+use axum::Router;
+
+use crate::form::Form;
 use dengbao_server::auth;
 use dengbao_server::AppState;
 use dengbao_store::{SignIn, StoreError};

@@ -7,7 +7,9 @@
 use askama::Template;
 use axum::extract::State;
 use axum::routing::get;
-use axum::{Form, Router};
+use axum::Router;
+
+use crate::form::Form;
 use dengbao_controls::Class;
 use dengbao_server::auth::{role_may, Assess, FileNetwork, Need, Read};
 use dengbao_server::routes::assessment::{

@@ -4,7 +4,9 @@
 use askama::Template;
 use axum::extract::{Query, State};
 use axum::routing::{get, post};
-use axum::{Form, Router};
+use axum::Router;
+
+use crate::form::Form;
 use dengbao_server::auth::Assess;
 use dengbao_server::AppState;
 use dengbao_store::engagements::{Conclusion, ConclusionInput, FindingInput, FindingResult};

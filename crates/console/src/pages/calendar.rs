@@ -6,7 +6,9 @@
 use askama::Template;
 use axum::extract::{Query, State};
 use axum::routing::get;
-use axum::{Form, Router};
+use axum::Router;
+
+use crate::form::Form;
 use dengbao_calendar::{Calendar, HolidayInput, NoticeInput};
 use dengbao_server::auth::ManageCalendar;
 use dengbao_server::routes::filings::REVIEW_WORKING_DAYS;

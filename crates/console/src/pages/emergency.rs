@@ -7,7 +7,9 @@
 use askama::Template;
 use axum::extract::State;
 use axum::routing::{get, post};
-use axum::{Form, Router};
+use axum::Router;
+
+use crate::form::Form;
 use dengbao_duties::Status;
 use dengbao_server::auth::{role_may, HandleIncident, Need, Read};
 use dengbao_server::AppState;

@@ -5,7 +5,9 @@
 
 use axum::extract::{Path, State};
 use axum::routing::post;
-use axum::{Form, Router};
+use axum::Router;
+
+use crate::form::Form;
 use dengbao_server::auth::AddEvent;
 use dengbao_server::AppState;
 use dengbao_store::{CorrectionInput, NetworkEvent, VoidInput};

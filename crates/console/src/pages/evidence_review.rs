@@ -4,7 +4,9 @@
 
 use axum::extract::{Path, State};
 use axum::routing::post;
-use axum::{Form, Router};
+use axum::Router;
+
+use crate::form::Form;
 use dengbao_server::auth::ReviewEvidence;
 use dengbao_server::AppState;
 use dengbao_store::{Evidence, ReviewInput};

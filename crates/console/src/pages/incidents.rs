@@ -8,7 +8,9 @@
 use askama::Template;
 use axum::extract::{Path, State};
 use axum::routing::{get, post};
-use axum::{Form, Router};
+use axum::Router;
+
+use crate::form::Form;
 use dengbao_incidents::{Grade, ReportClock};
 use dengbao_server::auth::{role_may, HandleIncident, Need, Read};
 use dengbao_server::incident_view::{self, IncidentView};

@@ -1,9 +1,9 @@
 //! The network form: create and edit a network's profile (the level only while no grading
 //! or filing rests on it), with the related laws' facts (important data, the people count).
 
+use crate::form::Form;
 use askama::Template;
 use axum::extract::State;
-use axum::Form;
 use dengbao_server::auth::EditNetwork;
 use dengbao_server::AppState;
 use dengbao_store::profile::GradingInput;

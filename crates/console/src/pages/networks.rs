@@ -4,7 +4,9 @@
 use askama::Template;
 use axum::extract::{Query, State};
 use axum::routing::{get, post};
-use axum::{Form, Router};
+use axum::Router;
+
+use crate::form::Form;
 use dengbao_duties::Status;
 use dengbao_server::auth::{AddEvent, EditNetwork, Read, Requirement};
 use dengbao_server::AppState;

@@ -7,7 +7,9 @@
 use askama::Template;
 use axum::extract::{Path, State};
 use axum::routing::{get, post};
-use axum::{Form, Router};
+use axum::Router;
+
+use crate::form::Form;
 use dengbao_server::auth::{role_may, EditNetwork, HandleIncident, Need, Read};
 use dengbao_server::routes::pi_requests::{request_of, PiRequestView};
 use dengbao_server::AppState;

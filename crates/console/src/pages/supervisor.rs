@@ -9,7 +9,9 @@ use std::collections::BTreeMap;
 use askama::Template;
 use axum::extract::{Query, State};
 use axum::routing::{get, post};
-use axum::{Form, Router};
+use axum::Router;
+
+use crate::form::Form;
 use dengbao_calendar::Calendar;
 use dengbao_server::auth::{Oversee, Requirement, Supervise};
 use dengbao_server::AppState;

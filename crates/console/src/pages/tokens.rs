@@ -5,7 +5,9 @@
 use askama::Template;
 use axum::extract::{Query, State};
 use axum::routing::{get, post};
-use axum::{Form, Router};
+use axum::Router;
+
+use crate::form::Form;
 use dengbao_server::auth::{ManageAccounts, Tools};
 use dengbao_server::AppState;
 use dengbao_store::tokens::{parse_expiry, TokenInfo};

@@ -5,7 +5,9 @@
 use askama::Template;
 use axum::extract::State;
 use axum::routing::{get, post};
-use axum::{Form, Router};
+use axum::Router;
+
+use crate::form::Form;
 use dengbao_server::auth::Tools;
 use dengbao_server::AppState;
 use serde::Deserialize;

@@ -154,6 +154,8 @@ pub struct Browser {
     pub cookies: BTreeMap<String, String>,
     pub csrf: String,
     peer: SocketAddr,
+    /// The last page fetched: sent as `Referer` with a form, as a browser does.
+    pub page: Option<String>,
 }
 
 impl Browser {
@@ -163,6 +165,7 @@ impl Browser {
             cookies: BTreeMap::new(),
             csrf: String::new(),
             peer: format!("{ip}:40000").parse().unwrap(),
+            page: None,
         }
     }
 
@@ -214,6 +217,7 @@ impl Browser {
     }
 
     pub async fn get(&mut self, path: &str) -> Resp {
+        self.page = Some(path.to_string());
         self.send(Request::get(path).body(Body::empty()).unwrap())
             .await
     }
@@ -230,13 +234,13 @@ impl Browser {
     /// A form POST with exactly these fields (no token added).
     pub async fn post_raw(&mut self, path: &str, fields: &[(&str, &str)]) -> Resp {
         let body = serde_urlencoded::to_string(fields).unwrap();
-        self.send(
-            Request::post(path)
-                .header(header::CONTENT_TYPE, "application/x-www-form-urlencoded")
-                .body(Body::from(body))
-                .unwrap(),
-        )
-        .await
+        let mut req = Request::post(path)
+            .header(header::CONTENT_TYPE, "application/x-www-form-urlencoded")
+            .header(header::HOST, "console.test");
+        if let Some(page) = &self.page {
+            req = req.header(header::REFERER, format!("http://console.test{page}"));
+        }
+        self.send(req.body(Body::from(body)).unwrap()).await
     }
 
     pub async fn sign_in(&mut self, name: &str, password: &str) -> Resp {

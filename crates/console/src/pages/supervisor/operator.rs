@@ -5,7 +5,9 @@
 use askama::Template;
 use axum::extract::State;
 use axum::routing::{get, post};
-use axum::{Form, Router};
+use axum::Router;
+
+use crate::form::Form;
 use dengbao_server::auth::{role_may, Engage, FileNetwork, Need, Read};
 use dengbao_server::AppState;
 use dengbao_store::engagements::EngagementInput;
