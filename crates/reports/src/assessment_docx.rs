@@ -9,7 +9,7 @@
 //! An assessment still missing results renders too — the operator may want the draft — but
 //! says 测评未完成 with the number of items lacking a result, and gives no rate or conclusion.
 
-use docx_rs::{AlignmentType, Paragraph, Table, TableRow, WidthType};
+use docx_rs::{AlignmentType, BreakType, Paragraph, Run, Table, TableRow, WidthType};
 
 use crate::docx::{cell, docx, heading, pack, para, subtitle, table, title};
 use crate::{level_zh, Result};
@@ -245,6 +245,9 @@ pub fn assessment_docx(r: &AssessmentReport) -> Result<Vec<u8>> {
                 .align(AlignmentType::Center),
         );
     }
+
+    // The cover stands on its own page, as a report's does.
+    d = d.add_paragraph(Paragraph::new().add_run(Run::new().add_break(BreakType::Page)));
 
     // 一、测评项目概述
     d = d
