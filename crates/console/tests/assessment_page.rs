@@ -80,6 +80,13 @@ async fn an_assessor_records_a_class_and_the_operator_sees_it() {
         progress.contains(&format!("已测评 {} 项", items.len())),
         "{progress}"
     );
+    // The report and the results download from beside the conclusion.
+    for link in [
+        "assessment/report.docx\">下载测评报告（DOCX）",
+        "assessment/findings.xlsx\">下载测评结果（XLSX）",
+    ] {
+        assert!(seen.body.contains(link), "no {link}");
+    }
     // The administrator has no engagement: no forms.
     assert!(!seen.body.contains(r#"id="form-PES""#));
     // The 不符合 item is in the rectification plan; the operator's side plans it.

@@ -1,6 +1,7 @@
 //! The documents people hand over, generated from stored data: the grading report
 //! (定级报告) and the filing form (备案表) as DOCX, the duty and gap list and an
-//! assessment's findings as XLSX; an incident's reports (初次报告, 续报, 总结报告, 个人信息
+//! assessment's findings as XLSX; the level-assessment report (测评报告) as DOCX with its
+//! per-item results as XLSX; an incident's reports (初次报告, 续报, 总结报告, 个人信息
 //! 泄露告知书) as DOCX.
 //!
 //! Plain structs in, bytes out: no I/O, no database, no HTTP. The server fills the structs
@@ -14,15 +15,20 @@
 //! the seeds name the filing (条例 第十八条) but not the form, so the sections are our
 //! reconstruction, not the official template (docs/decisions/0814-exports.md).
 
+mod assessment_docx;
 mod docx;
 mod incident_docx;
 mod safe;
 pub mod test_support;
 mod xlsx;
 
+pub use assessment_docx::{
+    assessment_docx, hazard_line, rate_text, AssessmentItem, AssessmentReport, RectificationRow,
+    ReportConclusion, BASIS as ASSESSMENT_BASIS, SECTIONS as ASSESSMENT_SECTIONS,
+};
 pub use docx::{filing_docx, grading_docx};
 pub use incident_docx::{incident_docx, IncidentDoc, IncidentReport, OwedReport};
-pub use xlsx::{duties_xlsx, findings_xlsx};
+pub use xlsx::{assessment_xlsx, duties_xlsx, findings_xlsx};
 
 /// The East Asian font every document names.
 pub const CJK_FONT: &str = "SimSun";

@@ -1,8 +1,10 @@
-//! The XLSX workbooks: the duty and gap list, an assessment's findings.
+//! The XLSX workbooks: the duty and gap list, an assessment's findings per duty, and an
+//! assessment's results per requirement item.
 
 use rust_xlsxwriter::{Format, FormatBorder, Workbook, Worksheet};
 
-use crate::{level_zh, status_zh, DutyList, Findings, Result, CJK_FONT};
+use crate::assessment_docx::{hazard_line, rate_text, result_or_pending};
+use crate::{level_zh, status_zh, AssessmentReport, DutyList, Findings, Result, CJK_FONT};
 
 fn base() -> Format {
     Format::new().set_font_name(CJK_FONT).set_font_size(11)
@@ -161,5 +163,88 @@ pub fn findings_xlsx(f: &Findings) -> Result<Vec<u8>> {
             &base(),
         )?;
     }
+    Ok(wb.save_to_buffer()?)
+}
+
+/// Every item in scope with its latest result, one row each, for filtering and sorting: the
+/// header row frozen and filtered, A4 landscape with every column on the page width.
+pub fn assessment_xlsx(a: &AssessmentReport) -> Result<Vec<u8>> {
+    let mut wb = Workbook::new();
+    let ws = wb.add_worksheet();
+    ws.set_name("测评结果")?;
+    let status = match &a.conclusion {
+        Some(c) => format!(
+            "符合率：{}　测评结论：{}　重大风险隐患：{}",
+            rate_text(c.rate),
+            c.verdict,
+            hazard_line(a.hazards_found, a.hazards_fixed)
+        ),
+        None => format!("测评未完成：尚有{}项要求项无测评结果", a.unassessed()),
+    };
+    title(
+        ws,
+        &format!("{}：单项测评结果", a.network_name),
+        &format!(
+            "{}　安全保护等级：{}　测评机构：{}　报告日期：{}",
+            a.org_name,
+            level_zh(a.level),
+            a.assessor,
+            a.generated_on
+        ),
+    )?;
+    ws.write_string_with_format(2, 0, crate::safe::xml_safe(&status), &base().set_bold())?;
+    let cols = [
+        ("要求项编号", 14.0),
+        ("安全类", 14.0),
+        ("控制点", 16.0),
+        ("项", 5.0),
+        ("要求内容", 50.0),
+        ("结果", 10.0),
+        ("风险等级", 9.0),
+        ("重大风险隐患", 12.0),
+        ("理由或记录", 36.0),
+        ("记录时间", 18.0),
+    ];
+    let head = 4;
+    headers(ws, head, &cols)?;
+    // The header stays in view and filters while scrolling hundreds of items.
+    ws.set_freeze_panes(head + 1, 0)?;
+    let mut r = head + 1;
+    for i in &a.items {
+        let hazard = match (i.result.as_str(), i.major_hazard) {
+            (_, true) => "是",
+            ("不符合" | "部分符合", false) => "否",
+            _ => "",
+        };
+        let record = match (i.reason.is_empty(), i.note.is_empty()) {
+            (true, _) => i.note.clone(),
+            (false, true) => i.reason.clone(),
+            (false, false) => format!("{}；{}", i.reason, i.note),
+        };
+        for (c, v) in [
+            i.id.as_str(),
+            i.class.as_str(),
+            i.point.as_str(),
+            i.letter.as_str(),
+            i.requirement.as_str(),
+            result_or_pending(&i.result),
+            i.risk.as_str(),
+            hazard,
+            record.as_str(),
+            i.recorded_at.as_str(),
+        ]
+        .iter()
+        .enumerate()
+        {
+            ws.write_string_with_format(r, c as u16, crate::safe::xml_safe(v), &body())?;
+        }
+        r += 1;
+    }
+    ws.autofilter(
+        head,
+        0,
+        r.saturating_sub(1).max(head),
+        (cols.len() - 1) as u16,
+    )?;
     Ok(wb.save_to_buffer()?)
 }

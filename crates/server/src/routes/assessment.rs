@@ -25,6 +25,7 @@ pub fn router() -> OpenApiRouter<AppState> {
     OpenApiRouter::new()
         .routes(routes!(assessment, record_items))
         .routes(routes!(plan_task))
+        .merge(super::assessment_reports::router())
 }
 
 /// The control catalog shipped in the binary (loaded once).

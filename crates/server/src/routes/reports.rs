@@ -19,7 +19,7 @@ use crate::AppState;
 
 pub(crate) const DOCX: &str =
     "application/vnd.openxmlformats-officedocument.wordprocessingml.document";
-const XLSX: &str = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet";
+pub(crate) const XLSX: &str = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet";
 
 pub fn router() -> OpenApiRouter<AppState> {
     OpenApiRouter::new()
@@ -137,7 +137,7 @@ fn degree_zh(h: &dengbao_grading::Harm) -> String {
 }
 
 /// The Chinese half of a "中文 / English" note.
-fn zh_half(note: &str) -> String {
+pub(crate) fn zh_half(note: &str) -> String {
     note.split_once(" / ")
         .map(|(zh, _)| zh.to_string())
         .unwrap_or_else(|| note.to_string())
