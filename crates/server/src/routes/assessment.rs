@@ -25,6 +25,7 @@ pub fn router() -> OpenApiRouter<AppState> {
     OpenApiRouter::new()
         .routes(routes!(assessment, record_items))
         .routes(routes!(plan_task))
+        .merge(super::assessment_oscal::router())
 }
 
 /// The control catalog shipped in the binary (loaded once).
@@ -123,7 +124,7 @@ pub struct RatePoint {
     pub conclusion: String,
 }
 
-fn as_submitted(i: &ItemResult) -> Submitted {
+pub(crate) fn as_submitted(i: &ItemResult) -> Submitted {
     Submitted {
         item: i.item.clone(),
         result: i.result.clone(),
