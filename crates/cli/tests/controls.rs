@@ -308,18 +308,42 @@ fn controls_export_oscal_is_an_oscal_catalog() {
 
 #[test]
 fn controls_export_oscal_profile_selects_the_levels_items() {
-    let v = json_of(&["controls", "export", "--oscal-profile", "--level", "3", "--ext", "cloud"]);
+    let v = json_of(&[
+        "controls",
+        "export",
+        "--oscal-profile",
+        "--level",
+        "3",
+        "--ext",
+        "cloud",
+    ]);
     let p = &v["profile"];
-    assert_eq!(p["metadata"]["oscal-version"], dengbao_controls::OSCAL_VERSION);
+    assert_eq!(
+        p["metadata"]["oscal-version"],
+        dengbao_controls::OSCAL_VERSION
+    );
     assert_eq!(p["imports"][0]["href"], "gbt22239-l3-cloud.oscal.json");
-    let ids = p["imports"][0]["include-controls"][0]["with-ids"].as_array().unwrap();
+    let ids = p["imports"][0]["include-controls"][0]["with-ids"]
+        .as_array()
+        .unwrap();
     assert_eq!(ids.len(), 211 + 46);
     let v = json_of(&[
-        "controls", "export", "--oscal-profile", "--level", "2", "--catalog-href", "l2.json",
+        "controls",
+        "export",
+        "--oscal-profile",
+        "--level",
+        "2",
+        "--catalog-href",
+        "l2.json",
     ]);
     assert_eq!(v["profile"]["imports"][0]["href"], "l2.json");
     let (code, _, err) = dengbao(&[
-        "controls", "export", "--oscal", "--oscal-profile", "--level", "3",
+        "controls",
+        "export",
+        "--oscal",
+        "--oscal-profile",
+        "--level",
+        "3",
     ]);
     assert_eq!(code, 2, "one format at a time: {err}");
 }

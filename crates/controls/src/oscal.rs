@@ -176,7 +176,11 @@ fn content_uuid<'a>(
     let mut bytes = Vec::new();
     for c in items {
         let cases: String = cases_of(c).iter().map(|x| x.id.as_str()).collect();
-        bytes.extend(c.id.bytes().chain(c.requirement.bytes()).chain(cases.bytes()));
+        bytes.extend(
+            c.id.bytes()
+                .chain(c.requirement.bytes())
+                .chain(cases.bytes()),
+        );
         bytes.push(0);
     }
     stable_uuid(&bytes)

@@ -33,7 +33,8 @@ pub fn to_oscal_profile(
 ) -> Result<Value, ScopeError> {
     let items = catalog.select(level, exts)?;
     let ids: Vec<&str> = items.iter().map(|c| c.id.as_str()).collect();
-    let mut props = vec![json!({"name": "level", "ns": NAMESPACE, "value": level.get().to_string()})];
+    let mut props =
+        vec![json!({"name": "level", "ns": NAMESPACE, "value": level.get().to_string()})];
     let mut seen: Vec<Extension> = items.iter().map(|c| c.extension).collect();
     seen.dedup();
     for e in &seen {

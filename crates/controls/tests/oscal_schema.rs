@@ -59,7 +59,10 @@ fn pinned_schemas_are_the_version_the_exports_declare() {
             .join(name);
         let schema: Value = serde_json::from_str(&std::fs::read_to_string(path).unwrap()).unwrap();
         let id = schema["$id"].as_str().unwrap();
-        assert!(id.contains(&format!("/oscal/{OSCAL_VERSION}/")), "{name}: {id}");
+        assert!(
+            id.contains(&format!("/oscal/{OSCAL_VERSION}/")),
+            "{name}: {id}"
+        );
     }
 }
 
@@ -73,7 +76,11 @@ fn catalogs_of_every_level_validate() {
             let doc = to_oscal(&cat, level, &exts, STAMP).unwrap();
             assert_valid(&v, &doc, &format!("catalog L{} {exts:?}", level.get()));
             let doc = to_oscal_with(&cat, Some(&hr), level, &exts, STAMP).unwrap();
-            assert_valid(&v, &doc, &format!("catalog+cases L{} {exts:?}", level.get()));
+            assert_valid(
+                &v,
+                &doc,
+                &format!("catalog+cases L{} {exts:?}", level.get()),
+            );
         }
     }
 }
@@ -89,7 +96,9 @@ fn profiles_of_every_level_validate_and_select_the_catalogs_items() {
             assert_valid(&v, &doc, &format!("profile L{} {exts:?}", level.get()));
             let import = &doc["profile"]["imports"][0];
             assert_eq!(import["href"], href.as_str());
-            let ids = import["include-controls"][0]["with-ids"].as_array().unwrap();
+            let ids = import["include-controls"][0]["with-ids"]
+                .as_array()
+                .unwrap();
             assert_eq!(ids.len(), cat.select(level, &exts).unwrap().len());
             assert_eq!(doc["profile"]["metadata"]["oscal-version"], OSCAL_VERSION);
         }
@@ -123,7 +132,11 @@ fn level3_cloud(cat: &Catalog) -> AssessmentRecord {
                 reason: reason.into(),
                 risk: risk.map(str::to_string),
                 major_hazard: i == 0,
-                note: if i % 7 == 0 { "现场核查：口令策略未启用复杂度要求".into() } else { String::new() },
+                note: if i % 7 == 0 {
+                    "现场核查：口令策略未启用复杂度要求".into()
+                } else {
+                    String::new()
+                },
                 recorded_at: format!("2026-11-2{}T10:00:00Z", i % 3),
             }
         })
@@ -174,7 +187,10 @@ fn level3_cloud_assessment_results_validate() {
     assert_eq!(first["target"]["props"][0]["value"], "不符合");
     let props = result["props"].as_array().unwrap();
     let concl = props.iter().find(|p| p["name"] == "conclusion").unwrap();
-    assert_eq!(concl["value"], rec.conclusion.as_ref().unwrap().conclusion.zh());
+    assert_eq!(
+        concl["value"],
+        rec.conclusion.as_ref().unwrap().conclusion.zh()
+    );
     assert!(props.iter().any(|p| p["name"] == "compliance-rate"));
     // Deterministic: the same record exports the same document.
     assert_eq!(doc, to_oscal_results(&cat, &rec).unwrap());
@@ -187,10 +203,18 @@ fn an_incomplete_assessment_still_validates() {
     rec.items.truncate(3);
     rec.conclusion = None;
     let doc = to_oscal_results(&cat, &rec).unwrap();
-    assert_valid(&Validator::pinned(RESULTS), &doc, "partial assessment results");
+    assert_valid(
+        &Validator::pinned(RESULTS),
+        &doc,
+        "partial assessment results",
+    );
     rec.items.clear();
     let doc = to_oscal_results(&cat, &rec).unwrap();
-    assert_valid(&Validator::pinned(RESULTS), &doc, "empty assessment results");
+    assert_valid(
+        &Validator::pinned(RESULTS),
+        &doc,
+        "empty assessment results",
+    );
 }
 
 #[test]
@@ -212,16 +236,22 @@ fn the_validator_rejects_broken_documents() {
     let broken = |f: &dyn Fn(&mut Value)| {
         let mut d = good.clone();
         f(&mut d);
-        v.validate(&d).expect_err("a broken catalog must not validate")
+        v.validate(&d)
+            .expect_err("a broken catalog must not validate")
     };
     let e = broken(&|d| {
         d["catalog"].as_object_mut().unwrap().remove("uuid");
     });
     assert!(e.iter().any(|m| m.contains("\"uuid\" is missing")), "{e:?}");
-    let e = broken(&|d| d["catalog"]["groups"][0]["groups"][0]["controls"][0]["id"] = json!("3 bad id"));
+    let e = broken(&|d| {
+        d["catalog"]["groups"][0]["groups"][0]["controls"][0]["id"] = json!("3 bad id")
+    });
     assert!(e.iter().any(|m| m.contains("does not match")), "{e:?}");
     let e = broken(&|d| d["catalog"]["metadata"]["colour"] = json!("red"));
-    assert!(e.iter().any(|m| m.contains("\"colour\" is not allowed")), "{e:?}");
+    assert!(
+        e.iter().any(|m| m.contains("\"colour\" is not allowed")),
+        "{e:?}"
+    );
     broken(&|d| d["catalog"]["uuid"] = json!("not-a-uuid"));
     broken(&|d| d["catalog"]["metadata"]["last-modified"] = json!("2026-12-04 09:00"));
     broken(&|d| d["catalog"]["groups"] = json!([]));
@@ -236,12 +266,15 @@ fn the_validator_rejects_broken_documents() {
 /// Fail closed: a keyword the validator does not implement is an error, not a pass.
 #[test]
 fn an_unknown_schema_keyword_fails_closed() {
-    let v = Validator::new(json!({"type": "object", "patternProperties": {"^x": {"type": "string"}}}));
+    let v =
+        Validator::new(json!({"type": "object", "patternProperties": {"^x": {"type": "string"}}}));
     let e = v.validate(&json!({"x": 1})).unwrap_err();
     assert!(e.iter().any(|m| m.contains("patternProperties")), "{e:?}");
     let v = Validator::new(json!({"type": "string", "format": "hostname"}));
     assert!(v.validate(&json!("example")).is_err());
-    let v = Validator::new(json!({"$ref": "#/definitions/a", "minLength": 3, "definitions": {"a": {}}}));
+    let v = Validator::new(
+        json!({"$ref": "#/definitions/a", "minLength": 3, "definitions": {"a": {}}}),
+    );
     assert!(v.validate(&json!("x")).is_err());
 }
 
@@ -259,7 +292,9 @@ fn the_validator_resolves_id_refs_and_combinators() {
         "required": ["a"],
         "additionalProperties": false,
     }));
-    assert!(v.validate(&json!({"a": "身份鉴别-1", "b": 2, "c": 0, "d": [1]})).is_ok());
+    assert!(v
+        .validate(&json!({"a": "身份鉴别-1", "b": 2, "c": 0, "d": [1]}))
+        .is_ok());
     assert!(v.validate(&json!({"a": "1x"})).is_err());
     assert!(v.validate(&json!({"a": "x", "b": 4})).is_err());
     assert!(v.validate(&json!({"a": "x", "c": -1})).is_err());

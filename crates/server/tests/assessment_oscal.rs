@@ -36,7 +36,10 @@ async fn the_assessment_downloads_as_valid_oscal_with_a_finding_per_item() {
     assert_eq!(e.status, 201, "{}", e.json);
     let scope = Catalog::builtin()
         .unwrap()
-        .select(Level::new(3).unwrap(), &[Extension::General, Extension::Cloud])
+        .select(
+            Level::new(3).unwrap(),
+            &[Extension::General, Extension::Cloud],
+        )
         .unwrap()
         .iter()
         .map(|c| c.id.clone())
@@ -46,7 +49,9 @@ async fn the_assessment_downloads_as_valid_oscal_with_a_finding_per_item() {
         .iter()
         .enumerate()
         .map(|(i, id)| match i % 4 {
-            0 => json!({"item": id, "result": "不符合", "risk": "高", "note": "未启用登录失败处理"}),
+            0 => {
+                json!({"item": id, "result": "不符合", "risk": "高", "note": "未启用登录失败处理"})
+            }
             1 => json!({"item": id, "result": "部分符合", "risk": "低"}),
             2 => json!({"item": id, "result": "不适用", "reason": "无此类设备"}),
             _ => json!({"item": id, "result": "符合"}),
@@ -75,7 +80,10 @@ async fn the_assessment_downloads_as_valid_oscal_with_a_finding_per_item() {
         let disposition = r.headers["content-disposition"].to_str().unwrap();
         assert!(disposition.starts_with("attachment;"), "{disposition}");
         // The Chinese name, percent-encoded (RFC 5987): 测评结果-….
-        assert!(disposition.contains("filename*=UTF-8''%E6%B5%8B%E8%AF%84%E7%BB%93%E6%9E%9C-"), "{disposition}");
+        assert!(
+            disposition.contains("filename*=UTF-8''%E6%B5%8B%E8%AF%84%E7%BB%93%E6%9E%9C-"),
+            "{disposition}"
+        );
         assert_eq!(r.headers["content-type"], "application/json");
     }
     assert_eq!(w.get(&url, "operator_b").await.status, 404);
@@ -100,7 +108,9 @@ async fn the_assessment_downloads_as_valid_oscal_with_a_finding_per_item() {
     assert_eq!(result["findings"].as_array().unwrap().len(), scope.len());
     let props = result["props"].as_array().unwrap();
     let conclusion = props.iter().find(|p| p["name"] == "conclusion").unwrap();
-    let a = w.get(&format!("/api/networks/{net}/assessment"), "operator_a").await;
+    let a = w
+        .get(&format!("/api/networks/{net}/assessment"), "operator_a")
+        .await;
     assert_eq!(conclusion["value"], a.json["conclusion"]["conclusion"]);
     assert!(props.iter().any(|p| p["name"] == "compliance-rate"));
 }

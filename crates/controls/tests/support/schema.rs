@@ -58,11 +58,13 @@ pub struct Validator {
 }
 
 impl Validator {
-    /// The schema in `path`, relative to the workspace root.
+    /// The pinned schema `name` of `data/controls/oscal-schema` (from any crate of the
+    /// workspace: every crate sits two levels below its root).
     pub fn pinned(name: &str) -> Validator {
         let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../data/controls/oscal-schema");
         let text = std::fs::read_to_string(root.join(name)).expect("the pinned schema"); // ok: test support; a missing schema is a broken checkout
-        Validator::new(serde_json::from_str(&text).expect("the schema is JSON")) // ok: test support; pinned files are checked JSON
+        let schema: Value = serde_json::from_str(&text).expect("the schema is JSON"); // ok: test support; pinned files are checked JSON
+        Validator::new(schema)
     }
 
     pub fn new(root: Value) -> Validator {
@@ -113,7 +115,9 @@ impl Validator {
         }
         let obj = match schema {
             Value::Bool(true) => return,
-            Value::Bool(false) => return errs.push(format!("{at}: not allowed here (schema false)")),
+            Value::Bool(false) => {
+                return errs.push(format!("{at}: not allowed here (schema false)"))
+            }
             Value::Object(o) => o,
             _ => return errs.push(format!("{at}: the schema is not an object or boolean")),
         };
@@ -189,7 +193,12 @@ impl Validator {
             }
             "required" => {
                 let Some(o) = v.as_object() else { return };
-                for name in kv.as_array().into_iter().flatten().filter_map(Value::as_str) {
+                for name in kv
+                    .as_array()
+                    .into_iter()
+                    .flatten()
+                    .filter_map(Value::as_str)
+                {
                     if !o.contains_key(name) {
                         errs.push(format!("{at}: required property {name:?} is missing"));
                     }
@@ -219,16 +228,10 @@ impl Validator {
                     errs.push(format!("{at}: {len} items, {k} is {n}"));
                 }
             }
-            "enum" => {
-                if !kv.as_array().is_some_and(|a| a.contains(v)) {
-                    errs.push(format!("{at}: {v} is not one of {kv}"));
-                }
+            "enum" if !kv.as_array().is_some_and(|a| a.contains(v)) => {
+                errs.push(format!("{at}: {v} is not one of {kv}"));
             }
-            "const" => {
-                if kv != v {
-                    errs.push(format!("{at}: {v} is not {kv}"));
-                }
-            }
+            "const" if kv != v => errs.push(format!("{at}: {v} is not {kv}")),
             "pattern" => {
                 let (Some(p), Some(s)) = (kv.as_str(), v.as_str()) else {
                     return;
@@ -336,9 +339,7 @@ fn kind(v: &Value) -> &'static str {
 /// format this validator does not know, which the caller reports as an error.
 fn format_ok(format: &str, s: &str) -> Option<bool> {
     let pattern = match format {
-        "date-time" => {
-            r"^\d{4}-\d{2}-\d{2}[Tt]\d{2}:\d{2}:\d{2}(\.\d+)?([Zz]|[+-]\d{2}:\d{2})$"
-        }
+        "date-time" => r"^\d{4}-\d{2}-\d{2}[Tt]\d{2}:\d{2}:\d{2}(\.\d+)?([Zz]|[+-]\d{2}:\d{2})$",
         "uri" => r"^[A-Za-z][A-Za-z0-9+.\-]*:[^\s]*$",
         "uri-reference" => r"^[^\s]*$",
         "uuid" => r"^[0-9A-Fa-f]{8}-[0-9A-Fa-f]{4}-[0-9A-Fa-f]{4}-[0-9A-Fa-f]{4}-[0-9A-Fa-f]{12}$",

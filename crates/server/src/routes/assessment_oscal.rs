@@ -55,7 +55,11 @@ async fn assessment_oscal(
         None => "（尚无测评机构）".to_string(),
     };
     let conclusion = if current.missing.is_empty() && !current.items.is_empty() {
-        let results: Vec<_> = current.items.iter().map(super::assessment::as_submitted).collect();
+        let results: Vec<_> = current
+            .items
+            .iter()
+            .map(super::assessment::as_submitted)
+            .collect();
         dengbao_controls::conclude(catalog, level, &extensions, &results).ok()
     } else {
         None
