@@ -1,4 +1,4 @@
-//! The OSCAL export of the shipped catalog: the shape OSCAL 1.1 requires (a catalog with
+//! The OSCAL export of the shipped catalog: the shape OSCAL requires (a catalog with
 //! uuid and metadata, groups of controls with token ids, statement parts), every item
 //! exported once, and the same catalog giving the same document.
 
@@ -29,7 +29,7 @@ fn is_token(s: &str) -> bool {
         && chars.all(|c| c.is_alphanumeric() || matches!(c, '.' | '-' | '_'))
 }
 
-/// The uuid form OSCAL 1.1 accepts: version 4 or 5, RFC 4122 variant.
+/// The uuid form OSCAL accepts: version 4 or 5, RFC 4122 variant.
 fn is_oscal_uuid(s: &str) -> bool {
     let parts: Vec<&str> = s.split('-').collect();
     let lens: Vec<usize> = parts.iter().map(|p| p.len()).collect();
