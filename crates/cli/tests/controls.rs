@@ -286,7 +286,7 @@ fn assess_conclude_refuses_bad_results_naming_the_item() {
 fn controls_export_oscal_is_an_oscal_catalog() {
     let v = json_of(&["controls", "export", "--oscal", "--level", "3"]);
     let meta = &v["catalog"]["metadata"];
-    assert_eq!(meta["oscal-version"], "1.1.2");
+    assert_eq!(meta["oscal-version"], dengbao_controls::OSCAL_VERSION);
     // The export time, in Asia/Shanghai.
     assert!(
         meta["last-modified"].as_str().unwrap().ends_with("+08:00"),
@@ -304,6 +304,48 @@ fn controls_export_oscal_is_an_oscal_catalog() {
     let (code, _, err) = dengbao(&["controls", "export", "--oscal", "--level", "5"]);
     assert_eq!(code, 2);
     assert!(err.contains("第五级"), "{err}");
+}
+
+#[test]
+fn controls_export_oscal_profile_selects_the_levels_items() {
+    let v = json_of(&[
+        "controls",
+        "export",
+        "--oscal-profile",
+        "--level",
+        "3",
+        "--ext",
+        "cloud",
+    ]);
+    let p = &v["profile"];
+    assert_eq!(
+        p["metadata"]["oscal-version"],
+        dengbao_controls::OSCAL_VERSION
+    );
+    assert_eq!(p["imports"][0]["href"], "gbt22239-l3-cloud.oscal.json");
+    let ids = p["imports"][0]["include-controls"][0]["with-ids"]
+        .as_array()
+        .unwrap();
+    assert_eq!(ids.len(), 211 + 46);
+    let v = json_of(&[
+        "controls",
+        "export",
+        "--oscal-profile",
+        "--level",
+        "2",
+        "--catalog-href",
+        "l2.json",
+    ]);
+    assert_eq!(v["profile"]["imports"][0]["href"], "l2.json");
+    let (code, _, err) = dengbao(&[
+        "controls",
+        "export",
+        "--oscal",
+        "--oscal-profile",
+        "--level",
+        "3",
+    ]);
+    assert_eq!(code, 2, "one format at a time: {err}");
 }
 
 #[test]

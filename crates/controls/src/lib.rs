@@ -17,6 +17,8 @@ mod class;
 mod conclude;
 mod high_risk;
 mod oscal;
+mod oscal_profile;
+mod oscal_results;
 
 pub use catalog::{Catalog, CatalogError, Control, ScopeError, CONTROL_FILES, LEVEL5_REASON};
 pub use class::{Class, Extension, Kind};
@@ -25,3 +27,5 @@ pub use conclude::{
 };
 pub use high_risk::{HighRisk, HighRiskCase, HighRiskError, HighRiskMatch, HIGH_RISK_FILE};
 pub use oscal::{to_oscal, to_oscal_with, NAMESPACE as OSCAL_NAMESPACE, OSCAL_VERSION};
+pub use oscal_profile::{catalog_file_name, to_oscal_profile};
+pub use oscal_results::{to_oscal_results, AssessmentRecord, ItemRecord, OscalResultsError};

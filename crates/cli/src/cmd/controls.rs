@@ -1,6 +1,6 @@
 //! `dengbao controls list --level N [--ext cloud]… [--json]`, `dengbao controls show ID
-//! [--json]` and `dengbao controls export --oscal --level N`: the GB/T 22239-2019 catalog
-//! of `dengbao-controls`, printed.
+//! [--json]`, `dengbao controls export --oscal --level N` and `dengbao controls export
+//! --oscal-profile --level N`: the GB/T 22239-2019 catalog of `dengbao-controls`, printed.
 
 use std::process::ExitCode;
 
@@ -19,7 +19,8 @@ pub enum ControlsCmd {
     List(ListArgs),
     /// One requirement item by its id (L3-CES1-01).
     Show(ShowArgs),
-    /// The items of a level as a document for other tools: `--oscal` (OSCAL 1.1 catalog JSON).
+    /// The items of a level as a document for other tools: `--oscal` (OSCAL catalog JSON) or
+    /// `--oscal-profile` (OSCAL profile JSON selecting the level's items from that catalog).
     Export(ExportArgs),
 }
 
@@ -44,10 +45,19 @@ pub struct ShowArgs {
 }
 
 #[derive(Args, Debug)]
+#[command(group(clap::ArgGroup::new("format").required(true).args(["oscal", "oscal_profile"])))]
 pub struct ExportArgs {
-    /// OSCAL 1.1 catalog, JSON (the only format so far).
-    #[arg(long, required = true)]
+    /// OSCAL catalog, JSON.
+    #[arg(long)]
     pub oscal: bool,
+    /// OSCAL profile, JSON: the level's items, imported from the catalog export of the same
+    /// level and extensions (`--catalog-href`, by default its suggested file name
+    /// gbt22239-l3-cloud.oscal.json).
+    #[arg(long = "oscal-profile")]
+    pub oscal_profile: bool,
+    /// With --oscal-profile: where the profile finds the catalog (a relative path or URL).
+    #[arg(long = "catalog-href", requires = "oscal_profile")]
+    pub catalog_href: Option<String>,
     /// Protection level 1–4.
     #[arg(long)]
     pub level: String,
@@ -346,9 +356,16 @@ fn export(catalog: &Catalog, a: ExportArgs) -> anyhow::Result<ExitCode> {
         .in_tz("Asia/Shanghai")
         .context("the Asia/Shanghai time zone")?;
     let stamp = now.strftime("%Y-%m-%dT%H:%M:%S%:z").to_string();
-    let hr = high_risk(catalog)?;
-    let doc = dengbao_controls::to_oscal_with(catalog, Some(&hr), level, &exts, &stamp)
-        .map_err(scope_error)?;
+    let doc = if a.oscal_profile {
+        let href = a
+            .catalog_href
+            .unwrap_or_else(|| dengbao_controls::catalog_file_name(level, &exts));
+        dengbao_controls::to_oscal_profile(catalog, level, &exts, &href, &stamp)
+    } else {
+        let hr = high_risk(catalog)?;
+        dengbao_controls::to_oscal_with(catalog, Some(&hr), level, &exts, &stamp)
+    }
+    .map_err(scope_error)?;
     println!("{}", serde_json::to_string_pretty(&doc)?);
     Ok(ExitCode::SUCCESS)
 }

@@ -26,6 +26,7 @@ pub fn router() -> OpenApiRouter<AppState> {
         .routes(routes!(assessment, record_items))
         .routes(routes!(plan_task))
         .merge(super::assessment_reports::router())
+        .merge(super::assessment_oscal::router())
 }
 
 /// The control catalog shipped in the binary (loaded once).
@@ -124,7 +125,7 @@ pub struct RatePoint {
     pub conclusion: String,
 }
 
-fn as_submitted(i: &ItemResult) -> Submitted {
+pub(crate) fn as_submitted(i: &ItemResult) -> Submitted {
     Submitted {
         item: i.item.clone(),
         result: i.result.clone(),

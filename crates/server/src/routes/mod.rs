@@ -2,6 +2,7 @@
 
 pub mod accounts;
 pub mod assessment;
+pub mod assessment_oscal;
 pub mod assessment_reports;
 pub mod audit;
 pub mod duties;
