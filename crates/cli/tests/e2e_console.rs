@@ -2,7 +2,8 @@
 //! data dir: first-run setup, sign-in, a network graded to its level with the filing
 //! deadline from the working-day calendar, evidence uploaded, the filing submitted and a
 //! supervisor issuing the certificate, a cross-organisation URL denied and audited, the
-//! English switch, and a filing deadline running into a year without a holiday notice:
+//! English switch, a level-3 cloud network's assessment completed item by item (e2e_console/assessment.rs),
+//! and a filing deadline running into a year without a holiday notice:
 //! marked provisional, then corrected when the administrator loads the notice. Each step asserts what a person sees on the page.
 //!
 //! WebDriver client: fantoccini with Debian's chromedriver — the maintained async (tokio)
@@ -13,6 +14,8 @@
 //! else to a temp dir. Without chromium/chromedriver the test prints SKIP, or fails when
 //! `DENGBAO_TEST_REQUIRE_TOOLS=1` (scripts/test.sh).
 
+#[path = "e2e_console/assessment.rs"]
+mod assessment;
 #[path = "e2e_console/harness.rs"]
 mod harness;
 
@@ -83,10 +86,18 @@ async fn console_end_to_end_in_chromium() {
     sign_in(&other, OPERATOR_B, PASSWORD).await;
     cross_org_denied(&other, &admin, &net).await;
 
+    create_user(&admin, assessment::ASSESSOR, "assessor", None).await;
+    assessment::mark_cloud(&op, &net).await;
+    assessment::engage(&op, &net).await;
+    let assessor = Browser::open(&driver, &server, &shots).await;
+    sign_in(&assessor, assessment::ASSESSOR, PASSWORD).await;
+    assessment::complete(&assessor, &net).await;
+    assessment::operator_sees_tasks(&op, &net).await;
+
     provisional_deadline_corrected(&sup, &admin, &net).await;
     incident_to_summary(&op, &net).await;
 
-    for b in [admin, op, sup, other] {
+    for b in [admin, op, sup, other, assessor] {
         b.close().await;
     }
 }
