@@ -138,6 +138,10 @@ struct RawPoint {
     #[serde(default)]
     duties: Vec<String>,
     no_duty_reason: Option<String>,
+    /// Per level, how many GB/T 28448 id numbers are left unused before this point's first
+    /// item (the standard's numbering has gaps, e.g. no `L3-CES1-16`).
+    #[serde(default)]
+    id_gap: BTreeMap<u8, usize>,
     items: Vec<RawItem>,
 }
 
@@ -157,6 +161,7 @@ struct Point {
     ext: Extension,
     class: Class,
     name: String,
+    id_gap: BTreeMap<u8, usize>,
     items: Vec<Item>,
 }
 
@@ -339,10 +344,17 @@ fn parse_file(file: &str, text: &str) -> Result<Vec<Point>, CatalogError> {
                 no_duty_reason,
             });
         }
+        if let Some(l) = p.id_gap.keys().find(|l| !(1..=4).contains(*l)) {
+            return Err(CatalogError::Parse {
+                file: file.to_string(),
+                message: format!("control point {}: id_gap level {l} is not 1 to 4", p.name),
+            });
+        }
         out.push(Point {
             ext,
             class,
             name: p.name,
+            id_gap: p.id_gap,
             items,
         });
     }
@@ -375,6 +387,7 @@ fn number(
         class_no += 1;
         let mut item_no = 0;
         for (point_no, p) in present.iter().enumerate() {
+            item_no += p.id_gap.get(&level).copied().unwrap_or(0);
             let clause = format!(
                 "{}.{}.{}.{}",
                 level + 5,

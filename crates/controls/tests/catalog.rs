@@ -400,3 +400,22 @@ fn every_item_in_the_data_links_a_duty_or_says_why_not() {
     }
     assert!(items > 300, "{items} entries read");
 }
+
+/// GB/T 28448-2019's level-3 计算环境 ids skip 16 (data/controls/README.md, "Gaps in the
+/// ids"): an assessor's `L3-CES1-17` is 入侵防范 a here too, and the class ends at 35.
+#[test]
+fn level_3_computing_ids_follow_the_standard_gap_at_16() {
+    let cat = Catalog::builtin().expect("catalog");
+    assert!(cat.get("L3-CES1-16").is_none());
+    let at = |id: &str| {
+        let c = cat.get(id).unwrap_or_else(|| panic!("{id} is missing"));
+        (c.point.clone(), c.letter)
+    };
+    assert_eq!(at("L3-CES1-15"), ("安全审计".into(), 'd'));
+    assert_eq!(at("L3-CES1-17"), ("入侵防范".into(), 'a'));
+    assert_eq!(at("L3-CES1-29"), ("数据备份恢复".into(), 'a'));
+    assert_eq!(at("L3-CES1-35"), ("个人信息保护".into(), 'b'));
+    assert!(cat.get("L3-CES1-36").is_none());
+    // Level 2 has no gap we could read: contiguous.
+    assert_eq!(at("L2-CES1-11"), ("入侵防范".into(), 'a'));
+}
