@@ -61,6 +61,9 @@ enum Command {
     /// Level assessment (等级测评): the 2025 conclusion rule.
     #[command(subcommand)]
     Assess(cmd::assess::AssessCmd),
+    /// Host evidence: read-only checks of a server against the 安全计算环境 items.
+    #[command(subcommand)]
+    Host(cmd::host::HostCmd),
     /// The append-only audit log.
     #[command(subcommand)]
     Audit(cmd::serve::AuditCmd),
@@ -112,6 +115,7 @@ fn main() -> ExitCode {
         Command::Incident(c) => cmd::incident::run(c, &ctx),
         Command::Controls(c) => cmd::controls::run(c, &ctx),
         Command::Assess(c) => cmd::assess::run(c, &ctx),
+        Command::Host(c) => cmd::host::run_cmd(c, &ctx),
         Command::Audit(c) => cmd::serve::run_audit(c, &ctx),
         Command::Tokens(c) => cmd::tokens::run(c, &ctx),
         Command::Serve(a) => cmd::serve::run_serve(a, &ctx),

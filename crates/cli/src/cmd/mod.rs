@@ -7,6 +7,7 @@ pub mod calendar;
 pub mod controls;
 pub mod duties;
 pub mod grade;
+pub mod host;
 pub mod incident;
 pub mod incident_emergency;
 pub mod incident_lines;

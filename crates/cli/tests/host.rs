@@ -1,0 +1,99 @@
+//! `dengbao host check` as an operator runs it before an assessment: on a mounted root
+//! (`--root`), the JSON a script reads, the text in one language, and the exit codes.
+
+use std::process::Command;
+
+use serde_json::Value;
+
+mod common;
+
+fn dengbao(args: &[&str]) -> (i32, String, String) {
+    let out = Command::new(env!("CARGO_BIN_EXE_dengbao"))
+        .args(args)
+        .output()
+        .expect("run dengbao");
+    common::outcome(out)
+}
+
+/// A small RHEL-family root: lockout through pam_faillock, root over SSH allowed.
+fn rhel_root() -> tempfile::TempDir {
+    let dir = tempfile::tempdir().unwrap();
+    let files = [
+        (
+            "etc/os-release",
+            "ID=\"rocky\"\nVERSION_ID=\"9.4\"\nPRETTY_NAME=\"Rocky Linux 9.4 (Blue Onyx)\"\n",
+        ),
+        (
+            "etc/pam.d/system-auth",
+            "auth required pam_faillock.so preauth silent deny=5\nauth sufficient pam_unix.so\n",
+        ),
+        ("etc/pam.d/password-auth", "auth include system-auth\n"),
+        ("etc/ssh/sshd_config", "PermitRootLogin yes\n"),
+    ];
+    for (path, text) in files {
+        let at = dir.path().join(path);
+        std::fs::create_dir_all(at.parent().unwrap()).unwrap();
+        std::fs::write(at, text).unwrap();
+    }
+    dir
+}
+
+#[test]
+fn a_mounted_root_is_checked_with_its_evidence_lines() {
+    let root = rhel_root();
+    let r = root.path().to_str().unwrap();
+    let (code, out, err) = dengbao(&["host", "check", "--root", r, "--level", "3", "--json"]);
+    assert_eq!(code, 0, "{err}");
+    let report: Value = serde_json::from_str(&out).unwrap();
+    assert_eq!(report["distro"]["family"], "rhel");
+    assert_eq!(report["distro"]["id"], "rocky");
+    assert_eq!(report["level"], 3);
+    assert_eq!(report["live"], false);
+    let result = |id: &str| {
+        report["results"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|x| x["id"] == id)
+            .unwrap_or_else(|| panic!("{id}"))
+            .clone()
+    };
+    let lockout = result("auth.lockout_rhel");
+    assert_eq!(lockout["status"], "pass");
+    assert_eq!(lockout["items"], serde_json::json!(["L3-CES1-02"]));
+    assert_eq!(lockout["evidence"][0]["path"], "/etc/pam.d/system-auth");
+    assert_eq!(lockout["evidence"][0]["line"], 1);
+    let root_login = result("access.ssh_root_login");
+    assert_eq!(root_login["status"], "fail");
+    assert_eq!(root_login["evidence"][0]["text"], "PermitRootLogin yes");
+    // A running-state fact under --root is unknown, not failed.
+    assert_eq!(result("intrusion.aslr")["status"], "unknown");
+    let sum: u64 = report["summary"]
+        .as_object()
+        .unwrap()
+        .values()
+        .map(|v| v.as_u64().unwrap())
+        .sum();
+    assert_eq!(sum as usize, report["results"].as_array().unwrap().len());
+
+    let (code, text, _) = dengbao(&["--lang", "en", "host", "check", "--root", r]);
+    assert_eq!(code, 0);
+    assert!(text.contains("[fail] access.ssh_root_login"), "{text}");
+    assert!(
+        text.contains("/etc/ssh/sshd_config:1: PermitRootLogin yes"),
+        "{text}"
+    );
+    assert!(!text.contains("不通过"), "one language: {text}");
+    let (_, zh, _) = dengbao(&["host", "check", "--root", r]);
+    assert!(zh.contains("[不通过] access.ssh_root_login"), "{zh}");
+}
+
+#[test]
+fn a_level_or_root_the_checks_cannot_take_exits_2() {
+    let (code, _, err) = dengbao(&["host", "check", "--level", "5"]);
+    assert_eq!(code, 2, "{err}");
+    assert!(err.contains("--level 5"), "{err}");
+    let (code, _, err) = dengbao(&["host", "check", "--root", "/nonexistent/dengbao-root"]);
+    assert_eq!(code, 2, "{err}");
+    assert!(err.contains("--root"), "{err}");
+}

@@ -1,0 +1,187 @@
+//! Host evidence for GB/T 22239-2019 安全计算环境: read-only checks of a Linux host (or a
+//! mounted root) against the rules in `data/hostchecks/`, each result with the file lines
+//! that decided it (decision 0420).
+//!
+//! The checker reads files only — it runs no command and never writes — so it can run on a
+//! production server and on a copy of one. A check that cannot read what decides says
+//! `unknown` (and why: needs root, a mounted root cannot see running state, an unknown
+//! distribution); it never says `pass` without having read it.
+
+pub mod host;
+pub mod probes;
+pub mod rules;
+
+use std::collections::{BTreeMap, HashSet};
+
+use serde::Serialize;
+
+pub use host::{Distro, Host};
+pub use probes::{Evidence, Status};
+pub use rules::{Check, Probe};
+
+/// The shipped checks.
+const LINUX: (&str, &str) = (
+    "data/hostchecks/linux.toml",
+    include_str!("../../../data/hostchecks/linux.toml"),
+);
+
+/// A check file that does not load; names the file and the check.
+#[derive(Debug, thiserror::Error)]
+pub enum RulesError {
+    #[error("{file}: {message}")]
+    Parse { file: String, message: String },
+    #[error("{file}: check {id}: {message}")]
+    Check {
+        file: String,
+        id: String,
+        message: String,
+    },
+}
+
+/// The checks, validated.
+#[derive(Debug)]
+pub struct Checks {
+    pub checks: Vec<Check>,
+}
+
+impl Checks {
+    pub fn builtin() -> Result<Checks, RulesError> {
+        Checks::parse(LINUX.0, LINUX.1)
+    }
+
+    pub fn parse(file: &str, text: &str) -> Result<Checks, RulesError> {
+        let parsed: rules::CheckFile = toml::from_str(text).map_err(|e| RulesError::Parse {
+            file: file.to_string(),
+            message: e.to_string(),
+        })?;
+        let mut seen = HashSet::new();
+        for c in &parsed.check {
+            let bad = |message: String| RulesError::Check {
+                file: file.to_string(),
+                id: c.id.clone(),
+                message,
+            };
+            if !seen.insert(c.id.clone()) {
+                return Err(bad("appears twice".into()));
+            }
+            if c.items.is_empty() {
+                return Err(bad("evidences no item at any level".into()));
+            }
+            for (level, items) in &c.items {
+                if !(1..=4).contains(level) {
+                    return Err(bad(format!(
+                        "level {level}: items are given for levels 1 to 4"
+                    )));
+                }
+                let prefix = format!("L{level}-");
+                if let Some(i) = items.iter().find(|i| !i.starts_with(&prefix)) {
+                    return Err(bad(format!("item {i} is not a level-{level} item")));
+                }
+            }
+            if !c.cannot_see.contains(" / ") {
+                return Err(bad("cannot_see gives Chinese / English".into()));
+            }
+            if let Probe::Lines { pattern, .. } = &c.probe {
+                regex::Regex::new(pattern).map_err(|e| bad(format!("pattern: {e}")))?;
+            }
+        }
+        Ok(Checks {
+            checks: parsed.check,
+        })
+    }
+
+    /// The checks that apply at `level`.
+    pub fn at_level(&self, level: u8) -> impl Iterator<Item = &Check> {
+        self.checks
+            .iter()
+            .filter(move |c| c.items.contains_key(&level))
+    }
+}
+
+/// One check's result.
+#[derive(Debug, Clone, Serialize)]
+pub struct CheckResult {
+    pub id: String,
+    pub title: String,
+    pub title_en: String,
+    /// The items of the level this result evidences.
+    pub items: Vec<String>,
+    pub status: Status,
+    /// Why, `中文 / English`.
+    pub reason: String,
+    pub evidence: Vec<Evidence>,
+    /// What the check cannot see of those items, `中文 / English`.
+    pub cannot_see: String,
+    pub needs_root: bool,
+}
+
+/// All results for one host.
+#[derive(Debug, Clone, Serialize)]
+pub struct Report {
+    pub root: String,
+    pub live: bool,
+    pub as_root: bool,
+    pub distro: Distro,
+    pub level: u8,
+    pub results: Vec<CheckResult>,
+    /// Status → count.
+    pub summary: BTreeMap<&'static str, usize>,
+}
+
+/// Runs the checks of `level` on `host`.
+pub fn run(checks: &Checks, host: &Host, level: u8) -> Report {
+    let mut results = Vec::new();
+    for c in checks.at_level(level) {
+        let family = &host.distro.family;
+        let outcome = if !c.families.is_empty() && family == "unknown" {
+            probes::Outcome {
+                status: Status::Unknown,
+                reason: "无法识别发行版（/etc/os-release、PAM 布局、软件包数据库），本检查按发行版而定 / the distribution is not recognised and this check depends on it".into(),
+                evidence: Vec::new(),
+                needs_root: false,
+            }
+        } else if !c.families.is_empty() && !c.families.contains(family) {
+            probes::Outcome {
+                status: Status::NotApplicable,
+                reason: format!(
+                    "适用于 {}，本机为 {family} / for {} only",
+                    c.families.join(", "),
+                    c.families.join(", ")
+                ),
+                evidence: Vec::new(),
+                needs_root: false,
+            }
+        } else {
+            probes::evaluate(&c.probe, host)
+        };
+        results.push(CheckResult {
+            id: c.id.clone(),
+            title: c.title.clone(),
+            title_en: c.title_en.clone(),
+            items: c.items.get(&level).cloned().unwrap_or_default(),
+            status: outcome.status,
+            reason: outcome.reason,
+            evidence: outcome.evidence,
+            cannot_see: c.cannot_see.clone(),
+            needs_root: outcome.needs_root,
+        });
+    }
+    let mut summary = BTreeMap::new();
+    for s in [
+        Status::Pass,
+        Status::Fail,
+        Status::NotApplicable,
+        Status::Unknown,
+    ] {
+        summary.insert(s.as_str(), results.iter().filter(|r| r.status == s).count());
+    }
+    Report {
+        root: String::new(),
+        live: host.live,
+        as_root: host.as_root,
+        distro: host.distro.clone(),
+        level,
+        results,
+        summary,
+    }
+}

@@ -1,0 +1,351 @@
+//! Settings files: sshd_config (first value wins, Include, Match), `KEY VALUE` files, sysctl
+//! and read-only shell variables.
+
+use super::{content, evidence, Evidence, Outcome, Status};
+use crate::host::{Host, Unread};
+use crate::rules::{Pass, Wins};
+
+const SSHD_CONFIG: &str = "/etc/ssh/sshd_config";
+
+/// One effective sshd line: where it is and its value.
+struct SshdLine {
+    path: String,
+    line: usize,
+    text: String,
+    value: String,
+    in_match: bool,
+}
+
+/// sshd's reading of its config for `keyword`: `Include` expands in place (relative paths
+/// under /etc/ssh, globs in lexical order); after a `Match`, lines apply only to matching
+/// connections until the next `Match`.
+fn sshd_lines(
+    host: &Host,
+    path: &str,
+    keyword: &str,
+    depth: usize,
+    in_match: &mut bool,
+    out: &mut Vec<SshdLine>,
+) -> Result<(), Unread> {
+    let text = host.read(path)?;
+    for (n, raw) in text.lines().enumerate() {
+        let Some(line) = content(raw) else { continue };
+        let mut words = line.splitn(2, |c: char| c.is_whitespace() || c == '=');
+        let key = words.next().unwrap_or_default();
+        let rest = words
+            .next()
+            .unwrap_or_default()
+            .trim()
+            .trim_start_matches('=')
+            .trim();
+        if key.eq_ignore_ascii_case("Match") {
+            *in_match = !rest.eq_ignore_ascii_case("all");
+            continue;
+        }
+        if key.eq_ignore_ascii_case("Include") && depth < 8 {
+            for arg in rest.split_whitespace() {
+                let full = if arg.starts_with('/') {
+                    arg.to_string()
+                } else {
+                    format!("/etc/ssh/{arg}")
+                };
+                for file in host.expand(&full) {
+                    // An unreadable drop-in leaves sshd's view unknown: say so.
+                    sshd_lines(host, &file, keyword, depth + 1, in_match, out)?;
+                }
+            }
+            continue;
+        }
+        if key.eq_ignore_ascii_case(keyword) {
+            out.push(SshdLine {
+                path: path.to_string(),
+                line: n + 1,
+                text: line.to_string(),
+                value: rest
+                    .split_whitespace()
+                    .next()
+                    .unwrap_or_default()
+                    .to_string(),
+                in_match: *in_match,
+            });
+        }
+    }
+    Ok(())
+}
+
+pub fn sshd(host: &Host, keyword: &str, default: &str, pass: &Pass) -> Outcome {
+    let mut lines = Vec::new();
+    let mut in_match = false;
+    if let Err(e) = sshd_lines(host, SSHD_CONFIG, keyword, 0, &mut in_match, &mut lines) {
+        return match e {
+            Unread::Missing => Outcome::new(
+                Status::NotApplicable,
+                format!("未安装 OpenSSH 服务端（无 {SSHD_CONFIG}） / no OpenSSH server ({SSHD_CONFIG} absent)"),
+                Vec::new(),
+            ),
+            e => Outcome::unread(SSHD_CONFIG, &e),
+        };
+    }
+    let global = lines.iter().find(|l| !l.in_match);
+    let matched: Vec<Evidence> = lines
+        .iter()
+        .filter(|l| l.in_match)
+        .map(|l| evidence(&l.path, l.line, &l.text))
+        .collect();
+    let (value, mut ev) = match global {
+        Some(l) => (l.value.clone(), vec![evidence(&l.path, l.line, &l.text)]),
+        None => (
+            default.to_string(),
+            vec![Evidence {
+                path: SSHD_CONFIG.into(),
+                line: None,
+                text: format!("{keyword} 未设置，取 OpenSSH 默认值 {default} / not set: OpenSSH's default {default}"),
+            }],
+        ),
+    };
+    let ok = match pass.accepts(&value) {
+        Ok(ok) => ok,
+        Err(why) => return Outcome::new(Status::Fail, format!("{keyword}: {why}"), ev),
+    };
+    let mut reason = format!(
+        "{keyword} 的生效值为 {value}，要求 {} / {keyword} is {value}; required {}",
+        pass.describe(),
+        pass.describe()
+    );
+    let status = if ok { Status::Pass } else { Status::Fail };
+    if !matched.is_empty() {
+        // A Match block may set another value for some connections.
+        reason.push_str("；Match 块对部分连接另有设置，须逐一核对 / a Match block sets it for some connections: check those");
+        ev.extend(matched);
+        if ok {
+            let bad = lines
+                .iter()
+                .filter(|l| l.in_match)
+                .any(|l| !pass.accepts(&l.value).unwrap_or(false));
+            if bad {
+                return Outcome::new(Status::Fail, reason, ev);
+            }
+        }
+    }
+    Outcome::new(status, reason, ev)
+}
+
+/// `KEY VALUE` / `KEY=VALUE` / `KEY = VALUE` in the files (globs expanded).
+pub fn setting(
+    host: &Host,
+    files: &[String],
+    key: &str,
+    wins: Wins,
+    default: Option<&str>,
+    missing_ok: bool,
+    pass: &Pass,
+) -> Outcome {
+    let mut found: Vec<(String, Evidence)> = Vec::new();
+    let mut unread = None;
+    let any_file = files
+        .iter()
+        .any(|p| host.expand(p).iter().any(|f| host.exists(f)));
+    if missing_ok && !any_file {
+        return Outcome::new(
+            Status::NotApplicable,
+            format!(
+                "{} 均不存在（未安装） / none exists (not installed)",
+                files.join(" ")
+            ),
+            Vec::new(),
+        );
+    }
+    for pattern in files {
+        for path in host.expand(pattern) {
+            let text = match host.read(&path) {
+                Ok(t) => t,
+                Err(Unread::Missing) => continue,
+                Err(e) => {
+                    unread.get_or_insert((path.clone(), e));
+                    continue;
+                }
+            };
+            for (n, raw) in text.lines().enumerate() {
+                let Some(line) = content(raw) else { continue };
+                let (k, v) = match line.split_once('=') {
+                    Some((k, v)) if !k.trim().contains(char::is_whitespace) => (k.trim(), v.trim()),
+                    _ => match line.split_once(char::is_whitespace) {
+                        Some((k, v)) => (k.trim(), v.trim()),
+                        None => continue,
+                    },
+                };
+                if k == key {
+                    let v = v.trim_matches('"').to_string();
+                    found.push((v, evidence(&path, n + 1, line)));
+                }
+            }
+        }
+    }
+    let chosen = match wins {
+        Wins::First => found.first(),
+        Wins::Last => found.last(),
+    };
+    let (value, ev) = match (chosen, default, &unread) {
+        (Some((v, e)), _, _) => (v.clone(), vec![e.clone()]),
+        (None, _, Some((path, e))) => return Outcome::unread(path, e),
+        (None, Some(d), None) => (
+            d.to_string(),
+            vec![Evidence {
+                path: files.join(" "),
+                line: None,
+                text: format!("{key} 未设置，取默认值 {d} / not set: default {d}"),
+            }],
+        ),
+        (None, None, None) => {
+            return Outcome::new(
+                Status::Fail,
+                format!("{key} 未设置 / {key} is not set"),
+                vec![Evidence {
+                    path: files.join(" "),
+                    line: None,
+                    text: format!("{key}: 无 / none"),
+                }],
+            )
+        }
+    };
+    match pass.accepts(&value) {
+        Ok(ok) => Outcome::new(
+            if ok { Status::Pass } else { Status::Fail },
+            format!(
+                "{key} = {value}，要求 {} / {key} = {value}; required {}",
+                pass.describe(),
+                pass.describe()
+            ),
+            ev,
+        ),
+        Err(why) => Outcome::new(Status::Fail, format!("{key}: {why}"), ev),
+    }
+}
+
+/// The files systemd-sysctl reads, in its order: drop-ins from /usr/lib, /run and /etc by
+/// file name (a name in /etc hides the same name elsewhere), then /etc/sysctl.conf.
+fn sysctl_files(host: &Host) -> Vec<String> {
+    let mut by_name: std::collections::BTreeMap<String, String> = Default::default();
+    for dir in ["/usr/lib/sysctl.d", "/run/sysctl.d", "/etc/sysctl.d"] {
+        for path in host.expand(&format!("{dir}/*.conf")) {
+            let name = path.rsplit('/').next().unwrap_or_default().to_string();
+            by_name.insert(name, path);
+        }
+    }
+    let mut files: Vec<String> = by_name.into_values().collect();
+    files.push("/etc/sysctl.conf".into());
+    files
+}
+
+pub fn sysctl(host: &Host, key: &str, pass: &Pass) -> Outcome {
+    let mut configured: Option<(String, Evidence)> = None;
+    for path in sysctl_files(host) {
+        let Ok(text) = host.read(&path) else { continue };
+        for (n, raw) in text.lines().enumerate() {
+            let Some(line) = content(raw) else { continue };
+            let Some((k, v)) = line.split_once('=') else {
+                continue;
+            };
+            // sysctl accepts both dots and slashes as separators.
+            if k.trim().trim_start_matches('-').replace('/', ".") == key {
+                configured = Some((v.trim().to_string(), evidence(&path, n + 1, line)));
+            }
+        }
+    }
+    let running = host
+        .live
+        .then(|| {
+            let proc = format!("/proc/sys/{}", key.replace('.', "/"));
+            host.read(&proc).ok().map(|v| (v.trim().to_string(), proc))
+        })
+        .flatten();
+    let mut ev: Vec<Evidence> = configured.iter().map(|(_, e)| e.clone()).collect();
+    if let Some((v, proc)) = &running {
+        ev.push(Evidence {
+            path: proc.clone(),
+            line: None,
+            text: format!("{key} = {v}（运行值 / running）"),
+        });
+    }
+    // On the live host the running value is what protects it now; under --root only the
+    // configuration can be seen.
+    let (value, source) = match (&running, &configured) {
+        (Some((v, _)), _) => (v.clone(), "运行值 / running value"),
+        (None, Some((v, _))) => (v.clone(), "配置值 / configured value"),
+        (None, None) => {
+            return Outcome::new(
+                Status::Unknown,
+                format!("{key} 未在 sysctl 配置中设置，挂载的根目录看不到内核默认值 / {key} is not configured and a mounted root cannot show the kernel's default"),
+                ev,
+            )
+        }
+    };
+    let ok = pass.accepts(&value).unwrap_or(false);
+    let mut reason = format!(
+        "{key} = {value}（{source}），要求 {} / required {}",
+        pass.describe(),
+        pass.describe()
+    );
+    if let (Some((r, _)), Some((c, _))) = (&running, &configured) {
+        if r != c {
+            reason.push_str(&format!(
+                "；配置值 {c} 与运行值不同 / configured {c} differs from running"
+            ));
+        }
+    } else if running.is_some() && ok {
+        reason.push_str("；未写入 sysctl 配置，重启后可能失效 / not in the sysctl configuration: may not survive a reboot");
+    }
+    Outcome::new(if ok { Status::Pass } else { Status::Fail }, reason, ev)
+}
+
+/// `TMOUT=600` (optionally `export`/`readonly`/`declare -r`) and the variable made read-only,
+/// so a user cannot unset the idle timeout.
+pub fn shell_readonly(host: &Host, variable: &str, files: &[String], pass: &Pass) -> Outcome {
+    let assign = regex::Regex::new(&format!(
+        r"^(?:export\s+|readonly\s+|declare\s+-[a-zA-Z]*\s+|typeset\s+-[a-zA-Z]*\s+)?{}=([0-9]+)",
+        regex::escape(variable)
+    ));
+    let protect = regex::Regex::new(&format!(
+        r"^(?:readonly|declare\s+-[a-zA-Z]*r[a-zA-Z]*|typeset\s+-[a-zA-Z]*r[a-zA-Z]*)\s+(?:[A-Za-z_]+\s+)*{}\b",
+        regex::escape(variable)
+    ));
+    let (Ok(assign), Ok(protect)) = (assign, protect) else {
+        return Outcome::new(
+            Status::Unknown,
+            format!("{variable}: 规则无效 / invalid rule"),
+            Vec::new(),
+        );
+    };
+    let mut value: Option<(String, Evidence)> = None;
+    let mut readonly: Option<Evidence> = None;
+    for pattern in files {
+        for path in host.expand(pattern) {
+            let Ok(text) = host.read(&path) else { continue };
+            for (n, raw) in text.lines().enumerate() {
+                let Some(line) = content(raw) else { continue };
+                if let Some(c) = assign.captures(line) {
+                    value = Some((c[1].to_string(), evidence(&path, n + 1, line)));
+                }
+                if protect.is_match(line) {
+                    readonly = Some(evidence(&path, n + 1, line));
+                }
+            }
+        }
+    }
+    let mut ev: Vec<Evidence> = value.iter().map(|(_, e)| e.clone()).collect();
+    ev.extend(readonly.clone());
+    match value {
+        None => Outcome::new(Status::Fail, format!("登录配置中未设置 {variable} / {variable} is not set in the login profiles"), ev),
+        Some((v, _)) if !pass.accepts(&v).unwrap_or(false) => Outcome::new(
+            Status::Fail,
+            format!("{variable} = {v}，要求 {} / required {}", pass.describe(), pass.describe()),
+            ev,
+        ),
+        Some((v, _)) if readonly.is_none() => Outcome::new(
+            Status::Fail,
+            format!("{variable} = {v}，但未设为只读，用户可自行取消 / not read-only: a user can unset it"),
+            ev,
+        ),
+        Some((v, _)) => Outcome::new(Status::Pass, format!("{variable} = {v}，只读 / read-only"), ev),
+    }
+}
