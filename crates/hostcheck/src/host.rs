@@ -4,7 +4,7 @@
 
 use std::path::{Path, PathBuf};
 
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
 /// Why a file was not read.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -16,7 +16,8 @@ pub enum Unread {
 }
 
 /// The distribution, from `/etc/os-release` and the files that decide its family.
-#[derive(Debug, Clone, Default, Serialize)]
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct Distro {
     /// `ID` (`debian`, `ubuntu`, `rhel`, `rocky`, `openEuler`, `kylin`, `uos` …).
     pub id: String,

@@ -13,7 +13,7 @@ pub mod rules;
 
 use std::collections::{BTreeMap, HashSet};
 
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
 pub use host::{Distro, Host};
 pub use probes::{Evidence, Status};
@@ -99,7 +99,8 @@ impl Checks {
 }
 
 /// One check's result.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct CheckResult {
     pub id: String,
     pub title: String,
@@ -116,7 +117,8 @@ pub struct CheckResult {
 }
 
 /// All results for one host.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct Report {
     pub root: String,
     pub live: bool,
@@ -125,7 +127,7 @@ pub struct Report {
     pub level: u8,
     pub results: Vec<CheckResult>,
     /// Status → count.
-    pub summary: BTreeMap<&'static str, usize>,
+    pub summary: BTreeMap<String, usize>,
 }
 
 /// Runs the checks of `level` on `host`.
@@ -173,7 +175,10 @@ pub fn run(checks: &Checks, host: &Host, level: u8) -> Report {
         Status::NotApplicable,
         Status::Unknown,
     ] {
-        summary.insert(s.as_str(), results.iter().filter(|r| r.status == s).count());
+        summary.insert(
+            s.as_str().to_string(),
+            results.iter().filter(|r| r.status == s).count(),
+        );
     }
     Report {
         root: String::new(),
@@ -183,5 +188,64 @@ pub fn run(checks: &Checks, host: &Host, level: u8) -> Report {
         level,
         results,
         summary,
+    }
+}
+
+/// Why a report sent to the server is refused (names the result).
+#[derive(Debug, thiserror::Error)]
+#[error("{0}")]
+pub struct ReportError(pub String);
+
+impl Checks {
+    /// Checks a report made elsewhere against these checks: the level is 2 or 3, every
+    /// result is a known check of that level naming exactly that check's items (a report
+    /// cannot claim items its checks do not evidence), no check twice, and the summary
+    /// counts the results.
+    pub fn verify(&self, report: &Report) -> Result<(), ReportError> {
+        if !(2..=3).contains(&report.level) {
+            return Err(ReportError(format!(
+                "report.level {}: 主机检查按第二级、第三级编写 / host checks are written for levels 2 and 3",
+                report.level
+            )));
+        }
+        let mut seen = HashSet::new();
+        for r in &report.results {
+            let Some(c) = self.checks.iter().find(|c| c.id == r.id) else {
+                return Err(ReportError(format!(
+                    "results.{}: 未知检查项 / not a known check",
+                    r.id
+                )));
+            };
+            let items = c.items.get(&report.level).ok_or_else(|| {
+                ReportError(format!(
+                    "results.{}: 不适用于第{}级 / not a level-{} check",
+                    r.id, report.level, report.level
+                ))
+            })?;
+            if &r.items != items {
+                return Err(ReportError(format!(
+                    "results.{}: items {:?} ≠ {:?}（检查项所证明的要求项）/ not the items this check evidences",
+                    r.id, r.items, items
+                )));
+            }
+            if !seen.insert(r.id.as_str()) {
+                return Err(ReportError(format!("results.{}: 重复 / twice", r.id)));
+            }
+        }
+        for s in [
+            Status::Pass,
+            Status::Fail,
+            Status::NotApplicable,
+            Status::Unknown,
+        ] {
+            let n = report.results.iter().filter(|r| r.status == s).count();
+            if report.summary.get(s.as_str()).copied().unwrap_or(0) != n {
+                return Err(ReportError(format!(
+                    "summary.{}: 与结果不符 / does not count the results",
+                    s.as_str()
+                )));
+            }
+        }
+        Ok(())
     }
 }

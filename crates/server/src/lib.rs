@@ -133,6 +133,7 @@ pub fn router_and_openapi() -> (Router<AppState>, utoipa::openapi::OpenApi) {
         .merge(routes::incidents::router())
         .merge(routes::emergency::router())
         .merge(routes::pi_requests::router())
+        .merge(routes::host_reports::router())
         .merge(routes::law::router())
         .merge(routes::audit::router());
     api.split_for_parts()

@@ -257,6 +257,9 @@ async fn request(w: &World, row: &Row, attempt: usize) -> (String, Option<(Strin
         ("PUT", "/api/organisations/{id}/pi-request-policy") => json(serde_json::json!({
             "working_days": 15, "source": "本单位个人信息保护制度（参照 GB/T 35273-2020 8.7）"
         })),
+        ("POST", "/api/networks/{id}/host-reports") => json(serde_json::json!({
+            "host": format!("web-{attempt}"), "report": common::host_report(3)
+        })),
         ("POST", "/api/grade") => json(
             serde_json::json!({"business": {"object": "order", "degree": "serious"}, "service": {"object": "rights", "degree": "harm"}}),
         ),

@@ -101,13 +101,15 @@ pub(crate) fn check_link(link: &str) -> Result<()> {
 
 impl Store {
     /// Records evidence for a network's duty; `bytes` is the uploaded file, if any.
-    pub async fn add_evidence(
+    /// The evidence row an upload makes, checked (fields, link, file type) and its file
+    /// kept, not yet inserted; with the network's organisation.
+    pub(crate) async fn prepare_evidence(
         &self,
         actor: &str,
         network_id: &str,
         input: EvidenceInput,
         bytes: Option<&[u8]>,
-    ) -> Result<Evidence> {
+    ) -> Result<(Evidence, String)> {
         check_text("duty_id", &input.duty_id, true)?;
         check_text("description", &input.description, true)?;
         if let Some(link) = &input.link {
@@ -169,25 +171,21 @@ impl Store {
             voided: None,
             overridden_by: None,
         };
+        Ok((ev, org))
+    }
+
+    pub async fn add_evidence(
+        &self,
+        actor: &str,
+        network_id: &str,
+        input: EvidenceInput,
+        bytes: Option<&[u8]>,
+    ) -> Result<Evidence> {
+        let (ev, org) = self
+            .prepare_evidence(actor, network_id, input, bytes)
+            .await?;
         let mut w = WriteTx::begin(self).await?;
-        sqlx::query(
-            "INSERT INTO evidence (id, network_id, duty_id, description, link, file_name, sha256, size, actor, recorded_at, expires, media_type) \
-             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)",
-        )
-        .bind(&ev.id)
-        .bind(&ev.network_id)
-        .bind(&ev.duty_id)
-        .bind(&ev.description)
-        .bind(&ev.link)
-        .bind(&ev.file_name)
-        .bind(&ev.sha256)
-        .bind(ev.size)
-        .bind(&ev.actor)
-        .bind(&ev.recorded_at)
-        .bind(&ev.expires)
-        .bind(&ev.media_type)
-        .execute(&mut *w.tx)
-        .await?;
+        insert_evidence(&mut w, &ev).await?;
         w.commit(AuditRecord {
             actor: actor.to_string(),
             org_id: Some(org),
@@ -312,3 +310,27 @@ pub(crate) const EVIDENCE_COLUMNS: &str =
     "id, network_id, duty_id, description, link, file_name, sha256, size, actor, recorded_at, \
      expires, media_type, review, reviewed_by, reviewed_at, review_reason, voided_at, voided_by, \
      void_reason";
+
+/// Inserts a prepared evidence row inside `w` (the caller audits and commits): the upload
+/// above, and a host-check report with its own row in the same transaction.
+pub(crate) async fn insert_evidence(w: &mut WriteTx, ev: &Evidence) -> Result<()> {
+    sqlx::query(
+            "INSERT INTO evidence (id, network_id, duty_id, description, link, file_name, sha256, size, actor, recorded_at, expires, media_type) \
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)",
+        )
+        .bind(&ev.id)
+        .bind(&ev.network_id)
+        .bind(&ev.duty_id)
+        .bind(&ev.description)
+        .bind(&ev.link)
+        .bind(&ev.file_name)
+        .bind(&ev.sha256)
+        .bind(ev.size)
+        .bind(&ev.actor)
+        .bind(&ev.recorded_at)
+        .bind(&ev.expires)
+        .bind(&ev.media_type)
+        .execute(&mut *w.tx)
+        .await?;
+    Ok(())
+}

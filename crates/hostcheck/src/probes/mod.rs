@@ -3,13 +3,13 @@
 mod config;
 mod system;
 
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
 use crate::host::{Host, Unread};
 use crate::rules::Probe;
 
 /// pass / fail / not_applicable / unknown (never `pass` without having read what decides).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum Status {
     Pass,
@@ -30,7 +30,8 @@ impl Status {
 }
 
 /// One line read: the file, its line number (1-based) and the text (secrets left out).
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct Evidence {
     pub path: String,
     pub line: Option<usize>,

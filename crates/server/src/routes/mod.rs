@@ -12,6 +12,7 @@ pub mod events;
 pub mod evidence;
 pub mod evidence_review;
 pub mod filings;
+pub mod host_reports;
 pub mod incidents;
 pub mod law;
 pub mod networks;

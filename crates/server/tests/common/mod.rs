@@ -45,6 +45,15 @@ pub fn profile(name: &str) -> NetworkProfile {
     .unwrap()
 }
 
+/// `dengbao host check --json` of an empty root at `level`: every check run, most of them
+/// unknown or failed (nothing to read), as a real report of a bare image would be.
+pub fn host_report(level: u8) -> serde_json::Value {
+    let dir = tempfile::tempdir().unwrap();
+    let checks = dengbao_hostcheck::Checks::builtin().unwrap();
+    let host = dengbao_hostcheck::Host::open(dir.path());
+    serde_json::to_value(dengbao_hostcheck::run(&checks, &host, level)).unwrap()
+}
+
 pub async fn world() -> World {
     let dir = tempfile::tempdir().unwrap();
     let store = Store::open_sqlite(dir.path()).await.unwrap();

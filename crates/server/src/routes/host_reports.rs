@@ -1,0 +1,152 @@
+//! Host-check reports (issue 12, decision 0420): `dengbao host report` sends the result of
+//! `dengbao host check` for a network's host; the server checks it against its own check
+//! catalog (known checks of that level naming exactly their items, counts that add up),
+//! stores it as evidence of 等级保护 protection (reviewed like any upload: an assessor or a
+//! second person accepts or rejects it) and lists the network's hosts with their latest
+//! counts. Sending needs `AddEvidence`; reading `Read`.
+
+use std::sync::OnceLock;
+
+use axum::extract::State;
+use axum::http::StatusCode;
+use axum::Json;
+use dengbao_hostcheck::{Checks, Report, Status};
+use dengbao_store::evidence::EvidenceInput;
+use dengbao_store::host_reports::{HostReport, HostReportInput};
+use serde::Deserialize;
+use utoipa_axum::router::OpenApiRouter;
+use utoipa_axum::routes;
+
+use crate::auth::{AddEvidence, NetworkGuard, Read};
+use crate::error::{ApiError, ApiResult, ErrorBody};
+use crate::extract::ApiJson;
+use crate::AppState;
+
+/// The duty a host report evidences: the level's protection duty, which the 安全计算环境
+/// items the checks name link to (data/controls).
+pub const DUTY: &str = "mlps.general.protection";
+
+pub fn router() -> OpenApiRouter<AppState> {
+    OpenApiRouter::new().routes(routes!(list_reports, send_report))
+}
+
+fn checks() -> Result<&'static Checks, ApiError> {
+    static CHECKS: OnceLock<Option<Checks>> = OnceLock::new();
+    CHECKS
+        .get_or_init(|| Checks::builtin().ok())
+        .as_ref()
+        .ok_or_else(|| ApiError::internal("the embedded host checks failed to load"))
+}
+
+/// What `dengbao host report` sends.
+#[derive(Debug, Deserialize, utoipa::ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct HostReportUpload {
+    /// The host's name (as the operator knows it: `web-01`).
+    pub host: String,
+    /// The JSON of `dengbao host check --json`.
+    #[schema(value_type = Object)]
+    pub report: Report,
+}
+
+/// The network's host reports, newest first, each with its evidence review state.
+#[utoipa::path(get, path = "/api/networks/{id}/host-reports", tag = "networks", security(("bearer" = [])),
+    params(("id" = String, Path, description = "network id")),
+    responses((status = 200, body = Vec<HostReport>), (status = 404, body = ErrorBody)))]
+async fn list_reports(
+    State(state): State<AppState>,
+    guard: NetworkGuard<Read>,
+) -> ApiResult<Json<Vec<HostReport>>> {
+    Ok(Json(state.store.host_reports(&guard.network_id).await?))
+}
+
+/// Stores a host report as evidence (pending review).
+#[utoipa::path(post, path = "/api/networks/{id}/host-reports", tag = "networks", security(("bearer" = [])),
+    params(("id" = String, Path, description = "network id")),
+    request_body = HostReportUpload,
+    responses((status = 201, body = HostReport), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody), (status = 422, body = ErrorBody)))]
+async fn send_report(
+    State(state): State<AppState>,
+    guard: NetworkGuard<AddEvidence>,
+    ApiJson(upload): ApiJson<HostReportUpload>,
+) -> ApiResult<(StatusCode, Json<HostReport>)> {
+    let report = &upload.report;
+    checks()?
+        .verify(report)
+        .map_err(|e| ApiError::invalid(e.to_string()))?;
+    let net = state.store.get_network(&guard.network_id).await?;
+    if let Some(level) = net.profile.level.map(|l| l.get()) {
+        if level != report.level && level <= 3 {
+            return Err(ApiError::invalid(format!(
+                "invalid report.level: {} ≠ the network's level {level}（报告的等级与网络的等级不符）",
+                report.level
+            )));
+        }
+    }
+    let count = |s: Status| report.results.iter().filter(|r| r.status == s).count() as i64;
+    let counts = [
+        count(Status::Pass),
+        count(Status::Fail),
+        count(Status::NotApplicable),
+        count(Status::Unknown),
+    ];
+    let host = upload.host.trim().to_string();
+    let day = report_day();
+    let description = format!(
+        "主机检查 {host}（第{}级）：通过 {} 项，不通过 {} 项，不适用 {} 项，无法判断 {} 项",
+        zh_level(report.level),
+        counts[0],
+        counts[1],
+        counts[2],
+        counts[3]
+    );
+    let distro = format!("{} ({})", report.distro.pretty_name, report.distro.family);
+    let bytes = serde_json::to_vec_pretty(&serde_json::json!({"host": host, "report": report}))
+        .map_err(ApiError::internal)?;
+    let input = EvidenceInput {
+        duty_id: DUTY.into(),
+        description,
+        file_name: Some(format!("主机检查-{}-{day}.json", file_safe(&host))),
+        ..Default::default()
+    };
+    let (_, stored) = state
+        .store
+        .record_host_report(
+            &guard.actor(),
+            &guard.network_id,
+            HostReportInput {
+                host,
+                level: report.level,
+                distro,
+                counts,
+            },
+            input,
+            &bytes,
+        )
+        .await?;
+    Ok((StatusCode::CREATED, Json(stored)))
+}
+
+fn zh_level(level: u8) -> &'static str {
+    match level {
+        2 => "二",
+        _ => "三",
+    }
+}
+
+fn report_day() -> String {
+    dengbao_calendar::today_in_shanghai().to_string()
+}
+
+/// A host name as part of a file name: path separators and controls replaced.
+fn file_safe(host: &str) -> String {
+    host.chars()
+        .map(|c| {
+            if c == '/' || c == '\\' || c.is_control() {
+                '_'
+            } else {
+                c
+            }
+        })
+        .collect()
+}

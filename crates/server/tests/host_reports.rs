@@ -1,0 +1,85 @@
+//! Host-check reports sent to the server (issue 12): a report of the network's level is
+//! stored as evidence pending review and listed with its host and counts; a report that
+//! claims items its checks do not evidence, a check the server does not know, counts that
+//! do not add up or another level is refused naming it, and nothing is stored.
+
+mod common;
+
+use axum::http::Method;
+use serde_json::json;
+
+#[tokio::test]
+async fn a_report_is_stored_as_evidence_and_a_forged_one_is_refused() {
+    let w = common::world().await;
+    let op = w.tokens[2].clone().unwrap();
+    let path = format!("/api/networks/{}/host-reports", w.net_a);
+    let report = common::host_report(3);
+
+    let bad = |f: &dyn Fn(&mut serde_json::Value)| {
+        let mut r = report.clone();
+        f(&mut r);
+        json!({"host": "web-01", "report": r})
+    };
+    let forged = [
+        (
+            bad(&|r| r["results"][0]["items"] = json!(["L3-CES1-01", "L3-PES1-01"])),
+            "items",
+        ),
+        (
+            bad(&|r| r["results"][0]["id"] = json!("shell.rm_rf")),
+            "shell.rm_rf",
+        ),
+        (bad(&|r| r["summary"]["pass"] = json!(999)), "summary.pass"),
+        // A genuine level-2 report for a level-3 network.
+        (
+            json!({"host": "web-01", "report": common::host_report(2)}),
+            "report.level",
+        ),
+        (json!({"host": "", "report": report}), "host"),
+    ];
+    for (body, names) in forged {
+        let (status, answer) = common::send_as(&w, Method::POST, &path, &op, Some(body)).await;
+        assert_eq!(status, 422, "{names}: {answer}");
+        assert!(answer.to_string().contains(names), "{names}: {answer}");
+    }
+    let listed = w.store.host_reports(&w.net_a).await.unwrap();
+    assert!(listed.is_empty(), "a refused report stores nothing");
+
+    let (status, stored) = common::send_as(
+        &w,
+        Method::POST,
+        &path,
+        &op,
+        Some(json!({"host": "web-01", "report": report})),
+    )
+    .await;
+    assert_eq!(status, 201, "{stored}");
+    assert_eq!(stored["host"], "web-01");
+    assert_eq!(stored["review"], "pending", "uploaded is not accepted");
+    let fails = report["summary"]["fail"].as_i64().unwrap();
+    assert_eq!(stored["failed"], fails);
+
+    // The evidence item: the report's JSON, hashed, named for the host, on the protection duty.
+    let evidence = w.store.list_evidence(&w.net_a).await.unwrap();
+    let ev = evidence
+        .iter()
+        .find(|e| e.id == stored["evidence_id"])
+        .expect("the evidence");
+    assert_eq!(ev.duty_id, "mlps.general.protection");
+    assert!(ev
+        .file_name
+        .as_deref()
+        .unwrap()
+        .starts_with("主机检查-web-01-"));
+    assert!(
+        ev.description.contains(&format!("不通过 {fails} 项")),
+        "{}",
+        ev.description
+    );
+    assert_eq!(ev.sha256.as_deref().map(str::len), Some(64));
+
+    let (status, list) = common::send_as(&w, Method::GET, &path, &op, None).await;
+    assert_eq!(status, 200);
+    assert_eq!(list.as_array().unwrap().len(), 1);
+    assert_eq!(list[0]["level"], 3);
+}
