@@ -22,6 +22,7 @@ pub mod event_corrections;
 pub mod evidence_review;
 pub mod exposure;
 pub mod grading;
+pub mod hosts;
 pub mod incidents;
 pub mod law;
 pub mod network_form;
@@ -43,6 +44,7 @@ pub fn routes() -> Router<AppState> {
         .merge(incidents::routes())
         .merge(emergency::routes())
         .merge(pi_requests::routes())
+        .merge(hosts::routes())
         .merge(grading::routes())
         .merge(law::routes())
         .merge(admin::routes())
