@@ -16,7 +16,11 @@ async fn a_host_report_shows_its_failures_with_the_lines_that_decided_them() {
         .await;
     let page = format!("/networks/{}/hosts", net.id);
     let empty = b.get(&page).await;
-    assert!(empty.body.contains("尚未收到主机检查报告"), "{}", empty.body);
+    assert!(
+        empty.body.contains("尚未收到主机检查报告"),
+        "{}",
+        empty.body
+    );
 
     // A root whose sshd lets root in.
     let root = tempfile::tempdir().unwrap();
@@ -25,7 +29,8 @@ async fn a_host_report_shows_its_failures_with_the_lines_that_decided_them() {
     std::fs::write(sshd.join("sshd_config"), "PermitRootLogin yes\n").unwrap();
     let report = run(&Checks::builtin().unwrap(), &Host::open(root.path()), 3);
     let fails = report.summary["fail"] as i64;
-    let bytes = serde_json::to_vec(&serde_json::json!({"host": "web-01", "report": report})).unwrap();
+    let bytes =
+        serde_json::to_vec(&serde_json::json!({"host": "web-01", "report": report})).unwrap();
     app.store
         .record_host_report(
             "test",
@@ -54,13 +59,29 @@ async fn a_host_report_shows_its_failures_with_the_lines_that_decided_them() {
 
     let zh = b.get(&page).await;
     assert!(zh.body.contains("web-01"), "{}", zh.body);
-    assert!(zh.body.contains("待审核"), "the report is evidence pending review");
+    assert!(
+        zh.body.contains("待审核"),
+        "the report is evidence pending review"
+    );
     assert!(zh.body.contains("access.ssh_root_login"));
-    assert!(zh.body.contains("/etc/ssh/sshd_config:1</code> PermitRootLogin yes"), "{}", zh.body);
-    assert!(zh.body.contains("PermitRootLogin 的生效值为 yes"), "{}", zh.body);
+    assert!(
+        zh.body
+            .contains("/etc/ssh/sshd_config:1</code> PermitRootLogin yes"),
+        "{}",
+        zh.body
+    );
+    assert!(
+        zh.body.contains("PermitRootLogin 的生效值为 yes"),
+        "{}",
+        zh.body
+    );
     assert!(!zh.body.contains("is yes; required"), "one language");
     let en = b.get(&format!("{page}?lang=en")).await;
-    assert!(en.body.contains("PermitRootLogin is yes; required no"), "{}", en.body);
+    assert!(
+        en.body.contains("PermitRootLogin is yes; required no"),
+        "{}",
+        en.body
+    );
     assert!(!en.body.contains("生效值"), "one language");
     let detail = b.get(&format!("/networks/{}", net.id)).await;
     assert!(detail.body.contains(&format!(r#"href="{page}""#)));

@@ -119,6 +119,9 @@ pub enum Probe {
         #[serde(default = "present")]
         expect: Expect,
     },
+    /// How long logrotate keeps each of `logs` (period × `rotate`, capped by `maxage`) must
+    /// be at least `min_days`.
+    Logrotate { logs: Vec<String>, min_days: i64 },
     /// Accounts in /etc/passwd and /etc/shadow: `uid0_only_root`, `no_empty_passwords`.
     Accounts { rule: AccountRule },
 }

@@ -1,6 +1,7 @@
 //! Evaluating one probe on a host: the status, why, and the lines that decided it.
 
 mod config;
+mod logrotate;
 mod system;
 
 use serde::{Deserialize, Serialize};
@@ -156,5 +157,6 @@ pub fn evaluate(probe: &Probe, host: &Host) -> Outcome {
         Probe::Packages { absent, any_of } => system::packages(host, absent, any_of),
         Probe::UnitEnabled { units, expect } => system::unit_enabled(host, units, *expect),
         Probe::Accounts { rule } => system::accounts(host, *rule),
+        Probe::Logrotate { logs, min_days } => logrotate::retention(host, logs, *min_days),
     }
 }
