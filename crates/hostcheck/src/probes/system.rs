@@ -450,10 +450,18 @@ pub fn unit_enabled(host: &Host, units: &[String], expect: Expect) -> Outcome {
         }
     }
     let names = units.join(", ");
+    // The units found enabled, for the reason (the evidence names each one's link).
+    let mut enabled: Vec<&str> = units
+        .iter()
+        .map(String::as_str)
+        .filter(|u| ev.iter().any(|e| e.path.ends_with(&format!("/{u}"))))
+        .collect();
+    enabled.dedup();
+    let enabled = enabled.join(", ");
     match (expect, ev.is_empty()) {
         (Expect::Present, false) => Outcome::new(
             Status::Pass,
-            format!("开机启用：{names} / enabled at boot (whether it runs now is not read)"),
+            format!("开机启用：{enabled}（是否正在运行未读取） / enabled at boot: {enabled} (whether it runs now is not read)"),
             ev,
         ),
         (Expect::Present, true) => Outcome::new(
@@ -472,7 +480,7 @@ pub fn unit_enabled(host: &Host, units: &[String], expect: Expect) -> Outcome {
         ),
         (Expect::Absent, false) => Outcome::new(
             Status::Fail,
-            format!("开机启用了：{names} / enabled at boot"),
+            format!("开机启用了：{enabled} / enabled at boot: {enabled}"),
             ev,
         ),
     }
