@@ -1,6 +1,7 @@
 //! JSON lines over HTTP: `POST /ingest` (one JSON object per line, `Authorization: Bearer
 //! <ingest token>`), answered `{"accepted": N}` only once the events are durable; `GET
-//! /status` (same tokens) → the counters.
+//! /status` (same tokens) → the counters; `GET /metrics` → the same in the Prometheus text
+//! format.
 
 use std::net::SocketAddr;
 use std::sync::Arc;
@@ -32,6 +33,7 @@ pub fn router(state: HttpState) -> Router {
     Router::new()
         .route("/ingest", post(ingest))
         .route("/status", get(status))
+        .route("/metrics", get(metrics))
         .with_state(state)
 }
 
@@ -88,6 +90,21 @@ async fn status(State(st): State<HttpState>, headers: HeaderMap) -> Response {
         return unauthorized(&st);
     }
     Json(st.status.report(&st.ing.queue)).into_response()
+}
+
+/// The counters in the Prometheus text format (same tokens as `/status`).
+async fn metrics(State(st): State<HttpState>, headers: HeaderMap) -> Response {
+    if authorize(&headers, &st.tokens).is_none() {
+        return unauthorized(&st);
+    }
+    (
+        [(
+            header::CONTENT_TYPE,
+            "text/plain; version=0.0.4; charset=utf-8",
+        )],
+        crate::metrics::render(&st.status.report(&st.ing.queue)),
+    )
+        .into_response()
 }
 
 async fn ingest(

@@ -17,6 +17,7 @@ pub mod counters;
 pub mod error;
 pub mod framing;
 pub mod http;
+pub mod metrics;
 pub mod net;
 pub mod tls;
 pub mod writer;

@@ -45,6 +45,26 @@ async fn json_lines_are_acknowledged_durable_and_searchable() {
     let v: serde_json::Value = serde_json::from_str(&status).unwrap();
     assert_eq!(v["listeners"]["logs http"]["stored"], sent.len());
     assert_eq!(v["listeners"]["logs http"]["address"], to.to_string());
+    // The same counters for a Prometheus scraper.
+    let (code, text) = call(to, "GET", "/metrics", Some(TOKEN), Vec::new()).await;
+    assert_eq!(code, 200, "{text}");
+    let stored_line = format!(
+        "dengbao_log_events_stored_total{{transport=\"logs http\"}} {}",
+        sent.len()
+    );
+    assert!(text.lines().any(|l| l == stored_line), "{text}");
+    assert!(text.contains("# TYPE dengbao_log_events_stored_total counter"));
+    assert!(text.contains("# TYPE dengbao_log_queue_depth gauge"));
+    assert!(
+        text.lines()
+            .any(|l| l == "dengbao_log_events_malformed_total{transport=\"logs http\"} 1"),
+        "{text}"
+    );
+    for line in text.lines().filter(|l| !l.starts_with('#')) {
+        let (name, value) = line.rsplit_once(' ').unwrap();
+        assert!(value.parse::<u64>().is_ok(), "{line}");
+        assert!(name.starts_with("dengbao_log_"), "{line}");
+    }
 
     svc.shutdown().await.unwrap();
     assert_stored_and_searchable(&logs, &sent, "http:test@127.0.0.1:");
@@ -76,6 +96,8 @@ async fn without_the_token_401_and_over_the_limit_413() {
     assert_eq!(code, 401);
     let (code, _) = call(to, "GET", "/status", None, Vec::new()).await;
     assert_eq!(code, 401);
+    let (code, _) = call(to, "GET", "/metrics", None, Vec::new()).await;
+    assert_eq!(code, 401, "the metrics need the token too");
     let big: Vec<u8> = std::iter::repeat_n([line.as_slice(), b"\n"].concat(), 20)
         .flatten()
         .collect();
@@ -85,7 +107,8 @@ async fn without_the_token_401_and_over_the_limit_413() {
     let c = svc.status().unwrap().listeners[kind::LOGS_HTTP]
         .counters
         .clone();
-    assert_eq!((c.received, c.stored, c.rejected), (0, 0, 4), "{c:?}");
+    // Two 401s on /ingest, one each on /status and /metrics, and the 413.
+    assert_eq!((c.received, c.stored, c.rejected), (0, 0, 5), "{c:?}");
     svc.shutdown().await.unwrap();
     assert!(stored(&logs).is_empty());
 }
