@@ -317,3 +317,37 @@ fn an_anchor_printed_by_checkpoint_is_checked_by_verify() {
         .code(1)
         .stdout(predicate::str::contains("cut back"));
 }
+
+#[test]
+fn stats_count_what_was_ingested_per_network() {
+    let d = ingested(NOW);
+    let out = dengbao(d.path(), NOW)
+        .args(["logs", "stats", "--json"])
+        .output()
+        .unwrap();
+    assert!(out.status.success());
+    let s: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let net = &s["networks"]["办公网"];
+    assert_eq!(net["events"], 40, "{s}");
+    assert_eq!(s["events"], 40);
+    assert!(net["bytes"].as_u64().unwrap() > 0);
+    assert!(net["segments"].as_u64().unwrap() >= 1);
+    assert!(net["sources"].as_u64().unwrap() >= 2, "{s}");
+    let (oldest, newest) = (
+        net["oldest"].as_str().unwrap(),
+        net["newest"].as_str().unwrap(),
+    );
+    let t = |x: &str| x.parse::<jiff::Timestamp>().unwrap();
+    assert!(t(oldest) <= t(newest));
+    assert!(
+        net["retention_months"].is_null(),
+        "no policy set: the floor applies"
+    );
+    let per = s["bytes_per_event"].as_f64().unwrap();
+    assert!((per - net["bytes"].as_f64().unwrap() / 40.0).abs() < 1e-9);
+    dengbao(d.path(), NOW)
+        .args(["logs", "stats"])
+        .assert()
+        .success()
+        .stdout(predicate::str::contains("办公网: 40 events"));
+}

@@ -21,6 +21,7 @@ use crate::{BadInput, Ctx};
 mod head;
 mod ingest_files;
 mod lines;
+mod stats;
 use ingest_files::ingest_files;
 
 /// The time a read-only report is made as of. Never offered by a command that writes.
@@ -105,6 +106,11 @@ pub enum LogsCmd {
         file: PathBuf,
         #[arg(long)]
         key: Option<String>,
+        #[arg(long)]
+        json: bool,
+    },
+    /// What the store holds per network: events, segments, bytes, oldest and newest event.
+    Stats {
         #[arg(long)]
         json: bool,
     },
@@ -468,6 +474,14 @@ pub fn run(cmd: LogsCmd, ctx: &Ctx) -> anyhow::Result<ExitCode> {
             } else {
                 ExitCode::from(1)
             })
+        }
+        LogsCmd::Stats { json } => {
+            let s = stats::stats(&open(ctx, false, Suite::Sm3Sm2)?);
+            match json {
+                true => println!("{}", serde_json::to_string_pretty(&s)?),
+                false => stats::print(&s, ctx.lang),
+            }
+            Ok(ExitCode::SUCCESS)
         }
         LogsCmd::Coverage { json, at } => {
             let store = open_report(ctx, &at)?;
