@@ -281,12 +281,12 @@ fn verdict(lang: Lang, zh: &str) -> String {
 fn print_assessment(a: &Value, lang: Lang, detail: bool) {
     let assessed = a["assessed"].as_u64().unwrap_or(0);
     let in_scope = a["in_scope"].as_u64().unwrap_or(0);
-    let level = a["level"].as_u64().unwrap_or(0);
+    let level = crate::say::msg(lang, &format!("level.{}", a["level"].as_u64().unwrap_or(0)));
     println!(
         "{}",
         match lang {
-            Lang::ZhCn => format!("进度：{assessed}/{in_scope} 项已测评（第{level}级）"),
-            Lang::En => format!("Progress: {assessed}/{in_scope} items assessed (level {level})"),
+            Lang::ZhCn => format!("进度：{assessed}/{in_scope} 项已测评（{level}）"),
+            Lang::En => format!("Progress: {assessed}/{in_scope} items assessed ({level})"),
         }
     );
     let c = &a["conclusion"];
