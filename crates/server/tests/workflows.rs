@@ -1,6 +1,6 @@
 //! The supervisor's and the assessor's workflows through the API: filing (备案) with its
 //! review deadline on the working-day calendar, rectification orders, inspections due,
-//! assessor engagements with findings and conclusion, statistics by level and industry.
+//! assessor engagements with findings and conclusion (statistics: tests/statistics.rs).
 //!
 //! Dates are real ones across the 2026 National Day holiday (国务院办公厅 2026 notice:
 //! 10月1日至7日放假调休, 9月20日（周日）、10月10日（周六）上班).
@@ -531,105 +531,10 @@ async fn an_engaged_assessor_records_findings_per_duty_and_concludes_on(w: World
     assert!(x.bytes.starts_with(b"PK"), "an XLSX is a zip package");
 }
 
-#[tokio::test]
-async fn statistics_count_networks_by_level_and_industry_within_reach() {
-    statistics_count_networks_by_level_and_industry_within_reach_on(world().await).await;
-}
-
-async fn statistics_count_networks_by_level_and_industry_within_reach_on(w: World) {
-    let r = w
-        .send(
-            Method::PUT,
-            &format!("/api/organisations/{}/industry", w.org_a),
-            "operator_a",
-            Some((
-                "application/json",
-                json!({"industry": "电力"}).to_string().into_bytes(),
-            )),
-        )
-        .await;
-    assert_eq!(r.status, 204, "{}", r.json);
-    let gas = w
-        .post_json(
-            "/api/networks",
-            "operator_b",
-            json!({"org_id": w.org_b, "name": "燃气调度", "level": 2, "stage": "running"}),
-        )
-        .await;
-    let gas = gas.json["id"].as_str().unwrap().to_string();
-    let mut org_a_nets = Vec::new();
-    for name in ["甲-调度系统", "甲-门户网站"] {
-        let r = w
-            .post_json(
-                "/api/networks",
-                "operator_a",
-                json!({"org_id": w.org_a, "name": name, "level": 2, "stage": "running"}),
-            )
-            .await;
-        assert_eq!(r.status, 201, "{}", r.json);
-        org_a_nets.push(r.json["id"].as_str().unwrap().to_string());
-    }
-    // Conclusions: net_a 不符合 then, re-assessed, 符合 (the latest counts); 甲-调度系统
-    // 不符合; 甲-门户网站 never assessed; org B's network 基本符合 (out of the supervisor's reach).
-    let assessor = w.user_ids[4].clone().unwrap();
-    for (net, conclusion, on) in [
-        (&w.net_a, "not_conforming", "2025-03-03"),
-        (&w.net_a, "conforms", "2025-09-01"),
-        (&org_a_nets[0], "not_conforming", "2025-05-06"),
-        (&gas, "basically_conforms", "2025-04-01"),
-    ] {
-        w.store
-            .engage(
-                "test",
-                net,
-                serde_json::from_value(
-                    json!({"assessor_id": assessor, "engaged_on": "2025-01-02"}),
-                )
-                .unwrap(),
-            )
-            .await
-            .unwrap();
-        w.store
-            .conclude(
-                "test",
-                &assessor,
-                net,
-                serde_json::from_value(json!({"conclusion": conclusion, "concluded_on": on}))
-                    .unwrap(),
-            )
-            .await
-            .unwrap();
-    }
-    let s = w.get("/api/statistics", "supervisor").await;
-    assert_eq!(s.status, 200);
-    assert_eq!(
-        s.json["networks"], 3,
-        "the supervisor sees organisation A only: {}",
-        s.json
-    );
-    assert_eq!(s.json["by_level"]["3"], 1);
-    assert_eq!(s.json["by_industry"][0]["industry"], "电力");
-    let counts = json!({"conforms": 1, "not_conforming": 1, "not_assessed": 1});
-    assert_eq!(s.json["by_conclusion"], counts, "{}", s.json);
-    assert_eq!(s.json["by_industry"][0]["by_conclusion"], counts);
-    assert_eq!(
-        s.json["conclusions_by_level"],
-        json!({"2": {"not_conforming": 1, "not_assessed": 1}, "3": {"conforms": 1}})
-    );
-    let all = w.get("/api/statistics", "auditor").await;
-    assert_eq!(all.json["networks"], 4);
-    assert_eq!(all.json["by_level"]["2"], 3);
-    assert_eq!(
-        all.json["by_conclusion"],
-        json!({"conforms": 1, "basically_conforms": 1, "not_conforming": 1, "not_assessed": 1})
-    );
-    assert_eq!(w.get("/api/statistics", "operator_a").await.status, 403);
-}
-
 /// The same workflows on PostgreSQL (DENGBAO_TEST_POSTGRES_URL, set by scripts/test.sh).
 #[tokio::test]
 async fn the_workflows_hold_on_postgresql_too() {
-    for run in 0..6 {
+    for run in 0..5 {
         let dir = tempfile::tempdir().unwrap();
         let Some(store) = dengbao_store::test_support::postgres_store(dir.path())
             .await
@@ -645,7 +550,6 @@ async fn the_workflows_hold_on_postgresql_too() {
             2 => a_rectification_order_runs_to_its_working_day_deadline_reported_late_then_closed_on(w).await,
             3 => level_3_networks_fall_due_for_inspection_a_year_after_the_last_on(w).await,
             4 => an_engaged_assessor_records_findings_per_duty_and_concludes_on(w).await,
-            5 => statistics_count_networks_by_level_and_industry_within_reach_on(w).await,
             _ => unreachable!(),
         }
     }
