@@ -251,6 +251,65 @@ async fn the_supervisor_sees_a_filing_due_16_october_and_certifies_it_after_a_re
 }
 
 #[tokio::test]
+async fn the_supervisor_counts_networks_by_their_latest_assessment_conclusion() {
+    let w = world().await;
+    let sup = sign_in(&w, "甲市网安支队").await;
+    file(&w, "2026-09-28").await;
+    let (_, body) = get(&w, "/supervisor?at=2026-10-09", &sup).await;
+    assert!(body.contains("id=\"chart-conclusion\""), "{body}");
+    assert!(
+        body.contains("data-label=\"未测评\" data-value=\"1\""),
+        "never assessed: {body}"
+    );
+    for (conclusion, on) in [("not_conforming", "2025-03-03"), ("conforms", "2025-09-01")] {
+        w.store
+            .engage(
+                "test",
+                &w.net,
+                dengbao_store::engagements::EngagementInput {
+                    assessor_id: w.assessor.clone(),
+                    engaged_on: "2025-01-02".into(),
+                },
+            )
+            .await
+            .unwrap();
+        w.store
+            .conclude(
+                "test",
+                &w.assessor,
+                &w.net,
+                serde_json::from_value(
+                    serde_json::json!({"conclusion": conclusion, "concluded_on": on}),
+                )
+                .unwrap(),
+            )
+            .await
+            .unwrap();
+    }
+    let (_, body) = get(&w, "/supervisor?at=2026-10-09", &sup).await;
+    assert!(
+        body.contains("data-label=\"符合\" data-value=\"1\"")
+            && body.contains("data-label=\"不符合\" data-value=\"0\"")
+            && body.contains("data-label=\"未测评\" data-value=\"0\""),
+        "the latest conclusion counts: {body}"
+    );
+    // The table: level 3 and 电力, one 符合 each, in the columns' order.
+    let row = "<td>1</td><td>0</td><td>0</td><td>0</td>";
+    assert!(
+        body.contains(&format!("<th scope=\"row\">第三级</th>{row}"))
+            && body.contains(&format!("<th scope=\"row\">电力</th>{row}")),
+        "{body}"
+    );
+    let (_, en) = get(&w, "/supervisor?at=2026-10-09&lang=en", &sup).await;
+    assert!(
+        en.contains("Networks by assessment conclusion")
+            && en.contains("<th>Conforms</th>")
+            && en.contains("<th>Not assessed</th>"),
+        "{en}"
+    );
+}
+
+#[tokio::test]
 async fn a_rectification_order_from_the_page_runs_10_working_days_and_closes_after_the_report() {
     let w = world().await;
     file(&w, "2026-09-28").await;

@@ -1,8 +1,9 @@
 //! The supervisors' statistics: networks by level and by their organisation's industry,
 //! filings under review and certified, open rectification orders — over the organisations
-//! in scope and, for a supervisor, only the networks it reaches (decision 0939).
+//! in scope and, for a supervisor, only the networks it reaches (decision 0939) — and the
+//! conclusion of each network's latest concluded assessment (decision 0813).
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashMap};
 
 use serde::Serialize;
 use sqlx::Row;
@@ -17,6 +18,11 @@ pub struct Statistics {
     /// Level "1".."5", or "ungraded", → count.
     pub by_level: BTreeMap<String, u64>,
     pub by_industry: Vec<IndustryCount>,
+    /// The conclusion of each network's latest concluded engagement — `conforms`,
+    /// `basically_conforms`, `not_conforming`, or `not_assessed` when none — → count.
+    pub by_conclusion: BTreeMap<String, u64>,
+    /// Level (as in `by_level`) → conclusion (as in `by_conclusion`) → count.
+    pub conclusions_by_level: BTreeMap<String, BTreeMap<String, u64>>,
     pub filings_under_review: u64,
     pub filings_certified: u64,
     pub open_rectification_orders: u64,
@@ -28,7 +34,12 @@ pub struct IndustryCount {
     pub industry: String,
     pub networks: u64,
     pub by_level: BTreeMap<String, u64>,
+    /// Conclusion (as in [`Statistics::by_conclusion`]) → count.
+    pub by_conclusion: BTreeMap<String, u64>,
 }
+
+/// The key of a network never concluded in an engagement.
+pub const NOT_ASSESSED: &str = "not_assessed";
 
 impl Store {
     /// Networks in `scope` by level and by their organisation's industry.
@@ -46,6 +57,7 @@ impl Store {
         )
         .fetch_all(&self.pool)
         .await?;
+        let conclusions = self.latest_conclusions().await?;
         let mut stats = Statistics::default();
         let mut industries: BTreeMap<String, IndustryCount> = BTreeMap::new();
         for row in &rows {
@@ -58,8 +70,19 @@ impl Store {
             let level = level.map_or_else(|| "ungraded".to_string(), |l| l.to_string());
             let industry: Option<String> = row.try_get("industry")?;
             let industry = industry.unwrap_or_else(|| "未填写".to_string());
+            let conclusion = conclusions
+                .get(&id)
+                .map_or(NOT_ASSESSED, |(_, c)| c.as_str())
+                .to_string();
             stats.networks += 1;
             *stats.by_level.entry(level.clone()).or_default() += 1;
+            *stats.by_conclusion.entry(conclusion.clone()).or_default() += 1;
+            *stats
+                .conclusions_by_level
+                .entry(level.clone())
+                .or_default()
+                .entry(conclusion.clone())
+                .or_default() += 1;
             let e = industries
                 .entry(industry.clone())
                 .or_insert_with(|| IndustryCount {
@@ -68,6 +91,7 @@ impl Store {
                 });
             e.networks += 1;
             *e.by_level.entry(level).or_default() += 1;
+            *e.by_conclusion.entry(conclusion).or_default() += 1;
         }
         stats.by_industry = industries.into_values().collect();
         stats.by_industry.sort_by(|a, b| {
@@ -96,5 +120,28 @@ impl Store {
             .filter(|o| reached(&o.network_id))
             .count() as u64;
         Ok(stats)
+    }
+
+    /// Per network, the conclusion of its latest concluded engagement: the latest
+    /// `concluded_on`, the latest concluding on the same day (`updated_at`) breaking a tie.
+    async fn latest_conclusions(&self) -> Result<HashMap<String, (String, String)>> {
+        let rows = sqlx::query(
+            "SELECT network_id, conclusion, concluded_on, updated_at FROM engagements \
+             WHERE state = 'concluded' AND conclusion IS NOT NULL AND concluded_on IS NOT NULL",
+        )
+        .fetch_all(&self.pool)
+        .await?;
+        let mut out: HashMap<String, (String, String)> = HashMap::new();
+        for row in &rows {
+            let network: String = row.try_get("network_id")?;
+            let on: String = row.try_get("concluded_on")?;
+            let at: String = row.try_get("updated_at")?;
+            let conclusion: String = row.try_get("conclusion")?;
+            let when = format!("{on} {at}");
+            if out.get(&network).is_none_or(|(w, _)| *w < when) {
+                out.insert(network, (when, conclusion));
+            }
+        }
+        Ok(out)
     }
 }

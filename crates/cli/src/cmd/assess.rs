@@ -1,6 +1,7 @@
 //! `dengbao assess conclude --level N --results RESULTS.json [--ext EXT]… --json`: the rate
 //! and conclusion of a level assessment under 公网安〔2025〕1846号 Q20, computed and printed,
-//! never stored (decision 0410).
+//! never stored (decision 0410). `assess record` / `assess show` talk to a server
+//! (assess_remote).
 
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -17,6 +18,10 @@ use dengbao_types::Lang;
 pub enum AssessCmd {
     /// Compute the assessment conclusion (符合/基本符合/不符合) from item results.
     Conclude(ConcludeArgs),
+    /// Send item results to a server, into the engaged assessor's open engagement.
+    Record(super::assess_remote::RecordArgs),
+    /// A network's assessment on a server: progress, rate, conclusion, open tasks.
+    Show(super::assess_remote::ShowArgs),
 }
 
 #[derive(Args, Debug)]
@@ -38,6 +43,8 @@ pub struct ConcludeArgs {
 pub fn run(cmd: AssessCmd, ctx: &Ctx) -> anyhow::Result<ExitCode> {
     match cmd {
         AssessCmd::Conclude(a) => run_conclude(a, ctx.lang),
+        AssessCmd::Record(a) => super::assess_remote::run_record(a, ctx.lang),
+        AssessCmd::Show(a) => super::assess_remote::run_show(a, ctx.lang),
     }
 }
 

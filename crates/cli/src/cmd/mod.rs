@@ -3,6 +3,7 @@
 //! controls/assess (GB/T 22239 catalog and conclusion), serve, logs.
 
 pub mod assess;
+pub mod assess_remote;
 pub mod calendar;
 pub mod controls;
 pub mod duties;

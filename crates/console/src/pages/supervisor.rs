@@ -1,7 +1,7 @@
 //! The supervisor's views (公安机关): filings received with their 10-working-day review
 //! deadline (条例 第十九条), the review with certificate or rejection, level 3+ networks due
 //! for their yearly inspection (第五十条), rectification orders with deadlines (第五十一条),
-//! and statistics by level and industry. Over the store and the same rules as the API
+//! and statistics by level, industry and assessment conclusion. Over the store and the same rules as the API
 //! (docs/decisions/0810–0813).
 
 use std::collections::BTreeMap;
@@ -29,6 +29,7 @@ use crate::svg::{bar_chart, Bar};
 
 mod incidents;
 mod operator;
+mod statistics;
 mod submitted;
 
 pub fn routes() -> Router<AppState> {
@@ -140,6 +141,10 @@ struct OverviewTpl {
     under_review: u64,
     level_chart: String,
     industry_chart: String,
+    conclusion_chart: String,
+    conclusion_heads: Vec<String>,
+    conclusions_by_level: Vec<statistics::ConclusionRow>,
+    conclusions_by_industry: Vec<statistics::ConclusionRow>,
 }
 
 async fn names(
@@ -278,7 +283,12 @@ async fn overview(
             class: "bar-level",
         })
         .collect();
+    let (conclusions_by_level, conclusions_by_industry) = statistics::rows(&c, &stats);
     render(&OverviewTpl {
+        conclusion_chart: statistics::chart(&c, &stats),
+        conclusion_heads: statistics::headings(&c),
+        conclusions_by_level,
+        conclusions_by_industry,
         level_chart: bar_chart("chart-level", c.t.s("supervisor.by_level"), &level_bars),
         industry_chart: bar_chart(
             "chart-industry",
