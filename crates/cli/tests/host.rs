@@ -97,3 +97,47 @@ fn a_level_or_root_the_checks_cannot_take_exits_2() {
     assert_eq!(code, 2, "{err}");
     assert!(err.contains("--root"), "{err}");
 }
+
+#[test]
+fn a_host_report_reaches_the_server_as_evidence_at_the_networks_level() {
+    let s = common::served::served();
+    let root = rhel_root();
+    let r = root.path().to_str().unwrap();
+    let report = |net: &str, token: &str| {
+        dengbao(&[
+            "host",
+            "report",
+            "--server",
+            &s.url,
+            "--token",
+            token,
+            "--network",
+            net,
+            "--root",
+            r,
+            "--host-name",
+            "db-01",
+        ])
+    };
+    let (code, out, err) = report(&s.net, &s.token);
+    assert_eq!(code, 0, "{err}");
+    assert!(out.contains("已提交 db-01 的主机检查（第三级）"), "{out}");
+    assert!(out.contains("待审核"), "{out}");
+    let stored = s.rt.block_on(s.store.host_reports(&s.net)).unwrap();
+    assert_eq!(stored.len(), 1);
+    assert_eq!((stored[0].host.as_str(), stored[0].level), ("db-01", 3));
+    assert!(stored[0].failed > 0, "PermitRootLogin yes fails");
+
+    // An ungraded network has no level to check at: exit 2, nothing sent.
+    let (code, _, err) = report(&s.ungraded, &s.token);
+    assert_eq!(code, 2, "{err}");
+    assert!(err.contains("尚未定级"), "{err}");
+    // A refused token: exit 1, said so.
+    let (code, _, err) = report(&s.net, "dbk_not-a-token");
+    assert_eq!(code, 1, "{err}");
+    assert!(err.contains("令牌无效"), "{err}");
+    assert_eq!(
+        s.rt.block_on(s.store.host_reports(&s.net)).unwrap().len(),
+        1
+    );
+}

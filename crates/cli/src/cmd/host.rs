@@ -2,6 +2,9 @@
 //! data/hostchecks on this host (or a mounted root), each result with the file lines that
 //! decided it (decision 0420). Exits 0 when the run completed — failed checks are results,
 //! not errors (`summary.fail` in JSON); 2 for a bad flag.
+//!
+//! `dengbao host report --server URL --token T --network ID [--host-name N] [--root DIR]`:
+//! the same checks at the network's level, sent to the server as evidence.
 
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -11,12 +14,28 @@ use clap::{Args, Subcommand};
 use dengbao_hostcheck::{run, Checks, Host, Report, Status};
 use dengbao_types::Lang;
 
+use super::remote::{Remote, ServerArgs};
 use crate::{BadInput, Ctx};
 
 #[derive(Subcommand, Debug)]
 pub enum HostCmd {
     /// Check this host (read-only) against the 安全计算环境 items of a level.
     Check(CheckArgs),
+    /// Check this host at its network's level and send the result to the server, where it
+    /// is stored as evidence pending review.
+    Report(ReportArgs),
+}
+
+#[derive(Args, Debug)]
+pub struct ReportArgs {
+    #[command(flatten)]
+    pub server: ServerArgs,
+    /// The host's name as the operator knows it (default: the root's /etc/hostname).
+    #[arg(long)]
+    pub host_name: Option<String>,
+    /// A mounted root to check instead of this host.
+    #[arg(long, default_value = "/")]
+    pub root: PathBuf,
 }
 
 #[derive(Args, Debug)]
@@ -34,7 +53,78 @@ pub struct CheckArgs {
 pub fn run_cmd(cmd: HostCmd, ctx: &Ctx) -> anyhow::Result<ExitCode> {
     match cmd {
         HostCmd::Check(a) => check(a, ctx.lang),
+        HostCmd::Report(a) => report(a, ctx.lang),
     }
+}
+
+/// Runs the checks at the network's level (asked of the server) and sends the report.
+fn report(a: ReportArgs, lang: Lang) -> anyhow::Result<ExitCode> {
+    if !a.root.is_dir() {
+        return Err(BadInput::new(format!(
+            "--root {}: {}",
+            a.root.display(),
+            lang.pick("不是目录", "not a directory")
+        )));
+    }
+    let host = Host::open(&a.root);
+    let name = match &a.host_name {
+        Some(n) => n.trim().to_string(),
+        None => host
+            .read("/etc/hostname")
+            .unwrap_or_default()
+            .trim()
+            .to_string(),
+    };
+    if name.is_empty() {
+        return Err(BadInput::new(lang.pick(
+            "--host-name：读不到 /etc/hostname，请给出主机名",
+            "--host-name: /etc/hostname cannot be read; give the host's name",
+        )));
+    }
+    let remote = Remote::new(&a.server, lang)?;
+    let base = format!("/api/networks/{}", a.server.network);
+    let net = remote.ok(remote.send("GET", &base, None)?, "--network")?;
+    let level = net["level"].as_u64().and_then(|l| u8::try_from(l).ok());
+    let level =
+        match level {
+            Some(l @ 2..=3) => l,
+            Some(l) => {
+                return Err(BadInput::new(format!(
+                    "--network: {} {l}{}",
+                    lang.pick("网络为第", "the network is at level"),
+                    lang.pick(
+                        "级；主机检查项按第二级、第三级编写",
+                        "; the host checks are written for levels 2 and 3"
+                    )
+                )))
+            }
+            None => return Err(BadInput::new(lang.pick(
+                "--network：网络尚未定级，先定级再提交主机检查",
+                "--network: the network is not graded yet; grade it before sending a host report",
+            ))),
+        };
+    let checks = Checks::builtin().context("the embedded host checks")?;
+    let mut result = run(&checks, &host, level);
+    result.root = a.root.display().to_string();
+    let body = serde_json::json!({"host": name, "report": result});
+    let answer = remote.send("POST", &format!("{base}/host-reports"), Some(&body))?;
+    let stored = remote.ok(answer, "host report")?;
+    let n = |k: &str| result.summary.get(k).copied().unwrap_or(0);
+    println!(
+        "{}",
+        match lang {
+            Lang::En => format!(
+                "Sent the host check of {name} (level {level}): {} pass, {} fail, {} n/a, {} unknown. Stored as evidence {}, pending review.",
+                n("pass"), n("fail"), n("not_applicable"), n("unknown"), stored["evidence_id"].as_str().unwrap_or("?")
+            ),
+            _ => format!(
+                "已提交 {name} 的主机检查（{}）：通过 {} 项，不通过 {} 项，不适用 {} 项，无法判断 {} 项。已存为证据 {}，待审核。",
+                dengbao_types::Level::new(level).map(|l| l.zh()).unwrap_or("?"),
+                n("pass"), n("fail"), n("not_applicable"), n("unknown"), stored["evidence_id"].as_str().unwrap_or("?")
+            ),
+        }
+    );
+    Ok(ExitCode::SUCCESS)
 }
 
 fn check(a: CheckArgs, lang: Lang) -> anyhow::Result<ExitCode> {

@@ -20,5 +20,6 @@ pub mod law_parse;
 pub mod law_report;
 pub mod law_search;
 pub mod logs;
+pub mod remote;
 pub mod serve;
 pub mod tokens;

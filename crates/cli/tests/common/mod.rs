@@ -3,6 +3,8 @@
 
 use serde_json::Value;
 
+pub mod served;
+
 /// The JSON on stdout of a run that must have succeeded (else fail with its exit and stderr).
 pub fn json_ok(out: std::process::Output) -> Value {
     assert!(

@@ -93,8 +93,8 @@ async fn send_report(
     let host = upload.host.trim().to_string();
     let day = report_day();
     let description = format!(
-        "主机检查 {host}（第{}级）：通过 {} 项，不通过 {} 项，不适用 {} 项，无法判断 {} 项",
-        zh_level(report.level),
+        "主机检查 {host}（{}）：通过 {} 项，不通过 {} 项，不适用 {} 项，无法判断 {} 项",
+        dengbao_types::Level::new(report.level).map_or("?", |l| l.zh()),
         counts[0],
         counts[1],
         counts[2],
@@ -125,13 +125,6 @@ async fn send_report(
         )
         .await?;
     Ok((StatusCode::CREATED, Json(stored)))
-}
-
-fn zh_level(level: u8) -> &'static str {
-    match level {
-        2 => "二",
-        _ => "三",
-    }
 }
 
 fn report_day() -> String {
