@@ -14,15 +14,7 @@ use serde_json::json;
 async fn an_assessor_records_every_item_and_the_conclusion_follows() {
     let w = world().await;
     let net = w.net_a.clone();
-    let assessor = w.user_ids[4].clone().unwrap();
-    let r = w
-        .post_json(
-            &format!("/api/networks/{net}/engagements"),
-            "operator_a",
-            json!({"assessor_id": assessor, "engaged_on": "2026-10-09"}),
-        )
-        .await;
-    assert_eq!(r.status, 201, "{}", r.json);
+    common::engage_assessor(&w, "2026-10-09").await;
     let items_url = format!("/api/networks/{net}/assessment/items");
 
     // Refused, naming the item; nothing written.

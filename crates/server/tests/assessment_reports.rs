@@ -26,15 +26,6 @@ fn rfc5987(s: &str) -> String {
         .collect()
 }
 
-/// The `word/document.xml` of a DOCX.
-fn docx_xml(bytes: &[u8]) -> String {
-    let mut zip = zip::ZipArchive::new(std::io::Cursor::new(bytes)).expect("a zip");
-    let mut entry = zip.by_name("word/document.xml").expect("word/document.xml");
-    let mut out = String::new();
-    std::io::Read::read_to_string(&mut entry, &mut out).expect("UTF-8 XML");
-    out
-}
-
 #[tokio::test]
 async fn the_report_and_the_results_download_with_their_names_and_only_to_readers() {
     let w = world().await;
@@ -43,15 +34,7 @@ async fn the_report_and_the_results_download_with_their_names_and_only_to_reader
     let results = format!("/api/networks/{net}/assessment/findings.xlsx");
 
     // The assessor reads once engaged.
-    let assessor = w.user_ids[4].clone().unwrap();
-    let r = w
-        .post_json(
-            &format!("/api/networks/{net}/engagements"),
-            "operator_a",
-            json!({"assessor_id": assessor, "engaged_on": "2026-10-09"}),
-        )
-        .await;
-    assert_eq!(r.status, 201, "{}", r.json);
+    common::engage_assessor(&w, "2026-10-09").await;
     // Before any result: both render; the report says how many items lack one.
     let catalog = Catalog::builtin().unwrap();
     let scope = catalog
@@ -62,7 +45,7 @@ async fn the_report_and_the_results_download_with_their_names_and_only_to_reader
         .unwrap();
     let r = w.get(&report, "operator_a").await;
     assert_eq!(r.status, 200, "{}", r.json);
-    let xml = docx_xml(&r.bytes);
+    let xml = common::docx_xml(&r.bytes);
     assert!(
         xml.contains(&format!(
             "测评未完成：尚有{}项要求项无测评结果",
@@ -134,7 +117,7 @@ async fn the_report_and_the_results_download_with_their_names_and_only_to_reader
     let rate = r.json["conclusion"]["rate"].as_f64().unwrap();
     let r = w.get(&report, "operator_a").await;
     assert_eq!(r.status, 200, "{}", r.json);
-    let xml = docx_xml(&r.bytes);
+    let xml = common::docx_xml(&r.bytes);
     assert!(!xml.contains("测评未完成"));
     for want in [
         format!("符合率为{:.1}%，测评结论为{verdict}", rate * 100.0),

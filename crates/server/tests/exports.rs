@@ -86,7 +86,7 @@ async fn every_download_converts_to_a_pdf_showing_the_network_and_its_level() {
         );
         // Chinese documents carry Chinese values only: no profile or basis ids.
         if name.ends_with(".docx") {
-            let xml = docx_xml(&reply.bytes);
+            let xml = common::docx_xml(&reply.bytes);
             for id in ["running", "building", "gbt22240", "mlps-draft", " / "] {
                 assert!(!xml.contains(id), "{name} contains {id:?}");
             }
@@ -104,15 +104,6 @@ async fn every_download_converts_to_a_pdf_showing_the_network_and_its_level() {
             );
         }
     }
-}
-
-/// The `word/document.xml` of a DOCX (the zip's stored or deflated entry).
-fn docx_xml(bytes: &[u8]) -> String {
-    let mut zip = zip::ZipArchive::new(std::io::Cursor::new(bytes)).expect("a zip");
-    let mut entry = zip.by_name("word/document.xml").expect("word/document.xml");
-    let mut out = String::new();
-    std::io::Read::read_to_string(&mut entry, &mut out).expect("UTF-8 XML");
-    out
 }
 
 /// Issue 16 item 4: the 备案表 and 定级报告 of a network filed with every field of the 2025
@@ -198,7 +189,7 @@ async fn the_filing_form_and_grading_report_carry_every_template_field() {
             .await;
         assert_eq!(reply.status, 200, "{file}: {}", reply.json);
         // Every label and value is in the document itself…
-        let xml = docx_xml(&reply.bytes);
+        let xml = common::docx_xml(&reply.bytes);
         for (label, value) in fields {
             assert!(xml.contains(label), "{file}: no {label}");
             assert!(xml.contains(value), "{file}: no {value} for {label}");

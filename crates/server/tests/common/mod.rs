@@ -326,3 +326,25 @@ pub async fn user(w: &World, name: &str, role: Role) -> (String, String) {
         .token;
     (u.id, t)
 }
+
+/// The `word/document.xml` of a DOCX (the zip's stored or deflated entry).
+pub fn docx_xml(bytes: &[u8]) -> String {
+    let mut zip = zip::ZipArchive::new(std::io::Cursor::new(bytes)).expect("a zip");
+    let mut entry = zip.by_name("word/document.xml").expect("word/document.xml");
+    let mut out = String::new();
+    std::io::Read::read_to_string(&mut entry, &mut out).expect("UTF-8 XML");
+    out
+}
+
+/// Engages the assessor of the world on organisation A's network (as operator A).
+pub async fn engage_assessor(w: &World, engaged_on: &str) {
+    let assessor = w.user_ids[4].clone().unwrap();
+    let r = w
+        .post_json(
+            &format!("/api/networks/{}/engagements", w.net_a),
+            "operator_a",
+            serde_json::json!({"assessor_id": assessor, "engaged_on": engaged_on}),
+        )
+        .await;
+    assert_eq!(r.status, 201, "{}", r.json);
+}
