@@ -229,6 +229,7 @@ async fn save(
             note: get(&format!("note.{id}")),
             reason: Some(reason).filter(|s| !s.is_empty()),
             result,
+            evidence: Vec::new(),
         });
     }
     record(
