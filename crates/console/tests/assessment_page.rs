@@ -146,7 +146,9 @@ async fn the_operator_self_assesses_a_class_and_links_evidence() {
         "the operator's side gets the forms"
     );
     assert!(
-        before.body.contains(&format!(r#"<option value="{evidence}">机房门禁记录 (待审核)</option>"#)),
+        before.body.contains(&format!(
+            r#"<option value="{evidence}">机房门禁记录 (待审核)</option>"#
+        )),
         "the network's evidence, labelled pending"
     );
     assert!(!before.body.contains("assessment/report.docx"));

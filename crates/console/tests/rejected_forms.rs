@@ -375,9 +375,14 @@ async fn a_refused_event_comes_back_filled_in_with_the_message_beside_the_date()
     assert!(body.contains("<nav"), "the navigation is kept");
     assert!(body.contains(r#"<html lang="en""#), "{body}");
     // The date typed, marked invalid, the message right after it, in English only.
-    let at = body.find(r#"value="2030-06-01""#).expect("the date is kept");
+    let at = body
+        .find(r#"value="2030-06-01""#)
+        .expect("the date is kept");
     let tag_end = at + body[at..].find('>').unwrap();
-    assert!(body[at..tag_end].contains(r#"aria-invalid="true""#), "{body}");
+    assert!(
+        body[at..tag_end].contains(r#"aria-invalid="true""#),
+        "{body}"
+    );
     let note = &body[tag_end + 1..];
     assert!(
         note.starts_with(r#"<span class="error field-error" id="error-at" role="alert">"#),
@@ -387,7 +392,13 @@ async fn a_refused_event_comes_back_filled_in_with_the_message_beside_the_date()
     let message = &note[..note.find("</span>").unwrap()];
     assert!(message.contains("future"), "{message}");
     assert!(!message.contains("已发生"), "one language: {message}");
-    assert!(body.contains("<option value=\"last_assessment\" selected>"), "the kind is kept");
-    assert!(body.contains("报告 &lt;第 7 号&gt; &amp; 附件"), "the note is kept, escaped");
+    assert!(
+        body.contains("<option value=\"last_assessment\" selected>"),
+        "the kind is kept"
+    );
+    assert!(
+        body.contains("报告 &lt;第 7 号&gt; &amp; 附件"),
+        "the note is kept, escaped"
+    );
     assert!(app.store.list_events(&net.id).await.unwrap().is_empty());
 }

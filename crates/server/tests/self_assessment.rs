@@ -49,13 +49,21 @@ async fn the_operator_self_assesses_and_the_assessors_assessment_is_untouched() 
         let r = w.post_json(&self_items, role, one.clone()).await;
         assert_eq!(r.status, status, "{role}: {}", r.json);
     }
-    let r = w.get(&format!("/api/networks/{net}/assessment?kind=other"), "operator_a").await;
+    let r = w
+        .get(
+            &format!("/api/networks/{net}/assessment?kind=other"),
+            "operator_a",
+        )
+        .await;
     assert_eq!(r.status, 422, "{}", r.json);
 
     // Every item of level 3 general + cloud, eleven 不符合: the predicted conclusion.
     let catalog = Catalog::builtin().unwrap();
     let scope = catalog
-        .select(Level::new(3).unwrap(), &[Extension::General, Extension::Cloud])
+        .select(
+            Level::new(3).unwrap(),
+            &[Extension::General, Extension::Cloud],
+        )
         .unwrap();
     let results: Vec<serde_json::Value> = scope
         .iter()
@@ -76,7 +84,11 @@ async fn the_operator_self_assesses_and_the_assessors_assessment_is_untouched() 
     assert_eq!(r.json["engagement_id"], serde_json::Value::Null);
     assert_eq!(r.json["assessed"], scope.len());
     assert_eq!(r.json["conclusion"]["conclusion"], "符合");
-    assert_eq!(r.json["tasks"], json!([]), "a self-assessment makes no tasks");
+    assert_eq!(
+        r.json["tasks"],
+        json!([]),
+        "a self-assessment makes no tasks"
+    );
     assert_eq!(r.json["history"].as_array().unwrap().len(), 1);
     let audit = w.store.audit_entries(0, 100_000).await.unwrap();
     let last = audit.last().unwrap();
@@ -148,7 +160,10 @@ async fn the_operator_self_assesses_and_the_assessors_assessment_is_untouched() 
     assert_eq!(r.json["kind"], "assessor");
     assert_eq!(r.json["assessed"], 1);
     let s = w
-        .get(&format!("/api/networks/{net}/assessment?kind=self"), "operator_a")
+        .get(
+            &format!("/api/networks/{net}/assessment?kind=self"),
+            "operator_a",
+        )
         .await;
     let first = s.json["items"]
         .as_array()
@@ -219,10 +234,16 @@ async fn linked_evidence_must_be_the_networks_and_shows_its_review_state() {
         assert!(r.json.to_string().contains(bad), "{}", r.json);
     }
     let s = w
-        .get(&format!("/api/networks/{net}/assessment?kind=self"), "operator_a")
+        .get(
+            &format!("/api/networks/{net}/assessment?kind=self"),
+            "operator_a",
+        )
         .await;
     assert_eq!(s.json["assessed"], 0, "{}", s.json);
-    assert_eq!(w.store.audit_entries(0, 100_000).await.unwrap().len(), before);
+    assert_eq!(
+        w.store.audit_entries(0, 100_000).await.unwrap().len(),
+        before
+    );
 
     // Linked: each with its description and review state.
     let r = w

@@ -121,7 +121,9 @@ pub(crate) fn check_results(results: Vec<ItemResultInput>) -> Result<Vec<Checked
         if !RESULTS.contains(&r.result.trim()) {
             return Err(StoreError::invalid(
                 "result",
-                format!("{item}: 应为 符合、部分符合、不符合、不适用 之一 / one of the four results"),
+                format!(
+                    "{item}: 应为 符合、部分符合、不符合、不适用 之一 / one of the four results"
+                ),
             ));
         }
         let mut evidence: Vec<String> = Vec::new();
@@ -168,7 +170,10 @@ pub(crate) async fn insert_results(
         if let Some(e) = r.evidence.iter().find(|e| !known.contains(e)) {
             return Err(StoreError::invalid(
                 "evidence",
-                format!("{}: {e} 不是本网络的证据 / {e} is not evidence of this network", r.item),
+                format!(
+                    "{}: {e} 不是本网络的证据 / {e} is not evidence of this network",
+                    r.item
+                ),
             ));
         }
     }
@@ -197,7 +202,10 @@ pub(crate) async fn insert_results(
             .bind(r.risk.clone())
             .bind(i64::from(r.hazard))
             .bind(r.note.clone())
-            .bind(serde_json::to_string(&r.evidence).map_err(|e| StoreError::invalid("evidence", e.to_string()))?)
+            .bind(
+                serde_json::to_string(&r.evidence)
+                    .map_err(|e| StoreError::invalid("evidence", e.to_string()))?,
+            )
             .bind(actor.to_string())
             .bind(at.clone())
             .execute(&mut *w.tx)

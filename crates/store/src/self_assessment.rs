@@ -7,8 +7,7 @@
 use crate::audit::{AuditRecord, WriteTx};
 use crate::error::{Result, StoreError};
 use crate::item_results::{
-    audited, check_results, insert_results, latest_of, result_of_row, ItemResult,
-    ItemResultInput,
+    audited, check_results, insert_results, latest_of, result_of_row, ItemResult, ItemResultInput,
 };
 use crate::Store;
 

@@ -351,15 +351,13 @@ async fn save_self(
     page: NetPage<FileNetwork>,
     Form(fields): Form<Vec<(String, String)>>,
 ) -> PageResult {
-    record_self(
-        &state,
-        &page.actor(),
-        &page.network_id,
-        results_of(&fields),
-    )
-    .await
-    .map_err(|e| page.bad(e.message))?;
-    redirect(&format!("/networks/{}/assessment?kind=self", page.network_id))
+    record_self(&state, &page.actor(), &page.network_id, results_of(&fields))
+        .await
+        .map_err(|e| page.bad(e.message))?;
+    redirect(&format!(
+        "/networks/{}/assessment?kind=self",
+        page.network_id
+    ))
 }
 
 #[derive(serde::Deserialize)]

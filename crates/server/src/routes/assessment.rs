@@ -285,9 +285,7 @@ pub async fn assessment_of_kind(
             Some((e, items)) => (Some(e), items),
             None => (None, Vec::new()),
         },
-        AssessmentKind::SelfAssessment => {
-            (None, state.store.self_item_results(network_id).await?)
-        }
+        AssessmentKind::SelfAssessment => (None, state.store.self_item_results(network_id).await?),
     };
     let missing: Vec<String> = scope
         .iter()
