@@ -106,3 +106,120 @@ async fn an_assessor_records_a_class_and_the_operator_sees_it() {
     let after = admin.get(&page).await.body;
     assert!(after.contains(r#"value="信息技术部 李强""#), "{after}");
 }
+
+/// The operator's 自查 (decision 0412, "自查 and evidence"): the same class forms under the
+/// 自查 tab, the conclusion labelled a prediction, evidence linked per item with its review
+/// state; the assessor's tab is untouched and the assessor gets no self-assessment form.
+#[tokio::test]
+async fn the_operator_self_assesses_a_class_and_links_evidence() {
+    let app = App::new().await;
+    let mut admin = app.set_up().await;
+    let org = app.first_org().await;
+    let net = app
+        .network(serde_json::json!({"name": "会员服务平台", "level": 3, "stage": "running"}))
+        .await;
+    let evidence = app
+        .store
+        .add_evidence(
+            "test",
+            &net.id,
+            dengbao_store::EvidenceInput {
+                duty_id: "mlps.self_inspection".into(),
+                description: "机房门禁记录".into(),
+                link: Some("https://intranet.example.cn/door.pdf".into()),
+                ..Default::default()
+            },
+            None,
+        )
+        .await
+        .unwrap()
+        .id;
+    let page = format!("/networks/{}/assessment?kind=self", net.id);
+    let before = admin.get(&page).await;
+    assert_eq!(before.status, StatusCode::OK, "{}", before.body);
+    assert!(before.body.contains(r#"id="self-hint""#), "{}", before.body);
+    assert!(
+        before.body.contains(&format!(
+            r#"action="/networks/{}/assessment/self" id="form-PES""#,
+            net.id
+        )),
+        "the operator's side gets the forms"
+    );
+    assert!(
+        before.body.contains(&format!(
+            r#"<option value="{evidence}">机房门禁记录 (待审核)</option>"#
+        )),
+        "the network's evidence, labelled pending"
+    );
+    assert!(!before.body.contains("assessment/report.docx"));
+
+    let items: Vec<String> = before
+        .body
+        .split("name=\"item.L3-PES1-")
+        .skip(1)
+        .map(|s| format!("L3-PES1-{}", &s[..2]))
+        .collect();
+    let mut fields: Vec<(String, String)> = items
+        .iter()
+        .map(|i| (format!("item.{i}"), "1".to_string()))
+        .collect();
+    fields.push(("result.L3-PES1-01".into(), "符合".into()));
+    fields.push(("evidence.L3-PES1-01".into(), evidence.clone()));
+    fields.push(("rest_na".into(), "1".into()));
+    fields.push(("rest_reason".into(), "云上部署".into()));
+    let pairs: Vec<(&str, &str)> = fields
+        .iter()
+        .map(|(k, v)| (k.as_str(), v.as_str()))
+        .collect();
+    let saved = admin
+        .post(&format!("/networks/{}/assessment/self", net.id), &pairs)
+        .await;
+    assert_eq!(saved.status, StatusCode::SEE_OTHER, "{}", saved.body);
+
+    let seen = admin.get(&page).await.body;
+    assert!(
+        seen.contains(r#"id="item-L3-PES1-01" data-result="符合""#),
+        "{seen}"
+    );
+    assert!(
+        seen.contains(&format!(r#"<option value="{evidence}" selected>"#)),
+        "the linked evidence stays selected"
+    );
+    // The assessor's tab shows nothing of it.
+    let assessor_tab = admin
+        .get(&format!("/networks/{}/assessment", net.id))
+        .await
+        .body;
+    assert!(!assessor_tab.contains(r#"data-result="#), "{assessor_tab}");
+
+    // An assessor reads the self-assessment, with the evidence and its state, and gets no form.
+    let assessor = user_with_password(
+        &app.store,
+        "测评机构乙",
+        Role::Assessor,
+        vec![org],
+        "assessor password 2",
+    )
+    .await;
+    app.store
+        .engage(
+            "test",
+            &net.id,
+            dengbao_store::engagements::EngagementInput {
+                assessor_id: assessor,
+                engaged_on: "2026-11-02".into(),
+            },
+        )
+        .await
+        .unwrap();
+    let mut b = app.browser();
+    b.sign_in("测评机构乙", "assessor password 2").await;
+    let read = b.get(&page).await;
+    assert_eq!(read.status, StatusCode::OK, "{}", read.body);
+    assert!(!read.body.contains(r#"id="form-PES""#));
+    assert!(
+        read.body.contains(&format!(r#"data-evidence="{evidence}">机房门禁记录 <span class="badge ev-pending">待审核</span>"#)),
+        "{}",
+        read.body
+    );
+}

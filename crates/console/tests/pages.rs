@@ -67,7 +67,7 @@ fn form_fields(path: &str, role: &str) -> Vec<(String, String)> {
         f(&[("reason", "矩阵测试")])
     } else if path.contains("/assessment/tasks/") {
         f(&[("owner", "信息技术部"), ("due", "2026-12-31")])
-    } else if path.ends_with("/assessment") {
+    } else if path.ends_with("/assessment") || path.ends_with("/assessment/self") {
         f(&[("item.L3-PES1-01", "1"), ("result.L3-PES1-01", "符合")])
     } else if path == "/account/totp/confirm" {
         // No enrolment begun in this session: refused, nothing changes.

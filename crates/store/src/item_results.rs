@@ -43,6 +43,40 @@ pub struct ItemResultInput {
     /// The assessor's note: what was checked and seen.
     #[serde(default)]
     pub note: String,
+    /// Ids of evidence of the same network that backs the result (optional); an id that is
+    /// not evidence of the network refuses the whole batch.
+    #[serde(default)]
+    pub evidence: Vec<String>,
+}
+
+/// A piece of evidence linked to an item's result, as it stands now.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, utoipa::ToSchema)]
+pub struct LinkedEvidence {
+    pub id: String,
+    pub description: String,
+    /// `accepted`, `pending`, `rejected`, or `voided`: only `accepted` evidence counts as
+    /// proof; pending evidence is linked but not yet reviewed.
+    pub review: String,
+}
+
+/// Whose assessment: the engaged assessor's (the default, the one that counts) or the
+/// operator's own 自查, which predicts but never counts.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
+pub enum AssessmentKind {
+    #[default]
+    #[serde(rename = "assessor")]
+    Assessor,
+    #[serde(rename = "self")]
+    SelfAssessment,
+}
+
+impl AssessmentKind {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            AssessmentKind::Assessor => "assessor",
+            AssessmentKind::SelfAssessment => "self",
+        }
+    }
 }
 
 /// One item's latest result.
@@ -54,11 +88,189 @@ pub struct ItemResult {
     pub risk: Option<String>,
     pub major_hazard: bool,
     pub note: String,
+    /// The linked evidence with its review state now.
+    pub evidence: Vec<LinkedEvidence>,
     pub recorded_by: String,
     pub recorded_at: String,
 }
 
 const RESULTS: [&str; 4] = ["符合", "部分符合", "不符合", "不适用"];
+
+/// One result checked and ready to insert.
+pub(crate) struct Checked {
+    item: String,
+    result: String,
+    reason: String,
+    risk: Option<String>,
+    hazard: bool,
+    note: String,
+    evidence: Vec<String>,
+}
+
+/// Checks what the store can check of a batch (the catalog has checked the rest).
+pub(crate) fn check_results(results: Vec<ItemResultInput>) -> Result<Vec<Checked>> {
+    if results.is_empty() {
+        return Err(StoreError::invalid(
+            "results",
+            "至少一项 / at least one item",
+        ));
+    }
+    let mut rows = Vec::with_capacity(results.len());
+    for r in results {
+        let item = text("item", &r.item, 40)?;
+        if !RESULTS.contains(&r.result.trim()) {
+            return Err(StoreError::invalid(
+                "result",
+                format!(
+                    "{item}: 应为 符合、部分符合、不符合、不适用 之一 / one of the four results"
+                ),
+            ));
+        }
+        let mut evidence: Vec<String> = Vec::new();
+        for e in &r.evidence {
+            let e = text("evidence", e, 100)?;
+            if !e.is_empty() && !evidence.contains(&e) {
+                evidence.push(e);
+            }
+        }
+        rows.push(Checked {
+            item,
+            result: r.result.trim().to_string(),
+            reason: text("reason", r.reason.as_deref().unwrap_or_default(), 2000)?,
+            risk: r
+                .risk
+                .map(|s| s.trim().to_string())
+                .filter(|s| !s.is_empty()),
+            hazard: r.major_hazard.unwrap_or(false),
+            note: text("note", &r.note, 8000)?,
+            evidence,
+        });
+    }
+    Ok(rows)
+}
+
+/// Inserts a checked batch in the write's transaction, refusing it when one linked id is
+/// not evidence of the network (read in the same transaction, so nothing is written then).
+/// `engagement` is the assessor's; `None` is the operator's self-assessment.
+pub(crate) async fn insert_results(
+    w: &mut WriteTx,
+    engagement: Option<&str>,
+    network_id: &str,
+    actor: &str,
+    rows: &[Checked],
+) -> Result<()> {
+    let known: Vec<String> = sqlx::query("SELECT id FROM evidence WHERE network_id = $1")
+        .bind(network_id)
+        .fetch_all(&mut *w.tx)
+        .await?
+        .iter()
+        .map(|r| r.try_get::<String, _>("id"))
+        .collect::<std::result::Result<_, _>>()?;
+    for r in rows {
+        if let Some(e) = r.evidence.iter().find(|e| !known.contains(e)) {
+            return Err(StoreError::invalid(
+                "evidence",
+                format!(
+                    "{}: {e} 不是本网络的证据 / {e} is not evidence of this network",
+                    r.item
+                ),
+            ));
+        }
+    }
+    let at = sortable_now();
+    for r in rows {
+        let sql = match engagement {
+            Some(_) => {
+                "INSERT INTO item_results (id, engagement_id, network_id, item_id, result, reason, \
+                 risk, major_hazard, note, evidence, recorded_by, recorded_at) \
+                 VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)"
+            }
+            None => {
+                "INSERT INTO self_item_results (id, network_id, item_id, result, reason, risk, \
+                 major_hazard, note, evidence, recorded_by, recorded_at) \
+                 VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)"
+            }
+        };
+        let mut q = sqlx::query(sql).bind(secret::new_id()?);
+        if let Some(e) = engagement {
+            q = q.bind(e.to_string());
+        }
+        q.bind(network_id.to_string())
+            .bind(r.item.clone())
+            .bind(r.result.clone())
+            .bind(r.reason.clone())
+            .bind(r.risk.clone())
+            .bind(i64::from(r.hazard))
+            .bind(r.note.clone())
+            .bind(
+                serde_json::to_string(&r.evidence)
+                    .map_err(|e| StoreError::invalid("evidence", e.to_string()))?,
+            )
+            .bind(actor.to_string())
+            .bind(at.clone())
+            .execute(&mut *w.tx)
+            .await?;
+    }
+    Ok(())
+}
+
+/// The audit detail's list of a batch.
+pub(crate) fn audited(rows: &[Checked]) -> Vec<serde_json::Value> {
+    rows.iter()
+        .map(|r| serde_json::json!({"item": r.item, "result": r.result, "evidence": r.evidence}))
+        .collect()
+}
+
+/// A result row (of either table) with its linked evidence as it stands in `evidence`;
+/// `None` leaves the links out (the history's rate does not depend on them).
+pub(crate) fn result_of_row(
+    r: &sqlx::any::AnyRow,
+    evidence: Option<&[crate::Evidence]>,
+) -> Result<ItemResult> {
+    let ids: String = r.try_get("evidence")?;
+    let (ids, evidence): (Vec<String>, &[crate::Evidence]) = match evidence {
+        Some(list) => (serde_json::from_str(&ids).unwrap_or_default(), list),
+        None => (Vec::new(), &[]),
+    };
+    Ok(ItemResult {
+        item: r.try_get("item_id")?,
+        result: r.try_get("result")?,
+        reason: r.try_get("reason")?,
+        risk: r.try_get("risk")?,
+        major_hazard: r.try_get::<i64, _>("major_hazard")? != 0,
+        note: r.try_get("note")?,
+        evidence: ids
+            .into_iter()
+            .map(|id| match evidence.iter().find(|e| e.id == id) {
+                Some(e) => LinkedEvidence {
+                    description: e.description.clone(),
+                    review: if e.voided.is_some() {
+                        "voided".to_string()
+                    } else {
+                        e.review.clone()
+                    },
+                    id,
+                },
+                None => LinkedEvidence {
+                    id,
+                    description: String::new(),
+                    review: "voided".to_string(),
+                },
+            })
+            .collect(),
+        recorded_by: r.try_get("recorded_by")?,
+        recorded_at: r.try_get("recorded_at")?,
+    })
+}
+
+/// The latest result per item of `rows` (oldest first), in item order.
+pub(crate) fn latest_of(rows: Vec<ItemResult>) -> Vec<ItemResult> {
+    let mut latest: std::collections::BTreeMap<String, ItemResult> = Default::default();
+    for r in rows {
+        latest.insert(r.item.clone(), r);
+    }
+    latest.into_values().collect()
+}
 
 impl Store {
     /// Records `results` in the assessor's open engagement of the network, in one
@@ -70,59 +282,14 @@ impl Store {
         network_id: &str,
         results: Vec<ItemResultInput>,
     ) -> Result<String> {
-        if results.is_empty() {
-            return Err(StoreError::invalid(
-                "results",
-                "至少一项 / at least one item",
-            ));
-        }
-        let mut rows = Vec::with_capacity(results.len());
-        for r in results {
-            let item = text("item", &r.item, 40)?;
-            if !RESULTS.contains(&r.result.trim()) {
-                return Err(StoreError::invalid(
-                    "result",
-                    format!("{item}: 应为 符合、部分符合、不符合、不适用 之一 / one of the four results"),
-                ));
-            }
-            rows.push((
-                item,
-                r.result.trim().to_string(),
-                text("reason", r.reason.as_deref().unwrap_or_default(), 2000)?,
-                r.risk
-                    .map(|s| s.trim().to_string())
-                    .filter(|s| !s.is_empty()),
-                r.major_hazard.unwrap_or(false),
-                text("note", &r.note, 8000)?,
-            ));
-        }
+        let rows = check_results(results)?;
         let org = self
             .network_org(network_id)
             .await?
             .ok_or_else(|| StoreError::not_found("network", network_id))?;
         let mut w = WriteTx::begin(self).await?;
         let engagement = Self::open_engagement_id(&mut w.tx, network_id, assessor_id).await?;
-        let at = sortable_now();
-        for (item, result, reason, risk, hazard, note) in &rows {
-            sqlx::query(
-                "INSERT INTO item_results (id, engagement_id, network_id, item_id, result, reason, \
-                 risk, major_hazard, note, recorded_by, recorded_at) \
-                 VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)",
-            )
-            .bind(secret::new_id()?)
-            .bind(&engagement)
-            .bind(network_id)
-            .bind(item)
-            .bind(result)
-            .bind(reason)
-            .bind(risk.clone())
-            .bind(i64::from(*hazard))
-            .bind(note)
-            .bind(actor)
-            .bind(&at)
-            .execute(&mut *w.tx)
-            .await?;
-        }
+        insert_results(&mut w, Some(&engagement), network_id, actor, &rows).await?;
         w.commit(AuditRecord {
             actor: actor.to_string(),
             org_id: Some(org),
@@ -130,7 +297,7 @@ impl Store {
             target: format!("network:{network_id}"),
             detail: serde_json::json!({
                 "engagement": engagement,
-                "items": rows.iter().map(|r| serde_json::json!({"item": r.0, "result": r.1})).collect::<Vec<_>>(),
+                "items": audited(&rows),
             }),
         })
         .await?;
@@ -145,7 +312,7 @@ impl Store {
     ) -> Result<Option<(String, Vec<ItemResult>)>> {
         let rows = sqlx::query(
             "SELECT r.engagement_id, r.item_id, r.result, r.reason, r.risk, r.major_hazard, \
-             r.note, r.recorded_by, r.recorded_at FROM item_results r \
+             r.note, r.evidence, r.recorded_by, r.recorded_at FROM item_results r \
              JOIN engagements e ON e.id = r.engagement_id \
              WHERE r.network_id = $1 ORDER BY e.engaged_on, e.recorded_at, r.recorded_at, r.id",
         )
@@ -156,53 +323,27 @@ impl Store {
             return Ok(None);
         };
         let engagement: String = last.try_get("engagement_id")?;
-        let mut latest: std::collections::BTreeMap<String, ItemResult> = Default::default();
+        let evidence = self.list_evidence(network_id).await?;
+        let mut of_engagement = Vec::new();
         for r in &rows {
-            if r.try_get::<String, _>("engagement_id")? != engagement {
-                continue;
+            if r.try_get::<String, _>("engagement_id")? == engagement {
+                of_engagement.push(result_of_row(r, Some(&evidence))?);
             }
-            let item: String = r.try_get("item_id")?;
-            latest.insert(
-                item.clone(),
-                ItemResult {
-                    item,
-                    result: r.try_get("result")?,
-                    reason: r.try_get("reason")?,
-                    risk: r.try_get("risk")?,
-                    major_hazard: r.try_get::<i64, _>("major_hazard")? != 0,
-                    note: r.try_get("note")?,
-                    recorded_by: r.try_get("recorded_by")?,
-                    recorded_at: r.try_get("recorded_at")?,
-                },
-            );
         }
-        Ok(Some((engagement, latest.into_values().collect())))
+        Ok(Some((engagement, latest_of(of_engagement))))
     }
 
     /// Every recording of the engagement's item results, oldest first (re-tests included):
     /// what the history of its rate is drawn from.
     pub async fn item_result_history(&self, engagement_id: &str) -> Result<Vec<ItemResult>> {
         let rows = sqlx::query(
-            "SELECT item_id, result, reason, risk, major_hazard, note, recorded_by, recorded_at \
-             FROM item_results WHERE engagement_id = $1 ORDER BY recorded_at, id",
+            "SELECT item_id, result, reason, risk, major_hazard, note, evidence, recorded_by, \
+             recorded_at FROM item_results WHERE engagement_id = $1 ORDER BY recorded_at, id",
         )
         .bind(engagement_id)
         .fetch_all(&self.pool)
         .await?;
-        rows.iter()
-            .map(|r| {
-                Ok(ItemResult {
-                    item: r.try_get("item_id")?,
-                    result: r.try_get("result")?,
-                    reason: r.try_get("reason")?,
-                    risk: r.try_get("risk")?,
-                    major_hazard: r.try_get::<i64, _>("major_hazard")? != 0,
-                    note: r.try_get("note")?,
-                    recorded_by: r.try_get("recorded_by")?,
-                    recorded_at: r.try_get("recorded_at")?,
-                })
-            })
-            .collect()
+        rows.iter().map(|r| result_of_row(r, None)).collect()
     }
 }
 

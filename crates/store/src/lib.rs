@@ -46,6 +46,7 @@ mod password_policy;
 pub mod pi_requests;
 pub mod profile;
 pub mod secret;
+pub mod self_assessment;
 pub mod sessions;
 pub mod statistics;
 pub mod test_support;

@@ -3,9 +3,13 @@
 //! item has a result, the history of the rate, and the items class by class. The engaged
 //! assessor records results here, a class at a time (one select per item, and "the rest of
 //! this class 不适用" with one reason).
+//!
+//! `?kind=self` is the operator's own 自查 (decision 0412, "自查 and evidence"): the same
+//! forms for whoever may file the network, posted to `/networks/{id}/assessment/self`, and the
+//! conclusion shown as a prediction. Each item may link the network's evidence.
 
 use askama::Template;
-use axum::extract::State;
+use axum::extract::{Query, State};
 use axum::routing::get;
 use axum::Router;
 
@@ -13,10 +17,10 @@ use crate::form::Form;
 use dengbao_controls::Class;
 use dengbao_server::auth::{role_may, Assess, FileNetwork, Need, Read};
 use dengbao_server::routes::assessment::{
-    assessment_of, controls, plan, record, scope_of, TaskInput,
+    assessment_of_kind, controls, plan, record, record_self, scope_of, TaskInput,
 };
 use dengbao_server::AppState;
-use dengbao_store::item_results::ItemResultInput;
+use dengbao_store::item_results::{AssessmentKind, ItemResultInput};
 
 use crate::ctx::Ctx;
 use crate::guard::{NetPage, PageError, PageResult};
@@ -26,6 +30,10 @@ use crate::svg::{bar_chart, Bar};
 pub fn routes() -> Router<AppState> {
     Router::new()
         .route("/networks/{id}/assessment", get(page).post(save))
+        .route(
+            "/networks/{id}/assessment/self",
+            axum::routing::post(save_self),
+        )
         .route(
             "/networks/{id}/assessment/tasks/{item}",
             axum::routing::post(plan_task),
@@ -40,6 +48,40 @@ pub struct ItemRow {
     pub risk: String,
     pub hazard: bool,
     pub note: String,
+    /// The linked evidence as it stands now.
+    pub evidence: Vec<EvidenceLink>,
+}
+
+impl ItemRow {
+    /// Whether evidence `id` is linked to the item's latest result (the select's default).
+    pub fn links(&self, id: &str) -> bool {
+        self.evidence.iter().any(|e| e.id == id)
+    }
+}
+
+pub struct EvidenceLink {
+    pub id: String,
+    pub description: String,
+    /// `accepted`, `pending`, `rejected` or `voided`.
+    pub review: String,
+    pub review_label: String,
+}
+
+/// The page's tab: `?kind=self` for the operator's self-assessment; anything else is the
+/// assessor's.
+#[derive(serde::Deserialize, Default)]
+pub struct KindQ {
+    #[serde(default)]
+    kind: Option<String>,
+}
+
+impl KindQ {
+    fn kind(&self) -> AssessmentKind {
+        match self.kind.as_deref() {
+            Some("self") => AssessmentKind::SelfAssessment,
+            _ => AssessmentKind::Assessor,
+        }
+    }
 }
 
 pub struct TaskRow {
@@ -77,6 +119,14 @@ struct AssessmentTpl {
     results: [&'static str; 4],
     tasks: Vec<TaskRow>,
     can_plan: bool,
+    is_self: bool,
+    form_action: String,
+    /// The network's evidence that may be linked (not voided).
+    evidence: Vec<EvidenceLink>,
+}
+
+fn review_label(c: &Ctx, review: &str) -> String {
+    c.t.s(&format!("assessment.ev_{review}")).to_string()
 }
 
 /// Chinese data text in the page's language: as is in Chinese, quoted in English.
@@ -88,10 +138,16 @@ fn zh_data(c: &Ctx, s: &str) -> String {
     }
 }
 
-async fn page(State(state): State<AppState>, page: NetPage<Read>) -> PageResult {
+async fn page(
+    State(state): State<AppState>,
+    page: NetPage<Read>,
+    Query(q): Query<KindQ>,
+) -> PageResult {
     let c = page.c.clone();
+    let kind = q.kind();
+    let is_self = kind == AssessmentKind::SelfAssessment;
     let net = state.store.get_network(&page.network_id).await?;
-    let a = assessment_of(&state, &net.id).await?;
+    let a = assessment_of_kind(&state, &net.id, kind).await?;
     let (level, exts) = scope_of(&net)?;
     let scope = controls()?
         .select(level, &exts)
@@ -115,6 +171,19 @@ async fn page(State(state): State<AppState>, page: NetPage<Read>) -> PageResult 
                     risk: r.and_then(|r| r.risk.clone()).unwrap_or_default(),
                     hazard: r.is_some_and(|r| r.major_hazard),
                     note: r.map(|r| zh_data(&c, &r.note)).unwrap_or_default(),
+                    evidence: r
+                        .map(|r| {
+                            r.evidence
+                                .iter()
+                                .map(|e| EvidenceLink {
+                                    id: e.id.clone(),
+                                    description: e.description.clone(),
+                                    review_label: review_label(&c, &e.review),
+                                    review: e.review.clone(),
+                                })
+                                .collect()
+                        })
+                        .unwrap_or_default(),
                 }
             })
             .collect();
@@ -148,6 +217,19 @@ async fn page(State(state): State<AppState>, page: NetPage<Read>) -> PageResult 
             class: "bar-level",
         })
         .collect();
+    let evidence: Vec<EvidenceLink> = state
+        .store
+        .list_evidence(&net.id)
+        .await?
+        .into_iter()
+        .filter(|e| e.voided.is_none())
+        .map(|e| EvidenceLink {
+            review_label: review_label(&c, &e.review),
+            review: e.review,
+            description: e.description,
+            id: e.id,
+        })
+        .collect();
     let engaged = state
         .store
         .list_engagements(&net.id)
@@ -171,7 +253,18 @@ async fn page(State(state): State<AppState>, page: NetPage<Read>) -> PageResult 
             bar_chart("rate-history", c.t.s("assessment.history"), &bars)
         },
         sections,
-        can_record: engaged && role_may(page.principal.role, Need::Assess),
+        can_record: if is_self {
+            role_may(page.principal.role, Need::FileNetwork)
+        } else {
+            engaged && role_may(page.principal.role, Need::Assess)
+        },
+        is_self,
+        form_action: if is_self {
+            format!("/networks/{}/assessment/self", net.id)
+        } else {
+            format!("/networks/{}/assessment", net.id)
+        },
+        evidence,
         tasks: a
             .tasks
             .iter()
@@ -196,18 +289,14 @@ async fn page(State(state): State<AppState>, page: NetPage<Read>) -> PageResult 
 }
 
 /// One class's results as the form sends them: `result.<id>`, `risk.<id>`, `note.<id>`,
-/// `reason.<id>`, `hazard.<id>`; `rest_na` with `rest_reason` marks every item of the
-/// class left without a result 不适用.
-async fn save(
-    State(state): State<AppState>,
-    page: NetPage<Assess>,
-    Form(fields): Form<Vec<(String, String)>>,
-) -> PageResult {
-    let get = |k: &str| form_value(&fields, k);
+/// `reason.<id>`, `hazard.<id>`, `evidence.<id>` (repeated, one per linked evidence);
+/// `rest_na` with `rest_reason` marks every item of the class left without a result 不适用.
+fn results_of(fields: &[(String, String)]) -> Vec<ItemResultInput> {
+    let get = |k: &str| form_value(fields, k);
     let rest_na = !get("rest_na").is_empty();
     let rest_reason = get("rest_reason");
     let mut results = Vec::new();
-    for (k, v) in &fields {
+    for (k, _) in fields {
         let Some(id) = k.strip_prefix("item.") else {
             continue;
         };
@@ -221,7 +310,7 @@ async fn save(
             r if r.is_empty() && result == "不适用" => rest_reason.clone(),
             r => r,
         };
-        let _ = v;
+        let linked = format!("evidence.{id}");
         results.push(ItemResultInput {
             item: id.to_string(),
             risk: Some(get(&format!("risk.{id}"))).filter(|s| !s.is_empty()),
@@ -229,18 +318,46 @@ async fn save(
             note: get(&format!("note.{id}")),
             reason: Some(reason).filter(|s| !s.is_empty()),
             result,
+            evidence: fields
+                .iter()
+                .filter(|(k, v)| *k == linked && !v.is_empty())
+                .map(|(_, v)| v.clone())
+                .collect(),
         });
     }
+    results
+}
+
+async fn save(
+    State(state): State<AppState>,
+    page: NetPage<Assess>,
+    Form(fields): Form<Vec<(String, String)>>,
+) -> PageResult {
     record(
         &state,
         &page.actor(),
         &page.principal.user_id,
         &page.network_id,
-        results,
+        results_of(&fields),
     )
     .await
     .map_err(|e| page.bad(e.message))?;
     redirect(&format!("/networks/{}/assessment", page.network_id))
+}
+
+/// The operator's self-assessment, a class at a time, as the assessor's form sends it.
+async fn save_self(
+    State(state): State<AppState>,
+    page: NetPage<FileNetwork>,
+    Form(fields): Form<Vec<(String, String)>>,
+) -> PageResult {
+    record_self(&state, &page.actor(), &page.network_id, results_of(&fields))
+        .await
+        .map_err(|e| page.bad(e.message))?;
+    redirect(&format!(
+        "/networks/{}/assessment?kind=self",
+        page.network_id
+    ))
 }
 
 #[derive(serde::Deserialize)]

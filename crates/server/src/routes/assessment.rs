@@ -3,14 +3,19 @@
 //! the latest results, the progress through the items in scope (the network's level and the
 //! extensions its `new_tech` implies) and, once every item has a result, the conclusion by
 //! the 2025 rule (公网安〔2025〕1846号 Q20, as decision 0410 reads it).
+//!
+//! `?kind=self` on the same routes is the operator's own 自查 (decision 0412, "自查 and
+//! evidence"): recorded by whoever may file the network, read by whoever may read it, and
+//! never counted as the assessor's (no engagement, no tasks, no duty met).
 
 use std::sync::OnceLock;
 
-use axum::extract::{Path, State};
+use axum::extract::{FromRequestParts, Path, State};
+use axum::http::request::Parts;
 use axum::http::StatusCode;
 use axum::Json;
 use dengbao_controls::{Catalog, Extension, Submitted};
-use dengbao_store::item_results::{ItemResult, ItemResultInput, TaskPlan};
+use dengbao_store::item_results::{AssessmentKind, ItemResult, ItemResultInput, TaskPlan};
 use dengbao_types::Level;
 use serde::{Deserialize, Serialize};
 use utoipa_axum::router::OpenApiRouter;
@@ -18,7 +23,7 @@ use utoipa_axum::routes;
 
 use crate::auth::{Assess, FileNetwork, NetworkGuard, Read};
 use crate::error::{ApiError, ApiResult, ErrorBody};
-use crate::extract::ApiJson;
+use crate::extract::{ApiJson, ApiQuery};
 use crate::AppState;
 
 pub fn router() -> OpenApiRouter<AppState> {
@@ -38,7 +43,52 @@ pub fn controls() -> Result<&'static Catalog, ApiError> {
         .ok_or_else(|| ApiError::internal("the embedded control catalog failed to load"))
 }
 
-/// What the assessor sends: one or more items' results.
+/// Whose assessment a request is about.
+#[derive(Debug, Default, Deserialize, utoipa::IntoParams)]
+#[serde(deny_unknown_fields)]
+pub struct KindQuery {
+    /// `assessor` (the default: the engaged assessor's, the one that counts) or `self` (the
+    /// operator's own 自查, a prediction only).
+    #[serde(default)]
+    #[param(value_type = Option<String>)]
+    pub kind: AssessmentKind,
+}
+
+/// The caller allowed to record results of the kind the query names: the engaged assessor
+/// (`Assess`) for the assessor's, the operator's side (`FileNetwork`, as for rectification
+/// tasks) for a self-assessment.
+pub struct Recorder {
+    pub kind: AssessmentKind,
+    pub actor: String,
+    pub user_id: String,
+    pub network_id: String,
+}
+
+impl FromRequestParts<AppState> for Recorder {
+    type Rejection = ApiError;
+
+    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, ApiError> {
+        let ApiQuery(q) = ApiQuery::<KindQuery>::from_request_parts(parts, state).await?;
+        let (p, network_id) = match q.kind {
+            AssessmentKind::Assessor => {
+                let g = NetworkGuard::<Assess>::from_request_parts(parts, state).await?;
+                (g.principal, g.network_id)
+            }
+            AssessmentKind::SelfAssessment => {
+                let g = NetworkGuard::<FileNetwork>::from_request_parts(parts, state).await?;
+                (g.principal, g.network_id)
+            }
+        };
+        Ok(Recorder {
+            kind: q.kind,
+            actor: p.actor(),
+            user_id: p.user_id,
+            network_id,
+        })
+    }
+}
+
+/// What the assessor (or, for `?kind=self`, the operator) sends: one or more items' results.
 #[derive(Debug, Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct ItemResults {
@@ -48,7 +98,9 @@ pub struct ItemResults {
 /// A network's assessment as recorded so far.
 #[derive(Debug, Serialize, utoipa::ToSchema)]
 pub struct Assessment {
-    /// The engagement the results belong to; null before any result.
+    /// `assessor` or `self` (the operator's 自查: its conclusion is a prediction only).
+    pub kind: AssessmentKind,
+    /// The engagement the results belong to; null before any result and for `self`.
     pub engagement_id: Option<String>,
     pub level: u8,
     /// `general` and the extensions the profile's `new_tech` implies.
@@ -66,7 +118,8 @@ pub struct Assessment {
     /// The rate and conclusion after each recording that left every item with a result
     /// (re-tests included), oldest first.
     pub history: Vec<RatePoint>,
-    /// The rectification plan: every item found 不符合 or 部分符合 in the engagement.
+    /// The rectification plan: every item found 不符合 or 部分符合 in the engagement (none
+    /// for `self`: only the assessor's findings are tasks).
     pub tasks: Vec<Task>,
 }
 
@@ -195,27 +248,44 @@ fn submitted(r: &ItemResultInput) -> Submitted {
 }
 
 /// The network's latest item results, progress and (when complete) conclusion.
+/// `?kind=self` gives the operator's self-assessment instead, with the predicted rate and
+/// conclusion by the same rule; each item lists its linked evidence and review state.
 #[utoipa::path(get, path = "/api/networks/{id}/assessment", tag = "assessment", security(("bearer" = [])),
-    params(("id" = String, Path, description = "network id")),
+    params(("id" = String, Path, description = "network id"), KindQuery),
     responses((status = 200, body = Assessment), (status = 404, body = ErrorBody), (status = 422, body = ErrorBody)))]
 async fn assessment(
     State(state): State<AppState>,
     guard: NetworkGuard<Read>,
+    ApiQuery(q): ApiQuery<KindQuery>,
 ) -> ApiResult<Json<Assessment>> {
-    Ok(Json(assessment_of(&state, &guard.network_id).await?))
+    Ok(Json(
+        assessment_of_kind(&state, &guard.network_id, q.kind).await?,
+    ))
 }
 
-/// The network's assessment as recorded so far.
+/// The network's assessment by the assessor as recorded so far.
 pub async fn assessment_of(state: &AppState, network_id: &str) -> ApiResult<Assessment> {
+    assessment_of_kind(state, network_id, AssessmentKind::Assessor).await
+}
+
+/// The network's assessment of `kind` as recorded so far.
+pub async fn assessment_of_kind(
+    state: &AppState,
+    network_id: &str,
+    kind: AssessmentKind,
+) -> ApiResult<Assessment> {
     let net = state.store.get_network(network_id).await?;
     let (level, exts) = scope_of(&net)?;
     let catalog = controls()?;
     let scope = catalog
         .select(level, &exts)
         .map_err(|e| ApiError::invalid(format!("invalid level: {e}")))?;
-    let (engagement_id, items) = match state.store.item_results(network_id).await? {
-        Some((e, items)) => (Some(e), items),
-        None => (None, Vec::new()),
+    let (engagement_id, items) = match kind {
+        AssessmentKind::Assessor => match state.store.item_results(network_id).await? {
+            Some((e, items)) => (Some(e), items),
+            None => (None, Vec::new()),
+        },
+        AssessmentKind::SelfAssessment => (None, state.store.self_item_results(network_id).await?),
     };
     let missing: Vec<String> = scope
         .iter()
@@ -231,6 +301,10 @@ pub async fn assessment_of(state: &AppState, network_id: &str) -> ApiResult<Asse
         None
     };
     let (history, tasks) = match &engagement_id {
+        None if kind == AssessmentKind::SelfAssessment => {
+            let rows = state.store.self_item_result_history(network_id).await?;
+            (history_of(catalog, level, &exts, &rows), Vec::new())
+        }
         Some(e) => {
             let rows = state.store.item_result_history(e).await?;
             let plans = state.store.task_plans(e).await?;
@@ -242,6 +316,7 @@ pub async fn assessment_of(state: &AppState, network_id: &str) -> ApiResult<Asse
         None => (Vec::new(), Vec::new()),
     };
     Ok(Assessment {
+        kind,
         history,
         tasks,
         engagement_id,
@@ -256,25 +331,67 @@ pub async fn assessment_of(state: &AppState, network_id: &str) -> ApiResult<Asse
 }
 
 /// Records items' results in the caller's open engagement (each checked against the
-/// control catalog for the network's level; nothing is written if one is wrong).
+/// control catalog for the network's level; nothing is written if one is wrong, nor when a
+/// linked evidence id is not evidence of the network). With `?kind=self` the operator's
+/// side (`FileNetwork`) records them in its self-assessment instead; the answer is the
+/// assessment of that kind.
 #[utoipa::path(post, path = "/api/networks/{id}/assessment/items", tag = "assessment", security(("bearer" = [])),
-    params(("id" = String, Path, description = "network id")), request_body = ItemResults,
+    params(("id" = String, Path, description = "network id"), KindQuery), request_body = ItemResults,
     responses((status = 201, body = Assessment), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody), (status = 422, body = ErrorBody)))]
 async fn record_items(
     State(state): State<AppState>,
-    guard: NetworkGuard<Assess>,
+    who: Recorder,
     ApiJson(input): ApiJson<ItemResults>,
 ) -> ApiResult<(StatusCode, Json<Assessment>)> {
-    record(
-        &state,
-        &guard.actor(),
-        &guard.principal.user_id,
-        &guard.network_id,
-        input.results,
-    )
-    .await?;
-    let a = assessment_of(&state, &guard.network_id).await?;
+    match who.kind {
+        AssessmentKind::Assessor => {
+            record(
+                &state,
+                &who.actor,
+                &who.user_id,
+                &who.network_id,
+                input.results,
+            )
+            .await?
+        }
+        AssessmentKind::SelfAssessment => {
+            record_self(&state, &who.actor, &who.network_id, input.results).await?
+        }
+    }
+    let a = assessment_of_kind(&state, &who.network_id, who.kind).await?;
     Ok((StatusCode::CREATED, Json(a)))
+}
+
+/// Checks each result against the control catalog for the network's level.
+async fn check_all(
+    state: &AppState,
+    network_id: &str,
+    results: &[ItemResultInput],
+) -> ApiResult<()> {
+    let net = state.store.get_network(network_id).await?;
+    let (level, _) = scope_of(&net)?;
+    let catalog = controls()?;
+    for r in results {
+        dengbao_controls::check_item(catalog, level, &submitted(r))
+            .map_err(|e| ApiError::invalid(format!("invalid results: {e}")))?;
+    }
+    Ok(())
+}
+
+/// Checks each result, then records them all in the network's self-assessment (nothing
+/// when one is wrong). The API and the console both record through here.
+pub async fn record_self(
+    state: &AppState,
+    actor: &str,
+    network_id: &str,
+    results: Vec<ItemResultInput>,
+) -> ApiResult<()> {
+    check_all(state, network_id, &results).await?;
+    state
+        .store
+        .record_self_item_results(actor, network_id, results)
+        .await?;
+    Ok(())
 }
 
 /// Checks each result against the control catalog for the network's level, then records
@@ -287,13 +404,7 @@ pub async fn record(
     network_id: &str,
     results: Vec<ItemResultInput>,
 ) -> ApiResult<()> {
-    let net = state.store.get_network(network_id).await?;
-    let (level, _) = scope_of(&net)?;
-    let catalog = controls()?;
-    for r in &results {
-        dengbao_controls::check_item(catalog, level, &submitted(r))
-            .map_err(|e| ApiError::invalid(format!("invalid results: {e}")))?;
-    }
+    check_all(state, network_id, &results).await?;
     state
         .store
         .record_item_results(actor, assessor_id, network_id, results)
