@@ -65,6 +65,14 @@ async fn an_assessor_records_a_class_and_the_operator_sees_it() {
         .collect();
     let saved = b.post(&page, &pairs).await;
     assert_eq!(saved.status, StatusCode::SEE_OTHER, "{}", saved.body);
+    // Filtered, the assessor's form leaves out "the rest of this class 不适用": the rest
+    // would be the items the filter hides.
+    let filtered = b
+        .get(&format!("{page}?result=%E4%B8%8D%E7%AC%A6%E5%90%88"))
+        .await
+        .body;
+    assert!(filtered.contains(r#"id="form-PES""#), "{filtered}");
+    assert!(!filtered.contains(r#"name="rest_na""#));
 
     let seen = admin.get(&page).await;
     assert_eq!(seen.status, StatusCode::OK);
@@ -87,6 +95,23 @@ async fn an_assessor_records_a_class_and_the_operator_sees_it() {
     ] {
         assert!(seen.body.contains(link), "no {link}");
     }
+    // Filtered to 不符合: that item only; the other classes (not yet assessed) are hidden.
+    let only = admin
+        .get(&format!("{page}?result=%E4%B8%8D%E7%AC%A6%E5%90%88"))
+        .await
+        .body;
+    assert!(only.contains(r#"id="item-L3-PES1-01""#), "{only}");
+    assert_eq!(only.matches(r#"<tr id="item-"#).count(), 1, "{only}");
+    assert!(only.contains("<strong>不符合</strong>"));
+    let unassessed = admin
+        .get(&format!("{page}?result=%E6%9C%AA%E6%B5%8B%E8%AF%84"))
+        .await
+        .body;
+    assert!(!unassessed.contains(r#"id="item-L3-PES1-01""#));
+    assert!(
+        unassessed.contains(r#"id="class-CNS""#),
+        "the classes without results show"
+    );
     // The administrator has no engagement: no forms.
     assert!(!seen.body.contains(r#"id="form-PES""#));
     // The 不符合 item is in the rectification plan; the operator's side plans it.

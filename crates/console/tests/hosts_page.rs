@@ -83,6 +83,14 @@ async fn a_host_report_shows_its_failures_with_the_lines_that_decided_them() {
         en.body
     );
     assert!(!en.body.contains("生效值"), "one language");
+    // Beside the items it evidences on the assessment page.
+    let a = b
+        .get(&format!("/networks/{}/assessment?lang=zh-CN", net.id))
+        .await
+        .body;
+    let row = &a[a.find(r#"id="item-L3-CES1-06""#).expect("the item")..];
+    let row = &row[..row.find("</tr>").unwrap()];
+    assert!(row.contains("web-01 access.ssh_root_login 不通过"), "{row}");
     let detail = b.get(&format!("/networks/{}", net.id)).await;
     assert!(detail.body.contains(&format!(r#"href="{page}""#)));
 }

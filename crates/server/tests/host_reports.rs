@@ -82,4 +82,29 @@ async fn a_report_is_stored_as_evidence_and_a_forged_one_is_refused() {
     assert_eq!(status, 200);
     assert_eq!(list.as_array().unwrap().len(), 1);
     assert_eq!(list[0]["level"], 3);
+
+    // The assessment shows the host's checks beside the items they evidence.
+    let (status, a) = common::send_as(
+        &w,
+        Method::GET,
+        &format!("/api/networks/{}/assessment", w.net_a),
+        &op,
+        None,
+    )
+    .await;
+    assert_eq!(status, 200, "{a}");
+    let beside = a["host_checks"]["L3-CES1-06"]
+        .as_array()
+        .expect("checks of L3-CES1-06");
+    let root_login = beside
+        .iter()
+        .find(|c| c["check"] == "access.ssh_root_login")
+        .expect("access.ssh_root_login evidences L3-CES1-06");
+    assert_eq!(root_login["host"], "web-01");
+    assert_eq!(root_login["review"], "pending");
+    assert_eq!(root_login["evidence_id"], stored["evidence_id"]);
+    assert!(
+        a["host_checks"]["L3-PES1-01"].is_null(),
+        "no host check evidences 物理环境"
+    );
 }

@@ -50,6 +50,14 @@ pub struct ItemRow {
     pub note: String,
     /// The linked evidence as it stands now.
     pub evidence: Vec<EvidenceLink>,
+    /// The hosts' latest checks that evidence the item (`dengbao host report`).
+    pub hosts: Vec<HostBadge>,
+}
+
+/// One host check beside an item: `web-01 access.ssh_root_login 不通过`.
+pub struct HostBadge {
+    pub status: String,
+    pub text: String,
 }
 
 impl ItemRow {
@@ -73,7 +81,13 @@ pub struct EvidenceLink {
 pub struct KindQ {
     #[serde(default)]
     kind: Option<String>,
+    /// Only the items with this result (`未测评` for those without one).
+    #[serde(default)]
+    result: Option<String>,
 }
+
+/// The filters offered above the items: every result, and the items not yet assessed.
+const FILTERS: [&str; 5] = ["未测评", "符合", "部分符合", "不符合", "不适用"];
 
 impl KindQ {
     fn kind(&self) -> AssessmentKind {
@@ -121,6 +135,9 @@ struct AssessmentTpl {
     can_plan: bool,
     is_self: bool,
     form_action: String,
+    /// The result the items are filtered by ("" = all), and the choices.
+    filter: String,
+    filters: Vec<(String, String)>,
     /// The network's evidence that may be linked (not voided).
     evidence: Vec<EvidenceLink>,
 }
@@ -152,6 +169,11 @@ async fn page(
     let scope = controls()?
         .select(level, &exts)
         .map_err(|e| PageError::bad(&c, e.to_string()))?;
+    let filter = q
+        .result
+        .clone()
+        .filter(|f| FILTERS.contains(&f.as_str()))
+        .unwrap_or_default();
     let mut sections: Vec<ClassSection> = Vec::new();
     for class in Class::ALL {
         let items: Vec<ItemRow> = scope
@@ -171,6 +193,24 @@ async fn page(
                     risk: r.and_then(|r| r.risk.clone()).unwrap_or_default(),
                     hazard: r.is_some_and(|r| r.major_hazard),
                     note: r.map(|r| zh_data(&c, &r.note)).unwrap_or_default(),
+                    hosts: a
+                        .host_checks
+                        .get(&x.id)
+                        .map(|checks| {
+                            checks
+                                .iter()
+                                .map(|h| HostBadge {
+                                    status: h.status.clone(),
+                                    text: format!(
+                                        "{} {} {}",
+                                        h.host,
+                                        h.check,
+                                        c.t.s(&format!("hosts.status.{}", h.status))
+                                    ),
+                                })
+                                .collect()
+                        })
+                        .unwrap_or_default(),
                     evidence: r
                         .map(|r| {
                             r.evidence
@@ -185,6 +225,11 @@ async fn page(
                         })
                         .unwrap_or_default(),
                 }
+            })
+            .filter(|i: &ItemRow| match filter.as_str() {
+                "" => true,
+                "未测评" => i.result.is_empty(),
+                f => i.result == f,
             })
             .collect();
         if items.is_empty() {
@@ -236,7 +281,19 @@ async fn page(
         .await?
         .iter()
         .any(|e| e.assessor_id == page.principal.user_id && e.conclusion.is_none());
+    let filters = FILTERS
+        .iter()
+        .map(|f| {
+            let label = match *f {
+                "未测评" => c.t.s("assessment.unassessed").to_string(),
+                r => zh_data(&c, r),
+            };
+            (f.to_string(), label)
+        })
+        .collect();
     render(&AssessmentTpl {
+        filter,
+        filters,
         network_id: net.id.clone(),
         network: net.profile.name.clone(),
         in_scope: a.in_scope,

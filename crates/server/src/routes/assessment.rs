@@ -121,6 +121,9 @@ pub struct Assessment {
     /// The rectification plan: every item found 不符合 or 部分符合 in the engagement (none
     /// for `self`: only the assessor's findings are tasks).
     pub tasks: Vec<Task>,
+    /// Per item, the latest result of each host check that evidences it (from the hosts'
+    /// `dengbao host report`s at the network's level), for the assessor to weigh.
+    pub host_checks: std::collections::BTreeMap<String, Vec<super::host_reports::ItemHostCheck>>,
 }
 
 /// One item to fix (整改).
@@ -315,7 +318,10 @@ pub async fn assessment_of_kind(
         }
         None => (Vec::new(), Vec::new()),
     };
+    let host_checks =
+        super::host_reports::host_checks_by_item(state, network_id, level.get()).await?;
     Ok(Assessment {
+        host_checks,
         kind,
         history,
         tasks,

@@ -5,6 +5,7 @@
 //! second person accepts or rejects it) and lists the network's hosts with their latest
 //! counts. Sending needs `AddEvidence`; reading `Read`.
 
+use std::collections::BTreeMap;
 use std::sync::OnceLock;
 
 use axum::extract::State;
@@ -13,7 +14,7 @@ use axum::Json;
 use dengbao_hostcheck::{Checks, Report, Status};
 use dengbao_store::evidence::EvidenceInput;
 use dengbao_store::host_reports::{HostReport, HostReportInput};
-use serde::Deserialize;
+use serde::{Deserialize, Serialize};
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 
@@ -125,6 +126,59 @@ async fn send_report(
         )
         .await?;
     Ok((StatusCode::CREATED, Json(stored)))
+}
+
+/// One host check's latest result, as the assessment shows it beside an item.
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
+pub struct ItemHostCheck {
+    pub host: String,
+    pub check: String,
+    /// `pass`, `fail`, `not_applicable`, `unknown`.
+    pub status: String,
+    /// The report's evidence item and its review state: the assessor accepts or rejects the
+    /// report there.
+    pub evidence_id: String,
+    pub review: String,
+}
+
+/// The latest report of each host of the network at `level` (voided ones left out), its
+/// results grouped by the items they evidence.
+pub async fn host_checks_by_item(
+    state: &AppState,
+    network_id: &str,
+    level: u8,
+) -> ApiResult<BTreeMap<String, Vec<ItemHostCheck>>> {
+    #[derive(Deserialize)]
+    struct Stored {
+        report: Report,
+    }
+    let mut out: BTreeMap<String, Vec<ItemHostCheck>> = BTreeMap::new();
+    let mut hosts = std::collections::HashSet::new();
+    // Newest first: the first report of a host is its latest.
+    for r in state.store.host_reports(network_id).await? {
+        if r.voided || r.level != level || !hosts.insert(r.host.clone()) {
+            continue;
+        }
+        let (_, bytes) = state
+            .store
+            .evidence_bytes(network_id, &r.evidence_id)
+            .await?;
+        let Ok(stored) = serde_json::from_slice::<Stored>(&bytes) else {
+            continue;
+        };
+        for res in stored.report.results {
+            for item in &res.items {
+                out.entry(item.clone()).or_default().push(ItemHostCheck {
+                    host: r.host.clone(),
+                    check: res.id.clone(),
+                    status: res.status.as_str().to_string(),
+                    evidence_id: r.evidence_id.clone(),
+                    review: r.review.clone(),
+                });
+            }
+        }
+    }
+    Ok(out)
 }
 
 fn report_day() -> String {
