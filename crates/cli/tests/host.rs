@@ -45,8 +45,10 @@ fn a_mounted_root_is_checked_with_its_evidence_lines() {
     let (code, out, err) = dengbao(&["host", "check", "--root", r, "--level", "3", "--json"]);
     assert_eq!(code, 0, "{err}");
     let report: Value = serde_json::from_str(&out).unwrap();
-    assert_eq!(report["distro"]["family"], "rhel");
-    assert_eq!(report["distro"]["id"], "rocky");
+    // The interface: host.os_id / os_version, results[].check / result, evidence[].file.
+    assert_eq!(report["host"]["family"], "rhel");
+    assert_eq!(report["host"]["os_id"], "rocky");
+    assert_eq!(report["host"]["os_version"], "9.4");
     assert_eq!(report["level"], 3);
     assert_eq!(report["live"], false);
     let result = |id: &str| {
@@ -54,20 +56,20 @@ fn a_mounted_root_is_checked_with_its_evidence_lines() {
             .as_array()
             .unwrap()
             .iter()
-            .find(|x| x["id"] == id)
+            .find(|x| x["check"] == id)
             .unwrap_or_else(|| panic!("{id}"))
             .clone()
     };
     let lockout = result("auth.lockout_rhel");
-    assert_eq!(lockout["status"], "pass");
+    assert_eq!(lockout["result"], "pass");
     assert_eq!(lockout["items"], serde_json::json!(["L3-CES1-02"]));
-    assert_eq!(lockout["evidence"][0]["path"], "/etc/pam.d/system-auth");
+    assert_eq!(lockout["evidence"][0]["file"], "/etc/pam.d/system-auth");
     assert_eq!(lockout["evidence"][0]["line"], 1);
     let root_login = result("access.ssh_root_login");
-    assert_eq!(root_login["status"], "fail");
+    assert_eq!(root_login["result"], "fail");
     assert_eq!(root_login["evidence"][0]["text"], "PermitRootLogin yes");
     // A running-state fact under --root is unknown, not failed.
-    assert_eq!(result("intrusion.aslr")["status"], "unknown");
+    assert_eq!(result("intrusion.aslr")["result"], "unknown");
     let sum: u64 = report["summary"]
         .as_object()
         .unwrap()

@@ -20,8 +20,11 @@ pub enum Unread {
 #[serde(deny_unknown_fields)]
 pub struct Distro {
     /// `ID` (`debian`, `ubuntu`, `rhel`, `rocky`, `openEuler`, `kylin`, `uos` …).
+    #[serde(rename = "os_id")]
     pub id: String,
+    #[serde(rename = "os_like")]
     pub id_like: String,
+    #[serde(rename = "os_version")]
     pub version_id: String,
     pub pretty_name: String,
     /// `debian` or `rhel` (PAM layout, package database), or `unknown`.

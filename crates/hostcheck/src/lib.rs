@@ -102,11 +102,15 @@ impl Checks {
 #[derive(Debug, Clone, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct CheckResult {
+    /// The check's id (`"check"` in JSON, the interface).
+    #[serde(rename = "check")]
     pub id: String,
     pub title: String,
     pub title_en: String,
     /// The items of the level this result evidences.
     pub items: Vec<String>,
+    /// pass / fail / not_applicable / unknown (`"result"` in JSON).
+    #[serde(rename = "result")]
     pub status: Status,
     /// Why, `中文 / English`.
     pub reason: String,
@@ -123,6 +127,8 @@ pub struct Report {
     pub root: String,
     pub live: bool,
     pub as_root: bool,
+    /// The host's system (`"host": {"os_id", "os_version", …}` in JSON).
+    #[serde(rename = "host")]
     pub distro: Distro,
     pub level: u8,
     pub results: Vec<CheckResult>,

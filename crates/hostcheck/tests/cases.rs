@@ -203,3 +203,49 @@ probe = { kind = "accounts", rule = "uid0_only_root" }
         "an unknown probe kind"
     );
 }
+
+/// The checker on the machine running the tests (no root assumed), against what this test
+/// reads from the same files itself: the uid-0 accounts of /etc/passwd and PASS_MAX_DAYS of
+/// /etc/login.defs. A check may be `unknown` (not readable here) but never disagree.
+#[test]
+fn on_this_machine_the_checker_agrees_with_a_direct_reading() {
+    let checks = Checks::builtin().unwrap();
+    let host = Host::open(Path::new("/"));
+    assert!(host.live);
+    let report = run(&checks, &host, 3);
+    let status = |id: &str| {
+        report
+            .results
+            .iter()
+            .find(|r| r.id == id)
+            .unwrap()
+            .status
+            .as_str()
+    };
+    if let Ok(passwd) = std::fs::read_to_string("/etc/passwd") {
+        let others_uid0 = passwd.lines().any(|l| {
+            let f: Vec<&str> = l.split(':').collect();
+            f.len() > 3 && f[2] == "0" && f[0] != "root"
+        });
+        let want = if others_uid0 { "fail" } else { "pass" };
+        assert_eq!(status("access.uid0_only_root"), want);
+    }
+    if let Ok(defs) = std::fs::read_to_string("/etc/login.defs") {
+        let value = defs
+            .lines()
+            .filter(|l| !l.trim_start().starts_with('#'))
+            .filter_map(|l| l.trim().strip_prefix("PASS_MAX_DAYS"))
+            .filter_map(|v| v.trim().parse::<i64>().ok())
+            .last();
+        let want = match value {
+            Some(d) if (1..=90).contains(&d) => "pass",
+            _ => "fail",
+        };
+        assert_eq!(status("auth.pass_max_days"), want);
+    }
+    for r in &report.results {
+        if r.status.as_str() == "pass" {
+            assert!(!r.evidence.is_empty(), "{} passed without evidence", r.id);
+        }
+    }
+}

@@ -26,7 +26,7 @@ async fn a_report_is_stored_as_evidence_and_a_forged_one_is_refused() {
             "items",
         ),
         (
-            bad(&|r| r["results"][0]["id"] = json!("shell.rm_rf")),
+            bad(&|r| r["results"][0]["check"] = json!("shell.rm_rf")),
             "shell.rm_rf",
         ),
         (bad(&|r| r["summary"]["pass"] = json!(999)), "summary.pass"),

@@ -34,6 +34,9 @@ impl Status {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct Evidence {
+    /// The file as on the host (`/etc/ssh/sshd_config`), whatever `--root` it was read
+    /// under (`"file"` in JSON).
+    #[serde(rename = "file")]
     pub path: String,
     pub line: Option<usize>,
     pub text: String,
