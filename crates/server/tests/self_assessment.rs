@@ -9,7 +9,7 @@ use axum::http::Method;
 use common::{profile, world};
 use dengbao_controls::{Catalog, Extension};
 use dengbao_store::evidence::EvidenceInput;
-use dengbao_store::users::{NewUser, Role};
+use dengbao_store::users::Role;
 use dengbao_store::ReviewInput;
 use dengbao_types::Level;
 use serde_json::json;
@@ -121,24 +121,7 @@ async fn the_operator_self_assesses_and_the_assessors_assessment_is_untouched() 
             assert_eq!(r.json["conclusion"]["conclusion"], "符合", "{role}");
         }
     }
-    let organ = w
-        .store
-        .create_user(
-            "test",
-            NewUser {
-                name: "乙区网安大队".into(),
-                role: Role::Supervisor,
-                orgs: vec![],
-            },
-        )
-        .await
-        .unwrap();
-    let token = w
-        .store
-        .create_token("test", &organ.id, "test")
-        .await
-        .unwrap()
-        .token;
+    let (_, token) = common::user(&w, "乙区网安大队", Role::Supervisor).await;
     let r = w
         .send_token(
             Method::GET,

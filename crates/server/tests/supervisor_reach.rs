@@ -6,30 +6,13 @@ mod common;
 
 use axum::http::Method;
 use common::{profile, world};
-use dengbao_store::users::{NewUser, Role};
+use dengbao_store::users::Role;
 use serde_json::json;
 
 #[tokio::test]
 async fn a_supervisor_reaches_only_the_networks_filed_with_it() {
     let w = world().await;
-    let organ = w
-        .store
-        .create_user(
-            "test",
-            NewUser {
-                name: "乙区网安大队".into(),
-                role: Role::Supervisor,
-                orgs: vec![],
-            },
-        )
-        .await
-        .unwrap();
-    let token = w
-        .store
-        .create_token("test", &organ.id, "test")
-        .await
-        .unwrap()
-        .token;
+    let (organ_id, token) = common::user(&w, "乙区网安大队", Role::Supervisor).await;
     let other = w
         .store
         .create_network("test", &w.org_a, profile("甲-办公系统"))
@@ -47,7 +30,7 @@ async fn a_supervisor_reaches_only_the_networks_filed_with_it() {
         .post_json(
             &format!("/api/networks/{net}/filings"),
             "operator_a",
-            json!({"supervisor_id": organ.id, "submitted_on": "2026-09-28"}),
+            json!({"supervisor_id": organ_id, "submitted_on": "2026-09-28"}),
         )
         .await;
     assert_eq!(filed.status, 201, "{}", filed.json);
