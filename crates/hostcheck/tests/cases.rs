@@ -236,7 +236,7 @@ fn on_this_machine_the_checker_agrees_with_a_direct_reading() {
             .filter(|l| !l.trim_start().starts_with('#'))
             .filter_map(|l| l.trim().strip_prefix("PASS_MAX_DAYS"))
             .filter_map(|v| v.trim().parse::<i64>().ok())
-            .last();
+            .next_back();
         let want = match value {
             Some(d) if (1..=90).contains(&d) => "pass",
             _ => "fail",
