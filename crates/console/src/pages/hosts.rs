@@ -56,6 +56,8 @@ struct PageTpl {
     network_id: String,
     network: String,
     hosts: Vec<Host>,
+    /// The hint, escaped, with its commands as `<code>`.
+    hint: String,
 }
 
 fn one(c: &Ctx, text: &str) -> String {
@@ -133,6 +135,7 @@ async fn page(State(state): State<AppState>, page: NetPage<Read>) -> PageResult 
         });
     }
     render(&PageTpl {
+        hint: crate::i18n::code_spans_html(c.t.s("hosts.hint")),
         network_id: net.id.clone(),
         network: net.profile.name.clone(),
         hosts,
