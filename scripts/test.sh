@@ -85,4 +85,4 @@ export DENGBAO_TEST_S3_ENDPOINT="http://127.0.0.1:$s3_port"
 echo "== S3 (SeaweedFS) for tests at $DENGBAO_TEST_S3_ENDPOINT"
 
 # --- the tests -------------------------------------------------------------------------
-cargo test --workspace --all-targets --locked "$@"
+cargo test --workspace --all-targets --locked --no-fail-fast "$@"
