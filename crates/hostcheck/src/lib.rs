@@ -17,7 +17,7 @@ use serde::{Deserialize, Serialize};
 
 pub use host::{Distro, Host};
 pub use probes::{Evidence, Status};
-pub use rules::{Check, Probe};
+pub use rules::{Check, Probe, ProbeKind};
 
 /// The shipped checks.
 const LINUX: (&str, &str) = (
@@ -38,19 +38,41 @@ pub enum RulesError {
     },
 }
 
+/// What a report was made from: a Linux host's files (the default, and what reports made
+/// before the field existed are), a Windows Server's exports, or a network device's
+/// configuration. Each has its own checks file; the server verifies a report against the
+/// platform's checks.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Platform {
+    #[default]
+    Linux,
+    Windows,
+    Device,
+}
+
+impl Platform {
+    fn is_linux(&self) -> bool {
+        *self == Platform::Linux
+    }
+}
+
 /// The checks, validated.
 #[derive(Debug)]
-pub struct Checks {
-    pub checks: Vec<Check>,
+pub struct Checks<P = Probe> {
+    pub checks: Vec<Check<P>>,
 }
 
 impl Checks {
+    /// The shipped Linux checks.
     pub fn builtin() -> Result<Checks, RulesError> {
         Checks::parse(LINUX.0, LINUX.1)
     }
+}
 
-    pub fn parse(file: &str, text: &str) -> Result<Checks, RulesError> {
-        let parsed: rules::CheckFile = toml::from_str(text).map_err(|e| RulesError::Parse {
+impl<P: ProbeKind> Checks<P> {
+    pub fn parse(file: &str, text: &str) -> Result<Checks<P>, RulesError> {
+        let parsed: rules::CheckFile<P> = toml::from_str(text).map_err(|e| RulesError::Parse {
             file: file.to_string(),
             message: e.to_string(),
         })?;
@@ -81,9 +103,7 @@ impl Checks {
             if !c.cannot_see.contains(" / ") {
                 return Err(bad("cannot_see gives Chinese / English".into()));
             }
-            if let Probe::Lines { pattern, .. } = &c.probe {
-                regex::Regex::new(pattern).map_err(|e| bad(format!("pattern: {e}")))?;
-            }
+            c.probe.validate().map_err(bad)?;
         }
         Ok(Checks {
             checks: parsed.check,
@@ -91,7 +111,7 @@ impl Checks {
     }
 
     /// The checks that apply at `level`.
-    pub fn at_level(&self, level: u8) -> impl Iterator<Item = &Check> {
+    pub fn at_level(&self, level: u8) -> impl Iterator<Item = &Check<P>> {
         self.checks
             .iter()
             .filter(move |c| c.items.contains_key(&level))
@@ -124,6 +144,9 @@ pub struct CheckResult {
 #[derive(Debug, Clone, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct Report {
+    /// Omitted for Linux, so the reports of earlier versions still read.
+    #[serde(default, skip_serializing_if = "Platform::is_linux")]
+    pub platform: Platform,
     pub root: String,
     pub live: bool,
     pub as_root: bool,
@@ -162,7 +185,18 @@ pub fn run(checks: &Checks, host: &Host, level: u8) -> Report {
         } else {
             probes::evaluate(&c.probe, host)
         };
-        results.push(CheckResult {
+        results.push(CheckResult::new(c, level, outcome));
+    }
+    let mut report = Report::new(Platform::Linux, host.distro.clone(), level, results);
+    report.live = host.live;
+    report.as_root = host.as_root;
+    report
+}
+
+impl CheckResult {
+    /// The result of check `c` at `level` from what its probe found.
+    pub fn new<P>(c: &Check<P>, level: u8, outcome: probes::Outcome) -> CheckResult {
+        CheckResult {
             id: c.id.clone(),
             title: c.title.clone(),
             title_en: c.title_en.clone(),
@@ -172,8 +206,30 @@ pub fn run(checks: &Checks, host: &Host, level: u8) -> Report {
             evidence: outcome.evidence,
             cannot_see: c.cannot_see.clone(),
             needs_root: outcome.needs_root,
-        });
+        }
     }
+}
+
+impl Report {
+    /// A report of `results`, with their summary; `root`, `live` and `as_root` are for the
+    /// caller to set where they mean something.
+    pub fn new(platform: Platform, distro: Distro, level: u8, results: Vec<CheckResult>) -> Report {
+        let summary = summarize(&results);
+        Report {
+            platform,
+            root: String::new(),
+            live: false,
+            as_root: false,
+            distro,
+            level,
+            results,
+            summary,
+        }
+    }
+}
+
+/// Status → count, every status present.
+fn summarize(results: &[CheckResult]) -> BTreeMap<String, usize> {
     let mut summary = BTreeMap::new();
     for s in [
         Status::Pass,
@@ -186,14 +242,17 @@ pub fn run(checks: &Checks, host: &Host, level: u8) -> Report {
             results.iter().filter(|r| r.status == s).count(),
         );
     }
-    Report {
-        root: String::new(),
-        live: host.live,
-        as_root: host.as_root,
-        distro: host.distro.clone(),
-        level,
-        results,
-        summary,
+    summary
+}
+
+/// Verifies a report made elsewhere against the shipped checks of its platform.
+pub fn verify_report(report: &Report) -> Result<(), ReportError> {
+    let loaded = |e: RulesError| ReportError(format!("the embedded checks: {e}"));
+    match report.platform {
+        Platform::Linux => Checks::builtin().map_err(loaded)?.verify(report),
+        Platform::Windows | Platform::Device => Err(ReportError(
+            "platform: 尚无该平台的检查项 / no checks for this platform yet".into(),
+        )),
     }
 }
 
@@ -202,7 +261,7 @@ pub fn run(checks: &Checks, host: &Host, level: u8) -> Report {
 #[error("{0}")]
 pub struct ReportError(pub String);
 
-impl Checks {
+impl<P> Checks<P> {
     /// Checks a report made elsewhere against these checks: the level is 2 or 3, every
     /// result is a known check of that level naming exactly that check's items (a report
     /// cannot claim items its checks do not evidence), no check twice, and the summary
@@ -238,17 +297,11 @@ impl Checks {
                 return Err(ReportError(format!("results.{}: 重复 / twice", r.id)));
             }
         }
-        for s in [
-            Status::Pass,
-            Status::Fail,
-            Status::NotApplicable,
-            Status::Unknown,
-        ] {
-            let n = report.results.iter().filter(|r| r.status == s).count();
-            if report.summary.get(s.as_str()).copied().unwrap_or(0) != n {
+        let counted = summarize(&report.results);
+        for (status, n) in counted {
+            if report.summary.get(&status).copied().unwrap_or(0) != n {
                 return Err(ReportError(format!(
-                    "summary.{}: 与结果不符 / does not count the results",
-                    s.as_str()
+                    "summary.{status}: 与结果不符 / does not count the results"
                 )));
             }
         }

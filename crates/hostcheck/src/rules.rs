@@ -6,10 +6,11 @@ use std::collections::BTreeMap;
 
 use serde::Deserialize;
 
-/// One check.
+/// One check. `P` is the platform's probe vocabulary: [`Probe`] (files of a Linux host)
+/// here; Windows exports and device configurations have their own.
 #[derive(Debug, Clone, Deserialize)]
 #[serde(deny_unknown_fields)]
-pub struct Check {
+pub struct Check<P = Probe> {
     /// Stable id, `area.what`: `ssh.root_login`.
     pub id: String,
     /// What passing means, in Chinese.
@@ -24,7 +25,7 @@ pub struct Check {
     /// Distribution families it applies to (`debian`, `rhel`); empty = all.
     #[serde(default)]
     pub families: Vec<String>,
-    pub probe: Probe,
+    pub probe: P,
 }
 
 /// What a check reads and what passes. Every probe reads files only: the checker never
@@ -191,9 +192,26 @@ impl Pass {
     }
 }
 
-/// The shipped checks file.
+/// A checks file.
 #[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
-pub struct CheckFile {
-    pub check: Vec<Check>,
+pub struct CheckFile<P> {
+    pub check: Vec<Check<P>>,
+}
+
+/// A probe vocabulary: what one platform's checks can read. `validate` refuses a probe
+/// that cannot work (a bad pattern) when the file loads, not when a host is checked.
+pub trait ProbeKind: serde::de::DeserializeOwned {
+    fn validate(&self) -> Result<(), String> {
+        Ok(())
+    }
+}
+
+impl ProbeKind for Probe {
+    fn validate(&self) -> Result<(), String> {
+        if let Probe::Lines { pattern, .. } = self {
+            regex::Regex::new(pattern).map_err(|e| format!("pattern: {e}"))?;
+        }
+        Ok(())
+    }
 }

@@ -195,11 +195,11 @@ items = { 3 = ["L2-CES1-01"] }
 cannot_see = "a / b"
 probe = { kind = "accounts", rule = "uid0_only_root" }
 "#;
-    let e = Checks::parse("test.toml", bad).unwrap_err().to_string();
+    let e = Checks::<Probe>::parse("test.toml", bad).unwrap_err().to_string();
     assert!(e.contains("x.y") && e.contains("L2-CES1-01"), "{e}");
     let unknown = bad.replace("accounts", "shell_command");
     assert!(
-        Checks::parse("test.toml", &unknown).is_err(),
+        Checks::<Probe>::parse("test.toml", &unknown).is_err(),
         "an unknown probe kind"
     );
 }

@@ -6,12 +6,11 @@
 //! counts. Sending needs `AddEvidence`; reading `Read`.
 
 use std::collections::BTreeMap;
-use std::sync::OnceLock;
 
 use axum::extract::State;
 use axum::http::StatusCode;
 use axum::Json;
-use dengbao_hostcheck::{Checks, Report, Status};
+use dengbao_hostcheck::{Report, Status};
 use dengbao_store::evidence::EvidenceInput;
 use dengbao_store::host_reports::{HostReport, HostReportInput};
 use serde::{Deserialize, Serialize};
@@ -29,14 +28,6 @@ pub const DUTY: &str = "mlps.general.protection";
 
 pub fn router() -> OpenApiRouter<AppState> {
     OpenApiRouter::new().routes(routes!(list_reports, send_report))
-}
-
-fn checks() -> Result<&'static Checks, ApiError> {
-    static CHECKS: OnceLock<Option<Checks>> = OnceLock::new();
-    CHECKS
-        .get_or_init(|| Checks::builtin().ok())
-        .as_ref()
-        .ok_or_else(|| ApiError::internal("the embedded host checks failed to load"))
 }
 
 /// What `dengbao host report` sends.
@@ -72,9 +63,7 @@ async fn send_report(
     ApiJson(upload): ApiJson<HostReportUpload>,
 ) -> ApiResult<(StatusCode, Json<HostReport>)> {
     let report = &upload.report;
-    checks()?
-        .verify(report)
-        .map_err(|e| ApiError::invalid(e.to_string()))?;
+    dengbao_hostcheck::verify_report(report).map_err(|e| ApiError::invalid(e.to_string()))?;
     let net = state.store.get_network(&guard.network_id).await?;
     if let Some(level) = net.profile.level.map(|l| l.get()) {
         if level != report.level && level <= 3 {
