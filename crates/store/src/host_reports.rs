@@ -8,6 +8,7 @@ use sqlx::Row;
 use crate::audit::{AuditRecord, WriteTx};
 use crate::error::{Result, StoreError};
 use crate::evidence::{insert_evidence, Evidence, EvidenceInput};
+use crate::host_check_rulings::HostCheckRuling;
 use crate::Store;
 
 /// What the server learnt from a verified report.
@@ -36,6 +37,8 @@ pub struct HostReport {
     /// `pending`, `accepted` or `rejected` (the evidence review).
     pub review: String,
     pub voided: bool,
+    /// The assessors' latest ruling on each of its check results that has one (decision 0424).
+    pub rulings: Vec<HostCheckRuling>,
 }
 
 impl Store {
@@ -101,12 +104,15 @@ impl Store {
             received_at: ev.recorded_at.clone(),
             review: ev.review.clone(),
             voided: false,
+            rulings: Vec::new(),
         };
         Ok((ev, stored))
     }
 
-    /// The network's host reports, newest first.
+    /// The network's host reports, newest first, each with the latest ruling on each of its
+    /// checks.
     pub async fn host_reports(&self, network_id: &str) -> Result<Vec<HostReport>> {
+        let mut rulings = self.host_check_rulings(network_id).await?;
         let rows = sqlx::query(
             "SELECT h.evidence_id, h.host, h.level, h.distro, h.passed, h.failed, h.not_applicable, \
                     h.unknown, h.received_at, e.review, e.voided_at \
@@ -120,8 +126,14 @@ impl Store {
             .map(|r| {
                 let level: i64 = r.try_get("level")?;
                 let voided: Option<String> = r.try_get("voided_at")?;
+                let evidence_id: String = r.try_get("evidence_id")?;
+                let (of_report, rest): (Vec<_>, Vec<_>) = std::mem::take(&mut rulings)
+                    .into_iter()
+                    .partition(|x| x.report_id == evidence_id);
+                rulings = rest;
                 Ok(HostReport {
-                    evidence_id: r.try_get("evidence_id")?,
+                    rulings: of_report,
+                    evidence_id,
                     host: r.try_get("host")?,
                     level: u8::try_from(level).unwrap_or(0),
                     distro: r.try_get("distro")?,

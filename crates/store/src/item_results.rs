@@ -14,7 +14,7 @@ use crate::{secret, Store};
 
 /// Now in UTC with nine fractional digits, so that the text sorts as time does (the
 /// history orders recordings by it).
-fn sortable_now() -> String {
+pub(crate) fn sortable_now() -> String {
     let t = jiff::Timestamp::now();
     format!(
         "{}.{:09}Z",

@@ -32,6 +32,7 @@ pub mod evidence;
 pub mod evidence_review;
 pub mod filing_form;
 pub mod filings;
+pub mod host_check_rulings;
 pub mod host_reports;
 pub mod incident_logs;
 pub mod incident_open;
