@@ -108,3 +108,154 @@ async fn a_report_is_stored_as_evidence_and_a_forged_one_is_refused() {
         "no host check evidences 物理环境"
     );
 }
+
+/// Issue 12, "done when": a report posted with the API is on the network's duty timeline
+/// (the protection duty's evidence, pending review), in the assessment beside its items,
+/// and audited; the engaged assessor accepts or overrules each result (audited), and an
+/// overruled result counts as the assessor found it wherever the assessment shows it.
+#[tokio::test]
+async fn a_posted_report_is_on_the_timeline_and_in_the_assessment_where_the_assessor_rules_on_it() {
+    let w = common::world().await;
+    common::engage_assessor(&w, "2026-09-01").await;
+    let net = &w.net_a;
+    let report = common::host_report(3);
+    let sent = w
+        .post_json(
+            &format!("/api/networks/{net}/host-reports"),
+            "operator_a",
+            json!({"host": "db-02", "report": report}),
+        )
+        .await;
+    assert_eq!(sent.status, 201, "{}", sent.json);
+    let report_id = sent.json["evidence_id"].as_str().unwrap().to_string();
+
+    // The duty timeline's API: the protection duty applies, and the report is its evidence.
+    let duties = w
+        .get(&format!("/api/networks/{net}/duties"), "operator_a")
+        .await;
+    assert!(
+        duties
+            .json
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|d| d["id"] == "mlps.general.protection"),
+        "{}",
+        duties.json
+    );
+    let evidence = w
+        .get(&format!("/api/networks/{net}/evidence"), "operator_a")
+        .await;
+    let on_duty = evidence
+        .json
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|e| e["id"] == report_id.as_str())
+        .expect("the report is evidence of the network");
+    assert_eq!(on_duty["duty_id"], "mlps.general.protection");
+    assert_eq!(on_duty["review"], "pending");
+
+    // The machine's result of the root-login check of a bare root, and the items it evidences.
+    let machine = report["results"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|r| r["check"] == "access.ssh_root_login")
+        .unwrap()["result"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    assert_ne!(machine, "pass", "nothing to read on a bare root");
+
+    let rulings = format!("/api/networks/{net}/host-reports/{report_id}/rulings");
+    // Refused: the operator (not an assessor), a check the report does not have, an
+    // overruling without a note; nothing written.
+    let overrule = json!({"check": "access.ssh_root_login", "ruling": "overrule",
+        "result": "pass", "note": "现场核查：sshd_config 第 12 行 PermitRootLogin no"});
+    let r = w.post_json(&rulings, "operator_a", overrule.clone()).await;
+    assert_eq!(r.status, 403, "{}", r.json);
+    let r = w.post_json(&rulings, "operator_b", overrule.clone()).await;
+    assert_eq!(r.status, 404, "another organisation's network: {}", r.json);
+    let r = w
+        .post_json(
+            &rulings,
+            "assessor",
+            json!({"check": "shell.rm_rf", "ruling": "accept"}),
+        )
+        .await;
+    assert_eq!(r.status, 422);
+    assert!(r.json.to_string().contains("shell.rm_rf"), "{}", r.json);
+    let r = w
+        .post_json(
+            &rulings,
+            "assessor",
+            json!({"check": "access.ssh_root_login", "ruling": "overrule", "result": "pass"}),
+        )
+        .await;
+    assert_eq!(r.status, 422);
+    assert!(r.json.to_string().contains("note"), "{}", r.json);
+    assert!(w.store.host_reports(net).await.unwrap()[0]
+        .rulings
+        .is_empty());
+
+    // The assessor overrules one result and accepts another.
+    let r = w.post_json(&rulings, "assessor", overrule).await;
+    assert_eq!(r.status, 201, "{}", r.json);
+    assert_eq!(r.json["result"], "pass");
+    let r = w
+        .post_json(
+            &rulings,
+            "assessor",
+            json!({"check": "auth.pass_max_days", "ruling": "accept", "note": ""}),
+        )
+        .await;
+    assert_eq!(r.status, 201, "{}", r.json);
+
+    // The listing carries the rulings.
+    let list = w
+        .get(&format!("/api/networks/{net}/host-reports"), "operator_a")
+        .await;
+    let listed = list.json[0]["rulings"].as_array().unwrap();
+    assert_eq!(listed.len(), 2, "{}", list.json);
+
+    // The assessment: the overruled result counts as the assessor found it, with the note.
+    let a = w
+        .get(&format!("/api/networks/{net}/assessment"), "operator_a")
+        .await;
+    let beside = a.json["host_checks"]["L3-CES1-06"].as_array().unwrap();
+    let root = beside
+        .iter()
+        .find(|c| c["check"] == "access.ssh_root_login" && c["host"] == "db-02")
+        .expect("the check beside its item");
+    assert_eq!(root["status"], "pass", "{root}");
+    assert_eq!(root["machine_status"], machine.as_str());
+    assert_eq!(root["ruling"]["ruling"], "overrule");
+    assert!(root["ruling"]["note"]
+        .as_str()
+        .unwrap()
+        .contains("PermitRootLogin no"));
+    let accepted = a.json["host_checks"]
+        .as_object()
+        .unwrap()
+        .values()
+        .flat_map(|v| v.as_array().unwrap())
+        .find(|c| c["check"] == "auth.pass_max_days")
+        .expect("auth.pass_max_days beside its item");
+    assert_eq!(accepted["ruling"]["ruling"], "accept");
+    assert_eq!(accepted["status"], accepted["machine_status"]);
+
+    // Audited: the report sent, and each ruling with the assessor's result and note.
+    let audit = w.get("/api/audit?limit=1000", "auditor").await;
+    let entries = audit.json.as_array().expect("the entries");
+    let actions: Vec<&str> = entries
+        .iter()
+        .filter_map(|e| e["action"].as_str())
+        .collect();
+    assert!(actions.contains(&"host.report"), "{actions:?}");
+    assert_eq!(
+        actions.iter().filter(|a| **a == "host.ruling").count(),
+        2,
+        "{actions:?}"
+    );
+}

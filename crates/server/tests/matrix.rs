@@ -162,7 +162,14 @@ async fn request(w: &World, row: &Row, attempt: usize) -> (String, Option<(Strin
     } else {
         String::new()
     };
+    // A host report of the network to rule on.
+    let report_id = if path.contains("{report_id}") {
+        host_report_of(w).await
+    } else {
+        String::new()
+    };
     let uri = path
+        .replace("{report_id}", &report_id)
         .replace("{request_id}", &request_id)
         .replace("{id}", &id)
         .replace("{incident_id}", &incident_id)
@@ -260,12 +267,53 @@ async fn request(w: &World, row: &Row, attempt: usize) -> (String, Option<(Strin
         ("POST", "/api/networks/{id}/host-reports") => json(serde_json::json!({
             "host": format!("web-{attempt}"), "report": common::host_report(3)
         })),
+        ("POST", "/api/networks/{id}/host-reports/{report_id}/rulings") => {
+            json(serde_json::json!({
+                "check": "access.ssh_root_login", "ruling": "overrule", "result": "fail",
+                "note": "矩阵测试：现场查看允许 root 登录"
+            }))
+        }
         ("POST", "/api/grade") => json(
             serde_json::json!({"business": {"object": "order", "degree": "serious"}, "service": {"object": "rights", "degree": "harm"}}),
         ),
         _ => None,
     };
     (uri, body)
+}
+
+/// A level-3 host report stored on organisation A's network; its evidence id.
+async fn host_report_of(w: &World) -> String {
+    let report = common::host_report(3);
+    let bytes =
+        serde_json::to_vec(&serde_json::json!({"host": "web-01", "report": report})).unwrap();
+    let count = |s: &str| report["summary"][s].as_i64().unwrap_or(0);
+    w.store
+        .record_host_report(
+            "test",
+            &w.net_a,
+            dengbao_store::host_reports::HostReportInput {
+                host: "web-01".into(),
+                level: 3,
+                distro: " (unknown)".into(),
+                counts: [
+                    count("pass"),
+                    count("fail"),
+                    count("not_applicable"),
+                    count("unknown"),
+                ],
+            },
+            EvidenceInput {
+                duty_id: "mlps.general.protection".into(),
+                description: "主机检查 web-01".into(),
+                file_name: Some("主机检查-web-01.json".into()),
+                ..Default::default()
+            },
+            &bytes,
+        )
+        .await
+        .unwrap()
+        .1
+        .evidence_id
 }
 
 #[tokio::test]

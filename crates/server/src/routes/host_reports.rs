@@ -12,11 +12,13 @@ use axum::http::StatusCode;
 use axum::Json;
 use dengbao_hostcheck::{Report, Status};
 use dengbao_store::evidence::EvidenceInput;
+use dengbao_store::host_check_rulings::HostCheckRuling;
 use dengbao_store::host_reports::{HostReport, HostReportInput};
 use serde::{Deserialize, Serialize};
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 
+use super::host_rulings::StoredReport;
 use crate::auth::{AddEvidence, NetworkGuard, Read};
 use crate::error::{ApiError, ApiResult, ErrorBody};
 use crate::extract::ApiJson;
@@ -27,7 +29,9 @@ use crate::AppState;
 pub const DUTY: &str = "mlps.general.protection";
 
 pub fn router() -> OpenApiRouter<AppState> {
-    OpenApiRouter::new().routes(routes!(list_reports, send_report))
+    OpenApiRouter::new()
+        .routes(routes!(list_reports, send_report))
+        .merge(super::host_rulings::router())
 }
 
 /// What `dengbao host report` sends.
@@ -41,7 +45,8 @@ pub struct HostReportUpload {
     pub report: Report,
 }
 
-/// The network's host reports, newest first, each with its evidence review state.
+/// The network's host reports, newest first, each with its evidence review state and the
+/// engaged assessor's latest ruling on each check result ruled on.
 #[utoipa::path(get, path = "/api/networks/{id}/host-reports", tag = "networks", security(("bearer" = [])),
     params(("id" = String, Path, description = "network id")),
     responses((status = 200, body = Vec<HostReport>), (status = 404, body = ErrorBody)))]
@@ -122,25 +127,33 @@ async fn send_report(
 pub struct ItemHostCheck {
     pub host: String,
     pub check: String,
-    /// `pass`, `fail`, `not_applicable`, `unknown`.
+    /// The result that counts: the assessor's when they overruled the machine, else the
+    /// machine's (`pass`, `fail`, `not_applicable`, `unknown`).
     pub status: String,
-    /// The report's evidence item and its review state: the assessor accepts or rejects the
-    /// report there.
+    /// What `dengbao host check` found.
+    pub machine_status: String,
+    /// The engaged assessor's latest ruling on this result, if any (decision 0424).
+    pub ruling: Option<HostCheckRuling>,
+    /// The report's evidence item and its review state (whether the report meets the duty).
     pub evidence_id: String,
     pub review: String,
 }
 
+/// The result that counts for a check: an overruling's result, else the machine's.
+pub fn effective_status(machine: &str, ruling: Option<&HostCheckRuling>) -> String {
+    match ruling {
+        Some(r) if r.ruling == "overrule" => r.result.clone().unwrap_or_else(|| machine.into()),
+        _ => machine.to_string(),
+    }
+}
+
 /// The latest report of each host of the network at `level` (voided ones left out), its
-/// results grouped by the items they evidence.
+/// results grouped by the items they evidence, each with its ruling.
 pub async fn host_checks_by_item(
     state: &AppState,
     network_id: &str,
     level: u8,
 ) -> ApiResult<BTreeMap<String, Vec<ItemHostCheck>>> {
-    #[derive(Deserialize)]
-    struct Stored {
-        report: Report,
-    }
     let mut out: BTreeMap<String, Vec<ItemHostCheck>> = BTreeMap::new();
     let mut hosts = std::collections::HashSet::new();
     // Newest first: the first report of a host is its latest.
@@ -152,15 +165,19 @@ pub async fn host_checks_by_item(
             .store
             .evidence_bytes(network_id, &r.evidence_id)
             .await?;
-        let Ok(stored) = serde_json::from_slice::<Stored>(&bytes) else {
+        let Ok(stored) = serde_json::from_slice::<StoredReport>(&bytes) else {
             continue;
         };
         for res in stored.report.results {
+            let ruling = r.rulings.iter().find(|x| x.check == res.id);
+            let machine = res.status.as_str();
             for item in &res.items {
                 out.entry(item.clone()).or_default().push(ItemHostCheck {
                     host: r.host.clone(),
                     check: res.id.clone(),
-                    status: res.status.as_str().to_string(),
+                    status: effective_status(machine, ruling),
+                    machine_status: machine.to_string(),
+                    ruling: ruling.cloned(),
                     evidence_id: r.evidence_id.clone(),
                     review: r.review.clone(),
                 });

@@ -13,6 +13,7 @@ pub mod evidence;
 pub mod evidence_review;
 pub mod filings;
 pub mod host_reports;
+pub mod host_rulings;
 pub mod incidents;
 pub mod law;
 pub mod networks;
