@@ -66,12 +66,13 @@ async fn a_host_report_shows_its_failures_with_the_lines_that_decided_them() {
     assert!(zh.body.contains("access.ssh_root_login"));
     assert!(
         zh.body
-            .contains("/etc/ssh/sshd_config:1</code> PermitRootLogin yes"),
+            .contains("/etc/ssh/sshd_config:1</code> <code>PermitRootLogin yes</code>"),
         "{}",
         zh.body
     );
     assert!(
-        zh.body.contains("PermitRootLogin 的生效值为 yes"),
+        zh.body
+            .contains("<code>PermitRootLogin</code> 的生效值为 <code>yes</code>"),
         "{}",
         zh.body
     );

@@ -102,6 +102,44 @@ async fn every_page_speaks_one_language_at_a_time() {
         )
         .await;
     let incident = common::incident(&app.store, &net.id, false).await;
+    // A host report with an assessor's overruling: the timeline, the hosts page and the
+    // assessment show it, the ruling's note quoted on English pages.
+    let report = common::host_report(&app.store, &net.id, "web-01").await;
+    let org = app.first_org().await;
+    let assessor = common::user_with_password(
+        &app.store,
+        "测评师",
+        dengbao_store::Role::Assessor,
+        vec![org],
+        "a long enough passphrase",
+    )
+    .await;
+    app.store
+        .engage(
+            "test",
+            &net.id,
+            dengbao_store::engagements::EngagementInput {
+                assessor_id: assessor.clone(),
+                engaged_on: "2026-09-01".into(),
+            },
+        )
+        .await
+        .unwrap();
+    app.store
+        .rule_host_check(
+            "测评师",
+            &assessor,
+            &net.id,
+            &report,
+            &dengbao_store::host_check_rulings::RulingInput {
+                check: "access.ssh_root_login".into(),
+                ruling: "overrule".into(),
+                result: Some("pass".into()),
+                note: "现场核查：已改为禁止远程登录".into(),
+            },
+        )
+        .await
+        .unwrap();
     // The fixture's names: the user's data in any language.
     let own = [
         "机房断电",
@@ -109,6 +147,8 @@ async fn every_page_speaks_one_language_at_a_time() {
         "admin",
         "网上支付平台",
         "示例网络运营单位",
+        "web-01",
+        "测评师",
         "test",
         net.id.as_str(),
     ];

@@ -78,6 +78,14 @@ fn form_fields(path: &str, role: &str) -> Vec<(String, String)> {
             ("reason", ""),
             ("closed_at", "2026-11-05"),
         ])
+    } else if path.ends_with("/rulings") {
+        f(&[
+            ("check", "access.ssh_root_login"),
+            ("from", "hosts"),
+            ("result", "pass"),
+            ("note", "矩阵测试：现场核查不允许 root 登录"),
+            ("ruling", "overrule"),
+        ])
     } else if path.ends_with("/review") {
         f(&[("decision", "accept"), ("reason", "")])
     } else if path.ends_with("/void") {
@@ -370,6 +378,9 @@ async fn every_page_answers_each_role_as_the_matrix_says() {
                     .await
                     .unwrap();
                 path.replace("{pi}", &req.id)
+            } else if row.path.contains("{report}") {
+                let id = common::host_report(store, &net_a, &format!("web-{role}")).await;
+                path.replace("{report}", &id)
             } else if row.path.contains("{incident}") {
                 let id = common::incident(store, &net_a, row.path.ends_with("/close")).await;
                 path.replace("{incident}", &id)

@@ -80,6 +80,7 @@ async fn every_form_refuses_a_bad_value_and_writes_nothing() {
         .await
         .unwrap()
         .id;
+    let report = common::host_report(&app.store, &n, "web-01").await;
     let victim = common::user_with_password(
         &app.store,
         "王五",
@@ -298,6 +299,18 @@ async fn every_form_refuses_a_bad_value_and_writes_nothing() {
             format!("/supervisor/networks/{n}/rectifications/close"),
             vec![("order_id", "nothing"), ("on", bad_date), ("text", "")],
         ),
+        // An overruling without a note (the administrator has no engagement: refused all
+        // the same, and the form is not on its page).
+        (
+            format!("/networks/{n}/hosts/{report}/rulings"),
+            vec![
+                ("check", "access.ssh_root_login"),
+                ("from", "hosts"),
+                ("ruling", "overrule"),
+                ("result", "pass"),
+                ("note", ""),
+            ],
+        ),
         (
             format!("/admin/users/{victim}/password"),
             vec![("password", "123")],
@@ -404,7 +417,7 @@ async fn every_form_refuses_a_bad_value_and_writes_nothing() {
 /// The page a person sends `path` from.
 fn page_of(path: &str, n: &str) -> String {
     let net = format!("/networks/{n}");
-    let rules: [(&str, String); 13] = [
+    let rules: [(&str, String); 14] = [
         ("/networks/new", "/networks/new".into()),
         (&format!("{net}/edit"), format!("{net}/edit")),
         (
@@ -418,6 +431,7 @@ fn page_of(path: &str, n: &str) -> String {
         (&format!("{net}/assessment"), format!("{net}/assessment")),
         (&format!("{net}/emergency"), format!("{net}/emergency")),
         (&format!("{net}/pi-requests"), format!("{net}/pi-requests")),
+        (&format!("{net}/hosts"), format!("{net}/hosts")),
         ("/filing/", format!("/filing/{n}")),
         ("/supervisor/networks/", format!("/supervisor/networks/{n}")),
         ("/assessor/networks/", format!("/assessor/networks/{n}")),

@@ -24,8 +24,10 @@ use dengbao_store::item_results::{AssessmentKind, ItemResultInput};
 
 use crate::ctx::Ctx;
 use crate::guard::{NetPage, PageError, PageResult};
+use crate::pages::host_rulings::{may_rule, status, RulingView, RESULTS};
 use crate::pages::{form_value, redirect, render};
 use crate::svg::{bar_chart, Bar};
+use dengbao_server::routes::host_reports::ItemHostCheck;
 
 pub fn routes() -> Router<AppState> {
     Router::new()
@@ -54,10 +56,22 @@ pub struct ItemRow {
     pub hosts: Vec<HostBadge>,
 }
 
-/// One host check beside an item: `web-01 access.ssh_root_login 不通过`.
+/// One host check beside an item: `web-01 access.ssh_root_login 不通过` — the assessor's
+/// result when they overruled the machine (decision 0424), with their ruling.
 pub struct HostBadge {
     pub status: String,
     pub text: String,
+    pub report_id: String,
+    pub check: String,
+    pub ruling: Option<RulingView>,
+}
+
+/// A host check in a class's ruling block (the engaged assessor's forms).
+pub struct HostRulingRow {
+    pub item: String,
+    pub badge: HostBadge,
+    /// The machine's result in words.
+    pub machine: String,
 }
 
 impl ItemRow {
@@ -113,6 +127,8 @@ pub struct ClassSection {
     pub name: String,
     pub items: Vec<ItemRow>,
     pub assessed: usize,
+    /// The host checks beside the class's items, for the ruling forms.
+    pub host_rows: Vec<HostRulingRow>,
 }
 
 #[derive(Template)]
@@ -140,6 +156,9 @@ struct AssessmentTpl {
     filters: Vec<(String, String)>,
     /// The network's evidence that may be linked (not voided).
     evidence: Vec<EvidenceLink>,
+    /// The user is the engaged assessor: the host checks get ruling forms.
+    can_rule: bool,
+    statuses: Vec<(&'static str, String)>,
 }
 
 fn review_label(c: &Ctx, review: &str) -> String {
@@ -152,6 +171,28 @@ fn zh_data(c: &Ctx, s: &str) -> String {
         String::new()
     } else {
         crate::i18n::quoted(c.lang, s)
+    }
+}
+
+/// A host check as the item shows it: its result that counts, and the ruling.
+fn host_badge(c: &Ctx, h: &ItemHostCheck) -> HostBadge {
+    let overruled = h.ruling.as_ref().is_some_and(|r| r.ruling == "overrule");
+    HostBadge {
+        status: h.status.clone(),
+        text: format!(
+            "{} {} {}{}",
+            h.host,
+            h.check,
+            status(c, &h.status),
+            if overruled {
+                c.t.s("hosts.overruled_mark")
+            } else {
+                ""
+            }
+        ),
+        report_id: h.evidence_id.clone(),
+        check: h.check.clone(),
+        ruling: h.ruling.as_ref().map(|r| RulingView::of(c, r)),
     }
 }
 
@@ -196,20 +237,7 @@ async fn page(
                     hosts: a
                         .host_checks
                         .get(&x.id)
-                        .map(|checks| {
-                            checks
-                                .iter()
-                                .map(|h| HostBadge {
-                                    status: h.status.clone(),
-                                    text: format!(
-                                        "{} {} {}",
-                                        h.host,
-                                        h.check,
-                                        c.t.s(&format!("hosts.status.{}", h.status))
-                                    ),
-                                })
-                                .collect()
-                        })
+                        .map(|checks| checks.iter().map(|h| host_badge(&c, h)).collect())
                         .unwrap_or_default(),
                     evidence: r
                         .map(|r| {
@@ -217,7 +245,7 @@ async fn page(
                                 .iter()
                                 .map(|e| EvidenceLink {
                                     id: e.id.clone(),
-                                    description: e.description.clone(),
+                                    description: zh_data(&c, &e.description),
                                     review_label: review_label(&c, &e.review),
                                     review: e.review.clone(),
                                 })
@@ -235,7 +263,22 @@ async fn page(
         if items.is_empty() {
             continue;
         }
+        let host_rows = items
+            .iter()
+            .flat_map(|i| {
+                a.host_checks
+                    .get(&i.id)
+                    .into_iter()
+                    .flatten()
+                    .map(|h| HostRulingRow {
+                        item: i.id.clone(),
+                        machine: status(&c, &h.machine_status),
+                        badge: host_badge(&c, h),
+                    })
+            })
+            .collect();
         sections.push(ClassSection {
+            host_rows,
             code: class.code(),
             name: if c.lang.is_en() {
                 class.en().to_string()
@@ -271,7 +314,8 @@ async fn page(
         .map(|e| EvidenceLink {
             review_label: review_label(&c, &e.review),
             review: e.review,
-            description: e.description,
+            // The uploader's words: quoted on an English page.
+            description: zh_data(&c, &e.description),
             id: e.id,
         })
         .collect();
@@ -291,7 +335,10 @@ async fn page(
             (f.to_string(), label)
         })
         .collect();
+    let can_rule = !is_self && may_rule(&state, &page).await;
     render(&AssessmentTpl {
+        can_rule,
+        statuses: RESULTS.iter().map(|s| (*s, status(&c, s))).collect(),
         filter,
         filters,
         network_id: net.id.clone(),

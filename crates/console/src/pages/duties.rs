@@ -83,6 +83,7 @@ async fn timeline(
     };
     let exposure = dengbao_duties::exposure(&profile, &state.catalog, &statuses);
     let evidence = state.store.list_evidence(&net.id).await?;
+    let host_reports = state.store.host_reports(&net.id).await?;
     let may_review = dengbao_server::auth::role_may(
         page.principal.role,
         dengbao_server::auth::Need::ReviewEvidence,
@@ -130,7 +131,14 @@ async fn timeline(
                 evidence: evidence
                     .iter()
                     .filter(|e| e.duty_id == s.id())
-                    .map(|e| EvidenceRow::of(&c, e, may_review, &me))
+                    .map(|e| {
+                        let mut row = EvidenceRow::of(&c, e, may_review, &me);
+                        row.host = host_reports
+                            .iter()
+                            .find(|h| h.evidence_id == e.id)
+                            .map(|h| host_line(&c, h));
+                        row
+                    })
                     .collect(),
                 // The catalog describes evidence in Chinese only: an English page leaves it out.
                 evidence_hint: if c.lang.is_en() {
@@ -163,6 +171,25 @@ async fn timeline(
             .collect(),
         c,
     })
+}
+
+/// A host report on the timeline (issue 12): `主机 web-01 的检查报告：通过 20 · 不通过 3 …`.
+fn host_line(c: &Ctx, h: &dengbao_store::host_reports::HostReport) -> String {
+    let counts = [
+        ("pass", h.passed),
+        ("fail", h.failed),
+        ("not_applicable", h.not_applicable),
+        ("unknown", h.unknown),
+    ]
+    .iter()
+    .map(|(s, n)| format!("{} {n}", c.t.s(&format!("hosts.status.{s}"))))
+    .collect::<Vec<_>>()
+    .join(" · ");
+    format!(
+        "{}{}{counts}",
+        c.t.f("hosts.timeline", &h.host),
+        c.t.s("audit.kv_sep")
+    )
 }
 
 /// An exposure item's basis as links: all but the last, and the last (the provision that

@@ -118,7 +118,10 @@ async fn page(
         .into_iter()
         .filter(|e| e.voided.is_none())
         .map(|e| Choice {
-            label: e.file_name.clone().unwrap_or_else(|| e.description.clone()),
+            label: crate::i18n::quoted(
+                c.lang,
+                e.file_name.as_deref().unwrap_or(e.description.as_str()),
+            ),
             id: e.id,
         })
         .collect();

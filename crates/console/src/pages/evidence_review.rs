@@ -39,6 +39,9 @@ pub struct EvidenceRow {
     pub can_review: bool,
     /// This user may void it.
     pub can_void: bool,
+    /// A host-check report (`dengbao host report`): its host and counts in the page's
+    /// language, shown instead of the stored (Chinese) description.
+    pub host: Option<String>,
 }
 
 impl EvidenceRow {
@@ -79,8 +82,9 @@ impl EvidenceRow {
         };
         EvidenceRow {
             id: e.id.clone(),
-            description: e.description.clone(),
-            file_name: e.file_name.clone().unwrap_or_default(),
+            // The uploader's words: quoted on an English page (decision 0934).
+            description: crate::i18n::quoted(c.lang, &e.description),
+            file_name: crate::i18n::quoted(c.lang, e.file_name.as_deref().unwrap_or_default()),
             link: e.link.clone().unwrap_or_default(),
             recorded: c.t.when(&e.recorded_at),
             actor: who(&e.actor),
@@ -89,6 +93,7 @@ impl EvidenceRow {
             review_note,
             can_review: may_review && review == "pending" && e.actor != me,
             can_void: may_review && review != "voided",
+            host: None,
         }
     }
 }

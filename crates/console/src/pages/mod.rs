@@ -22,6 +22,7 @@ pub mod event_corrections;
 pub mod evidence_review;
 pub mod exposure;
 pub mod grading;
+pub mod host_rulings;
 pub mod hosts;
 pub mod incidents;
 pub mod law;
@@ -45,6 +46,7 @@ pub fn routes() -> Router<AppState> {
         .merge(emergency::routes())
         .merge(pi_requests::routes())
         .merge(hosts::routes())
+        .merge(host_rulings::routes())
         .merge(grading::routes())
         .merge(law::routes())
         .merge(admin::routes())

@@ -379,3 +379,41 @@ pub async fn incident(store: &Store, network: &str, closable: bool) -> String {
     }
     rec.id
 }
+
+/// A level-3 host report of `network` for `host`, as `dengbao host report` stores it: the
+/// checks of a root whose sshd lets root in (`access.ssh_root_login` fails on line 1).
+/// Returns the report's evidence id.
+#[allow(dead_code)]
+pub async fn host_report(store: &Store, network: &str, host: &str) -> String {
+    use dengbao_hostcheck::{run, Checks, Host};
+    let root = tempfile::tempdir().unwrap();
+    let sshd = root.path().join("etc/ssh");
+    std::fs::create_dir_all(&sshd).unwrap();
+    std::fs::write(sshd.join("sshd_config"), "PermitRootLogin yes\n").unwrap();
+    let report = run(&Checks::builtin().unwrap(), &Host::open(root.path()), 3);
+    let n = |s: &str| report.summary.get(s).copied().unwrap_or(0) as i64;
+    let counts = [n("pass"), n("fail"), n("not_applicable"), n("unknown")];
+    let bytes = serde_json::to_vec(&serde_json::json!({"host": host, "report": report})).unwrap();
+    store
+        .record_host_report(
+            "test",
+            network,
+            dengbao_store::host_reports::HostReportInput {
+                host: host.into(),
+                level: 3,
+                distro: " (unknown)".into(),
+                counts,
+            },
+            dengbao_store::EvidenceInput {
+                duty_id: "mlps.general.protection".into(),
+                description: format!("主机检查 {host}"),
+                file_name: Some(format!("主机检查-{host}.json")),
+                ..Default::default()
+            },
+            &bytes,
+        )
+        .await
+        .unwrap()
+        .1
+        .evidence_id
+}
