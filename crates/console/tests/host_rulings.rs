@@ -26,7 +26,7 @@ fn row<'a>(html: &'a str, id: &str) -> &'a str {
 #[tokio::test]
 async fn a_posted_report_is_on_the_timeline_and_the_engaged_assessor_rules_on_its_results() {
     let app = App::new().await;
-    app.set_up().await;
+    let mut admin = app.set_up().await;
     let org = app.first_org().await;
     let net = app
         .network(serde_json::json!({"name": "会员服务平台", "level": 3, "stage": "running"}))
@@ -248,4 +248,8 @@ async fn a_posted_report_is_on_the_timeline_and_the_engaged_assessor_rules_on_it
     let ruled = common::audited(&app.store, "host.ruling").await;
     assert_eq!(ruled.len(), 2);
     assert!(ruled.iter().any(|e| e.detail.contains(note)));
+    // The audit log in words.
+    let log = admin.get("/admin/audit?lang=zh-CN").await.body;
+    assert!(log.contains("收到主机检查报告"), "{log}");
+    assert!(log.contains("评审主机检查结果"));
 }
