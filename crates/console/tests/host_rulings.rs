@@ -168,6 +168,28 @@ async fn a_posted_report_is_on_the_timeline_and_the_engaged_assessor_rules_on_it
         .rulings
         .is_empty());
 
+    // Overruling with a result a person cannot find (`unknown`): refused, the note kept.
+    asr.get(&format!("/networks/{n}/hosts")).await;
+    let r = asr
+        .post(
+            &rulings,
+            &[
+                ("check", "access.ssh_root_login"),
+                ("from", "hosts"),
+                ("result", "unknown"),
+                ("note", "现场未能登录核查"),
+                ("ruling", "overrule"),
+            ],
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", r.body);
+    assert!(r.body.contains(r#"value="现场未能登录核查""#), "{}", r.body);
+    assert!(r.body.contains(r#"role="alert""#));
+    assert!(app.store.host_reports(&n).await.unwrap()[0]
+        .rulings
+        .is_empty());
+    asr.get(&format!("/networks/{n}/assessment")).await;
+
     // Overruled from the assessment page; another result accepted on the hosts page.
     let note = "现场核查：sshd_config 已改为 PermitRootLogin no";
     let r = asr
