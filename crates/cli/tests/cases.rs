@@ -171,3 +171,21 @@ fn a_broken_copy_is_refused_naming_the_case_and_field() {
         .expect("runs");
     assert_eq!(common::outcome(out).0, 2);
 }
+
+/// From a duty to the cases that illustrate it: exactly those the data links to it.
+#[test]
+fn a_duty_lists_its_cases() {
+    let want = linked(|d| d == "csl.real_identity");
+    assert!(!want.is_empty());
+    assert_eq!(
+        ids(&json(&["cases", "list", "--duty", "csl.real_identity"])),
+        want
+    );
+    let out = dengbao()
+        .args(["cases", "list", "--duty", "csl.no_such_duty"])
+        .output()
+        .expect("runs");
+    let (code, _, err) = common::outcome(out);
+    assert_eq!(code, 2);
+    assert!(err.contains("csl.no_such_duty"), "{err}");
+}

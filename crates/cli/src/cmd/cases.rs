@@ -18,6 +18,9 @@ pub enum CasesCmd {
     List {
         #[arg(long)]
         json: bool,
+        /// Only the cases that illustrate this duty (an id of data/duties/, e.g. csl.operator.logs).
+        #[arg(long)]
+        duty: Option<String>,
         /// Read the cases from this file (a reviewer's edited copy) instead of the shipped ones.
         #[arg(long)]
         file: Option<PathBuf>,
@@ -35,9 +38,21 @@ pub enum CasesCmd {
 pub fn run(cmd: CasesCmd, ctx: &Ctx) -> anyhow::Result<ExitCode> {
     let lang = ctx.lang;
     match cmd {
-        CasesCmd::List { json, file } => {
+        CasesCmd::List { json, duty, file } => {
             let lib = load(file, lang)?;
-            let cases: Vec<&Case> = lib.cases().collect();
+            let cases: Vec<&Case> = match &duty {
+                Some(d) => {
+                    if dengbao_duties::Catalog::builtin()?.duty(d).is_none() {
+                        return Err(BadInput::new(if lang.is_en() {
+                            format!("--duty {d}: no such duty in data/duties/")
+                        } else {
+                            format!("--duty {d}：义务目录（data/duties/）中没有这项义务")
+                        }));
+                    }
+                    lib.for_duty(d).collect()
+                }
+                None => lib.cases().collect(),
+            };
             print(&cases, json, lang)?;
             if !json {
                 println!(
