@@ -140,19 +140,42 @@ fn duties_and_articles_lead_to_their_cases() {
     assert!(art21 > art23 && art23 > 0, "{art21} {art23}");
 }
 
-/// Breaks the first case by the replacements given (each applied once, inside its table),
-/// and returns the case's id as the broken copy writes it, and the error.
+/// The case the broken copies break: the first one dated to the day (the edits below
+/// rewrite its day, and its first citation is of 第二十一条).
+fn target() -> String {
+    raw_cases()
+        .iter()
+        .find(|c| c["date"].as_str().is_some_and(|d| d.len() == 10))
+        .and_then(|c| c["id"].as_str())
+        .expect("a case dated to the day")
+        .to_string()
+}
+
+/// Breaks the target case by the replacements given (each applied once, inside its table;
+/// `{date}` stands for its date and `{year}` for its year), and returns the case's id as
+/// the broken copy writes it, and the error.
 fn broken(edits: &[(&str, &str)]) -> (String, CasesError) {
     let text = data_text();
-    let start = text.find("[[case]]").expect("a case");
+    let id = target();
+    let start = text
+        .find(&format!("[[case]]\nid = \"{id}\""))
+        .expect("the target case");
     let end = text[start + 8..]
         .find("[[case]]")
         .map(|e| e + start + 8)
         .unwrap_or(text.len());
     let mut table = text[start..end].to_string();
+    let date = raw_cases()
+        .iter()
+        .find(|c| c["id"].as_str() == Some(id.as_str()))
+        .and_then(|c| c["date"].as_str())
+        .expect("date")
+        .to_string();
     for (from, to) in edits {
-        assert!(table.contains(from), "{from} not in the first case");
-        table = table.replacen(from, to, 1);
+        let from = from.replace("{date}", &date).replace("{year}", &date[..4]);
+        let to = to.replace("{date}", &date).replace("{year}", &date[..4]);
+        assert!(table.contains(&from), "{from} not in {id}");
+        table = table.replacen(&from, &to, 1);
     }
     let id = table
         .lines()
@@ -198,7 +221,7 @@ fn an_unknown_duty_is_refused() {
 
 #[test]
 fn an_impossible_date_is_refused() {
-    let (id, e) = broken(&[("date = \"2017-07-20\"", "date = \"2017-02-30\"")]);
+    let (id, e) = broken(&[("date = \"{date}\"", "date = \"{year}-02-30\"")]);
     assert_names(&id, &e, "date");
 }
 
@@ -207,8 +230,8 @@ fn a_date_in_the_wrong_version_breaks_its_citations() {
     // The same case dated after 2026-01-01 is read in the amended text, where old
     // 第二十一条第（五）项 is 第二十三条第（五）项: 第二十一条 there has no item 5.
     let (id, e) = broken(&[
-        ("id = \"2017-", "id = \"2026-"),
-        ("date = \"2017-07-20\"", "date = \"2026-07-20\""),
+        ("id = \"{year}-", "id = \"2026-"),
+        ("date = \"{date}\"", "date = \"2026-07-20\""),
     ]);
     assert_names(&id, &e, "citations");
     assert!(e.message(Lang::En).contains("amended-2025"), "{e}");
@@ -216,7 +239,7 @@ fn a_date_in_the_wrong_version_breaks_its_citations() {
 
 #[test]
 fn an_id_not_starting_with_the_year_is_refused() {
-    let (id, e) = broken(&[("date = \"2017-07-20\"", "date = \"2018-07-20\"")]);
+    let (id, e) = broken(&[("date = \"{date}\"", "date = \"1999-07-20\"")]);
     assert_names(&id, &e, "id");
 }
 
