@@ -282,3 +282,9 @@ fn a_duplicate_id_is_refused() {
     let e = Library::from_toml("cases.toml", &text).expect_err("duplicate accepted");
     assert_names(&first, &e, "id");
 }
+
+#[test]
+fn a_fine_without_its_fines_is_refused() {
+    let (id, e) = broken(&[("kinds = [\"", "kinds = [\"fine\", \"")]);
+    assert_names(&id, &e, "penalty.fines");
+}

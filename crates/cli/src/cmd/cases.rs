@@ -58,7 +58,11 @@ pub fn run(cmd: CasesCmd, ctx: &Ctx) -> anyhow::Result<ExitCode> {
                 println!(
                     "{}",
                     if lang.is_en() {
-                        format!("{} cases", cases.len())
+                        format!(
+                            "{} case{}",
+                            cases.len(),
+                            if cases.len() == 1 { "" } else { "s" }
+                        )
                     } else {
                         format!("共 {} 个案例", cases.len())
                     }
@@ -83,6 +87,7 @@ pub fn run(cmd: CasesCmd, ctx: &Ctx) -> anyhow::Result<ExitCode> {
                         (0, false) => "没有匹配的案例".to_string(),
                         (0, true) => "no case matches".to_string(),
                         (n, false) => format!("共 {n} 个案例匹配"),
+                        (1, true) => "1 case matches".to_string(),
                         (n, true) => format!("{n} cases match"),
                     }
                 );
@@ -199,7 +204,10 @@ fn english(c: &Case, catalog: &dengbao_duties::Catalog) {
         penalty.push_str(&format!("; {who}: {amount}"));
     }
     if let Some(days) = c.penalty.detention_days {
-        penalty.push_str(&format!("; {days} days"));
+        penalty.push_str(&format!(
+            "; detention: {days} day{}",
+            if days == 1 { "" } else { "s" }
+        ));
     }
     println!("  Penalty: {penalty}");
     let title = c
