@@ -206,6 +206,10 @@ pub enum PenaltyKind {
     Stop,
     Confiscation,
     Detention,
+    /// 暂停相关业务、停业整顿.
+    Suspension,
+    /// 关闭网站、通讯群组 (or the application).
+    CloseSite,
     Summons,
     /// 行政处罚 whose kind the source does not give.
     Unspecified,
@@ -226,6 +230,10 @@ impl PenaltyKind {
             (PenaltyKind::Confiscation, true) => "confiscation of illegal gains",
             (PenaltyKind::Detention, false) => "行政拘留",
             (PenaltyKind::Detention, true) => "administrative detention",
+            (PenaltyKind::Suspension, false) => "暂停相关业务、停业整顿",
+            (PenaltyKind::Suspension, true) => "business suspended",
+            (PenaltyKind::CloseSite, false) => "关闭网站、通讯群组",
+            (PenaltyKind::CloseSite, true) => "website or groups closed",
             (PenaltyKind::Summons, false) => "约谈",
             (PenaltyKind::Summons, true) => "summoned for a talk",
             (PenaltyKind::Unspecified, false) => "行政处罚（种类未载明）",

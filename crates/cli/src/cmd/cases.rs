@@ -157,7 +157,8 @@ fn chinese(c: &Case, catalog: &dengbao_duties::Catalog) {
         .as_deref()
         .map(|x| format!("“{x}” "))
         .unwrap_or_default();
-    println!("  来源：{title}{} {}", c.source.publisher, c.source.url);
+    // The publisher is a name, quoted like the title (it may be written in Latin letters).
+    println!("  来源：{title}“{}” {}", c.source.publisher, c.source.url);
     if let Some(n) = &c.note {
         println!("  说明：{n}");
     }
