@@ -43,6 +43,9 @@ enum Command {
     /// The law: parse statutes, show and search articles, compare versions.
     #[command(subcommand)]
     Law(cmd::law::LawCmd),
+    /// 以案释法: public enforcement cases under the CSL and the MLPS — list and search.
+    #[command(subcommand)]
+    Cases(cmd::cases::CasesCmd),
     /// Grade a network (定级) from harmed object and degree, read as JSON on stdin.
     Grade(cmd::grade::GradeArgs),
     /// China's working-day calendar.
@@ -108,6 +111,7 @@ fn main() -> ExitCode {
     let lang = ctx.lang;
     let result = match cli.command {
         Command::Law(c) => cmd::law::run(c, &ctx),
+        Command::Cases(c) => cmd::cases::run(c, &ctx),
         Command::Grade(a) => cmd::grade::run(a, &ctx),
         Command::Calendar(c) => cmd::calendar::run(c, &ctx),
         Command::Duties(a) => cmd::duties::run_duties(a, &ctx),

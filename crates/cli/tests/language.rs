@@ -123,6 +123,8 @@ fn commands(data: &Path) -> Vec<Run> {
         run(&["law", "show", "csl", "21", "--at", "2025-12-31"]),
         run(&["law", "show", "mlps", "第二十条（五）"]),
         run(&["law", "search", "网络日志要保存多久", "--limit", "3"]),
+        run(&["cases", "list"]),
+        run(&["cases", "search", "日志"]),
         run(&["law", "diff", "csl", "--from", "draft", "--to", "final"]),
         run(&[
             "law",

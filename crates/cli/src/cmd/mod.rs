@@ -1,10 +1,11 @@
 //! One module per subcommand family. Each file has one owner area: law_parse (statute
 //! parser), law_corpus (corpus), law_search (search), grade/calendar, duties, incident,
-//! controls/assess (GB/T 22239 catalog and conclusion), serve, logs.
+//! controls/assess (GB/T 22239 catalog and conclusion), cases (the case library), serve, logs.
 
 pub mod assess;
 pub mod assess_remote;
 pub mod calendar;
+pub mod cases;
 pub mod controls;
 pub mod duties;
 pub mod grade;
