@@ -214,6 +214,35 @@ fn the_vendor_is_read_from_the_text_and_can_be_given() {
     );
 }
 
+/// Comware 7: a `line vty` without a setting takes its `line class vty`'s; its own wins.
+#[test]
+fn comware_vty_lines_take_their_class_settings() {
+    let text = |class: &str, line: &str| {
+        format!(
+            "#\n version 7.1.064, Release 0427P22\n#\n sysname SW\n#\nline class vty\n{class}\n#\nline vty 0 63\n authentication-mode scheme\n{line}\n#\nreturn\n"
+        )
+    };
+    let status = |t: String, id: &str| {
+        let config = DeviceConfig::parse("sw.cfg", t.as_bytes(), None);
+        let report = run_device(&checks(), &config, 3);
+        let r = report.results.iter().find(|r| r.id == id).cloned();
+        r.map(|r| r.status.as_str().to_string()).unwrap_or_default()
+    };
+    let ssh = "dev.mgmt.vty_ssh_only";
+    assert_eq!(status(text(" protocol inbound ssh", ""), ssh), "pass");
+    assert_eq!(status(text(" user-role network-operator", ""), ssh), "fail");
+    let idle = "dev.auth.idle_timeout";
+    assert_eq!(status(text(" idle-timeout 30 0", ""), idle), "fail");
+    assert_eq!(
+        status(text(" idle-timeout 30 0", " idle-timeout 5 0"), idle),
+        "pass"
+    );
+    assert_eq!(
+        status(text(" idle-timeout 5 0", " idle-timeout 0 0"), idle),
+        "fail"
+    );
+}
+
 #[test]
 fn a_forged_device_report_is_refused() {
     let bytes = fixture("cisco-default.cfg");

@@ -73,6 +73,26 @@ fn looked(config: &DeviceConfig, scope: &str) -> Evidence {
     }
 }
 
+/// A pattern as a reader sees it in a reason: without its anchors, quoted.
+fn shown(pattern: &str) -> String {
+    format!(
+        "\"{}\"",
+        pattern.trim_start_matches('^').trim_end_matches('$').trim()
+    )
+}
+
+/// The block standing for a block's own lines where it lacks them (`line class vty`):
+/// its header and lines; `None` without `inherit` or without such a block.
+fn inherited<'a>(
+    config: &'a DeviceConfig,
+    inherit: Option<&str>,
+) -> Result<Option<(&'a Line, Vec<&'a Line>)>, Found> {
+    let Some(p) = inherit else { return Ok(None) };
+    let re = compile(p)?;
+    let first = config.top_level(&re).next();
+    Ok(first.and_then(|i| Some((config.lines.get(i)?, config.children(i).collect()))))
+}
+
 fn rule_on(rule: &Rule, config: &DeviceConfig) -> Found {
     let r = match rule {
         Rule::Line {
@@ -91,19 +111,21 @@ fn rule_on(rule: &Rule, config: &DeviceConfig) -> Found {
             header,
             any_of,
             global_any_of,
-        } => every_block(config, header, any_of, global_any_of),
+            inherit,
+        } => every_block(config, header, any_of, global_any_of, inherit.as_deref()),
         Rule::Number {
             pattern,
             within,
             min,
             max,
             default,
+            inherit,
             if_absent,
             absent_reason,
         } => number(
             config,
             pattern,
-            within.as_deref(),
+            (within.as_deref(), inherit.as_deref()),
             (*min, *max),
             *default,
             (*if_absent, absent_reason.as_deref()),
@@ -113,7 +135,14 @@ fn rule_on(rule: &Rule, config: &DeviceConfig) -> Found {
             pattern,
             defined,
             blocks,
-        } => reference(config, within, pattern, defined, *blocks),
+            inherit,
+        } => reference(
+            config,
+            within,
+            pattern,
+            defined,
+            (*blocks, inherit.as_deref()),
+        ),
         Rule::All { all } => return all_of(all, config),
         Rule::Any { any } => return any_of(any, config),
     };
@@ -141,6 +170,10 @@ fn line(
 ) -> Result<Found, Found> {
     let re = compile(pattern)?;
     let within_re = within.map(compile).transpose()?;
+    let undecidable_re = undecidable.map(compile).transpose()?;
+    let shown_within = within.map(shown);
+    let within = shown_within.as_deref();
+    let pattern = &shown(pattern);
     let (place_zh, place_en) = match within {
         None => ("全部配置中".to_string(), "whole configuration".to_string()),
         Some(w) => (format!("{w} 块内"), format!("in {w} blocks")),
@@ -178,11 +211,11 @@ fn line(
         (Expect::Present, _) => found(
             Status::Pass,
             format!("找到 {n} 行 {pattern}"),
-            format!("{n} lines {pattern}"),
+            format!("{n} line(s) {pattern}"),
             hits,
         ),
         (Expect::Absent, 0) => {
-            let unsure: Vec<Evidence> = match undecidable.map(compile).transpose()? {
+            let unsure: Vec<Evidence> = match &undecidable_re {
                 Some(u) => lines
                     .iter()
                     .filter(|l| u.is_match(&l.text))
@@ -201,7 +234,7 @@ fn line(
                 found(
                     Status::Unknown,
                     format!("{} 行以密文保存，无法判断是否为 {pattern}，须在设备上核对", unsure.len()),
-                    format!("{} lines are stored encrypted: whether they are {pattern} cannot be read; check on the device", unsure.len()),
+                    format!("{} line(s) are stored encrypted: whether they are {pattern} cannot be read; check on the device", unsure.len()),
                     unsure,
                 )
             }
@@ -209,7 +242,7 @@ fn line(
         (Expect::Absent, _) => found(
             Status::Fail,
             format!("发现 {n} 行 {pattern}"),
-            format!("{n} lines {pattern}"),
+            format!("{n} line(s) {pattern}"),
             hits,
         ),
     })
@@ -220,8 +253,10 @@ fn every_block(
     header: &str,
     any_of: &[String],
     global_any_of: &[String],
+    inherit: Option<&str>,
 ) -> Result<Found, Found> {
     let head = compile(header)?;
+    let class = inherited(config, inherit)?;
     let wanted: Vec<Regex> = any_of
         .iter()
         .map(|p| compile(p))
@@ -239,7 +274,17 @@ fn every_block(
             vec![looked(config, header)],
         ));
     }
-    let wants = any_of.join(" | ");
+    let header = &shown(header);
+    let wants = any_of
+        .iter()
+        .map(|p| shown(p))
+        .collect::<Vec<_>>()
+        .join(" | ");
+    let globals = global_any_of
+        .iter()
+        .map(|p| shown(p))
+        .collect::<Vec<_>>()
+        .join(" | ");
     if let Some(g) = config
         .lines
         .iter()
@@ -254,14 +299,8 @@ fn every_block(
         );
         return Ok(found(
             Status::Pass,
-            format!(
-                "全局配置 {} 对所有 {header} 块生效",
-                global_any_of.join(" | ")
-            ),
-            format!(
-                "the global {} applies to every {header} block",
-                global_any_of.join(" | ")
-            ),
+            format!("全局配置 {globals} 对所有 {header} 块生效"),
+            format!("the global {globals} applies to every {header} block"),
             ev,
         ));
     }
@@ -270,15 +309,22 @@ fn every_block(
         let Some(h) = config.lines.get(*i) else {
             continue;
         };
-        match config
-            .children(*i)
-            .find(|l| wanted.iter().any(|r| r.is_match(&l.text)))
-        {
-            Some(l) => {
+        let wants_line = |l: &Line| wanted.iter().any(|r| r.is_match(&l.text));
+        let own = config.children(*i).find(|l| wants_line(l));
+        let from_class = class
+            .as_ref()
+            .and_then(|(c, lines)| Some((*c, *lines.iter().find(|l| wants_line(l))?)));
+        match (own, from_class) {
+            (Some(l), _) => {
                 good.push(line_evidence(config, h));
                 good.push(line_evidence(config, l));
             }
-            None => bad.push(line_evidence(config, h)),
+            (None, Some((c, l))) => {
+                good.push(line_evidence(config, h));
+                good.push(line_evidence(config, c));
+                good.push(line_evidence(config, l));
+            }
+            (None, None) => bad.push(line_evidence(config, h)),
         }
     }
     Ok(if bad.is_empty() {
@@ -320,12 +366,14 @@ fn bounds_text(min: Option<i64>, max: Option<i64>) -> String {
 fn number(
     config: &DeviceConfig,
     pattern: &str,
-    within: Option<&str>,
+    (within, inherit): (Option<&str>, Option<&str>),
     (min, max): (Option<i64>, Option<i64>),
     default: Option<i64>,
     (if_absent, absent_reason): (Absent, Option<&str>),
 ) -> Result<Found, Found> {
     let re = compile(pattern)?;
+    let class = inherited(config, inherit)?;
+    let pattern = &shown(pattern);
     let ok = |v: i64| min.is_none_or(|m| v >= m) && max.is_none_or(|m| v <= m);
     let bounds = bounds_text(min, max);
     // Each place the number is read: the whole configuration, or each block.
@@ -334,6 +382,7 @@ fn number(
         Some(w) => {
             let head = compile(w)?;
             let heads: Vec<usize> = config.top_level(&head).collect();
+            let w = &shown(w);
             if heads.is_empty() {
                 return Ok(found(
                     Status::Unknown,
@@ -351,10 +400,25 @@ fn number(
     let (mut good, mut bad, mut missing) = (Vec::new(), Vec::new(), Vec::new());
     let mut defaulted = 0;
     for (head, lines) in places {
-        let hit = lines
-            .iter()
-            .rev()
-            .find_map(|l| value_of(&re, &l.text).map(|v| (*l, v)));
+        fn value<'l>(re: &Regex, lines: &[&'l Line]) -> Option<(&'l Line, i64)> {
+            lines
+                .iter()
+                .rev()
+                .find_map(|l| value_of(re, &l.text).map(|v| (*l, v)))
+        }
+        // A block's own line wins; else the class block's (which the evidence then shows).
+        let mut head = head;
+        let hit = match (value(&re, &lines), &class) {
+            (Some(h), _) => Some(h),
+            (None, Some((c, class_lines))) if head.is_some() => {
+                let h = value(&re, class_lines);
+                if h.is_some() {
+                    head = Some(*c);
+                }
+                h
+            }
+            _ => None,
+        };
         match (hit, default) {
             (Some((l, v)), _) => {
                 let ev = head
@@ -428,10 +492,13 @@ fn reference(
     within: &str,
     pattern: &str,
     defined: &str,
-    blocks: Blocks,
+    (blocks, inherit): (Blocks, Option<&str>),
 ) -> Result<Found, Found> {
     let head = compile(within)?;
     let re = compile(pattern)?;
+    let class = inherited(config, inherit)?;
+    let within = &shown(within);
+    let pattern = &shown(pattern);
     let heads: Vec<usize> = config.top_level(&head).collect();
     if heads.is_empty() {
         let status = match blocks {
@@ -451,13 +518,21 @@ fn reference(
         let Some(h) = config.lines.get(*i) else {
             continue;
         };
-        let refs: Vec<(&Line, String)> = config
+        let named = |l: &Line| {
+            let name = re.captures(&l.text)?.name("name")?.as_str().to_string();
+            Some(name)
+        };
+        let mut refs: Vec<(&Line, String)> = config
             .children(*i)
-            .filter_map(|l| {
-                let name = re.captures(&l.text)?.name("name")?.as_str().to_string();
-                Some((l, name))
-            })
+            .filter_map(|l| Some((l, named(l)?)))
             .collect();
+        // None of its own: the class block's references stand (shown with the class).
+        if let (true, Some((c, lines))) = (refs.is_empty(), &class) {
+            refs = lines.iter().filter_map(|l| Some((*l, named(l)?))).collect();
+            if !refs.is_empty() {
+                good.push(line_evidence(config, c));
+            }
+        }
         if refs.is_empty() {
             unreferenced.push(line_evidence(config, h));
             continue;

@@ -66,6 +66,9 @@ pub enum Rule {
         any_of: Vec<String>,
         #[serde(default)]
         global_any_of: Vec<String>,
+        /// A block whose lines stand for a block's own when it lacks them (Comware 7's
+        /// `line class vty`: a setting in `line vty` wins, else the class's applies).
+        inherit: Option<String>,
     },
     /// A number on a line matching `pattern` within `min`/`max`: the named group `n`, or
     /// `minutes` (and `seconds`) counted in seconds. With `within`, in every such block;
@@ -77,6 +80,7 @@ pub enum Rule {
         min: Option<i64>,
         max: Option<i64>,
         default: Option<i64>,
+        inherit: Option<String>,
         #[serde(default = "fail")]
         if_absent: Absent,
         /// Why the line's absence decides nothing, for `if_absent = "unknown"`.
@@ -92,6 +96,7 @@ pub enum Rule {
         defined: String,
         #[serde(default = "every")]
         blocks: Blocks,
+        inherit: Option<String>,
     },
     /// All of the rules pass (two commands together make the setting).
     All { all: Vec<Rule> },
@@ -187,8 +192,10 @@ impl Rule {
                 header,
                 any_of,
                 global_any_of,
+                inherit,
             } => {
                 re("header", header)?;
+                inherit.iter().try_for_each(|i| re("inherit", i))?;
                 if any_of.is_empty() {
                     return Err("any_of: at least one pattern".into());
                 }
@@ -200,10 +207,12 @@ impl Rule {
             Rule::Number {
                 pattern,
                 within,
+                inherit,
                 if_absent,
                 absent_reason,
                 ..
             } => {
+                inherit.iter().try_for_each(|i| re("inherit", i))?;
                 let r = regex::Regex::new(pattern).map_err(|e| format!("pattern: {e}"))?;
                 let names: Vec<&str> = r.capture_names().flatten().collect();
                 if !names.contains(&"n") && !names.contains(&"minutes") {
@@ -221,9 +230,11 @@ impl Rule {
                 within,
                 pattern,
                 defined,
+                inherit,
                 ..
             } => {
                 re("within", within)?;
+                inherit.iter().try_for_each(|i| re("inherit", i))?;
                 let r = regex::Regex::new(pattern).map_err(|e| format!("pattern: {e}"))?;
                 if !r.capture_names().flatten().any(|n| n == "name") {
                     return Err("pattern: needs a group (?P<name>…)".into());
