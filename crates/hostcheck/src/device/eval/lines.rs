@@ -2,7 +2,7 @@
 
 use regex::Regex;
 
-use super::{compile, found, inherited, line_evidence, looked, shown, Found};
+use super::{compile, found, inherited, line_evidence, looked, looked_in, shown, Found};
 use crate::device::{Absent, DeviceConfig, Expect, Line};
 use crate::probes::{Evidence, Status};
 
@@ -63,7 +63,7 @@ pub(super) fn line(
             Status::Fail,
             format!("{place_zh}未找到 {pattern}"),
             format!("no line {pattern} ({place_en})"),
-            vec![looked(config, within.unwrap_or("*"))],
+            vec![looked_in(config, lines.len(), within.unwrap_or("*"))],
         ),
         (Expect::Present, _) => found(
             Status::Pass,
@@ -85,7 +85,7 @@ pub(super) fn line(
                     Status::Pass,
                     format!("{place_zh}未发现 {pattern}"),
                     format!("no line {pattern} ({place_en})"),
-                    vec![looked(config, within.unwrap_or("*"))],
+                    vec![looked_in(config, lines.len(), within.unwrap_or("*"))],
                 )
             } else {
                 found(

@@ -67,14 +67,15 @@ pub(super) fn line_evidence(config: &DeviceConfig, l: &Line) -> Evidence {
 /// Where an absence was looked for (no line number): `scope` is the block header pattern
 /// or `*` for the whole file, ASCII so that each language half stays in its language.
 pub(super) fn looked(config: &DeviceConfig, scope: &str) -> Evidence {
+    looked_in(config, config.lines.len(), scope)
+}
+
+/// Where an absence was looked for: `n` lines, in `scope`'s blocks (`*`: the whole file).
+pub(super) fn looked_in(config: &DeviceConfig, n: usize, scope: &str) -> Evidence {
     Evidence {
         path: config.file.clone(),
         line: None,
-        text: format!(
-            "已读取 {} 行配置（{scope}） / read {} configuration lines ({scope})",
-            config.lines.len(),
-            config.lines.len()
-        ),
+        text: format!("已读取 {n} 行配置（{scope}） / read {n} configuration lines ({scope})"),
     }
 }
 
