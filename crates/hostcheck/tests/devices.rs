@@ -286,3 +286,32 @@ proptest! {
         let _ = run_device(&checks(), &config, 2);
     }
 }
+
+/// A device check that cannot work is refused when the file loads, naming the check.
+#[test]
+fn a_broken_device_check_is_refused_naming_it() {
+    let check = |probe: &str| {
+        format!(
+            "[[check]]\nid = \"dev.x\"\ntitle = \"t\"\ntitle_en = \"t\"\nitems = {{ 3 = [\"L3-CES1-03\"] }}\ncannot_see = \"甲 / a\"\n[check.probe]\n{probe}\n"
+        )
+    };
+    let broken = [
+        ("huawei = { kind = \"line\", pattern = '(' }", "pattern"),
+        ("otherwise = { reason = \"甲 / a\" }", "no rule for any vendor"),
+        ("cisco = { kind = \"number\", pattern = '^exec-timeout \\d+' }", "(?P<n>"),
+        ("cisco = { kind = \"reference\", within = '^line vty', pattern = '^access-class (?P<name>\\S+)', defined = '^access-list ' }", "{name}"),
+        ("h3c = { kind = \"number\", pattern = '^x (?P<n>\\d+)', if_absent = \"unknown\" }", "absent_reason"),
+        ("h3c = { kind = \"telnet\", pattern = 'x' }", "telnet"),
+    ];
+    for (probe, names) in broken {
+        let e = Checks::<DeviceProbe>::parse("devices.toml", &check(probe))
+            .unwrap_err()
+            .to_string();
+        assert!(
+            e.contains("devices.toml") && e.contains(names),
+            "{probe}: {e}"
+        );
+    }
+    let good = check("cisco = { kind = \"line\", pattern = '^ip ssh version 2$' }");
+    assert!(Checks::<DeviceProbe>::parse("devices.toml", &good).is_ok());
+}
