@@ -243,6 +243,34 @@ fn comware_vty_lines_take_their_class_settings() {
     );
 }
 
+/// IOS: `login block-for` or `aaa local authentication attempts max-fail`, either within 5.
+#[test]
+fn ios_login_failures_are_limited_either_way() {
+    let status = |line: &str| {
+        let text = format!(
+            "version 15.2\nhostname R1\n!\n{line}\n!\nline vty 0 4\n transport input ssh\nend\n"
+        );
+        let config = DeviceConfig::parse("r1.cfg", text.as_bytes(), None);
+        let report = run_device(&checks(), &config, 3);
+        let r = report
+            .results
+            .iter()
+            .find(|r| r.id == "dev.auth.login_failure")
+            .cloned();
+        r.map(|r| r.status.as_str().to_string()).unwrap_or_default()
+    };
+    assert_eq!(
+        status("aaa local authentication attempts max-fail 3"),
+        "pass"
+    );
+    assert_eq!(
+        status("aaa local authentication attempts max-fail 10"),
+        "fail"
+    );
+    assert_eq!(status("login block-for 120 attempts 3 within 60"), "pass");
+    assert_eq!(status("service timestamps log datetime msec"), "fail");
+}
+
 #[test]
 fn a_forged_device_report_is_refused() {
     let bytes = fixture("cisco-default.cfg");
