@@ -7,6 +7,7 @@
 //! `unknown` (and why: needs root, a mounted root cannot see running state, an unknown
 //! distribution); it never says `pass` without having read it.
 
+pub mod device;
 pub mod host;
 pub mod probes;
 pub mod rules;
@@ -15,6 +16,7 @@ use std::collections::{BTreeMap, HashSet};
 
 use serde::{Deserialize, Serialize};
 
+pub use device::{run_device, DeviceConfig, DeviceProbe, Vendor};
 pub use host::{Distro, Host};
 pub use probes::{Evidence, Status};
 pub use rules::{Check, Probe, ProbeKind};
@@ -250,7 +252,8 @@ pub fn verify_report(report: &Report) -> Result<(), ReportError> {
     let loaded = |e: RulesError| ReportError(format!("the embedded checks: {e}"));
     match report.platform {
         Platform::Linux => Checks::builtin().map_err(loaded)?.verify(report),
-        Platform::Windows | Platform::Device => Err(ReportError(
+        Platform::Device => Checks::device_builtin().map_err(loaded)?.verify(report),
+        Platform::Windows => Err(ReportError(
             "platform: 尚无该平台的检查项 / no checks for this platform yet".into(),
         )),
     }

@@ -259,3 +259,62 @@ async fn a_posted_report_is_on_the_timeline_and_in_the_assessment_where_the_asse
         "{actions:?}"
     );
 }
+
+/// A network device's report (`dengbao host check --device`): verified against the device
+/// checks, stored like a host's; one naming items its check does not evidence is refused.
+#[tokio::test]
+async fn a_device_report_is_stored_and_one_with_wrong_items_is_refused() {
+    let w = common::world().await;
+    let op = w.tokens[2].clone().unwrap();
+    let path = format!("/api/networks/{}", w.net_a) + "/host-reports";
+    let bytes = include_bytes!("../../hostcheck/tests/devices/h3c-default.cfg");
+    let config = dengbao_hostcheck::DeviceConfig::parse("h3c-default.cfg", bytes, None);
+    let checks = dengbao_hostcheck::Checks::device_builtin().unwrap();
+    let report = serde_json::to_value(dengbao_hostcheck::run_device(&checks, &config, 3)).unwrap();
+    assert_eq!(report["platform"], "device");
+
+    let mut forged = report.clone();
+    forged["results"][0]["items"] = json!(["L3-CES1-03", "L3-CES1-04"]);
+    let (status, answer) = common::send_as(
+        &w,
+        Method::POST,
+        &path,
+        &op,
+        Some(json!({"host": "S5120-3F-07", "report": forged})),
+    )
+    .await;
+    assert_eq!(status, 422, "{answer}");
+    assert!(
+        answer.to_string().contains("dev.mgmt.ssh_server"),
+        "{answer}"
+    );
+    // A Linux check id in a device report is not one of the device checks.
+    let mut mixed = report.clone();
+    mixed["results"][0]["check"] = json!("access.ssh_root_login");
+    let (status, answer) = common::send_as(
+        &w,
+        Method::POST,
+        &path,
+        &op,
+        Some(json!({"host": "S5120-3F-07", "report": mixed})),
+    )
+    .await;
+    assert_eq!(status, 422, "{answer}");
+    assert!(w.store.host_reports(&w.net_a).await.unwrap().is_empty());
+
+    let (status, stored) = common::send_as(
+        &w,
+        Method::POST,
+        &path,
+        &op,
+        Some(json!({"host": "S5120-3F-07", "report": report})),
+    )
+    .await;
+    assert_eq!(status, 201, "{stored}");
+    assert_eq!(stored["host"], "S5120-3F-07");
+    assert_eq!(stored["failed"], report["summary"]["fail"]);
+    assert!(
+        stored["distro"].as_str().unwrap().contains("H3C Comware"),
+        "{stored}"
+    );
+}

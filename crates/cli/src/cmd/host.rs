@@ -5,6 +5,11 @@
 //!
 //! `dengbao host report --server URL --token T --network ID [--host-name N] [--root DIR]`:
 //! the same checks at the network's level, sent to the server as evidence.
+//!
+//! `--device FILE [--vendor V]` checks a network device's saved configuration instead
+//! (`host/device.rs`, decision 0422).
+
+mod device;
 
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -36,6 +41,8 @@ pub struct ReportArgs {
     /// A mounted root to check instead of this host.
     #[arg(long, default_value = "/")]
     pub root: PathBuf,
+    #[command(flatten)]
+    pub device: device::DeviceArgs,
 }
 
 #[derive(Args, Debug)]
@@ -48,6 +55,8 @@ pub struct CheckArgs {
     pub level: u8,
     #[arg(long)]
     pub json: bool,
+    #[command(flatten)]
+    pub device: device::DeviceArgs,
 }
 
 pub fn run_cmd(cmd: HostCmd, ctx: &Ctx) -> anyhow::Result<ExitCode> {
@@ -59,6 +68,9 @@ pub fn run_cmd(cmd: HostCmd, ctx: &Ctx) -> anyhow::Result<ExitCode> {
 
 /// Runs the checks at the network's level (asked of the server) and sends the report.
 fn report(a: ReportArgs, lang: Lang) -> anyhow::Result<ExitCode> {
+    if a.device.file.is_some() {
+        return device::report(&a, lang);
+    }
     if !a.root.is_dir() {
         return Err(BadInput::new(format!(
             "--root {}: {}",
@@ -83,29 +95,43 @@ fn report(a: ReportArgs, lang: Lang) -> anyhow::Result<ExitCode> {
     }
     let remote = Remote::new(&a.server, lang)?;
     let base = format!("/api/networks/{}", a.server.network);
-    let net = remote.ok(remote.send("GET", &base, None)?, "--network")?;
-    let level = net["level"].as_u64().and_then(|l| u8::try_from(l).ok());
-    let level =
-        match level {
-            Some(l @ 2..=3) => l,
-            Some(l) => {
-                return Err(BadInput::new(format!(
-                    "--network: {} {l}{}",
-                    lang.pick("网络为第", "the network is at level"),
-                    lang.pick(
-                        "级；主机检查项按第二级、第三级编写",
-                        "; the host checks are written for levels 2 and 3"
-                    )
-                )))
-            }
-            None => return Err(BadInput::new(lang.pick(
-                "--network：网络尚未定级，先定级再提交主机检查",
-                "--network: the network is not graded yet; grade it before sending a host report",
-            ))),
-        };
+    let level = network_level(&remote, &base, lang)?;
     let checks = Checks::builtin().context("the embedded host checks")?;
     let mut result = run(&checks, &host, level);
     result.root = a.root.display().to_string();
+    send(&remote, &base, &name, &result, lang)
+}
+
+/// The network's level, asked of the server: 2 or 3, else exit 2 before anything is sent.
+fn network_level(remote: &Remote, base: &str, lang: Lang) -> anyhow::Result<u8> {
+    let net = remote.ok(remote.send("GET", base, None)?, "--network")?;
+    let level = net["level"].as_u64().and_then(|l| u8::try_from(l).ok());
+    match level {
+        Some(l @ 2..=3) => Ok(l),
+        Some(l) => Err(BadInput::new(format!(
+            "--network: {} {l}{}",
+            lang.pick("网络为第", "the network is at level"),
+            lang.pick(
+                "级；主机检查项按第二级、第三级编写",
+                "; the host checks are written for levels 2 and 3"
+            )
+        ))),
+        None => Err(BadInput::new(lang.pick(
+            "--network：网络尚未定级，先定级再提交主机检查",
+            "--network: the network is not graded yet; grade it before sending a host report",
+        ))),
+    }
+}
+
+/// Sends `result` as the report of host `name` and says what the server stored.
+fn send(
+    remote: &Remote,
+    base: &str,
+    name: &str,
+    result: &Report,
+    lang: Lang,
+) -> anyhow::Result<ExitCode> {
+    let level = result.level;
     let body = serde_json::json!({"host": name, "report": result});
     let answer = remote.send("POST", &format!("{base}/host-reports"), Some(&body))?;
     let stored = remote.ok(answer, "host report")?;
@@ -133,6 +159,9 @@ fn check(a: CheckArgs, lang: Lang) -> anyhow::Result<ExitCode> {
             format!("--level {}：主机检查项按第二级、第三级编写 / host checks are written for levels 2 and 3", a.level).as_str(),
             format!("--level {}: the host checks are written for levels 2 and 3", a.level).as_str(),
         )));
+    }
+    if a.device.file.is_some() {
+        return device::check(&a, lang);
     }
     if !a.root.is_dir() {
         return Err(BadInput::new(format!(
@@ -190,6 +219,11 @@ fn print_text(r: &Report, lang: Lang) {
             )
         );
     }
+    print_results(r, lang);
+}
+
+/// Each result with its reason and lines, then the counts.
+fn print_results(r: &Report, lang: Lang) {
     for c in &r.results {
         let title = lang.pick(&c.title, &c.title_en);
         println!(
