@@ -10,6 +10,7 @@
 pub mod host;
 pub mod probes;
 pub mod rules;
+pub mod windows;
 
 use std::collections::{BTreeMap, HashSet};
 
@@ -18,11 +19,16 @@ use serde::{Deserialize, Serialize};
 pub use host::{Distro, Host};
 pub use probes::{Evidence, Status};
 pub use rules::{Check, Probe, ProbeKind};
+pub use windows::{run_windows, WindowsProbe};
 
 /// The shipped checks.
 const LINUX: (&str, &str) = (
     "data/hostchecks/linux.toml",
     include_str!("../../../data/hostchecks/linux.toml"),
+);
+const WINDOWS: (&str, &str) = (
+    "data/hostchecks/windows.toml",
+    include_str!("../../../data/hostchecks/windows.toml"),
 );
 
 /// A check file that does not load; names the file and the check.
@@ -67,6 +73,13 @@ impl Checks {
     /// The shipped Linux checks.
     pub fn builtin() -> Result<Checks, RulesError> {
         Checks::parse(LINUX.0, LINUX.1)
+    }
+}
+
+impl Checks<WindowsProbe> {
+    /// The shipped Windows Server checks (read from exported files).
+    pub fn windows_builtin() -> Result<Checks<WindowsProbe>, RulesError> {
+        Checks::parse(WINDOWS.0, WINDOWS.1)
     }
 }
 
@@ -250,7 +263,8 @@ pub fn verify_report(report: &Report) -> Result<(), ReportError> {
     let loaded = |e: RulesError| ReportError(format!("the embedded checks: {e}"));
     match report.platform {
         Platform::Linux => Checks::builtin().map_err(loaded)?.verify(report),
-        Platform::Windows | Platform::Device => Err(ReportError(
+        Platform::Windows => Checks::windows_builtin().map_err(loaded)?.verify(report),
+        Platform::Device => Err(ReportError(
             "platform: 尚无该平台的检查项 / no checks for this platform yet".into(),
         )),
     }
