@@ -5,6 +5,9 @@
 //!
 //! `dengbao host report --server URL --token T --network ID [--host-name N] [--root DIR]`:
 //! the same checks at the network's level, sent to the server as evidence.
+//!
+//! With `--windows DIR` both read a Windows Server's exported files instead
+//! (`host_windows.rs`).
 
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -36,6 +39,10 @@ pub struct ReportArgs {
     /// A mounted root to check instead of this host.
     #[arg(long, default_value = "/")]
     pub root: PathBuf,
+    /// A Windows Server's exported files (data/hostchecks/README.md) instead of a Linux
+    /// host; needs --host-name.
+    #[arg(long, conflicts_with = "root")]
+    pub windows: Option<PathBuf>,
 }
 
 #[derive(Args, Debug)]
@@ -48,6 +55,10 @@ pub struct CheckArgs {
     pub level: u8,
     #[arg(long)]
     pub json: bool,
+    /// Check a Windows Server from the files exported on it (data/hostchecks/README.md)
+    /// instead of a Linux host.
+    #[arg(long, conflicts_with = "root")]
+    pub windows: Option<PathBuf>,
 }
 
 pub fn run_cmd(cmd: HostCmd, ctx: &Ctx) -> anyhow::Result<ExitCode> {
@@ -59,7 +70,7 @@ pub fn run_cmd(cmd: HostCmd, ctx: &Ctx) -> anyhow::Result<ExitCode> {
 
 /// Runs the checks at the network's level (asked of the server) and sends the report.
 fn report(a: ReportArgs, lang: Lang) -> anyhow::Result<ExitCode> {
-    if !a.root.is_dir() {
+    if a.windows.is_none() && !a.root.is_dir() {
         return Err(BadInput::new(format!(
             "--root {}: {}",
             a.root.display(),
@@ -69,6 +80,7 @@ fn report(a: ReportArgs, lang: Lang) -> anyhow::Result<ExitCode> {
     let host = Host::open(&a.root);
     let name = match &a.host_name {
         Some(n) => n.trim().to_string(),
+        None if a.windows.is_some() => String::new(),
         None => host
             .read("/etc/hostname")
             .unwrap_or_default()
@@ -76,10 +88,17 @@ fn report(a: ReportArgs, lang: Lang) -> anyhow::Result<ExitCode> {
             .to_string(),
     };
     if name.is_empty() {
-        return Err(BadInput::new(lang.pick(
-            "--host-name：读不到 /etc/hostname，请给出主机名",
-            "--host-name: /etc/hostname cannot be read; give the host's name",
-        )));
+        return Err(BadInput::new(if a.windows.is_some() {
+            lang.pick(
+                "--host-name：请给出这台 Windows 服务器的名称",
+                "--host-name: give the Windows server's name",
+            )
+        } else {
+            lang.pick(
+                "--host-name：读不到 /etc/hostname，请给出主机名",
+                "--host-name: /etc/hostname cannot be read; give the host's name",
+            )
+        }));
     }
     let remote = Remote::new(&a.server, lang)?;
     let base = format!("/api/networks/{}", a.server.network);
@@ -103,9 +122,15 @@ fn report(a: ReportArgs, lang: Lang) -> anyhow::Result<ExitCode> {
                 "--network: the network is not graded yet; grade it before sending a host report",
             ))),
         };
-    let checks = Checks::builtin().context("the embedded host checks")?;
-    let mut result = run(&checks, &host, level);
-    result.root = a.root.display().to_string();
+    let result = match &a.windows {
+        Some(dir) => super::host_windows::report_at(dir, level, lang)?,
+        None => {
+            let checks = Checks::builtin().context("the embedded host checks")?;
+            let mut result = run(&checks, &host, level);
+            result.root = a.root.display().to_string();
+            result
+        }
+    };
     let body = serde_json::json!({"host": name, "report": result});
     let answer = remote.send("POST", &format!("{base}/host-reports"), Some(&body))?;
     let stored = remote.ok(answer, "host report")?;
@@ -133,6 +158,9 @@ fn check(a: CheckArgs, lang: Lang) -> anyhow::Result<ExitCode> {
             format!("--level {}：主机检查项按第二级、第三级编写 / host checks are written for levels 2 and 3", a.level).as_str(),
             format!("--level {}: the host checks are written for levels 2 and 3", a.level).as_str(),
         )));
+    }
+    if let Some(dir) = &a.windows {
+        return super::host_windows::check(dir, a.level, a.json, lang);
     }
     if !a.root.is_dir() {
         return Err(BadInput::new(format!(
@@ -190,6 +218,11 @@ fn print_text(r: &Report, lang: Lang) {
             )
         );
     }
+    print_results(r, lang);
+}
+
+/// Each result with its reason and lines, then the counts (Linux and Windows alike).
+pub(super) fn print_results(r: &Report, lang: Lang) {
     for c in &r.results {
         let title = lang.pick(&c.title, &c.title_en);
         println!(
