@@ -52,11 +52,28 @@ pub fn audit_rows(text: &str) -> Option<Vec<AuditRow>> {
         }
         rows.push(AuditRow {
             guid: guid.to_ascii_uppercase(),
-            setting: f.get(6).and_then(|v| v.parse().ok()).filter(|v| *v <= 3),
+            setting: f
+                .get(6)
+                .and_then(|v| v.parse().ok())
+                .filter(|v| *v <= 3)
+                .or_else(|| f.get(4).and_then(|v| inclusion(v))),
             line: Line::new(i + 1, raw),
         });
     }
     (!rows.is_empty()).then_some(rows)
+}
+
+/// `Inclusion Setting` as words, for `auditpol /get /category:* /r`, which has no
+/// `Setting Value` column: English and Chinese (the other locales' words are not known
+/// here and give no setting).
+fn inclusion(words: &str) -> Option<u8> {
+    match words.trim() {
+        "No Auditing" | "无审核" => Some(0),
+        "Success" | "成功" => Some(1),
+        "Failure" | "失败" => Some(2),
+        "Success and Failure" | "成功和失败" => Some(3),
+        _ => None,
+    }
 }
 
 fn is_guid(s: &str) -> bool {
@@ -127,6 +144,10 @@ mod tests {
         assert_eq!(rows[0].guid, "{0CCE9215-69AE-11D9-BED3-505054503030}");
         assert_eq!((rows[0].setting, rows[0].line.number), (Some(3), 2));
         assert!(audit_rows("Name,Status\nEventLog,Running\n").is_none());
+        // `auditpol /get /category:* /r`: no Setting Value, the words decide.
+        let report = "Machine Name,Policy Target,Subcategory,Subcategory GUID,Inclusion Setting,Exclusion Setting\r\n\
+                      PC,System,Account Lockout,{0CCE9217-69AE-11D9-BED3-505054503030},Failure,\r\n";
+        assert_eq!(audit_rows(report).unwrap()[0].setting, Some(2));
     }
 
     #[test]

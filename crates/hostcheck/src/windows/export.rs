@@ -13,7 +13,10 @@ use super::secedit::{Entry, Inf};
 use super::Line;
 
 /// The fixed-name files: (name, the command that writes it).
-pub const SECEDIT: (&str, &str) = ("secedit.inf", "secedit /export /cfg secedit.inf");
+pub const SECEDIT: (&str, &str) = (
+    "secedit.inf",
+    "secedit /export /mergedpolicy /cfg secedit.inf",
+);
 pub const AUDITPOL: (&str, &str) = ("auditpol.csv", "auditpol /backup /file:auditpol.csv");
 pub const SERVICES: (&str, &str) = (
     "services.csv",
