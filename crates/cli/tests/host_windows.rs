@@ -129,3 +129,36 @@ fn a_windows_report_reaches_the_server_as_evidence() {
     assert_eq!((stored[0].host.as_str(), stored[0].level), ("db-02", 3));
     assert!(stored[0].failed > 0, "FTP and SNMP run, Defender is off");
 }
+
+/// The text is in one language (dengbao_i18n's lint) on every fixture, both ways; the
+/// quoted lines of the exported files (`file:line: text`) are the server's own words and
+/// left out.
+#[test]
+fn the_text_is_in_one_language() {
+    for name in [
+        "server2019-hardened-en",
+        "server2016-default-zh",
+        "server2022-partial",
+        "server2012r2-partial-zh",
+        "server2019-after-intrusion",
+    ] {
+        let dir = exports(name);
+        for (flag, lang) in [
+            ("zh-CN", dengbao_types::Lang::ZhCn),
+            ("en", dengbao_types::Lang::En),
+        ] {
+            let (code, text, err) = dengbao(&["--lang", flag, "host", "check", "--windows", &dir]);
+            assert_eq!(code, 0, "{err}");
+            let ours: String = text
+                .lines()
+                .filter(|l| {
+                    let quoted = l.strip_prefix("    ").and_then(|l| l.split(':').nth(1));
+                    quoted.is_none_or(|n| n.parse::<usize>().is_err())
+                })
+                .map(|l| format!("{l}\n"))
+                .collect();
+            let bad = dengbao_i18n::lint::findings(&ours, lang);
+            assert!(bad.is_empty(), "{name} {flag}: {bad:#?}");
+        }
+    }
+}

@@ -41,7 +41,9 @@ pub(super) fn check(dir: &Path, level: u8, json: bool, lang: Lang) -> anyhow::Re
         lang.pick("未识别（缺少 os.reg）", "not recognised (no os.reg)")
             .to_string()
     } else {
-        report.distro.version_id.clone()
+        // The product's own name, quoted in a Chinese line.
+        let v = &report.distro.version_id;
+        lang.pick(&format!("“{v}”"), v).to_string()
     };
     println!(
         "{} {}  {} {system}  {} {}",

@@ -85,7 +85,7 @@ fn secedit_key(export: &Export, section: &str, key: &str, pass: &WinPass) -> Out
         let evidence = inf.section(section).map(|s| cite(file, &s.header));
         return outcome(
             Status::Fail,
-            format!("[{section}] 未设置 {key}（要求 {}）", pass.describe()),
+            format!("`[{section}]` 未设置 `{key}`（要求 {}）", pass.describe()),
             format!(
                 "[{section}] does not set {key} (required: {})",
                 pass.describe()
@@ -97,7 +97,7 @@ fn secedit_key(export: &Export, section: &str, key: &str, pass: &WinPass) -> Out
     let ok = pass.accepts(v);
     outcome(
         if ok { Status::Pass } else { Status::Fail },
-        format!("{key} = {v}（要求 {}）", pass.describe()),
+        format!("`{key} = {v}`（要求 {}）", pass.describe()),
         format!("{key} = {v} (required: {})", pass.describe()),
         vec![cite(file, &entry.line)],
     )
@@ -117,7 +117,7 @@ fn privilege(
     let Some(section) = inf.section("Privilege Rights") else {
         return outcome(
             Status::Unknown,
-            format!("{file} 没有 [Privilege Rights] 节，无法判断 {right} 的持有者"),
+            format!("{file} 没有 `[Privilege Rights]` 节，无法判断 `{right}` 的持有者"),
             format!("{file} has no [Privilege Rights] section: who holds {right} is not known"),
             Vec::new(),
         );
@@ -149,7 +149,7 @@ fn privilege(
         (
             Status::Fail,
             format!(
-                "{right} 授予了 {}（只应授予 {}）",
+                "`{right}` 授予了 `{}`（只应授予 `{}`）",
                 extra.join(", "),
                 allowed.join(", ")
             ),
@@ -162,7 +162,10 @@ fn privilege(
     } else if !lacking.is_empty() {
         (
             Status::Fail,
-            format!("{right} 未包含 {}（持有者：{who}）", lacking.join(", ")),
+            format!(
+                "`{right}` 未包含 `{}`（持有者：`{who}`）",
+                lacking.join(", ")
+            ),
             format!(
                 "{right} does not include {} (holders: {who})",
                 lacking.join(", ")
@@ -171,7 +174,7 @@ fn privilege(
     } else if !separate {
         (
             Status::Fail,
-            format!("{right} 只由 {who} 持有，没有单独的角色（如审计管理员）"),
+            format!("`{right}` 只由 `{who}` 持有，没有单独的角色（如审计管理员）"),
             format!(
                 "{right} is held by {who} only, not by a separate role (an audit administrator)"
             ),
@@ -179,7 +182,7 @@ fn privilege(
     } else {
         (
             Status::Pass,
-            format!("{right} 的持有者：{who}"),
+            format!("`{right}` 的持有者：`{who}`"),
             format!("{right} holders: {who}"),
         )
     };
@@ -199,7 +202,7 @@ fn audit(export: &Export, name: &str, guid: &str, success: bool, failure: bool) 
     let Some(row) = rows.iter().find(|r| r.guid.eq_ignore_ascii_case(guid)) else {
         return outcome(
             Status::Fail,
-            format!("{file} 中没有 {name} {guid}：未审核（要求 {}）", want.0),
+            format!("{file} 中没有 `{name}` {guid}：未审核（要求 {}）", want.0),
             format!(
                 "{name} {guid} is not in {file}: not audited (required: {})",
                 want.1
@@ -210,7 +213,7 @@ fn audit(export: &Export, name: &str, guid: &str, success: bool, failure: bool) 
     let Some(setting) = row.setting else {
         return outcome(
             Status::Unknown,
-            format!("{name} 的 Setting Value 不是 0–3"),
+            format!("`{name}` 的 `Setting Value` 不是 0–3"),
             format!("the Setting Value of {name} is not 0–3"),
             vec![cite(file, &row.line)],
         );
@@ -227,7 +230,7 @@ fn audit(export: &Export, name: &str, guid: &str, success: bool, failure: bool) 
     .unwrap_or(("?", "?"));
     outcome(
         if ok { Status::Pass } else { Status::Fail },
-        format!("{name}：{}（要求 {}）", has.0, want.0),
+        format!("`{name}`：{}（要求 {}）", has.0, want.0),
         format!("{name}: {} (required: {})", has.1, want.1),
         vec![cite(file, &row.line)],
     )
@@ -246,7 +249,7 @@ fn registry_value(
         let ok = pass.accepts(data);
         outcome(
             if ok { Status::Pass } else { Status::Fail },
-            format!("{name} = {data}{}（要求 {}）", how.0, pass.describe()),
+            format!("`{name} = {data}`{}（要求 {}）", how.0, pass.describe()),
             format!("{name} = {data}{} (required: {})", how.1, pass.describe()),
             evidence,
         )
@@ -265,14 +268,14 @@ fn registry_value(
             match default {
                 _ if unset_unknown => outcome(
                     Status::Unknown,
-                    format!("{key} 下未设置 {name}，其效果取决于导出中看不到的内容"),
+                    format!("`{key}` 下未设置 `{name}`，其效果取决于导出中看不到的内容"),
                     format!("{name} is not set under {key}; what that means depends on what the exports do not show"),
                     evidence,
                 ),
-                Some(d) => judged(d, evidence, ("（未设置，Windows 默认值）", " (not set: the Windows default)")),
+                Some(d) => judged(d, evidence, ("（未设置，取 Windows 默认值）", " (not set: the Windows default)")),
                 None => outcome(
                     Status::Fail,
-                    format!("{key} 下未设置 {name}（要求 {}）", pass.describe()),
+                    format!("`{key}` 下未设置 `{name}`（要求 {}）", pass.describe()),
                     format!("{name} is not set under {key} (required: {})", pass.describe()),
                     evidence,
                 ),
@@ -282,7 +285,7 @@ fn registry_value(
             let (root, file) = export::reg_export_for(&k).unwrap_or((key, "export.reg"));
             outcome(
                 Status::Unknown,
-                format!("未提供 {key} 的注册表导出：请运行 `reg export \"{root}\" {file}`"),
+                format!("未提供 `{key}` 的注册表导出：请运行 `reg export \"{root}\" {file}`"),
                 format!("no registry export covers {key}: run `reg export \"{root}\" {file}`"),
                 Vec::new(),
             )
@@ -318,21 +321,21 @@ fn services(export: &Export, names: &[String], expect: ServiceExpect) -> Outcome
                 let which: Vec<&str> = bad.iter().map(|r| r.name.as_str()).collect();
                 outcome(
                     Status::Fail,
-                    format!("{} 正在运行或设为自动启动", which.join(", ")),
+                    format!("`{}` 正在运行或设为自动启动", which.join(", ")),
                     format!("{} is running or starts automatically", which.join(", ")),
                     cited(&bad),
                 )
             } else if found.is_empty() {
                 outcome(
                     Status::Pass,
-                    format!("{file} 中没有 {list}（未安装）"),
+                    format!("{file} 中没有 `{list}`（未安装）"),
                     format!("{list}: not in {file} (not installed)"),
                     cited(&[]),
                 )
             } else {
                 outcome(
                     Status::Pass,
-                    format!("{list} 已停止且不自动启动"),
+                    format!("`{list}` 已停止且不自动启动"),
                     format!("{list}: stopped and not started automatically"),
                     cited(&found),
                 )
@@ -341,13 +344,13 @@ fn services(export: &Export, names: &[String], expect: ServiceExpect) -> Outcome
         ServiceExpect::Running => match found.iter().find(|r| r.running()) {
             Some(r) => outcome(
                 Status::Pass,
-                format!("{} 正在运行", r.name),
+                format!("`{}` 正在运行", r.name),
                 format!("{} is running", r.name),
                 vec![cite(file, &r.line)],
             ),
             None => outcome(
                 Status::Fail,
-                format!("{list} 均未运行"),
+                format!("`{list}` 均未运行"),
                 format!("none of {list} is running"),
                 cited(&found),
             ),

@@ -140,9 +140,11 @@ impl WinPass {
 
     /// The condition in words (for the reason).
     pub fn describe(&self) -> String {
+        // Values in code spans: they are Windows' own words, not the sentence's language.
+        let code = |list: &[String]| list.iter().map(|v| format!("`{v}`")).collect::<Vec<_>>();
         let mut parts = Vec::new();
         if !self.one_of.is_empty() {
-            parts.push(self.one_of.join(" | "));
+            parts.push(code(&self.one_of).join(" | "));
         }
         match (self.min, self.max) {
             (Some(a), Some(b)) => parts.push(format!("{a}–{b}")),
@@ -151,7 +153,7 @@ impl WinPass {
             (None, None) => {}
         }
         if !self.not_one_of.is_empty() {
-            parts.push(format!("≠ {}", self.not_one_of.join(", ")));
+            parts.push(format!("≠ {}", code(&self.not_one_of).join(", ")));
         }
         parts.join(" | ")
     }
