@@ -107,7 +107,17 @@ fn every_cited_line_is_that_line_of_that_file() {
                     r.id
                 );
             }
+            assert!(
+                !r.reason.contains("Kiosk#2022pw"),
+                "{name}: {} quotes a password",
+                r.id
+            );
             for e in &r.evidence {
+                assert!(
+                    !e.text.contains("DefaultPassword"),
+                    "{name}: {} quotes a password",
+                    r.id
+                );
                 let bytes = std::fs::read(fixture(name).join(&e.path))
                     .unwrap_or_else(|_| panic!("{name}: {}: no file {}", r.id, e.path));
                 let (text, _) = decode(&bytes);
@@ -210,6 +220,10 @@ probe = { kind = "registry", key = "HKLM\\SYSTEM\\CurrentControlSet\\Control\\Ls
             "not under",
         ),
         (good.replace(", one_of = [\"1\"]", ""), "no condition"),
+        (
+            good.replace("NoLMHash", "DefaultPassword"),
+            "never reads a password",
+        ),
         (good.replace("\"registry\"", "\"powershell\""), "powershell"),
     ] {
         let e = Checks::<WindowsProbe>::parse("t.toml", &bad)

@@ -174,7 +174,14 @@ impl crate::ProbeKind for WindowsProbe {
             {
                 Err("probe: no condition (one_of, not_one_of, min, max)".into())
             }
-            WindowsProbe::Registry { key, .. } => {
+            WindowsProbe::Registry { key, value, .. } => {
+                // A report is evidence others read: it never quotes a stored password
+                // (Winlogon's DefaultPassword and the like).
+                if value.to_ascii_lowercase().ends_with("password") {
+                    return Err(format!(
+                        "probe.value {value}: a check never reads a password"
+                    ));
+                }
                 let k = registry::normalise(key);
                 if export::reg_export_for(&k).is_none() {
                     return Err(format!(
