@@ -316,3 +316,39 @@ proptest! {
         ])?;
     }
 }
+
+/// An operator who exports a key twice (the Policies key and, separately, its System
+/// subkey after setting the inactivity limit): the export that has the value decides,
+/// whichever file name sorts first; file names are matched whatever their case.
+#[test]
+fn of_two_exports_of_a_key_the_one_with_the_value_decides() {
+    let dir = tempfile::tempdir().unwrap();
+    let from = fixture("server2016-default-zh");
+    for name in ["secedit.inf", "policies.reg"] {
+        std::fs::copy(from.join(name), dir.path().join(name.to_uppercase())).unwrap();
+    }
+    std::fs::write(
+        dir.path().join("system.reg"),
+        utf16(
+            "Windows Registry Editor Version 5.00\r\n\r\n\
+             [HKEY_LOCAL_MACHINE\\SOFTWARE\\Microsoft\\Windows\\CurrentVersion\\Policies\\System]\r\n\
+             \"InactivityTimeoutSecs\"=dword:00000258\r\n",
+        ),
+    )
+    .unwrap();
+    let report = run_windows(&checks(), dir.path(), 3).unwrap();
+    let status = |id: &str| {
+        let r = report.results.iter().find(|r| r.id == id).unwrap();
+        (r.status.as_str(), r.evidence.last().map(|e| e.text.clone()))
+    };
+    assert_eq!(
+        status("win.session.inactivity_limit"),
+        (
+            "pass",
+            Some("\"InactivityTimeoutSecs\"=dword:00000258".into())
+        )
+    );
+    // POLICIES.REG still decides what only it has, and SECEDIT.INF is read.
+    assert_eq!(status("win.device.autoplay_off").0, "fail");
+    assert_eq!(status("win.password.min_length").0, "fail");
+}

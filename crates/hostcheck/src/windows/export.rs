@@ -182,30 +182,37 @@ impl Export {
     /// The value `name` of `key` (normalised): from a `.reg` export covering the key, else
     /// from secedit's `[Registry Values]`.
     pub fn registry(&self, key: &str, name: &str) -> RegHit<'_> {
-        for (file, reg) in &self.reg {
-            if !reg.covers(key) {
-                continue;
-            }
+        // Two exports may cover the same key (a key and one of its parents): the one that
+        // has the value decides; unset only when none has it.
+        let mut unset = None;
+        for (file, reg) in self.reg.iter().filter(|(_, r)| r.covers(key)) {
             let Some(k) = reg.key(key) else {
                 if let Some(root) = reg.keys.first() {
-                    return RegHit::Unset {
+                    unset.get_or_insert(RegHit::Unset {
                         file,
                         line: &root.header,
-                    };
+                    });
                 }
                 continue;
             };
-            return match k.values.iter().find(|v| v.name.eq_ignore_ascii_case(name)) {
-                Some(value) => RegHit::Reg {
-                    file,
-                    key: k,
-                    value,
-                },
-                None => RegHit::Unset {
-                    file,
-                    line: &k.header,
-                },
-            };
+            match k.values.iter().find(|v| v.name.eq_ignore_ascii_case(name)) {
+                Some(value) => {
+                    return RegHit::Reg {
+                        file,
+                        key: k,
+                        value,
+                    }
+                }
+                None => {
+                    unset.get_or_insert(RegHit::Unset {
+                        file,
+                        line: &k.header,
+                    });
+                }
+            }
+        }
+        if let Some(hit) = unset {
+            return hit;
         }
         if let Loaded::Read { file, content } = &self.secedit {
             let values = content.section("Registry Values").into_iter();
