@@ -1,6 +1,7 @@
 //! Host evidence for GB/T 22239-2019 安全计算环境: read-only checks of a Linux host (or a
 //! mounted root) against the rules in `data/hostchecks/`, each result with the file lines
-//! that decided it (decision 0420).
+//! that decided it (decision 0420). A Windows Server is checked the same way from the files
+//! its own commands export (`windows`, decision 0421).
 //!
 //! The checker reads files only — it runs no command and never writes — so it can run on a
 //! production server and on a copy of one. A check that cannot read what decides says
