@@ -1,6 +1,7 @@
 //! Host evidence for GB/T 22239-2019 安全计算环境: read-only checks of a Linux host (or a
 //! mounted root) against the rules in `data/hostchecks/`, each result with the file lines
-//! that decided it (decision 0420).
+//! that decided it (decision 0420). A Windows Server is checked the same way from the files
+//! its own commands export (`windows`, decision 0421).
 //!
 //! The checker reads files only — it runs no command and never writes — so it can run on a
 //! production server and on a copy of one. A check that cannot read what decides says
@@ -11,6 +12,7 @@ pub mod device;
 pub mod host;
 pub mod probes;
 pub mod rules;
+pub mod windows;
 
 use std::collections::{BTreeMap, HashSet};
 
@@ -20,11 +22,16 @@ pub use device::{run_device, DeviceConfig, DeviceProbe, Vendor};
 pub use host::{Distro, Host};
 pub use probes::{Evidence, Status};
 pub use rules::{Check, Probe, ProbeKind};
+pub use windows::{run_windows, WindowsProbe};
 
 /// The shipped checks.
 const LINUX: (&str, &str) = (
     "data/hostchecks/linux.toml",
     include_str!("../../../data/hostchecks/linux.toml"),
+);
+const WINDOWS: (&str, &str) = (
+    "data/hostchecks/windows.toml",
+    include_str!("../../../data/hostchecks/windows.toml"),
 );
 
 /// A check file that does not load; names the file and the check.
@@ -69,6 +76,13 @@ impl Checks {
     /// The shipped Linux checks.
     pub fn builtin() -> Result<Checks, RulesError> {
         Checks::parse(LINUX.0, LINUX.1)
+    }
+}
+
+impl Checks<WindowsProbe> {
+    /// The shipped Windows Server checks (read from exported files).
+    pub fn windows_builtin() -> Result<Checks<WindowsProbe>, RulesError> {
+        Checks::parse(WINDOWS.0, WINDOWS.1)
     }
 }
 
@@ -253,9 +267,7 @@ pub fn verify_report(report: &Report) -> Result<(), ReportError> {
     match report.platform {
         Platform::Linux => Checks::builtin().map_err(loaded)?.verify(report),
         Platform::Device => Checks::device_builtin().map_err(loaded)?.verify(report),
-        Platform::Windows => Err(ReportError(
-            "platform: 尚无该平台的检查项 / no checks for this platform yet".into(),
-        )),
+        Platform::Windows => Checks::windows_builtin().map_err(loaded)?.verify(report),
     }
 }
 

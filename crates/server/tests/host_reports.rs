@@ -318,3 +318,79 @@ async fn a_device_report_is_stored_and_one_with_wrong_items_is_refused() {
         "{stored}"
     );
 }
+
+/// A Windows Server's report (from its exported files) is verified against the Windows
+/// checks: accepted as it is and shown beside its items; one naming a Linux check, claiming
+/// other items, or a Linux report passed off as Windows is refused naming what is wrong.
+#[tokio::test]
+async fn a_windows_report_is_verified_against_the_windows_checks() {
+    let w = common::world().await;
+    let op = w.tokens[2].clone().unwrap();
+    let path = format!("/api/networks/{}/host-reports", w.net_a);
+    let exports = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("../hostcheck/tests/windows/server2016-default-zh");
+    let checks = dengbao_hostcheck::Checks::windows_builtin().unwrap();
+    let report =
+        serde_json::to_value(dengbao_hostcheck::run_windows(&checks, &exports, 3).unwrap())
+            .unwrap();
+    assert_eq!(report["platform"], "windows");
+
+    let bad = |f: &dyn Fn(&mut serde_json::Value)| {
+        let mut r = report.clone();
+        f(&mut r);
+        json!({"host": "win-db-01", "report": r})
+    };
+    let mut linux_as_windows = common::host_report(3);
+    linux_as_windows["platform"] = json!("windows");
+    let refused = [
+        (
+            bad(&|r| r["results"][0]["check"] = json!("access.ssh_root_login")),
+            "access.ssh_root_login",
+        ),
+        (
+            bad(&|r| r["results"][0]["items"] = json!(["L3-CES1-23"])),
+            "items",
+        ),
+        (
+            json!({"host": "web-01", "report": linux_as_windows}),
+            "results.",
+        ),
+    ];
+    for (body, names) in refused {
+        let (status, answer) = common::send_as(&w, Method::POST, &path, &op, Some(body)).await;
+        assert_eq!(status, 422, "{names}: {answer}");
+        assert!(answer.to_string().contains(names), "{names}: {answer}");
+    }
+    assert!(w.store.host_reports(&w.net_a).await.unwrap().is_empty());
+
+    let (status, stored) = common::send_as(
+        &w,
+        Method::POST,
+        &path,
+        &op,
+        Some(json!({"host": "win-db-01", "report": report})),
+    )
+    .await;
+    assert_eq!(status, 201, "{stored}");
+    assert_eq!(stored["failed"], report["summary"]["fail"]);
+    let (status, a) = common::send_as(
+        &w,
+        Method::GET,
+        &format!("/api/networks/{}/assessment", w.net_a),
+        &op,
+        None,
+    )
+    .await;
+    assert_eq!(status, 200, "{a}");
+    let beside = a["host_checks"]["L3-CES1-02"]
+        .as_array()
+        .expect("L3-CES1-02");
+    let lockout = beside
+        .iter()
+        .find(|c| c["check"] == "win.lockout.threshold")
+        .expect("win.lockout.threshold evidences L3-CES1-02");
+    assert_eq!(
+        (lockout["host"].as_str(), lockout["status"].as_str()),
+        (Some("win-db-01"), Some("fail"))
+    );
+}

@@ -6,8 +6,9 @@
 //! `dengbao host report --server URL --token T --network ID [--host-name N] [--root DIR]`:
 //! the same checks at the network's level, sent to the server as evidence.
 //!
-//! `--device FILE [--vendor V]` checks a network device's saved configuration instead
-//! (`host/device.rs`, decision 0422).
+//! With `--windows DIR` both read a Windows Server's exported files instead
+//! (`host_windows.rs`); with `--device FILE [--vendor V]`, a network device's saved
+//! configuration (`host/device.rs`, decision 0422).
 
 mod device;
 
@@ -43,6 +44,10 @@ pub struct ReportArgs {
     pub root: PathBuf,
     #[command(flatten)]
     pub device: device::DeviceArgs,
+    /// A Windows Server's exported files (data/hostchecks/README.md) instead of a Linux
+    /// host; needs --host-name.
+    #[arg(long, conflicts_with = "root")]
+    pub windows: Option<PathBuf>,
 }
 
 #[derive(Args, Debug)]
@@ -57,6 +62,10 @@ pub struct CheckArgs {
     pub json: bool,
     #[command(flatten)]
     pub device: device::DeviceArgs,
+    /// Check a Windows Server from the files exported on it (data/hostchecks/README.md)
+    /// instead of a Linux host.
+    #[arg(long, conflicts_with = "root")]
+    pub windows: Option<PathBuf>,
 }
 
 pub fn run_cmd(cmd: HostCmd, ctx: &Ctx) -> anyhow::Result<ExitCode> {
@@ -71,7 +80,7 @@ fn report(a: ReportArgs, lang: Lang) -> anyhow::Result<ExitCode> {
     if a.device.file.is_some() {
         return device::report(&a, lang);
     }
-    if !a.root.is_dir() {
+    if a.windows.is_none() && !a.root.is_dir() {
         return Err(BadInput::new(format!(
             "--root {}: {}",
             a.root.display(),
@@ -81,6 +90,7 @@ fn report(a: ReportArgs, lang: Lang) -> anyhow::Result<ExitCode> {
     let host = Host::open(&a.root);
     let name = match &a.host_name {
         Some(n) => n.trim().to_string(),
+        None if a.windows.is_some() => String::new(),
         None => host
             .read("/etc/hostname")
             .unwrap_or_default()
@@ -88,20 +98,32 @@ fn report(a: ReportArgs, lang: Lang) -> anyhow::Result<ExitCode> {
             .to_string(),
     };
     if name.is_empty() {
-        return Err(BadInput::new(lang.pick(
-            "--host-name：读不到 /etc/hostname，请给出主机名",
-            "--host-name: /etc/hostname cannot be read; give the host's name",
-        )));
+        return Err(BadInput::new(if a.windows.is_some() {
+            lang.pick(
+                "--host-name：请给出这台 Windows 服务器的名称",
+                "--host-name: give the Windows server's name",
+            )
+        } else {
+            lang.pick(
+                "--host-name：读不到 /etc/hostname，请给出主机名",
+                "--host-name: /etc/hostname cannot be read; give the host's name",
+            )
+        }));
     }
     let remote = Remote::new(&a.server, lang)?;
     let base = format!("/api/networks/{}", a.server.network);
     let level = network_level(&remote, &base, lang)?;
-    let checks = Checks::builtin().context("the embedded host checks")?;
-    let mut result = run(&checks, &host, level);
-    result.root = a.root.display().to_string();
+    let result = match &a.windows {
+        Some(dir) => super::host_windows::report_at(dir, level, lang)?,
+        None => {
+            let checks = Checks::builtin().context("the embedded host checks")?;
+            let mut result = run(&checks, &host, level);
+            result.root = a.root.display().to_string();
+            result
+        }
+    };
     send(&remote, &base, &name, &result, lang)
 }
-
 /// The network's level, asked of the server: 2 or 3, else exit 2 before anything is sent.
 fn network_level(remote: &Remote, base: &str, lang: Lang) -> anyhow::Result<u8> {
     let net = remote.ok(remote.send("GET", base, None)?, "--network")?;
@@ -163,6 +185,9 @@ fn check(a: CheckArgs, lang: Lang) -> anyhow::Result<ExitCode> {
     if a.device.file.is_some() {
         return device::check(&a, lang);
     }
+    if let Some(dir) = &a.windows {
+        return super::host_windows::check(dir, a.level, a.json, lang);
+    }
     if !a.root.is_dir() {
         return Err(BadInput::new(format!(
             "--root {}: {}",
@@ -222,8 +247,8 @@ fn print_text(r: &Report, lang: Lang) {
     print_results(r, lang);
 }
 
-/// Each result with its reason and lines, then the counts.
-fn print_results(r: &Report, lang: Lang) {
+/// Each result with its reason and lines, then the counts (Linux and Windows alike).
+pub(super) fn print_results(r: &Report, lang: Lang) {
     for c in &r.results {
         let title = lang.pick(&c.title, &c.title_en);
         println!(

@@ -10,6 +10,7 @@ pub mod controls;
 pub mod duties;
 pub mod grade;
 pub mod host;
+mod host_windows;
 pub mod incident;
 pub mod incident_emergency;
 pub mod incident_lines;
