@@ -36,6 +36,9 @@ struct Case {
     base: Option<String>,
     #[serde(default)]
     files: Vec<File>,
+    /// Files of the base this case deletes (a service the distribution ships, removed).
+    #[serde(default)]
+    remove: Vec<String>,
     expect: BTreeMap<String, String>,
 }
 
@@ -102,6 +105,10 @@ fn distribution_trees_give_the_expected_results() {
             build(dir.path(), &base.files);
         }
         build(dir.path(), &case.files);
+        for path in &case.remove {
+            std::fs::remove_file(dir.path().join(path.trim_start_matches('/')))
+                .unwrap_or_else(|e| panic!("{}: remove {path}: {e}", case.name));
+        }
         let before = snapshot(dir.path());
         let host = Host::open(dir.path());
         assert!(!host.live);
@@ -157,6 +164,62 @@ fn distribution_trees_give_the_expected_results() {
     }
 }
 
+/// Every check has at least one case where it passes and one where it fails, so a check
+/// added without both (or one that can no longer pass or fail) fails CI.
+#[test]
+fn every_check_has_a_passing_and_a_failing_case() {
+    let cases: Cases = toml::from_str(include_str!("cases.toml")).expect("cases.toml");
+    let checks = Checks::builtin().expect("the shipped checks");
+    let mut missing = Vec::new();
+    for c in &checks.checks {
+        for want in ["pass", "fail"] {
+            let covered = cases
+                .case
+                .iter()
+                .any(|k| k.expect.get(&c.id).map(String::as_str) == Some(want));
+            if !covered {
+                missing.push(format!("{} has no case where it should {want}", c.id));
+            }
+        }
+    }
+    for k in &cases.case {
+        for id in k.expect.keys() {
+            if !checks.checks.iter().any(|c| &c.id == id) {
+                missing.push(format!("{}: {id} is not a check", k.name));
+            }
+        }
+    }
+    assert!(missing.is_empty(), "{}", missing.join("\n"));
+}
+
+/// Every distribution tree is used by a case, and the distributions the issue names are
+/// all there, each recognised as its family from its own files.
+#[test]
+fn every_distribution_base_is_exercised() {
+    let cases: Cases = toml::from_str(include_str!("cases.toml")).expect("cases.toml");
+    for b in &cases.base {
+        assert!(
+            cases
+                .case
+                .iter()
+                .any(|k| k.base.as_deref() == Some(&b.name)),
+            "base {} is used by no case",
+            b.name
+        );
+    }
+    let mut ids = Vec::new();
+    for b in &cases.base {
+        let dir = tempfile::tempdir().unwrap();
+        build(dir.path(), &b.files);
+        let host = Host::open(dir.path());
+        assert_ne!(host.distro.family, "unknown", "base {}", b.name);
+        ids.push(host.distro.id.to_ascii_lowercase());
+    }
+    for id in ["debian", "ubuntu", "rocky", "openeuler", "kylin", "uos"] {
+        assert!(ids.iter().any(|i| i == id), "no base with ID={id}: {ids:?}");
+    }
+}
+
 #[test]
 fn every_item_named_is_a_computing_environment_item_of_its_level() {
     let catalog = dengbao_controls::Catalog::builtin().expect("the control catalog");
@@ -195,7 +258,9 @@ items = { 3 = ["L2-CES1-01"] }
 cannot_see = "a / b"
 probe = { kind = "accounts", rule = "uid0_only_root" }
 "#;
-    let e = Checks::<Probe>::parse("test.toml", bad).unwrap_err().to_string();
+    let e = Checks::<Probe>::parse("test.toml", bad)
+        .unwrap_err()
+        .to_string();
     assert!(e.contains("x.y") && e.contains("L2-CES1-01"), "{e}");
     let unknown = bad.replace("accounts", "shell_command");
     assert!(
