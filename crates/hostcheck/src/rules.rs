@@ -72,6 +72,18 @@ pub enum Probe {
         /// A settings file whose value stands where the argument is absent
         /// (`/etc/security/faillock.conf`).
         settings: Option<String>,
+        /// The rules of `module` that enforce it, by an argument they carry (pam_faillock's
+        /// `preauth`, `authsucc`); empty = every rule. Every path through the stack that
+        /// succeeds must run one of them, and it must succeed (jumps and `sufficient`
+        /// modules are followed).
+        #[serde(default)]
+        modes: Vec<String>,
+        /// The argument of the rule that counts a failure (`authfail`): every path on which
+        /// one of `credentials` fails must run it before the stack returns.
+        counting: Option<String>,
+        /// The modules that check a password (`pam_unix.so`, `pam_sss.so` …).
+        #[serde(default)]
+        credentials: Vec<String>,
     },
     /// A file's permission bits may not exceed `max_mode` (octal) and its owner must be uid
     /// `owner` when given. A missing file passes when `missing_ok`.
@@ -211,6 +223,16 @@ impl ProbeKind for Probe {
     fn validate(&self) -> Result<(), String> {
         if let Probe::Lines { pattern, .. } = self {
             regex::Regex::new(pattern).map_err(|e| format!("pattern: {e}"))?;
+        }
+        if let Probe::Pam {
+            counting: Some(_),
+            credentials,
+            ..
+        } = self
+        {
+            if credentials.is_empty() {
+                return Err("counting needs the credentials whose failures it counts".into());
+            }
         }
         Ok(())
     }

@@ -40,6 +40,9 @@ struct Case {
     #[serde(default)]
     remove: Vec<String>,
     expect: BTreeMap<String, String>,
+    /// Words the reason of a check must contain (why it failed, what to change).
+    #[serde(default)]
+    reason: BTreeMap<String, String>,
 }
 
 fn build(root: &Path, files: &[File]) {
@@ -141,6 +144,19 @@ fn distribution_trees_give_the_expected_results() {
                 case.name,
                 r.reason,
                 r.evidence
+            );
+        }
+        for (id, words) in &case.reason {
+            let r = report
+                .results
+                .iter()
+                .find(|r| &r.id == id)
+                .unwrap_or_else(|| panic!("{}: {id} did not run", case.name));
+            assert!(
+                r.reason.contains(words.as_str()),
+                "{}: {id}: the reason does not say {words:?}: {}",
+                case.name,
+                r.reason
             );
         }
         for r in &report.results {

@@ -2,6 +2,7 @@
 
 mod config;
 mod logrotate;
+mod pam;
 mod system;
 
 use serde::{Deserialize, Serialize};
@@ -136,14 +137,24 @@ pub fn evaluate(probe: &Probe, host: &Host) -> Outcome {
             min,
             max,
             settings,
-        } => system::pam(
+            modes,
+            counting,
+            credentials,
+        } => pam::pam(
             host,
-            services,
-            stack,
-            module,
-            argument.as_deref(),
-            (*min, *max),
-            settings.as_deref(),
+            &pam::PamQuery {
+                services,
+                stack,
+                want: pam::Wanted {
+                    module,
+                    modes,
+                    counting: counting.as_deref(),
+                    credentials,
+                },
+                argument: argument.as_deref(),
+                bounds: (*min, *max),
+                settings: settings.as_deref(),
+            },
         ),
         Probe::FileMode {
             paths,
