@@ -137,6 +137,34 @@ pub enum Probe {
     Logrotate { logs: Vec<String>, min_days: i64 },
     /// Accounts in /etc/passwd and /etc/shadow: `uid0_only_root`, `no_empty_passwords`.
     Accounts { rule: AccountRule },
+    /// Sockets the running host listens on (`/proc/net/tcp`, `tcp6`, `udp`, `udp6`): none
+    /// of `ports` may listen on an address other than loopback. A mounted root has no
+    /// running state, so there the result is `unknown`.
+    Listening { ports: Vec<PortRule> },
+}
+
+/// A well-known port and the service it means.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct PortRule {
+    pub proto: Proto,
+    pub port: u16,
+    /// The last port of a range (X11's 6000–6063).
+    pub to: Option<u16>,
+    pub service: String,
+}
+
+impl PortRule {
+    pub fn covers(&self, proto: Proto, port: u16) -> bool {
+        self.proto == proto && (self.port..=self.to.unwrap_or(self.port)).contains(&port)
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Proto {
+    Tcp,
+    Udp,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
@@ -223,6 +251,11 @@ impl ProbeKind for Probe {
     fn validate(&self) -> Result<(), String> {
         if let Probe::Lines { pattern, .. } = self {
             regex::Regex::new(pattern).map_err(|e| format!("pattern: {e}"))?;
+        }
+        if let Probe::Listening { ports } = self {
+            if let Some(p) = ports.iter().find(|p| p.to.is_some_and(|to| to < p.port)) {
+                return Err(format!("ports: {} {}: to < port", p.service, p.port));
+            }
         }
         if let Probe::Pam {
             counting: Some(_),

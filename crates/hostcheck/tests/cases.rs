@@ -8,6 +8,7 @@ use std::collections::BTreeMap;
 use std::os::unix::fs::PermissionsExt;
 use std::path::Path;
 
+use dengbao_hostcheck::rules::Proto;
 use dengbao_hostcheck::{run, Checks, Host, Probe};
 use serde::Deserialize;
 
@@ -39,6 +40,10 @@ struct Case {
     /// Files of the base this case deletes (a service the distribution ships, removed).
     #[serde(default)]
     remove: Vec<String>,
+    /// Read the tree as the running host (its /proc files are the fixture's): the only
+    /// way to test what a mounted root cannot show.
+    #[serde(default)]
+    live: bool,
     expect: BTreeMap<String, String>,
     /// Words the reason of a check must contain (why it failed, what to change).
     #[serde(default)]
@@ -113,8 +118,9 @@ fn distribution_trees_give_the_expected_results() {
                 .unwrap_or_else(|e| panic!("{}: remove {path}: {e}", case.name));
         }
         let before = snapshot(dir.path());
-        let host = Host::open(dir.path());
+        let mut host = Host::open(dir.path());
         assert!(!host.live);
+        host.live = case.live;
         let report = run(&checks, &host, 3);
         assert_eq!(
             before,
@@ -329,4 +335,68 @@ fn on_this_machine_the_checker_agrees_with_a_direct_reading() {
             assert!(!r.evidence.is_empty(), "{} passed without evidence", r.id);
         }
     }
+}
+
+/// On this machine, `intrusion.listening_services` against the test's own reading of the
+/// kernel's socket tables: a listed port in LISTEN (TCP) or bound unconnected (UDP) on an
+/// address other than loopback means `fail`, none means `pass`.
+#[test]
+fn on_this_machine_the_listening_check_agrees_with_a_direct_reading() {
+    // The test decodes addresses as a little-endian kernel prints them.
+    if !cfg!(target_endian = "little") {
+        return;
+    }
+    let checks = Checks::builtin().unwrap();
+    let check = checks
+        .checks
+        .iter()
+        .find(|c| c.id == "intrusion.listening_services")
+        .expect("the check");
+    let Probe::Listening { ports } = &check.probe else {
+        panic!("intrusion.listening_services reads sockets");
+    };
+    let mut exposed = Vec::new();
+    for (file, proto) in [
+        ("/proc/net/tcp", Proto::Tcp),
+        ("/proc/net/tcp6", Proto::Tcp),
+        ("/proc/net/udp", Proto::Udp),
+        ("/proc/net/udp6", Proto::Udp),
+    ] {
+        let Ok(text) = std::fs::read_to_string(file) else {
+            continue;
+        };
+        for line in text.lines().skip(1) {
+            let f: Vec<&str> = line.split_whitespace().collect();
+            let (Some(local), Some(remote), Some(state)) = (f.get(1), f.get(2), f.get(3)) else {
+                continue;
+            };
+            let (addr, port) = local.split_once(':').unwrap();
+            let port = u16::from_str_radix(port, 16).unwrap();
+            let listening = match proto {
+                Proto::Tcp => *state == "0A",
+                Proto::Udp => *state == "07" && remote.ends_with(":0000"),
+            };
+            // 127.0.0.0/8 prints as ..7F; ::1 and ::ffff:127.x as below.
+            let loopback = (addr.len() == 8 && addr.ends_with("7F"))
+                || addr == "00000000000000000000000001000000"
+                || (addr.starts_with("0000000000000000FFFF0000") && addr.ends_with("7F"));
+            if listening && !loopback && ports.iter().any(|p| p.covers(proto, port)) {
+                exposed.push(format!("{file} {port}"));
+            }
+        }
+    }
+    let host = Host::open(Path::new("/"));
+    let report = run(&checks, &host, 3);
+    let r = report
+        .results
+        .iter()
+        .find(|r| r.id == "intrusion.listening_services")
+        .unwrap();
+    if std::fs::metadata("/proc/net/tcp").is_err() {
+        assert_eq!(r.status.as_str(), "unknown", "{}", r.reason);
+        return;
+    }
+    let want = if exposed.is_empty() { "pass" } else { "fail" };
+    assert_eq!(r.status.as_str(), want, "{exposed:?}: {}", r.reason);
+    assert!(!r.evidence.is_empty());
 }

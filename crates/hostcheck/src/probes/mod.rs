@@ -3,6 +3,7 @@
 mod config;
 mod logrotate;
 mod pam;
+mod sockets;
 mod system;
 
 use serde::{Deserialize, Serialize};
@@ -172,5 +173,6 @@ pub fn evaluate(probe: &Probe, host: &Host) -> Outcome {
         Probe::UnitEnabled { units, expect } => system::unit_enabled(host, units, *expect),
         Probe::Accounts { rule } => system::accounts(host, *rule),
         Probe::Logrotate { logs, min_days } => logrotate::retention(host, logs, *min_days),
+        Probe::Listening { ports } => sockets::listening(host, ports),
     }
 }
