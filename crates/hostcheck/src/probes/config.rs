@@ -23,11 +23,14 @@ fn sshd_lines(
     host: &Host,
     path: &str,
     keyword: &str,
-    depth: usize,
+    reads: &mut usize,
     in_match: &mut bool,
     out: &mut Vec<SshdLine>,
+    bad: &mut Option<Evidence>,
 ) -> Result<(), Unread> {
     let text = host.read(path)?;
+    // Every file read counts, so Includes that include each other end.
+    *reads += 1;
     for (n, raw) in text.lines().enumerate() {
         let Some(line) = content(raw) else { continue };
         let mut words = line.splitn(2, |c: char| c.is_whitespace() || c == '=');
@@ -38,11 +41,18 @@ fn sshd_lines(
             .trim()
             .trim_start_matches('=')
             .trim();
+        // sshd refuses to start on a line that is not `Keyword value`: such a file is not
+        // what the running sshd read.
+        let keyword_like = key.starts_with(|c: char| c.is_ascii_alphabetic())
+            && key.chars().all(|c| c.is_ascii_alphanumeric());
+        if bad.is_none() && (!keyword_like || rest.is_empty()) {
+            *bad = Some(evidence(path, n + 1, line));
+        }
         if key.eq_ignore_ascii_case("Match") {
             *in_match = !rest.eq_ignore_ascii_case("all");
             continue;
         }
-        if key.eq_ignore_ascii_case("Include") && depth < 8 {
+        if key.eq_ignore_ascii_case("Include") && *reads < 64 {
             for arg in rest.split_whitespace() {
                 let full = if arg.starts_with('/') {
                     arg.to_string()
@@ -51,7 +61,7 @@ fn sshd_lines(
                 };
                 for file in host.expand(&full) {
                     // An unreadable drop-in leaves sshd's view unknown: say so.
-                    sshd_lines(host, &file, keyword, depth + 1, in_match, out)?;
+                    sshd_lines(host, &file, keyword, reads, in_match, out, bad)?;
                 }
             }
             continue;
@@ -76,7 +86,17 @@ fn sshd_lines(
 pub fn sshd(host: &Host, keyword: &str, default: &str, pass: &Pass) -> Outcome {
     let mut lines = Vec::new();
     let mut in_match = false;
-    if let Err(e) = sshd_lines(host, SSHD_CONFIG, keyword, 0, &mut in_match, &mut lines) {
+    let mut bad = None;
+    let read = sshd_lines(
+        host,
+        SSHD_CONFIG,
+        keyword,
+        &mut 0,
+        &mut in_match,
+        &mut lines,
+        &mut bad,
+    );
+    if let Err(e) = read {
         return match e {
             Unread::Missing => Outcome::new(
                 Status::NotApplicable,
@@ -85,6 +105,14 @@ pub fn sshd(host: &Host, keyword: &str, default: &str, pass: &Pass) -> Outcome {
             ),
             e => Outcome::unread(SSHD_CONFIG, &e),
         };
+    }
+    if let Some(e) = bad {
+        let at = format!("{}:{}", e.path, e.line.unwrap_or_default());
+        return Outcome::new(
+            Status::Unknown,
+            format!("{at} 不是 sshd 配置行，sshd 会拒绝此文件，读到的不是运行中的配置 / {at} is not an sshd_config line: sshd would refuse this file, so it is not what the running sshd read"),
+            vec![e],
+        );
     }
     let global = lines.iter().find(|l| !l.in_match);
     let matched: Vec<Evidence> = lines
@@ -142,6 +170,8 @@ pub fn setting(
 ) -> Outcome {
     let mut found: Vec<(String, Evidence)> = Vec::new();
     let mut unread = None;
+    // The first line that is no `KEY VALUE`: a file with one is not read as passing.
+    let mut garbled: Option<Evidence> = None;
     let any_file = files
         .iter()
         .any(|p| host.expand(p).iter().any(|f| host.exists(f)));
@@ -169,11 +199,19 @@ pub fn setting(
                 let Some(line) = content(raw) else { continue };
                 let (k, v) = match line.split_once('=') {
                     Some((k, v)) if !k.trim().contains(char::is_whitespace) => (k.trim(), v.trim()),
-                    _ => match line.split_once(char::is_whitespace) {
-                        Some((k, v)) => (k.trim(), v.trim()),
-                        None => continue,
-                    },
+                    _ => line
+                        .split_once(char::is_whitespace)
+                        .map(|(k, v)| (k.trim(), v.trim()))
+                        // A bare word is a flag (pwquality's `enforce_for_root`).
+                        .unwrap_or((line, "")),
                 };
+                let key_like = !k.is_empty()
+                    && k.chars()
+                        .all(|c| c.is_ascii_alphanumeric() || matches!(c, '_' | '.' | '-'));
+                if !key_like {
+                    garbled.get_or_insert_with(|| evidence(&path, n + 1, line));
+                    continue;
+                }
                 if k == key {
                     let v = v.trim_matches('"').to_string();
                     found.push((v, evidence(&path, n + 1, line)));
@@ -208,6 +246,14 @@ pub fn setting(
             )
         }
     };
+    if let (Ok(true), Some(e)) = (pass.accepts(&value), garbled) {
+        let at = format!("{}:{}", e.path, e.line.unwrap_or_default());
+        return Outcome::new(
+            Status::Unknown,
+            format!("{key} = {value}，但 {at} 不是“键 值”格式的设置行，文件可能已损坏 / {key} = {value}, but {at} is not a KEY VALUE line: the file may be damaged"),
+            vec![e],
+        );
+    }
     match pass.accepts(&value) {
         Ok(ok) => Outcome::new(
             if ok { Status::Pass } else { Status::Fail },

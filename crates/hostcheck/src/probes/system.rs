@@ -300,6 +300,29 @@ pub fn unit_enabled(host: &Host, units: &[String], expect: Expect) -> Outcome {
     }
 }
 
+/// The first line of an account file that is not an entry of `fields` colon-separated
+/// fields (passwd(5): 7, shadow(5): 9): such a file is damaged or not one, and is not read
+/// as passing. The evidence names the line, never its text (it may hold a hash).
+fn malformed(path: &str, text: &str, fields: usize) -> Option<Outcome> {
+    let (n, _) = text
+        .lines()
+        .enumerate()
+        .find(|(_, l)| !l.trim().is_empty() && l.split(':').count() != fields)?;
+    let why = format!(
+        "{path}:{} 不是 {fields} 个冒号分隔字段的账户行 / is not an entry of {fields} colon-separated fields",
+        n + 1
+    );
+    Some(Outcome::new(
+        Status::Unknown,
+        why.clone(),
+        vec![Evidence {
+            path: path.into(),
+            line: Some(n + 1),
+            text: why,
+        }],
+    ))
+}
+
 pub fn accounts(host: &Host, rule: AccountRule) -> Outcome {
     match rule {
         AccountRule::Uid0OnlyRoot => {
@@ -325,6 +348,9 @@ pub fn accounts(host: &Host, rule: AccountRule) -> Outcome {
                 })
                 .collect();
             if bad.is_empty() {
+                if let Some(unknown) = malformed(path, &text, 7) {
+                    return unknown;
+                }
                 Outcome::new(
                     Status::Pass,
                     "只有 root 的 UID 为 0 / only root has uid 0".into(),
@@ -368,6 +394,9 @@ pub fn accounts(host: &Host, rule: AccountRule) -> Outcome {
                 })
                 .collect();
             if bad.is_empty() {
+                if let Some(unknown) = malformed(path, &text, 9) {
+                    return unknown;
+                }
                 Outcome::new(
                     Status::Pass,
                     "没有空口令账户 / no account has an empty password".into(),

@@ -99,6 +99,9 @@ pub(in crate::probes) fn control(word: &str) -> Result<(Action, Vec<Action>), St
     Ok((success, failures))
 }
 
+/// How many files one stack may read: a loop of includes stops there.
+const MAX_READS: usize = 64;
+
 /// The `stack` rules of /etc/pam.d/`service`, with `include`, `substack` and `@include`
 /// followed in place (a PAM stack is a program: the order matters).
 pub(in crate::probes) fn stack(
@@ -106,16 +109,18 @@ pub(in crate::probes) fn stack(
     service: &str,
     stack: &str,
     level: usize,
-    depth: usize,
+    reads: &mut usize,
     out: &mut Vec<PamRule>,
 ) -> Result<(), Unread> {
     let path = format!("/etc/pam.d/{service}");
     let text = host.read(&path)?;
+    // Every file read counts, so includes that include each other end.
+    *reads += 1;
     for (n, raw) in text.lines().enumerate() {
         let Some(line) = content(raw) else { continue };
         if let Some(other) = line.strip_prefix("@include") {
-            if depth < 8 {
-                self::stack(host, other.trim(), stack, level, depth + 1, out)?;
+            if *reads < MAX_READS {
+                self::stack(host, other.trim(), stack, level, reads, out)?;
             }
             continue;
         }
@@ -138,8 +143,8 @@ pub(in crate::probes) fn stack(
         let module = words.next().unwrap_or_default().to_string();
         if matches!(control_word, "include" | "substack") {
             let inner = level + usize::from(control_word == "substack");
-            if depth < 8 {
-                self::stack(host, &module, stack, inner, depth + 1, out)?;
+            if *reads < MAX_READS {
+                self::stack(host, &module, stack, inner, reads, out)?;
             }
             continue;
         }
@@ -197,7 +202,7 @@ pub fn pam(host: &Host, q: &PamQuery) -> Outcome {
     let mut read_any = false;
     for service in q.services {
         let mut rules = Vec::new();
-        match stack(host, service, q.stack, 0, 0, &mut rules) {
+        match stack(host, service, q.stack, 0, &mut 0, &mut rules) {
             Ok(()) => read_any = true,
             Err(Unread::Missing) => continue,
             Err(e) => return Outcome::unread(&format!("/etc/pam.d/{service}"), &e),
