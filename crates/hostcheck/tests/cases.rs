@@ -174,6 +174,17 @@ fn distribution_trees_give_the_expected_results() {
                     r.id
                 );
             }
+            // `中文 / English`, split once by the printers: one separator, Chinese
+            // before it, none after.
+            let cjk = |t: &str| t.chars().any(|c| ('\u{4e00}'..='\u{9fff}').contains(&c));
+            let halves: Vec<&str> = r.reason.split(" / ").collect();
+            assert!(
+                halves.len() == 2 && cjk(halves[0]) && !cjk(halves[1]),
+                "{}: {}: the reason is not `中文 / English`: {}",
+                case.name,
+                r.id,
+                r.reason
+            );
             for e in &r.evidence {
                 assert!(
                     !e.text.contains("$y$") && !e.text.contains("$6$"),

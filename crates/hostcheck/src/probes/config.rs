@@ -1,7 +1,7 @@
 //! Settings files: sshd_config (first value wins, Include, Match), `KEY VALUE` files, sysctl
 //! and read-only shell variables.
 
-use super::{content, evidence, Evidence, Outcome, Status};
+use super::{content, evidence, wanted, Evidence, Outcome, Reason, Status};
 use crate::host::{Host, Unread};
 use crate::rules::{Pass, Wins};
 
@@ -133,29 +133,57 @@ pub fn sshd(host: &Host, keyword: &str, default: &str, pass: &Pass) -> Outcome {
     };
     let ok = match pass.accepts(&value) {
         Ok(ok) => ok,
-        Err(why) => return Outcome::new(Status::Fail, format!("{keyword}: {why}"), ev),
+        Err(_) => {
+            let why =
+                format!("{keyword} 的值 {value:?} 不是数字 / {keyword}: {value:?} is not a number");
+            return Outcome::new(Status::Fail, why, ev);
+        }
     };
-    let mut reason = format!(
-        "{keyword} 的生效值为 {value}，要求 {} / {keyword} is {value}; required {}",
-        pass.describe(),
-        pass.describe()
+    let need = pass.describe();
+    let mut reason = Reason::new(
+        format!("{keyword} 的生效值为 {value}，要求 {need}"),
+        format!("{keyword} is {value}; required {need}"),
     );
+    let fix = format!("{keyword} {}", wanted(pass, &value));
+    if !ok {
+        // sshd takes the first value: the line that decided is the one to change.
+        reason = match global {
+            Some(l) => reason.and(
+                format!(
+                    "修改：把 {} 第 {} 行改为 `{fix}`（sshd 取第一个值）",
+                    l.path, l.line
+                ),
+                format!(
+                    "fix: change line {} of {} to `{fix}` (sshd takes the first value)",
+                    l.line, l.path
+                ),
+            ),
+            None => reason.and(
+                format!("修改：在 {SSHD_CONFIG} 的 Include 和 Match 之前加入 `{fix}`"),
+                format!("fix: add `{fix}` to {SSHD_CONFIG} before its Include and Match lines"),
+            ),
+        };
+    }
     let status = if ok { Status::Pass } else { Status::Fail };
     if !matched.is_empty() {
-        // A Match block may set another value for some connections.
-        reason.push_str("；Match 块对部分连接另有设置，须逐一核对 / a Match block sets it for some connections: check those");
         ev.extend(matched);
-        if ok {
-            let bad = lines
-                .iter()
-                .filter(|l| l.in_match)
-                .any(|l| !pass.accepts(&l.value).unwrap_or(false));
-            if bad {
-                return Outcome::new(Status::Fail, reason, ev);
-            }
+        let bad = lines
+            .iter()
+            .find(|l| l.in_match && !pass.accepts(&l.value).unwrap_or(false));
+        if let (true, Some(l)) = (ok, bad) {
+            let reason = reason.and(
+                format!("但 Match 块为部分连接另设了 {}（{}:{}），修改：删除或改为 `{fix}`", l.value, l.path, l.line),
+                format!("but a Match block sets {} for some connections ({}:{}); fix: remove it or make it `{fix}`", l.value, l.path, l.line),
+            );
+            return Outcome::new(Status::Fail, reason.text(), ev);
         }
+        // A Match block may set another value for some connections.
+        reason = reason.and(
+            "Match 块对部分连接另有设置，须逐一核对",
+            "a Match block sets it for some connections: check those",
+        );
     }
-    Outcome::new(status, reason, ev)
+    Outcome::new(status, reason.text(), ev)
 }
 
 /// `KEY VALUE` / `KEY=VALUE` / `KEY = VALUE` in the files (globs expanded).
@@ -255,16 +283,62 @@ pub fn setting(
         );
     }
     match pass.accepts(&value) {
-        Ok(ok) => Outcome::new(
-            if ok { Status::Pass } else { Status::Fail },
-            format!(
-                "{key} = {value}，要求 {} / {key} = {value}; required {}",
-                pass.describe(),
-                pass.describe()
-            ),
+        Ok(ok) => {
+            let need = pass.describe();
+            let reason = Reason::new(
+                format!("{key} = {value}，要求 {need}"),
+                format!("{key} = {value}; required {need}"),
+            );
+            if ok {
+                return Outcome::new(Status::Pass, reason.text(), ev);
+            }
+            // The line that decided, in its own form (login.defs: `KEY VALUE`; the others
+            // `key = value` or `KEY=VALUE`), else the first file in the form it takes.
+            let v = wanted(pass, &value);
+            let reason = match chosen {
+                Some((_, e)) => {
+                    let spaced = e
+                        .text
+                        .split_once('=')
+                        .map(|(k, _)| (k.ends_with(' '), true));
+                    let fix = match spaced {
+                        Some((true, _)) => format!("{key} = {v}"),
+                        Some((false, _)) => format!("{key}={v}"),
+                        None => format!("{key} {v}"),
+                    };
+                    let (path, line) = (&e.path, e.line.unwrap_or_default());
+                    reason.and(
+                        format!("修改：把 {path} 第 {line} 行改为 `{fix}`"),
+                        format!("fix: change line {line} of {path} to `{fix}`"),
+                    )
+                }
+                None => {
+                    // The file that is there (vsftpd's is in /etc or /etc/vsftpd).
+                    let file = files
+                        .iter()
+                        .flat_map(|p| host.expand(p))
+                        .find(|f| host.exists(f))
+                        .or_else(|| files.first().cloned())
+                        .unwrap_or_default();
+                    let file = file.as_str();
+                    let fix = if file.ends_with("login.defs") {
+                        format!("{key} {v}")
+                    } else {
+                        format!("{key}={v}")
+                    };
+                    reason.and(
+                        format!("修改：在 {file} 中设置 `{fix}`"),
+                        format!("fix: set `{fix}` in {file}"),
+                    )
+                }
+            };
+            Outcome::new(Status::Fail, reason.text(), ev)
+        }
+        Err(_) => Outcome::new(
+            Status::Fail,
+            format!("{key} 的值 {value:?} 不是数字 / {key}: {value:?} is not a number"),
             ev,
         ),
-        Err(why) => Outcome::new(Status::Fail, format!("{key}: {why}"), ev),
     }
 }
 
@@ -315,9 +389,9 @@ pub fn sysctl(host: &Host, key: &str, pass: &Pass) -> Outcome {
     }
     // On the live host the running value is what protects it now; under --root only the
     // configuration can be seen.
-    let (value, source) = match (&running, &configured) {
-        (Some((v, _)), _) => (v.clone(), "运行值 / running value"),
-        (None, Some((v, _))) => (v.clone(), "配置值 / configured value"),
+    let (value, zh_source, en_source) = match (&running, &configured) {
+        (Some((v, _)), _) => (v.clone(), "运行值", "running value"),
+        (None, Some((v, _))) => (v.clone(), "配置值", "configured value"),
         (None, None) => {
             return Outcome::new(
                 Status::Unknown,
@@ -327,21 +401,49 @@ pub fn sysctl(host: &Host, key: &str, pass: &Pass) -> Outcome {
         }
     };
     let ok = pass.accepts(&value).unwrap_or(false);
-    let mut reason = format!(
-        "{key} = {value}（{source}），要求 {} / required {}",
-        pass.describe(),
-        pass.describe()
+    let need = pass.describe();
+    let mut reason = Reason::new(
+        format!("{key} = {value}（{zh_source}），要求 {need}"),
+        format!("{key} = {value} ({en_source}); required {need}"),
     );
     if let (Some((r, _)), Some((c, _))) = (&running, &configured) {
         if r != c {
-            reason.push_str(&format!(
-                "；配置值 {c} 与运行值不同 / configured {c} differs from running"
-            ));
+            reason = reason.and(
+                format!("配置值 {c} 与运行值不同"),
+                format!("configured {c} differs from running"),
+            );
         }
     } else if running.is_some() && ok {
-        reason.push_str("；未写入 sysctl 配置，重启后可能失效 / not in the sysctl configuration: may not survive a reboot");
+        reason = reason.and(
+            "未写入 sysctl 配置，重启后可能失效",
+            "not in the sysctl configuration: may not survive a reboot",
+        );
     }
-    Outcome::new(if ok { Status::Pass } else { Status::Fail }, reason, ev)
+    if !ok {
+        let fix = format!("{key} = {}", wanted(pass, &value));
+        reason = match &configured {
+            Some((_, e)) => {
+                let (path, line) = (&e.path, e.line.unwrap_or_default());
+                reason.and(
+                    format!("修改：把 {path} 第 {line} 行改为 `{fix}`，再执行 `sysctl --system`"),
+                    format!(
+                        "fix: change line {line} of {path} to `{fix}` and run `sysctl --system`"
+                    ),
+                )
+            }
+            None => reason.and(
+                format!("修改：在 /etc/sysctl.d/ 下的文件中写入 `{fix}`，再执行 `sysctl --system`"),
+                format!(
+                    "fix: write `{fix}` in a file under /etc/sysctl.d/ and run `sysctl --system`"
+                ),
+            ),
+        };
+    }
+    Outcome::new(
+        if ok { Status::Pass } else { Status::Fail },
+        reason.text(),
+        ev,
+    )
 }
 
 /// `TMOUT=600` (optionally `export`/`readonly`/`declare -r`) and the variable made read-only,
@@ -380,18 +482,51 @@ pub fn shell_readonly(host: &Host, variable: &str, files: &[String], pass: &Pass
     }
     let mut ev: Vec<Evidence> = value.iter().map(|(_, e)| e.clone()).collect();
     ev.extend(readonly.clone());
+    let v = wanted(pass, value.as_ref().map_or("", |(v, _)| v.as_str()));
+    let fix_zh = format!(
+        "修改：在 /etc/profile.d/ 下的脚本中写入 `{variable}={v}` 和 `readonly {variable}`"
+    );
+    let fix_en = format!(
+        "fix: put `{variable}={v}` and `readonly {variable}` in a script under /etc/profile.d/"
+    );
     match value {
-        None => Outcome::new(Status::Fail, format!("登录配置中未设置 {variable} / {variable} is not set in the login profiles"), ev),
+        None => Outcome::new(
+            Status::Fail,
+            Reason::new(
+                format!("登录配置中未设置 {variable}"),
+                format!("{variable} is not set in the login profiles"),
+            )
+            .and(fix_zh, fix_en)
+            .text(),
+            ev,
+        ),
         Some((v, _)) if !pass.accepts(&v).unwrap_or(false) => Outcome::new(
             Status::Fail,
-            format!("{variable} = {v}，要求 {} / required {}", pass.describe(), pass.describe()),
+            Reason::new(
+                format!("{variable} = {v}，要求 {}", pass.describe()),
+                format!("{variable} = {v}; required {}", pass.describe()),
+            )
+            .and(fix_zh, fix_en)
+            .text(),
             ev,
         ),
         Some((v, _)) if readonly.is_none() => Outcome::new(
             Status::Fail,
-            format!("{variable} = {v}，但未设为只读，用户可自行取消 / not read-only: a user can unset it"),
+            Reason::new(
+                format!("{variable} = {v}，但未设为只读，用户可自行取消"),
+                format!("{variable} = {v}, not read-only: a user can unset it"),
+            )
+            .and(
+                format!("修改：在设置它的脚本中加入 `readonly {variable}`"),
+                format!("fix: add `readonly {variable}` to the script that sets it"),
+            )
+            .text(),
             ev,
         ),
-        Some((v, _)) => Outcome::new(Status::Pass, format!("{variable} = {v}，只读 / read-only"), ev),
+        Some((v, _)) => Outcome::new(
+            Status::Pass,
+            format!("{variable} = {v}，只读 / {variable} = {v}, read-only"),
+            ev,
+        ),
     }
 }

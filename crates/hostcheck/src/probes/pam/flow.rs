@@ -42,7 +42,11 @@ pub(in crate::probes) enum Flow {
         missed: Vec<Evidence>,
     },
     /// Cannot be decided: why, and the line.
-    Undecided(String, Vec<Evidence>),
+    Undecided {
+        zh: String,
+        en: String,
+        lines: Vec<Evidence>,
+    },
 }
 
 /// One point of a path: the next rule and what has happened so far.
@@ -69,13 +73,11 @@ type Step = (usize, bool, Action);
 pub(in crate::probes) fn flow(rules: &[PamRule], want: &Wanted) -> Flow {
     if let Some(r) = rules.iter().find(|r| r.control.is_err()) {
         let word = r.control.as_ref().err().cloned().unwrap_or_default();
-        return Flow::Undecided(
-            format!(
-                "{}:{} 的控制字段 {word} 无法分析 / control {word} cannot be analysed",
-                r.path, r.line
-            ),
-            vec![r.evidence()],
-        );
+        return Flow::Undecided {
+            zh: format!("{}:{} 的控制字段 {word} 无法分析", r.path, r.line),
+            en: format!("{}:{}: control {word} cannot be analysed", r.path, r.line),
+            lines: vec![r.evidence()],
+        };
     }
     let start = State {
         at: 0,
@@ -165,10 +167,11 @@ pub(in crate::probes) fn flow(rules: &[PamRule], want: &Wanted) -> Flow {
             .filter(|r| matches!(r.control, Ok((Action::Jump(_), _))))
             .map(PamRule::evidence)
             .collect();
-        return Flow::Undecided(
-            "按所读配置，没有任何路径能鉴别成功（跳转数可能有误），所读文件不会是实际生效的配置 / no path through this stack succeeds as read (a jump count is likely wrong), so it cannot be what the host runs".into(),
-            jumps,
-        );
+        return Flow::Undecided {
+            zh: "按所读配置，没有任何路径能鉴别成功（跳转数可能有误），所读文件不会是实际生效的配置".into(),
+            en: "no path through this stack succeeds as read (a jump count is likely wrong), so it cannot be what the host runs".into(),
+            lines: jumps,
+        };
     }
     Flow::Enforced
 }

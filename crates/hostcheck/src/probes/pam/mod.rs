@@ -267,8 +267,8 @@ pub fn pam(host: &Host, q: &PamQuery) -> Outcome {
                 ev.extend(path);
                 ev.extend(missed);
             }
-            Flow::Undecided(why, lines) => {
-                undecided.push((format!("{service}：{why}"), format!("{service}: {why}")));
+            Flow::Undecided { zh, en, lines } => {
+                undecided.push((format!("{service}：{zh}"), format!("{service}: {en}")));
                 ev.extend(lines);
             }
         }
