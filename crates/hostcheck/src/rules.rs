@@ -84,6 +84,11 @@ pub enum Probe {
         /// The modules that check a password (`pam_unix.so`, `pam_sss.so` …).
         #[serde(default)]
         credentials: Vec<String>,
+        /// Modules that did `module`'s job on older systems (`pam_tally2.so`, removed in
+        /// PAM 1.5): found where `module` is not, the result is `unknown` with their lines,
+        /// for a person to judge.
+        #[serde(default)]
+        superseded: Vec<String>,
     },
     /// A file's permission bits may not exceed `max_mode` (octal) and its owner must be uid
     /// `owner` when given. A missing file passes when `missing_ok`.

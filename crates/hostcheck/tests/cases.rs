@@ -248,7 +248,15 @@ fn every_distribution_base_is_exercised() {
         assert_ne!(host.distro.family, "unknown", "base {}", b.name);
         ids.push(host.distro.id.to_ascii_lowercase());
     }
-    for id in ["debian", "ubuntu", "rocky", "openeuler", "kylin", "uos"] {
+    for id in [
+        "debian",
+        "ubuntu",
+        "rocky",
+        "centos",
+        "openeuler",
+        "kylin",
+        "uos",
+    ] {
         assert!(ids.iter().any(|i| i == id), "no base with ID={id}: {ids:?}");
     }
 }

@@ -141,6 +141,7 @@ pub fn evaluate(probe: &Probe, host: &Host) -> Outcome {
             modes,
             counting,
             credentials,
+            superseded,
         } => pam::pam(
             host,
             &pam::PamQuery {
@@ -155,6 +156,7 @@ pub fn evaluate(probe: &Probe, host: &Host) -> Outcome {
                 argument: argument.as_deref(),
                 bounds: (*min, *max),
                 settings: settings.as_deref(),
+                superseded,
             },
         ),
         Probe::FileMode {

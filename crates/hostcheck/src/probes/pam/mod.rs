@@ -189,6 +189,7 @@ pub struct PamQuery<'a> {
     pub argument: Option<&'a str>,
     pub bounds: (Option<i64>, Option<i64>),
     pub settings: Option<&'a str>,
+    pub superseded: &'a [String],
 }
 
 /// One service's findings, in both languages.
@@ -209,6 +210,19 @@ pub fn pam(host: &Host, q: &PamQuery) -> Outcome {
         }
         let ours: Vec<&PamRule> = rules.iter().filter(|r| r.name() == module).collect();
         let Some(rule) = ours.first() else {
+            let older: Vec<&PamRule> = rules
+                .iter()
+                .filter(|r| q.superseded.iter().any(|m| m == r.name()))
+                .collect();
+            if let Some(first) = older.first() {
+                let old = first.name();
+                undecided.push((
+                    format!("{service}：用的是 {old}（PAM 1.5 起已删除），本检查只分析 {module}，须人工核对其参数和位置"),
+                    format!("{service}: uses {old} (removed in PAM 1.5); this check analyses {module} only, so its arguments and place are for a person to check"),
+                ));
+                ev.extend(older.iter().map(|r| r.evidence()));
+                continue;
+            }
             failures.push((
                 format!("{service}：无 {module}"),
                 format!("{service}: no {module}"),
