@@ -1,8 +1,10 @@
 //! The host checks on distribution trees (tests/cases.toml): each case builds a root from a
 //! base as the distribution ships it plus an overlay, runs the level-3 checks with
-//! `--root`, and compares the statuses named. Also: every `pass` carries the lines that
-//! decided it, the checker leaves the tree exactly as it found it, and every item a check
-//! names is a 安全计算环境 item of that level in the control catalog.
+//! `--root` (or as the running host, `live`), and compares the statuses named and the
+//! words their reasons must contain. Also: every check passes in one case and fails in
+//! another, every tree is used, every `pass` carries the lines that decided it, every
+//! reason is one `中文 / English` pair, the checker leaves the tree exactly as it found it,
+//! and every item a check names is a 安全计算环境 item of that level in the control catalog.
 
 use std::collections::BTreeMap;
 use std::os::unix::fs::PermissionsExt;
