@@ -89,6 +89,9 @@ pub enum Probe {
         /// for a person to judge.
         #[serde(default)]
         superseded: Vec<String>,
+        /// What an operator does when the check fails, `中文 / English` (the reason ends
+        /// with it).
+        fix: Option<String>,
     },
     /// A file's permission bits may not exceed `max_mode` (octal) and its owner must be uid
     /// `owner` when given. A missing file passes when `missing_ok`.
@@ -260,6 +263,11 @@ impl ProbeKind for Probe {
         if let Probe::Listening { ports } = self {
             if let Some(p) = ports.iter().find(|p| p.to.is_some_and(|to| to < p.port)) {
                 return Err(format!("ports: {} {}: to < port", p.service, p.port));
+            }
+        }
+        if let Probe::Pam { fix: Some(f), .. } = self {
+            if !f.contains(" / ") {
+                return Err("fix gives Chinese / English".into());
             }
         }
         if let Probe::Pam {

@@ -263,15 +263,18 @@ pub fn setting(
             }],
         ),
         (None, None, None) => {
+            let (zh, en) = add_setting(host, files, key, &wanted(pass, ""));
             return Outcome::new(
                 Status::Fail,
-                format!("{key} 未设置 / {key} is not set"),
+                Reason::new(format!("{key} 未设置"), format!("{key} is not set"))
+                    .and(zh, en)
+                    .text(),
                 vec![Evidence {
                     path: files.join(" "),
                     line: None,
                     text: format!("{key}: 无 / none"),
                 }],
-            )
+            );
         }
     };
     if let (Ok(true), Some(e)) = (pass.accepts(&value), garbled) {
@@ -313,23 +316,8 @@ pub fn setting(
                     )
                 }
                 None => {
-                    // The file that is there (vsftpd's is in /etc or /etc/vsftpd).
-                    let file = files
-                        .iter()
-                        .flat_map(|p| host.expand(p))
-                        .find(|f| host.exists(f))
-                        .or_else(|| files.first().cloned())
-                        .unwrap_or_default();
-                    let file = file.as_str();
-                    let fix = if file.ends_with("login.defs") {
-                        format!("{key} {v}")
-                    } else {
-                        format!("{key}={v}")
-                    };
-                    reason.and(
-                        format!("修改：在 {file} 中设置 `{fix}`"),
-                        format!("fix: set `{fix}` in {file}"),
-                    )
+                    let (zh, en) = add_setting(host, files, key, &v);
+                    reason.and(zh, en)
                 }
             };
             Outcome::new(Status::Fail, reason.text(), ev)
@@ -340,6 +328,26 @@ pub fn setting(
             ev,
         ),
     }
+}
+
+/// The fix for a setting no line sets: where to add it (the file of `files` that is there —
+/// vsftpd's is in /etc or /etc/vsftpd — else the first) in that file's form.
+fn add_setting(host: &Host, files: &[String], key: &str, value: &str) -> (String, String) {
+    let file = files
+        .iter()
+        .flat_map(|p| host.expand(p))
+        .find(|f| host.exists(f))
+        .or_else(|| files.first().cloned())
+        .unwrap_or_default();
+    let fix = if file.ends_with("login.defs") {
+        format!("{key} {value}")
+    } else {
+        format!("{key}={value}")
+    };
+    (
+        format!("修改：在 {file} 中设置 `{fix}`"),
+        format!("fix: set `{fix}` in {file}"),
+    )
 }
 
 /// The files systemd-sysctl reads, in its order: drop-ins from /usr/lib, /run and /etc by

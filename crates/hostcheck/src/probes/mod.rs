@@ -142,6 +142,7 @@ pub fn evaluate(probe: &Probe, host: &Host) -> Outcome {
             counting,
             credentials,
             superseded,
+            fix,
         } => pam::pam(
             host,
             &pam::PamQuery {
@@ -157,6 +158,7 @@ pub fn evaluate(probe: &Probe, host: &Host) -> Outcome {
                 bounds: (*min, *max),
                 settings: settings.as_deref(),
                 superseded,
+                fix: fix.as_deref(),
             },
         ),
         Probe::FileMode {

@@ -6,7 +6,7 @@ mod flow;
 
 use std::collections::HashMap;
 
-use super::{content, evidence, Evidence, Outcome, Status};
+use super::{content, evidence, Evidence, Outcome, Reason, Status};
 use crate::host::{Host, Unread};
 pub use flow::Wanted;
 use flow::{flow, Flow};
@@ -190,6 +190,7 @@ pub struct PamQuery<'a> {
     pub bounds: (Option<i64>, Option<i64>),
     pub settings: Option<&'a str>,
     pub superseded: &'a [String],
+    pub fix: Option<&'a str>,
 }
 
 /// One service's findings, in both languages.
@@ -357,11 +358,14 @@ pub fn pam(host: &Host, q: &PamQuery) -> Outcome {
     let stack_name = q.stack;
     if !failures.is_empty() {
         let (zh, en) = joined(&failures);
-        return Outcome::new(
-            Status::Fail,
-            format!("要求 {want}；{zh} / required {want}; {en}"),
-            ev,
+        let mut reason = Reason::new(
+            format!("要求 {want}；{zh}"),
+            format!("required {want}; {en}"),
         );
+        if let Some((fix_zh, fix_en)) = q.fix.and_then(|f| f.split_once(" / ")) {
+            reason = reason.and(format!("修改：{fix_zh}"), format!("fix: {fix_en}"));
+        }
+        return Outcome::new(Status::Fail, reason.text(), ev);
     }
     if !undecided.is_empty() {
         let (zh, en) = joined(&undecided);
