@@ -310,6 +310,30 @@ probe = { kind = "accounts", rule = "uid0_only_root" }
         Checks::<Probe>::parse("test.toml", &unknown).is_err(),
         "an unknown probe kind"
     );
+    let good_items = bad.replace(r#"3 = ["L2-CES1-01"]"#, r#"3 = ["L3-CES1-18"]"#);
+    for (probe, why) in [
+        (
+            r#"probe = { kind = "listening", ports = [{ proto = "tcp", port = 6063, to = 6000, service = "X11" }] }"#,
+            "to < port",
+        ),
+        (
+            r#"probe = { kind = "pam", services = ["common-auth"], stack = "auth", module = "pam_faillock.so", counting = "authfail" }"#,
+            "credentials",
+        ),
+        (
+            r#"probe = { kind = "pam", services = ["common-auth"], stack = "auth", module = "pam_faillock.so", fix = "only one language" }"#,
+            "Chinese / English",
+        ),
+    ] {
+        let text = good_items.replace(
+            r#"probe = { kind = "accounts", rule = "uid0_only_root" }"#,
+            probe,
+        );
+        let e = Checks::<Probe>::parse("test.toml", &text)
+            .unwrap_err()
+            .to_string();
+        assert!(e.contains("x.y") && e.contains(why), "{e}");
+    }
 }
 
 /// The checker on the machine running the tests (no root assumed), against what this test
