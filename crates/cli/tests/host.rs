@@ -15,7 +15,8 @@ fn dengbao(args: &[&str]) -> (i32, String, String) {
     common::outcome(out)
 }
 
-/// A small RHEL-family root: lockout through pam_faillock, root over SSH allowed.
+/// A small RHEL-family root: lockout through pam_faillock (preauth, and authfail on the
+/// failure path), root over SSH allowed.
 fn rhel_root() -> tempfile::TempDir {
     let dir = tempfile::tempdir().unwrap();
     let files = [
@@ -25,7 +26,8 @@ fn rhel_root() -> tempfile::TempDir {
         ),
         (
             "etc/pam.d/system-auth",
-            "auth required pam_faillock.so preauth silent deny=5\nauth sufficient pam_unix.so\n",
+            "auth required pam_faillock.so preauth silent deny=5\nauth sufficient pam_unix.so\n\
+             auth required pam_faillock.so authfail deny=5\nauth required pam_deny.so\n",
         ),
         ("etc/pam.d/password-auth", "auth include system-auth\n"),
         ("etc/ssh/sshd_config", "PermitRootLogin yes\n"),

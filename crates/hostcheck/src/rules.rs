@@ -72,6 +72,26 @@ pub enum Probe {
         /// A settings file whose value stands where the argument is absent
         /// (`/etc/security/faillock.conf`).
         settings: Option<String>,
+        /// The rules of `module` that enforce it, by an argument they carry (pam_faillock's
+        /// `preauth`, `authsucc`); empty = every rule. Every path through the stack that
+        /// succeeds must run one of them, and it must succeed (jumps and `sufficient`
+        /// modules are followed).
+        #[serde(default)]
+        modes: Vec<String>,
+        /// The argument of the rule that counts a failure (`authfail`): every path on which
+        /// one of `credentials` fails must run it before the stack returns.
+        counting: Option<String>,
+        /// The modules that check a password (`pam_unix.so`, `pam_sss.so` …).
+        #[serde(default)]
+        credentials: Vec<String>,
+        /// Modules that did `module`'s job on older systems (`pam_tally2.so`, removed in
+        /// PAM 1.5): found where `module` is not, the result is `unknown` with their lines,
+        /// for a person to judge.
+        #[serde(default)]
+        superseded: Vec<String>,
+        /// What an operator does when the check fails, `中文 / English` (the reason ends
+        /// with it).
+        fix: Option<String>,
     },
     /// A file's permission bits may not exceed `max_mode` (octal) and its owner must be uid
     /// `owner` when given. A missing file passes when `missing_ok`.
@@ -125,6 +145,34 @@ pub enum Probe {
     Logrotate { logs: Vec<String>, min_days: i64 },
     /// Accounts in /etc/passwd and /etc/shadow: `uid0_only_root`, `no_empty_passwords`.
     Accounts { rule: AccountRule },
+    /// Sockets the running host listens on (`/proc/net/tcp`, `tcp6`, `udp`, `udp6`): none
+    /// of `ports` may listen on an address other than loopback. A mounted root has no
+    /// running state, so there the result is `unknown`.
+    Listening { ports: Vec<PortRule> },
+}
+
+/// A well-known port and the service it means.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct PortRule {
+    pub proto: Proto,
+    pub port: u16,
+    /// The last port of a range (X11's 6000–6063).
+    pub to: Option<u16>,
+    pub service: String,
+}
+
+impl PortRule {
+    pub fn covers(&self, proto: Proto, port: u16) -> bool {
+        self.proto == proto && (self.port..=self.to.unwrap_or(self.port)).contains(&port)
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Proto {
+    Tcp,
+    Udp,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
@@ -211,6 +259,26 @@ impl ProbeKind for Probe {
     fn validate(&self) -> Result<(), String> {
         if let Probe::Lines { pattern, .. } = self {
             regex::Regex::new(pattern).map_err(|e| format!("pattern: {e}"))?;
+        }
+        if let Probe::Listening { ports } = self {
+            if let Some(p) = ports.iter().find(|p| p.to.is_some_and(|to| to < p.port)) {
+                return Err(format!("ports: {} {}: to < port", p.service, p.port));
+            }
+        }
+        if let Probe::Pam { fix: Some(f), .. } = self {
+            if !f.contains(" / ") {
+                return Err("fix gives Chinese / English".into());
+            }
+        }
+        if let Probe::Pam {
+            counting: Some(_),
+            credentials,
+            ..
+        } = self
+        {
+            if credentials.is_empty() {
+                return Err("counting needs the credentials whose failures it counts".into());
+            }
         }
         Ok(())
     }

@@ -1,13 +1,16 @@
 //! The host checks on distribution trees (tests/cases.toml): each case builds a root from a
 //! base as the distribution ships it plus an overlay, runs the level-3 checks with
-//! `--root`, and compares the statuses named. Also: every `pass` carries the lines that
-//! decided it, the checker leaves the tree exactly as it found it, and every item a check
-//! names is a 安全计算环境 item of that level in the control catalog.
+//! `--root` (or as the running host, `live`), and compares the statuses named and the
+//! words their reasons must contain. Also: every check passes in one case and fails in
+//! another, every tree is used, every `pass` carries the lines that decided it, every
+//! reason is one `中文 / English` pair, the checker leaves the tree exactly as it found it,
+//! and every item a check names is a 安全计算环境 item of that level in the control catalog.
 
 use std::collections::BTreeMap;
 use std::os::unix::fs::PermissionsExt;
 use std::path::Path;
 
+use dengbao_hostcheck::rules::Proto;
 use dengbao_hostcheck::{run, Checks, Host, Probe};
 use serde::Deserialize;
 
@@ -36,7 +39,17 @@ struct Case {
     base: Option<String>,
     #[serde(default)]
     files: Vec<File>,
+    /// Files of the base this case deletes (a service the distribution ships, removed).
+    #[serde(default)]
+    remove: Vec<String>,
+    /// Read the tree as the running host (its /proc files are the fixture's): the only
+    /// way to test what a mounted root cannot show.
+    #[serde(default)]
+    live: bool,
     expect: BTreeMap<String, String>,
+    /// Words the reason of a check must contain (why it failed, what to change).
+    #[serde(default)]
+    reason: BTreeMap<String, String>,
 }
 
 fn build(root: &Path, files: &[File]) {
@@ -102,9 +115,14 @@ fn distribution_trees_give_the_expected_results() {
             build(dir.path(), &base.files);
         }
         build(dir.path(), &case.files);
+        for path in &case.remove {
+            std::fs::remove_file(dir.path().join(path.trim_start_matches('/')))
+                .unwrap_or_else(|e| panic!("{}: remove {path}: {e}", case.name));
+        }
         let before = snapshot(dir.path());
-        let host = Host::open(dir.path());
+        let mut host = Host::open(dir.path());
         assert!(!host.live);
+        host.live = case.live;
         let report = run(&checks, &host, 3);
         assert_eq!(
             before,
@@ -136,6 +154,19 @@ fn distribution_trees_give_the_expected_results() {
                 r.evidence
             );
         }
+        for (id, words) in &case.reason {
+            let r = report
+                .results
+                .iter()
+                .find(|r| &r.id == id)
+                .unwrap_or_else(|| panic!("{}: {id} did not run", case.name));
+            assert!(
+                r.reason.contains(words.as_str()),
+                "{}: {id}: the reason does not say {words:?}: {}",
+                case.name,
+                r.reason
+            );
+        }
         for r in &report.results {
             if r.status.as_str() == "pass" {
                 assert!(
@@ -145,6 +176,17 @@ fn distribution_trees_give_the_expected_results() {
                     r.id
                 );
             }
+            // `中文 / English`, split once by the printers: one separator, Chinese
+            // before it, none after.
+            let cjk = |t: &str| t.chars().any(|c| ('\u{4e00}'..='\u{9fff}').contains(&c));
+            let halves: Vec<&str> = r.reason.split(" / ").collect();
+            assert!(
+                halves.len() == 2 && cjk(halves[0]) && !cjk(halves[1]),
+                "{}: {}: the reason is not `中文 / English`: {}",
+                case.name,
+                r.id,
+                r.reason
+            );
             for e in &r.evidence {
                 assert!(
                     !e.text.contains("$y$") && !e.text.contains("$6$"),
@@ -154,6 +196,70 @@ fn distribution_trees_give_the_expected_results() {
                 );
             }
         }
+    }
+}
+
+/// Every check has at least one case where it passes and one where it fails, so a check
+/// added without both (or one that can no longer pass or fail) fails CI.
+#[test]
+fn every_check_has_a_passing_and_a_failing_case() {
+    let cases: Cases = toml::from_str(include_str!("cases.toml")).expect("cases.toml");
+    let checks = Checks::builtin().expect("the shipped checks");
+    let mut missing = Vec::new();
+    for c in &checks.checks {
+        for want in ["pass", "fail"] {
+            let covered = cases
+                .case
+                .iter()
+                .any(|k| k.expect.get(&c.id).map(String::as_str) == Some(want));
+            if !covered {
+                missing.push(format!("{} has no case where it should {want}", c.id));
+            }
+        }
+    }
+    for k in &cases.case {
+        for id in k.expect.keys() {
+            if !checks.checks.iter().any(|c| &c.id == id) {
+                missing.push(format!("{}: {id} is not a check", k.name));
+            }
+        }
+    }
+    assert!(missing.is_empty(), "{}", missing.join("\n"));
+}
+
+/// Every distribution tree is used by a case, and the distributions the issue names are
+/// all there, each recognised as its family from its own files.
+#[test]
+fn every_distribution_base_is_exercised() {
+    let cases: Cases = toml::from_str(include_str!("cases.toml")).expect("cases.toml");
+    for b in &cases.base {
+        assert!(
+            cases
+                .case
+                .iter()
+                .any(|k| k.base.as_deref() == Some(&b.name)),
+            "base {} is used by no case",
+            b.name
+        );
+    }
+    let mut ids = Vec::new();
+    for b in &cases.base {
+        let dir = tempfile::tempdir().unwrap();
+        build(dir.path(), &b.files);
+        let host = Host::open(dir.path());
+        assert_ne!(host.distro.family, "unknown", "base {}", b.name);
+        ids.push(host.distro.id.to_ascii_lowercase());
+    }
+    for id in [
+        "debian",
+        "ubuntu",
+        "rocky",
+        "centos",
+        "openeuler",
+        "kylin",
+        "uos",
+    ] {
+        assert!(ids.iter().any(|i| i == id), "no base with ID={id}: {ids:?}");
     }
 }
 
@@ -204,6 +310,30 @@ probe = { kind = "accounts", rule = "uid0_only_root" }
         Checks::<Probe>::parse("test.toml", &unknown).is_err(),
         "an unknown probe kind"
     );
+    let good_items = bad.replace(r#"3 = ["L2-CES1-01"]"#, r#"3 = ["L3-CES1-18"]"#);
+    for (probe, why) in [
+        (
+            r#"probe = { kind = "listening", ports = [{ proto = "tcp", port = 6063, to = 6000, service = "X11" }] }"#,
+            "to < port",
+        ),
+        (
+            r#"probe = { kind = "pam", services = ["common-auth"], stack = "auth", module = "pam_faillock.so", counting = "authfail" }"#,
+            "credentials",
+        ),
+        (
+            r#"probe = { kind = "pam", services = ["common-auth"], stack = "auth", module = "pam_faillock.so", fix = "only one language" }"#,
+            "Chinese / English",
+        ),
+    ] {
+        let text = good_items.replace(
+            r#"probe = { kind = "accounts", rule = "uid0_only_root" }"#,
+            probe,
+        );
+        let e = Checks::<Probe>::parse("test.toml", &text)
+            .unwrap_err()
+            .to_string();
+        assert!(e.contains("x.y") && e.contains(why), "{e}");
+    }
 }
 
 /// The checker on the machine running the tests (no root assumed), against what this test
@@ -250,4 +380,68 @@ fn on_this_machine_the_checker_agrees_with_a_direct_reading() {
             assert!(!r.evidence.is_empty(), "{} passed without evidence", r.id);
         }
     }
+}
+
+/// On this machine, `intrusion.listening_services` against the test's own reading of the
+/// kernel's socket tables: a listed port in LISTEN (TCP) or bound unconnected (UDP) on an
+/// address other than loopback means `fail`, none means `pass`.
+#[test]
+fn on_this_machine_the_listening_check_agrees_with_a_direct_reading() {
+    // The test decodes addresses as a little-endian kernel prints them.
+    if !cfg!(target_endian = "little") {
+        return;
+    }
+    let checks = Checks::builtin().unwrap();
+    let check = checks
+        .checks
+        .iter()
+        .find(|c| c.id == "intrusion.listening_services")
+        .expect("the check");
+    let Probe::Listening { ports } = &check.probe else {
+        panic!("intrusion.listening_services reads sockets");
+    };
+    let mut exposed = Vec::new();
+    for (file, proto) in [
+        ("/proc/net/tcp", Proto::Tcp),
+        ("/proc/net/tcp6", Proto::Tcp),
+        ("/proc/net/udp", Proto::Udp),
+        ("/proc/net/udp6", Proto::Udp),
+    ] {
+        let Ok(text) = std::fs::read_to_string(file) else {
+            continue;
+        };
+        for line in text.lines().skip(1) {
+            let f: Vec<&str> = line.split_whitespace().collect();
+            let (Some(local), Some(remote), Some(state)) = (f.get(1), f.get(2), f.get(3)) else {
+                continue;
+            };
+            let (addr, port) = local.split_once(':').unwrap();
+            let port = u16::from_str_radix(port, 16).unwrap();
+            let listening = match proto {
+                Proto::Tcp => *state == "0A",
+                Proto::Udp => *state == "07" && remote.ends_with(":0000"),
+            };
+            // 127.0.0.0/8 prints as ..7F; ::1 and ::ffff:127.x as below.
+            let loopback = (addr.len() == 8 && addr.ends_with("7F"))
+                || addr == "00000000000000000000000001000000"
+                || (addr.starts_with("0000000000000000FFFF0000") && addr.ends_with("7F"));
+            if listening && !loopback && ports.iter().any(|p| p.covers(proto, port)) {
+                exposed.push(format!("{file} {port}"));
+            }
+        }
+    }
+    let host = Host::open(Path::new("/"));
+    let report = run(&checks, &host, 3);
+    let r = report
+        .results
+        .iter()
+        .find(|r| r.id == "intrusion.listening_services")
+        .unwrap();
+    if std::fs::metadata("/proc/net/tcp").is_err() {
+        assert_eq!(r.status.as_str(), "unknown", "{}", r.reason);
+        return;
+    }
+    let want = if exposed.is_empty() { "pass" } else { "fail" };
+    assert_eq!(r.status.as_str(), want, "{exposed:?}: {}", r.reason);
+    assert!(!r.evidence.is_empty());
 }

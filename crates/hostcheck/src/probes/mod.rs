@@ -2,6 +2,8 @@
 
 mod config;
 mod logrotate;
+mod pam;
+mod sockets;
 mod system;
 
 use serde::{Deserialize, Serialize};
@@ -136,14 +138,28 @@ pub fn evaluate(probe: &Probe, host: &Host) -> Outcome {
             min,
             max,
             settings,
-        } => system::pam(
+            modes,
+            counting,
+            credentials,
+            superseded,
+            fix,
+        } => pam::pam(
             host,
-            services,
-            stack,
-            module,
-            argument.as_deref(),
-            (*min, *max),
-            settings.as_deref(),
+            &pam::PamQuery {
+                services,
+                stack,
+                want: pam::Wanted {
+                    module,
+                    modes,
+                    counting: counting.as_deref(),
+                    credentials,
+                },
+                argument: argument.as_deref(),
+                bounds: (*min, *max),
+                settings: settings.as_deref(),
+                superseded,
+                fix: fix.as_deref(),
+            },
         ),
         Probe::FileMode {
             paths,
@@ -161,5 +177,48 @@ pub fn evaluate(probe: &Probe, host: &Host) -> Outcome {
         Probe::UnitEnabled { units, expect } => system::unit_enabled(host, units, *expect),
         Probe::Accounts { rule } => system::accounts(host, *rule),
         Probe::Logrotate { logs, min_days } => logrotate::retention(host, logs, *min_days),
+        Probe::Listening { ports } => sockets::listening(host, ports),
+    }
+}
+
+/// A reason built half by half and shown as `中文 / English` (the printers split it once).
+struct Reason {
+    zh: String,
+    en: String,
+}
+
+impl Reason {
+    fn new(zh: impl Into<String>, en: impl Into<String>) -> Reason {
+        Reason {
+            zh: zh.into(),
+            en: en.into(),
+        }
+    }
+
+    fn and(mut self, zh: impl AsRef<str>, en: impl AsRef<str>) -> Reason {
+        self.zh.push('；');
+        self.zh.push_str(zh.as_ref());
+        self.en.push_str("; ");
+        self.en.push_str(en.as_ref());
+        self
+    }
+
+    fn text(&self) -> String {
+        format!("{} / {}", self.zh, self.en)
+    }
+}
+
+/// The value a fix would set: the first accepted word, else the bound the value misses
+/// (or the upper one, the stricter for a maximum such as `PASS_MAX_DAYS`).
+fn wanted(pass: &crate::rules::Pass, current: &str) -> String {
+    if let Some(first) = pass.one_of.first() {
+        return first.clone();
+    }
+    let n = current.trim().parse::<i64>().ok();
+    match (pass.min, pass.max, n) {
+        (Some(lo), _, Some(n)) if n < lo => lo.to_string(),
+        (_, Some(hi), _) => hi.to_string(),
+        (Some(lo), None, _) => lo.to_string(),
+        (None, None, _) => pass.describe(),
     }
 }

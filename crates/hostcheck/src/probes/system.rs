@@ -1,196 +1,10 @@
-//! PAM stacks, file permissions, matching lines, packages, systemd units and accounts.
+//! File permissions, matching lines, packages, systemd units and accounts.
 
 use std::os::unix::fs::MetadataExt;
 
 use super::{content, evidence, Evidence, Outcome, Status};
 use crate::host::{Host, Unread};
 use crate::rules::{AccountRule, Expect};
-
-/// One rule of a PAM stack, includes followed.
-struct PamRule {
-    path: String,
-    line: usize,
-    text: String,
-    control: String,
-    module: String,
-    args: Vec<String>,
-}
-
-/// The `stack` rules of /etc/pam.d/`service`, with `include`, `substack` and `@include`
-/// followed in place (a PAM stack is a program: the order matters).
-fn pam_stack(
-    host: &Host,
-    service: &str,
-    stack: &str,
-    depth: usize,
-    out: &mut Vec<PamRule>,
-) -> Result<(), Unread> {
-    let path = format!("/etc/pam.d/{service}");
-    let text = host.read(&path)?;
-    for (n, raw) in text.lines().enumerate() {
-        let Some(line) = content(raw) else { continue };
-        if let Some(other) = line.strip_prefix("@include") {
-            if depth < 8 {
-                pam_stack(host, other.trim(), stack, depth + 1, out)?;
-            }
-            continue;
-        }
-        let kind = line.split_whitespace().next().unwrap_or_default();
-        if kind.trim_start_matches('-') != stack {
-            continue;
-        }
-        let after = line[kind.len()..].trim_start();
-        // The control is a word or a bracketed list of `value=action`.
-        let (control, rest) = if after.starts_with('[') {
-            match after.find(']') {
-                Some(end) => (&after[..=end], after[end + 1..].trim_start()),
-                None => (after, ""),
-            }
-        } else {
-            after.split_once(char::is_whitespace).unwrap_or((after, ""))
-        };
-        let mut words = rest.split_whitespace();
-        let module = words.next().unwrap_or_default().to_string();
-        if matches!(control, "include" | "substack") {
-            if depth < 8 {
-                pam_stack(host, &module, stack, depth + 1, out)?;
-            }
-            continue;
-        }
-        out.push(PamRule {
-            path: path.clone(),
-            line: n + 1,
-            text: line.to_string(),
-            control: control.to_string(),
-            module,
-            args: words.map(str::to_string).collect(),
-        });
-    }
-    Ok(())
-}
-
-fn arg_value(args: &[String], name: &str) -> Option<String> {
-    args.iter()
-        .find_map(|a| a.strip_prefix(&format!("{name}=")).map(str::to_string))
-}
-
-/// A `name = value` in a module's settings file (faillock.conf, pwquality.conf).
-fn settings_value(host: &Host, path: &str, name: &str) -> Option<(String, Evidence)> {
-    let text = host.read(path).ok()?;
-    let mut found = None;
-    for (n, raw) in text.lines().enumerate() {
-        let Some(line) = content(raw) else { continue };
-        if let Some((k, v)) = line.split_once('=') {
-            if k.trim() == name {
-                found = Some((v.trim().to_string(), evidence(path, n + 1, line)));
-            }
-        }
-    }
-    found
-}
-
-pub fn pam(
-    host: &Host,
-    services: &[String],
-    stack: &str,
-    module: &str,
-    argument: Option<&str>,
-    bounds: (Option<i64>, Option<i64>),
-    settings: Option<&str>,
-) -> Outcome {
-    let mut ev = Vec::new();
-    let mut failures = Vec::new();
-    for service in services {
-        let mut rules = Vec::new();
-        match pam_stack(host, service, stack, 0, &mut rules) {
-            Ok(()) => {}
-            Err(Unread::Missing) => continue,
-            Err(e) => return Outcome::unread(&format!("/etc/pam.d/{service}"), &e),
-        }
-        let Some(rule) = rules
-            .iter()
-            .find(|r| r.module.rsplit('/').next() == Some(module))
-        else {
-            failures.push((
-                format!("{service}：无 {module}"),
-                format!("{service}: no {module}"),
-            ));
-            continue;
-        };
-        ev.push(evidence(&rule.path, rule.line, &rule.text));
-        let Some(name) = argument else { continue };
-        let (value, from) = match arg_value(&rule.args, name) {
-            Some(v) => (Some(v), None),
-            None => match settings.and_then(|s| settings_value(host, s, name)) {
-                Some((v, e)) => (Some(v), Some(e)),
-                None => (None, None),
-            },
-        };
-        ev.extend(from);
-        match value.as_deref().map(str::parse::<i64>) {
-            Some(Ok(n)) if bounds.0.is_none_or(|m| n >= m) && bounds.1.is_none_or(|m| n <= m) => {}
-            Some(Ok(n)) => failures.push((
-                format!("{service}：{name}={n}"),
-                format!("{service}: {name}={n}"),
-            )),
-            Some(Err(_)) => failures.push((
-                format!("{service}：{name} 非数字"),
-                format!("{service}: {name} is not a number"),
-            )),
-            None => failures.push((
-                format!("{service}：未设置 {name}"),
-                format!("{service}: {name} not set"),
-            )),
-        }
-        let _ = &rule.control;
-    }
-    if ev.is_empty() && failures.is_empty() {
-        return Outcome::new(
-            Status::Unknown,
-            format!(
-                "未找到 PAM 配置 {} / no PAM configuration for {}",
-                services.join(", "),
-                services.join(", ")
-            ),
-            ev,
-        );
-    }
-    let bound = match bounds {
-        (Some(a), Some(b)) => format!(" {a}–{b}"),
-        (Some(a), None) => format!(" ≥ {a}"),
-        (None, Some(b)) => format!(" ≤ {b}"),
-        _ => String::new(),
-    };
-    let want = match argument {
-        Some(a) => format!("{module} {a}{bound}"),
-        None => module.to_string(),
-    };
-    if failures.is_empty() {
-        Outcome::new(
-            Status::Pass,
-            format!("{stack} 栈启用 {want} / the {stack} stack runs {want}"),
-            ev,
-        )
-    } else {
-        Outcome::new(
-            Status::Fail,
-            format!(
-                "要求 {want}；{} / required {want}; {}",
-                failures
-                    .iter()
-                    .map(|f| f.0.as_str())
-                    .collect::<Vec<_>>()
-                    .join("；"),
-                failures
-                    .iter()
-                    .map(|f| f.1.as_str())
-                    .collect::<Vec<_>>()
-                    .join("; ")
-            ),
-            ev,
-        )
-    }
-}
 
 pub fn file_mode(
     host: &Host,
@@ -486,6 +300,29 @@ pub fn unit_enabled(host: &Host, units: &[String], expect: Expect) -> Outcome {
     }
 }
 
+/// The first line of an account file that is not an entry of `fields` colon-separated
+/// fields (passwd(5): 7, shadow(5): 9): such a file is damaged or not one, and is not read
+/// as passing. The evidence names the line, never its text (it may hold a hash).
+fn malformed(path: &str, text: &str, fields: usize) -> Option<Outcome> {
+    let (n, _) = text
+        .lines()
+        .enumerate()
+        .find(|(_, l)| !l.trim().is_empty() && l.split(':').count() != fields)?;
+    let why = format!(
+        "{path}:{} 不是 {fields} 个冒号分隔字段的账户行 / is not an entry of {fields} colon-separated fields",
+        n + 1
+    );
+    Some(Outcome::new(
+        Status::Unknown,
+        why.clone(),
+        vec![Evidence {
+            path: path.into(),
+            line: Some(n + 1),
+            text: why,
+        }],
+    ))
+}
+
 pub fn accounts(host: &Host, rule: AccountRule) -> Outcome {
     match rule {
         AccountRule::Uid0OnlyRoot => {
@@ -511,6 +348,9 @@ pub fn accounts(host: &Host, rule: AccountRule) -> Outcome {
                 })
                 .collect();
             if bad.is_empty() {
+                if let Some(unknown) = malformed(path, &text, 7) {
+                    return unknown;
+                }
                 Outcome::new(
                     Status::Pass,
                     "只有 root 的 UID 为 0 / only root has uid 0".into(),
@@ -554,6 +394,9 @@ pub fn accounts(host: &Host, rule: AccountRule) -> Outcome {
                 })
                 .collect();
             if bad.is_empty() {
+                if let Some(unknown) = malformed(path, &text, 9) {
+                    return unknown;
+                }
                 Outcome::new(
                     Status::Pass,
                     "没有空口令账户 / no account has an empty password".into(),
