@@ -1,19 +1,11 @@
 //! `dengbao host check` as an operator runs it before an assessment: on a mounted root
 //! (`--root`), the JSON a script reads, the text in one language, and the exit codes.
 
-use std::process::Command;
-
 use serde_json::Value;
 
 mod common;
 
-fn dengbao(args: &[&str]) -> (i32, String, String) {
-    let out = Command::new(env!("CARGO_BIN_EXE_dengbao"))
-        .args(args)
-        .output()
-        .expect("run dengbao");
-    common::outcome(out)
-}
+use common::dengbao;
 
 /// A small RHEL-family root: lockout through pam_faillock (preauth, and authfail on the
 /// failure path), root over SSH allowed.
@@ -53,15 +45,7 @@ fn a_mounted_root_is_checked_with_its_evidence_lines() {
     assert_eq!(report["host"]["os_version"], "9.4");
     assert_eq!(report["level"], 3);
     assert_eq!(report["live"], false);
-    let result = |id: &str| {
-        report["results"]
-            .as_array()
-            .unwrap()
-            .iter()
-            .find(|x| x["check"] == id)
-            .unwrap_or_else(|| panic!("{id}"))
-            .clone()
-    };
+    let result = |id: &str| common::check_result(&report, id);
     let lockout = result("auth.lockout_rhel");
     assert_eq!(lockout["result"], "pass");
     assert_eq!(lockout["items"], serde_json::json!(["L3-CES1-02"]));

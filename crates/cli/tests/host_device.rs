@@ -4,19 +4,12 @@
 //! the server. The configurations are the hostcheck crate's fixtures.
 
 use std::path::PathBuf;
-use std::process::Command;
 
 use serde_json::Value;
 
 mod common;
 
-fn dengbao(args: &[&str]) -> (i32, String, String) {
-    let out = Command::new(env!("CARGO_BIN_EXE_dengbao"))
-        .args(args)
-        .output()
-        .expect("run dengbao");
-    common::outcome(out)
-}
+use common::dengbao;
 
 fn fixture(name: &str) -> String {
     PathBuf::from(env!("CARGO_MANIFEST_DIR"))
@@ -36,15 +29,7 @@ fn a_saved_configuration_is_checked_with_its_lines_and_no_secret() {
     assert_eq!(report["host"]["os_id"], "cisco-ios");
     assert_eq!(report["host"]["os_version"], "12.2");
     assert_eq!(report["level"], 3);
-    let result = |id: &str| {
-        report["results"]
-            .as_array()
-            .unwrap()
-            .iter()
-            .find(|x| x["check"] == id)
-            .unwrap_or_else(|| panic!("{id}"))
-            .clone()
-    };
+    let result = |id: &str| common::check_result(&report, id);
     let plain = result("dev.auth.no_plaintext_password");
     assert_eq!(plain["result"], "fail");
     assert_eq!(

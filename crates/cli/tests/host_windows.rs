@@ -3,19 +3,11 @@
 //! same JSON as the Linux checks, text in one language, exit 2 for a directory that is
 //! not there, and the report stored by the server as evidence.
 
-use std::process::Command;
-
 use serde_json::Value;
 
 mod common;
 
-fn dengbao(args: &[&str]) -> (i32, String, String) {
-    let out = Command::new(env!("CARGO_BIN_EXE_dengbao"))
-        .args(args)
-        .output()
-        .expect("run dengbao");
-    common::outcome(out)
-}
+use common::dengbao;
 
 fn exports(name: &str) -> String {
     format!(
@@ -37,15 +29,7 @@ fn exported_files_are_checked_with_the_lines_that_decided() {
         "Windows Server 2016 Datacenter 10.0.14393"
     );
     assert_eq!(report["level"], 2);
-    let result = |id: &str| {
-        report["results"]
-            .as_array()
-            .unwrap()
-            .iter()
-            .find(|x| x["check"] == id)
-            .unwrap_or_else(|| panic!("{id}"))
-            .clone()
-    };
+    let result = |id: &str| common::check_result(&report, id);
     let lockout = result("win.lockout.threshold");
     assert_eq!(lockout["result"], "fail");
     assert_eq!(lockout["items"], serde_json::json!(["L2-CES1-02"]));

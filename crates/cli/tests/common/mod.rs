@@ -25,6 +25,26 @@ pub fn outcome(out: std::process::Output) -> (i32, String, String) {
     )
 }
 
+/// Runs the `dengbao` binary with `args`: (exit code, stdout, stderr).
+pub fn dengbao(args: &[&str]) -> (i32, String, String) {
+    let out = std::process::Command::new(env!("CARGO_BIN_EXE_dengbao"))
+        .args(args)
+        .output()
+        .expect("run dengbao");
+    outcome(out)
+}
+
+/// The result of check `id` in a `host check --json` report (fails the test when absent).
+pub fn check_result(report: &Value, id: &str) -> Value {
+    report["results"]
+        .as_array()
+        .expect("results")
+        .iter()
+        .find(|x| x["check"] == id)
+        .unwrap_or_else(|| panic!("no result for {id}"))
+        .clone()
+}
+
 /// A level-3 CII network in the data directory's SQLite store, as the console creates it.
 pub fn cii_network(data: &std::path::Path) -> String {
     let rt = tokio::runtime::Builder::new_current_thread()
