@@ -195,7 +195,9 @@ items = { 3 = ["L2-CES1-01"] }
 cannot_see = "a / b"
 probe = { kind = "accounts", rule = "uid0_only_root" }
 "#;
-    let e = Checks::<Probe>::parse("test.toml", bad).unwrap_err().to_string();
+    let e = Checks::<Probe>::parse("test.toml", bad)
+        .unwrap_err()
+        .to_string();
     assert!(e.contains("x.y") && e.contains("L2-CES1-01"), "{e}");
     let unknown = bad.replace("accounts", "shell_command");
     assert!(
