@@ -1,11 +1,13 @@
 //! Ingest/search benchmark on synthetic but realistic syslog traffic (sshd, sudo, kernel
 //! firewall, nginx RFC 5424, Cisco ACL, Chinese application lines in UTF-8 and, one in 16, a GBK firewall line), durability on.
 //!
-//! cargo run --release -p dengbao-logstore --example bench -- EVENTS DIR [sha256] [--mix zipf]
+//! cargo run --release -p dengbao-logstore --example bench -- EVENTS DIR [sha256] [--mix zipf] [--format 2]
 //! Writes DIR/raw.log (the same lines, for `gzip -9` / `zgrep` comparison) and DIR/logs/.
 //! `--mix zipf` (anywhere) uses the realistic-shape generator instead
 //! (`dengbao_logstore::testkit::realistic`: ~34 templates, Zipf-drawn IPs, users and hosts,
 //! needles at 1, 100, 10,000 and 1,000,000 per 10M events) and checks every needle's count.
+//! `--format 2` seals segments in format 2 (postings name blocks) to compare with format 3;
+//! `--min-events M` sets format 3's threshold of per-event postings (decision 0725).
 //! `bench --gen EVENTS FILE` only writes the lines (what scripts/bench-logs.sh sends with loggen);
 //! `bench --query DIR QUERY` opens the store at DIR read-only in this fresh process and prints
 //! `{"total", "days", "ms"}` for `count QUERY` (`--query DIR --verify` runs a full verify).
@@ -105,6 +107,23 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         }
         _ => false,
     };
+    let format: u32 = match args.iter().position(|a| a == "--format") {
+        Some(p) if p + 1 < args.len() => {
+            let f = args.remove(p + 1);
+            args.remove(p);
+            f.parse().map_err(|_| format!("--format {f}: use 2 or 3"))?
+        }
+        _ => dengbao_logstore::segment::FORMAT,
+    };
+    let min_events: u32 = match args.iter().position(|a| a == "--min-events") {
+        Some(p) if p + 1 < args.len() => {
+            let f = args.remove(p + 1);
+            args.remove(p);
+            f.parse()
+                .map_err(|_| format!("--min-events {f}: a number"))?
+        }
+        _ => dengbao_logstore::index::MIN_EVENTS,
+    };
     match args.get(1).map(String::as_str) {
         Some("--gen") => return generate(&args, zipf),
         Some("--query") => return query_cold(&args),
@@ -140,6 +159,7 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         },
         now,
     )?;
+    store.set_test_segment_format(format, min_events);
     let cpu0 = cpu_seconds();
     let step_ms = (30 * 86_400_000) / n.max(1) as i64;
     let mut batch = Vec::with_capacity(8192);
@@ -199,7 +219,7 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         let c = store.count(&req)?;
         Ok((c.total, t.elapsed().as_secs_f64() * 1000.0))
     };
-    println!("events                 {n}");
+    println!("events                 {n} (segment format {format}, per-event postings from {min_events} events)");
     println!(
         "raw text bytes         {raw_bytes} ({:.1} B/event)",
         raw_bytes as f64 / n as f64
@@ -358,7 +378,7 @@ fn pick_line(r: &mut Rng, t: jiff::civil::DateTime, i: u64, n: u64) -> Vec<u8> {
     if i == n / 2 {
         return NEEDLE.as_bytes().to_vec();
     }
-    if r.next() % 16 == 0 {
+    if r.next().is_multiple_of(16) {
         // A Chinese firewall sending GBK (the raw bytes are kept; search sees the text).
         let l = format!(
             "<12>{} {:>2} {:02}:{:02}:{:02} fw01 防火墙: 源地址 10.{}.{}.{} 访问 {} 端口 被拒绝，策略 {}",

@@ -10,6 +10,7 @@ pub mod error;
 pub mod merkle;
 mod names;
 pub mod parse;
+pub mod postings;
 pub mod query;
 pub mod record;
 

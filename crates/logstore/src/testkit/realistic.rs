@@ -164,9 +164,9 @@ impl Realistic {
         &self.needles
     }
 
-    fn user(&mut self) -> &str {
+    fn user(&mut self) -> String {
         let k = self.user_z.sample(&mut self.rng);
-        &self.users[k]
+        self.users[k].clone()
     }
     fn host(&mut self) -> String {
         let k = self.host_z.sample(&mut self.rng);
@@ -245,27 +245,27 @@ impl Realistic {
     ) -> String {
         let host = self.host();
         match template {
-            0 => { let (u, ip) = (self.user().to_string(), self.ext_ip()); format!("<38>{bsd} {host} sshd[{pid}]: Failed password for {u} from {ip} port {port} ssh2") }
-            1 => { let (u, ip) = (self.user().to_string(), self.ext_ip()); format!("<38>{bsd} {host} sshd[{pid}]: Invalid user {u} from {ip} port {port}") }
+            0 => { let (u, ip) = (self.user(), self.ext_ip()); format!("<38>{bsd} {host} sshd[{pid}]: Failed password for {u} from {ip} port {port} ssh2") }
+            1 => { let (u, ip) = (self.user(), self.ext_ip()); format!("<38>{bsd} {host} sshd[{pid}]: Invalid user {u} from {ip} port {port}") }
             2 => { let code = 200 + 100 * (self.num(10) / 7); let (ip, n) = (self.ext_ip(), self.num(100_000)); format!("<134>1 {iso} {host}.example.cn nginx {pid} ACCESS - {ip} - - \"GET /api/v1/orders/{n} HTTP/1.1\" {code} {} \"-\" \"Mozilla/5.0\"", self.num(20_000)) }
             3 => { let (ip, dst) = (self.ext_ip(), self.int_ip()); format!("<4>{bsd} {host} kernel: [{}.{:06}] IPTABLES-DROP: IN=eth0 OUT= SRC={ip} DST={dst} LEN=60 TTL={} ID={} DF PROTO=TCP SPT={port} DPT={} SYN", i / 50, self.num(1_000_000), 40 + self.num(24), self.num(65_535), [22, 23, 445, 3389, 80][self.num(5) as usize]) }
-            4 => { let u = self.user().to_string(); format!("<38>{bsd} {host} sshd[{pid}]: pam_unix(sshd:session): session opened for user {u} by (uid=0)") }
-            5 => { let (u, ip) = (self.user().to_string(), self.int_ip()); format!("<38>{bsd} {host} sshd[{pid}]: Accepted publickey for {u} from {ip} port {port} ssh2: RSA SHA256:{:x}", self.num(1 << 40)) }
-            6 => { let u = self.user().to_string(); format!("<85>{bsd} {host} sudo: {u} : TTY=pts/{} ; PWD=/home/{u} ; USER=root ; COMMAND=/usr/bin/systemctl restart {}", self.num(9), ["nginx", "mysqld", "docker", "sshd"][self.num(4) as usize]) }
+            4 => { let u = self.user(); format!("<38>{bsd} {host} sshd[{pid}]: pam_unix(sshd:session): session opened for user {u} by (uid=0)") }
+            5 => { let (u, ip) = (self.user(), self.int_ip()); format!("<38>{bsd} {host} sshd[{pid}]: Accepted publickey for {u} from {ip} port {port} ssh2: RSA SHA256:{:x}", self.num(1 << 40)) }
+            6 => { let u = self.user(); format!("<85>{bsd} {host} sudo: {u} : TTY=pts/{} ; PWD=/home/{u} ; USER=root ; COMMAND=/usr/bin/systemctl restart {}", self.num(9), ["nginx", "mysqld", "docker", "sshd"][self.num(4) as usize]) }
             7 => format!("<78>{bsd} {host} CRON[{pid}]: (root) CMD (/usr/lib/sa/sa1 1 1)"),
-            8 => { let (ip, u) = (self.ext_ip(), self.user().to_string()); format!("<14>1 {iso} {host}.example.cn auth-svc {pid} LOGIN - 用户 {u} 登录失败，原因：密码错误，来源 {ip}") }
+            8 => { let (ip, u) = (self.ext_ip(), self.user()); format!("<14>1 {iso} {host}.example.cn auth-svc {pid} LOGIN - 用户 {u} 登录失败，原因：密码错误，来源 {ip}") }
             // 9 is the GBK firewall line (see `line`).
             10 => { let blk = self.num(1 << 62) as i64 - (1 << 61); let ip = self.int_ip(); format!("<14>{bsd} {host} hadoop-hdfs-datanode: INFO dfs.DataNode$DataXceiver: Receiving block blk_{blk} src: /{ip}:{port} dest: /{ip}:50010") }
             11 => { let blk = self.num(1 << 62) as i64 - (1 << 61); format!("<14>{bsd} {host} hadoop-hdfs-datanode: INFO dfs.DataNode$PacketResponder: PacketResponder {} for block blk_{blk} terminating", self.num(3)) }
-            12 => { let (ip, u) = (self.ext_ip(), self.user().to_string()); format!("<134>{bsd} {host} apache2: {ip} - {u} [{}] \"POST /wp-login.php HTTP/1.1\" {} {} \"-\" \"python-requests/2.31\"", &iso[..19], [200, 302, 403][self.num(3) as usize], self.num(9000)) }
+            12 => { let (ip, u) = (self.ext_ip(), self.user()); format!("<134>{bsd} {host} apache2: {ip} - {u} [{}] \"POST /wp-login.php HTTP/1.1\" {} {} \"-\" \"python-requests/2.31\"", &iso[..19], [200, 302, 403][self.num(3) as usize], self.num(9000)) }
             13 => format!("<11>{bsd} {host} nginx: {} [error] {pid}#0: *{} upstream timed out (110: Connection timed out) while reading response header from upstream, client: {}, server: api.example.cn", &iso[..19], self.num(1 << 30), self.ext_ip()),
-            14 => { let (u, ip) = (self.user().to_string(), self.ext_ip()); format!("<13>{bsd} WIN-DC01 MSWinEventLog 1 Security {} 4625 Microsoft-Windows-Security-Auditing An account failed to log on. Account Name: {u} Failure Reason: Unknown user name or bad password. Source Network Address: {ip} Source Port: {port}", self.num(1 << 20)) }
-            15 => { let u = self.user().to_string(); format!("<13>{bsd} WIN-DC01 MSWinEventLog 1 Security {} 4624 Microsoft-Windows-Security-Auditing An account was successfully logged on. Account Name: {u} Logon Type: 3", self.num(1 << 20)) }
+            14 => { let (u, ip) = (self.user(), self.ext_ip()); format!("<13>{bsd} WIN-DC01 MSWinEventLog 1 Security {} 4625 Microsoft-Windows-Security-Auditing An account failed to log on. Account Name: {u} Failure Reason: Unknown user name or bad password. Source Network Address: {ip} Source Port: {port}", self.num(1 << 20)) }
+            15 => { let u = self.user(); format!("<13>{bsd} WIN-DC01 MSWinEventLog 1 Security {} 4624 Microsoft-Windows-Security-Auditing An account was successfully logged on. Account Name: {u} Logon Type: 3", self.num(1 << 20)) }
             16 => format!("<11>{bsd} bgl-{host} RAS: {} R{:02}-M{}-N{}-C:J{:02}-U{:02} RAS KERNEL INFO {} ddr error(s) detected and corrected on rank 0, symbol {}, bit {}", 1_117_838_570 + i, self.num(64), self.num(2), self.num(16), self.num(18), self.num(12), self.num(8), self.num(64), self.num(8)),
             17 => format!("<10>{bsd} bgl-{host} RAS: {} R{:02}-M{}-N{} RAS KERNEL FATAL data TLB error interrupt", 1_117_838_570 + i, self.num(64), self.num(2), self.num(16)),
-            18 => { let u = self.user().to_string(); format!("<14>1 {iso} {host}.example.cn payment {pid} AUDIT - 用户 {u} 支付订单 {} 成功，金额 {}.{:02} 元", self.num(10_000_000), self.num(5000), self.num(100)) }
+            18 => { let u = self.user(); format!("<14>1 {iso} {host}.example.cn payment {pid} AUDIT - 用户 {u} 支付订单 {} 成功，金额 {}.{:02} 元", self.num(10_000_000), self.num(5000), self.num(100)) }
             19 => format!("<11>1 {iso} {host}.example.cn order-svc {pid} DB - 数据库连接超时，重试第 {} 次，目标 {}:3306", 1 + self.num(3), self.int_ip()),
-            20 => format!("<30>{bsd} {host} systemd[1]: Started Session {} of user {}.", self.num(100_000), self.user().to_string()),
+            20 => format!("<30>{bsd} {host} systemd[1]: Started Session {} of user {}.", self.num(100_000), self.user()),
             21 => format!("<22>{bsd} {host} postfix/smtpd[{pid}]: connect from unknown[{}]", self.ext_ip()),
             22 => format!("<19>{bsd} {host} postfix/smtpd[{pid}]: NOQUEUE: reject: RCPT from unknown[{}]: 554 5.7.1 Relay access denied; proto=ESMTP", self.ext_ip()),
             23 => format!("<189>{}: *{bsd}: %SEC-6-IPACCESSLOGP: list 110 denied tcp {}({port}) -> {}(22), 1 packet", i % 100_000, self.ext_ip(), self.int_ip()),
@@ -276,9 +276,9 @@ impl Realistic {
             28 => format!("<2>{bsd} {host} kernel: Out of memory: Killed process {pid} ({}) total-vm:{}kB, anon-rss:{}kB", ["java", "mysqld", "python3"][self.num(3) as usize], self.num(1 << 24), self.num(1 << 22)),
             29 => format!("<14>1 {iso} {host}.example.cn kubelet {pid} - - I1110 {} {pid} kubelet.go:2145] \"SyncLoop (PLEG): event for pod\" pod=\"default/api-{:x}\"", &iso[11..23], self.num(1 << 24)),
             30 => format!("<12>1 {iso} {host}.example.cn mysqld {pid} SLOW - # Query_time: {}.{:06} Lock_time: 0.000{:03} Rows_sent: {} Rows_examined: {}", self.num(30), self.num(1_000_000), self.num(1000), self.num(500), self.num(5_000_000)),
-            31 => format!("<86>{bsd} {host} su[{pid}]: pam_unix(su:auth): authentication failure; logname={} uid=1000 euid=0 tty=pts/{} ruser={} rhost=  user=root", self.user().to_string(), self.num(9), self.user().to_string()),
+            31 => format!("<86>{bsd} {host} su[{pid}]: pam_unix(su:auth): authentication failure; logname={} uid=1000 euid=0 tty=pts/{} ruser={} rhost=  user=root", self.user(), self.num(9), self.user()),
             32 => format!("<14>1 {iso} {host}.example.cn gateway {pid} ACCESS - 接口 /api/v2/用户/{} 调用成功 耗时 {}ms 客户端 {}", self.num(100_000), self.num(3000), self.int_ip()),
-            _ => format!("<38>{bsd} {host} sshd[{pid}]: Disconnected from authenticating user {} {} port {port} [preauth]", self.user().to_string(), self.ext_ip()),
+            _ => format!("<38>{bsd} {host} sshd[{pid}]: Disconnected from authenticating user {} {} port {port} [preauth]", self.user(), self.ext_ip()),
         }
     }
 }
