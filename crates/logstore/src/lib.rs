@@ -30,6 +30,7 @@ pub mod ingest;
 pub mod retention;
 pub mod search;
 pub mod segment;
+pub mod stats;
 pub mod store;
 #[doc(hidden)]
 pub mod testkit;

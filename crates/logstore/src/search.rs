@@ -340,7 +340,7 @@ impl Store {
                 let mut c = Counts::default();
                 {
                     let mut t = tally(&mut c);
-                    self.scan_segment(s, req, &q, false, &mut t)?;
+                    self.scan_segment(s, req, &q, false, true, &mut t)?;
                 }
                 Ok(c)
             })
@@ -375,7 +375,9 @@ impl Store {
         segs
     }
 
-    fn scan(
+    /// Every match in time order, to `f` (a hit when `want_hits`, else only its time);
+    /// `f(hit, time, n)` stands for `n` events at `time` (always 1 here).
+    pub(crate) fn scan(
         &self,
         req: &Request,
         want_hits: bool,
@@ -383,24 +385,27 @@ impl Store {
     ) -> Result<()> {
         let q = req.query.clone().unwrap_or(Query::All);
         for s in self.segments_for(req, &q) {
-            if !self.scan_segment(s, req, &q, want_hits, &mut f)? {
+            if !self.scan_segment(s, req, &q, want_hits, false, &mut f)? {
                 return Ok(());
             }
         }
         Ok(())
     }
 
-    /// Matches of one segment, in time order, to `f`; `Ok(false)` when `f` said stop.
+    /// Matches of one segment, in time order, to `f`; `Ok(false)` when `f` said stop. With
+    /// `per_day`, a whole segment matching everything is one call for all its events.
     fn scan_segment(
         &self,
         s: &SegmentEntry,
         req: &Request,
         q: &Query,
         want_hits: bool,
+        per_day: bool,
         f: &mut dyn FnMut(Option<Hit>, i64, u64) -> bool,
     ) -> Result<bool> {
         // The histogram of everything in a whole segment needs no file: a segment is one day.
         if !want_hits
+            && per_day
             && *q == Query::All
             && req.from_us.is_none_or(|f| s.min_time_us >= f)
             && req.to_us.is_none_or(|t| s.max_time_us < t)

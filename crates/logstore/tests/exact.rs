@@ -10,6 +10,7 @@ use std::collections::BTreeMap;
 use dengbao_logstore::query::{self, Cmp, Field, Query};
 use dengbao_logstore::search::Request;
 use dengbao_logstore::segment::SegmentReader;
+use dengbao_logstore::stats::{ipv4s, TopField};
 use dengbao_logstore::store::day_of;
 use dengbao_logstore::testkit::realistic::Realistic;
 use dengbao_logstore::{crypto::Suite, parse, Format, OpenOptions, Record, Store};
@@ -205,6 +206,21 @@ fn counts_histograms_and_hits_equal_a_scan_of_the_lines() {
                 failures.push(format!("{q} {lo:?}..{hi:?}: the hits differ from the scan"));
             }
             nonzero += usize::from(!want.is_empty());
+            if lo.is_none() {
+                // Per hour, Asia/Shanghai (UTC+8 all year).
+                let mut want_hours: BTreeMap<String, u64> = BTreeMap::new();
+                for l in &want {
+                    let t = jiff::Timestamp::from_microsecond(l.time_us).unwrap();
+                    let key = t
+                        .to_zoned_datetime(jiff::tz::TimeZone::fixed(jiff::tz::offset(8)))
+                        .strftime("%Y-%m-%d %H:00")
+                        .to_string();
+                    *want_hours.entry(key).or_default() += 1;
+                }
+                if store.count_by_hour(&req).unwrap() != want_hours {
+                    failures.push(format!("{q}: the per-hour histogram differs from the scan"));
+                }
+            }
         }
     }
     assert!(failures.is_empty(), "{}", failures.join("\n"));
@@ -213,6 +229,46 @@ fn counts_histograms_and_hits_equal_a_scan_of_the_lines() {
         nonzero >= cases().len() * 2 - 4,
         "{nonzero} non-empty answers"
     );
+
+    // Top values: the addresses of failed logins, the hosts of sshd lines, the senders.
+    for (q, field, value_of) in [
+        ("\"Failed password\"", TopField::Ip, 0),
+        ("needle1mx OR needle10kx", TopField::Ip, 0),
+        ("sshd NOT root", TopField::Host, 1),
+        ("root", TopField::App, 2),
+    ] {
+        let parsed = query::parse(q).unwrap();
+        let mut want: BTreeMap<String, u64> = BTreeMap::new();
+        let mut matched = 0;
+        for l in lines.iter().filter(|l| matches(&parsed, l)) {
+            matched += 1;
+            let mut vals: Vec<String> = match value_of {
+                0 => ipv4s(&l.text).into_iter().map(String::from).collect(),
+                1 => l.host.clone().into_iter().collect(),
+                _ => l.app.clone().into_iter().collect(),
+            };
+            vals.sort();
+            vals.dedup();
+            for v in vals {
+                *want.entry(v).or_default() += 1;
+            }
+        }
+        let mut ranked: Vec<(String, u64)> = want.into_iter().collect();
+        ranked.sort_by(|a, b| b.1.cmp(&a.1).then_with(|| a.0.cmp(&b.0)));
+        ranked.truncate(10);
+        let req = Request {
+            query: Some(parsed),
+            ..Request::default()
+        };
+        let got = store.top(&req, field, 10).unwrap();
+        let got_ranked: Vec<(String, u64)> =
+            got.values.into_iter().map(|v| (v.value, v.count)).collect();
+        assert_eq!(got.matched, matched, "{q}");
+        assert_eq!(got_ranked, ranked, "top {field:?} of {q}");
+        // Not vacuous: several values, the head well above the last.
+        let last = ranked.last().map_or(0, |x| x.1);
+        assert!(ranked.len() >= 3 && ranked[0].1 > last, "{q}: {ranked:?}");
+    }
 
     // Every needle is found exactly as many times as it was planted.
     for n in g.needles() {
