@@ -110,18 +110,44 @@ impl Tokenizer {
     /// Sort the (term, event) pairs by term then event and drop repeats within an event:
     /// each term's run of spans then lists its events in order.
     pub fn distinct_events(&mut self) {
+        // Intern the terms (hash), sort only the distinct ones, then place the pairs by a
+        // stable counting sort: the events of a term stay in tag order, i.e. ascending.
+        // Sorting every (term, event) pair by its text cost a third of the seal's CPU.
         let buf = &self.buf;
         let key = |s: &(u32, u32)| buf.get(s.0 as usize..s.1 as usize).unwrap_or("");
-        let mut v: Vec<((u32, u32), u32)> = self
-            .spans
-            .iter()
-            .copied()
-            .zip(self.owner.iter().copied())
-            .collect();
-        v.sort_unstable_by(|a, b| key(&a.0).cmp(key(&b.0)).then(a.1.cmp(&b.1)));
-        v.dedup_by(|a, b| a.1 == b.1 && key(&a.0) == key(&b.0));
-        self.spans = v.iter().map(|x| x.0).collect();
-        self.owner = v.into_iter().map(|x| x.1).collect();
+        let mut ids: rustc_hash::FxHashMap<&str, u32> = rustc_hash::FxHashMap::default();
+        let mut first: Vec<(u32, u32)> = Vec::new();
+        let mut pair_id: Vec<u32> = Vec::with_capacity(self.spans.len());
+        for sp in &self.spans {
+            let next = first.len() as u32;
+            let id = *ids.entry(key(sp)).or_insert_with(|| {
+                first.push(*sp);
+                next
+            });
+            pair_id.push(id);
+        }
+        let mut order: Vec<u32> = (0..first.len() as u32).collect();
+        order.sort_unstable_by(|a, b| key(&first[*a as usize]).cmp(key(&first[*b as usize])));
+        let mut rank = vec![0usize; order.len()];
+        for (r, id) in order.iter().enumerate() {
+            rank[*id as usize] = r;
+        }
+        let mut start = vec![0usize; order.len() + 1];
+        for id in &pair_id {
+            start[rank[*id as usize] + 1] += 1;
+        }
+        for r in 0..order.len() {
+            start[r + 1] += start[r];
+        }
+        let mut placed: Vec<(u32, u32)> = vec![(u32::MAX, 0); pair_id.len()];
+        for (i, id) in pair_id.iter().enumerate() {
+            let slot = &mut start[rank[*id as usize]];
+            placed[*slot] = (*id, self.owner.get(i).copied().unwrap_or(0));
+            *slot += 1;
+        }
+        placed.dedup();
+        self.spans = placed.iter().map(|(id, _)| first[*id as usize]).collect();
+        self.owner = placed.into_iter().map(|(_, o)| o).collect();
     }
 
     /// Deduplicate (hash set) then sort the spans by their text: the distinct terms seen so far.
