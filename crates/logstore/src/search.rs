@@ -415,7 +415,9 @@ impl Store {
         let r = SegmentReader::open(&self.dir.join("segments").join(&s.file))?;
         // Format 3: term leaves are decided by per-event postings, no text read (0725).
         let exact_q = decided(q, &r)?;
-        let cands_ix = if exact_q { None } else { candidates(q, &r)? };
+        // Candidates also when the index decides: a term absent from this segment ends it
+        // here, before its columns are read.
+        let cands_ix = candidates(q, &r)?;
         if cands_ix.as_ref().is_some_and(Vec::is_empty) {
             return Ok(true);
         }
