@@ -351,3 +351,39 @@ fn stats_count_what_was_ingested_per_network() {
         .success()
         .stdout(predicate::str::contains("办公网: 40 events"));
 }
+
+#[test]
+fn top_addresses_and_hourly_counts_of_a_query() {
+    let d = ingested(NOW);
+    // The sshd lines name 10.0.0.1 twice, 10.20.0.5 twice, two others once; one names none.
+    dengbao(d.path(), NOW)
+        .args(["logs", "top", "ip", "sshd"])
+        .assert()
+        .success()
+        .stdout("2\t10.0.0.1\n2\t10.20.0.5\n1\t10.0.0.10\n1\t192.0.2.44\n")
+        .stderr(predicate::str::contains(
+            "7 matching event(s), 1 without the field",
+        ));
+    dengbao(d.path(), NOW)
+        .args(["logs", "top", "host", "sshd", "-n", "1", "--json"])
+        .assert()
+        .success()
+        .stdout(predicate::str::contains(
+            r#""values":[{"value":"web01","count":6}]"#,
+        ));
+    dengbao(d.path(), NOW)
+        .args(["logs", "count", "sshd", "--by", "hour"])
+        .assert()
+        .success()
+        .stdout("7\n2026-11-20 08:00\t6\n2026-11-22 10:00\t1\n");
+    dengbao(d.path(), NOW)
+        .args(["logs", "count", "sshd", "--by", "week"])
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("use day or hour"));
+    dengbao(d.path(), NOW)
+        .args(["logs", "top", "port", "sshd"])
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("use host, app, source or ip"));
+}

@@ -1,8 +1,13 @@
 //! Ingest/search benchmark on synthetic but realistic syslog traffic (sshd, sudo, kernel
 //! firewall, nginx RFC 5424, Cisco ACL, Chinese application lines in UTF-8 and, one in 16, a GBK firewall line), durability on.
 //!
-//! cargo run --release -p dengbao-logstore --example bench -- EVENTS DIR [sha256]
+//! cargo run --release -p dengbao-logstore --example bench -- EVENTS DIR [sha256] [--mix zipf] [--format 2]
 //! Writes DIR/raw.log (the same lines, for `gzip -9` / `zgrep` comparison) and DIR/logs/.
+//! `--mix zipf` (anywhere) uses the realistic-shape generator instead
+//! (`dengbao_logstore::testkit::realistic`: ~34 templates, Zipf-drawn IPs, users and hosts,
+//! needles at 1, 100, 10,000 and 1,000,000 per 10M events) and checks every needle's count.
+//! `--format 2` seals segments in format 2 (postings name blocks) to compare with format 3;
+//! `--min-events M` sets format 3's threshold of per-event postings (decision 0725).
 //! `bench --gen EVENTS FILE` only writes the lines (what scripts/bench-logs.sh sends with loggen);
 //! `bench --query DIR QUERY` opens the store at DIR read-only in this fresh process and prints
 //! `{"total", "days", "ms"}` for `count QUERY` (`--query DIR --verify` runs a full verify).
@@ -10,7 +15,21 @@
 use std::io::Write;
 use std::time::Instant;
 
-use dengbao_logstore::{query, search::Request, testkit::Rng, Format, OpenOptions, Record, Store};
+use dengbao_logstore::testkit::{realistic::Realistic, Rng};
+use dengbao_logstore::{query, search::Request, Format, OpenOptions, Record, Store};
+
+/// A sink that only counts the bytes written to it.
+struct Counter(u64);
+
+impl Write for Counter {
+    fn write(&mut self, b: &[u8]) -> std::io::Result<usize> {
+        self.0 += b.len() as u64;
+        Ok(b.len())
+    }
+    fn flush(&mut self) -> std::io::Result<()> {
+        Ok(())
+    }
+}
 
 const MONTHS: [&str; 12] = [
     "Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec",
@@ -52,10 +71,61 @@ fn line(r: &mut Rng, t: jiff::civil::DateTime, i: u64) -> String {
     }
 }
 
+/// Which generator: the uniform mix of record (scripts/bench-logs.sh) or the realistic one.
+enum Mix {
+    Uniform(Rng),
+    Zipf(Box<Realistic>),
+}
+
+impl Mix {
+    fn new(zipf: bool, n: u64) -> Mix {
+        if zipf {
+            Mix::Zipf(Box::new(Realistic::new(n, 0x9e3779b97f4a7c15)))
+        } else {
+            Mix::Uniform(Rng(0x9e3779b97f4a7c15))
+        }
+    }
+    fn line(&mut self, t: jiff::civil::DateTime, i: u64, n: u64) -> Vec<u8> {
+        match self {
+            Mix::Uniform(r) => pick_line(r, t, i, n),
+            Mix::Zipf(g) => g.line(i),
+        }
+    }
+}
+
 fn main() -> Result<(), Box<dyn std::error::Error>> {
-    let args: Vec<String> = std::env::args().collect();
+    let mut args: Vec<String> = std::env::args().collect();
+    let zipf = match args.iter().position(|a| a == "--mix") {
+        Some(p) if p + 1 < args.len() => {
+            let m = args.remove(p + 1);
+            args.remove(p);
+            match m.as_str() {
+                "zipf" => true,
+                "uniform" => false,
+                _ => return Err(format!("--mix {m}: use zipf or uniform").into()),
+            }
+        }
+        _ => false,
+    };
+    let format: u32 = match args.iter().position(|a| a == "--format") {
+        Some(p) if p + 1 < args.len() => {
+            let f = args.remove(p + 1);
+            args.remove(p);
+            f.parse().map_err(|_| format!("--format {f}: use 2 or 3"))?
+        }
+        _ => dengbao_logstore::segment::FORMAT,
+    };
+    let min_events: u32 = match args.iter().position(|a| a == "--min-events") {
+        Some(p) if p + 1 < args.len() => {
+            let f = args.remove(p + 1);
+            args.remove(p);
+            f.parse()
+                .map_err(|_| format!("--min-events {f}: a number"))?
+        }
+        _ => dengbao_logstore::index::MIN_EVENTS,
+    };
     match args.get(1).map(String::as_str) {
-        Some("--gen") => return generate(&args),
+        Some("--gen") => return generate(&args, zipf),
         Some("--query") => return query_cold(&args),
         _ => {}
     }
@@ -72,7 +142,7 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     std::fs::create_dir_all(&dir)?;
     let now: jiff::Timestamp = "2026-11-25T02:00:00Z".parse()?;
     let start = jiff::civil::date(2026, 10, 26).at(0, 0, 0, 0);
-    let mut rng = Rng(0x9e3779b97f4a7c15);
+    let mut mix = Mix::new(zipf, n);
     let mut raw = std::io::BufWriter::new(std::fs::File::create(dir.join("raw.log"))?);
     let suite = if args.get(3).is_some_and(|a| a.starts_with("sha")) {
         dengbao_logstore::crypto::Suite::Sha256Ed25519
@@ -89,6 +159,7 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         },
         now,
     )?;
+    store.set_test_segment_format(format, min_events);
     let cpu0 = cpu_seconds();
     let step_ms = (30 * 86_400_000) / n.max(1) as i64;
     let mut batch = Vec::with_capacity(8192);
@@ -96,7 +167,7 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     let t0 = Instant::now();
     for i in 0..n {
         let t = start.checked_add(jiff::Span::new().milliseconds(step_ms * i as i64))?;
-        let l = pick_line(&mut rng, t, i, n);
+        let l = mix.line(t, i, n);
         raw_bytes += l.len() as u64 + 1;
         raw.write_all(&l)?;
         raw.write_all(b"\n")?;
@@ -117,6 +188,13 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     let ingest = t0.elapsed();
     let cpu = cpu_seconds() - cpu0;
     raw.flush()?;
+    drop(raw);
+    // The storage aim of issue 14: at or below zstd -3 of the raw text, index included.
+    let zstd3 = {
+        let mut sink = Counter(0);
+        zstd::stream::copy_encode(std::fs::File::open(dir.join("raw.log"))?, &mut sink, 3)?;
+        sink.0
+    };
     let seg_bytes: u64 = walk(&dir.join("logs/segments"))
         .iter()
         .map(|p| std::fs::metadata(p).map(|m| m.len()).unwrap_or(0))
@@ -128,6 +206,10 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         parts = (parts.0 + a, parts.1 + b, parts.2 + c);
     }
     let cp_bytes = std::fs::metadata(dir.join("logs/checkpoints.log"))?.len();
+    println!(
+        "zstd -3 of raw text    {zstd3} ({:.1} B/event)",
+        zstd3 as f64 / n as f64
+    );
     let time = |q: &str| -> Result<(u64, f64), Box<dyn std::error::Error>> {
         let req = Request {
             query: Some(query::parse(q)?),
@@ -137,7 +219,7 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         let c = store.count(&req)?;
         Ok((c.total, t.elapsed().as_secs_f64() * 1000.0))
     };
-    println!("events                 {n}");
+    println!("events                 {n} (segment format {format}, per-event postings from {min_events} events)");
     println!(
         "raw text bytes         {raw_bytes} ({:.1} B/event)",
         raw_bytes as f64 / n as f64
@@ -161,7 +243,27 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         parts.1 as f64 / n as f64,
         parts.2 as f64 / n as f64
     );
-    for q in [
+    let mut queries: Vec<(String, Option<u64>)> = Vec::new();
+    if let Mix::Zipf(g) = &mix {
+        for nd in g.needles() {
+            queries.push((nd.term.to_string(), Some(nd.count)));
+            queries.push((format!("\"{}\"", nd.phrase), Some(nd.count)));
+        }
+        for q in [
+            "\"Failed password\"",
+            "root",
+            "\"Failed password\" root",
+            "sshd NOT root",
+            "4625 OR 4624",
+            "登录失败",
+            "被拒绝",
+            "host:web01 sshd",
+            "",
+        ] {
+            queries.push((q.to_string(), None));
+        }
+    }
+    let uniform = [
         "needle7f3a",
         "\"Invalid user needle7f3a\"",
         "\"203.0.113.9 port 4242\"",
@@ -171,9 +273,22 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         "支付订单",
         "被拒绝",
         "",
-    ] {
+    ];
+    if queries.is_empty() {
+        queries = uniform.iter().map(|q| (q.to_string(), None)).collect();
+    }
+    let mut wrong = 0;
+    for (q, want) in &queries {
         let (c, ms) = time(q)?;
-        println!("count {q:<28} {c:>9} matches  {ms:>9.1} ms");
+        let check = match want {
+            Some(w) if *w == c => " (planted: equal)".to_string(),
+            Some(w) => {
+                wrong += 1;
+                format!(" (planted {w}: WRONG)")
+            }
+            None => String::new(),
+        };
+        println!("count {q:<34} {c:>9} matches  {ms:>9.1} ms{check}");
     }
     let t = Instant::now();
     let v = store.verify();
@@ -183,6 +298,9 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         t.elapsed().as_secs_f64()
     );
     let status = std::fs::read_to_string("/proc/self/status").unwrap_or_default();
+    if wrong > 0 {
+        return Err(format!("{wrong} needle counts differ from what was planted").into());
+    }
     if let Some(l) = status.lines().find(|l| l.starts_with("VmHWM")) {
         println!(
             "peak memory            {}",
@@ -234,7 +352,7 @@ fn query_cold(args: &[String]) -> Result<(), Box<dyn std::error::Error>> {
 }
 
 /// The same lines as the benchmark, into FILE (no store).
-fn generate(args: &[String]) -> Result<(), Box<dyn std::error::Error>> {
+fn generate(args: &[String], zipf: bool) -> Result<(), Box<dyn std::error::Error>> {
     let n: u64 = args
         .get(2)
         .and_then(|s| s.parse().ok())
@@ -244,12 +362,12 @@ fn generate(args: &[String]) -> Result<(), Box<dyn std::error::Error>> {
         .cloned()
         .unwrap_or_else(|| "/tmp/dengbao-gen.log".into());
     let start = jiff::civil::date(2026, 10, 26).at(0, 0, 0, 0);
-    let mut rng = Rng(0x9e3779b97f4a7c15);
+    let mut mix = Mix::new(zipf, n);
     let mut out = std::io::BufWriter::new(std::fs::File::create(&path)?);
     let step_ms = (30 * 86_400_000) / n.max(1) as i64;
     for i in 0..n {
         let t = start.checked_add(jiff::Span::new().milliseconds(step_ms * i as i64))?;
-        out.write_all(&pick_line(&mut rng, t, i, n))?;
+        out.write_all(&mix.line(t, i, n))?;
         out.write_all(b"\n")?;
     }
     out.flush()?;
@@ -260,7 +378,7 @@ fn pick_line(r: &mut Rng, t: jiff::civil::DateTime, i: u64, n: u64) -> Vec<u8> {
     if i == n / 2 {
         return NEEDLE.as_bytes().to_vec();
     }
-    if r.next() % 16 == 0 {
+    if r.next().is_multiple_of(16) {
         // A Chinese firewall sending GBK (the raw bytes are kept; search sees the text).
         let l = format!(
             "<12>{} {:>2} {:02}:{:02}:{:02} fw01 防火墙: 源地址 10.{}.{}.{} 访问 {} 端口 被拒绝，策略 {}",

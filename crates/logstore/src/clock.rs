@@ -93,6 +93,15 @@ impl Store {
     pub fn set_test_clock(&mut self, now: Timestamp) {
         self.clock = Clock::Fixed(now);
     }
+
+    /// Tests and the benchmark only: seal segments in format `format` (2 or 3; for 3, terms
+    /// in `min_events` events or more get per-event postings), so a store can hold old
+    /// segments beside new ones and the choices can be measured on one data set.
+    #[cfg(feature = "test-clock")]
+    #[doc(hidden)]
+    pub fn set_test_segment_format(&mut self, format: u32, min_events: u32) {
+        self.segment_format = (format, min_events);
+    }
 }
 
 /// `verify`: checkpoint times must not go backwards (beyond [`CLOCK_TOLERANCE`]).

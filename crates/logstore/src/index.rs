@@ -9,6 +9,14 @@
 //! `varint shared-prefix len ‖ varint suffix len ‖ suffix ‖ varint npostings ‖ delta varints`
 //! (postings are block numbers). A directory frame lists each page's first term, offset and
 //! length, so a lookup decompresses the directory and one page, never the whole index.
+//!
+//! Format 3 (decision 0725) keeps the pages and the directory and changes only the postings:
+//! `varint (count << 1 | kind) ‖ varint byte length ‖ bytes`. Kind 1: every *event*
+//! (segment ordinal) holding the term, as bit-packed gaps ([`crate::postings`]), written for
+//! terms in at least [`MIN_EVENTS`] events; kind 0: block numbers as delta varints, for the
+//! rarer terms, whose few blocks are cheap to confirm and whose exact ordinals would cost
+//! more bytes than they save time, and for [`small_number`]s (IPv4 octets, clock fields),
+//! which are in nearly every line and would cost more than all other terms together.
 
 use std::cmp::Reverse;
 use std::collections::BinaryHeap;
@@ -18,12 +26,18 @@ use crate::error::{Error, Result};
 /// Uncompressed bytes per index page.
 pub const PAGE_BYTES: usize = 16 * 1024;
 
+/// Format 3: a term in at least this many events of a segment gets per-event postings
+/// (decision 0725 has the measurements behind the number).
+pub const MIN_EVENTS: u32 = 128;
+
 /// A reusable tokeniser: lower-cases into one buffer and records each term as a span of it,
 /// so tokenising allocates nothing per term.
 #[derive(Default)]
 pub struct Tokenizer {
     pub buf: String,
     pub spans: Vec<(u32, u32)>,
+    /// Per-event postings only: the event ordinal of each span (see [`Tokenizer::tag`]).
+    pub owner: Vec<u32>,
     wide: Vec<usize>,
 }
 
@@ -42,10 +56,10 @@ impl Tokenizer {
                 if let Some(s) = ascii.take() {
                     self.spans.push((s as u32, self.buf.len() as u32));
                 }
-                for l in c.to_lowercase() {
+                fold_wide(c, |l| {
                     self.wide.push(self.buf.len());
                     self.buf.push(l);
-                }
+                });
             } else {
                 if let Some(s) = ascii.take() {
                     self.spans.push((s as u32, self.buf.len() as u32));
@@ -84,7 +98,56 @@ impl Tokenizer {
     pub fn clear(&mut self) {
         self.buf.clear();
         self.spans.clear();
+        self.owner.clear();
         self.wide.clear();
+    }
+
+    /// Mark the spans pushed since the last call as terms of event `ordinal`.
+    pub fn tag(&mut self, ordinal: u32) {
+        self.owner.resize(self.spans.len(), ordinal);
+    }
+
+    /// Sort the (term, event) pairs by term then event and drop repeats within an event:
+    /// each term's run of spans then lists its events in order.
+    pub fn distinct_events(&mut self) {
+        // Intern the terms (hash), sort only the distinct ones, then place the pairs by a
+        // stable counting sort: the events of a term stay in tag order, i.e. ascending.
+        // Sorting every (term, event) pair by its text cost a third of the seal's CPU.
+        let buf = &self.buf;
+        let key = |s: &(u32, u32)| buf.get(s.0 as usize..s.1 as usize).unwrap_or("");
+        let mut ids: rustc_hash::FxHashMap<&str, u32> = rustc_hash::FxHashMap::default();
+        let mut first: Vec<(u32, u32)> = Vec::new();
+        let mut pair_id: Vec<u32> = Vec::with_capacity(self.spans.len());
+        for sp in &self.spans {
+            let next = first.len() as u32;
+            let id = *ids.entry(key(sp)).or_insert_with(|| {
+                first.push(*sp);
+                next
+            });
+            pair_id.push(id);
+        }
+        let mut order: Vec<u32> = (0..first.len() as u32).collect();
+        order.sort_unstable_by(|a, b| key(&first[*a as usize]).cmp(key(&first[*b as usize])));
+        let mut rank = vec![0usize; order.len()];
+        for (r, id) in order.iter().enumerate() {
+            rank[*id as usize] = r;
+        }
+        let mut start = vec![0usize; order.len() + 1];
+        for id in &pair_id {
+            start[rank[*id as usize] + 1] += 1;
+        }
+        for r in 0..order.len() {
+            start[r + 1] += start[r];
+        }
+        let mut placed: Vec<(u32, u32)> = vec![(u32::MAX, 0); pair_id.len()];
+        for (i, id) in pair_id.iter().enumerate() {
+            let slot = &mut start[rank[*id as usize]];
+            placed[*slot] = (*id, self.owner.get(i).copied().unwrap_or(0));
+            *slot += 1;
+        }
+        placed.dedup();
+        self.spans = placed.iter().map(|(id, _)| first[*id as usize]).collect();
+        self.owner = placed.into_iter().map(|(_, o)| o).collect();
     }
 
     /// Deduplicate (hash set) then sort the spans by their text: the distinct terms seen so far.
@@ -98,6 +161,31 @@ impl Tokenizer {
     }
 }
 
+/// Lower-case a non-ASCII letter for the index — unless its lower case has an ASCII letter
+/// (the Kelvin sign `K` → `k`, `İ` → `i̇`): such a letter is kept as it is, so an ASCII term's
+/// postings come only from ASCII tokens and equal what the token check on the line finds.
+pub fn fold_wide(c: char, mut f: impl FnMut(char)) {
+    if changes_ascii(c) {
+        f(c);
+    } else {
+        c.to_lowercase().for_each(f);
+    }
+}
+
+/// Whether `c`'s lower case contains an ASCII character (see [`fold_wide`]).
+pub fn changes_ascii(c: char) -> bool {
+    !c.is_ascii() && c.to_lowercase().any(|l| l.is_ascii())
+}
+
+/// A decimal number of at most three digits and at most 255 (`0`, `07`, `255`): an IPv4
+/// octet or a clock field, in nearly every line. Format 3 keeps block postings for these
+/// (decision 0725); a query for one is confirmed on the text.
+pub fn small_number(term: &str) -> bool {
+    term.len() <= 3
+        && term.bytes().all(|b| b.is_ascii_digit())
+        && term.parse::<u16>().is_ok_and(|v| v <= 255)
+}
+
 /// Call `f` with every index term of `text`, in order (with repeats).
 pub fn terms(text: &str, mut f: impl FnMut(&str)) {
     let mut t = Tokenizer::default();
@@ -107,10 +195,19 @@ pub fn terms(text: &str, mut f: impl FnMut(&str)) {
     }
 }
 
-/// Build the index section from each block's distinct terms (a [`Tokenizer`] after
-/// [`Tokenizer::distinct`], block number = position). Returns (pages, directory frame);
-/// page offsets in the directory are relative to the start of the pages.
-pub fn build(blocks: &[Tokenizer], level: i32) -> Result<(Vec<u8>, Vec<u8>)> {
+/// Build the index section from each block's terms (block number = position). With
+/// `min_events` `None` each is a [`Tokenizer`] after [`Tokenizer::distinct`] and postings
+/// name blocks (format 2); with `Some(m)`, after [`Tokenizer::tag`] and
+/// [`Tokenizer::distinct_events`], and a term in `m` events or more gets per-event postings
+/// (format 3). Returns (pages, directory frame); page offsets in the directory are relative
+/// to the start of the pages.
+pub fn build(
+    blocks: &[Tokenizer],
+    level: i32,
+    min_events: Option<u32>,
+) -> Result<(Vec<u8>, Vec<u8>)> {
+    let per_event = min_events.is_some();
+    let min_events = min_events.unwrap_or(u32::MAX) as usize;
     // k-way merge of the sorted per-block term lists.
     let mut heap: BinaryHeap<Reverse<(&str, u32, usize)>> = BinaryHeap::new();
     for (b, t) in blocks.iter().enumerate() {
@@ -149,8 +246,10 @@ pub fn build(blocks: &[Tokenizer], level: i32) -> Result<(Vec<u8>, Vec<u8>)> {
         *page_terms = 0;
         Ok(())
     };
+    let mut blks: Vec<u32> = Vec::new();
     let emit = |term: &str,
                 posts: &[u32],
+                blks: &[u32],
                 page: &mut Vec<u8>,
                 page_terms: &mut u64,
                 page_first: &mut Vec<u8>,
@@ -166,11 +265,27 @@ pub fn build(blocks: &[Tokenizer], level: i32) -> Result<(Vec<u8>, Vec<u8>)> {
         put_varint(page, shared as u64);
         put_varint(page, (t.len() - shared) as u64);
         page.extend_from_slice(&t[shared..]);
-        put_varint(page, posts.len() as u64);
-        let mut p0 = 0u32;
-        for p in posts {
-            put_varint(page, u64::from(p - p0));
-            p0 = *p;
+        let deltas = |out: &mut Vec<u8>, list: &[u32]| {
+            let mut p0 = 0u32;
+            for p in list {
+                put_varint(out, u64::from(p - p0));
+                p0 = *p;
+            }
+        };
+        if !per_event {
+            put_varint(page, posts.len() as u64);
+            deltas(page, posts);
+        } else {
+            let mut bytes = Vec::new();
+            if posts.len() >= min_events && !small_number(term) {
+                crate::postings::encode(posts, &mut bytes);
+                put_varint(page, (posts.len() as u64) << 1 | 1);
+            } else {
+                deltas(&mut bytes, blks);
+                put_varint(page, (blks.len() as u64) << 1);
+            }
+            put_varint(page, bytes.len() as u64);
+            page.extend_from_slice(&bytes);
         }
         prev.clear();
         prev.extend_from_slice(t);
@@ -182,6 +297,7 @@ pub fn build(blocks: &[Tokenizer], level: i32) -> Result<(Vec<u8>, Vec<u8>)> {
                 emit(
                     c,
                     &posts,
+                    &blks,
                     &mut page,
                     &mut page_terms,
                     &mut page_first,
@@ -193,9 +309,17 @@ pub fn build(blocks: &[Tokenizer], level: i32) -> Result<(Vec<u8>, Vec<u8>)> {
             }
             cur = Some(term);
             posts.clear();
+            blks.clear();
         }
-        posts.push(b);
+        if blks.last() != Some(&b) {
+            blks.push(b);
+        }
         let t = &blocks[b as usize];
+        posts.push(if per_event {
+            t.owner.get(i).copied().unwrap_or(0)
+        } else {
+            b
+        });
         if let Some(s) = t.spans.get(i + 1) {
             heap.push(Reverse((t.term(*s), b, i + 1)));
         }
@@ -204,6 +328,7 @@ pub fn build(blocks: &[Tokenizer], level: i32) -> Result<(Vec<u8>, Vec<u8>)> {
         emit(
             c,
             &posts,
+            &blks,
             &mut page,
             &mut page_terms,
             &mut page_first,
@@ -262,47 +387,107 @@ impl IndexDir {
     }
 }
 
-/// One decoded page: sorted terms with their postings.
+/// One decompressed page: sorted terms, each with where its postings lie in the page;
+/// postings are decoded only for the terms asked for.
 pub struct Page {
-    pub terms: Vec<(Vec<u8>, Vec<u32>)>,
+    raw: Vec<u8>,
+    /// (term, number of postings, byte range of the postings in `raw`, whether they name
+    /// events).
+    pub terms: Vec<(Vec<u8>, usize, std::ops::Range<usize>, bool)>,
 }
 
 impl Page {
-    pub fn parse(raw: &[u8]) -> Result<Page> {
+    /// `format3`: entries carry a kind bit and a byte length (see the module comment).
+    pub fn parse(raw: Vec<u8>, format3: bool) -> Result<Page> {
         let mut pos = 0;
-        let n = get_varint(raw, &mut pos).ok_or_else(bad)? as usize;
-        let mut terms: Vec<(Vec<u8>, Vec<u32>)> = Vec::with_capacity(n.min(1 << 16));
+        let n = get_varint(&raw, &mut pos).ok_or_else(bad)? as usize;
+        let mut terms: Vec<(Vec<u8>, usize, std::ops::Range<usize>, bool)> =
+            Vec::with_capacity(n.min(1 << 16));
         for _ in 0..n {
-            let shared = get_varint(raw, &mut pos).ok_or_else(bad)? as usize;
-            let sl = get_varint(raw, &mut pos).ok_or_else(bad)? as usize;
+            let shared = get_varint(&raw, &mut pos).ok_or_else(bad)? as usize;
+            let sl = get_varint(&raw, &mut pos).ok_or_else(bad)? as usize;
             let mut t = match terms.last() {
-                Some((p, _)) if shared <= p.len() => p[..shared].to_vec(),
+                Some((p, _, _, _)) if shared <= p.len() => p[..shared].to_vec(),
                 None if shared == 0 => Vec::new(),
                 _ => return Err(bad()),
             };
             t.extend_from_slice(raw.get(pos..pos + sl).ok_or_else(bad)?);
             pos += sl;
-            let cnt = get_varint(raw, &mut pos).ok_or_else(bad)? as usize;
-            let mut posts = Vec::with_capacity(cnt.min(1 << 16));
-            let mut p = 0u32;
-            for _ in 0..cnt {
-                let d = get_varint(raw, &mut pos).ok_or_else(bad)?;
-                p = p.saturating_add(u32::try_from(d).map_err(|_| bad())?);
-                posts.push(p);
+            let mut cnt = get_varint(&raw, &mut pos).ok_or_else(bad)? as usize;
+            let start;
+            let mut events = false;
+            if format3 {
+                events = cnt & 1 == 1;
+                cnt >>= 1;
+                let len = get_varint(&raw, &mut pos).ok_or_else(bad)? as usize;
+                start = pos;
+                pos = pos
+                    .checked_add(len)
+                    .filter(|e| *e <= raw.len())
+                    .ok_or_else(bad)?;
+            } else {
+                start = pos;
+                for _ in 0..cnt {
+                    get_varint(&raw, &mut pos).ok_or_else(bad)?;
+                }
             }
-            terms.push((t, posts));
+            terms.push((t, cnt, start..pos, events));
         }
         if pos != raw.len() {
             return Err(bad());
         }
-        Ok(Page { terms })
+        Ok(Page { raw, terms })
     }
 
-    pub fn get(&self, term: &[u8]) -> Option<&[u32]> {
-        self.terms
-            .binary_search_by(|(t, _)| t.as_slice().cmp(term))
-            .ok()
-            .map(|i| self.terms[i].1.as_slice())
+    /// The postings of the `k`-th term of the page.
+    pub fn postings_at(&self, k: usize) -> Result<Postings> {
+        let (_, cnt, range, events) = self.terms.get(k).ok_or_else(bad)?;
+        let b = self.raw.get(range.clone()).ok_or_else(bad)?;
+        if *events {
+            let list = crate::postings::decode(b, *cnt).ok_or_else(bad)?;
+            return Ok(Postings { events: true, list });
+        }
+        let (mut pos, mut p) = (0, 0u32);
+        let mut list = Vec::with_capacity((*cnt).min(1 << 16));
+        for _ in 0..*cnt {
+            let d = get_varint(b, &mut pos).ok_or_else(bad)?;
+            p = p.saturating_add(u32::try_from(d).map_err(|_| bad())?);
+            list.push(p);
+        }
+        if pos != b.len() {
+            return Err(bad());
+        }
+        Ok(Postings {
+            events: false,
+            list,
+        })
+    }
+
+    pub fn get(&self, term: &[u8]) -> Result<Option<Postings>> {
+        match self
+            .terms
+            .binary_search_by(|(t, _, _, _)| t.as_slice().cmp(term))
+        {
+            Ok(k) => self.postings_at(k).map(Some),
+            Err(_) => Ok(None),
+        }
+    }
+}
+
+/// A term's postings: sorted event ordinals (`events`) or block numbers.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Postings {
+    pub events: bool,
+    pub list: Vec<u32>,
+}
+
+impl Postings {
+    /// No term at all: nothing to confirm, and exact.
+    pub fn none() -> Postings {
+        Postings {
+            events: true,
+            list: Vec::new(),
+        }
     }
 }
 
@@ -350,6 +535,8 @@ mod tests {
         assert_eq!(all("磁盘 D: 剩余"), ["磁盘", "d", "剩余"]);
         assert_eq!(all("源IP"), ["源", "ip"]);
         assert_eq!(all("IP源地址"), ["ip", "源地", "地址"]);
+        // The Kelvin sign is not folded to the ASCII `k` (exact term postings).
+        assert_eq!(all("\u{212A} K"), ["\u{212A}", "k"]);
     }
 
     fn block(texts: &[&str]) -> Tokenizer {
@@ -374,7 +561,7 @@ mod tests {
             block(&["sudo admin 用户"]),
             block(&["admin admin host00007"]),
         ];
-        let (pages, dir) = build(&blocks, 3).unwrap();
+        let (pages, dir) = build(&blocks, 3, None).unwrap();
         let dir = IndexDir::parse(&zstd::decode_all(&dir[..]).unwrap()).unwrap();
         assert!(dir.pages.len() > 2, "{} pages", dir.pages.len());
         let look = |t: &str| -> Vec<u32> {
@@ -383,11 +570,12 @@ mod tests {
             };
             let (_, off, len) = &dir.pages[p];
             let raw = zstd::decode_all(&pages[*off as usize..(*off + *len) as usize]).unwrap();
-            Page::parse(&raw)
+            Page::parse(raw, false)
                 .unwrap()
                 .get(t.as_bytes())
-                .map(<[u32]>::to_vec)
+                .unwrap()
                 .unwrap_or_default()
+                .list
         };
         assert_eq!(look("admin"), [0, 2, 3]);
         assert_eq!(look("用户"), [1, 2]);
@@ -395,5 +583,40 @@ mod tests {
         assert_eq!(look("host04999"), [1]);
         assert_eq!(look("root"), Vec::<u32>::new());
         assert_eq!(look("aaa"), Vec::<u32>::new());
+    }
+
+    #[test]
+    fn per_event_postings_name_each_event_once() {
+        // Two blocks: events 0–2 and 3–4 of one segment.
+        let mut blocks = Vec::new();
+        for (first, texts) in [
+            (0u32, vec!["sshd admin admin 22", "sudo", "用户 admin"]),
+            (3, vec!["Admin 用户 22 3306", "root 3306"]),
+        ] {
+            let mut t = Tokenizer::default();
+            for (j, x) in texts.iter().enumerate() {
+                t.push(x);
+                t.tag(first + j as u32);
+            }
+            t.distinct_events();
+            blocks.push(t);
+        }
+        // Terms in 2 events or more get per-event postings; rarer ones name blocks.
+        let (pages, dir) = build(&blocks, 3, Some(2)).unwrap();
+        let dir = IndexDir::parse(&zstd::decode_all(&dir[..]).unwrap()).unwrap();
+        assert_eq!(dir.pages.len(), 1);
+        let page = Page::parse(zstd::decode_all(&pages[..]).unwrap(), true).unwrap();
+        let look = |t: &str| {
+            let p = page.get(t.as_bytes()).unwrap().unwrap_or_default();
+            (p.events, p.list)
+        };
+        assert_eq!(look("admin"), (true, vec![0, 2, 3]));
+        assert_eq!(look("用户"), (true, vec![2, 3]));
+        assert_eq!(look("root"), (false, vec![1]));
+        assert_eq!(look("sudo"), (false, vec![0]));
+        // A small number names blocks however often it occurs; a larger one does not.
+        assert_eq!(look("22"), (false, vec![0, 1]));
+        assert_eq!(look("3306"), (true, vec![3, 4]));
+        assert_eq!(look("su"), (false, vec![]));
     }
 }

@@ -10,6 +10,7 @@ pub mod error;
 pub mod merkle;
 mod names;
 pub mod parse;
+pub mod postings;
 pub mod query;
 pub mod record;
 
@@ -29,6 +30,7 @@ pub mod ingest;
 pub mod retention;
 pub mod search;
 pub mod segment;
+pub mod stats;
 pub mod store;
 #[doc(hidden)]
 pub mod testkit;

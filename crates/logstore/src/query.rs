@@ -312,19 +312,6 @@ fn field(f: &str, v: String, prefix: bool) -> Result<Query> {
     })
 }
 
-impl Query {
-    /// True when the columns alone decide the query (no text leaf at all).
-    pub fn index_exact(&self) -> bool {
-        match self {
-            // Postings are per block (decision 0701): terms are confirmed on the text too.
-            Query::Substr { .. } | Query::Term(_) | Query::Prefix(_) => false,
-            Query::And(v) | Query::Or(v) => v.iter().all(Query::index_exact),
-            Query::Not(q) => q.index_exact(),
-            _ => true,
-        }
-    }
-}
-
 /// The index terms every line containing `phrase` must have: whole ASCII tokens that do not
 /// touch the phrase's ends, CJK bigrams, and lone CJK characters that do not touch the ends.
 pub fn required_terms(phrase: &str) -> Vec<String> {
@@ -354,11 +341,23 @@ pub fn required_terms(phrase: &str) -> Vec<String> {
             if interior {
                 out.push(cs[start..i].iter().collect::<String>().to_ascii_lowercase());
             }
-        } else if i - start >= 2 {
-            let run: Vec<char> = cs[start..i].iter().flat_map(|c| c.to_lowercase()).collect();
-            out.extend(run.windows(2).map(|w| w.iter().collect::<String>()));
-        } else if interior {
-            out.push(cs[start..i].iter().flat_map(|c| c.to_lowercase()).collect());
+        } else {
+            // Letters whose lower case has ASCII were indexed folded before format 3 and
+            // unfolded since (`fold_wide`): terms with them are not required, either way.
+            let mut run: Vec<(char, bool)> = Vec::new();
+            for c in &cs[start..i] {
+                let odd = crate::index::changes_ascii(*c);
+                crate::index::fold_wide(*c, |l| run.push((l, odd)));
+            }
+            if i - start >= 2 {
+                out.extend(
+                    run.windows(2)
+                        .filter(|w| !w.iter().any(|x| x.1))
+                        .map(|w| w.iter().map(|x| x.0).collect::<String>()),
+                );
+            } else if interior && !run.iter().any(|x| x.1) {
+                out.push(run.iter().map(|x| x.0).collect());
+            }
         }
     }
     out.sort();

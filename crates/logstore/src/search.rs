@@ -2,13 +2,15 @@
 //! narrow to candidate events with the term index, decide exactly with the columns, and
 //! confirm substring leaves on the raw text — so answers equal `grep -F` on the lines.
 
-use std::collections::{BTreeMap, HashSet};
+use std::collections::BTreeMap;
 
 use serde::Serialize;
 
 use crate::checkpoint::SegmentEntry;
 use crate::error::Result;
+use crate::index::Postings;
 use crate::parse::{self, flags};
+use crate::postings::{intersect, union};
 use crate::query::{required_prefix, required_terms, Cmp, Field, Query};
 use crate::record::{Record, SEVERITY_NAMES};
 use crate::segment::{BlockInfo, SegmentReader};
@@ -96,24 +98,48 @@ fn sev_ok(sev: Option<u8>, op: Cmp, level: u8) -> bool {
     }
 }
 
-/// Exact match set from index + columns, when the query has no substring leaf.
-fn exact(q: &Query, c: &Ctx<'_>) -> Vec<bool> {
+/// Exact match set from index + columns, when [`Query::decided_by_index`] holds: no
+/// substring leaf, and term leaves only when postings name events (format 3).
+fn exact(q: &Query, c: &Ctx<'_>, r: &SegmentReader) -> Result<Vec<bool>> {
     let n = c.meta.len();
-    match q {
+    let mark = |posts: Vec<u32>| {
+        let mut v = vec![false; n];
+        for p in posts {
+            if let Some(b) = v.get_mut(p as usize) {
+                *b = true;
+            }
+        }
+        v
+    };
+    Ok(match q {
         Query::All => vec![true; n],
-        // Not reached: text leaves make a query inexact (postings are per block).
-        Query::Term(_) | Query::Prefix(_) | Query::Substr { .. } => vec![true; n],
+        Query::Term(t) => mark(r.postings(t)?.list),
+        Query::Prefix(p) => mark(r.prefix_postings(p)?.list),
+        // Not reached: a substring leaf is never decided by the index.
+        Query::Substr { .. } => vec![true; n],
         Query::Field { .. } | Query::Severity { .. } => {
             (0..n).map(|i| column_ok(q, c, i)).collect()
         }
-        Query::And(v) => v.iter().fold(vec![true; n], |acc, q| {
-            acc.iter().zip(exact(q, c)).map(|(a, b)| *a && b).collect()
-        }),
-        Query::Or(v) => v.iter().fold(vec![false; n], |acc, q| {
-            acc.iter().zip(exact(q, c)).map(|(a, b)| *a || b).collect()
-        }),
-        Query::Not(q) => exact(q, c).into_iter().map(|b| !b).collect(),
-    }
+        Query::And(v) => {
+            let mut acc = vec![true; n];
+            for q in v {
+                for (a, b) in acc.iter_mut().zip(exact(q, c, r)?) {
+                    *a &= b;
+                }
+            }
+            acc
+        }
+        Query::Or(v) => {
+            let mut acc = vec![false; n];
+            for q in v {
+                for (a, b) in acc.iter_mut().zip(exact(q, c, r)?) {
+                    *a |= b;
+                }
+            }
+            acc
+        }
+        Query::Not(q) => exact(q, c, r)?.into_iter().map(|b| !b).collect(),
+    })
 }
 
 fn column_ok(q: &Query, c: &Ctx<'_>, i: usize) -> bool {
@@ -144,21 +170,50 @@ fn expand(bs: &[u32], blocks: &[BlockInfo]) -> Vec<u32> {
     out
 }
 
-/// Candidate blocks from the index; `None` = every block.
-fn blocks(q: &Query, r: &SegmentReader) -> Result<Option<Vec<u32>>> {
+/// The events a posting list covers: itself, or every event of its blocks.
+fn events_of(p: Postings, r: &SegmentReader) -> Vec<u32> {
+    if p.events {
+        p.list
+    } else {
+        expand(&p.list, &r.blocks)
+    }
+}
+
+/// Whether the index and columns decide `q` on this segment without reading text: no
+/// substring leaf, and every term leaf has per-event postings here (format 3, decision 0725).
+fn decided(q: &Query, r: &SegmentReader) -> Result<bool> {
     Ok(match q {
-        Query::Term(t) => Some(r.postings(t)?),
-        Query::Prefix(p) => Some(r.prefix_postings(p)?),
+        Query::Substr { .. } => false,
+        Query::Term(t) => r.per_event() && r.postings(t)?.events,
+        Query::Prefix(p) => r.per_event() && r.prefix_postings(p)?.events,
+        Query::And(v) | Query::Or(v) => {
+            for q in v {
+                if !decided(q, r)? {
+                    return Ok(false);
+                }
+            }
+            true
+        }
+        Query::Not(q) => decided(q, r)?,
+        Query::All | Query::Field { .. } | Query::Severity { .. } => true,
+    })
+}
+
+/// Candidate events from the index (a superset of the matches); `None` = all of them.
+fn candidates(q: &Query, r: &SegmentReader) -> Result<Option<Vec<u32>>> {
+    Ok(match q {
+        Query::Term(t) => Some(events_of(r.postings(t)?, r)),
+        Query::Prefix(p) => Some(events_of(r.prefix_postings(p)?, r)),
         Query::Substr { text, .. } => {
             let mut acc: Option<Vec<u32>> = match required_prefix(text) {
-                Some(p) => Some(r.prefix_postings(&p)?),
+                Some(p) => Some(events_of(r.prefix_postings(&p)?, r)),
                 None => None,
             };
             for t in required_terms(text) {
                 if acc.as_ref().is_some_and(Vec::is_empty) {
                     break;
                 }
-                let p = r.postings(&t)?;
+                let p = events_of(r.postings(&t)?, r);
                 acc = Some(match acc {
                     None => p,
                     Some(a) => intersect(&a, &p),
@@ -172,7 +227,7 @@ fn blocks(q: &Query, r: &SegmentReader) -> Result<Option<Vec<u32>>> {
         Query::And(v) => {
             let mut acc: Option<Vec<u32>> = None;
             for q in v {
-                if let Some(b) = blocks(q, r)? {
+                if let Some(b) = candidates(q, r)? {
                     acc = Some(match acc {
                         None => b,
                         Some(a) => intersect(&a, &b),
@@ -187,13 +242,11 @@ fn blocks(q: &Query, r: &SegmentReader) -> Result<Option<Vec<u32>>> {
         Query::Or(v) => {
             let mut all = Vec::new();
             for q in v {
-                let Some(b) = blocks(q, r)? else {
+                let Some(b) = candidates(q, r)? else {
                     return Ok(None);
                 };
-                all.extend(b);
+                all = union(&all, &b);
             }
-            all.sort_unstable();
-            all.dedup();
             Some(all)
         }
         _ => None,
@@ -219,11 +272,6 @@ fn has_token(text: &str, t: &str, prefix: bool) -> bool {
         i += 1;
     }
     false
-}
-
-fn intersect(a: &[u32], b: &[u32]) -> Vec<u32> {
-    let set: HashSet<u32> = b.iter().copied().collect();
-    a.iter().copied().filter(|x| set.contains(x)).collect()
 }
 
 /// The full predicate on one event's text.
@@ -285,7 +333,6 @@ impl Store {
     pub fn count(&self, req: &Request) -> Result<Counts> {
         // Segments are counted in parallel, each into its own tally.
         let q = req.query.clone().unwrap_or(Query::All);
-        let exact_q = q.index_exact();
         let parts: Vec<Counts> = self
             .segments_for(req, &q)
             .par_iter()
@@ -293,7 +340,7 @@ impl Store {
                 let mut c = Counts::default();
                 {
                     let mut t = tally(&mut c);
-                    self.scan_segment(s, req, &q, exact_q, false, &mut t)?;
+                    self.scan_segment(s, req, &q, false, true, &mut t)?;
                 }
                 Ok(c)
             })
@@ -328,34 +375,37 @@ impl Store {
         segs
     }
 
-    fn scan(
+    /// Every match in time order, to `f` (a hit when `want_hits`, else only its time);
+    /// `f(hit, time, n)` stands for `n` events at `time` (always 1 here).
+    pub(crate) fn scan(
         &self,
         req: &Request,
         want_hits: bool,
         mut f: impl FnMut(Option<Hit>, i64, u64) -> bool,
     ) -> Result<()> {
         let q = req.query.clone().unwrap_or(Query::All);
-        let exact_q = q.index_exact();
         for s in self.segments_for(req, &q) {
-            if !self.scan_segment(s, req, &q, exact_q, want_hits, &mut f)? {
+            if !self.scan_segment(s, req, &q, want_hits, false, &mut f)? {
                 return Ok(());
             }
         }
         Ok(())
     }
 
-    /// Matches of one segment, in time order, to `f`; `Ok(false)` when `f` said stop.
+    /// Matches of one segment, in time order, to `f`; `Ok(false)` when `f` said stop. With
+    /// `per_day`, a whole segment matching everything is one call for all its events.
     fn scan_segment(
         &self,
         s: &SegmentEntry,
         req: &Request,
         q: &Query,
-        exact_q: bool,
         want_hits: bool,
+        per_day: bool,
         f: &mut dyn FnMut(Option<Hit>, i64, u64) -> bool,
     ) -> Result<bool> {
         // The histogram of everything in a whole segment needs no file: a segment is one day.
         if !want_hits
+            && per_day
             && *q == Query::All
             && req.from_us.is_none_or(|f| s.min_time_us >= f)
             && req.to_us.is_none_or(|t| s.max_time_us < t)
@@ -363,8 +413,12 @@ impl Store {
             return Ok(f(None, s.min_time_us, s.count));
         }
         let r = SegmentReader::open(&self.dir.join("segments").join(&s.file))?;
-        let cand_blocks = if exact_q { None } else { blocks(q, &r)? };
-        if cand_blocks.as_ref().is_some_and(Vec::is_empty) {
+        // Format 3: term leaves are decided by per-event postings, no text read (0725).
+        let exact_q = decided(q, &r)?;
+        // Candidates also when the index decides: a term absent from this segment ends it
+        // here, before its columns are read.
+        let cands_ix = candidates(q, &r)?;
+        if cands_ix.as_ref().is_some_and(Vec::is_empty) {
             return Ok(true);
         }
         let meta = r.meta()?;
@@ -377,18 +431,15 @@ impl Store {
             req.from_us.is_none_or(|f| times[i] >= f) && req.to_us.is_none_or(|t| times[i] < t)
         };
         let cands: Vec<u32> = if exact_q {
-            exact(q, &ctx)
+            exact(q, &ctx, &r)?
                 .iter()
                 .enumerate()
                 .filter(|(i, b)| **b && in_time(*i))
                 .map(|(i, _)| i as u32)
                 .collect()
         } else {
-            match cand_blocks {
-                Some(bs) => expand(&bs, &r.blocks)
-                    .into_iter()
-                    .filter(|i| in_time(*i as usize))
-                    .collect(),
+            match cands_ix {
+                Some(es) => es.into_iter().filter(|i| in_time(*i as usize)).collect(),
                 None => (0..times.len() as u32)
                     .filter(|i| in_time(*i as usize))
                     .collect(),

@@ -1,8 +1,10 @@
 //! Immutable segment files: one network, one calendar day (Asia/Shanghai), a run of
-//! consecutive Merkle leaves. Format 2 (decision 0720):
+//! consecutive Merkle leaves. Format 2 (decision 0720); format 3 (decision 0725) is the same
+//! layout with magic `DBLSEG03` and index postings that name events instead of blocks.
+//! Both are read; format 3 is written.
 //!
 //! ```text
-//! "DBLSEG02"
+//! "DBLSEG02" or "DBLSEG03"
 //! block*        record blocks ([`crate::block`]): u32 len ‖ zstd ‖ zstd, CRC-32 in the head
 //! head          zstd frame: event count, time base, block table, string dictionary
 //! columns       zstd frame: per-event time deltas, host/app/source ids, severity, flags
@@ -25,12 +27,13 @@ use rayon::prelude::*;
 
 use crate::crypto::{Hash, Suite};
 use crate::error::{Error, IoCtx, Result};
-use crate::index::{self, get_varint, put_varint, IndexDir, Page, Tokenizer};
+use crate::index::{self, get_varint, put_varint, IndexDir, Page, Postings, Tokenizer};
 use crate::parse::Parsed;
 
-/// The segment format this build writes and reads.
-pub const FORMAT: u32 = 2;
-const MAGIC: &[u8; 8] = b"DBLSEG02";
+/// The segment format this build writes; it also reads format 2.
+pub const FORMAT: u32 = 3;
+/// The magic of each readable format.
+const MAGICS: [(&[u8; 8], u32); 2] = [(b"DBLSEG02", 2), (b"DBLSEG03", 3)];
 const END: &[u8; 8] = b"DBLSEGND";
 const FOOTER: usize = 7 * 8 + 8;
 /// Uncompressed record bytes per block: big enough for zstd to find the repeats of a log
@@ -127,6 +130,25 @@ fn unzigzag(v: u64) -> i64 {
 /// Write a segment to `path` (via a temporary file, fsynced, renamed). Blocks are encoded,
 /// compressed, tokenised and hashed in parallel.
 pub fn write<'a>(path: &Path, entries: &[Entry<'a>], suite: Suite) -> Result<Written> {
+    write_format(path, entries, suite, FORMAT, index::MIN_EVENTS)
+}
+
+/// [`write`] in a given format (2 or 3) and, for 3, with a given threshold of per-event
+/// postings ([`index::MIN_EVENTS`]): other values only so tests can mix old segments with new
+/// ones and the benchmark can measure the choice.
+pub fn write_format<'a>(
+    path: &Path,
+    entries: &[Entry<'a>],
+    suite: Suite,
+    format: u32,
+    min_events: u32,
+) -> Result<Written> {
+    let magic = MAGICS
+        .iter()
+        .find(|(_, f)| *f == format)
+        .map(|(m, _)| *m)
+        .ok_or_else(|| Error::Invalid(format!("segment format {format} is not written")))?;
+    let per_event = format >= 3;
     // Cut blocks by record bytes.
     let mut ranges = Vec::new();
     let (mut start, mut bytes) = (0usize, 0usize);
@@ -145,18 +167,25 @@ pub fn write<'a>(path: &Path, entries: &[Entry<'a>], suite: Suite) -> Result<Wri
             let es = &entries[r.clone()];
             let recs: Vec<&[u8]> = es.iter().map(|e| e.record).collect();
             let z = crate::block::encode(&recs, ZSTD_LEVEL)?;
-            // Postings name blocks, not events: confirmation scans the block anyway (0701).
+            // Format 3 postings name events (0725); format 2 postings name blocks (0701).
             let mut tok = Tokenizer::default();
-            for e in es {
+            for (j, e) in es.iter().enumerate() {
                 tok.push(e.text);
+                if per_event {
+                    tok.tag((r.start + j) as u32);
+                }
             }
-            tok.distinct();
+            if per_event {
+                tok.distinct_events();
+            } else {
+                tok.distinct();
+            }
             let leaves = recs.iter().map(|r| suite.leaf(r)).collect();
             Ok((z, tok, leaves))
         })
         .collect::<Result<_>>()?;
     let mut out = Vec::with_capacity(done.iter().map(|d| d.0.len()).sum::<usize>() + 4096);
-    out.extend_from_slice(MAGIC);
+    out.extend_from_slice(magic);
     let mut head = Vec::new();
     put_varint(&mut head, entries.len() as u64);
     let time_base = entries.first().map_or(0, |e| e.parsed.time_us);
@@ -215,7 +244,7 @@ pub fn write<'a>(path: &Path, entries: &[Entry<'a>], suite: Suite) -> Result<Wri
     cols.extend(entries.iter().map(|e| e.parsed.flags));
     let head_z = index::compress(&head, ZSTD_LEVEL)?;
     let cols_z = index::compress(&cols, ZSTD_LEVEL)?;
-    let (pages, dir_z) = index::build(&toks, ZSTD_LEVEL)?;
+    let (pages, dir_z) = index::build(&toks, ZSTD_LEVEL, per_event.then_some(min_events))?;
     let head_off = out.len() as u64;
     out.extend_from_slice(&head_z);
     let cols_off = out.len() as u64;
@@ -255,6 +284,8 @@ pub fn write<'a>(path: &Path, entries: &[Entry<'a>], suite: Suite) -> Result<Wri
 pub struct SegmentReader {
     file: File,
     path: PathBuf,
+    /// 2: postings name blocks; 3: postings name events.
+    pub format: u32,
     pub count: u32,
     pub time_base: i64,
     pub blocks: Vec<BlockInfo>,
@@ -275,19 +306,24 @@ impl SegmentReader {
     pub fn open(path: &Path) -> Result<SegmentReader> {
         let file = File::open(path).at(path)?;
         let size = file.metadata().at(path)?.len();
-        if size < (MAGIC.len() + FOOTER) as u64 {
+        if size < (8 + FOOTER) as u64 {
             return Err(corrupt(path, "truncated"));
         }
         let footer = read_at(&file, path, size - FOOTER as u64, FOOTER as u64)?;
         if &footer[FOOTER - 8..] != END {
             return Err(corrupt(path, "footer missing (truncated?)"));
         }
-        if read_at(&file, path, 0, 8)?.as_slice() != MAGIC {
+        let magic = read_at(&file, path, 0, 8)?;
+        let Some(format) = MAGICS
+            .iter()
+            .find(|(m, _)| m.as_slice() == magic.as_slice())
+            .map(|(_, f)| *f)
+        else {
             return Err(corrupt(
                 path,
-                &format!("not a format {FORMAT} segment (magic)"),
+                "not a format 2 or 3 segment (magic) / 不是第 2 或第 3 版段文件",
             ));
-        }
+        };
         let g =
             |i: usize| u64::from_le_bytes(footer[i * 8..i * 8 + 8].try_into().unwrap_or([0; 8]));
         let (ho, hl, co, cl, po, dof, dl) = (g(0), g(1), g(2), g(3), g(4), g(5), g(6));
@@ -347,6 +383,7 @@ impl SegmentReader {
         Ok(SegmentReader {
             file,
             path: path.to_path_buf(),
+            format,
             count,
             time_base,
             blocks,
@@ -362,6 +399,11 @@ impl SegmentReader {
 
     pub fn len(&self) -> usize {
         self.count as usize
+    }
+
+    /// Whether postings may name events (format 3); in format 2 they name blocks.
+    pub fn per_event(&self) -> bool {
+        self.format >= 3
     }
 
     /// Bytes on disk by part: (record blocks, head + columns, index pages + directory).
@@ -437,43 +479,53 @@ impl SegmentReader {
         let at = at.ok_or_else(|| corrupt(&self.path, "index directory"))?;
         let raw = zstd::decode_all(&read_at(&self.file, &self.path, at, *len)?[..])
             .map_err(|_| corrupt(&self.path, "index page"))?;
-        let pg = Rc::new(Page::parse(&raw)?);
+        let pg = Rc::new(Page::parse(raw, self.per_event())?);
         self.pages.borrow_mut().insert(p, pg.clone());
         Ok(pg)
     }
 
-    /// The sorted blocks containing `term` (empty when absent).
-    pub fn postings(&self, term: &str) -> Result<Vec<u32>> {
+    /// The postings of `term`: the events holding it (format 3, a frequent term) or the
+    /// blocks (format 2, or a rare term); an absent term has no events.
+    pub fn postings(&self, term: &str) -> Result<Postings> {
         let Some(p) = self.dir()?.page_for(term.as_bytes()) else {
-            return Ok(Vec::new());
+            return Ok(Postings::none());
         };
         Ok(self
             .page(p)?
-            .get(term.as_bytes())
-            .map(<[u32]>::to_vec)
-            .unwrap_or_default())
+            .get(term.as_bytes())?
+            .unwrap_or_else(Postings::none))
     }
 
-    /// Union of the postings of every term starting with `prefix`.
-    pub fn prefix_postings(&self, prefix: &str) -> Result<Vec<u32>> {
+    /// Union of the postings of every term starting with `prefix`: events when every one of
+    /// them names events, else blocks.
+    pub fn prefix_postings(&self, prefix: &str) -> Result<Postings> {
         let pre = prefix.as_bytes();
         let dir = self.dir()?;
         let first = dir.page_for(pre).unwrap_or(0);
-        let mut out = Vec::new();
+        let mut found = Vec::new();
         for p in first..dir.pages.len() {
             if p > first && !dir.pages[p].0.starts_with(pre) && dir.pages[p].0.as_slice() > pre {
                 break;
             }
             let pg = self.page(p)?;
-            for (t, posts) in &pg.terms {
+            for (k, (t, _, _, _)) in pg.terms.iter().enumerate() {
                 if t.starts_with(pre) {
-                    out.extend_from_slice(posts);
+                    found.push(pg.postings_at(k)?);
                 }
             }
         }
-        out.sort_unstable();
-        out.dedup();
-        Ok(out)
+        let events = found.iter().all(|p| p.events);
+        let mut list = Vec::new();
+        for p in found {
+            if events || !p.events {
+                list.extend(p.list);
+            } else {
+                list.extend(p.list.iter().map(|i| self.block_of(*i) as u32));
+            }
+        }
+        list.sort_unstable();
+        list.dedup();
+        Ok(Postings { events, list })
     }
 
     /// The records of block `b`, checked against its CRC and zstd checksums.

@@ -85,6 +85,9 @@ pub struct Store {
     /// Scale-out backends from `storage.toml` (`None`: everything local).
     pub(crate) remote: Option<crate::backend::Remote>,
     pub(crate) head: Option<crate::head::HeadKeeper>,
+    /// The segment format seals write and its per-event threshold: [`segment::FORMAT`] and
+    /// [`crate::index::MIN_EVENTS`], or others in tests that mix formats.
+    pub(crate) segment_format: (u32, u32),
 }
 
 /// A record being sealed: its network and day, parsed fields, source key and indexable text.
@@ -205,6 +208,7 @@ impl Store {
             _lock: lock,
             remote,
             head: opts.head,
+            segment_format: (segment::FORMAT, crate::index::MIN_EVENTS),
         };
         let mut wal_sealed = store.catalog.wal_sealed;
         if let Some(r) = &store.remote {
@@ -325,7 +329,13 @@ impl Store {
                     text: &parsed[*i].text,
                 })
                 .collect();
-            let written = segment::write(&path, &entries, self.suite)?;
+            let written = segment::write_format(
+                &path,
+                &entries,
+                self.suite,
+                self.segment_format.0,
+                self.segment_format.1,
+            )?;
             let first_leaf = frontier.size;
             let mut own = Frontier::default();
             for leaf in &written.leaves {

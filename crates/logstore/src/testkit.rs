@@ -1,5 +1,7 @@
 //! Helpers shared by this crate's tests, examples and the CLI's tests: not part of the API.
 
+pub mod realistic;
+
 use std::io;
 use std::path::{Path, PathBuf};
 

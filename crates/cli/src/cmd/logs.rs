@@ -22,6 +22,7 @@ mod head;
 mod ingest_files;
 mod lines;
 mod stats;
+mod top;
 use ingest_files::ingest_files;
 
 /// The time a read-only report is made as of. Never offered by a command that writes.
@@ -74,11 +75,27 @@ pub enum LogsCmd {
         #[arg(long)]
         json: bool,
     },
-    /// Count matching events, in total and per day.
+    /// Count matching events, in total and per day (or per hour with `--by hour`).
     Count {
         query: String,
         #[command(flatten)]
         range: Range,
+        /// day | hour (Asia/Shanghai).
+        #[arg(long, default_value = "day")]
+        by: String,
+        #[arg(long)]
+        json: bool,
+    },
+    /// The most frequent values of a field among the matching events: host, app, source,
+    /// or ip (IPv4 addresses written in the lines), e.g. `logs top ip '"Failed password"'`.
+    Top {
+        field: String,
+        query: String,
+        #[command(flatten)]
+        range: Range,
+        /// How many values.
+        #[arg(short = 'n', long, default_value_t = 10)]
+        limit: usize,
         #[arg(long)]
         json: bool,
     },
@@ -318,17 +335,32 @@ pub fn run(cmd: LogsCmd, ctx: &Ctx) -> anyhow::Result<ExitCode> {
             }
             Ok(ExitCode::SUCCESS)
         }
-        LogsCmd::Count { query, range, json } => {
+        LogsCmd::Top {
+            field,
+            query,
+            range,
+            limit,
+            json,
+        } => {
             let store = open(ctx, false, Suite::Sm3Sm2)?;
-            let c = store.count(&req(Some(&query), &range)?).map_err(lib)?;
-            if json {
-                json_line(&c)?;
-            } else {
-                println!("{}", c.total);
-                for (d, n) in &c.by_day {
-                    println!("{d}\t{n}");
-                }
-            }
+            top::top(
+                &store,
+                &req(Some(&query), &range)?,
+                &field,
+                limit,
+                json,
+                ctx.lang,
+            )?;
+            Ok(ExitCode::SUCCESS)
+        }
+        LogsCmd::Count {
+            query,
+            range,
+            by,
+            json,
+        } => {
+            let store = open(ctx, false, Suite::Sm3Sm2)?;
+            top::count(&store, &req(Some(&query), &range)?, &by, json)?;
             Ok(ExitCode::SUCCESS)
         }
         LogsCmd::Verify { json, anchor } => {
