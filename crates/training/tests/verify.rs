@@ -168,6 +168,28 @@ fn verify(w: &World, q: &Question) -> Result<(), String> {
                 return Err(format!("the question does not name duty {id}"));
             }
         }
+        Kind::DutyLevel => {
+            let id = q.about.as_deref().ok_or("no duty")?;
+            let duty = w.catalog.duty(id).ok_or(format!("no duty {id}"))?;
+            // The catalog's condition, read here: `level >= N` with no alternative.
+            let cond = &duty.applies_when;
+            let n = cond
+                .split_once("level >= ")
+                .and_then(|(_, r)| r.chars().next())
+                .filter(|_| !cond.contains("||"))
+                .ok_or(format!("duty {id} has no level floor"))?;
+            let n = numerals::parse(&n.to_string()).ok_or("not a level")? as u32;
+            let expected = format!("第{}级以上", numerals::to_chinese(n));
+            if *key != expected {
+                return Err(format!("duty {id} applies from {expected}, keyed {key}"));
+            }
+            if !cited.contains(key.as_str()) {
+                return Err(format!("the cited article does not say {key}"));
+            }
+            if let Some(d) = distractors.iter().find(|d| cited.contains(d.as_str())) {
+                return Err(format!("the cited article also says {d}"));
+            }
+        }
         Kind::CaseArticle => {
             let id = q.about.as_deref().ok_or("no case")?;
             let case = w.cases.get(id).ok_or(format!("no case {id}"))?;
@@ -231,7 +253,7 @@ fn a_wrong_key_fails_verification() {
         }
         kinds.insert(format!("{:?}", q.kind));
     }
-    assert_eq!(kinds.len(), 5, "every kind is exercised: {kinds:?}");
+    assert_eq!(kinds.len(), 6, "every kind is exercised: {kinds:?}");
 }
 
 #[test]

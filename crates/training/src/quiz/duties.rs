@@ -1,6 +1,7 @@
 //! "义务「…」出自哪一条？": each duty of the catalog (data/duties) whose citations of one law
 //! all name one article → that article, as the version in force numbers it. Distractors:
-//! the article's neighbours that the duty does not cite.
+//! the article's neighbours that the duty does not cite. And "义务「…」从第几级网络起适用？":
+//! a duty whose condition reads `level >= N` → 第N级以上, when its article says so.
 
 use std::collections::BTreeMap;
 
@@ -9,7 +10,9 @@ use dengbao_types::Citation;
 
 use super::labels::{law_title, law_title_en};
 use super::which_article::{label, neighbours, statute_article};
-use super::{assemble, Kind, Question, Sources};
+use dengbao_corpus::numerals::to_chinese;
+
+use super::{assemble, cited_text, Kind, Question, Sources};
 
 pub(crate) fn generate(src: &Sources<'_>, catalog: &Catalog, law: &str) -> Vec<Question> {
     let Some((version, statute)) = src.version(law) else {
@@ -74,6 +77,84 @@ pub(crate) fn generate(src: &Sources<'_>, catalog: &Catalog, law: &str) -> Vec<Q
             Citation::article(law, *article),
         );
         q.about = Some(id.to_string());
+        out.push(q);
+    }
+    out
+}
+
+/// Levels a quiz offers for "from which level": the law's own phrase, 第N级以上.
+fn from_level(n: u32) -> String {
+    format!("第{}级以上", to_chinese(n))
+}
+
+/// The N of `level >= N` in a duty's condition; none when the condition has an
+/// alternative (`||`), which would let the duty apply below N.
+fn level_floor(applies_when: &str) -> Option<u32> {
+    if applies_when.contains("||") {
+        return None;
+    }
+    let rest = applies_when.split("level >= ").nth(1)?;
+    rest.chars().next()?.to_digit(10)
+}
+
+pub(crate) fn levels(src: &Sources<'_>, catalog: &Catalog, law: &str) -> Vec<Question> {
+    let Some((version, statute)) = src.version(law) else {
+        return Vec::new();
+    };
+    let Some(canonical) = src.citer.canonical(law) else {
+        return Vec::new();
+    };
+    let title = law_title(src.citer, law);
+    let mut out = Vec::new();
+    let mut seen = std::collections::BTreeSet::new();
+    for d in catalog.duties() {
+        let Some(n) = level_floor(&d.applies_when) else {
+            continue;
+        };
+        let cited: Vec<Citation> = d
+            .citations
+            .iter()
+            .filter(|c| c.law.as_deref() == Some(law))
+            .flat_map(|c| src.citer.cite_in(c, canonical, version))
+            .filter(|c| c.version.as_deref() == Some(version))
+            .collect();
+        let [c] = &cited[..] else { continue };
+        let Some(text) = cited_text(statute, c) else {
+            continue;
+        };
+        let key = from_level(n);
+        // The article must say the level itself, and no other 第M级以上.
+        let others: Vec<String> = (1..=4).filter(|m| *m != n).map(from_level).collect();
+        if !text.contains(&key)
+            || others.iter().any(|o| text.contains(o))
+            || d.title.contains(&key)
+            || !seen.insert(d.title.clone())
+        {
+            continue;
+        }
+        let mut q = assemble(
+            format!("duty-level.{law}.{version}.{}", d.id),
+            Kind::DutyLevel,
+            law,
+            version,
+            (
+                format!("依照《{title}》，义务「{}」从第几级网络起适用？", d.title),
+                format!(
+                    "From which protection level on does the duty “{}” apply?",
+                    d.title_en
+                ),
+            ),
+            (key, format!("level {n} and above")),
+            (1..=4)
+                .filter(|m| *m != n)
+                .map(|m| (from_level(m), format!("level {m} and above")))
+                .collect(),
+            Citation {
+                version: None,
+                ..c.clone()
+            },
+        );
+        q.about = Some(d.id.clone());
         out.push(q);
     }
     out

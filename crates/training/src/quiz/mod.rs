@@ -37,6 +37,8 @@ pub enum Kind {
     Cloze,
     /// Which article a duty of `data/duties` rests on.
     DutyArticle,
+    /// From which level a duty of `data/duties` applies (its condition and its article agree).
+    DutyLevel,
     /// Which article a case of `data/cases` applied.
     CaseArticle,
     /// Written by a reviewer in `data/training/questions.toml`.
@@ -61,7 +63,7 @@ pub struct Question {
     /// Index of the right choice.
     pub answer: usize,
     pub citation: Citation,
-    /// The duty or case a question is about (DutyArticle, CaseArticle).
+    /// The duty or case a question is about (DutyArticle, DutyLevel, CaseArticle).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub about: Option<String>,
     /// Added questions: the words of the article that hold the answer.
@@ -151,6 +153,7 @@ impl Bank {
             generated.extend(which_article::generate(&src, law));
             generated.extend(cloze::generate(&src, law));
             generated.extend(duties::generate(&src, &catalog, law));
+            generated.extend(duties::levels(&src, &catalog, law));
         }
         generated.extend(cases::generate(&src, &library));
         let review = Review::parse(file, review_toml)?;
