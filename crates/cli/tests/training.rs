@@ -167,3 +167,58 @@ fn bad_input_exits_2_naming_the_flag() {
         assert!(stderr.contains(flag), "{args:?}: {stderr}");
     }
 }
+
+#[test]
+fn a_reviewers_copy_is_applied_and_a_broken_one_refused() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let shipped = std::fs::read_to_string(
+        std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../data/training/questions.toml"),
+    )
+    .expect("questions.toml");
+    // Retire one more question: it is gone from the listing.
+    let good = dir.path().join("good.toml");
+    std::fs::write(
+        &good,
+        format!(
+            "{shipped}\n[[retire]]\nid = \"which-article.csl.amended-2025.1\"\nreason = \"试用\"\n"
+        ),
+    )
+    .expect("write");
+    let out = dengbao()
+        .args([
+            "training",
+            "questions",
+            "--json",
+            "--date",
+            DATE,
+            "--review",
+        ])
+        .arg(&good)
+        .output()
+        .expect("runs");
+    let all = common::json_ok(out);
+    assert!(!all
+        .as_array()
+        .expect("array")
+        .iter()
+        .any(|q| q["id"] == "which-article.csl.amended-2025.1"));
+    // An added question whose quoted words the article does not contain: exit 2, naming
+    // the file and the entry.
+    let bad = dir.path().join("bad.toml");
+    std::fs::write(
+        &bad,
+        shipped.replace("每年至少进行一次检测评估", "每两年至少进行一次检测评估"),
+    )
+    .expect("write");
+    let out = dengbao()
+        .args(["training", "questions", "--date", DATE, "--review"])
+        .arg(&bad)
+        .output()
+        .expect("runs");
+    let (code, _, stderr) = common::outcome(out);
+    assert_eq!(code, 2, "{stderr}");
+    assert!(
+        stderr.contains("bad.toml") && stderr.contains("added.csl.cii-yearly-assessment"),
+        "{stderr}"
+    );
+}

@@ -41,6 +41,10 @@ pub enum TrainingCmd {
         date: Option<String>,
         #[arg(long)]
         json: bool,
+        /// Apply this reviewers' file (an edited copy of data/training/questions.toml)
+        /// instead of the shipped one, to see and check its effect.
+        #[arg(long)]
+        review: Option<std::path::PathBuf>,
     },
 }
 
@@ -63,7 +67,7 @@ pub fn run(cmd: TrainingCmd, ctx: &Ctx) -> anyhow::Result<ExitCode> {
                     "--count must be at least 1",
                 )));
             }
-            let bank = build(date.as_deref())?;
+            let bank = build(date.as_deref(), None)?;
             let quiz = bank.quiz(count, law.as_deref(), seed);
             if json {
                 let items: Vec<QuizItem> = quiz.iter().map(|q| QuizItem::of(q)).collect();
@@ -72,9 +76,14 @@ pub fn run(cmd: TrainingCmd, ctx: &Ctx) -> anyhow::Result<ExitCode> {
                 print(&quiz, answers, false, lang)?;
             }
         }
-        TrainingCmd::Questions { law, date, json } => {
+        TrainingCmd::Questions {
+            law,
+            date,
+            json,
+            review,
+        } => {
             let law = check_law(law, lang)?;
-            let bank = build(date.as_deref())?;
+            let bank = build(date.as_deref(), review.as_deref())?;
             let all: Vec<&Question> = bank.of_law(law.as_deref()).collect();
             if json {
                 println!("{}", serde_json::to_string_pretty(&all)?);
@@ -105,7 +114,8 @@ fn check_law(law: Option<String>, lang: Lang) -> anyhow::Result<Option<String>> 
     }
 }
 
-fn build(date: Option<&str>) -> anyhow::Result<Bank> {
+/// The bank for `date`; a reviewers' file given by the user that breaks a rule is bad input.
+fn build(date: Option<&str>, review: Option<&std::path::Path>) -> anyhow::Result<Bank> {
     let date = match date {
         Some(s) => s.trim().parse::<jiff::civil::Date>().map_err(|e| {
             BadInput::new(format!(
@@ -114,7 +124,15 @@ fn build(date: Option<&str>) -> anyhow::Result<Bank> {
         })?,
         None => dengbao_duties::date_of(jiff::Timestamp::now()),
     };
-    Ok(Bank::build(date)?)
+    match review {
+        None => Ok(Bank::build(date)?),
+        Some(path) => {
+            let name = path.display().to_string();
+            let text = std::fs::read_to_string(path)
+                .map_err(|e| BadInput::new(format!("--review {name}: {e}")))?;
+            Bank::build_with(date, &name, &text).map_err(|e| BadInput::new(e.to_string()))
+        }
+    }
 }
 
 /// Questions with lettered choices; with `answers`, the key and the cited place; with

@@ -21,6 +21,9 @@ pub struct Review {
     pub edit: Vec<Edit>,
     #[serde(default)]
     pub add: Vec<Added>,
+    /// The file's name, for errors.
+    #[serde(skip)]
+    pub file: String,
 }
 
 #[derive(Debug, Clone, Deserialize)]
@@ -62,10 +65,12 @@ pub struct Added {
 
 impl Review {
     pub fn parse(file: &str, text: &str) -> Result<Review, QuizError> {
-        toml::from_str(text).map_err(|e| QuizError::Review {
+        let mut r: Review = toml::from_str(text).map_err(|e| QuizError::Review {
             file: file.to_string(),
             message: format!("无法读取 / cannot be read: {e}"),
-        })
+        })?;
+        r.file = file.to_string();
+        Ok(r)
     }
 
     /// The generated questions with the retirements and edits applied, then the added ones.
@@ -75,7 +80,7 @@ impl Review {
         mut qs: Vec<Question>,
     ) -> Result<Vec<Question>, QuizError> {
         let bad = |message: String| QuizError::Review {
-            file: REVIEW_FILE.to_string(),
+            file: self.file.clone(),
             message,
         };
         for r in &self.retire {
