@@ -387,6 +387,15 @@ fn scoring_marks_each_answer_and_cites_the_wrong_ones() {
             .map(|q| &q.id)
             .collect::<Vec<_>>()
     );
+    // A draw spreads over the law, not over one article's questions.
+    for seed in 0..5 {
+        let q20 = b.quiz(20, None, seed);
+        let places: BTreeSet<(String, u32)> = q20
+            .iter()
+            .map(|q| (q.law.clone(), q.citation.article))
+            .collect();
+        assert!(places.len() >= 12, "seed {seed}: {places:?}");
+    }
     // Right on the first five, wrong on the next four, the last unanswered.
     let mut answers = BTreeMap::new();
     for (i, q) in quiz.iter().enumerate().take(9) {
