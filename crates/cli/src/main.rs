@@ -46,6 +46,9 @@ enum Command {
     /// 以案释法: public enforcement cases under the CSL and the MLPS — list and search.
     #[command(subcommand)]
     Cases(cmd::cases::CasesCmd),
+    /// Training: quizzes generated from the law, each answer cited to its article.
+    #[command(subcommand)]
+    Training(cmd::training::TrainingCmd),
     /// Grade a network (定级) from harmed object and degree, read as JSON on stdin.
     Grade(cmd::grade::GradeArgs),
     /// China's working-day calendar.
@@ -112,6 +115,7 @@ fn main() -> ExitCode {
     let result = match cli.command {
         Command::Law(c) => cmd::law::run(c, &ctx),
         Command::Cases(c) => cmd::cases::run(c, &ctx),
+        Command::Training(c) => cmd::training::run(c, &ctx),
         Command::Grade(a) => cmd::grade::run(a, &ctx),
         Command::Calendar(c) => cmd::calendar::run(c, &ctx),
         Command::Duties(a) => cmd::duties::run_duties(a, &ctx),

@@ -125,6 +125,11 @@ fn commands(data: &Path) -> Vec<Run> {
         run(&["law", "search", "网络日志要保存多久", "--limit", "3"]),
         run(&["cases", "list"]),
         run(&["cases", "search", "日志"]),
+        run(&["training", "quiz", "--count", "12", "--answers"]),
+        run(&[
+            "training", "quiz", "--count", "12", "--law", "mlps", "--seed", "3",
+        ]),
+        run(&["training", "questions", "--law", "csl"]),
         run(&["law", "diff", "csl", "--from", "draft", "--to", "final"]),
         run(&[
             "law",

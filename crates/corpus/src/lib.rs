@@ -26,7 +26,7 @@ pub use commentary::{Commentary, CommentaryKind, LinkBasis};
 pub use dengbao_statute::{Article, Chapter, Paragraph, Section, Statute};
 pub use dengbao_types::Citation;
 pub use error::CorpusError;
-pub use fines::{Fine, FineUnit, Payer};
+pub use fines::{fines_in, Fine, FineUnit, Payer};
 pub use reconcile::{Coverage, Discrepancy, DiscrepancyKind, Place, Reading};
 pub use sources::{Source, SourcePart};
 pub use versions::{

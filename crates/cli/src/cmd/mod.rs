@@ -1,6 +1,7 @@
 //! One module per subcommand family. Each file has one owner area: law_parse (statute
 //! parser), law_corpus (corpus), law_search (search), grade/calendar, duties, incident,
-//! controls/assess (GB/T 22239 catalog and conclusion), cases (the case library), serve, logs.
+//! controls/assess (GB/T 22239 catalog and conclusion), cases (the case library),
+//! training (quizzes from the law), serve, logs.
 
 pub mod assess;
 pub mod assess_remote;
@@ -25,3 +26,4 @@ pub mod logs;
 pub mod remote;
 pub mod serve;
 pub mod tokens;
+pub mod training;
