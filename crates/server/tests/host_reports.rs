@@ -84,22 +84,7 @@ async fn a_report_is_stored_as_evidence_and_a_forged_one_is_refused() {
     assert_eq!(list[0]["level"], 3);
 
     // The assessment shows the host's checks beside the items they evidence.
-    let (status, a) = common::send_as(
-        &w,
-        Method::GET,
-        &format!("/api/networks/{}/assessment", w.net_a),
-        &op,
-        None,
-    )
-    .await;
-    assert_eq!(status, 200, "{a}");
-    let beside = a["host_checks"]["L3-CES1-06"]
-        .as_array()
-        .expect("checks of L3-CES1-06");
-    let root_login = beside
-        .iter()
-        .find(|c| c["check"] == "access.ssh_root_login")
-        .expect("access.ssh_root_login evidences L3-CES1-06");
+    let (a, root_login) = beside(&w, &op, "L3-CES1-06", "access.ssh_root_login").await;
     assert_eq!(root_login["host"], "web-01");
     assert_eq!(root_login["review"], "pending");
     assert_eq!(root_login["evidence_id"], stored["evidence_id"]);
@@ -373,24 +358,36 @@ async fn a_windows_report_is_verified_against_the_windows_checks() {
     .await;
     assert_eq!(status, 201, "{stored}");
     assert_eq!(stored["failed"], report["summary"]["fail"]);
-    let (status, a) = common::send_as(
-        &w,
-        Method::GET,
-        &format!("/api/networks/{}/assessment", w.net_a),
-        &op,
-        None,
-    )
-    .await;
-    assert_eq!(status, 200, "{a}");
-    let beside = a["host_checks"]["L3-CES1-02"]
-        .as_array()
-        .expect("L3-CES1-02");
-    let lockout = beside
-        .iter()
-        .find(|c| c["check"] == "win.lockout.threshold")
-        .expect("win.lockout.threshold evidences L3-CES1-02");
+    let (_, lockout) = beside(&w, &op, "L3-CES1-02", "win.lockout.threshold").await;
     assert_eq!(
         (lockout["host"].as_str(), lockout["status"].as_str()),
         (Some("win-db-01"), Some("fail"))
     );
+}
+
+/// The network's assessment as `token` reads it, and the result of host check `check` shown
+/// beside control item `item` (fails the test when it is not there).
+async fn beside(
+    w: &common::World,
+    token: &str,
+    item: &str,
+    check: &str,
+) -> (serde_json::Value, serde_json::Value) {
+    let (status, a) = common::send_as(
+        w,
+        Method::GET,
+        &format!("/api/networks/{}/assessment", w.net_a),
+        token,
+        None,
+    )
+    .await;
+    assert_eq!(status, 200, "{a}");
+    let found = a["host_checks"][item]
+        .as_array()
+        .unwrap_or_else(|| panic!("no host checks beside {item}"))
+        .iter()
+        .find(|c| c["check"] == check)
+        .unwrap_or_else(|| panic!("{check} is not shown beside {item}"))
+        .clone();
+    (a, found)
 }
