@@ -96,7 +96,9 @@ impl HeadKeeper {
         )
     }
 
-    fn record_of(&self, cp: &Checkpoint) -> HeadRecord {
+    /// The record naming `cp`, MAC included (also what the console's database keeps of each
+    /// checkpoint, decision 0926).
+    pub fn record_of(&self, cp: &Checkpoint) -> HeadRecord {
         HeadRecord {
             seq: cp.seq,
             sig: cp.sig.clone(),
@@ -203,6 +205,20 @@ impl HeadKeeper {
                 None => Vec::new(),
             };
         };
+        self.check_record(&r, chain, &path.to_string())
+    }
+
+    /// What is wrong with `chain` as a head record kept at `place` sees it (the file, or the
+    /// console's database, decision 0926): its MAC failing, checkpoints missing from the
+    /// end, or the checkpoint at its `seq` being another one.
+    pub fn check_record(&self, r: &HeadRecord, chain: &[Checkpoint], place: &str) -> Vec<String> {
+        let path = place;
+        let expect = self.mac_of(r.seq, &r.sig, r.tree_size, &r.time);
+        if !same(&expect, &r.mac) {
+            return vec![format!(
+                "`{place}`: the head record's MAC does not verify (altered, or written with another server key) / 检查点链头记录 `{place}` 的校验码不符（被改动或换了服务器密钥）"
+            )];
+        }
         let Some(cp) = chain.get(r.seq as usize) else {
             let have = match chain.len() {
                 0 => "the chain holds no checkpoint".to_string(),

@@ -18,6 +18,7 @@ use dengbao_logstore::{
 
 use crate::{BadInput, Ctx};
 
+mod db_head;
 mod head;
 mod ingest_files;
 mod lines;
@@ -242,6 +243,10 @@ fn req(q: Option<&str>, range: &Range) -> anyhow::Result<Request> {
     })
 }
 
+fn runtime_for_db() -> anyhow::Result<tokio::runtime::Runtime> {
+    super::incident_register::runtime()
+}
+
 fn json_line(v: &impl serde::Serialize) -> anyhow::Result<()> {
     let mut out = std::io::stdout().lock();
     serde_json::to_writer(&mut out, v)?;
@@ -273,7 +278,10 @@ pub fn run(cmd: LogsCmd, ctx: &Ctx) -> anyhow::Result<ExitCode> {
                 .transpose()?;
             let mut store = open(ctx, true, suite)?;
             let received = received.unwrap_or_else(|| store.now());
-            ingest_files(&mut store, &files, &network, fmt, received, ctx.lang)
+            let code = ingest_files(&mut store, &files, &network, fmt, received, ctx.lang)?;
+            drop(store);
+            db_head::sync_now(ctx, &head::keeper(&ctx.data_dir)?)?;
+            Ok(code)
         }
         LogsCmd::Search {
             query,
@@ -337,6 +345,7 @@ pub fn run(cmd: LogsCmd, ctx: &Ctx) -> anyhow::Result<ExitCode> {
                 && !dir.join("checkpoints.log").exists()
                 && !dir.join("storage.toml").exists()
                 && !head::recorded(&ctx.data_dir)
+                && !db_head::configured(ctx)
             {
                 return Err(BadInput::new(format!(
                     "no log store at {} / 日志库不存在",
@@ -346,7 +355,29 @@ pub fn run(cmd: LogsCmd, ctx: &Ctx) -> anyhow::Result<ExitCode> {
             // Always with a keeper: a chain whose checkpoints say a head is kept must find
             // it, even when the record and the server key were both removed.
             let kept = head::keeper(&ctx.data_dir)?;
-            let r = dengbao_logstore::verify::verify_with_head(&dir, Some(&kept));
+            let mut r = dengbao_logstore::verify::verify_with_head(&dir, Some(&kept));
+            // The database's copy of the head catches a store wiped with its head file, and
+            // keeps the result for the dashboard and /metrics (decision 0926).
+            if db_head::configured(ctx) {
+                runtime_for_db()?.block_on(async {
+                    let db = db_head::open(ctx).await?;
+                    let found = db_head::check(&db, &kept, &dir).await;
+                    let out = match found {
+                        Ok(problems) => {
+                            r.problems.extend(
+                                problems
+                                    .into_iter()
+                                    .map(dengbao_logstore::verify::Problem::plain),
+                            );
+                            r.ok = r.problems.is_empty();
+                            db_head::record(&db, &r).await
+                        }
+                        Err(e) => Err(e),
+                    };
+                    db.close().await;
+                    out
+                })?;
+            }
             if json {
                 json_line(&r)?;
             } else if r.ok {
@@ -581,8 +612,39 @@ pub fn run(cmd: LogsCmd, ctx: &Ctx) -> anyhow::Result<ExitCode> {
             let store = open(ctx, true, Suite::Sm3Sm2)?;
             let old = store.reset_head().map_err(lib)?;
             let new = store.catalog().checkpoints.last().map(|c| c.seq);
+            drop(store);
+            db_head::reset_now(ctx, &head::keeper(&ctx.data_dir)?, new)?;
             println!("{}", head::reset_done(ctx.lang, old.as_ref(), new));
             Ok(ExitCode::SUCCESS)
         }
+    }
+}
+
+/// `serve`: keep the listeners' checkpoint heads in the database every minute.
+pub(crate) fn spawn_head_sync(
+    db: dengbao_store::Store,
+    ctx: &Ctx,
+) -> anyhow::Result<tokio::task::JoinHandle<()>> {
+    let keeper = head::keeper(&ctx.data_dir)?;
+    let logs = store_dir(ctx);
+    Ok(tokio::spawn(async move {
+        let mut tick = tokio::time::interval(std::time::Duration::from_secs(60));
+        loop {
+            tick.tick().await;
+            if let Err(e) = db_head::sync(&db, &keeper, &logs).await {
+                tracing::warn!("keeping the log head in the database: {e:#}");
+            }
+        }
+    }))
+}
+
+/// `serve` at shutdown, after the final seal.
+pub(crate) async fn sync_heads_once(db: &dengbao_store::Store, ctx: &Ctx) {
+    let r = match head::keeper(&ctx.data_dir) {
+        Ok(k) => db_head::sync(db, &k, &store_dir(ctx)).await,
+        Err(e) => Err(e),
+    };
+    if let Err(e) = r {
+        tracing::warn!("keeping the log head in the database: {e:#}");
     }
 }
