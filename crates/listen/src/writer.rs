@@ -157,6 +157,7 @@ fn run(
     let mut dirty = false;
     let mut jobs: Vec<Job> = Vec::new();
     let mut records: Vec<Record> = Vec::new();
+    publish(store, counters);
     while let Some(first) = rx.rx.blocking_recv() {
         let mut seal_asked = false;
         let mut n = 0usize;
@@ -216,11 +217,24 @@ fn run(
             dirty = false;
             last_seal = Instant::now();
         }
+        publish(store, counters);
     }
     // Every sender is gone: everything queued was appended above. Seal what remains.
     let report = store.seal()?;
     counters.seals.fetch_add(1, Relaxed);
     Ok(report)
+}
+
+/// Hand `/metrics` the store's WAL, checkpoint and floor state (read from memory).
+fn publish(store: &Store, counters: &WriterCounters) {
+    if let Ok(mut g) = counters.store.lock() {
+        let checkpoints = store.catalog().checkpoints.len() as u64;
+        match g.as_mut() {
+            // No new checkpoint: only the WAL moved (cheap, every batch).
+            Some(s) if s.checkpoints == checkpoints => s.refresh_unsealed(store),
+            _ => *g = Some(store.ops_snapshot()),
+        }
+    }
 }
 
 fn seal(store: &mut Store, counters: &WriterCounters) {

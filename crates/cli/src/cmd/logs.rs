@@ -620,10 +620,12 @@ pub fn run(cmd: LogsCmd, ctx: &Ctx) -> anyhow::Result<ExitCode> {
     }
 }
 
-/// `serve`: keep the listeners' checkpoint heads in the database every minute.
+/// `serve`: keep the listeners' checkpoint heads in the database every minute, and hand
+/// the last verify recorded there to `/metrics`.
 pub(crate) fn spawn_head_sync(
     db: dengbao_store::Store,
     ctx: &Ctx,
+    status: std::sync::Arc<dengbao_listen::Status>,
 ) -> anyhow::Result<tokio::task::JoinHandle<()>> {
     let keeper = head::keeper(&ctx.data_dir)?;
     let logs = store_dir(ctx);
@@ -633,6 +635,20 @@ pub(crate) fn spawn_head_sync(
             tick.tick().await;
             if let Err(e) = db_head::sync(&db, &keeper, &logs).await {
                 tracing::warn!("keeping the log head in the database: {e:#}");
+            }
+            match db.last_log_verification().await {
+                Ok(v) => status.set_last_verify(v.and_then(|v| {
+                    Some(dengbao_listen::LastVerify {
+                        at_us: v
+                            .verified_at
+                            .parse::<jiff::Timestamp>()
+                            .ok()?
+                            .as_microsecond(),
+                        ok: v.ok,
+                        checkpoints: v.checkpoints,
+                    })
+                })),
+                Err(e) => tracing::warn!("reading the last log verify: {e:#}"),
             }
         }
     }))

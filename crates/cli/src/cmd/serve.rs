@@ -204,7 +204,11 @@ pub fn run_serve(args: ServeArgs, ctx: &Ctx) -> anyhow::Result<ExitCode> {
         // Every checkpoint the listeners commit is kept in the database too (decision 0926),
         // on a one-minute timer and once more after the final seal.
         let head_sync = match &log_service {
-            Some(_) => Some(super::logs::spawn_head_sync(store.clone(), ctx)?),
+            Some(svc) => Some(super::logs::spawn_head_sync(
+                store.clone(),
+                ctx,
+                svc.shared_status(),
+            )?),
             None => None,
         };
         let listener = tokio::net::TcpListener::bind(addr)
