@@ -58,6 +58,17 @@ fn wipe(data: &Path) {
     assert!(data.join("logs/keys/signing.key").exists());
 }
 
+/// `logs stats --json`'s record of the last verify.
+fn last_verify(data: &Path) -> serde_json::Value {
+    let out = dengbao(data)
+        .args(["logs", "stats", "--json"])
+        .output()
+        .unwrap();
+    assert!(out.status.success());
+    let s: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    s["last_verify"].clone()
+}
+
 #[test]
 fn a_wiped_store_fails_verify_naming_the_missing_checkpoints() {
     let d = ingested(false);
@@ -79,6 +90,9 @@ fn a_wiped_store_fails_verify_naming_the_missing_checkpoints() {
 #[test]
 fn with_the_head_file_deleted_too_the_database_copy_catches_it() {
     let d = ingested(true);
+    // The verify that passed is recorded, and `logs stats` says so.
+    assert_eq!(last_verify(d.path())["ok"], true);
+    assert_eq!(last_verify(d.path())["checkpoints"], 2);
     wipe(d.path());
     std::fs::remove_file(d.path().join("keys/log-head.json")).unwrap();
     dengbao(d.path())
@@ -88,6 +102,15 @@ fn with_the_head_file_deleted_too_the_database_copy_catches_it() {
         .stdout(predicate::str::contains("checkpoints #0–#1 are missing"))
         .stdout(predicate::str::contains("log_heads"))
         .stdout(predicate::str::contains("ok:").not());
+    let failed = last_verify(d.path());
+    assert_eq!(failed["ok"], false);
+    assert!(failed["first_problem"].as_str().unwrap().contains("#0–#1"));
+    dengbao(d.path())
+        .args(["logs", "stats"])
+        .assert()
+        .success()
+        .stdout(predicate::str::contains("最近校验："))
+        .stdout(predicate::str::contains("未通过"));
     // A new ingest starts a new chain; the database keeps naming what is missing.
     dengbao(d.path())
         .args(["logs", "ingest", "--network", "办公网"])

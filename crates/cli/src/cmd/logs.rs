@@ -507,7 +507,8 @@ pub fn run(cmd: LogsCmd, ctx: &Ctx) -> anyhow::Result<ExitCode> {
             })
         }
         LogsCmd::Stats { json } => {
-            let s = stats::stats(&open(ctx, false, Suite::Sm3Sm2)?);
+            let mut s = stats::stats(&open(ctx, false, Suite::Sm3Sm2)?);
+            s.last_verify = db_head::last_verify(ctx)?;
             match json {
                 true => println!("{}", serde_json::to_string_pretty(&s)?),
                 false => stats::print(&s, ctx.lang),

@@ -130,3 +130,16 @@ pub fn reset_now(ctx: &Ctx, keeper: &HeadKeeper, newest: Option<u64>) -> anyhow:
         out
     })
 }
+
+/// The last verify recorded, when the data directory has a database (`logs stats`).
+pub fn last_verify(ctx: &Ctx) -> anyhow::Result<Option<LogVerification>> {
+    if !configured(ctx) {
+        return Ok(None);
+    }
+    crate::cmd::incident_register::runtime()?.block_on(async {
+        let db = open(ctx).await?;
+        let r = db.last_log_verification().await;
+        db.close().await;
+        Ok(r?)
+    })
+}
