@@ -71,7 +71,15 @@ pub async fn check(db: &Store, keeper: &HeadKeeper, logs: &Path) -> anyhow::Resu
 pub async fn record(db: &Store, r: &VerifyReport) -> anyhow::Result<()> {
     let head_seq = r.checkpoints.checked_sub(1).map(|s| s as u64);
     db.record_log_verification(&LogVerification {
-        verified_at: jiff::Timestamp::now().to_string(),
+        // Fixed width, so the text sorts as the time does (`ORDER BY verified_at`).
+        verified_at: {
+            let t = jiff::Timestamp::now();
+            format!(
+                "{}.{:09}Z",
+                t.strftime("%Y-%m-%dT%H:%M:%S"),
+                t.subsec_nanosecond()
+            )
+        },
         ok: r.ok,
         checkpoints: r.checkpoints as u64,
         head_seq,
