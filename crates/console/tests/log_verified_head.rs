@@ -1,6 +1,7 @@
 //! The dashboard's log-retention table names, per network, the last verified head of the
 //! log store — checkpoint, time and result, as `dengbao logs verify` recorded it in the
-//! database (decision 0926) — in Chinese by default and in English with `?lang=en`.
+//! database (decision 0926) — in Chinese by default and in English with `?lang=en`; and
+//! `serve`'s background verify records there what it found.
 
 mod common;
 
@@ -110,4 +111,55 @@ async fn each_network_row_names_the_last_verified_head() {
         en.contains("no checkpoint") && en.contains("failed"),
         "{en}"
     );
+}
+
+/// `serve`'s background refresh is a verify recorded in the database: a store whose
+/// segments and chain were deleted, with no head file to compare with, fails it from the
+/// database's head, and the dashboard says so even though no network has a log row left.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_background_verify_catches_a_wiped_store_from_the_database() {
+    let app = App::new().await;
+    let admin = app.set_up().await;
+    let data = app.dir.path().to_path_buf();
+    let logs = data.join("logs");
+    ingest(&data, "接入网");
+    let keeper = dengbao_console::log_heads::keeper(&data).unwrap();
+    dengbao_console::log_heads::sync(&app.store, &keeper, &logs)
+        .await
+        .unwrap();
+    let coverage = LogCoverage::default();
+    let refresh = |coverage: LogCoverage| {
+        let (db, logs) = (app.store.clone(), logs.clone());
+        let rt = tokio::runtime::Handle::current();
+        tokio::task::spawn_blocking(move || coverage.refresh_recorded(&logs, &db, &rt))
+    };
+    refresh(coverage.clone()).await.unwrap().unwrap();
+    let ok = app.store.last_log_verification().await.unwrap().unwrap();
+    assert!(ok.ok && ok.head_seq == Some(0), "{ok:?}");
+    assert!(coverage.snapshot().unwrap().integrity_ok);
+
+    std::fs::remove_dir_all(logs.join("segments")).unwrap();
+    std::fs::remove_file(logs.join("checkpoints.log")).unwrap();
+    // This writer kept no head file: only the database can tell.
+    assert!(!data.join("keys/log-head.json").exists());
+    refresh(coverage.clone()).await.unwrap().unwrap();
+    let failed = app.store.last_log_verification().await.unwrap().unwrap();
+    assert!(!failed.ok, "{failed:?}");
+    assert!(
+        failed
+            .first_problem
+            .as_deref()
+            .is_some_and(|p| p.contains("#0") && p.contains("log_heads")),
+        "{failed:?}"
+    );
+    assert!(!coverage.snapshot().unwrap().integrity_ok);
+
+    let router = dengbao_console::router_with_logs(app.state.clone(), coverage.clone());
+    let mut b = Browser::new(router, "192.0.2.13");
+    b.cookies = admin.cookies.clone();
+    let zh = b.get("/").await;
+    assert!(zh.body.contains("id=\"logs-verify-failed\""), "{}", zh.body);
+    assert!(zh.body.contains("最近一次日志校验"), "{}", zh.body);
+    let en = b.get("/?lang=en").await;
+    assert!(en.body.contains("The last log verify"), "{}", en.body);
 }

@@ -361,21 +361,9 @@ pub fn run(cmd: LogsCmd, ctx: &Ctx) -> anyhow::Result<ExitCode> {
             if db_head::configured(ctx) {
                 runtime_for_db()?.block_on(async {
                     let db = db_head::open(ctx).await?;
-                    let found = db_head::check(&db, &kept, &dir).await;
-                    let out = match found {
-                        Ok(problems) => {
-                            r.problems.extend(
-                                problems
-                                    .into_iter()
-                                    .map(dengbao_logstore::verify::Problem::plain),
-                            );
-                            r.ok = r.problems.is_empty();
-                            db_head::record(&db, &r).await
-                        }
-                        Err(e) => Err(e),
-                    };
+                    let out = db_head::check_and_record(&db, &kept, &dir, &mut r).await;
                     db.close().await;
-                    out
+                    anyhow::Ok(out?)
                 })?;
             }
             if json {
@@ -658,7 +646,9 @@ pub(crate) fn spawn_head_sync(
 /// `serve` at shutdown, after the final seal.
 pub(crate) async fn sync_heads_once(db: &dengbao_store::Store, ctx: &Ctx) {
     let r = match head::keeper(&ctx.data_dir) {
-        Ok(k) => db_head::sync(db, &k, &store_dir(ctx)).await,
+        Ok(k) => db_head::sync(db, &k, &store_dir(ctx))
+            .await
+            .map_err(anyhow::Error::from),
         Err(e) => Err(e),
     };
     if let Err(e) = r {

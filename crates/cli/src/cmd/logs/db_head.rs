@@ -4,91 +4,19 @@
 //! timer and at shutdown) and `logs ingest` when a database is configured — and compared
 //! by `logs verify`, which also records its result there for the dashboard and `/metrics`.
 
-use std::path::Path;
-
-use dengbao_logstore::head::HeadRecord;
-use dengbao_logstore::verify::{chain_of, VerifyReport};
+use dengbao_logstore::verify::chain_of;
 use dengbao_logstore::HeadKeeper;
-use dengbao_store::log_heads::{LogHead, LogVerification};
+use dengbao_store::log_heads::LogVerification;
 use dengbao_store::Store;
 
 use crate::Ctx;
 
-/// Where the comparison names the database copy in its messages.
-pub const PLACE: &str = "database table log_heads / 数据库表 log_heads";
+pub use dengbao_console::log_heads::{check_and_record, sync};
 
 /// Whether this data directory has the console's database: `--database` given, or the
 /// SQLite file `serve` creates. A bare `logs ingest` into a fresh directory creates none.
 pub fn configured(ctx: &Ctx) -> bool {
     ctx.database.is_some() || ctx.data_dir.join("dengbao.db").exists()
-}
-
-fn row_of(r: HeadRecord) -> LogHead {
-    LogHead {
-        seq: r.seq,
-        sig: r.sig,
-        tree_size: r.tree_size,
-        time: r.time,
-        mac: r.mac,
-    }
-}
-
-/// Keep every checkpoint of the chain at `logs` newer than the database's head — only while
-/// the chain still holds that head (as the head file is advanced, decision 0925): over a
-/// chain cut back or rewritten, the database keeps naming what is missing.
-pub async fn sync(db: &Store, keeper: &HeadKeeper, logs: &Path) -> anyhow::Result<()> {
-    let chain = chain_of(logs);
-    let from = match db.latest_log_head().await? {
-        None => 0,
-        Some(h) => match chain.get(h.seq as usize) {
-            Some(cp) if cp.sig == h.sig => h.seq + 1,
-            _ => return Ok(()),
-        },
-    };
-    for cp in chain.iter().filter(|c| c.seq >= from) {
-        db.record_log_head(&row_of(keeper.record_of(cp))).await?;
-    }
-    Ok(())
-}
-
-/// What the database's head says about the chain at `logs` (empty: nothing wrong, or no
-/// head kept there).
-pub async fn check(db: &Store, keeper: &HeadKeeper, logs: &Path) -> anyhow::Result<Vec<String>> {
-    let Some(h) = db.latest_log_head().await? else {
-        return Ok(Vec::new());
-    };
-    let r = HeadRecord {
-        seq: h.seq,
-        sig: h.sig,
-        tree_size: h.tree_size,
-        time: h.time,
-        mac: h.mac,
-    };
-    Ok(keeper.check_record(&r, &chain_of(logs), PLACE))
-}
-
-/// Record what a verify found (the first problem as printed).
-pub async fn record(db: &Store, r: &VerifyReport) -> anyhow::Result<()> {
-    let head_seq = r.checkpoints.checked_sub(1).map(|s| s as u64);
-    db.record_log_verification(&LogVerification {
-        // Fixed width, so the text sorts as the time does (`ORDER BY verified_at`).
-        verified_at: {
-            let t = jiff::Timestamp::now();
-            format!(
-                "{}.{:09}Z",
-                t.strftime("%Y-%m-%dT%H:%M:%S"),
-                t.subsec_nanosecond()
-            )
-        },
-        ok: r.ok,
-        checkpoints: r.checkpoints as u64,
-        head_seq,
-        tree_size: r.tree_size,
-        problems: r.problems.len() as u64,
-        first_problem: r.problems.first().map(|p| p.what.clone()),
-    })
-    .await?;
-    Ok(())
 }
 
 /// Open the console's database for the log commands (no mirror: heads are not audit).
@@ -106,7 +34,7 @@ pub fn sync_now(ctx: &Ctx, keeper: &HeadKeeper) -> anyhow::Result<()> {
         let db = open(ctx).await?;
         let r = sync(&db, keeper, &logs).await;
         db.close().await;
-        r
+        Ok(r?)
     })
 }
 
@@ -131,7 +59,7 @@ pub fn reset_now(ctx: &Ctx, keeper: &HeadKeeper, newest: Option<u64>) -> anyhow:
             }
         }
         let out = match r {
-            Ok(()) => sync(&db, keeper, &logs).await,
+            Ok(()) => sync(&db, keeper, &logs).await.map_err(anyhow::Error::from),
             Err(e) => Err(e.into()),
         };
         db.close().await;
