@@ -18,7 +18,7 @@ use dengbao_logstore::{
 
 use crate::{BadInput, Ctx};
 
-mod db_head;
+pub(crate) mod db_head;
 mod head;
 mod ingest_files;
 mod lines;
@@ -243,10 +243,6 @@ fn req(q: Option<&str>, range: &Range) -> anyhow::Result<Request> {
     })
 }
 
-fn runtime_for_db() -> anyhow::Result<tokio::runtime::Runtime> {
-    super::incident_register::runtime()
-}
-
 fn json_line(v: &impl serde::Serialize) -> anyhow::Result<()> {
     let mut out = std::io::stdout().lock();
     serde_json::to_writer(&mut out, v)?;
@@ -358,14 +354,7 @@ pub fn run(cmd: LogsCmd, ctx: &Ctx) -> anyhow::Result<ExitCode> {
             let mut r = dengbao_logstore::verify::verify_with_head(&dir, Some(&kept));
             // The database's copy of the head catches a store wiped with its head file, and
             // keeps the result for the dashboard and /metrics (decision 0926).
-            if db_head::configured(ctx) {
-                runtime_for_db()?.block_on(async {
-                    let db = db_head::open(ctx).await?;
-                    let out = db_head::check_and_record(&db, &kept, &dir, &mut r).await;
-                    db.close().await;
-                    anyhow::Ok(out?)
-                })?;
-            }
+            db_head::verify_now(ctx, &kept, &dir, &mut r)?;
             if json {
                 json_line(&r)?;
             } else if r.ok {
@@ -609,49 +598,4 @@ pub fn run(cmd: LogsCmd, ctx: &Ctx) -> anyhow::Result<ExitCode> {
     }
 }
 
-/// `serve`: keep the listeners' checkpoint heads in the database every minute, and hand
-/// the last verify recorded there to `/metrics`.
-pub(crate) fn spawn_head_sync(
-    db: dengbao_store::Store,
-    ctx: &Ctx,
-    status: std::sync::Arc<dengbao_listen::Status>,
-) -> anyhow::Result<tokio::task::JoinHandle<()>> {
-    let keeper = head::keeper(&ctx.data_dir)?;
-    let logs = store_dir(ctx);
-    Ok(tokio::spawn(async move {
-        let mut tick = tokio::time::interval(std::time::Duration::from_secs(60));
-        loop {
-            tick.tick().await;
-            if let Err(e) = db_head::sync(&db, &keeper, &logs).await {
-                tracing::warn!("keeping the log head in the database: {e:#}");
-            }
-            match db.last_log_verification().await {
-                Ok(v) => status.set_last_verify(v.and_then(|v| {
-                    Some(dengbao_listen::LastVerify {
-                        at_us: v
-                            .verified_at
-                            .parse::<jiff::Timestamp>()
-                            .ok()?
-                            .as_microsecond(),
-                        ok: v.ok,
-                        checkpoints: v.checkpoints,
-                    })
-                })),
-                Err(e) => tracing::warn!("reading the last log verify: {e:#}"),
-            }
-        }
-    }))
-}
-
-/// `serve` at shutdown, after the final seal.
-pub(crate) async fn sync_heads_once(db: &dengbao_store::Store, ctx: &Ctx) {
-    let r = match head::keeper(&ctx.data_dir) {
-        Ok(k) => db_head::sync(db, &k, &store_dir(ctx))
-            .await
-            .map_err(anyhow::Error::from),
-        Err(e) => Err(e),
-    };
-    if let Err(e) = r {
-        tracing::warn!("keeping the log head in the database: {e:#}");
-    }
-}
+pub(crate) use db_head::{spawn_head_sync, sync_heads_once};

@@ -79,3 +79,68 @@ pub fn last_verify(ctx: &Ctx) -> anyhow::Result<Option<LogVerification>> {
         Ok(r?)
     })
 }
+
+/// `logs verify` with a database: compare with its head and record the result.
+pub fn verify_now(
+    ctx: &Ctx,
+    keeper: &HeadKeeper,
+    logs: &std::path::Path,
+    r: &mut dengbao_logstore::verify::VerifyReport,
+) -> anyhow::Result<()> {
+    if !configured(ctx) {
+        return Ok(());
+    }
+    crate::cmd::incident_register::runtime()?.block_on(async {
+        let db = open(ctx).await?;
+        let out = check_and_record(&db, keeper, logs, r).await;
+        db.close().await;
+        Ok(out?)
+    })
+}
+
+/// `serve`: keep the listeners' checkpoint heads in the database every minute, and hand
+/// the last verify recorded there to `/metrics`.
+pub(crate) fn spawn_head_sync(
+    db: dengbao_store::Store,
+    ctx: &Ctx,
+    status: std::sync::Arc<dengbao_listen::Status>,
+) -> anyhow::Result<tokio::task::JoinHandle<()>> {
+    let keeper = super::head::keeper(&ctx.data_dir)?;
+    let logs = ctx.data_dir.join("logs");
+    Ok(tokio::spawn(async move {
+        let mut tick = tokio::time::interval(std::time::Duration::from_secs(60));
+        loop {
+            tick.tick().await;
+            if let Err(e) = sync(&db, &keeper, &logs).await {
+                tracing::warn!("keeping the log head in the database: {e:#}");
+            }
+            match db.last_log_verification().await {
+                Ok(v) => status.set_last_verify(v.and_then(|v| {
+                    Some(dengbao_listen::LastVerify {
+                        at_us: v
+                            .verified_at
+                            .parse::<jiff::Timestamp>()
+                            .ok()?
+                            .as_microsecond(),
+                        ok: v.ok,
+                        checkpoints: v.checkpoints,
+                    })
+                })),
+                Err(e) => tracing::warn!("reading the last log verify: {e:#}"),
+            }
+        }
+    }))
+}
+
+/// `serve` at shutdown, after the final seal.
+pub(crate) async fn sync_heads_once(db: &dengbao_store::Store, ctx: &Ctx) {
+    let r = match super::head::keeper(&ctx.data_dir) {
+        Ok(k) => sync(db, &k, &ctx.data_dir.join("logs"))
+            .await
+            .map_err(anyhow::Error::from),
+        Err(e) => Err(e),
+    };
+    if let Err(e) = r {
+        tracing::warn!("keeping the log head in the database: {e:#}");
+    }
+}
