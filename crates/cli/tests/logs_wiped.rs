@@ -100,8 +100,16 @@ fn with_the_head_file_deleted_too_the_database_copy_catches_it() {
         .assert()
         .code(1)
         .stdout(predicate::str::contains("checkpoints #0–#1 are missing"))
-        .stdout(predicate::str::contains("log_heads"))
+        .stdout(predicate::str::contains("database table log_heads"))
+        .stdout(predicate::str::contains("数据库").not())
         .stdout(predicate::str::contains("ok:").not());
+    dengbao(d.path())
+        .args(["logs", "verify"])
+        .assert()
+        .code(1)
+        .stdout(predicate::str::contains("缺少检查点 #0–#1"))
+        .stdout(predicate::str::contains("数据库表 log_heads"))
+        .stdout(predicate::str::contains("database").not());
     let failed = last_verify(d.path());
     assert_eq!(failed["ok"], false);
     assert!(failed["first_problem"].as_str().unwrap().contains("#0–#1"));

@@ -10,8 +10,8 @@ use dengbao_logstore::HeadKeeper;
 use dengbao_store::log_heads::{LogHead, LogVerification};
 use dengbao_store::{Store, StoreError};
 
-/// Where the comparison names the database copy in its messages.
-pub const PLACE: &str = "database table log_heads / 数据库表 log_heads";
+/// Where the comparison names the database copy in its messages (English, Chinese).
+pub const PLACE: (&str, &str) = ("database table log_heads", "数据库表 log_heads");
 
 /// The head keeper of `data_dir` (`keys/log-head.json` under the server key's MAC).
 pub fn keeper(data_dir: &Path) -> Result<HeadKeeper, StoreError> {
@@ -65,7 +65,7 @@ pub async fn check(
         time: h.time,
         mac: h.mac,
     };
-    Ok(keeper.check_record(&r, &chain_of(logs), PLACE))
+    Ok(keeper.check_record(&r, &chain_of(logs), PLACE.0, PLACE.1))
 }
 
 /// Record what a verify found (the first problem as printed), timed now.
