@@ -19,7 +19,7 @@ pub fn configured(ctx: &Ctx) -> bool {
     ctx.database.is_some() || ctx.data_dir.join("dengbao.db").exists()
 }
 
-/// Open the console's database for the log commands (no mirror: heads are not audit).
+/// Open the console's database for the log commands.
 pub async fn open(ctx: &Ctx) -> anyhow::Result<Store> {
     crate::cmd::incident_register::open_store(ctx).await
 }
