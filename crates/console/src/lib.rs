@@ -61,6 +61,7 @@ pub mod form;
 pub mod guard;
 pub mod i18n;
 pub mod links;
+pub mod log_heads;
 pub mod logs;
 pub mod middleware;
 pub mod pages;
@@ -147,7 +148,8 @@ pub async fn serve_tls(
     shutdown: impl std::future::Future<Output = ()> + Send + 'static,
 ) -> std::io::Result<()> {
     let log_coverage = logs::LogCoverage::default();
-    let refresher = log_coverage.watch(logs_dir, logs::REFRESH_EVERY);
+    // Each refresh is a verify recorded in the database (decision 0926).
+    let refresher = log_coverage.watch(logs_dir, logs::REFRESH_EVERY, Some(state.store.clone()));
     let flusher = flush_denials_every_window(state.store.clone());
     let served = conn::serve_tls(
         listener,

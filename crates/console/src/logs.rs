@@ -51,15 +51,58 @@ impl LogCoverage {
     /// shared checkpoint chain into the directory the listeners' writer is using, and two
     /// processes mirroring one directory could disagree (decision 0806).
     pub fn refresh_blocking(&self, logs_dir: &Path) -> Result<(), CoverageError> {
+        self.refresh_with(logs_dir, None)
+    }
+
+    /// [`Self::refresh_blocking`] as `serve` runs it, with the console's database: the
+    /// verify behind the coverage also compares the chain with the head kept in
+    /// `keys/log-head.json` and in the database, and is recorded there as the last verify
+    /// (decision 0926). Blocking; `rt` runs the database calls.
+    pub fn refresh_recorded(
+        &self,
+        logs_dir: &Path,
+        db: &dengbao_store::Store,
+        rt: &tokio::runtime::Handle,
+    ) -> Result<(), CoverageError> {
+        self.refresh_with(logs_dir, Some((db, rt)))
+    }
+
+    fn refresh_with(
+        &self,
+        logs_dir: &Path,
+        db: Option<(&dengbao_store::Store, &tokio::runtime::Handle)>,
+    ) -> Result<(), CoverageError> {
         let local = !logs_dir.join("storage.toml").exists();
         self.1.store(!local, Ordering::Relaxed);
         let snapshot = if local && logs_dir.join("store.json").exists() {
             // Read-only: the listeners' writer may hold the store; sealed segments are what
             // a proof can rest on.
-            let store =
-                dengbao_logstore::Store::open(logs_dir, dengbao_logstore::OpenOptions::default())
-                    .map_err(|e| CoverageError::Open(e.to_string()))?;
-            let coverage = store.coverage(None);
+            let keeper = match (db, logs_dir.parent()) {
+                (Some(_), Some(data_dir)) => Some(
+                    crate::log_heads::keeper(data_dir)
+                        .map_err(|e| CoverageError::Open(e.to_string()))?,
+                ),
+                _ => None,
+            };
+            let opts = dengbao_logstore::OpenOptions {
+                head: keeper.clone(),
+                ..Default::default()
+            };
+            let store = dengbao_logstore::Store::open(logs_dir, opts)
+                .map_err(|e| CoverageError::Open(e.to_string()))?;
+            let mut verified = store.verify();
+            if let (Some((db, rt)), Some(k)) = (db, &keeper) {
+                let done = rt.block_on(crate::log_heads::check_and_record(
+                    db,
+                    k,
+                    logs_dir,
+                    &mut verified,
+                ));
+                if let Err(e) = done {
+                    tracing::warn!(error = %e, "comparing the log head with the database");
+                }
+            }
+            let coverage = store.coverage(Some(verified));
             let json =
                 serde_json::to_string(&coverage).map_err(|e| CoverageError::Read(e.to_string()))?;
             Some(Snapshot {
@@ -80,12 +123,23 @@ impl LogCoverage {
 
     /// Refreshes from `logs_dir` now and every `every`, on a blocking thread, until the
     /// runtime stops. A failed refresh keeps the previous snapshot and is logged.
-    pub fn watch(&self, logs_dir: PathBuf, every: Duration) -> tokio::task::JoinHandle<()> {
+    /// With `db`, each refresh is also a verify recorded there ([`Self::refresh_recorded`]).
+    pub fn watch(
+        &self,
+        logs_dir: PathBuf,
+        every: Duration,
+        db: Option<dengbao_store::Store>,
+    ) -> tokio::task::JoinHandle<()> {
         let this = self.clone();
         tokio::spawn(async move {
             loop {
-                let (me, dir) = (this.clone(), logs_dir.clone());
-                match tokio::task::spawn_blocking(move || me.refresh_blocking(&dir)).await {
+                let (me, dir, db) = (this.clone(), logs_dir.clone(), db.clone());
+                let rt = tokio::runtime::Handle::current();
+                let job = move || match &db {
+                    Some(db) => me.refresh_recorded(&dir, db, &rt),
+                    None => me.refresh_blocking(&dir),
+                };
+                match tokio::task::spawn_blocking(job).await {
                     Ok(Ok(())) => {}
                     Ok(Err(e)) => tracing::warn!(error = %e, "log coverage refresh failed"),
                     Err(e) => tracing::warn!(error = %e, "log coverage refresh panicked"),

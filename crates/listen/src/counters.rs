@@ -88,6 +88,8 @@ pub struct WriterCounters {
     pub records: AtomicU64,
     pub seals: AtomicU64,
     pub errors: AtomicU64,
+    /// The store's operational state, published by the writer after each batch and seal.
+    pub store: std::sync::Mutex<Option<dengbao_logstore::ops::OpsSnapshot>>,
 }
 
 #[derive(Debug, Clone, Default, Serialize, PartialEq, Eq)]

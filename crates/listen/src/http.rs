@@ -102,7 +102,7 @@ async fn metrics(State(st): State<HttpState>, headers: HeaderMap) -> Response {
             header::CONTENT_TYPE,
             "text/plain; version=0.0.4; charset=utf-8",
         )],
-        crate::metrics::render(&st.status.report(&st.ing.queue)),
+        crate::metrics::render(&st.status.report(&st.ing.queue), now_us()),
     )
         .into_response()
 }

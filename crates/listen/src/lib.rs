@@ -65,6 +65,17 @@ pub mod kind {
 pub struct Status {
     pub listeners: BTreeMap<&'static str, (SocketAddr, Arc<Counters>)>,
     pub writer: Arc<WriterCounters>,
+    /// The last `logs verify` recorded in the console's database, as `serve` last read it.
+    pub last_verify: std::sync::Mutex<Option<LastVerify>>,
+}
+
+/// The last verify of the store (decision 0926): when, whether it passed, how many
+/// checkpoints it checked.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct LastVerify {
+    pub at_us: i64,
+    pub ok: bool,
+    pub checkpoints: u64,
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -81,9 +92,20 @@ pub struct StatusReport {
     /// Jobs waiting for the writer, and the most the queue holds.
     pub queued: usize,
     pub queue_capacity: usize,
+    /// The store's WAL, newest checkpoint and six-month floor per network, as the writer
+    /// last published them (`None`: not yet).
+    pub store: Option<dengbao_logstore::ops::OpsSnapshot>,
+    pub last_verify: Option<LastVerify>,
 }
 
 impl Status {
+    /// What `serve` last read of the store's verification from its database.
+    pub fn set_last_verify(&self, v: Option<LastVerify>) {
+        if let Ok(mut g) = self.last_verify.lock() {
+            *g = v;
+        }
+    }
+
     pub fn report(&self, queue: &Queue) -> StatusReport {
         StatusReport {
             listeners: self
@@ -102,6 +124,8 @@ impl Status {
             writer: self.writer.snapshot(),
             queued: queue.capacity() - queue.room(),
             queue_capacity: queue.capacity(),
+            store: self.writer.store.lock().ok().and_then(|g| g.clone()),
+            last_verify: self.last_verify.lock().ok().and_then(|g| g.clone()),
         }
     }
 }
@@ -262,6 +286,12 @@ impl Service {
     /// What listens where (port 0 resolved), in start order.
     pub fn bound(&self) -> &[(&'static str, SocketAddr)] {
         &self.bound
+    }
+
+    /// The counters shared with the listeners: `serve` hands the last verify it read from
+    /// its database to `/metrics` through [`Status::set_last_verify`].
+    pub fn shared_status(&self) -> Arc<Status> {
+        self.status.clone()
     }
 
     pub fn status(&self) -> Option<StatusReport> {

@@ -157,6 +157,8 @@ fn run(
     let mut dirty = false;
     let mut jobs: Vec<Job> = Vec::new();
     let mut records: Vec<Record> = Vec::new();
+    let mut full_at = Instant::now();
+    publish(store, counters, &mut full_at);
     while let Some(first) = rx.rx.blocking_recv() {
         let mut seal_asked = false;
         let mut n = 0usize;
@@ -216,11 +218,35 @@ fn run(
             dirty = false;
             last_seal = Instant::now();
         }
+        publish(store, counters, &mut full_at);
     }
     // Every sender is gone: everything queued was appended above. Seal what remains.
     let report = store.seal()?;
     counters.seals.fetch_add(1, Relaxed);
     Ok(report)
+}
+
+/// How long the per-network part of the published state may go unrecomputed: the
+/// six-month window moves with the clock even when no checkpoint is added.
+const FLOOR_REFRESH: Duration = Duration::from_secs(60);
+
+/// Hand `/metrics` the store's WAL, checkpoint and floor state (read from memory). The
+/// seal timer wakes the loop every `seal_every`, so an idle store is refreshed too.
+fn publish(store: &Store, counters: &WriterCounters, full_at: &mut Instant) {
+    if let Ok(mut g) = counters.store.lock() {
+        let checkpoints = store.catalog().checkpoints.len() as u64;
+        match g.as_mut() {
+            // No new checkpoint, and recently recomputed: only the WAL moved (cheap, every
+            // batch).
+            Some(s) if s.checkpoints == checkpoints && full_at.elapsed() < FLOOR_REFRESH => {
+                s.refresh_unsealed(store)
+            }
+            _ => {
+                *g = Some(store.ops_snapshot());
+                *full_at = Instant::now();
+            }
+        }
+    }
 }
 
 fn seal(store: &mut Store, counters: &WriterCounters) {

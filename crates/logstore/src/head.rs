@@ -96,7 +96,9 @@ impl HeadKeeper {
         )
     }
 
-    fn record_of(&self, cp: &Checkpoint) -> HeadRecord {
+    /// The record naming `cp`, MAC included (also what the console's database keeps of each
+    /// checkpoint, decision 0926).
+    pub fn record_of(&self, cp: &Checkpoint) -> HeadRecord {
         HeadRecord {
             seq: cp.seq,
             sig: cp.sig.clone(),
@@ -203,6 +205,28 @@ impl HeadKeeper {
                 None => Vec::new(),
             };
         };
+        let path = path.to_string();
+        self.check_record(&r, chain, &path, &path)
+    }
+
+    /// What is wrong with `chain` as a head record kept at `place` sees it (the file, or the
+    /// console's database, decision 0926): its MAC failing, checkpoints missing from the
+    /// end, or the checkpoint at its `seq` being another one.
+    /// `place` is named in the English half of each message, `place_zh` in the Chinese one.
+    pub fn check_record(
+        &self,
+        r: &HeadRecord,
+        chain: &[Checkpoint],
+        place: &str,
+        place_zh: &str,
+    ) -> Vec<String> {
+        let path = place;
+        let expect = self.mac_of(r.seq, &r.sig, r.tree_size, &r.time);
+        if !same(&expect, &r.mac) {
+            return vec![format!(
+                "`{place}`: the head record's MAC does not verify (altered, or written with another server key) / 检查点链头记录 `{place_zh}` 的校验码不符（被改动或换了服务器密钥）"
+            )];
+        }
         let Some(cp) = chain.get(r.seq as usize) else {
             let have = match chain.len() {
                 0 => "the chain holds no checkpoint".to_string(),
@@ -225,13 +249,13 @@ impl HeadKeeper {
                 )
             };
             return vec![format!(
-                "checkpoint chain truncated: {missing} (the head kept outside the store, `{path}`, names checkpoint #{}, tree size {}, of `{}`; {have}) / 检查点链被截断：{missing_zh}（链外记录 `{path}` 的最新检查点为 #{}，树大小 {}，时间 `{}`；{have_zh}）",
+                "checkpoint chain truncated: {missing} (the head kept outside the store, `{path}`, names checkpoint #{}, tree size {}, of `{}`; {have}) / 检查点链被截断：{missing_zh}（链外记录 `{place_zh}` 的最新检查点为 #{}，树大小 {}，时间 `{}`；{have_zh}）",
                 r.seq, r.tree_size, r.time, r.seq, r.tree_size, r.time
             )];
         };
         if cp.sig != r.sig {
             return vec![format!(
-                "checkpoint #{} is not the one the head kept outside the store (`{path}`) names (tree size {} of `{}`): the chain was rewritten from there / 检查点 #{} 与链外记录 `{path}` 的不同（树大小 {}，时间 `{}`）：链从此处被改写",
+                "checkpoint #{} is not the one the head kept outside the store (`{path}`) names (tree size {} of `{}`): the chain was rewritten from there / 检查点 #{} 与链外记录 `{place_zh}` 的不同（树大小 {}，时间 `{}`）：链从此处被改写",
                 r.seq, r.tree_size, r.time, r.seq, r.tree_size, r.time
             )];
         }

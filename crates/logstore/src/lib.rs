@@ -27,6 +27,7 @@ pub mod head;
 pub mod holdfiles;
 pub mod index;
 pub mod ingest;
+pub mod ops;
 pub mod retention;
 pub mod search;
 pub mod segment;

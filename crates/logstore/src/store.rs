@@ -78,8 +78,8 @@ pub struct Store {
     key: Option<SigningKey>,
     pub(crate) catalog: Catalog,
     wal: Option<Wal>,
-    pending: Vec<Vec<u8>>,
-    pending_bytes: usize,
+    pub(crate) pending: Vec<Vec<u8>>,
+    pub(crate) pending_bytes: usize,
     pub(crate) clock: Clock,
     _lock: Option<File>,
     /// Scale-out backends from `storage.toml` (`None`: everything local).

@@ -32,7 +32,7 @@ pub struct Problem {
 }
 
 impl Problem {
-    fn plain(what: impl Into<String>) -> Problem {
+    pub fn plain(what: impl Into<String>) -> Problem {
         Problem {
             what: what.into(),
             segment: None,
@@ -394,15 +394,21 @@ pub(crate) fn check_segment(
 pub fn verify_with_head(dir: &Path, head: Option<&crate::head::HeadKeeper>) -> VerifyReport {
     let mut r = verify(dir);
     if let Some(h) = head {
-        let bytes = fs::read(dir.join("checkpoints.log")).unwrap_or_default();
-        let cps = checkpoint::parse_log(&bytes)
-            .map(|(cps, _)| cps)
-            .unwrap_or_default();
+        let cps = chain_of(dir);
         r.problems
             .extend(h.check(&cps).into_iter().map(Problem::plain));
         r.ok = r.problems.is_empty();
     }
     r
+}
+
+/// The checkpoints `checkpoints.log` at `dir` holds as far as they parse (none: no file),
+/// for comparing with a head kept elsewhere; [`verify`] reports what does not parse.
+pub fn chain_of(dir: &Path) -> Vec<checkpoint::Checkpoint> {
+    let bytes = fs::read(dir.join("checkpoints.log")).unwrap_or_default();
+    checkpoint::parse_log(&bytes)
+        .map(|(cps, _)| cps)
+        .unwrap_or_default()
 }
 
 impl Store {

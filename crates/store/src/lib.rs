@@ -41,6 +41,7 @@ pub mod incidents;
 pub mod inspections;
 pub mod item_results;
 pub mod keys;
+pub mod log_heads;
 pub mod networks;
 pub mod orgs;
 mod password_policy;

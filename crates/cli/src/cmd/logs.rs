@@ -18,6 +18,7 @@ use dengbao_logstore::{
 
 use crate::{BadInput, Ctx};
 
+pub(crate) mod db_head;
 mod head;
 mod ingest_files;
 mod lines;
@@ -290,7 +291,10 @@ pub fn run(cmd: LogsCmd, ctx: &Ctx) -> anyhow::Result<ExitCode> {
                 .transpose()?;
             let mut store = open(ctx, true, suite)?;
             let received = received.unwrap_or_else(|| store.now());
-            ingest_files(&mut store, &files, &network, fmt, received, ctx.lang)
+            let code = ingest_files(&mut store, &files, &network, fmt, received, ctx.lang)?;
+            drop(store);
+            db_head::sync_now(ctx, &head::keeper(&ctx.data_dir)?)?;
+            Ok(code)
         }
         LogsCmd::Search {
             query,
@@ -369,6 +373,7 @@ pub fn run(cmd: LogsCmd, ctx: &Ctx) -> anyhow::Result<ExitCode> {
                 && !dir.join("checkpoints.log").exists()
                 && !dir.join("storage.toml").exists()
                 && !head::recorded(&ctx.data_dir)
+                && !db_head::configured(ctx)
             {
                 return Err(BadInput::new(format!(
                     "no log store at {} / 日志库不存在",
@@ -378,7 +383,10 @@ pub fn run(cmd: LogsCmd, ctx: &Ctx) -> anyhow::Result<ExitCode> {
             // Always with a keeper: a chain whose checkpoints say a head is kept must find
             // it, even when the record and the server key were both removed.
             let kept = head::keeper(&ctx.data_dir)?;
-            let r = dengbao_logstore::verify::verify_with_head(&dir, Some(&kept));
+            let mut r = dengbao_logstore::verify::verify_with_head(&dir, Some(&kept));
+            // The database's copy of the head catches a store wiped with its head file, and
+            // keeps the result for the dashboard and /metrics (decision 0926).
+            db_head::verify_now(ctx, &kept, &dir, &mut r)?;
             if json {
                 json_line(&r)?;
             } else if r.ok {
@@ -508,7 +516,8 @@ pub fn run(cmd: LogsCmd, ctx: &Ctx) -> anyhow::Result<ExitCode> {
             })
         }
         LogsCmd::Stats { json } => {
-            let s = stats::stats(&open(ctx, false, Suite::Sm3Sm2)?);
+            let mut s = stats::stats(&open(ctx, false, Suite::Sm3Sm2)?);
+            s.last_verify = db_head::last_verify(ctx)?;
             match json {
                 true => println!("{}", serde_json::to_string_pretty(&s)?),
                 false => stats::print(&s, ctx.lang),
@@ -613,8 +622,12 @@ pub fn run(cmd: LogsCmd, ctx: &Ctx) -> anyhow::Result<ExitCode> {
             let store = open(ctx, true, Suite::Sm3Sm2)?;
             let old = store.reset_head().map_err(lib)?;
             let new = store.catalog().checkpoints.last().map(|c| c.seq);
+            drop(store);
+            db_head::reset_now(ctx, &head::keeper(&ctx.data_dir)?, new)?;
             println!("{}", head::reset_done(ctx.lang, old.as_ref(), new));
             Ok(ExitCode::SUCCESS)
         }
     }
 }
+
+pub(crate) use db_head::{spawn_head_sync, sync_heads_once};

@@ -201,6 +201,16 @@ pub fn run_serve(args: ServeArgs, ctx: &Ctx) -> anyhow::Result<ExitCode> {
             None => None,
         };
         let store = open(ctx).await?;
+        // Every checkpoint the listeners commit is kept in the database too (decision 0926),
+        // on a one-minute timer and once more after the final seal.
+        let head_sync = match &log_service {
+            Some(svc) => Some(super::logs::spawn_head_sync(
+                store.clone(),
+                ctx,
+                svc.shared_status(),
+            )?),
+            None => None,
+        };
         let listener = tokio::net::TcpListener::bind(addr)
             .await
             .with_context(|| format!("cannot listen on {addr}"))?;
@@ -233,12 +243,16 @@ pub fn run_serve(args: ServeArgs, ctx: &Ctx) -> anyhow::Result<ExitCode> {
         dengbao_console::serve_tls(listener, state, ctx.data_dir.join("logs"), tls, shutdown)
             .await
             .context("the HTTP server failed")?;
-        store.close().await;
         if let Some(svc) = log_service {
             // Stop accepting, let every queued record be appended, seal (signed checkpoint).
             let sealed = svc.shutdown().await.context("stopping the log listeners")?;
             eprintln!("dengbao: log listeners stopped; sealed {} events", sealed.events);
         }
+        if let Some(task) = head_sync {
+            task.abort();
+            super::logs::sync_heads_once(&store, ctx).await;
+        }
+        store.close().await;
         eprintln!("dengbao: stopped");
         Ok(ExitCode::SUCCESS)
     })

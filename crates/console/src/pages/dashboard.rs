@@ -104,9 +104,19 @@ fn paginate<T>(
     )
 }
 
+/// The last `logs verify` recorded in the database (decision 0926), as each network's row
+/// shows it: the store has one checkpoint chain, so every network's row names the same.
+pub struct VerifiedHead {
+    /// The newest checkpoint the chain held (`None`: none at all, e.g. a wiped store).
+    pub seq: Option<u64>,
+    pub at: String,
+    pub ok: bool,
+}
+
 #[derive(Template)]
 #[template(path = "dashboard.html")]
 struct DashboardTpl {
+    verified: Option<VerifiedHead>,
     /// When the log centre's coverage was computed; `None`: no log store, or not yet.
     logs_at: Option<String>,
     logs: Vec<LogRow>,
@@ -311,6 +321,15 @@ async fn dashboard(
         })
         .collect();
     let logs_at = snapshot.map(|s| c.t.when(&s.generated_at));
+    let verified = state
+        .store
+        .last_log_verification()
+        .await?
+        .map(|v| VerifiedHead {
+            seq: v.head_seq,
+            at: c.t.when(&v.verified_at),
+            ok: v.ok,
+        });
     let mut level_bars: Vec<Bar> = (1..=5)
         .map(|l| Bar {
             label: c.t.s(&format!("level.{l}")).to_string(),
@@ -341,6 +360,7 @@ async fn dashboard(
         },
     ];
     render(&DashboardTpl {
+        verified,
         logs_at,
         logs: log_rows,
         logs_scale_out: logs.is_scale_out(),

@@ -22,6 +22,11 @@ pub struct NetworkStats {
     /// Retention in months when set (`logs policy`), else the six-month floor applies.
     pub retention_months: Option<u32>,
     pub sources: usize,
+    /// The oldest event kept reaches back to the six-month floor (网络安全法 第二十一条（三）).
+    pub covers_floor: bool,
+    /// Not covering it only because the network's logs begin after the floor's start and
+    /// none were removed (a network younger than six months).
+    pub younger_than_floor: bool,
 }
 
 #[derive(Debug, Default, Serialize)]
@@ -31,7 +36,13 @@ pub struct Stats {
     pub bytes: u64,
     pub bytes_per_event: Option<f64>,
     pub checkpoints: usize,
+    /// The newest checkpoint's time (RFC 3339).
+    pub last_checkpoint: Option<String>,
+    /// The start of the six-month window (RFC 3339).
+    pub floor_start: Option<String>,
     pub holds: usize,
+    /// The last `logs verify` recorded in the console's database (decision 0926).
+    pub last_verify: Option<dengbao_store::log_heads::LogVerification>,
 }
 
 fn rfc3339(us: i64) -> Option<String> {
@@ -83,6 +94,15 @@ pub fn stats(store: &Store) -> Stats {
         }
         n.sources = sources.get(net).map_or(0, |x| x.len());
     }
+    let ops = store.ops_snapshot();
+    for f in &ops.networks {
+        if let Some(n) = s.networks.get_mut(&f.network) {
+            n.covers_floor = f.covers_floor;
+            n.younger_than_floor = f.younger_than_floor;
+        }
+    }
+    s.last_checkpoint = ops.last_checkpoint_us.and_then(rfc3339);
+    s.floor_start = rfc3339(ops.floor_start_us);
     s.events = s.networks.values().map(|n| n.events).sum();
     s.bytes = s.networks.values().map(|n| n.bytes).sum();
     s.bytes_per_event = (s.events > 0).then(|| s.bytes as f64 / s.events as f64);
@@ -97,8 +117,16 @@ pub fn print(s: &Stats, lang: Lang) {
                 .pick("六个月（法定下限）", "six months (the legal floor)")
                 .to_string(),
         };
+        let floor = match (n.covers_floor, n.younger_than_floor) {
+            (true, _) => lang.pick("已覆盖六个月", "six months covered"),
+            (false, true) => lang.pick(
+                "不足六个月（网络较新）",
+                "under six months (younger network)",
+            ),
+            (false, false) => lang.pick("未覆盖六个月", "six months NOT covered"),
+        };
         println!(
-            "{net}: {} {}, {} {}, {} {}, {} {} – {}, {} {policy}, {} {}",
+            "{net}: {} {}, {} {}, {} {}, {} {} – {}, {floor}, {} {policy}, {} {}",
             n.events,
             lang.pick("条事件", "events"),
             n.segments,
@@ -129,4 +157,31 @@ pub fn print(s: &Stats, lang: Lang) {
         s.holds,
         lang.pick("项保全", "legal holds"),
     );
+    let last = s
+        .last_checkpoint
+        .as_deref()
+        .map_or_else(|| "-".to_string(), str::to_string);
+    println!("{} {last}", lang.pick("最新检查点：", "Newest checkpoint:"));
+    match &s.last_verify {
+        Some(v) => println!(
+            "{} {} {}, {} {}, {}",
+            lang.pick("最近校验：", "Last verify:"),
+            v.verified_at,
+            if v.ok {
+                lang.pick("通过", "passed")
+            } else {
+                lang.pick("未通过", "FAILED")
+            },
+            v.checkpoints,
+            lang.pick("个检查点", "checkpoints"),
+            v.first_problem.as_deref().unwrap_or(""),
+        ),
+        None => println!(
+            "{}",
+            lang.pick(
+                "最近校验：无记录（`dengbao logs verify` 在有数据库时记录结果）",
+                "Last verify: none recorded (`dengbao logs verify` records it when there is a database)"
+            )
+        ),
+    }
 }
