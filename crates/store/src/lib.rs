@@ -49,11 +49,13 @@ pub mod profile;
 pub mod secret;
 pub mod self_assessment;
 pub mod sessions;
+pub mod staff;
 pub mod statistics;
 pub mod test_support;
 mod text;
 pub mod tokens;
 pub mod totp;
+pub mod training_sessions;
 pub mod users;
 
 pub use audit::{AuditEntry, AuditRecord};
@@ -72,6 +74,8 @@ pub use orgs::Organisation;
 pub use pi_requests::{ClosePiRequest, NewPiRequest, PiRequest, PiRequestPolicy};
 pub use profile::NetworkProfile;
 pub use sessions::{Session, SignIn};
+pub use staff::{Certificate, CertificateInput, KeyPost, KeyPostInput, StaffInput, StaffMember};
+pub use training_sessions::{SessionInput, TrainingSession, YearlyHours};
 pub use users::{Principal, Role, User};
 
 static MIGRATOR: sqlx::migrate::Migrator = sqlx::migrate!("./migrations");
