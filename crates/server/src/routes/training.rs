@@ -1,0 +1,181 @@
+//! People, key posts and training records (decision 1502). People and their certificates
+//! belong to an organisation (`/api/organisations/{id}/…`); key posts and training sessions
+//! to a network (`/api/networks/{id}/…`), because the training duty (网络安全法 第三十四条
+//! 第（二）项) is the network's. A session covering the network's key posts writes the
+//! `last_training` event the duty engine reads. Reading needs `Read`; the people and key
+//! posts are the organisation's own facts (`EditNetwork`); a session writes an event
+//! (`AddEvent`): operator and administrator, never an assessor or supervisor.
+
+use axum::extract::State;
+use axum::http::StatusCode;
+use axum::Json;
+use dengbao_store::{
+    Certificate, CertificateInput, KeyPost, KeyPostInput, SessionInput, StaffInput, StaffMember,
+    StoreError, TrainingSession, YearlyHours,
+};
+use serde::Deserialize;
+use utoipa_axum::router::OpenApiRouter;
+use utoipa_axum::routes;
+
+use crate::auth::{AddEvent, EditNetwork, NetworkGuard, OrgGuard, Read};
+use crate::error::{ApiResult, ErrorBody};
+use crate::extract::ApiJson;
+use crate::AppState;
+
+pub fn router() -> OpenApiRouter<AppState> {
+    OpenApiRouter::new()
+        .routes(routes!(list_staff, add_staff))
+        .routes(routes!(add_certificate))
+        .routes(routes!(hours))
+        .routes(routes!(list_key_posts, set_key_post))
+        .routes(routes!(list_sessions, add_session))
+}
+
+/// A certificate for one of the organisation's people.
+#[derive(Debug, Deserialize, utoipa::ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct NewCertificate {
+    /// The person (of this organisation).
+    pub staff_id: String,
+    pub name: String,
+    #[serde(default)]
+    pub number: Option<String>,
+    pub issuer: String,
+    /// The last day it is valid, `YYYY-MM-DD`.
+    pub expires_on: String,
+}
+
+/// The organisation's people with their certificates.
+#[utoipa::path(get, path = "/api/organisations/{id}/staff", tag = "training", security(("bearer" = [])),
+    params(("id" = String, Path, description = "organisation id")),
+    responses((status = 200, body = Vec<StaffMember>), (status = 404, body = ErrorBody)))]
+async fn list_staff(
+    State(state): State<AppState>,
+    guard: OrgGuard<Read>,
+) -> ApiResult<Json<Vec<StaffMember>>> {
+    Ok(Json(state.store.list_staff(&guard.org_id).await?))
+}
+
+/// Records a person (name, position, key post yes/no).
+#[utoipa::path(post, path = "/api/organisations/{id}/staff", tag = "training", security(("bearer" = [])),
+    params(("id" = String, Path, description = "organisation id")), request_body = StaffInput,
+    responses((status = 201, body = StaffMember), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody), (status = 422, body = ErrorBody)))]
+async fn add_staff(
+    State(state): State<AppState>,
+    guard: OrgGuard<EditNetwork>,
+    ApiJson(input): ApiJson<StaffInput>,
+) -> ApiResult<(StatusCode, Json<StaffMember>)> {
+    let s = state
+        .store
+        .add_staff(&guard.principal.actor(), &guard.org_id, input)
+        .await?;
+    Ok((StatusCode::CREATED, Json(s)))
+}
+
+/// Records a certificate of one of the organisation's people (name, number, issuer, expiry).
+#[utoipa::path(post, path = "/api/organisations/{id}/certificates", tag = "training", security(("bearer" = [])),
+    params(("id" = String, Path, description = "organisation id")), request_body = NewCertificate,
+    responses((status = 201, body = Certificate), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody), (status = 422, body = ErrorBody)))]
+async fn add_certificate(
+    State(state): State<AppState>,
+    guard: OrgGuard<EditNetwork>,
+    ApiJson(input): ApiJson<NewCertificate>,
+) -> ApiResult<(StatusCode, Json<Certificate>)> {
+    // Another organisation's person is refused like one that does not exist.
+    let of = state.store.staff_org(&input.staff_id).await.ok();
+    if of.as_deref() != Some(guard.org_id.as_str()) {
+        return Err(StoreError::invalid(
+            "staff_id",
+            format!(
+                "本单位没有人员 {} / no person {} in this organisation",
+                input.staff_id, input.staff_id
+            ),
+        )
+        .into());
+    }
+    let c = state
+        .store
+        .add_certificate(
+            &guard.principal.actor(),
+            &input.staff_id,
+            CertificateInput {
+                name: input.name,
+                number: input.number,
+                issuer: input.issuer,
+                expires_on: input.expires_on,
+            },
+        )
+        .await?;
+    Ok((StatusCode::CREATED, Json(c)))
+}
+
+/// Each person's training hours per calendar year.
+#[utoipa::path(get, path = "/api/organisations/{id}/training-hours", tag = "training", security(("bearer" = [])),
+    params(("id" = String, Path, description = "organisation id")),
+    responses((status = 200, body = Vec<YearlyHours>), (status = 404, body = ErrorBody)))]
+async fn hours(
+    State(state): State<AppState>,
+    guard: OrgGuard<Read>,
+) -> ApiResult<Json<Vec<YearlyHours>>> {
+    Ok(Json(state.store.training_hours(&guard.org_id).await?))
+}
+
+/// The network's key posts and who holds them.
+#[utoipa::path(get, path = "/api/networks/{id}/key-posts", tag = "training", security(("bearer" = [])),
+    params(("id" = String, Path, description = "network id")),
+    responses((status = 200, body = Vec<KeyPost>), (status = 404, body = ErrorBody)))]
+async fn list_key_posts(
+    State(state): State<AppState>,
+    guard: NetworkGuard<Read>,
+) -> ApiResult<Json<Vec<KeyPost>>> {
+    Ok(Json(state.store.list_key_posts(&guard.network_id).await?))
+}
+
+/// Names a key-post person of the organisation as holding a key post of the network.
+#[utoipa::path(post, path = "/api/networks/{id}/key-posts", tag = "training", security(("bearer" = [])),
+    params(("id" = String, Path, description = "network id")), request_body = KeyPostInput,
+    responses((status = 201, body = KeyPost), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody), (status = 422, body = ErrorBody)))]
+async fn set_key_post(
+    State(state): State<AppState>,
+    guard: NetworkGuard<EditNetwork>,
+    ApiJson(input): ApiJson<KeyPostInput>,
+) -> ApiResult<(StatusCode, Json<KeyPost>)> {
+    let k = state
+        .store
+        .set_key_post(&guard.actor(), &guard.network_id, input)
+        .await?;
+    Ok((StatusCode::CREATED, Json(k)))
+}
+
+/// The network's training sessions, latest first.
+#[utoipa::path(get, path = "/api/networks/{id}/training-sessions", tag = "training", security(("bearer" = [])),
+    params(("id" = String, Path, description = "network id")),
+    responses((status = 200, body = Vec<TrainingSession>), (status = 404, body = ErrorBody)))]
+async fn list_sessions(
+    State(state): State<AppState>,
+    guard: NetworkGuard<Read>,
+) -> ApiResult<Json<Vec<TrainingSession>>> {
+    Ok(Json(
+        state
+            .store
+            .list_training_sessions(&guard.network_id)
+            .await?,
+    ))
+}
+
+/// Records a training session (day, topic, hours, trainer, attendees, materials). Covering
+/// every key post of the network, it meets the training duty for the cycle.
+#[utoipa::path(post, path = "/api/networks/{id}/training-sessions", tag = "training", security(("bearer" = [])),
+    params(("id" = String, Path, description = "network id")), request_body = SessionInput,
+    responses((status = 201, body = TrainingSession), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody), (status = 422, body = ErrorBody)))]
+async fn add_session(
+    State(state): State<AppState>,
+    guard: NetworkGuard<AddEvent>,
+    ApiJson(input): ApiJson<SessionInput>,
+) -> ApiResult<(StatusCode, Json<TrainingSession>)> {
+    let s = state
+        .store
+        .add_training_session(&guard.actor(), &guard.network_id, input)
+        .await?;
+    Ok((StatusCode::CREATED, Json(s)))
+}
