@@ -153,6 +153,32 @@ async fn training_of_the_key_posts_meets_the_cii_duty_until_the_next_cycle() {
     assert_eq!(li["hours"], 6.0, "{hours}");
     assert_eq!(li["sessions"], 2, "{hours}");
 
+    // 李明's certificate runs out on 2026-07-15: due on 2026-06-01 (the 60 days of the data),
+    // overdue after it.
+    let r = w
+        .post_json(
+            &format!("/api/organisations/{}/certificates", w.org_a),
+            "operator_a",
+            json!({"staff_id": ids[0], "name": "注册信息安全专业人员（CISP）",
+                   "number": "CISP-2023-0815", "issuer": "中国信息安全测评中心",
+                   "expires_on": "2026-07-15"}),
+        )
+        .await;
+    assert_eq!(r.status, 201, "{}", r.json);
+    let alerts = format!("/api/organisations/{}/certificate-alerts", w.org_a);
+    for (at, status) in [
+        ("2026-04-01", None),
+        ("2026-06-01", Some("due")),
+        ("2026-07-16", Some("overdue")),
+    ] {
+        let a = w.get(&format!("{alerts}?at={at}"), "operator_a").await.json;
+        let got = a
+            .as_array()
+            .unwrap()
+            .first()
+            .map(|x| x["status"].as_str().unwrap().to_string());
+        assert_eq!(got.as_deref(), status, "{at}: {a}");
+    }
     assert_eq!(w.get(&sessions, "operator_b").await.status, 404);
     assert_eq!(w.get(&staff, "operator_b").await.status, 404);
     assert_eq!(w.count(&staff, "assessor").await, 3);

@@ -21,6 +21,7 @@ pub mod audit_head;
 pub mod audit_mirror;
 pub mod audit_verify;
 pub mod bulk;
+pub mod certificate_alerts;
 pub mod corrections;
 pub mod deadlines;
 pub mod denials;
@@ -60,6 +61,7 @@ pub mod users;
 
 pub use audit::{AuditEntry, AuditRecord};
 pub use audit_verify::VerifyReport;
+pub use certificate_alerts::{CertificateAlert, CertificateRule};
 pub use corrections::{CorrectionInput, VoidInput};
 pub use denials::AnonymousDenial;
 pub use emergency::{DrillInput, EmergencyDrill, EmergencyPlan, PlanInput};

@@ -295,3 +295,55 @@ on_both!(
         assert_eq!(rows(&store).await, before);
     }
 );
+
+on_both!(
+    key_post_certificates_near_expiry_are_due_and_expired_ones_overdue,
+    |store: Store| async move {
+        let (org, _) = network(&store, "电力调度系统").await;
+        let rule = dengbao_store::CertificateRule::builtin().unwrap();
+        assert_eq!(rule.duty, "mlps.l3.personnel");
+        let admin = person(&store, &org, "李明", "系统管理员", true).await;
+        let clerk = person(&store, &org, "陈静", "运维值班员", false).await;
+        for (who, name, expires_on) in [
+            (&admin, "CISP", "2026-07-15"),
+            (&admin, "网络安全等级测评师", "2026-05-31"),
+            (&admin, "CISSP", "2028-01-01"),
+            (&clerk, "CISP", "2026-06-10"),
+        ] {
+            store
+                .add_certificate(
+                    "user:1",
+                    who,
+                    CertificateInput {
+                        name: name.into(),
+                        number: None,
+                        issuer: "中国信息安全测评中心".into(),
+                        expires_on: expires_on.into(),
+                    },
+                )
+                .await
+                .unwrap();
+        }
+        let today: jiff::civil::Date = "2026-06-01".parse().unwrap();
+        let alerts = store.certificate_alerts(&org, today, &rule).await.unwrap();
+        let got: Vec<(&str, &str)> = alerts
+            .iter()
+            .map(|a| (a.certificate.as_str(), a.status.as_str()))
+            .collect();
+        // Expired the day before: overdue; 44 days left: due; 2028: nothing yet; the
+        // clerk holds no key post.
+        assert_eq!(
+            got,
+            vec![("网络安全等级测评师", "overdue"), ("CISP", "due")]
+        );
+        // The last valid day itself is still due, not overdue.
+        let last_day: jiff::civil::Date = "2026-07-15".parse().unwrap();
+        let on_last = store
+            .certificate_alerts(&org, last_day, &rule)
+            .await
+            .unwrap();
+        assert!(on_last
+            .iter()
+            .any(|a| a.certificate == "CISP" && a.status == "due"));
+    }
+);

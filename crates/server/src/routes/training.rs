@@ -10,16 +10,18 @@ use axum::extract::State;
 use axum::http::StatusCode;
 use axum::Json;
 use dengbao_store::{
-    Certificate, CertificateInput, KeyPost, KeyPostInput, SessionInput, StaffInput, StaffMember,
-    StoreError, TrainingSession, YearlyHours,
+    Certificate, CertificateAlert, CertificateInput, CertificateRule, KeyPost, KeyPostInput,
+    SessionInput, StaffInput, StaffMember, StoreError, TrainingSession, YearlyHours,
 };
 use serde::Deserialize;
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 
 use crate::auth::{AddEvent, EditNetwork, NetworkGuard, OrgGuard, Read};
+use crate::error::ApiError;
 use crate::error::{ApiResult, ErrorBody};
-use crate::extract::ApiJson;
+use crate::extract::{ApiJson, ApiQuery};
+use crate::routes::duties::AtQuery;
 use crate::AppState;
 
 pub fn router() -> OpenApiRouter<AppState> {
@@ -27,6 +29,7 @@ pub fn router() -> OpenApiRouter<AppState> {
         .routes(routes!(list_staff, add_staff))
         .routes(routes!(add_certificate))
         .routes(routes!(hours))
+        .routes(routes!(certificate_alerts))
         .routes(routes!(list_key_posts, set_key_post))
         .routes(routes!(list_sessions, add_session))
 }
@@ -178,4 +181,29 @@ async fn add_session(
         .add_training_session(&guard.actor(), &guard.network_id, input)
         .await?;
     Ok((StatusCode::CREATED, Json(s)))
+}
+
+/// The key-post people's certificates due for renewal (within the notice period of
+/// `data/training/certificates.toml`) or expired, as of `at` (today by default), under the
+/// duty `mlps.l3.personnel` (持证上岗).
+#[utoipa::path(get, path = "/api/organisations/{id}/certificate-alerts", tag = "training", security(("bearer" = [])),
+    params(("id" = String, Path, description = "organisation id"), AtQuery),
+    responses((status = 200, body = Vec<CertificateAlert>), (status = 404, body = ErrorBody), (status = 422, body = ErrorBody)))]
+async fn certificate_alerts(
+    State(state): State<AppState>,
+    guard: OrgGuard<Read>,
+    ApiQuery(q): ApiQuery<AtQuery>,
+) -> ApiResult<Json<Vec<CertificateAlert>>> {
+    let at = match &q.at {
+        Some(s) => dengbao_duties::parse_at(s)
+            .map_err(|e| ApiError::invalid(format!("invalid at: {e}")))?,
+        None => jiff::Timestamp::now(),
+    };
+    let rule = CertificateRule::builtin()?;
+    Ok(Json(
+        state
+            .store
+            .certificate_alerts(&guard.org_id, dengbao_duties::date_of(at), &rule)
+            .await?,
+    ))
 }
