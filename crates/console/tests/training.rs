@@ -30,6 +30,15 @@ async fn a_session_recorded_on_the_page_meets_the_cii_training_duty() {
     let base = format!("/networks/{}/training", net.id);
     let detail = b.get(&format!("/networks/{}", net.id)).await;
     assert!(detail.body.contains(&format!(r#"href="{base}""#)));
+    // The duty's row on the duties page leads to the records that meet it.
+    let duties = b.get(&format!("/networks/{}/duties", net.id)).await;
+    assert!(
+        duties
+            .body
+            .contains(r#"id="training-link-csl.cii.training""#),
+        "{}",
+        duties.body
+    );
 
     let page = b.get(&base).await;
     assert_eq!(page.status, StatusCode::OK);
