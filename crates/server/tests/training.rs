@@ -179,7 +179,38 @@ async fn training_of_the_key_posts_meets_the_cii_duty_until_the_next_cycle() {
             .map(|x| x["status"].as_str().unwrap().to_string());
         assert_eq!(got.as_deref(), status, "{at}: {a}");
     }
+    // The workbook for an assessor (read here by the auditor, who reads every network): the
+    // sessions, hours, people and certificates.
+    let xlsx = w
+        .get(
+            &format!("/api/networks/{net}/training/records.xlsx"),
+            "auditor",
+        )
+        .await;
+    assert_eq!(xlsx.status, 200);
+    let strings = shared_strings(&xlsx.bytes);
+    for want in [
+        "培训记录",
+        "每人每年培训学时",
+        "关键信息基础设施安全保护条例解读",
+        "张华、李明、陈静",
+        "注册信息安全专业人员（CISP）（2026-07-15）",
+    ] {
+        assert!(
+            strings.contains(want),
+            "{want} not in the workbook: {strings}"
+        );
+    }
     assert_eq!(w.get(&sessions, "operator_b").await.status, 404);
     assert_eq!(w.get(&staff, "operator_b").await.status, 404);
-    assert_eq!(w.count(&staff, "assessor").await, 3);
+    assert_eq!(w.count(&staff, "auditor").await, 3);
+}
+
+/// The shared strings of an XLSX (every text cell).
+fn shared_strings(bytes: &[u8]) -> String {
+    let mut zip = zip::ZipArchive::new(std::io::Cursor::new(bytes)).expect("a zip");
+    let mut entry = zip.by_name("xl/sharedStrings.xml").expect("shared strings");
+    let mut out = String::new();
+    std::io::Read::read_to_string(&mut entry, &mut out).expect("UTF-8 XML");
+    out
 }

@@ -8,7 +8,9 @@
 
 use axum::extract::State;
 use axum::http::StatusCode;
+use axum::response::Response;
 use axum::Json;
+use dengbao_reports as reports;
 use dengbao_store::{
     Certificate, CertificateAlert, CertificateInput, CertificateRule, KeyPost, KeyPostInput,
     SessionInput, StaffInput, StaffMember, StoreError, TrainingSession, YearlyHours,
@@ -32,6 +34,7 @@ pub fn router() -> OpenApiRouter<AppState> {
         .routes(routes!(certificate_alerts))
         .routes(routes!(list_key_posts, set_key_post))
         .routes(routes!(list_sessions, add_session))
+        .routes(routes!(records_xlsx))
 }
 
 /// A certificate for one of the organisation's people.
@@ -206,4 +209,85 @@ async fn certificate_alerts(
             .certificate_alerts(&guard.org_id, dengbao_duties::date_of(at), &rule)
             .await?,
     ))
+}
+
+/// The network's training records for an assessor (安全管理人员 items) as XLSX: the sessions,
+/// each person's hours per year, and the people with key posts and certificates.
+#[utoipa::path(get, path = "/api/networks/{id}/training/records.xlsx", tag = "training", security(("bearer" = [])),
+    params(("id" = String, Path, description = "network id")),
+    responses((status = 200, content_type = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", description = "XLSX"), (status = 404, body = ErrorBody)))]
+async fn records_xlsx(
+    State(state): State<AppState>,
+    guard: NetworkGuard<Read>,
+) -> ApiResult<Response> {
+    let net = state.store.get_network(&guard.network_id).await?;
+    let org = state.store.get_org(&guard.org_id).await?;
+    let staff = state.store.list_staff(&guard.org_id).await?;
+    let name_of = |id: &str| {
+        staff
+            .iter()
+            .find(|s| s.id == id)
+            .map(|s| s.name.clone())
+            .unwrap_or_else(|| id.to_string())
+    };
+    let sessions = state
+        .store
+        .list_training_sessions(&guard.network_id)
+        .await?
+        .into_iter()
+        .map(|s| reports::TrainingRow {
+            attendees: {
+                // By name, so the sheet reads the same however the ids fall.
+                let mut names: Vec<String> = s.attendees.iter().map(|a| name_of(a)).collect();
+                names.sort();
+                names.join("、")
+            },
+            covers_key_posts: s.event_id.is_some(),
+            materials: s.link.unwrap_or_default(),
+            held_on: s.held_on,
+            topic: s.topic,
+            hours: s.hours,
+            trainer: s.trainer,
+        })
+        .collect();
+    let hours = state
+        .store
+        .training_hours(&guard.org_id)
+        .await?
+        .into_iter()
+        .map(|h| reports::HoursRow {
+            year: h.year,
+            name: h.name,
+            hours: h.hours,
+            sessions: h.sessions,
+        })
+        .collect();
+    let records = reports::TrainingRecords {
+        org_name: org.name,
+        network_name: net.profile.name.clone(),
+        at: dengbao_duties::date_of(jiff::Timestamp::now()).to_string(),
+        sessions,
+        hours,
+        staff: staff
+            .iter()
+            .map(|s| reports::StaffRow {
+                name: s.name.clone(),
+                position: s.position.clone(),
+                key_post: s.key_post,
+                certificates: s
+                    .certificates
+                    .iter()
+                    .map(|c| format!("{}（{}）", c.name, c.expires_on))
+                    .collect::<Vec<_>>()
+                    .join("；"),
+            })
+            .collect(),
+    };
+    let name = crate::routes::reports::file_name("培训记录", &net.profile.name, "xlsx");
+    crate::routes::reports::download(
+        reports::training_xlsx(&records),
+        crate::routes::reports::XLSX,
+        "training-records.xlsx",
+        &name,
+    )
 }
