@@ -78,6 +78,9 @@ enum Command {
     /// The log centre: ingest, search, verify, export, retention.
     #[command(subcommand)]
     Logs(cmd::logs::LogsCmd),
+    /// Training records on a server: sessions, hours, whether they met the training duty.
+    #[command(subcommand)]
+    Training(cmd::training::TrainingCmd),
 }
 
 /// What every command may need from the global flags.
@@ -122,6 +125,7 @@ fn main() -> ExitCode {
         Command::Host(c) => cmd::host::run_cmd(c, &ctx),
         Command::Audit(c) => cmd::serve::run_audit(c, &ctx),
         Command::Tokens(c) => cmd::tokens::run(c, &ctx),
+        Command::Training(c) => cmd::training::run(c, &ctx),
         Command::Serve(a) => cmd::serve::run_serve(a, &ctx),
         Command::Logs(c) => cmd::logs::run(c, &ctx),
     };

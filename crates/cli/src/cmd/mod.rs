@@ -25,3 +25,4 @@ pub mod logs;
 pub mod remote;
 pub mod serve;
 pub mod tokens;
+pub mod training;
