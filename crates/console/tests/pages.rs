@@ -148,6 +148,8 @@ fn form_fields(path: &str, role: &str) -> Vec<(String, String)> {
             ("trainer", "王工"),
             ("link", ""),
         ])
+    } else if path.ends_with("/training/key-posts") {
+        f(&[("post", "系统管理员")])
     } else if path.ends_with("/training/staff") {
         f(&[
             ("name", "李明"),
@@ -412,7 +414,9 @@ async fn every_page_answers_each_role_as_the_matrix_says() {
                 })
                 .await;
                 let mut fields = form_fields(&row.path, role);
-                if row.path.ends_with("/training/sessions") {
+                if row.path.ends_with("/training/sessions")
+                    || row.path.ends_with("/training/key-posts")
+                {
                     // A person of the network's organisation to attend, for this attempt.
                     let org = store.network_org(&net_a).await.unwrap().unwrap();
                     let person = store
@@ -427,7 +431,12 @@ async fn every_page_answers_each_role_as_the_matrix_says() {
                         )
                         .await
                         .unwrap();
-                    fields.push(("attendees".into(), person.id));
+                    let name = if row.path.ends_with("/key-posts") {
+                        "staff_id"
+                    } else {
+                        "attendees"
+                    };
+                    fields.push((name.into(), person.id));
                 }
                 if row.path.ends_with("/emergency/drills") {
                     // A plan of the network to drill, recorded for this attempt.

@@ -287,6 +287,10 @@ async fn every_form_refuses_a_bad_value_and_writes_nothing() {
             ],
         ),
         (
+            format!("/networks/{n}/training/key-posts"),
+            vec![("staff_id", "nobody"), ("post", "系统管理员")],
+        ),
+        (
             format!("/networks/{n}/training/staff"),
             vec![("name", ""), ("position", "系统管理员"), ("key_post", "1")],
         ),

@@ -74,6 +74,15 @@ async fn a_session_recorded_on_the_page_meets_the_cii_training_duty() {
     assert!(staff[0].key_post);
 
     b.get(&base).await;
+    let ok = b
+        .post(
+            &format!("{base}/key-posts"),
+            &[("staff_id", staff[0].id.as_str()), ("post", "安全管理员")],
+        )
+        .await;
+    assert_eq!(ok.status, StatusCode::SEE_OTHER, "{}", ok.body);
+    assert_eq!(app.store.list_key_posts(&net.id).await.unwrap().len(), 1);
+    b.get(&base).await;
     // Ten days ago: within the year the duty counts from, whenever the test runs.
     let recent = jiff::Timestamp::now()
         .in_tz("Asia/Shanghai")

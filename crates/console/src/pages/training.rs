@@ -15,8 +15,8 @@ use dengbao_duties::Status;
 use dengbao_server::auth::{role_may, AddEvent, EditNetwork, Need, Read};
 use dengbao_server::AppState;
 use dengbao_store::{
-    CertificateAlert, CertificateRule, KeyPost, SessionInput, StaffInput, StaffMember,
-    TrainingSession, YearlyHours,
+    CertificateAlert, CertificateRule, KeyPost, KeyPostInput, SessionInput, StaffInput,
+    StaffMember, TrainingSession, YearlyHours,
 };
 use dengbao_types::Text;
 
@@ -33,6 +33,7 @@ pub fn routes() -> Router<AppState> {
         .route("/networks/{id}/training", get(page))
         .route("/networks/{id}/training/sessions", post(add_session))
         .route("/networks/{id}/training/staff", post(add_person))
+        .route("/networks/{id}/training/key-posts", post(add_key_post))
 }
 
 struct DutyRow {
@@ -196,4 +197,22 @@ async fn add_person(
         .await
         .map_err(|e| refused(&page.c, "training", e))?;
     redirect(&format!("/networks/{}/training#staff", page.network_id))
+}
+
+async fn add_key_post(
+    State(state): State<AppState>,
+    page: NetPage<EditNetwork>,
+    Form(fields): Form<Vec<(String, String)>>,
+) -> PageResult {
+    let get = |k: &str| form_value(&fields, k);
+    let input = KeyPostInput {
+        staff_id: get("staff_id"),
+        post: get("post"),
+    };
+    state
+        .store
+        .set_key_post(&page.actor(), &page.network_id, input)
+        .await
+        .map_err(|e| refused(&page.c, "training", e))?;
+    redirect(&format!("/networks/{}/training#key-posts", page.network_id))
 }
