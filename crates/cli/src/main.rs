@@ -46,7 +46,8 @@ enum Command {
     /// 以案释法: public enforcement cases under the CSL and the MLPS — list and search.
     #[command(subcommand)]
     Cases(cmd::cases::CasesCmd),
-    /// Training: quizzes generated from the law, each answer cited to its article.
+    /// Training: quizzes generated from the law (each answer cited to its article), and a
+    /// network's training records on a server.
     #[command(subcommand)]
     Training(cmd::training::TrainingCmd),
     /// Grade a network (定级) from harmed object and degree, read as JSON on stdin.

@@ -140,6 +140,22 @@ fn form_fields(path: &str, role: &str) -> Vec<(String, String)> {
             ("participants", "信息中心、运维部"),
             ("findings", ""),
         ])
+    } else if path.ends_with("/training/sessions") {
+        f(&[
+            ("held_on", "2026-11-03"),
+            ("topic", "等级保护制度培训"),
+            ("hours", "2"),
+            ("trainer", "王工"),
+            ("link", ""),
+        ])
+    } else if path.ends_with("/training/key-posts") {
+        f(&[("post", "系统管理员")])
+    } else if path.ends_with("/training/staff") {
+        f(&[
+            ("name", "李明"),
+            ("position", "系统管理员"),
+            ("key_post", "1"),
+        ])
     } else if path.ends_with("/pi-requests") {
         f(&[
             ("kind", "correct"),
@@ -398,6 +414,30 @@ async fn every_page_answers_each_role_as_the_matrix_says() {
                 })
                 .await;
                 let mut fields = form_fields(&row.path, role);
+                if row.path.ends_with("/training/sessions")
+                    || row.path.ends_with("/training/key-posts")
+                {
+                    // A person of the network's organisation to attend, for this attempt.
+                    let org = store.network_org(&net_a).await.unwrap().unwrap();
+                    let person = store
+                        .add_staff(
+                            "test",
+                            &org,
+                            dengbao_store::StaffInput {
+                                name: format!("张华-{role}"),
+                                position: "安全管理员".into(),
+                                key_post: true,
+                            },
+                        )
+                        .await
+                        .unwrap();
+                    let name = if row.path.ends_with("/key-posts") {
+                        "staff_id"
+                    } else {
+                        "attendees"
+                    };
+                    fields.push((name.into(), person.id));
+                }
                 if row.path.ends_with("/emergency/drills") {
                     // A plan of the network to drill, recorded for this attempt.
                     let plan = store

@@ -276,6 +276,25 @@ async fn every_form_refuses_a_bad_value_and_writes_nothing() {
             ],
         ),
         (
+            format!("/networks/{n}/training/sessions"),
+            vec![
+                ("held_on", bad_date),
+                ("topic", "等级保护制度培训"),
+                ("hours", "2"),
+                ("trainer", "王工"),
+                ("attendees", "nobody"),
+                ("link", ""),
+            ],
+        ),
+        (
+            format!("/networks/{n}/training/key-posts"),
+            vec![("staff_id", "nobody"), ("post", "系统管理员")],
+        ),
+        (
+            format!("/networks/{n}/training/staff"),
+            vec![("name", ""), ("position", "系统管理员"), ("key_post", "1")],
+        ),
+        (
             format!("/networks/{n}/pi-requests"),
             vec![
                 ("kind", "forget"),
@@ -417,7 +436,7 @@ async fn every_form_refuses_a_bad_value_and_writes_nothing() {
 /// The page a person sends `path` from.
 fn page_of(path: &str, n: &str) -> String {
     let net = format!("/networks/{n}");
-    let rules: [(&str, String); 14] = [
+    let rules: [(&str, String); 15] = [
         ("/networks/new", "/networks/new".into()),
         (&format!("{net}/edit"), format!("{net}/edit")),
         (
@@ -430,6 +449,7 @@ fn page_of(path: &str, n: &str) -> String {
         (&format!("{net}/evidence"), format!("{net}/duties")),
         (&format!("{net}/assessment"), format!("{net}/assessment")),
         (&format!("{net}/emergency"), format!("{net}/emergency")),
+        (&format!("{net}/training"), format!("{net}/training")),
         (&format!("{net}/pi-requests"), format!("{net}/pi-requests")),
         (&format!("{net}/hosts"), format!("{net}/hosts")),
         ("/filing/", format!("/filing/{n}")),

@@ -100,6 +100,10 @@ pub const EVENTS: &[(&str, &str)] = &[
     ("last_pi_audit", "最近一次个人信息保护合规审计"),
     ("emergency_plan_approved", "网络安全事件应急预案经批准"),
     ("last_emergency_drill", "最近一次网络安全应急演练"),
+    (
+        "last_training",
+        "最近一次网络安全教育培训（覆盖关键岗位人员）",
+    ),
 ];
 
 /// The index of an event name in [`EVENTS`].
@@ -173,6 +177,7 @@ pub fn event_index(name: &str) -> Option<usize> {
         "last_pi_audit" => Some(63),
         "emergency_plan_approved" => Some(64),
         "last_emergency_drill" => Some(65),
+        "last_training" => Some(66),
         _ => None,
     }
 }

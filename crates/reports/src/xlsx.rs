@@ -6,7 +6,7 @@ use rust_xlsxwriter::{Format, FormatBorder, Workbook, Worksheet};
 use crate::assessment_docx::{hazard_line, rate_text, result_or_pending};
 use crate::{level_zh, status_zh, AssessmentReport, DutyList, Findings, Result, CJK_FONT};
 
-fn base() -> Format {
+pub(crate) fn base() -> Format {
     Format::new().set_font_name(CJK_FONT).set_font_size(11)
 }
 
@@ -17,11 +17,11 @@ fn header() -> Format {
         .set_background_color("#D9E1F2")
 }
 
-fn body() -> Format {
+pub(crate) fn body() -> Format {
     base().set_border(FormatBorder::Thin).set_text_wrap()
 }
 
-fn title(ws: &mut Worksheet, text: &str, sub: &str) -> Result<()> {
+pub(crate) fn title(ws: &mut Worksheet, text: &str, sub: &str) -> Result<()> {
     ws.write_string_with_format(
         0,
         0,
@@ -34,7 +34,7 @@ fn title(ws: &mut Worksheet, text: &str, sub: &str) -> Result<()> {
 
 /// Headers at `row`, and a page set-up that prints on A4 landscape: every column on one
 /// page width (as many pages down as needed), the header row repeated on each page.
-fn headers(ws: &mut Worksheet, row: u32, cols: &[(&str, f64)]) -> Result<()> {
+pub(crate) fn headers(ws: &mut Worksheet, row: u32, cols: &[(&str, f64)]) -> Result<()> {
     ws.set_landscape();
     ws.set_paper_size(9); // 9 = A4 in the OOXML paper-size table
     ws.set_print_fit_to_pages(1, 0);

@@ -97,6 +97,7 @@ impl AppState {
         (name = "audit", description = "the hash-chained audit log"),
         (name = "supervision", description = "filings with the public security organ, their review, inspections and rectification orders"),
         (name = "assessment", description = "assessor engagements, findings per duty, conclusions"),
+        (name = "training", description = "people with certificates, key posts per network, training sessions and hours (decision 1502)"),
         (name = "incidents", description = "the incident register: grade, every report owed with its clock, sends, closing, the reports as DOCX"),
         (name = "reports", description = "the grading report and filing form (DOCX), the duty and gap lists (XLSX)"),
     )
@@ -132,6 +133,7 @@ pub fn router_and_openapi() -> (Router<AppState>, utoipa::openapi::OpenApi) {
         .merge(routes::reports::router())
         .merge(routes::incidents::router())
         .merge(routes::emergency::router())
+        .merge(routes::training::router())
         .merge(routes::pi_requests::router())
         .merge(routes::host_reports::router())
         .merge(routes::law::router())

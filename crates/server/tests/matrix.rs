@@ -264,6 +264,41 @@ async fn request(w: &World, row: &Row, attempt: usize) -> (String, Option<(Strin
         ("PUT", "/api/organisations/{id}/pi-request-policy") => json(serde_json::json!({
             "working_days": 15, "source": "本单位个人信息保护制度（参照 GB/T 35273-2020 8.7）"
         })),
+        ("POST", "/api/organisations/{id}/staff") => json(serde_json::json!({
+            "name": format!("李明{attempt}"), "position": "系统管理员", "key_post": true
+        })),
+        ("POST", "/api/organisations/{id}/certificates")
+        | ("POST", "/api/networks/{id}/key-posts")
+        | ("POST", "/api/networks/{id}/training-sessions") => {
+            // A key-post person of organisation A, recorded for this attempt.
+            let staff = w
+                .store
+                .add_staff(
+                    "test",
+                    &w.org_a,
+                    dengbao_store::StaffInput {
+                        name: format!("张华{attempt}"),
+                        position: "安全管理员".into(),
+                        key_post: true,
+                    },
+                )
+                .await
+                .unwrap()
+                .id;
+            json(match row.path.as_str() {
+                "/api/organisations/{id}/certificates" => serde_json::json!({
+                    "staff_id": staff, "name": "CISP", "issuer": "中国信息安全测评中心",
+                    "expires_on": "2028-06-30"
+                }),
+                "/api/networks/{id}/key-posts" => {
+                    serde_json::json!({ "staff_id": staff, "post": "安全管理员" })
+                }
+                _ => serde_json::json!({
+                    "held_on": "2026-03-10", "topic": "等级保护制度培训", "hours": 2.0,
+                    "trainer": "王工", "attendees": [staff]
+                }),
+            })
+        }
         ("POST", "/api/networks/{id}/host-reports") => json(serde_json::json!({
             "host": format!("web-{attempt}"), "report": common::host_report(3)
         })),

@@ -1,4 +1,5 @@
-//! `dengbao training …`: quizzes generated from the law (issue 15). `quiz --json` is the
+//! `dengbao training …`: quizzes generated from the law (issue 15), and a network's
+//! training records on a server (`training records`, in `training/records.rs`). `quiz --json` is the
 //! interface scripts rely on (`[{question, choices, answer, citation}]`, exactly); text is
 //! in one language at a time, the law's words quoted in English (decision 0934).
 
@@ -12,8 +13,13 @@ use dengbao_types::Lang;
 use crate::say::{msg, t};
 use crate::{BadInput, Ctx};
 
+mod records;
+
 #[derive(Subcommand, Debug)]
 pub enum TrainingCmd {
+    /// A network's training sessions on a server, latest first, and whether each covered
+    /// every key post (decision 1502).
+    Records(records::RecordsArgs),
     /// A quiz of N questions drawn from the bank, the same ones for the same seed.
     Quiz {
         #[arg(long)]
@@ -51,6 +57,7 @@ pub enum TrainingCmd {
 pub fn run(cmd: TrainingCmd, ctx: &Ctx) -> anyhow::Result<ExitCode> {
     let lang = ctx.lang;
     match cmd {
+        TrainingCmd::Records(a) => return records::run_records(a, lang),
         TrainingCmd::Quiz {
             count,
             law,

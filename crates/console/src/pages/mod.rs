@@ -32,6 +32,7 @@ pub mod pi_requests;
 pub mod supervisor;
 pub mod tokens;
 pub mod totp;
+pub mod training;
 
 /// Every console page.
 pub fn routes() -> Router<AppState> {
@@ -44,6 +45,7 @@ pub fn routes() -> Router<AppState> {
         .merge(assessment::routes())
         .merge(incidents::routes())
         .merge(emergency::routes())
+        .merge(training::routes())
         .merge(pi_requests::routes())
         .merge(hosts::routes())
         .merge(host_rulings::routes())

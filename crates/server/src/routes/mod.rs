@@ -21,3 +21,4 @@ pub mod pi_requests;
 pub mod reports;
 pub mod supervision;
 pub mod system;
+pub mod training;

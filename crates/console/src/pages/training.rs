@@ -1,0 +1,218 @@
+//! A network's people and training (decision 1502): the training duties with their status now
+//! (网络安全法 第三十四条第（二）项 recurring at the catalog's yearly value, with its note that
+//! the law says only 定期; 条例 第二十一条第（三）项 持证上岗), key-post certificates due or
+//! overdue for renewal, the organisation's people with their certificates, the network's
+//! key posts, its sessions, each person's hours per year, and the forms that record a session
+//! and a person. A refused form is answered 422 naming the field in the page's language.
+
+use askama::Template;
+use axum::extract::State;
+use axum::routing::{get, post};
+use axum::Router;
+
+use crate::form::Form;
+use dengbao_duties::Status;
+use dengbao_server::auth::{role_may, AddEvent, EditNetwork, Need, Read};
+use dengbao_server::AppState;
+use dengbao_store::{
+    CertificateAlert, CertificateRule, KeyPost, KeyPostInput, SessionInput, StaffInput,
+    StaffMember, TrainingSession, YearlyHours,
+};
+use dengbao_types::Text;
+
+use crate::guard::{NetPage, PageResult};
+use crate::pages::dashboard::{due_date, duty_title, status_key};
+use crate::pages::emergency::refused;
+use crate::pages::{form_value, form_values, redirect, render};
+
+/// The duties training records and certificates bear on (data/duties).
+pub const DUTIES: [&str; 2] = ["csl.cii.training", "mlps.l3.personnel"];
+
+pub fn routes() -> Router<AppState> {
+    Router::new()
+        .route("/networks/{id}/training", get(page))
+        .route("/networks/{id}/training/sessions", post(add_session))
+        .route("/networks/{id}/training/staff", post(add_person))
+        .route("/networks/{id}/training/key-posts", post(add_key_post))
+}
+
+struct DutyRow {
+    id: String,
+    title: String,
+    cites: String,
+    status: &'static str,
+    status_label: String,
+    due: String,
+    note: String,
+}
+
+struct AlertRow {
+    alert: CertificateAlert,
+    status_label: String,
+}
+
+#[derive(Template)]
+#[template(path = "network/training.html")]
+struct PageTpl {
+    c: crate::ctx::Ctx,
+    network_id: String,
+    network: String,
+    duties: Vec<DutyRow>,
+    alerts: Vec<AlertRow>,
+    alert_note: String,
+    staff: Vec<StaffMember>,
+    key_posts: Vec<KeyPost>,
+    sessions: Vec<TrainingSession>,
+    names: std::collections::BTreeMap<String, String>,
+    hours: Vec<YearlyHours>,
+    may_record: bool,
+    may_edit: bool,
+}
+
+impl PageTpl {
+    /// The attendees of a session by name, in the page's list separator.
+    fn attendee_names(&self, s: &TrainingSession) -> String {
+        let sep = if self.c.lang.is_en() { ", " } else { "、" };
+        s.attendees
+            .iter()
+            .map(|a| self.names.get(a).cloned().unwrap_or_else(|| a.clone()))
+            .collect::<Vec<_>>()
+            .join(sep)
+    }
+}
+
+async fn page(
+    State(state): State<AppState>,
+    axum::Extension(logs): axum::Extension<crate::logs::LogCoverage>,
+    page: NetPage<Read>,
+) -> PageResult {
+    let c = page.c.clone();
+    let net = state.store.get_network(&page.network_id).await?;
+    let now = jiff::Timestamp::now();
+    let mut duties = Vec::new();
+    if let Some((_, statuses)) = crate::pages::evaluate(&state, &logs, &net, now).await? {
+        for s in statuses
+            .iter()
+            .filter(|s| DUTIES.contains(&s.id()) && s.status != Status::NotApplicable)
+        {
+            duties.push(DutyRow {
+                id: s.id().to_string(),
+                title: duty_title(&c, s),
+                cites: s.citations_in(c.lang),
+                status: s.status.id(),
+                status_label: c.t.s(status_key(s.status)).to_string(),
+                due: s
+                    .due
+                    .as_ref()
+                    .map(|d| c.t.date(due_date(d)))
+                    .unwrap_or_default(),
+                note: s
+                    .duty
+                    .note
+                    .as_deref()
+                    .map(|n| Text::from_joined(n).get(c.lang).to_string())
+                    .unwrap_or_default(),
+            });
+        }
+    }
+    let rule = CertificateRule::builtin()?;
+    let alerts = state
+        .store
+        .certificate_alerts(&page.org_id, dengbao_duties::date_of(now), &rule)
+        .await?
+        .into_iter()
+        .map(|a| AlertRow {
+            status_label: c
+                .t
+                .s(if a.status == "overdue" {
+                    "training.cert_overdue"
+                } else {
+                    "training.cert_due"
+                })
+                .to_string(),
+            alert: a,
+        })
+        .collect();
+    let staff = state.store.list_staff(&page.org_id).await?;
+    let names = staff
+        .iter()
+        .map(|s| (s.id.clone(), s.name.clone()))
+        .collect();
+    render(&PageTpl {
+        network_id: net.id.clone(),
+        network: net.profile.name.clone(),
+        duties,
+        alerts,
+        alert_note: Text::from_joined(&rule.note).get(c.lang).to_string(),
+        key_posts: state.store.list_key_posts(&net.id).await?,
+        sessions: state.store.list_training_sessions(&net.id).await?,
+        hours: state.store.training_hours(&page.org_id).await?,
+        names,
+        staff,
+        may_record: role_may(page.principal.role, Need::AddEvent),
+        may_edit: role_may(page.principal.role, Need::EditNetwork),
+        c,
+    })
+}
+
+async fn add_session(
+    State(state): State<AppState>,
+    page: NetPage<AddEvent>,
+    Form(fields): Form<Vec<(String, String)>>,
+) -> PageResult {
+    let get = |k: &str| form_value(&fields, k);
+    let hours = get("hours");
+    let input = SessionInput {
+        held_on: get("held_on"),
+        topic: get("topic"),
+        // An unreadable number is refused by the store's range check, naming `hours`.
+        hours: hours.trim().parse().unwrap_or(f64::NAN),
+        trainer: get("trainer"),
+        attendees: form_values(&fields, "attendees"),
+        evidence_id: None,
+        link: Some(get("link")).filter(|s| !s.trim().is_empty()),
+    };
+    state
+        .store
+        .add_training_session(&page.actor(), &page.network_id, input)
+        .await
+        .map_err(|e| refused(&page.c, "training", e))?;
+    redirect(&format!("/networks/{}/training#sessions", page.network_id))
+}
+
+async fn add_person(
+    State(state): State<AppState>,
+    page: NetPage<EditNetwork>,
+    Form(fields): Form<Vec<(String, String)>>,
+) -> PageResult {
+    let get = |k: &str| form_value(&fields, k);
+    let input = StaffInput {
+        name: get("name"),
+        position: get("position"),
+        key_post: get("key_post") == "1",
+    };
+    state
+        .store
+        .add_staff(&page.actor(), &page.org_id, input)
+        .await
+        .map_err(|e| refused(&page.c, "training", e))?;
+    redirect(&format!("/networks/{}/training#staff", page.network_id))
+}
+
+async fn add_key_post(
+    State(state): State<AppState>,
+    page: NetPage<EditNetwork>,
+    Form(fields): Form<Vec<(String, String)>>,
+) -> PageResult {
+    let get = |k: &str| form_value(&fields, k);
+    let input = KeyPostInput {
+        staff_id: get("staff_id"),
+        post: get("post"),
+    };
+    state
+        .store
+        .set_key_post(&page.actor(), &page.network_id, input)
+        .await
+        .map_err(|e| refused(&page.c, "training", e))?;
+    redirect(&format!("/networks/{}/training#key-posts", page.network_id))
+}
