@@ -46,14 +46,54 @@ pub fn refused(c: &Ctx, prefix: &str, e: StoreError) -> PageError {
     }
 }
 
-struct DutyRow {
-    id: String,
-    title: String,
-    cites: String,
-    status: &'static str,
-    status_label: String,
-    due: String,
-    note: String,
+/// One duty as a page shows it beside its records: status now, next due date, the note.
+pub(crate) struct DutyRow {
+    pub id: String,
+    pub title: String,
+    pub cites: String,
+    pub status: &'static str,
+    pub status_label: String,
+    pub due: String,
+    pub note: String,
+}
+
+/// The duties among `ids` that apply to `net`, evaluated at `now`, as rows in `c`'s
+/// language (none for a network not graded yet).
+pub(crate) async fn duty_rows(
+    state: &AppState,
+    logs: &crate::logs::LogCoverage,
+    net: &dengbao_store::Network,
+    c: &Ctx,
+    ids: &[&str],
+    now: jiff::Timestamp,
+) -> Result<Vec<DutyRow>, PageError> {
+    let mut duties = Vec::new();
+    if let Some((_, statuses)) = crate::pages::evaluate(state, logs, net, now).await? {
+        for s in statuses
+            .iter()
+            .filter(|s| ids.contains(&s.id()) && s.status != Status::NotApplicable)
+        {
+            duties.push(DutyRow {
+                id: s.id().to_string(),
+                title: duty_title(c, s),
+                cites: s.citations_in(c.lang),
+                status: s.status.id(),
+                status_label: c.t.s(status_key(s.status)).to_string(),
+                due: s
+                    .due
+                    .as_ref()
+                    .map(|d| c.t.date(due_date(d)))
+                    .unwrap_or_default(),
+                note: s
+                    .duty
+                    .note
+                    .as_deref()
+                    .map(|n| Text::from_joined(n).get(c.lang).to_string())
+                    .unwrap_or_default(),
+            });
+        }
+    }
+    Ok(duties)
 }
 
 struct Choice {
@@ -83,32 +123,7 @@ async fn page(
     let c = page.c.clone();
     let net = state.store.get_network(&page.network_id).await?;
     let now = jiff::Timestamp::now();
-    let mut duties = Vec::new();
-    if let Some((_, statuses)) = crate::pages::evaluate(&state, &logs, &net, now).await? {
-        for s in statuses
-            .iter()
-            .filter(|s| DUTIES.contains(&s.id()) && s.status != Status::NotApplicable)
-        {
-            duties.push(DutyRow {
-                id: s.id().to_string(),
-                title: duty_title(&c, s),
-                cites: s.citations_in(c.lang),
-                status: s.status.id(),
-                status_label: c.t.s(status_key(s.status)).to_string(),
-                due: s
-                    .due
-                    .as_ref()
-                    .map(|d| c.t.date(due_date(d)))
-                    .unwrap_or_default(),
-                note: s
-                    .duty
-                    .note
-                    .as_deref()
-                    .map(|n| Text::from_joined(n).get(c.lang).to_string())
-                    .unwrap_or_default(),
-            });
-        }
-    }
+    let duties = duty_rows(&state, &logs, &net, &c, &DUTIES, now).await?;
     let plans = state.store.list_emergency_plans(&net.id).await?;
     let drills = state.store.list_emergency_drills(&net.id).await?;
     let evidence = state

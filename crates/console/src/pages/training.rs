@@ -11,7 +11,6 @@ use axum::routing::{get, post};
 use axum::Router;
 
 use crate::form::Form;
-use dengbao_duties::Status;
 use dengbao_server::auth::{role_may, AddEvent, EditNetwork, Need, Read};
 use dengbao_server::AppState;
 use dengbao_store::{
@@ -21,8 +20,7 @@ use dengbao_store::{
 use dengbao_types::Text;
 
 use crate::guard::{NetPage, PageResult};
-use crate::pages::dashboard::{due_date, duty_title, status_key};
-use crate::pages::emergency::refused;
+use crate::pages::emergency::{duty_rows, refused, DutyRow};
 use crate::pages::{form_value, form_values, redirect, render};
 
 /// The duties training records and certificates bear on (data/duties).
@@ -34,16 +32,6 @@ pub fn routes() -> Router<AppState> {
         .route("/networks/{id}/training/sessions", post(add_session))
         .route("/networks/{id}/training/staff", post(add_person))
         .route("/networks/{id}/training/key-posts", post(add_key_post))
-}
-
-struct DutyRow {
-    id: String,
-    title: String,
-    cites: String,
-    status: &'static str,
-    status_label: String,
-    due: String,
-    note: String,
 }
 
 struct AlertRow {
@@ -89,32 +77,7 @@ async fn page(
     let c = page.c.clone();
     let net = state.store.get_network(&page.network_id).await?;
     let now = jiff::Timestamp::now();
-    let mut duties = Vec::new();
-    if let Some((_, statuses)) = crate::pages::evaluate(&state, &logs, &net, now).await? {
-        for s in statuses
-            .iter()
-            .filter(|s| DUTIES.contains(&s.id()) && s.status != Status::NotApplicable)
-        {
-            duties.push(DutyRow {
-                id: s.id().to_string(),
-                title: duty_title(&c, s),
-                cites: s.citations_in(c.lang),
-                status: s.status.id(),
-                status_label: c.t.s(status_key(s.status)).to_string(),
-                due: s
-                    .due
-                    .as_ref()
-                    .map(|d| c.t.date(due_date(d)))
-                    .unwrap_or_default(),
-                note: s
-                    .duty
-                    .note
-                    .as_deref()
-                    .map(|n| Text::from_joined(n).get(c.lang).to_string())
-                    .unwrap_or_default(),
-            });
-        }
-    }
+    let duties = duty_rows(&state, &logs, &net, &c, &DUTIES, now).await?;
     let rule = CertificateRule::builtin()?;
     let alerts = state
         .store
