@@ -35,6 +35,7 @@ pub mod stats;
 pub mod store;
 #[doc(hidden)]
 pub mod testkit;
+pub mod tokenize;
 pub mod verify;
 pub mod wal;
 
