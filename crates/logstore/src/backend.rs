@@ -263,9 +263,25 @@ impl Remote {
         line: &str,
         node_sealed: u64,
     ) -> Result<()> {
-        let Some(cat) = &self.catalog else {
-            return Ok(());
-        };
+        if let Some(cat) = &self.catalog {
+            self.append_to_catalog(cat.as_ref(), dir, cp, line, node_sealed)?;
+        }
+        if let Some(blobs) = &self.blobs {
+            // A second copy, not the commit point (crate::head_blob): a failed put leaves the
+            // bucket's head one checkpoint behind, which the next checkpoint mends.
+            let _ = crate::head_blob::put(blobs.as_ref(), cp, line);
+        }
+        Ok(())
+    }
+
+    fn append_to_catalog(
+        &self,
+        cat: &dyn Catalog,
+        dir: &Path,
+        cp: &Checkpoint,
+        line: &str,
+        node_sealed: u64,
+    ) -> Result<()> {
         if node_sealed > 0 {
             let p = dir.join("wal/node-sealed.pending");
             write_atomic(&p, format!("{node_sealed} {}\n", cp.sig).as_bytes())?;
@@ -362,9 +378,10 @@ pub(crate) fn retain_until(e: &SegmentEntry, months: u32) -> Option<Timestamp> {
 }
 
 /// Bring a node's copy up to date before `verify` reads it (no-op for a local store).
-pub(crate) fn sync_for_verify(dir: &Path) -> Result<()> {
+/// Returns what the chain's head in the bucket says is wrong with the synced chain.
+pub(crate) fn sync_for_verify(dir: &Path) -> Result<Vec<String>> {
     let Some(r) = Remote::open(dir)? else {
-        return Ok(());
+        return Ok(Vec::new());
     };
     r.fetch_store_files(dir)?;
     r.sync_catalog(dir)?;
@@ -379,5 +396,9 @@ pub(crate) fn sync_for_verify(dir: &Path) -> Result<()> {
         cat.live.values().map(|e| (e, None)),
         false,
         cat.next_segment,
-    )
+    )?;
+    Ok(match &r.blobs {
+        Some(blobs) => crate::head_blob::check(blobs.as_ref(), &cps),
+        None => Vec::new(),
+    })
 }

@@ -220,47 +220,61 @@ impl HeadKeeper {
         place: &str,
         place_zh: &str,
     ) -> Vec<String> {
-        let path = place;
         let expect = self.mac_of(r.seq, &r.sig, r.tree_size, &r.time);
         if !same(&expect, &r.mac) {
             return vec![format!(
                 "`{place}`: the head record's MAC does not verify (altered, or written with another server key) / 检查点链头记录 `{place_zh}` 的校验码不符（被改动或换了服务器密钥）"
             )];
         }
-        let Some(cp) = chain.get(r.seq as usize) else {
-            let have = match chain.len() {
-                0 => "the chain holds no checkpoint".to_string(),
-                n => format!("the chain ends at checkpoint #{}", n - 1),
-            };
-            let have_zh = match chain.len() {
-                0 => "链中没有检查点".to_string(),
-                n => format!("链只到检查点 #{}", n - 1),
-            };
-            let first = chain.len() as u64;
-            let (missing, missing_zh) = if first == r.seq {
-                (
-                    format!("checkpoint #{first} is missing"),
-                    format!("缺少检查点 #{first}"),
-                )
-            } else {
-                (
-                    format!("checkpoints #{first}–#{} are missing", r.seq),
-                    format!("缺少检查点 #{first}–#{}", r.seq),
-                )
-            };
-            return vec![format!(
-                "checkpoint chain truncated: {missing} (the head kept outside the store, `{path}`, names checkpoint #{}, tree size {}, of `{}`; {have}) / 检查点链被截断：{missing_zh}（链外记录 `{place_zh}` 的最新检查点为 #{}，树大小 {}，时间 `{}`；{have_zh}）",
-                r.seq, r.tree_size, r.time, r.seq, r.tree_size, r.time
-            )];
-        };
-        if cp.sig != r.sig {
-            return vec![format!(
-                "checkpoint #{} is not the one the head kept outside the store (`{path}`) names (tree size {} of `{}`): the chain was rewritten from there / 检查点 #{} 与链外记录 `{place_zh}` 的不同（树大小 {}，时间 `{}`）：链从此处被改写",
-                r.seq, r.tree_size, r.time, r.seq, r.tree_size, r.time
-            )];
-        }
-        Vec::new()
+        check_named(r.seq, &r.sig, r.tree_size, &r.time, chain, place, place_zh)
     }
+}
+
+/// What is wrong with `chain` as a head kept at `place` sees it, once the head itself is
+/// trusted (its MAC checked, or its blob under Object Lock): checkpoints missing from the
+/// end, or the checkpoint at `seq` being another one (empty: nothing).
+pub(crate) fn check_named(
+    seq: u64,
+    sig: &str,
+    tree_size: u64,
+    time: &str,
+    chain: &[Checkpoint],
+    place: &str,
+    place_zh: &str,
+) -> Vec<String> {
+    let Some(cp) = chain.get(seq as usize) else {
+        let have = match chain.len() {
+            0 => "the chain holds no checkpoint".to_string(),
+            n => format!("the chain ends at checkpoint #{}", n - 1),
+        };
+        let have_zh = match chain.len() {
+            0 => "链中没有检查点".to_string(),
+            n => format!("链只到检查点 #{}", n - 1),
+        };
+        let first = chain.len() as u64;
+        let (missing, missing_zh) = if first == seq {
+            (
+                format!("checkpoint #{first} is missing"),
+                format!("缺少检查点 #{first}"),
+            )
+        } else {
+            (
+                format!("checkpoints #{first}–#{} are missing", seq),
+                format!("缺少检查点 #{first}–#{}", seq),
+            )
+        };
+        return vec![format!(
+            "checkpoint chain truncated: {missing} (the head kept outside the store, `{place}`, names checkpoint #{}, tree size {}, of `{}`; {have}) / 检查点链被截断：{missing_zh}（链外记录 `{place_zh}` 的最新检查点为 #{}，树大小 {}，时间 `{}`；{have_zh}）",
+            seq, tree_size, time, seq, tree_size, time
+        )];
+    };
+    if cp.sig != sig {
+        return vec![format!(
+            "checkpoint #{} is not the one the head kept outside the store (`{place}`) names (tree size {} of `{}`): the chain was rewritten from there / 检查点 #{} 与链外记录 `{place_zh}` 的不同（树大小 {}，时间 `{}`）：链从此处被改写",
+            seq, tree_size, time, seq, tree_size, time
+        )];
+    }
+    Vec::new()
 }
 
 impl crate::store::Store {

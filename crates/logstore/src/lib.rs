@@ -24,6 +24,7 @@ pub mod checkpoint;
 pub mod clock;
 pub mod export;
 pub mod head;
+mod head_blob;
 pub mod holdfiles;
 pub mod index;
 pub mod ingest;

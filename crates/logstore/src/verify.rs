@@ -90,8 +90,9 @@ pub struct VerifyReport {
 pub fn verify(dir: &Path) -> VerifyReport {
     let mut problems = Vec::new();
     // Scale-out: check the shared catalog and segments, not a stale local copy.
-    if let Err(e) = crate::backend::sync_for_verify(dir) {
-        problems.push(Problem::plain(format!("shared storage: {e} / 共享存储")));
+    match crate::backend::sync_for_verify(dir) {
+        Ok(head) => problems.extend(head.into_iter().map(Problem::plain)),
+        Err(e) => problems.push(Problem::plain(format!("shared storage: {e} / 共享存储"))),
     }
     let info: Option<StoreInfo> = fs::read(dir.join("store.json"))
         .ok()

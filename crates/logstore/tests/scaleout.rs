@@ -256,3 +256,56 @@ fn two_nodes_share_one_store_on_s3_and_postgres() {
     let b = open_write(&b_dir, NOW).unwrap();
     assert_eq!(common::count(&b, "network:测试网"), kernel.len() as u64);
 }
+
+/// The chain in PostgreSQL can be cut by whoever writes the database; the head in the
+/// bucket, under Object Lock, cannot be taken back, so `verify` names what is missing — here
+/// a catalog replaced by an empty one (the store "wiped" on the database side).
+#[test]
+fn the_head_in_the_bucket_catches_a_wiped_catalog() {
+    let Some(sh) = shared("the_head_in_the_bucket_catches_a_wiped_catalog") else {
+        return;
+    };
+    let tmp = tempfile::tempdir().unwrap();
+    let a_dir = node(tmp.path(), "a", &sh);
+    let mut a = common::filled(&a_dir, Suite::Sm3Sm2, NOW, "办公网");
+    a.set_policy("办公网", 12).unwrap(); // a second checkpoint
+    let last = a.catalog().checkpoints.last().unwrap().clone();
+    assert_eq!(last.seq, 1);
+    drop(a);
+
+    // Each checkpoint's signed line is in the bucket, locked; the newest is the chain's end.
+    let s3 = S3::new(&sh.s3).unwrap();
+    let heads: Vec<String> = s3
+        .list("log-head/")
+        .unwrap()
+        .into_iter()
+        .map(|b| b.key)
+        .collect();
+    let newest = heads.iter().max().unwrap();
+    assert_eq!(newest, &format!("log-head/{:020}.json", last.seq));
+    let chain = std::fs::read_to_string(a_dir.join("checkpoints.log")).unwrap();
+    assert_eq!(
+        String::from_utf8(s3.get(newest).unwrap()).unwrap(),
+        format!("{}\n", chain.lines().last().unwrap())
+    );
+    let lock = s3.retention(newest).unwrap().unwrap();
+    assert_eq!(lock.mode, LockMode::Compliance);
+    assert!(lock.retain_until > jiff::Timestamp::now());
+    let r = verify(&a_dir);
+    assert!(r.ok, "{:?}", r.problems);
+
+    // A node whose catalog is another, empty table of the same database: to it the chain
+    // holds nothing, and the bucket's head says checkpoints #0–#last are missing.
+    let wiped = Shared {
+        s3: sh.s3.clone(),
+        pg_url: sh.pg_url.clone(),
+        table: format!("logstore_test_{}.catalog", unique()),
+    };
+    let c_dir = node(tmp.path(), "c", &wiped);
+    let r = verify(&c_dir);
+    assert!(!r.ok);
+    let said: Vec<String> = r.problems.iter().map(|p| p.to_string()).collect();
+    let want = format!("checkpoints #0–#{} are missing", last.seq);
+    assert!(said.iter().any(|p| p.contains(&want)), "{said:?}");
+    assert!(said.iter().any(|p| p.contains("log-head/")), "{said:?}");
+}
