@@ -8,6 +8,7 @@
 //! Bookkeeping, not a change someone made: no audit entry, as `api_tokens.last_used_at`.
 
 use serde::Serialize;
+use sqlx::any::AnyRow;
 use sqlx::Row;
 
 use crate::error::Result;
@@ -123,7 +124,63 @@ impl Store {
         .bind(v.first_problem.as_deref())
         .execute(&self.pool)
         .await?;
+        self.prune_log_verifications(&v.verified_at).await
+    }
+
+    /// Thin the history so that `serve`'s verify every ten minutes (about 52,000 rows a
+    /// year) does not grow it without bound, while keeping what is evidence: every failed
+    /// verify, every verify of the last [`VERIFY_HISTORY_FULL_DAYS`] before `now`, and for
+    /// older days the first passed verify of each day (UTC) — "verified daily" stays provable.
+    async fn prune_log_verifications(&self, now: &str) -> Result<()> {
+        let Ok(now) = now.parse::<jiff::Timestamp>() else {
+            return Ok(()); // a time we cannot read: keep everything rather than guess
+        };
+        let Ok(cutoff) = now.checked_sub(jiff::SignedDuration::from_hours(
+            24 * VERIFY_HISTORY_FULL_DAYS,
+        )) else {
+            return Ok(());
+        };
+        // Rows older than two days before the cutoff were thinned by an earlier call; from
+        // the start of that day on, keep the first passed verify of each day.
+        let from = cutoff
+            .checked_sub(jiff::SignedDuration::from_hours(48))
+            .unwrap_or(cutoff)
+            .to_string();
+        let rows = sqlx::query(
+            "SELECT id, verified_at FROM log_verifications \
+             WHERE ok = 1 AND verified_at >= $1 AND verified_at < $2 \
+             ORDER BY verified_at, id",
+        )
+        .bind(from.get(..10).unwrap_or(&from))
+        .bind(cutoff.to_string())
+        .fetch_all(&self.pool)
+        .await?;
+        let mut day_seen: Option<String> = None;
+        for r in rows {
+            let at: String = r.try_get("verified_at")?;
+            let day = at.get(..10).unwrap_or(&at).to_string();
+            if day_seen.as_deref() == Some(day.as_str()) {
+                let id: String = r.try_get("id")?;
+                sqlx::query("DELETE FROM log_verifications WHERE id = $1")
+                    .bind(id)
+                    .execute(&self.pool)
+                    .await?;
+            } else {
+                day_seen = Some(day);
+            }
+        }
         Ok(())
+    }
+
+    /// Every verify kept, newest first.
+    pub async fn log_verification_history(&self) -> Result<Vec<LogVerification>> {
+        let rows = sqlx::query(
+            "SELECT verified_at, ok, checkpoints, head_seq, tree_size, problems, first_problem \
+             FROM log_verifications ORDER BY verified_at DESC, id DESC",
+        )
+        .fetch_all(&self.pool)
+        .await?;
+        rows.iter().map(verification_of).collect()
     }
 
     /// The newest verify recorded (`None`: never).
@@ -134,17 +191,21 @@ impl Store {
         )
         .fetch_optional(&self.pool)
         .await?;
-        row.map(|r| -> Result<LogVerification> {
-            Ok(LogVerification {
-                verified_at: r.try_get("verified_at")?,
-                ok: r.try_get::<i64, _>("ok")? == 1,
-                checkpoints: u64_of(r.try_get("checkpoints")?),
-                head_seq: r.try_get::<Option<i64>, _>("head_seq")?.map(u64_of),
-                tree_size: u64_of(r.try_get("tree_size")?),
-                problems: u64_of(r.try_get("problems")?),
-                first_problem: r.try_get("first_problem")?,
-            })
-        })
-        .transpose()
+        row.as_ref().map(verification_of).transpose()
     }
+}
+
+/// Days of verify history kept whole; older days keep their first passed verify.
+pub const VERIFY_HISTORY_FULL_DAYS: i64 = 7;
+
+fn verification_of(r: &AnyRow) -> Result<LogVerification> {
+    Ok(LogVerification {
+        verified_at: r.try_get("verified_at")?,
+        ok: r.try_get::<i64, _>("ok")? == 1,
+        checkpoints: u64_of(r.try_get("checkpoints")?),
+        head_seq: r.try_get::<Option<i64>, _>("head_seq")?.map(u64_of),
+        tree_size: u64_of(r.try_get("tree_size")?),
+        problems: u64_of(r.try_get("problems")?),
+        first_problem: r.try_get("first_problem")?,
+    })
 }

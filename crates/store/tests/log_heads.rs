@@ -74,3 +74,45 @@ on_both!(
         assert_eq!(store.last_log_verification().await.unwrap(), Some(failed));
     }
 );
+
+on_both!(
+    the_verify_history_keeps_failures_the_last_week_and_one_a_day,
+    |store: Store| async move {
+        // `serve` verifies every ten minutes: 20 days of that, one failure on the third day.
+        let start: jiff::Timestamp = "2026-03-01T00:00:00Z".parse().unwrap();
+        let mut last = None;
+        for i in 0..(20 * 24 * 6) {
+            let at = start + jiff::SignedDuration::from_mins(10 * i);
+            let failed = i == 2 * 24 * 6 + 5;
+            let v = LogVerification {
+                verified_at: at.to_string(),
+                ok: !failed,
+                checkpoints: 3,
+                head_seq: Some(2),
+                tree_size: 31,
+                problems: u64::from(failed),
+                first_problem: failed.then(|| "检查点链被截断：缺少检查点 #2".to_string()),
+            };
+            store.record_log_verification(&v).await.unwrap();
+            last = Some(v);
+        }
+        let kept = store.log_verification_history().await.unwrap();
+        assert_eq!(kept.first(), last.as_ref());
+        // The failure on 2026-03-03 is kept.
+        assert_eq!(kept.iter().filter(|v| !v.ok).count(), 1);
+        // The last seven days (from the newest, 2026-03-20T23:50Z) whole: 7 × 144 rows,
+        // plus the first verify of each of the 13 days before; nothing else.
+        let whole = kept
+            .iter()
+            .filter(|v| v.verified_at.as_str() >= "2026-03-13T23:50:00Z")
+            .count();
+        assert_eq!(whole, 7 * 144 + 1);
+        let older: Vec<&str> = kept
+            .iter()
+            .filter(|v| v.ok && v.verified_at.as_str() < "2026-03-13T23:50:00Z")
+            .map(|v| v.verified_at.as_str())
+            .collect();
+        assert_eq!(older.len(), 13, "{older:?}");
+        assert!(older.iter().all(|t| t.ends_with("T00:00:00Z")), "{older:?}");
+    }
+);
