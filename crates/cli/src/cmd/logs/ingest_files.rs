@@ -28,18 +28,26 @@ pub(super) fn ingest_files(
     );
     let received = received.as_microsecond();
     let mut events = 0usize;
+    let mut done = 0u64;
     for f in files {
-        let recs = ingest::records_from_file(f, network, fmt, received)
-            .map_err(|e| BadInput::new(format!("{}: {e}", f.display())))?;
+        // Streamed: a batch of lines at a time, never the whole file (decision 0727).
         // Group commit: one fsync per batch; a batch is acknowledged when `append` returns.
-        for batch in recs.chunks(8192) {
+        let n = ingest::for_each_batch(f, network, fmt, received, 8192, |batch, read| {
             store.append(batch).map_err(lib)?;
-        }
-        events += recs.len();
-        bar.inc(std::fs::metadata(f).map(|m| m.len()).unwrap_or(0));
+            bar.set_position(done + read);
+            Ok::<(), anyhow::Error>(())
+        })
+        .map_err(|e| match e {
+            ingest::BatchError::Read(e) => BadInput::new(format!("{}: {e}", f.display())),
+            ingest::BatchError::Each(e) => e,
+        })?;
+        events += n;
+        done += std::fs::metadata(f).map(|m| m.len()).unwrap_or(0);
+        bar.set_position(done);
         bar.set_message(format!("{events} events"));
     }
-    let sealed = store.seal().map_err(lib)?;
+    store.seal().map_err(lib)?;
+    let sealed = store.sealed_since_open();
     bar.finish_and_clear();
     let cp = store.catalog().checkpoints.last();
     println!(
