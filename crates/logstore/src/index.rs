@@ -152,14 +152,22 @@ pub fn build(
         if blks.last() != Some(&b) {
             blks.push(b);
         }
+        // Take the block's whole run of this term at once (its events, ascending): the
+        // heap orders runs, not (term, event) pairs — comparing terms per pair was the
+        // seal's largest cost after SM3 and zstd (decision 0729).
         let t = &blocks[b as usize];
-        posts.push(if per_event {
-            t.owner.get(i).copied().unwrap_or(0)
-        } else {
-            b
-        });
-        if let Some(s) = t.spans.get(i + 1) {
-            heap.push(Reverse((t.term(*s), b, i + 1)));
+        let run = t.spans.get(i).copied();
+        let mut j = i;
+        while j < t.spans.len() && t.spans.get(j).copied() == run {
+            posts.push(if per_event {
+                t.owner.get(j).copied().unwrap_or(0)
+            } else {
+                b
+            });
+            j += 1;
+        }
+        if let Some(s) = t.spans.get(j) {
+            heap.push(Reverse((t.term(*s), b, j)));
         }
     }
     if let Some(c) = cur {
