@@ -66,11 +66,12 @@ fn ingest_search_count_and_json() {
         .output()
         .unwrap();
     assert!(out.status.success());
-    let hits: Vec<serde_json::Value> = String::from_utf8(out.stdout)
+    let mut hits: Vec<serde_json::Value> = String::from_utf8(out.stdout)
         .unwrap()
         .lines()
         .map(|l| serde_json::from_str(l).unwrap())
         .collect();
+    assert_eq!(hits.pop(), Some(serde_json::json!({ "next": null })));
     assert_eq!(hits.len(), 3);
     assert!(hits
         .iter()
@@ -386,4 +387,58 @@ fn top_addresses_and_hourly_counts_of_a_query() {
         .assert()
         .code(2)
         .stderr(predicate::str::contains("use host, app, source or ip"));
+}
+
+/// `logs search --limit N --after CURSOR` pages through the results: the pages joined are the
+/// unpaged result, in the same order; the last page says `"next": null`; a cursor that is
+/// not one is refused naming `--after` (exit 2).
+#[test]
+fn search_pages_with_a_cursor() {
+    let d = ingested(NOW);
+    let page = |limit: &str, after: Option<&str>| -> (Vec<serde_json::Value>, Option<String>) {
+        let mut args = vec!["logs", "search", "sshd", "--json", "--limit", limit];
+        if let Some(a) = after {
+            args.extend(["--after", a]);
+        }
+        let out = dengbao(d.path(), NOW).args(&args).output().unwrap();
+        assert!(
+            out.status.success(),
+            "{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        let mut lines: Vec<serde_json::Value> = String::from_utf8(out.stdout)
+            .unwrap()
+            .lines()
+            .map(|l| serde_json::from_str(l).unwrap())
+            .collect();
+        let next = lines.pop().unwrap();
+        (lines, next["next"].as_str().map(String::from))
+    };
+    let (all, none) = page("1000", None);
+    assert!(all.len() >= 3, "{all:?}");
+    assert_eq!(none, None);
+    for size in ["1", "2"] {
+        let mut joined = Vec::new();
+        let mut after = None;
+        loop {
+            let (hits, next) = page(size, after.as_deref());
+            assert!(hits.len() <= size.parse().unwrap());
+            joined.extend(hits);
+            match next {
+                Some(n) => after = Some(n),
+                None => break,
+            }
+        }
+        assert_eq!(joined, all, "pages of {size}");
+    }
+    // Each hit carries its own cursor: resuming after the first gives the rest.
+    let first = all[0]["cursor"].as_str().unwrap().to_string();
+    let (rest, _) = page("1000", Some(&first));
+    assert_eq!(rest, all[1..]);
+    let out = dengbao(d.path(), NOW)
+        .args(["logs", "search", "sshd", "--after", "page-2"])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("--after"));
 }

@@ -65,9 +65,13 @@ fn search(data: &Path, query: &str) -> Vec<serde_json::Value> {
         &["logs", "search", query, "--json", "--limit", "1000"],
     );
     assert_eq!(code, 0, "{err}");
-    out.lines()
+    let mut lines: Vec<serde_json::Value> = out
+        .lines()
         .map(|l| serde_json::from_str(l).unwrap())
-        .collect()
+        .collect();
+    // The last line says where the next page starts: none, under 1,000 events.
+    assert_eq!(lines.pop(), Some(serde_json::json!({ "next": null })));
+    lines
 }
 
 #[test]

@@ -6,6 +6,7 @@
 
 pub mod coverage;
 pub mod crypto;
+pub mod cursor;
 pub mod error;
 pub mod merkle;
 mod names;

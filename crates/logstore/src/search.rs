@@ -7,6 +7,7 @@ use std::collections::BTreeMap;
 use serde::Serialize;
 
 use crate::checkpoint::SegmentEntry;
+use crate::cursor::Cursor;
 use crate::error::Result;
 use crate::index::Postings;
 use crate::parse::{self, flags};
@@ -44,6 +45,8 @@ pub struct Hit {
     /// Merkle leaf number: the handle for an inclusion proof.
     pub leaf: u64,
     pub segment: u64,
+    /// Where this event stands in the result order: `--after` this to page on.
+    pub cursor: String,
     #[serde(skip)]
     pub time_us: i64,
     #[serde(skip)]
@@ -319,9 +322,20 @@ fn tally(c: &mut Counts) -> impl FnMut(Option<Hit>, i64, u64) -> bool + '_ {
 
 impl Store {
     /// Stream matching events to `on_hit` (return `false` to stop), oldest segment first.
-    pub fn search(&self, req: &Request, mut on_hit: impl FnMut(Hit) -> bool) -> Result<u64> {
+    pub fn search(&self, req: &Request, on_hit: impl FnMut(Hit) -> bool) -> Result<u64> {
+        self.search_after(req, None, on_hit)
+    }
+
+    /// [`Store::search`] from the event after `after` (a page's last hit's
+    /// [`Hit::cursor`]): the segments before it are not read.
+    pub fn search_after(
+        &self,
+        req: &Request,
+        after: Option<&Cursor>,
+        mut on_hit: impl FnMut(Hit) -> bool,
+    ) -> Result<u64> {
         let mut n = 0u64;
-        self.scan(req, true, |hit, _, _| {
+        self.scan(req, after, true, |hit, _, _| {
             let Some(hit) = hit else { return true };
             n += 1;
             on_hit(hit) && req.limit.is_none_or(|l| (n as usize) < l)
@@ -340,7 +354,7 @@ impl Store {
                 let mut c = Counts::default();
                 {
                     let mut t = tally(&mut c);
-                    self.scan_segment(s, req, &q, false, true, &mut t)?;
+                    self.scan_segment(s, req, None, &q, false, true, &mut t)?;
                 }
                 Ok(c)
             })
@@ -380,12 +394,17 @@ impl Store {
     pub(crate) fn scan(
         &self,
         req: &Request,
+        after: Option<&Cursor>,
         want_hits: bool,
         mut f: impl FnMut(Option<Hit>, i64, u64) -> bool,
     ) -> Result<()> {
         let q = req.query.clone().unwrap_or(Query::All);
-        for s in self.segments_for(req, &q) {
-            if !self.scan_segment(s, req, &q, want_hits, false, &mut f)? {
+        let segs = self.segments_for(req, &q);
+        for s in segs
+            .into_iter()
+            .filter(|s| after.is_none_or(|c| c.keeps_segment(s)))
+        {
+            if !self.scan_segment(s, req, after, &q, want_hits, false, &mut f)? {
                 return Ok(());
             }
         }
@@ -394,10 +413,12 @@ impl Store {
 
     /// Matches of one segment, in time order, to `f`; `Ok(false)` when `f` said stop. With
     /// `per_day`, a whole segment matching everything is one call for all its events.
+    #[allow(clippy::too_many_arguments)] // the scan's knobs, each a plain value
     fn scan_segment(
         &self,
         s: &SegmentEntry,
         req: &Request,
+        after: Option<&Cursor>,
         q: &Query,
         want_hits: bool,
         per_day: bool,
@@ -428,7 +449,9 @@ impl Store {
             meta,
         };
         let in_time = |i: usize| {
-            req.from_us.is_none_or(|f| times[i] >= f) && req.to_us.is_none_or(|t| times[i] < t)
+            req.from_us.is_none_or(|f| times[i] >= f)
+                && req.to_us.is_none_or(|t| times[i] < t)
+                && after.is_none_or(|c| c.keeps_event(s, times[i], i as u32))
         };
         let cands: Vec<u32> = if exact_q {
             exact(q, &ctx, &r)?
@@ -491,6 +514,7 @@ impl Store {
                         flags: flag_names(meta.flags[iu]),
                         leaf: s.first_leaf + u64::from(i),
                         segment: s.id,
+                        cursor: Cursor::at(s, times[iu], i).to_string(),
                         time_us: times[iu],
                         record: bytes.clone(),
                     });

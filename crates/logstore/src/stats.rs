@@ -93,7 +93,7 @@ impl Store {
         let mut out: BTreeMap<String, u64> = BTreeMap::new();
         // Asia/Shanghai is a whole number of hours from UTC: an hour bucket is a UTC hour.
         let mut last: Option<(i64, String)> = None;
-        self.scan(req, false, |_, t, n| {
+        self.scan(req, None, false, |_, t, n| {
             let hour = t.div_euclid(3_600_000_000);
             if last.as_ref().is_none_or(|(h, _)| *h != hour) {
                 let key = jiff::Timestamp::from_microsecond(t)

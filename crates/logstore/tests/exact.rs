@@ -7,6 +7,7 @@
 
 use std::collections::BTreeMap;
 
+use dengbao_logstore::cursor::Cursor;
 use dengbao_logstore::query::{self, Cmp, Field, Query};
 use dengbao_logstore::search::Request;
 use dengbao_logstore::segment::SegmentReader;
@@ -198,6 +199,38 @@ fn counts_histograms_and_hits_equal_a_scan_of_the_lines() {
                     true
                 })
                 .unwrap();
+            // Paged with a cursor, the pages joined are the unpaged result in its order.
+            let sizes: &[usize] = if got.len() <= 40 {
+                &[1, 3]
+            } else {
+                &[997, 4096]
+            };
+            for &size in sizes {
+                let (mut joined, mut after) = (Vec::new(), None::<Cursor>);
+                loop {
+                    let mut page = Vec::new();
+                    let paged = Request {
+                        limit: Some(size),
+                        ..req.clone()
+                    };
+                    store
+                        .search_after(&paged, after.as_ref(), |h| {
+                            page.push(h);
+                            true
+                        })
+                        .unwrap();
+                    let Some(last) = page.last() else { break };
+                    after = Some(last.cursor.parse().unwrap());
+                    let full = page.len() == size;
+                    joined.extend(page.into_iter().map(|h| h.message));
+                    if !full {
+                        break;
+                    }
+                }
+                if joined != got {
+                    failures.push(format!("{q} {lo:?}..{hi:?}: pages of {size} differ"));
+                }
+            }
             let mut want_text: Vec<String> =
                 want.iter().map(|l| l.text.trim_end().to_string()).collect();
             got.sort();

@@ -22,6 +22,7 @@ pub(crate) mod db_head;
 mod head;
 mod ingest_files;
 mod lines;
+mod search;
 mod stats;
 mod top;
 mod verify;
@@ -71,9 +72,13 @@ pub enum LogsCmd {
         query: String,
         #[command(flatten)]
         range: Range,
+        /// Events per page.
         #[arg(long, default_value_t = 100)]
         limit: usize,
-        /// One JSON object per line.
+        /// Start after this cursor: the `next` a previous page printed.
+        #[arg(long)]
+        after: Option<String>,
+        /// One JSON object per line, then `{"next": cursor or null}`.
         #[arg(long)]
         json: bool,
     },
@@ -301,44 +306,12 @@ pub fn run(cmd: LogsCmd, ctx: &Ctx) -> anyhow::Result<ExitCode> {
             query,
             range,
             limit,
+            after,
             json,
         } => {
             let store = open(ctx, false, Suite::Sm3Sm2)?;
-            let mut r = req(Some(&query), &range)?;
-            r.limit = Some(limit);
-            let mut out = std::io::stdout().lock();
-            let mut err = None;
-            let n = store
-                .search(&r, |h| {
-                    let res = if json {
-                        serde_json::to_writer(&mut out, &h)
-                            .map_err(anyhow::Error::from)
-                            .and_then(|_| Ok(writeln!(out)?))
-                    } else {
-                        writeln!(
-                            out,
-                            "{} {} {} {}: {}",
-                            h.time,
-                            h.network,
-                            h.host.as_deref().unwrap_or("-"),
-                            h.app.as_deref().unwrap_or("-"),
-                            h.message
-                        )
-                        .map_err(anyhow::Error::from)
-                    };
-                    // A closed pipe (`| head`) just ends the stream.
-                    if let Err(e) = res {
-                        err = Some(e);
-                        return false;
-                    }
-                    true
-                })
-                .map_err(lib)?;
-            drop(out);
-            if err.is_none() && !json {
-                eprintln!("{}", lines::found(ctx.lang, n as u64));
-            }
-            Ok(ExitCode::SUCCESS)
+            let r = req(Some(&query), &range)?;
+            search::search(ctx, &store, r, limit, after.as_deref(), json)
         }
         LogsCmd::Top {
             field,
