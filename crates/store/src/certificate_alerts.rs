@@ -84,3 +84,43 @@ impl Store {
         Ok(out)
     }
 }
+
+impl Store {
+    /// The certificates of the people holding a key post of the network, with the notice
+    /// period: the fact that decides 持证上岗 in the duty engine (decision 1505). A person
+    /// holding two posts of the network is counted once.
+    pub async fn key_post_certificates(
+        &self,
+        network_id: &str,
+        rule: &CertificateRule,
+    ) -> Result<dengbao_duties::KeyPostCertificates> {
+        let net = self.get_network(network_id).await?;
+        let holders: std::collections::BTreeSet<String> = self
+            .list_key_posts(network_id)
+            .await?
+            .into_iter()
+            .map(|p| p.staff_id)
+            .collect();
+        let mut held = Vec::new();
+        for person in self.list_staff(&net.org_id).await? {
+            if !holders.contains(&person.id) {
+                continue;
+            }
+            for c in person.certificates {
+                let expires = c.expires_on.parse().map_err(|_| {
+                    StoreError::invalid("expires_on", format!("{} ({})", c.expires_on, c.id))
+                })?;
+                held.push(dengbao_duties::HeldCertificate {
+                    holder: person.name.clone(),
+                    holder_id: person.id.clone(),
+                    certificate: c.name,
+                    expires,
+                });
+            }
+        }
+        Ok(dengbao_duties::KeyPostCertificates {
+            warn_days: rule.warn_days,
+            held,
+        })
+    }
+}

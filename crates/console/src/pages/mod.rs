@@ -78,7 +78,9 @@ pub async fn evaluate(
     let profile = dengbao_server::routes::duties::profile_of(state, &net.id).await?;
     let calendar = state.calendar.get();
     let mut engine = dengbao_duties::Engine::new(&state.catalog, &calendar);
-    let statuses = evaluate_profile(&mut engine, logs.for_network(&net.id), &profile, at);
+    let mut statuses = evaluate_profile(&mut engine, logs.for_network(&net.id), &profile, at);
+    dengbao_server::routes::duties::apply_stored_facts(state, &net.id, &profile, &mut statuses)
+        .await?;
     Ok(Some((profile, statuses)))
 }
 
@@ -95,6 +97,7 @@ pub fn evaluate_profile(
     if let Some(log_retention) = log_retention {
         let facts = dengbao_duties::Facts {
             log_retention: Some(log_retention),
+            ..Default::default()
         };
         dengbao_duties::apply_facts(&mut statuses, &facts, profile);
     }
