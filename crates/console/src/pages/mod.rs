@@ -33,6 +33,7 @@ pub mod supervisor;
 pub mod tokens;
 pub mod totp;
 pub mod training;
+pub mod training_plan;
 
 /// Every console page.
 pub fn routes() -> Router<AppState> {
