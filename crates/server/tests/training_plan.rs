@@ -163,3 +163,78 @@ async fn planned_items_count_as_held_by_the_sessions_of_their_month_and_topic() 
     assert_eq!(r.status, 422, "{}", r.json);
     assert!(r.json.to_string().contains("year"), "{}", r.json);
 }
+
+/// The workbook for an assessor carries this year's plan (培训计划, with its approval and
+/// audiences) and the hours per person (学时统计).
+#[tokio::test]
+async fn the_records_workbook_carries_this_years_plan_and_the_hours() {
+    let w = world().await;
+    let net = w.net_a.clone();
+    // This year (Asia/Shanghai) and its first day, never in the future whenever the test runs.
+    let year = jiff::Timestamp::now()
+        .in_tz("Asia/Shanghai")
+        .unwrap()
+        .date()
+        .year();
+    let first = format!("{year}-01-01");
+    let r = w
+        .post_json(
+            &format!("/api/organisations/{}/staff", w.org_a),
+            "operator_a",
+            json!({"name": "周婷", "position": "审计管理员", "key_post": false}),
+        )
+        .await;
+    let zhou = r.json["id"].as_str().unwrap().to_string();
+    let r = w
+        .post_json(
+            &format!("/api/networks/{net}/training-sessions"),
+            "operator_a",
+            json!({"held_on": first, "topic": "新年网络安全意识教育", "hours": 1.5,
+                   "trainer": "信息中心 赵工", "attendees": [zhou]}),
+        )
+        .await;
+    assert_eq!(r.status, 201, "{}", r.json);
+    let r = w
+        .put_json(
+            &format!("/api/organisations/{}/training-plan/{year}", w.org_a),
+            "operator_a",
+            json!({"approved_by": "信息中心主任 刘强", "approved_on": first, "items": [
+                {"month": 1, "topic": "新年网络安全意识教育", "audience": "all",
+                 "hours": 1.5, "trainer": "信息中心 赵工"},
+                {"month": 12, "topic": "个人信息保护法解读", "audience": "role",
+                 "role": "审计管理员", "hours": 2.0, "trainer": "律师事务所 孙律师"},
+            ]}),
+        )
+        .await;
+    assert_eq!(r.status, 200, "{}", r.json);
+    let xlsx = w
+        .get(
+            &format!("/api/networks/{net}/training/records.xlsx"),
+            "auditor",
+        )
+        .await;
+    assert_eq!(xlsx.status, 200);
+    let mut zip = zip::ZipArchive::new(std::io::Cursor::new(&xlsx.bytes)).unwrap();
+    let mut read = |name: &str| {
+        let mut out = String::new();
+        std::io::Read::read_to_string(&mut zip.by_name(name).unwrap(), &mut out).unwrap();
+        out
+    };
+    let book = read("xl/workbook.xml");
+    for sheet in ["学时统计", "培训计划"] {
+        assert!(book.contains(sheet), "no sheet {sheet}: {book}");
+    }
+    let strings = read("xl/sharedStrings.xml");
+    for want in [
+        format!("{year} 年度培训计划"),
+        "信息中心主任 刘强".to_string(),
+        "个人信息保护法解读".to_string(),
+        "岗位：审计管理员".to_string(),
+        first.clone(),
+    ] {
+        assert!(
+            strings.contains(&want),
+            "{want} not in the workbook: {strings}"
+        );
+    }
+}

@@ -245,6 +245,21 @@ impl Store {
         })
     }
 
+    /// The day each of the organisation's sessions was held, by session id (what a held
+    /// plan item shows).
+    pub async fn training_sessions_of_org(
+        &self,
+        org_id: &str,
+    ) -> Result<std::collections::BTreeMap<String, String>> {
+        sqlx::query("SELECT id, held_on FROM training_sessions WHERE org_id = $1")
+            .bind(org_id)
+            .fetch_all(&self.pool)
+            .await?
+            .iter()
+            .map(|r| Ok((r.try_get("id")?, r.try_get("held_on")?)))
+            .collect()
+    }
+
     /// Replaces the organisation's plan for `year` with `input`, with its audit entry.
     pub async fn save_training_plan(
         &self,

@@ -305,7 +305,45 @@ async fn records_xlsx(
             sessions: h.sessions,
         })
         .collect();
+    // The plan of this year (Asia/Shanghai); a held item names the day of its session.
+    let today = dengbao_duties::date_of(jiff::Timestamp::now());
+    let plan = state
+        .store
+        .training_plan(&guard.org_id, i32::from(today.year()))
+        .await?;
+    let held_on = state.store.training_sessions_of_org(&guard.org_id).await?;
+    let plan_rows = plan
+        .items
+        .iter()
+        .map(|i| reports::PlanRow {
+            when: i
+                .planned_on
+                .clone()
+                .unwrap_or_else(|| format!("{}-{:02}", plan.year, i.month)),
+            topic: i.topic.clone(),
+            audience: match i.audience {
+                dengbao_store::TrainingAudience::All => "全体人员".to_string(),
+                dengbao_store::TrainingAudience::KeyPosts => "关键岗位人员".to_string(),
+                dengbao_store::TrainingAudience::Role => {
+                    format!("岗位：{}", i.role.as_deref().unwrap_or_default())
+                }
+            },
+            hours: i.hours,
+            trainer: i.trainer.clone(),
+            held_on: i
+                .held_by
+                .as_ref()
+                .and_then(|id| held_on.get(id).cloned())
+                .unwrap_or_default(),
+        })
+        .collect();
     let records = reports::TrainingRecords {
+        plan_year: plan.year,
+        plan_approval: match (&plan.approved_by, &plan.approved_on) {
+            (Some(who), Some(on)) => format!("{who}（{on}）"),
+            _ => String::new(),
+        },
+        plan: plan_rows,
         org_name: org.name,
         network_name: net.profile.name.clone(),
         at: dengbao_duties::date_of(jiff::Timestamp::now()).to_string(),
