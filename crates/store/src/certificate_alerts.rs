@@ -57,6 +57,14 @@ impl Store {
                 continue;
             }
             for c in &person.certificates {
+                // A later certificate of the same name renews this one (decision 1505).
+                let renewed = person
+                    .certificates
+                    .iter()
+                    .any(|o| o.name == c.name && o.expires_on > c.expires_on);
+                if renewed {
+                    continue;
+                }
                 let expires: jiff::civil::Date = c
                     .expires_on
                     .parse()
