@@ -72,8 +72,16 @@ fn the_assessor_reads_the_sessions_and_which_met_the_duty() {
     let server = ["--server", &s.url, "--token", &s.token, "--network", &s.net];
     let (code, out, err) = dengbao("zh-CN", &server);
     assert_eq!(code, 0, "{err}");
-    let lines: Vec<&str> = out.lines().collect();
+    let (sessions, hours) = out.split_once("\n\n").unwrap_or((&out, ""));
+    let lines: Vec<&str> = sessions.lines().collect();
     assert_eq!(lines.len(), 2, "{out}");
+    // 李明 attended both sessions (2.5 h each), 张华 one.
+    let hours: Vec<&str> = hours.lines().skip(1).collect();
+    assert_eq!(
+        hours,
+        vec!["2026 张华 2.5 学时（1 次）", "2026 李明 5 学时（2 次）"],
+        "{out}"
+    );
     assert!(
         lines[0].starts_with("2026-04-02") && lines[0].contains("未覆盖全部关键岗位"),
         "{out}"
@@ -88,6 +96,7 @@ fn the_assessor_reads_the_sessions_and_which_met_the_duty() {
     let (code, out, _) = dengbao("en", &server);
     assert_eq!(code, 0);
     assert!(out.contains("covered every key post"), "{out}");
+    assert!(out.contains("2026 「李明」 5 h (2 sessions)"), "{out}");
 
     let mut json_args = server.to_vec();
     json_args.push("--json");

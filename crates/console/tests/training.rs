@@ -137,3 +137,117 @@ async fn a_session_recorded_on_the_page_meets_the_cii_training_duty() {
 fn as_refs<'a>(v: &'a [(&'static str, String)]) -> Vec<(&'static str, &'a str)> {
     v.iter().map(|(k, x)| (*k, x.as_str())).collect()
 }
+
+/// The yearly plan on the training page (decision 1505): an item added with the form shows as
+/// held once a session of its month and topic is recorded, another stays not held; the
+/// approval is recorded; a month out of range is refused naming the field by its label.
+#[tokio::test]
+async fn the_yearly_plan_shows_planned_against_held() {
+    let app = App::new().await;
+    let mut b = app.set_up().await;
+    let net = app
+        .network_with_events(
+            serde_json::json!({"name": "社保业务系统", "level": 3, "stage": "running"}),
+            &[("launched", "2024-06-01")],
+        )
+        .await;
+    let org = app.first_org().await;
+    let li = app
+        .store
+        .add_staff(
+            "test",
+            &org,
+            dengbao_store::StaffInput {
+                name: "李明".into(),
+                position: "系统管理员".into(),
+                key_post: true,
+            },
+        )
+        .await
+        .unwrap()
+        .id;
+    app.store
+        .add_training_session(
+            "test",
+            &net.id,
+            dengbao_store::SessionInput {
+                held_on: "2026-03-12".into(),
+                topic: "网络安全法及等级保护制度解读".into(),
+                hours: 2.0,
+                trainer: "省网络安全协会 王工".into(),
+                attendees: vec![li],
+                evidence_id: None,
+                link: None,
+            },
+        )
+        .await
+        .unwrap();
+    let base = format!("/networks/{}/training", net.id);
+    let page = b.get(&format!("{base}?year=2026")).await;
+    assert_eq!(page.status, StatusCode::OK, "{}", page.body);
+    assert!(page.body.contains("2026 年度培训计划"), "{}", page.body);
+    assert!(page.body.contains(r#"id="plan-none""#), "{}", page.body);
+
+    let item = |month: &'static str, topic: &'static str| {
+        vec![
+            ("year", "2026"),
+            ("month", month),
+            ("planned_on", ""),
+            ("topic", topic),
+            ("audience", "all"),
+            ("role", ""),
+            ("hours", "2"),
+            ("trainer", "省网络安全协会 王工"),
+        ]
+    };
+    let bad = b
+        .post(
+            &format!("{base}/plan"),
+            &item("13", "网络安全法及等级保护制度解读"),
+        )
+        .await;
+    assert_eq!(bad.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", bad.body);
+    assert!(bad.body.contains("计划月份"), "{}", bad.body);
+    assert_eq!(
+        app.store.training_plan(&org, 2026).await.unwrap().planned,
+        0
+    );
+    for (month, topic) in [
+        ("3", "网络安全法及等级保护制度解读"),
+        ("9", "数据安全法解读"),
+    ] {
+        b.get(&format!("{base}?year=2026")).await;
+        let ok = b.post(&format!("{base}/plan"), &item(month, topic)).await;
+        assert_eq!(ok.status, StatusCode::SEE_OTHER, "{}", ok.body);
+    }
+    b.get(&format!("{base}?year=2026")).await;
+    let ok = b
+        .post(
+            &format!("{base}/plan/approve"),
+            &[
+                ("year", "2026"),
+                ("approved_by", "信息中心主任 刘强"),
+                ("approved_on", "2026-01-10"),
+            ],
+        )
+        .await;
+    assert_eq!(ok.status, StatusCode::SEE_OTHER, "{}", ok.body);
+
+    let page = b.get(&format!("{base}?year=2026")).await;
+    let held: Vec<&str> = page
+        .body
+        .match_indices(r#"data-held=""#)
+        .map(|(i, m)| {
+            let s = &page.body[i + m.len()..];
+            &s[..s.find('"').unwrap()]
+        })
+        .collect();
+    assert_eq!(held, vec!["true", "false"], "{}", page.body);
+    assert!(page.body.contains("是（2026-03-12）"), "{}", page.body);
+    assert!(page.body.contains("已批准：信息中心主任 刘强 · 2026-01-10"));
+    // 持证上岗 is among the page's duties.
+    assert!(page.body.contains(r#"id="duty-mlps.l3.certificates""#));
+    let en = b.get(&format!("{base}?year=2026&lang=en")).await;
+    assert!(en.body.contains("Training plan 2026"), "{}", en.body);
+    assert!(en.body.contains("Yes (2026-03-12)"), "{}", en.body);
+}

@@ -1,10 +1,11 @@
 //! Facts dengbao gathers itself, which decide a duty's status instead of a tick box.
 //!
-//! Today there is one: the log centre's proof of retention (`dengbao logs coverage --json`),
+//! The log centre's proof of retention (`dengbao logs coverage --json`),
 //! which decides the six-month log duties (网络安全法 第二十一条（三）, 条例 第二十条（五）) —
 //! the duties whose catalog entry says `computed_from = "log_retention"`. Without the fact
 //! those duties run on events and evidence like any other; with it, the evidence of record
 //! is what the log centre actually holds (docs/decisions/0703-log-duty-from-coverage.md).
+//! And the key-post holders' certificates, which decide 持证上岗 (`certificates`, decision 1505).
 //!
 //! Invariant: no I/O here; the caller reads the coverage and hands it over.
 
@@ -21,6 +22,8 @@ use crate::profile::Profile;
 pub enum Fact {
     /// The log centre's proof of retention for the network.
     LogRetention,
+    /// The certificates of the network's key-post holders (持证上岗, decision 1505).
+    KeyPostCertificates,
 }
 
 /// What the log centre proves about one network's logs (one entry of `networks` in the
@@ -45,6 +48,8 @@ pub struct LogRetention {
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
 pub struct Facts {
     pub log_retention: Option<LogRetention>,
+    /// The certificates of the key-post holders, from the staff records.
+    pub key_post_certificates: Option<crate::certificates::KeyPostCertificates>,
 }
 
 /// Why a coverage document could not be read.
@@ -123,6 +128,11 @@ pub fn apply_facts(statuses: &mut [DutyStatus], facts: &Facts, profile: &Profile
             Some(Fact::LogRetention) => {
                 if let Some(f) = &facts.log_retention {
                     log_retention(st, f, profile);
+                }
+            }
+            Some(Fact::KeyPostCertificates) => {
+                if let Some(f) = &facts.key_post_certificates {
+                    crate::certificates::decide(st, f);
                 }
             }
             None => {}

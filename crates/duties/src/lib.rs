@@ -14,6 +14,7 @@ pub mod basis;
 mod by_date;
 mod catalog;
 mod cel;
+pub mod certificates;
 pub mod cited;
 mod clocks;
 mod engine;
@@ -35,6 +36,7 @@ pub use catalog::{
     DUTY_FILES, DUTY_SCOPE, PENALTY_FILES, PENALTY_SCOPE,
 };
 pub use cel::VARIABLES;
+pub use certificates::{HeldCertificate, KeyPostCertificates};
 pub use clocks::calendar_days;
 pub use engine::{evaluate, evaluate_from_source, gaps, Due, DutyStatus, Engine, Status};
 pub use exposure::{exposure, Exposure, ExposureItem};

@@ -82,6 +82,7 @@ fn log_duties_follow_the_log_centre() {
             log_retention: LogRetention::from_coverage_json(&coverage_json(c))
                 .unwrap_or_else(|e| panic!("{}: {e}", c.name))
                 .pop(),
+            ..Default::default()
         };
         let mut statuses = evaluate(&p, &catalog, &calendar, parse_at(&c.at).unwrap());
         apply_facts(&mut statuses, &facts, &p);

@@ -29,7 +29,7 @@ pub use assessment_docx::{
 };
 pub use docx::{filing_docx, grading_docx};
 pub use incident_docx::{incident_docx, IncidentDoc, IncidentReport, OwedReport};
-pub use training_xlsx::{training_xlsx, HoursRow, StaffRow, TrainingRecords, TrainingRow};
+pub use training_xlsx::{training_xlsx, HoursRow, PlanRow, StaffRow, TrainingRecords, TrainingRow};
 pub use xlsx::{assessment_xlsx, duties_xlsx, findings_xlsx};
 
 /// The East Asian font every document names.

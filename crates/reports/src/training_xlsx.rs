@@ -1,6 +1,7 @@
 //! The training records of a network for an assessor (安全管理人员: 安全意识教育和培训,
 //! 外部人员/岗位人员的技能考核): the sessions, each person's hours per year, and the people with
-//! their key posts and certificates (decision 1502). One sheet each, Chinese headers as the
+//! their key posts and certificates (decision 1502), the organisation's plan for the year (decision
+//! 1505). One sheet each, Chinese headers as the
 //! other workbooks.
 
 use rust_xlsxwriter::Workbook;
@@ -42,6 +43,20 @@ pub struct StaffRow {
     pub certificates: String,
 }
 
+/// One item of the organisation's yearly training plan (decision 1505).
+#[derive(Debug, Clone, Default)]
+pub struct PlanRow {
+    /// The planned day, or the month (`2026-03`).
+    pub when: String,
+    pub topic: String,
+    /// Who it is for, in words (全体人员, 关键岗位, 岗位：…).
+    pub audience: String,
+    pub hours: f64,
+    pub trainer: String,
+    /// The day of the session that held it, or empty: not held yet.
+    pub held_on: String,
+}
+
 /// The records of one network.
 #[derive(Debug, Clone, Default)]
 pub struct TrainingRecords {
@@ -52,6 +67,10 @@ pub struct TrainingRecords {
     pub sessions: Vec<TrainingRow>,
     pub hours: Vec<HoursRow>,
     pub staff: Vec<StaffRow>,
+    /// The year of `plan`, and who approved it (empty: not recorded).
+    pub plan_year: i32,
+    pub plan_approval: String,
+    pub plan: Vec<PlanRow>,
 }
 
 fn yes_no(b: bool) -> &'static str {
@@ -62,7 +81,7 @@ fn yes_no(b: bool) -> &'static str {
     }
 }
 
-/// Sessions, hours per person and year, people and certificates: three sheets.
+/// Sessions, hours per person and year, people and certificates, the year's plan: four sheets.
 pub fn training_xlsx(t: &TrainingRecords) -> Result<Vec<u8>> {
     let mut wb = Workbook::new();
     let sub = format!("{}　{}　导出日期：{}", t.org_name, t.network_name, t.at);
@@ -95,7 +114,7 @@ pub fn training_xlsx(t: &TrainingRecords) -> Result<Vec<u8>> {
     }
 
     let ws = wb.add_worksheet();
-    ws.set_name("年度学时")?;
+    ws.set_name("学时统计")?;
     title(ws, &format!("{}：每人每年培训学时", t.network_name), &sub)?;
     headers(
         ws,
@@ -134,6 +153,39 @@ pub fn training_xlsx(t: &TrainingRecords) -> Result<Vec<u8>> {
         ws.write_string_with_format(r, 1, crate::safe::xml_safe(&s.position), &body())?;
         ws.write_string_with_format(r, 2, yes_no(s.key_post), &body())?;
         ws.write_string_with_format(r, 3, crate::safe::xml_safe(&s.certificates), &body())?;
+    }
+    let ws = wb.add_worksheet();
+    ws.set_name("培训计划")?;
+    let approval = if t.plan_approval.is_empty() {
+        "审批：未记录".to_string()
+    } else {
+        format!("审批：{}", t.plan_approval)
+    };
+    title(
+        ws,
+        &format!("{}：{} 年度培训计划", t.org_name, t.plan_year),
+        &format!("{sub}　{approval}"),
+    )?;
+    headers(
+        ws,
+        3,
+        &[
+            ("计划时间", 12.0),
+            ("培训主题", 40.0),
+            ("培训对象", 24.0),
+            ("计划学时", 10.0),
+            ("培训讲师", 20.0),
+            ("开展日期（未开展为空）", 16.0),
+        ],
+    )?;
+    for (i, p) in t.plan.iter().enumerate() {
+        let r = 4 + i as u32;
+        ws.write_string_with_format(r, 0, crate::safe::xml_safe(&p.when), &body())?;
+        ws.write_string_with_format(r, 1, crate::safe::xml_safe(&p.topic), &body())?;
+        ws.write_string_with_format(r, 2, crate::safe::xml_safe(&p.audience), &body())?;
+        ws.write_number_with_format(r, 3, p.hours, &body())?;
+        ws.write_string_with_format(r, 4, crate::safe::xml_safe(&p.trainer), &body())?;
+        ws.write_string_with_format(r, 5, crate::safe::xml_safe(&p.held_on), &body())?;
     }
     Ok(wb.save_to_buffer()?)
 }

@@ -178,7 +178,8 @@ async fn request(w: &World, row: &Row, attempt: usize) -> (String, Option<(Strin
         .replace("{evidence_id}", &evidence_id)
         .replace("{law}", "csl")
         .replace("{citation}", "21")
-        .replace("{item}", "L3-PES1-01");
+        .replace("{item}", "L3-PES1-01")
+        .replace("{year}", "2026");
     let json =
         |v: serde_json::Value| Some(("application/json".to_string(), v.to_string().into_bytes()));
     let body = match (row.method.as_str(), template(&path)) {
@@ -263,6 +264,11 @@ async fn request(w: &World, row: &Row, attempt: usize) -> (String, Option<(Strin
         })),
         ("PUT", "/api/organisations/{id}/pi-request-policy") => json(serde_json::json!({
             "working_days": 15, "source": "本单位个人信息保护制度（参照 GB/T 35273-2020 8.7）"
+        })),
+        ("PUT", "/api/organisations/{id}/training-plan/{year}") => json(serde_json::json!({
+            "approved_by": "信息中心主任 刘强", "approved_on": "2026-01-10",
+            "items": [{"month": 3, "topic": "等级保护制度培训", "audience": "all",
+                       "hours": 2.0, "trainer": "王工"}]
         })),
         ("POST", "/api/organisations/{id}/staff") => json(serde_json::json!({
             "name": format!("李明{attempt}"), "position": "系统管理员", "key_post": true

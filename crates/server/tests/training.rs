@@ -214,3 +214,105 @@ fn shared_strings(bytes: &[u8]) -> String {
     std::io::Read::read_to_string(&mut entry, &mut out).expect("UTF-8 XML");
     out
 }
+
+/// The status of 持证上岗 (`mlps.l3.certificates`) as the API's duties give it on a day.
+async fn cert_duty(w: &common::World, net: &str, at: &str) -> Value {
+    let all = w
+        .get(&format!("/api/networks/{net}/duties?at={at}"), "operator_a")
+        .await
+        .json;
+    duty(&all, "mlps.l3.certificates").clone()
+}
+
+/// 持证上岗 through the API's duties (decision 1505): the security administrator's certificate
+/// expiring 2027-01-20 is due from 2026-11-21 and overdue from 2027-01-21; a renewal makes the
+/// duty met; a certificate of someone holding no key post of the network changes nothing; a
+/// level-2 network has no such duty.
+#[tokio::test]
+async fn a_key_post_certificate_is_due_before_it_expires_and_met_once_renewed() {
+    let w = world().await;
+    let create = |name: &str, level: u8| {
+        let profile = serde_json::from_value(
+            json!({"name": name, "level": level, "stage": "running", "cii": false}),
+        )
+        .unwrap();
+        let store = w.store.clone();
+        let org = w.org_a.clone();
+        async move {
+            store
+                .create_network("test", &org, profile)
+                .await
+                .unwrap()
+                .id
+        }
+    };
+    let net = create("社保业务系统", 3).await;
+    let small = create("单位门户网站", 2).await;
+    let staff = format!("/api/organisations/{}/staff", w.org_a);
+    let certs = format!("/api/organisations/{}/certificates", w.org_a);
+    let mut ids = Vec::new();
+    for name in ["王强", "赵敏"] {
+        let r = w
+            .post_json(
+                &staff,
+                "operator_a",
+                json!({"name": name, "position": "安全管理员", "key_post": true}),
+            )
+            .await;
+        assert_eq!(r.status, 201, "{}", r.json);
+        ids.push(r.json["id"].as_str().unwrap().to_string());
+    }
+    for n in [&net, &small] {
+        let r = w
+            .post_json(
+                &format!("/api/networks/{n}/key-posts"),
+                "operator_a",
+                json!({"staff_id": ids[0], "post": "安全管理员"}),
+            )
+            .await;
+        assert_eq!(r.status, 201, "{}", r.json);
+    }
+    let certify = |who: &str, expires_on: &str| {
+        json!({"staff_id": who, "name": "CISP", "issuer": "中国信息安全测评中心",
+               "expires_on": expires_on})
+    };
+    let r = w
+        .post_json(&certs, "operator_a", certify(&ids[0], "2027-01-20"))
+        .await;
+    assert_eq!(r.status, 201, "{}", r.json);
+    // 赵敏 holds no key post of these networks: her lapsed certificate is not theirs.
+    let r = w
+        .post_json(&certs, "operator_a", certify(&ids[1], "2026-01-31"))
+        .await;
+    assert_eq!(r.status, 201, "{}", r.json);
+
+    let d = cert_duty(&w, &net, "2026-11-20").await;
+    assert_eq!(d["status"], "met", "{d}");
+    let d = cert_duty(&w, &net, "2026-11-21").await;
+    assert_eq!(
+        (&d["status"], &d["due"]),
+        (&json!("due"), &json!("2027-01-20")),
+        "{d}"
+    );
+    let cited = &d["citations"][0];
+    assert_eq!(
+        (&cited["law"], &cited["article"], &cited["item"]),
+        (&json!("mlps"), &json!(21), &json!(3)),
+        "{d}"
+    );
+    let d = cert_duty(&w, &net, "2027-01-21").await;
+    assert_eq!(
+        (&d["status"], &d["due"]),
+        (&json!("overdue"), &json!("2027-01-20")),
+        "{d}"
+    );
+    let d = cert_duty(&w, &small, "2027-01-21").await;
+    assert_eq!(d["status"], "not_applicable", "{d}");
+
+    let r = w
+        .post_json(&certs, "operator_a", certify(&ids[0], "2030-01-19"))
+        .await;
+    assert_eq!(r.status, 201, "{}", r.json);
+    let d = cert_duty(&w, &net, "2027-01-21").await;
+    assert_eq!(d["status"], "met", "{d}");
+}

@@ -57,6 +57,14 @@ impl Store {
                 continue;
             }
             for c in &person.certificates {
+                // A later certificate of the same name renews this one (decision 1505).
+                let renewed = person
+                    .certificates
+                    .iter()
+                    .any(|o| o.name == c.name && o.expires_on > c.expires_on);
+                if renewed {
+                    continue;
+                }
                 let expires: jiff::civil::Date = c
                     .expires_on
                     .parse()
@@ -82,5 +90,45 @@ impl Store {
         }
         out.sort_by(|a, b| a.expires_on.cmp(&b.expires_on));
         Ok(out)
+    }
+}
+
+impl Store {
+    /// The certificates of the people holding a key post of the network, with the notice
+    /// period: the fact that decides 持证上岗 in the duty engine (decision 1505). A person
+    /// holding two posts of the network is counted once.
+    pub async fn key_post_certificates(
+        &self,
+        network_id: &str,
+        rule: &CertificateRule,
+    ) -> Result<dengbao_duties::KeyPostCertificates> {
+        let net = self.get_network(network_id).await?;
+        let holders: std::collections::BTreeSet<String> = self
+            .list_key_posts(network_id)
+            .await?
+            .into_iter()
+            .map(|p| p.staff_id)
+            .collect();
+        let mut held = Vec::new();
+        for person in self.list_staff(&net.org_id).await? {
+            if !holders.contains(&person.id) {
+                continue;
+            }
+            for c in person.certificates {
+                let expires = c.expires_on.parse().map_err(|_| {
+                    StoreError::invalid("expires_on", format!("{} ({})", c.expires_on, c.id))
+                })?;
+                held.push(dengbao_duties::HeldCertificate {
+                    holder: person.name.clone(),
+                    holder_id: person.id.clone(),
+                    certificate: c.name,
+                    expires,
+                });
+            }
+        }
+        Ok(dengbao_duties::KeyPostCertificates {
+            warn_days: rule.warn_days,
+            held,
+        })
     }
 }

@@ -57,6 +57,7 @@ pub mod test_support;
 mod text;
 pub mod tokens;
 pub mod totp;
+pub mod training_plan;
 pub mod training_sessions;
 pub mod users;
 
@@ -78,6 +79,9 @@ pub use pi_requests::{ClosePiRequest, NewPiRequest, PiRequest, PiRequestPolicy};
 pub use profile::NetworkProfile;
 pub use sessions::{Session, SignIn};
 pub use staff::{Certificate, CertificateInput, KeyPost, KeyPostInput, StaffInput, StaffMember};
+pub use training_plan::{
+    TrainingAudience, TrainingPlan, TrainingPlanInput, TrainingPlanItem, TrainingPlanItemInput,
+};
 pub use training_sessions::{SessionInput, TrainingSession, YearlyHours};
 pub use users::{Principal, Role, User};
 

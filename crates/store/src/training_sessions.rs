@@ -68,7 +68,7 @@ pub struct YearlyHours {
     pub sessions: i64,
 }
 
-fn tenths(hours: f64) -> Result<i64> {
+pub(crate) fn tenths(hours: f64) -> Result<i64> {
     let t = (hours * 10.0).round();
     if !hours.is_finite() || !(1.0..=240.0).contains(&t) {
         return Err(StoreError::invalid(

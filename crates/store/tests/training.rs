@@ -345,5 +345,25 @@ on_both!(
         assert!(on_last
             .iter()
             .any(|a| a.certificate == "CISP" && a.status == "due"));
+        // Renewed: the lapsed 测评师 certificate no longer raises an alert (decision 1505).
+        store
+            .add_certificate(
+                "user:1",
+                &admin,
+                CertificateInput {
+                    name: "网络安全等级测评师".into(),
+                    number: None,
+                    issuer: "中国信息安全测评中心".into(),
+                    expires_on: "2029-05-31".into(),
+                },
+            )
+            .await
+            .unwrap();
+        let renewed = store.certificate_alerts(&org, today, &rule).await.unwrap();
+        let got: Vec<(&str, &str)> = renewed
+            .iter()
+            .map(|a| (a.certificate.as_str(), a.status.as_str()))
+            .collect();
+        assert_eq!(got, vec![("CISP", "due")]);
     }
 );

@@ -93,6 +93,7 @@ fn load(args: &ProfileArgs, ctx: &Ctx) -> anyhow::Result<Loaded> {
     }
     let facts = Facts {
         log_retention: log_retention(args, at, ctx)?,
+        ..Default::default()
     };
     dengbao_duties::apply_facts(&mut statuses, &facts, &profile);
     Ok(Loaded {

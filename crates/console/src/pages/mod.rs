@@ -33,6 +33,7 @@ pub mod supervisor;
 pub mod tokens;
 pub mod totp;
 pub mod training;
+pub mod training_plan;
 
 /// Every console page.
 pub fn routes() -> Router<AppState> {
@@ -78,7 +79,9 @@ pub async fn evaluate(
     let profile = dengbao_server::routes::duties::profile_of(state, &net.id).await?;
     let calendar = state.calendar.get();
     let mut engine = dengbao_duties::Engine::new(&state.catalog, &calendar);
-    let statuses = evaluate_profile(&mut engine, logs.for_network(&net.id), &profile, at);
+    let mut statuses = evaluate_profile(&mut engine, logs.for_network(&net.id), &profile, at);
+    dengbao_server::routes::duties::apply_stored_facts(state, &net.id, &profile, &mut statuses)
+        .await?;
     Ok(Some((profile, statuses)))
 }
 
@@ -95,6 +98,7 @@ pub fn evaluate_profile(
     if let Some(log_retention) = log_retention {
         let facts = dengbao_duties::Facts {
             log_retention: Some(log_retention),
+            ..Default::default()
         };
         dengbao_duties::apply_facts(&mut statuses, &facts, profile);
     }

@@ -15,7 +15,7 @@ use dengbao_server::auth::{role_may, AddEvent, EditNetwork, Need, Read};
 use dengbao_server::AppState;
 use dengbao_store::{
     CertificateAlert, CertificateRule, KeyPost, KeyPostInput, SessionInput, StaffInput,
-    StaffMember, TrainingSession, YearlyHours,
+    StaffMember, TrainingAudience, TrainingPlan, TrainingPlanItem, TrainingSession, YearlyHours,
 };
 use dengbao_types::Text;
 
@@ -24,7 +24,11 @@ use crate::pages::emergency::{duty_rows, refused, DutyRow};
 use crate::pages::{form_value, form_values, redirect, render};
 
 /// The duties training records and certificates bear on (data/duties).
-pub const DUTIES: [&str; 2] = ["csl.cii.training", "mlps.l3.personnel"];
+pub const DUTIES: [&str; 3] = [
+    "csl.cii.training",
+    "mlps.l3.personnel",
+    "mlps.l3.certificates",
+];
 
 pub fn routes() -> Router<AppState> {
     Router::new()
@@ -32,6 +36,14 @@ pub fn routes() -> Router<AppState> {
         .route("/networks/{id}/training/sessions", post(add_session))
         .route("/networks/{id}/training/staff", post(add_person))
         .route("/networks/{id}/training/key-posts", post(add_key_post))
+        .route(
+            "/networks/{id}/training/plan",
+            post(crate::pages::training_plan::add_item),
+        )
+        .route(
+            "/networks/{id}/training/plan/approve",
+            post(crate::pages::training_plan::approve),
+        )
 }
 
 struct AlertRow {
@@ -55,6 +67,15 @@ struct PageTpl {
     hours: Vec<YearlyHours>,
     may_record: bool,
     may_edit: bool,
+    /// The organisation's plan for `plan.year`, each item held or not (decision 1505).
+    plan: TrainingPlan,
+}
+
+/// `?year=` of the page: the plan shown (this year by default).
+#[derive(serde::Deserialize)]
+struct PlanQuery {
+    #[serde(default)]
+    year: Option<i32>,
 }
 
 impl PageTpl {
@@ -67,16 +88,59 @@ impl PageTpl {
             .collect::<Vec<_>>()
             .join(sep)
     }
+
+    /// Who approved the plan and when, or that no approval is recorded.
+    fn approval(&self) -> String {
+        match (&self.plan.approved_by, &self.plan.approved_on) {
+            (Some(who), Some(on)) => self
+                .c
+                .t
+                .f("training.plan_approved", format!("{who} · {on}")),
+            _ => self.c.t.s("training.plan_unapproved").to_string(),
+        }
+    }
+
+    /// Who a planned item is for, in the page's language.
+    fn audience(&self, i: &TrainingPlanItem) -> String {
+        match i.audience {
+            TrainingAudience::All => self.c.t.s("training.audience.all").to_string(),
+            TrainingAudience::KeyPosts => self.c.t.s("training.audience.key_posts").to_string(),
+            TrainingAudience::Role => self.c.t.f(
+                "training.audience.role",
+                i.role.as_deref().unwrap_or_default(),
+            ),
+        }
+    }
+
+    /// Whether a planned item was held, and by which session of this network when it is one.
+    fn held(&self, i: &TrainingPlanItem) -> String {
+        match &i.held_by {
+            None => self.c.t.s("training.no").to_string(),
+            Some(id) => match self.sessions.iter().find(|s| &s.id == id) {
+                Some(s) => self.c.t.f("training.held_on", &s.held_on),
+                None => self.c.t.s("training.yes").to_string(),
+            },
+        }
+    }
 }
 
 async fn page(
     State(state): State<AppState>,
     axum::Extension(logs): axum::Extension<crate::logs::LogCoverage>,
     page: NetPage<Read>,
+    axum::extract::Query(q): axum::extract::Query<PlanQuery>,
 ) -> PageResult {
     let c = page.c.clone();
     let net = state.store.get_network(&page.network_id).await?;
     let now = jiff::Timestamp::now();
+    let year = q
+        .year
+        .unwrap_or_else(|| i32::from(dengbao_duties::date_of(now).year()));
+    let plan = state
+        .store
+        .training_plan(&page.org_id, year)
+        .await
+        .map_err(|e| refused(&c, "training", e))?;
     let duties = duty_rows(&state, &logs, &net, &c, &DUTIES, now).await?;
     let rule = CertificateRule::builtin()?;
     let alerts = state
@@ -114,6 +178,7 @@ async fn page(
         staff,
         may_record: role_may(page.principal.role, Need::AddEvent),
         may_edit: role_may(page.principal.role, Need::EditNetwork),
+        plan,
         c,
     })
 }

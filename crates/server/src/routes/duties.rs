@@ -75,6 +75,36 @@ pub async fn profile_of(state: &AppState, network_id: &str) -> ApiResult<Profile
     profile_from(state, &net, &events, &evidence)
 }
 
+/// Every duty of a stored network at `at`: the engine's statuses, with 持证上岗 decided by the
+/// certificates of the network's key-post holders (decision 1505).
+pub async fn statuses_of(
+    state: &AppState,
+    network_id: &str,
+    profile: &Profile,
+    at: Timestamp,
+) -> ApiResult<Vec<DutyStatus>> {
+    let mut statuses = dengbao_duties::evaluate(profile, &state.catalog, &state.calendar.get(), at);
+    apply_stored_facts(state, network_id, profile, &mut statuses).await?;
+    Ok(statuses)
+}
+
+/// Decide the duties computed from what the store knows of the network (today: the key-post
+/// holders' certificates).
+pub async fn apply_stored_facts(
+    state: &AppState,
+    network_id: &str,
+    profile: &Profile,
+    statuses: &mut [DutyStatus],
+) -> ApiResult<()> {
+    let rule = dengbao_store::CertificateRule::builtin()?;
+    let facts = dengbao_duties::Facts {
+        key_post_certificates: Some(state.store.key_post_certificates(network_id, &rule).await?),
+        ..Default::default()
+    };
+    dengbao_duties::apply_facts(statuses, &facts, profile);
+    Ok(())
+}
+
 /// The duties engine's profile from a network's stored rows: its profile, its `[events]`
 /// table (kind → latest date) and its evidence. Pages that summarise many networks read
 /// those rows in bulk ([`dengbao_store::Store::events_in_scope`]) and call this.
@@ -162,7 +192,7 @@ async fn duties(
 ) -> ApiResult<Json<Vec<serde_json::Value>>> {
     let at = at_of(&q)?;
     let profile = profile_of(&state, &guard.network_id).await?;
-    let statuses = dengbao_duties::evaluate(&profile, &state.catalog, &state.calendar.get(), at);
+    let statuses = statuses_of(&state, &guard.network_id, &profile, at).await?;
     Ok(Json(statuses.iter().map(duty_out).collect()))
 }
 
@@ -179,7 +209,7 @@ async fn exposure(
 ) -> ApiResult<Json<serde_json::Value>> {
     let at = at_of(&q)?;
     let profile = profile_of(&state, &guard.network_id).await?;
-    let statuses = dengbao_duties::evaluate(&profile, &state.catalog, &state.calendar.get(), at);
+    let statuses = statuses_of(&state, &guard.network_id, &profile, at).await?;
     let e = dengbao_duties::exposure(&profile, &state.catalog, &statuses);
     let mut out = dengbao_duties::report::exposure_json(&e);
     if let Some(items) = out.get_mut("items").and_then(|v| v.as_array_mut()) {

@@ -383,7 +383,8 @@ async fn duties_xlsx(
     let net = state.store.get_network(&guard.network_id).await?;
     let org = state.store.get_org(&guard.org_id).await?;
     let profile = profile_of(&state, &guard.network_id).await?;
-    let statuses = dengbao_duties::evaluate(&profile, &state.catalog, &state.calendar.get(), at);
+    let statuses =
+        crate::routes::duties::statuses_of(&state, &guard.network_id, &profile, at).await?;
     let exposure = dengbao_duties::exposure(&profile, &state.catalog, &statuses);
     let rows = statuses
         .iter()

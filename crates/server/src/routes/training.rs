@@ -13,7 +13,8 @@ use axum::Json;
 use dengbao_reports as reports;
 use dengbao_store::{
     Certificate, CertificateAlert, CertificateInput, CertificateRule, KeyPost, KeyPostInput,
-    SessionInput, StaffInput, StaffMember, StoreError, TrainingSession, YearlyHours,
+    SessionInput, StaffInput, StaffMember, StoreError, TrainingPlan, TrainingPlanInput,
+    TrainingSession, YearlyHours,
 };
 use serde::Deserialize;
 use utoipa_axum::router::OpenApiRouter;
@@ -35,6 +36,48 @@ pub fn router() -> OpenApiRouter<AppState> {
         .routes(routes!(list_key_posts, set_key_post))
         .routes(routes!(list_sessions, add_session))
         .routes(routes!(records_xlsx))
+        .routes(routes!(get_plan, put_plan))
+}
+
+/// The year of a plan's path, refused naming the field when it is not a number.
+fn plan_year(path: &(String, String)) -> ApiResult<i32> {
+    path.1.trim().parse().map_err(|_| {
+        StoreError::invalid("year", format!("{:?} 不是年份 / is not a year", path.1)).into()
+    })
+}
+
+/// The organisation's training plan for a year, each item marked held or not by the sessions
+/// recorded (decision 1505). A year with no plan saved has no items.
+#[utoipa::path(get, path = "/api/organisations/{id}/training-plan/{year}", tag = "training", security(("bearer" = [])),
+    params(("id" = String, Path, description = "organisation id"), ("year" = i32, Path, description = "calendar year")),
+    responses((status = 200, body = TrainingPlan), (status = 404, body = ErrorBody), (status = 422, body = ErrorBody)))]
+async fn get_plan(
+    State(state): State<AppState>,
+    guard: OrgGuard<Read>,
+    axum::extract::Path(path): axum::extract::Path<(String, String)>,
+) -> ApiResult<Json<TrainingPlan>> {
+    let year = plan_year(&path)?;
+    Ok(Json(state.store.training_plan(&guard.org_id, year).await?))
+}
+
+/// Saves the organisation's training plan for a year, replacing the one before (audited
+/// `training.plan`). The plan is the organisation's own document: `EditNetwork`.
+#[utoipa::path(put, path = "/api/organisations/{id}/training-plan/{year}", tag = "training", security(("bearer" = [])),
+    params(("id" = String, Path, description = "organisation id"), ("year" = i32, Path, description = "calendar year")),
+    request_body = TrainingPlanInput,
+    responses((status = 200, body = TrainingPlan), (status = 404, body = ErrorBody), (status = 422, body = ErrorBody)))]
+async fn put_plan(
+    State(state): State<AppState>,
+    guard: OrgGuard<EditNetwork>,
+    axum::extract::Path(path): axum::extract::Path<(String, String)>,
+    ApiJson(input): ApiJson<TrainingPlanInput>,
+) -> ApiResult<Json<TrainingPlan>> {
+    let year = plan_year(&path)?;
+    let plan = state
+        .store
+        .save_training_plan(&guard.principal.actor(), &guard.org_id, year, input)
+        .await?;
+    Ok(Json(plan))
 }
 
 /// A certificate for one of the organisation's people.
@@ -262,7 +305,45 @@ async fn records_xlsx(
             sessions: h.sessions,
         })
         .collect();
+    // The plan of this year (Asia/Shanghai); a held item names the day of its session.
+    let today = dengbao_duties::date_of(jiff::Timestamp::now());
+    let plan = state
+        .store
+        .training_plan(&guard.org_id, i32::from(today.year()))
+        .await?;
+    let held_on = state.store.training_sessions_of_org(&guard.org_id).await?;
+    let plan_rows = plan
+        .items
+        .iter()
+        .map(|i| reports::PlanRow {
+            when: i
+                .planned_on
+                .clone()
+                .unwrap_or_else(|| format!("{}-{:02}", plan.year, i.month)),
+            topic: i.topic.clone(),
+            audience: match i.audience {
+                dengbao_store::TrainingAudience::All => "全体人员".to_string(),
+                dengbao_store::TrainingAudience::KeyPosts => "关键岗位人员".to_string(),
+                dengbao_store::TrainingAudience::Role => {
+                    format!("岗位：{}", i.role.as_deref().unwrap_or_default())
+                }
+            },
+            hours: i.hours,
+            trainer: i.trainer.clone(),
+            held_on: i
+                .held_by
+                .as_ref()
+                .and_then(|id| held_on.get(id).cloned())
+                .unwrap_or_default(),
+        })
+        .collect();
     let records = reports::TrainingRecords {
+        plan_year: plan.year,
+        plan_approval: match (&plan.approved_by, &plan.approved_on) {
+            (Some(who), Some(on)) => format!("{who}（{on}）"),
+            _ => String::new(),
+        },
+        plan: plan_rows,
         org_name: org.name,
         network_name: net.profile.name.clone(),
         at: dengbao_duties::date_of(jiff::Timestamp::now()).to_string(),

@@ -1,7 +1,7 @@
 //! `dengbao training records --server … --token … --network … [--json]`: a network's training
 //! records on a server (decision 1502) — each session with its hours, trainer, attendees and
-//! whether it covered every key post (and so met the training duty) — for an assessor or an
-//! operator at a terminal. A refused network or token exits 1, said so.
+//! whether it covered every key post (and so met the training duty), then each person's hours
+//! per year (decision 1505) — for an assessor or an operator at a terminal. A refused network or token exits 1, said so.
 
 use std::process::ExitCode;
 
@@ -40,7 +40,46 @@ pub fn run_records(a: RecordsArgs, lang: Lang) -> anyhow::Result<ExitCode> {
     for s in &list {
         println!("{}", session_line(s, lang));
     }
+    // Each person's hours per year are the organisation's (over all its networks): read
+    // from the network's organisation, as the training page shows them.
+    let net = remote.send("GET", &format!("/api/networks/{}", a.server.network), None)?;
+    let org = remote.ok(net, "--network")?["org_id"]
+        .as_str()
+        .unwrap_or_default()
+        .to_string();
+    let answer = remote.send(
+        "GET",
+        &format!("/api/organisations/{org}/training-hours"),
+        None,
+    )?;
+    let hours = remote.ok(answer, "--network")?;
+    println!();
+    println!(
+        "{}",
+        lang.pick(
+            "每人每年培训学时（本单位全部网络；法律未规定最低学时）：",
+            "Training hours per person and year (all networks of the organisation; the law sets no minimum):"
+        )
+    );
+    for h in hours.as_array().cloned().unwrap_or_default() {
+        println!("{}", hours_line(&h, lang));
+    }
     Ok(ExitCode::SUCCESS)
+}
+
+/// One person's hours in one year, in the reader's language.
+fn hours_line(h: &Value, lang: Lang) -> String {
+    let year = h["year"].as_i64().unwrap_or_default();
+    let name = h["name"].as_str().unwrap_or_default();
+    let hours = h["hours"].as_f64().unwrap_or_default();
+    let sessions = h["sessions"].as_i64().unwrap_or_default();
+    match lang {
+        Lang::ZhCn => format!("{year} {name} {hours} 学时（{sessions} 次）"),
+        Lang::En => format!(
+            "{year} {} {hours} h ({sessions} sessions)",
+            dengbao_i18n::quoted(lang, name)
+        ),
+    }
 }
 
 /// One session in the reader's language.
