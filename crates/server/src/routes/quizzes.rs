@@ -130,7 +130,7 @@ fn fresh_seed() -> u64 {
     (jiff::Timestamp::now().as_nanosecond() as u64) & (i64::MAX as u64)
 }
 
-fn result_of(q: &Question, chosen: Option<usize>) -> Result<QuestionResult, ApiError> {
+pub fn result_of(q: &Question, chosen: Option<usize>) -> Result<QuestionResult, ApiError> {
     let citer = dengbao_corpus::Citer::embedded().map_err(|e| ApiError::internal(e.to_string()))?;
     let c = &q.citation;
     let (at, at_en) = place(c.article, c.paragraph, c.item);
