@@ -127,7 +127,7 @@ async fn quiz_taken_in_chromium() {
     let op = Browser::open(&driver, &server, &shots).await;
     sign_in(&op, OPERATOR_A, PASSWORD).await;
     let net = create_network(&op).await;
-    quiz::take(&op, &net).await;
+    quiz::take(&op, &server.base, &net).await;
     for b in [admin, op] {
         b.close().await;
     }

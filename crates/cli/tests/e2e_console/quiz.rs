@@ -2,14 +2,15 @@
 //! page from the network's training page, starts a 5-question quiz on the Cybersecurity
 //! Law, answers three right and two wrong (the keys read from the question bank the CLI's
 //! `dengbao training quiz` draws from, by the ids the page shows), submits, and sees 3 / 5,
-//! each right answer with its citation linked to the law reader, and the attempt listed.
+//! each right answer with its citation linked to the law reader, and the attempt listed — on
+//! the page and by the API, with a token the operator makes on the tokens page.
 
 use fantoccini::Locator;
 
 use crate::harness::Browser;
 use crate::msg;
 
-pub async fn take(op: &Browser, net: &str) {
+pub async fn take(op: &Browser, base: &str, net: &str) {
     op.go(&format!("/networks/{net}/training")).await;
     op.click(Locator::Id("to-quiz")).await;
     op.see(Locator::Id("page-title"), &msg("zh-CN", "quiz.open"))
@@ -72,4 +73,32 @@ pub async fn take(op: &Browser, net: &str) {
     // The citation opens the article in the law reader.
     op.click(Locator::Css("#quiz-results li a.cite")).await;
     assert!(op.path().await.starts_with("/law/csl/"));
+
+    // The same attempt through the API.
+    op.go("/tokens").await;
+    op.fill("token-label", "测验核对").await;
+    op.click(Locator::Id("token-submit")).await;
+    let token = op.see(Locator::Id("token-value"), "").await;
+    let token = token.trim().to_string();
+    let base = base.to_string();
+    let attempts = tokio::task::spawn_blocking(move || {
+        let get = |path: &str| -> serde_json::Value {
+            let mut reply = ureq::get(&format!("{base}{path}"))
+                .header("Authorization", &format!("Bearer {token}"))
+                .call()
+                .unwrap_or_else(|e| panic!("GET {path}: {e}"));
+            let text = reply.body_mut().read_to_string().expect("a body");
+            serde_json::from_str(&text).expect("JSON")
+        };
+        let orgs = get("/api/organisations");
+        let org = orgs[0]["id"].as_str().expect("the operator's organisation");
+        get(&format!("/api/organisations/{org}/quiz-attempts"))
+    })
+    .await
+    .expect("the API call");
+    let list = attempts.as_array().expect("a list");
+    assert_eq!(list.len(), 1, "{attempts}");
+    assert_eq!(list[0]["correct"], 3);
+    assert_eq!(list[0]["questions"], 5);
+    assert_eq!(list[0]["law"], "csl");
 }
