@@ -18,6 +18,8 @@
 mod assessment;
 #[path = "e2e_console/harness.rs"]
 mod harness;
+#[path = "e2e_console/quiz.rs"]
+mod quiz;
 
 use fantoccini::Locator;
 use harness::{Browser, Driver, Server, Shots};
@@ -98,6 +100,35 @@ async fn console_end_to_end_in_chromium() {
     incident_to_summary(&op, &net).await;
 
     for b in [admin, op, sup, other, assessor] {
+        b.close().await;
+    }
+}
+
+/// A law quiz taken in the browser on its own (`cargo test --test e2e_console quiz`): the
+/// setup, an operator and a network, then e2e_console/quiz.rs.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn quiz_taken_in_chromium() {
+    let tools = match harness::tools() {
+        Ok(t) => t,
+        Err(why) => {
+            if std::env::var("DENGBAO_TEST_REQUIRE_TOOLS").as_deref() == Ok("1") {
+                panic!("DENGBAO_TEST_REQUIRE_TOOLS=1 but {why}");
+            }
+            eprintln!("SKIP e2e_console: {why}");
+            return;
+        }
+    };
+    let server = Server::start();
+    let driver = Driver::start(&tools);
+    let shots = Shots::new();
+    let admin = Browser::open(&driver, &server, &shots).await;
+    setup_and_sign_in(&admin, &server).await;
+    create_user(&admin, OPERATOR_A, "operator", Some(ORG_A)).await;
+    let op = Browser::open(&driver, &server, &shots).await;
+    sign_in(&op, OPERATOR_A, PASSWORD).await;
+    let net = create_network(&op).await;
+    quiz::take(&op, &server.base, &net).await;
+    for b in [admin, op] {
         b.close().await;
     }
 }

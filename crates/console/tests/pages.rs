@@ -150,6 +150,11 @@ fn form_fields(path: &str, role: &str) -> Vec<(String, String)> {
         ])
     } else if path.ends_with("/training/key-posts") {
         f(&[("post", "系统管理员")])
+    } else if path.ends_with("/training/quiz/answers") {
+        // The attempt is added per request; one question left unanswered.
+        f(&[("q:none", "0")])
+    } else if path.ends_with("/training/quiz") {
+        f(&[("count", "3"), ("law", "csl"), ("staff_id", "")])
     } else if path.ends_with("/training/staff") {
         f(&[
             ("name", "李明"),
@@ -414,6 +419,31 @@ async fn every_page_answers_each_role_as_the_matrix_says() {
                 })
                 .await;
                 let mut fields = form_fields(&row.path, role);
+                if row.path.ends_with("/training/quiz/answers") {
+                    // A fresh attempt of real questions: an attempt is submitted once.
+                    let org = store.network_org(&net_a).await.unwrap().unwrap();
+                    let date = dengbao_duties::date_of(jiff::Timestamp::now());
+                    let bank = dengbao_training::Bank::build(date).unwrap();
+                    let ids = bank
+                        .quiz(2, Some("csl"), 7)
+                        .iter()
+                        .map(|q| q.id.clone())
+                        .collect();
+                    let attempt = store
+                        .start_quiz(
+                            "test",
+                            &org,
+                            dengbao_store::QuizStart {
+                                seed: 7,
+                                bank_date: date.to_string(),
+                                question_ids: ids,
+                                ..Default::default()
+                            },
+                        )
+                        .await
+                        .unwrap();
+                    fields.push(("attempt".into(), attempt.id));
+                }
                 if row.path.ends_with("/training/sessions")
                     || row.path.ends_with("/training/key-posts")
                 {

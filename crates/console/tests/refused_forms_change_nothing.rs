@@ -291,6 +291,10 @@ async fn every_form_refuses_a_bad_value_and_writes_nothing() {
             vec![("staff_id", "nobody"), ("post", "系统管理员")],
         ),
         (
+            format!("/networks/{n}/training/quiz"),
+            vec![("count", "0"), ("law", "csl"), ("staff_id", "")],
+        ),
+        (
             format!("/networks/{n}/training/staff"),
             vec![("name", ""), ("position", "系统管理员"), ("key_post", "1")],
         ),

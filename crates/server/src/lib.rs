@@ -134,6 +134,7 @@ pub fn router_and_openapi() -> (Router<AppState>, utoipa::openapi::OpenApi) {
         .merge(routes::incidents::router())
         .merge(routes::emergency::router())
         .merge(routes::training::router())
+        .merge(routes::quizzes::router())
         .merge(routes::pi_requests::router())
         .merge(routes::host_reports::router())
         .merge(routes::law::router())

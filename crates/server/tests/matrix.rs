@@ -162,6 +162,33 @@ async fn request(w: &World, row: &Row, attempt: usize) -> (String, Option<(Strin
     } else {
         String::new()
     };
+    // A fresh quiz of organisation A per attempt, of real questions: one is submitted once.
+    let quiz_id = if path.contains("{quiz_id}") {
+        let date = dengbao_duties::date_of(jiff::Timestamp::now());
+        let bank = dengbao_training::Bank::build(date).unwrap();
+        let ids = bank
+            .quiz(2, Some("csl"), 7)
+            .iter()
+            .map(|q| q.id.clone())
+            .collect();
+        w.store
+            .start_quiz(
+                "test",
+                &w.org_a,
+                dengbao_store::QuizStart {
+                    law: Some("csl".into()),
+                    seed: 7,
+                    bank_date: date.to_string(),
+                    question_ids: ids,
+                    ..Default::default()
+                },
+            )
+            .await
+            .unwrap()
+            .id
+    } else {
+        String::new()
+    };
     // A host report of the network to rule on.
     let report_id = if path.contains("{report_id}") {
         host_report_of(w).await
@@ -170,6 +197,7 @@ async fn request(w: &World, row: &Row, attempt: usize) -> (String, Option<(Strin
     };
     let uri = path
         .replace("{report_id}", &report_id)
+        .replace("{quiz_id}", &quiz_id)
         .replace("{request_id}", &request_id)
         .replace("{id}", &id)
         .replace("{incident_id}", &incident_id)
@@ -270,6 +298,12 @@ async fn request(w: &World, row: &Row, attempt: usize) -> (String, Option<(Strin
             "items": [{"month": 3, "topic": "等级保护制度培训", "audience": "all",
                        "hours": 2.0, "trainer": "王工"}]
         })),
+        ("POST", "/api/organisations/{id}/quizzes") => {
+            json(serde_json::json!({"count": 3, "law": "mlps", "seed": attempt}))
+        }
+        ("POST", "/api/organisations/{id}/quizzes/{quiz_id}/answers") => {
+            json(serde_json::json!({"answers": {}}))
+        }
         ("POST", "/api/organisations/{id}/staff") => json(serde_json::json!({
             "name": format!("李明{attempt}"), "position": "系统管理员", "key_post": true
         })),

@@ -48,6 +48,7 @@ pub mod orgs;
 mod password_policy;
 pub mod pi_requests;
 pub mod profile;
+pub mod quiz_attempts;
 pub mod secret;
 pub mod self_assessment;
 pub mod sessions;
@@ -77,6 +78,7 @@ pub use networks::Network;
 pub use orgs::Organisation;
 pub use pi_requests::{ClosePiRequest, NewPiRequest, PiRequest, PiRequestPolicy};
 pub use profile::NetworkProfile;
+pub use quiz_attempts::{QuizAnswer, QuizAttempt, QuizStart};
 pub use sessions::{Session, SignIn};
 pub use staff::{Certificate, CertificateInput, KeyPost, KeyPostInput, StaffInput, StaffMember};
 pub use training_plan::{

@@ -29,6 +29,7 @@ pub mod law;
 pub mod network_form;
 pub mod networks;
 pub mod pi_requests;
+pub mod quiz;
 pub mod supervisor;
 pub mod tokens;
 pub mod totp;
@@ -47,6 +48,7 @@ pub fn routes() -> Router<AppState> {
         .merge(incidents::routes())
         .merge(emergency::routes())
         .merge(training::routes())
+        .merge(quiz::routes())
         .merge(pi_requests::routes())
         .merge(hosts::routes())
         .merge(host_rulings::routes())

@@ -18,6 +18,7 @@ pub mod incidents;
 pub mod law;
 pub mod networks;
 pub mod pi_requests;
+pub mod quizzes;
 pub mod reports;
 pub mod supervision;
 pub mod system;

@@ -16,7 +16,7 @@ use dengbao_types::Citation;
 use jiff::civil::Date;
 use serde::Serialize;
 
-pub use labels::{article_label, article_label_en, law_title, law_title_en};
+pub use labels::{article_label, article_label_en, law_title, law_title_en, place};
 pub use review::{Review, REVIEW_FILE, REVIEW_TOML};
 pub use score::{score, Attempt, Outcome};
 pub use shuffle::hash;
