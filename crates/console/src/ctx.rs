@@ -104,6 +104,7 @@ pub fn nav(t: &'static Messages, role: Option<Role>, path: &str) -> Vec<NavItem>
         ("nav-networks", "/networks", "nav.networks"),
         ("nav-grading", "/grading", "nav.grading"),
         ("nav-law", "/law", "nav.law"),
+        ("nav-cases", "/cases", "nav.cases"),
     ];
     if matches!(role, Role::Supervisor | Role::Administrator) {
         items.push(("nav-supervisor", "/supervisor", "nav.supervisor"));

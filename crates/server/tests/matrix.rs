@@ -206,6 +206,7 @@ async fn request(w: &World, row: &Row, attempt: usize) -> (String, Option<(Strin
         .replace("{evidence_id}", &evidence_id)
         .replace("{law}", "csl")
         .replace("{citation}", "21")
+        .replace("{case_id}", "2017-chongqing-log-retention")
         .replace("{item}", "L3-PES1-01")
         .replace("{year}", "2026");
     let json =

@@ -49,6 +49,8 @@ pub struct DutyRow {
     pub evidence_hint: String,
     /// Why the engine gave this status (the log centre's facts included), as it says it.
     pub reasons: Vec<String>,
+    /// 以案释法: how many cases of the library illustrate this duty (`/cases?duty=`).
+    pub cases: usize,
 }
 
 #[derive(Template)]
@@ -102,6 +104,7 @@ async fn timeline(
         rows.push((
             due,
             DutyRow {
+                cases: crate::pages::cases::for_duty(&c, s.id()).len(),
                 id: s.id().to_string(),
                 prohibition: s.duty.kind == dengbao_duties::Kind::Prohibition,
                 party: if s.duty.party == Party::Operator {

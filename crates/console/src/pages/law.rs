@@ -291,6 +291,8 @@ struct ArticleTpl {
     edition: String,
     /// The same provision in the law's other complete versions.
     counterparts: Vec<crate::links::CiteLink>,
+    /// 以案释法: the cases that applied this article (in this version's numbering).
+    cases: Vec<crate::pages::cases::CaseRow>,
 }
 
 /// `21` or `20-1` (之一).
@@ -397,6 +399,11 @@ async fn article(
             .iter()
             .map(|x| crate::links::cite(x, c.t))
             .collect(),
+        cases: if suffix.is_none() {
+            crate::pages::cases::related(&c, &l.id, &version.name, number)
+        } else {
+            Vec::new()
+        },
         c,
     })
 }

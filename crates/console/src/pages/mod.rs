@@ -15,6 +15,7 @@ pub mod assessment;
 pub mod assessor;
 pub mod audit_rows;
 pub mod calendar;
+pub mod cases;
 pub mod dashboard;
 pub mod duties;
 pub mod emergency;
@@ -54,6 +55,7 @@ pub fn routes() -> Router<AppState> {
         .merge(host_rulings::routes())
         .merge(grading::routes())
         .merge(law::routes())
+        .merge(cases::routes())
         .merge(admin::routes())
         .merge(calendar::routes())
         .merge(supervisor::routes())

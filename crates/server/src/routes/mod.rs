@@ -5,6 +5,7 @@ pub mod assessment;
 pub mod assessment_oscal;
 pub mod assessment_reports;
 pub mod audit;
+pub mod cases;
 pub mod duties;
 pub mod emergency;
 pub mod engagements;

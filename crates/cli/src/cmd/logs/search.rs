@@ -27,7 +27,9 @@ pub(super) fn search(
         })
         .transpose()?;
     if limit == 0 {
-        return Err(BadInput::new("--limit must be at least 1 / --limit 至少为 1"));
+        return Err(BadInput::new(
+            "--limit must be at least 1 / --limit 至少为 1",
+        ));
     }
     // One more than the page: whether it exists decides `next`.
     r.limit = Some(limit.saturating_add(1));
