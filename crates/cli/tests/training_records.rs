@@ -119,3 +119,29 @@ fn the_assessor_reads_the_sessions_and_which_met_the_duty() {
     assert_eq!(code, 1, "{err}");
     assert!(err.contains("token"), "{err}");
 }
+
+/// `dengbao training work-plan` prints the 2017 plan's 13 points, each with the articles it
+/// relates to in the law's own form; `--json` gives the same points as data.
+#[test]
+fn the_work_plan_prints_its_thirteen_points() {
+    let run = |args: &[&str]| {
+        let out = std::process::Command::new(env!("CARGO_BIN_EXE_dengbao"))
+            .args(args)
+            .output()
+            .unwrap();
+        assert!(out.status.success());
+        String::from_utf8(out.stdout).unwrap()
+    };
+    let points = dengbao_training::work_plan::points().unwrap();
+    let text = run(&["training", "work-plan"]);
+    for p in &points {
+        assert!(text.contains(&format!("{:>2}. ", p.number)), "{}", p.id);
+    }
+    assert!(text.contains("《网络安全法》第十九条"), "{text}");
+    let json: Vec<serde_json::Value> =
+        serde_json::from_str(&run(&["training", "work-plan", "--json"])).unwrap();
+    assert_eq!(json.len(), 13);
+    assert_eq!(json[3]["csl"], serde_json::json!(points[3].csl));
+    let en = run(&["--lang", "en", "training", "work-plan"]);
+    assert!(en.contains("Cybersecurity Law art. 19"), "{en}");
+}

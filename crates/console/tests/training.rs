@@ -251,3 +251,44 @@ async fn the_yearly_plan_shows_planned_against_held() {
     assert!(en.body.contains("Training plan 2026"), "{}", en.body);
     assert!(en.body.contains("Yes (2026-03-12)"), "{}", en.body);
 }
+
+/// The 2017 work plan's 13 points are listed on the training page with what the organisation
+/// recorded for the year shown (decision 1506).
+#[tokio::test]
+async fn the_work_plan_checklist_shows_what_was_recorded() {
+    let app = App::new().await;
+    let mut b = app.set_up().await;
+    let net = app
+        .network_with_events(
+            serde_json::json!({"name": "政务外网门户", "level": 2, "stage": "running"}),
+            &[("launched", "2025-06-01")],
+        )
+        .await;
+    let org = app.first_org().await;
+    app.store
+        .set_work_plan_task(
+            "test",
+            &org,
+            2026,
+            "001-wp-04",
+            &dengbao_store::WorkPlanTaskInput {
+                status: dengbao_store::WorkPlanStatus::Done,
+                owner: "法制科 张敏".into(),
+                note: String::new(),
+                evidence: "学法用法培训签到表.pdf".into(),
+            },
+        )
+        .await
+        .unwrap();
+    let page = b
+        .get(&format!("/networks/{}/training?year=2026", net.id))
+        .await;
+    assert_eq!(page.status, StatusCode::OK, "{}", page.body);
+    assert_eq!(page.body.matches("<tr class=\"wp-").count(), 13);
+    assert_eq!(page.body.matches("data-status=\"done\"").count(), 1);
+    assert!(page.body.contains("学法用法培训签到表.pdf"));
+    let other = b
+        .get(&format!("/networks/{}/training?year=2025", net.id))
+        .await;
+    assert_eq!(other.body.matches("data-status=\"done\"").count(), 0);
+}

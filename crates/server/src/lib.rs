@@ -139,6 +139,7 @@ pub fn router_and_openapi() -> (Router<AppState>, utoipa::openapi::OpenApi) {
         .merge(routes::host_reports::router())
         .merge(routes::law::router())
         .merge(routes::cases::router())
+        .merge(routes::work_plan::router())
         .merge(routes::audit::router());
     api.split_for_parts()
 }

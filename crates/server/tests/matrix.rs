@@ -207,6 +207,7 @@ async fn request(w: &World, row: &Row, attempt: usize) -> (String, Option<(Strin
         .replace("{law}", "csl")
         .replace("{citation}", "21")
         .replace("{case_id}", "2017-chongqing-log-retention")
+        .replace("{point}", "001-wp-04")
         .replace("{item}", "L3-PES1-01")
         .replace("{year}", "2026");
     let json =
@@ -293,6 +294,9 @@ async fn request(w: &World, row: &Row, attempt: usize) -> (String, Option<(Strin
         })),
         ("PUT", "/api/organisations/{id}/pi-request-policy") => json(serde_json::json!({
             "working_days": 15, "source": "本单位个人信息保护制度（参照 GB/T 35273-2020 8.7）"
+        })),
+        ("PUT", "/api/organisations/{id}/work-plan/{year}/{point}") => json(serde_json::json!({
+            "status": "done", "owner": "法制科 张敏", "evidence": "学法用法培训签到表.pdf"
         })),
         ("PUT", "/api/organisations/{id}/training-plan/{year}") => json(serde_json::json!({
             "approved_by": "信息中心主任 刘强", "approved_on": "2026-01-10",

@@ -61,6 +61,7 @@ pub mod totp;
 pub mod training_plan;
 pub mod training_sessions;
 pub mod users;
+pub mod work_plan;
 
 pub use audit::{AuditEntry, AuditRecord};
 pub use audit_verify::VerifyReport;
@@ -86,6 +87,7 @@ pub use training_plan::{
 };
 pub use training_sessions::{SessionInput, TrainingSession, YearlyHours};
 pub use users::{Principal, Role, User};
+pub use work_plan::{WorkPlanStatus, WorkPlanTask, WorkPlanTaskInput};
 
 static MIGRATOR: sqlx::migrate::Migrator = sqlx::migrate!("./migrations");
 

@@ -5,6 +5,7 @@
 
 mod error;
 pub mod quiz;
+pub mod work_plan;
 
 pub use error::QuizError;
 pub use quiz::{score, Attempt, Bank, Kind, Outcome, Question, QuizItem};

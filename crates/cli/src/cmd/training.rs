@@ -39,6 +39,12 @@ pub enum TrainingCmd {
         #[arg(long)]
         json: bool,
     },
+    /// The 2017 law-popularisation work plan's 13 points, the checklist an organisation
+    /// records through the API or console (decision 1506), with the articles each relates to.
+    WorkPlan {
+        #[arg(long)]
+        json: bool,
+    },
     /// Every question of the bank with its id, key and citation.
     Questions {
         #[arg(long)]
@@ -58,6 +64,7 @@ pub fn run(cmd: TrainingCmd, ctx: &Ctx) -> anyhow::Result<ExitCode> {
     let lang = ctx.lang;
     match cmd {
         TrainingCmd::Records(a) => return records::run_records(a, lang),
+        TrainingCmd::WorkPlan { json } => return work_plan(json, lang),
         TrainingCmd::Quiz {
             count,
             law,
@@ -204,4 +211,53 @@ fn print(qs: &[&Question], answers: bool, ids: bool, lang: Lang) -> anyhow::Resu
 fn letter(i: usize, lang: Lang) -> char {
     let base = if lang.is_en() { 'A' } else { 'Ａ' };
     char::from_u32(base as u32 + (i % 26) as u32).unwrap_or(base)
+}
+
+/// `training work-plan`: the plan's points, each with the articles it relates to.
+fn work_plan(json: bool, lang: Lang) -> anyhow::Result<ExitCode> {
+    let points = dengbao_training::work_plan::points().map_err(anyhow::Error::msg)?;
+    if json {
+        println!("{}", serde_json::to_string_pretty(&points)?);
+        return Ok(ExitCode::SUCCESS);
+    }
+    for p in &points {
+        let cites: Vec<String> = [("csl", &p.csl), ("mlps", &p.mlps)]
+            .iter()
+            .flat_map(|(law, arts)| {
+                arts.iter().map(move |a| {
+                    let c = dengbao_types::Citation::article(law, *a);
+                    if lang.is_en() {
+                        dengbao_duties::basis::cite_en(&c)
+                    } else {
+                        dengbao_duties::basis::cite_zh(&c)
+                    }
+                })
+            })
+            .collect();
+        let title = p
+            .title
+            .split_once(". ")
+            .map_or(p.title.as_str(), |(_, t)| t);
+        match (lang.is_en(), cites.is_empty()) {
+            (false, true) => println!("{:>2}. {title}", p.number),
+            (false, false) => {
+                println!("{:>2}. {title}（相关条款：{}）", p.number, cites.join("、"))
+            }
+            (true, true) => println!("{:>2}. 「{title}」", p.number),
+            (true, false) => println!(
+                "{:>2}. 「{title}」 (related: {})",
+                p.number,
+                cites.join(", ")
+            ),
+        }
+    }
+    println!(
+        "{}",
+        t(
+            lang,
+            "《网络安全法》条款按2016年文本编号。各单位按年度记录每项的进展和证明材料：PUT /api/organisations/{id}/work-plan/{year}/{point}",
+            "Cybersecurity Law articles are numbered as in the 2016 text. Each organisation records each point's progress and evidence per year: PUT /api/organisations/{id}/work-plan/{year}/{point}",
+        )
+    );
+    Ok(ExitCode::SUCCESS)
 }

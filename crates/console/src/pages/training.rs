@@ -69,6 +69,21 @@ struct PageTpl {
     may_edit: bool,
     /// The organisation's plan for `plan.year`, each item held or not (decision 1505).
     plan: TrainingPlan,
+    /// The 2017 law-popularisation work plan's points and the organisation's record of each
+    /// for `plan.year` (decision 1506).
+    work_plan: Vec<WorkPlanRow>,
+    /// The API call that records a point (shown as code).
+    wp_api: &'static str,
+}
+
+/// One point of the 2017 work plan as the page shows it.
+pub struct WorkPlanRow {
+    pub number: u32,
+    pub title: String,
+    pub status: String,
+    pub st: &'static str,
+    pub owner: String,
+    pub evidence: String,
 }
 
 /// `?year=` of the page: the plan shown (this year by default).
@@ -160,6 +175,31 @@ async fn page(
             alert: a,
         })
         .collect();
+    let recorded = state.store.work_plan(&page.org_id, year).await?;
+    let work_plan = dengbao_training::work_plan::points()
+        .map_err(|e| crate::guard::PageError::internal(std::io::Error::other(e)))?
+        .into_iter()
+        .map(|p| {
+            let task = recorded.iter().find(|t| t.point == p.id);
+            let st = task.map_or("not_started", |t| t.status.id());
+            let title = p
+                .title
+                .split_once(". ")
+                .map_or(p.title.clone(), |(_, t)| t.to_string());
+            WorkPlanRow {
+                number: p.number,
+                title: if c.lang.is_en() {
+                    format!("「{title}」")
+                } else {
+                    title
+                },
+                status: c.t.s(&format!("training.wp_{st}")).to_string(),
+                st,
+                owner: task.map(|t| t.owner.clone()).unwrap_or_default(),
+                evidence: task.map(|t| t.evidence.clone()).unwrap_or_default(),
+            }
+        })
+        .collect();
     let staff = state.store.list_staff(&page.org_id).await?;
     let names = staff
         .iter()
@@ -179,6 +219,8 @@ async fn page(
         may_record: role_may(page.principal.role, Need::AddEvent),
         may_edit: role_may(page.principal.role, Need::EditNetwork),
         plan,
+        work_plan,
+        wp_api: "PUT /api/organisations/{id}/work-plan/{year}/{point}",
         c,
     })
 }

@@ -24,3 +24,4 @@ pub mod reports;
 pub mod supervision;
 pub mod system;
 pub mod training;
+pub mod work_plan;
