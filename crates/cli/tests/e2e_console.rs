@@ -38,17 +38,25 @@ const GRADED_ON: &str = "2026-09-28";
 const FILED_ON: &str = "2026-10-12";
 const CERTIFICATE: &str = "31010026001-00001";
 
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn console_end_to_end_in_chromium() {
-    let tools = match harness::tools() {
-        Ok(t) => t,
+/// Chromium and its driver, or `None` after saying why the test is skipped (a failure when
+/// `DENGBAO_TEST_REQUIRE_TOOLS=1`, as in CI).
+fn tools_or_skip() -> Option<harness::Tools> {
+    match harness::tools() {
+        Ok(t) => Some(t),
         Err(why) => {
             if std::env::var("DENGBAO_TEST_REQUIRE_TOOLS").as_deref() == Ok("1") {
                 panic!("DENGBAO_TEST_REQUIRE_TOOLS=1 but {why}");
             }
             eprintln!("SKIP e2e_console: {why}");
-            return;
+            None
         }
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn console_end_to_end_in_chromium() {
+    let Some(tools) = tools_or_skip() else {
+        return;
     };
     let server = Server::start();
     let driver = Driver::start(&tools);
@@ -108,15 +116,8 @@ async fn console_end_to_end_in_chromium() {
 /// setup, an operator and a network, then e2e_console/quiz.rs.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn quiz_taken_in_chromium() {
-    let tools = match harness::tools() {
-        Ok(t) => t,
-        Err(why) => {
-            if std::env::var("DENGBAO_TEST_REQUIRE_TOOLS").as_deref() == Ok("1") {
-                panic!("DENGBAO_TEST_REQUIRE_TOOLS=1 but {why}");
-            }
-            eprintln!("SKIP e2e_console: {why}");
-            return;
-        }
+    let Some(tools) = tools_or_skip() else {
+        return;
     };
     let server = Server::start();
     let driver = Driver::start(&tools);

@@ -125,7 +125,7 @@ struct Held {
     topic: String,
 }
 
-fn check_year(year: i32) -> Result<()> {
+pub(crate) fn check_year(year: i32) -> Result<()> {
     if (2000..=2100).contains(&year) {
         Ok(())
     } else {

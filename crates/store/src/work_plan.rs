@@ -8,6 +8,7 @@ use sqlx::Row;
 
 use crate::audit::{AuditRecord, WriteTx};
 use crate::error::{Result, StoreError};
+use crate::training_plan::check_year;
 use crate::{now_rfc3339, Store};
 
 /// Where a point stands.
@@ -61,17 +62,6 @@ pub struct WorkPlanTask {
     pub evidence: String,
     pub actor: String,
     pub recorded_at: String,
-}
-
-fn check_year(year: i32) -> Result<()> {
-    if (2000..=2100).contains(&year) {
-        Ok(())
-    } else {
-        Err(StoreError::invalid(
-            "year",
-            format!("{year} 不是有效年份 / is not a valid year"),
-        ))
-    }
 }
 
 impl Store {

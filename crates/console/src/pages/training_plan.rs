@@ -78,15 +78,7 @@ pub async fn add_item(
         trainer: get("trainer"),
         session_id: some(get("session_id")),
     });
-    state
-        .store
-        .save_training_plan(&page.actor(), &page.org_id, year, input)
-        .await
-        .map_err(|e| refused(&page.c, "training", e))?;
-    redirect(&format!(
-        "/networks/{}/training?year={year}#plan",
-        page.network_id
-    ))
+    save(&state, &page, year, input).await
 }
 
 /// Records who approved the year's plan and when.
@@ -100,6 +92,16 @@ pub async fn approve(
     let mut input = as_input(&plan);
     input.approved_by = Some(form_value(&fields, "approved_by"));
     input.approved_on = Some(form_value(&fields, "approved_on"));
+    save(&state, &page, year, input).await
+}
+
+/// Saves the plan and goes back to it; a refusal is answered naming the field.
+async fn save(
+    state: &AppState,
+    page: &NetPage<EditNetwork>,
+    year: i32,
+    input: TrainingPlanInput,
+) -> PageResult {
     state
         .store
         .save_training_plan(&page.actor(), &page.org_id, year, input)
