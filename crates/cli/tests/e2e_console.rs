@@ -38,24 +38,9 @@ const GRADED_ON: &str = "2026-09-28";
 const FILED_ON: &str = "2026-10-12";
 const CERTIFICATE: &str = "31010026001-00001";
 
-/// Chromium and its driver, or `None` after saying why the test is skipped (a failure when
-/// `DENGBAO_TEST_REQUIRE_TOOLS=1`, as in CI).
-fn tools_or_skip() -> Option<harness::Tools> {
-    match harness::tools() {
-        Ok(t) => Some(t),
-        Err(why) => {
-            if std::env::var("DENGBAO_TEST_REQUIRE_TOOLS").as_deref() == Ok("1") {
-                panic!("DENGBAO_TEST_REQUIRE_TOOLS=1 but {why}");
-            }
-            eprintln!("SKIP e2e_console: {why}");
-            None
-        }
-    }
-}
-
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn console_end_to_end_in_chromium() {
-    let Some(tools) = tools_or_skip() else {
+    let Some(tools) = harness::tools_or_skip() else {
         return;
     };
     let server = Server::start();
@@ -108,28 +93,6 @@ async fn console_end_to_end_in_chromium() {
     incident_to_summary(&op, &net).await;
 
     for b in [admin, op, sup, other, assessor] {
-        b.close().await;
-    }
-}
-
-/// A law quiz taken in the browser on its own (`cargo test --test e2e_console quiz`): the
-/// setup, an operator and a network, then e2e_console/quiz.rs.
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn quiz_taken_in_chromium() {
-    let Some(tools) = tools_or_skip() else {
-        return;
-    };
-    let server = Server::start();
-    let driver = Driver::start(&tools);
-    let shots = Shots::new();
-    let admin = Browser::open(&driver, &server, &shots).await;
-    setup_and_sign_in(&admin, &server).await;
-    create_user(&admin, OPERATOR_A, "operator", Some(ORG_A)).await;
-    let op = Browser::open(&driver, &server, &shots).await;
-    sign_in(&op, OPERATOR_A, PASSWORD).await;
-    let net = create_network(&op).await;
-    quiz::take(&op, &server.base, &net).await;
-    for b in [admin, op] {
         b.close().await;
     }
 }

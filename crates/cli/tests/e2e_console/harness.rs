@@ -361,3 +361,18 @@ fn png_size(png: &[u8]) -> (u32, u32) {
     let be = |b: &[u8]| u32::from_be_bytes([b[0], b[1], b[2], b[3]]);
     (be(&png[16..20]), be(&png[20..24]))
 }
+
+/// Chromium and its driver, or `None` after saying why the test is skipped (a failure when
+/// `DENGBAO_TEST_REQUIRE_TOOLS=1`, as in CI).
+pub fn tools_or_skip() -> Option<Tools> {
+    match tools() {
+        Ok(t) => Some(t),
+        Err(why) => {
+            if std::env::var("DENGBAO_TEST_REQUIRE_TOOLS").as_deref() == Ok("1") {
+                panic!("DENGBAO_TEST_REQUIRE_TOOLS=1 but {why}");
+            }
+            eprintln!("SKIP e2e_console: {why}");
+            None
+        }
+    }
+}

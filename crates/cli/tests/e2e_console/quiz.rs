@@ -7,8 +7,10 @@
 
 use fantoccini::Locator;
 
-use crate::harness::Browser;
-use crate::msg;
+use crate::harness::{Browser, Driver, Server, Shots};
+use crate::{
+    create_network, create_user, msg, setup_and_sign_in, sign_in, OPERATOR_A, ORG_A, PASSWORD,
+};
 
 pub async fn take(op: &Browser, base: &str, net: &str) {
     op.go(&format!("/networks/{net}/training")).await;
@@ -101,4 +103,26 @@ pub async fn take(op: &Browser, base: &str, net: &str) {
     assert_eq!(list[0]["correct"], 3);
     assert_eq!(list[0]["questions"], 5);
     assert_eq!(list[0]["law"], "csl");
+}
+
+/// A law quiz taken in the browser on its own (`cargo test --test e2e_console quiz`): the
+/// setup, an operator and a network, then e2e_console/quiz.rs.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn quiz_taken_in_chromium() {
+    let Some(tools) = crate::harness::tools_or_skip() else {
+        return;
+    };
+    let server = Server::start();
+    let driver = Driver::start(&tools);
+    let shots = Shots::new();
+    let admin = Browser::open(&driver, &server, &shots).await;
+    setup_and_sign_in(&admin, &server).await;
+    create_user(&admin, OPERATOR_A, "operator", Some(ORG_A)).await;
+    let op = Browser::open(&driver, &server, &shots).await;
+    sign_in(&op, OPERATOR_A, PASSWORD).await;
+    let net = create_network(&op).await;
+    take(&op, &server.base, &net).await;
+    for b in [admin, op] {
+        b.close().await;
+    }
 }
