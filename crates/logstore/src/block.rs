@@ -172,41 +172,151 @@ pub fn encode(records: &[&[u8]], level: i32) -> Result<Vec<u8>> {
     Ok(out)
 }
 
-/// Decompress and rebuild the records of one block; `Err` names what is wrong.
-pub fn decode(bytes: &[u8]) -> Result<Vec<Vec<u8>>> {
-    let bad = |w: &str| Error::Corrupt(format!("block {w}"));
+/// Frame A's tables: the distinct headers, each record's header number, the slot stream
+/// lengths per shape, and where the templates start.
+struct Layout {
+    n: usize,
+    heads: Vec<(usize, usize)>,
+    ids: Vec<usize>,
+    slot_lens: Vec<Vec<usize>>,
+    templ: usize,
+}
+
+fn bad(w: &str) -> Error {
+    Error::Corrupt(format!("block {w}"))
+}
+
+fn layout(a: &[u8]) -> Result<Layout> {
+    let mut pos = 0;
+    let v = |w: &str, pos: &mut usize| {
+        get_varint(a, pos)
+            .map(|x| x as usize)
+            .ok_or_else(|| bad(w))
+    };
+    let n = v("count", &mut pos)?;
+    let nh = v("headers", &mut pos)?;
+    let mut heads = Vec::with_capacity(nh.min(1 << 20));
+    for _ in 0..nh {
+        let h = v("header", &mut pos)?;
+        let end = pos.checked_add(h).filter(|e| *e <= a.len());
+        let end = end.ok_or_else(|| bad("header"))?;
+        heads.push((pos, end));
+        pos = end;
+    }
+    let mut ids = Vec::with_capacity(n.min(1 << 20));
+    for _ in 0..n {
+        let id = v("header number", &mut pos)?;
+        if id >= heads.len() {
+            return Err(bad("header number"));
+        }
+        ids.push(id);
+    }
+    let ns = v("slot table", &mut pos)?;
+    let mut slot_lens = Vec::with_capacity(ns.min(1 << 16));
+    for _ in 0..ns {
+        let k = v("slot table", &mut pos)?;
+        let mut slots = Vec::with_capacity(k.min(1 << 16));
+        for _ in 0..k {
+            slots.push(v("slot table", &mut pos)?);
+        }
+        slot_lens.push(slots);
+    }
+    Ok(Layout {
+        n,
+        heads,
+        ids,
+        slot_lens,
+        templ: pos,
+    })
+}
+
+fn frames(bytes: &[u8]) -> Result<(&[u8], &[u8])> {
     let la = bytes
         .get(..4)
         .map(|b| u32::from_le_bytes([b[0], b[1], b[2], b[3]]) as usize)
         .ok_or_else(|| bad("length"))?;
     let za = bytes.get(4..4 + la).ok_or_else(|| bad("length"))?;
-    let zb = &bytes[4 + la..];
+    Ok((za, &bytes[4 + la..]))
+}
+
+/// The extent of the template starting at `t` (without its END mark).
+fn template_end(templ: &[u8], t: usize) -> Result<usize> {
+    let mut e = t;
+    loop {
+        match *templ.get(e).ok_or_else(|| bad("template"))? {
+            END => return Ok(e),
+            ESC => e += 2,
+            _ => e += 1,
+        }
+    }
+}
+
+/// The templates of a block's records, read from frame A alone (frame B, the numbers, is
+/// neither decompressed nor rebuilt). A template is the raw line with each decimal number
+/// replaced by [`NUM_MARK`]: a check that involves no digit gives on it the answer it gives
+/// on the line (decision 0735).
+pub struct Templates {
+    a: Vec<u8>,
+    spans: Vec<(usize, usize)>,
+}
+
+/// The mark standing for one decimal number in a template.
+pub const NUM_MARK: u8 = NUM;
+
+impl Templates {
+    pub fn read(bytes: &[u8]) -> Result<Templates> {
+        let (za, _) = frames(bytes)?;
+        let a = zstd::decode_all(za).map_err(|_| bad("frame A"))?;
+        let l = layout(&a)?;
+        let mut spans = Vec::with_capacity(l.n);
+        let mut t = l.templ;
+        for _ in 0..l.n {
+            let e = template_end(&a, t)?;
+            spans.push((t, e));
+            t = e + 1;
+        }
+        if t != a.len() {
+            return Err(bad("trailing bytes"));
+        }
+        Ok(Templates { a, spans })
+    }
+
+    /// Record `i`'s template (escapes left in: they stand for bytes a digit-free, mark-free
+    /// needle cannot contain).
+    pub fn get(&self, i: usize) -> Option<&[u8]> {
+        self.spans.get(i).map(|(s, e)| &self.a[*s..*e])
+    }
+
+    pub fn len(&self) -> usize {
+        self.spans.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.spans.is_empty()
+    }
+}
+
+/// Decompress and rebuild the records of one block; `Err` names what is wrong.
+pub fn decode(bytes: &[u8]) -> Result<Vec<Vec<u8>>> {
+    let (za, zb) = frames(bytes)?;
     let a = zstd::decode_all(za).map_err(|_| bad("frame A"))?;
     let nums = zstd::decode_all(zb).map_err(|_| bad("frame B"))?;
-    let mut pos = 0;
-    let n = get_varint(&a, &mut pos).ok_or_else(|| bad("count"))? as usize;
-    let nh = get_varint(&a, &mut pos).ok_or_else(|| bad("headers"))? as usize;
-    let mut heads: Vec<&[u8]> = Vec::with_capacity(nh.min(1 << 20));
-    for _ in 0..nh {
-        let h = get_varint(&a, &mut pos).ok_or_else(|| bad("header"))? as usize;
-        heads.push(a.get(pos..pos + h).ok_or_else(|| bad("header"))?);
-        pos += h;
-    }
-    let mut out: Vec<Vec<u8>> = Vec::with_capacity(n.min(1 << 20));
-    for _ in 0..n {
-        let id = get_varint(&a, &mut pos).ok_or_else(|| bad("header number"))? as usize;
-        out.push(heads.get(id).ok_or_else(|| bad("header number"))?.to_vec());
-    }
+    let l = layout(&a)?;
+    let mut out: Vec<Vec<u8>> = l
+        .ids
+        .iter()
+        .map(|id| {
+            let (s, e) = l.heads[*id];
+            a[s..e].to_vec()
+        })
+        .collect();
     // Slot streams: (start, end) in B, per shape in order of first appearance.
-    let ns = get_varint(&a, &mut pos).ok_or_else(|| bad("slot table"))? as usize;
-    let mut cursors: Vec<Vec<(usize, usize)>> = Vec::with_capacity(ns.min(1 << 16));
+    let mut cursors: Vec<Vec<(usize, usize)>> = Vec::with_capacity(l.slot_lens.len());
     let mut at = 0usize;
-    for _ in 0..ns {
-        let k = get_varint(&a, &mut pos).ok_or_else(|| bad("slot table"))? as usize;
-        let mut slots = Vec::with_capacity(k.min(1 << 16));
-        for _ in 0..k {
-            let l = get_varint(&a, &mut pos).ok_or_else(|| bad("slot table"))? as usize;
-            let end = at.checked_add(l).filter(|e| *e <= nums.len());
+    for lens in &l.slot_lens {
+        let mut slots = Vec::with_capacity(lens.len());
+        for len in lens {
+            let end = at.checked_add(*len).filter(|e| *e <= nums.len());
             let end = end.ok_or_else(|| bad("slot table"))?;
             slots.push((at, end));
             at = end;
@@ -216,6 +326,7 @@ pub fn decode(bytes: &[u8]) -> Result<Vec<Vec<u8>>> {
     if at != nums.len() {
         return Err(bad("trailing numbers"));
     }
+    let pos = l.templ;
     let templ = &a[pos..];
     let mut shapes: rustc_hash::FxHashMap<Vec<u8>, usize> = rustc_hash::FxHashMap::default();
     let mut key = Vec::with_capacity(256);
@@ -223,14 +334,7 @@ pub fn decode(bytes: &[u8]) -> Result<Vec<Vec<u8>>> {
     let mut digits = [0u8; 20];
     for rec in out.iter_mut() {
         // The template's extent, then its shape.
-        let mut e = t;
-        loop {
-            match *templ.get(e).ok_or_else(|| bad("template"))? {
-                END => break,
-                ESC => e += 2,
-                _ => e += 1,
-            }
-        }
+        let e = template_end(templ, t)?;
         let tp = templ.get(t..e).ok_or_else(|| bad("template"))?;
         shape(tp, &mut key);
         let id = match shapes.get(&key) {

@@ -28,6 +28,7 @@ pub mod head;
 mod head_blob;
 pub mod holdfiles;
 pub mod index;
+mod matcher;
 pub mod ingest;
 pub mod ops;
 pub mod retention;

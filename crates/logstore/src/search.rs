@@ -12,8 +12,9 @@ use crate::error::Result;
 use crate::index::Postings;
 use crate::parse::{self, flags};
 use crate::postings::{intersect, union};
-use crate::query::{required_prefix, required_terms, Cmp, Field, Query};
+use crate::query::{required_prefix, required_terms, Field, Query};
 use crate::record::{Record, SEVERITY_NAMES};
+use crate::matcher::{column_ok, field_ok, on_templates, Blocks, Ctx};
 use crate::segment::{BlockInfo, SegmentReader};
 use crate::store::{day_of, Store};
 use rayon::prelude::*;
@@ -76,31 +77,6 @@ pub struct Counts {
     pub by_day: BTreeMap<String, u64>,
 }
 
-struct Ctx<'a> {
-    network: &'a str,
-    meta: &'a crate::segment::SegMeta,
-}
-
-fn field_ok(value: Option<&str>, want: &str, prefix: bool) -> bool {
-    let Some(v) = value else { return false };
-    if prefix {
-        v.to_lowercase().starts_with(&want.to_lowercase())
-    } else {
-        v.eq_ignore_ascii_case(want) || v.to_lowercase() == want.to_lowercase()
-    }
-}
-
-fn sev_ok(sev: Option<u8>, op: Cmp, level: u8) -> bool {
-    let Some(s) = sev else { return false };
-    match op {
-        Cmp::Eq => s == level,
-        Cmp::Le => s <= level,
-        Cmp::Ge => s >= level,
-        Cmp::Lt => s < level,
-        Cmp::Gt => s > level,
-    }
-}
-
 /// Exact match set from index + columns, when [`Query::decided_by_index`] holds: no
 /// substring leaf, and term leaves only when postings name events (format 3).
 fn exact(q: &Query, c: &Ctx<'_>, r: &SegmentReader) -> Result<Vec<bool>> {
@@ -143,23 +119,6 @@ fn exact(q: &Query, c: &Ctx<'_>, r: &SegmentReader) -> Result<Vec<bool>> {
         }
         Query::Not(q) => exact(q, c, r)?.into_iter().map(|b| !b).collect(),
     })
-}
-
-fn column_ok(q: &Query, c: &Ctx<'_>, i: usize) -> bool {
-    match q {
-        Query::Field {
-            field,
-            value,
-            prefix,
-        } => match field {
-            Field::Host => field_ok(c.meta.host(i), value, *prefix),
-            Field::App => field_ok(c.meta.app(i), value, *prefix),
-            Field::Source => field_ok(c.meta.source(i), value, *prefix),
-            Field::Network => field_ok(Some(c.network), value, *prefix),
-        },
-        Query::Severity { op, level } => sev_ok(c.meta.severity(i), *op, *level),
-        _ => true,
-    }
 }
 
 /// Every event ordinal of the given blocks.
@@ -254,50 +213,6 @@ fn candidates(q: &Query, r: &SegmentReader) -> Result<Option<Vec<u32>>> {
         }
         _ => None,
     })
-}
-
-/// Whether `text` has the whole token `t` (lower-case ASCII) — or, with `prefix`, a token
-/// starting with `t` — as [`crate::index::terms`] would cut it, without allocating.
-fn has_token(text: &str, t: &str, prefix: bool) -> bool {
-    let (h, n) = (text.as_bytes(), t.as_bytes());
-    if n.is_empty() {
-        return false;
-    }
-    let tok = |b: u8| b.is_ascii_alphanumeric() || b == b'_';
-    let mut i = 0;
-    while i + n.len() <= h.len() {
-        if (i == 0 || !tok(h[i - 1])) && h[i..i + n.len()].eq_ignore_ascii_case(n) {
-            let end = i + n.len();
-            if prefix || end == h.len() || !tok(h[end]) {
-                return true;
-            }
-        }
-        i += 1;
-    }
-    false
-}
-
-/// The full predicate on one event's text.
-fn text_ok(q: &Query, text: &str, c: &Ctx<'_>, i: usize) -> bool {
-    match q {
-        Query::All => true,
-        Query::Term(t) => has_token(text, t, false),
-        Query::Prefix(t) => has_token(text, t, true),
-        Query::Substr {
-            text: needle,
-            case_sensitive,
-        } => {
-            if *case_sensitive {
-                text.contains(needle.as_str())
-            } else {
-                text.to_lowercase().contains(&needle.to_lowercase())
-            }
-        }
-        Query::Field { .. } | Query::Severity { .. } => column_ok(q, c, i),
-        Query::And(v) => v.iter().all(|q| text_ok(q, text, c, i)),
-        Query::Or(v) => v.iter().any(|q| text_ok(q, text, c, i)),
-        Query::Not(q) => !text_ok(q, text, c, i),
-    }
 }
 
 /// A callback adding matches to `c`, per day (Asia/Shanghai). Times arrive in order within a
@@ -411,6 +326,105 @@ impl Store {
         Ok(())
     }
 
+    /// The events of segment `s` (open as `r`) that match `q` in the request's window and
+    /// after `after`, in ordinal order, with the segment's time column; `None` when none.
+    fn matching(
+        &self,
+        s: &SegmentEntry,
+        req: &Request,
+        after: Option<&Cursor>,
+        q: &Query,
+        r: &SegmentReader,
+        blocks: &mut Blocks<'_>,
+    ) -> Result<Option<(Vec<i64>, Vec<u32>)>> {
+        // Format 3: term leaves are decided by per-event postings, no text read (0725).
+        let exact_q = decided(q, r)?;
+        // Candidates also when the index decides: a term absent from this segment ends it
+        // here, before its columns are read.
+        let cands_ix = candidates(q, r)?;
+        if cands_ix.as_ref().is_some_and(Vec::is_empty) {
+            return Ok(None);
+        }
+        let meta = r.meta()?;
+        let times = meta.times();
+        let ctx = Ctx {
+            network: &s.network,
+            meta,
+        };
+        let in_time = |i: usize| {
+            req.from_us.is_none_or(|f| times[i] >= f)
+                && req.to_us.is_none_or(|t| times[i] < t)
+                && after.is_none_or(|c| c.keeps_event(s, times[i], i as u32))
+        };
+        let cands: Vec<u32> = if exact_q {
+            exact(q, &ctx, r)?
+                .iter()
+                .enumerate()
+                .filter(|(i, b)| **b && in_time(*i))
+                .map(|(i, _)| i as u32)
+                .collect()
+        } else {
+            match cands_ix {
+                Some(es) => es.into_iter().filter(|i| in_time(*i as usize)).collect(),
+                None => (0..times.len() as u32)
+                    .filter(|i| in_time(*i as usize))
+                    .collect(),
+            }
+        };
+        // Confirm in ordinal order (block by block), on templates where the query allows.
+        let matched: Vec<u32> = if exact_q {
+            cands
+        } else {
+            let marks = on_templates(q);
+            let mut m = Vec::with_capacity(cands.len());
+            for i in cands {
+                if blocks.matches(q, &ctx, i, marks)? {
+                    m.push(i);
+                }
+            }
+            m
+        };
+        Ok((!matched.is_empty()).then_some((times, matched)))
+    }
+
+    /// Fold every matching event of `req` into one accumulator per segment (in parallel),
+    /// giving `each` the segment's columns, the event's ordinal and, with `need_text`, its
+    /// decoded line.
+    pub(crate) fn fold_matches<A: Send>(
+        &self,
+        req: &Request,
+        need_text: bool,
+        init: impl Fn() -> A + Sync,
+        each: impl Fn(&mut A, &Ctx<'_>, u32, Option<&str>) + Sync,
+    ) -> Result<Vec<A>> {
+        let q = req.query.clone().unwrap_or(Query::All);
+        self.segments_for(req, &q)
+            .par_iter()
+            .map(|s| -> Result<A> {
+                let mut acc = init();
+                let r = SegmentReader::open(&self.dir.join("segments").join(&s.file))?;
+                let mut blocks = Blocks::new(&r);
+                let Some((_, matched)) = self.matching(s, req, None, &q, &r, &mut blocks)?
+                else {
+                    return Ok(acc);
+                };
+                let ctx = Ctx {
+                    network: &s.network,
+                    meta: r.meta()?,
+                };
+                for i in matched {
+                    let text = if need_text {
+                        Some(blocks.text(i)?)
+                    } else {
+                        None
+                    };
+                    each(&mut acc, &ctx, i, text.as_deref());
+                }
+                Ok(acc)
+            })
+            .collect()
+    }
+
     /// Matches of one segment, in time order, to `f`; `Ok(false)` when `f` said stop. With
     /// `per_day`, a whole segment matching everything is one call for all its events.
     #[allow(clippy::too_many_arguments)] // the scan's knobs, each a plain value
@@ -434,93 +448,52 @@ impl Store {
             return Ok(f(None, s.min_time_us, s.count));
         }
         let r = SegmentReader::open(&self.dir.join("segments").join(&s.file))?;
-        // Format 3: term leaves are decided by per-event postings, no text read (0725).
-        let exact_q = decided(q, &r)?;
-        // Candidates also when the index decides: a term absent from this segment ends it
-        // here, before its columns are read.
-        let cands_ix = candidates(q, &r)?;
-        if cands_ix.as_ref().is_some_and(Vec::is_empty) {
+        let mut blocks = Blocks::new(&r);
+        let Some((times, matched)) = self.matching(s, req, after, q, &r, &mut blocks)? else {
             return Ok(true);
-        }
+        };
         let meta = r.meta()?;
-        let times = meta.times();
-        let ctx = Ctx {
-            network: &s.network,
-            meta,
-        };
-        let in_time = |i: usize| {
-            req.from_us.is_none_or(|f| times[i] >= f)
-                && req.to_us.is_none_or(|t| times[i] < t)
-                && after.is_none_or(|c| c.keeps_event(s, times[i], i as u32))
-        };
-        let cands: Vec<u32> = if exact_q {
-            exact(q, &ctx, &r)?
-                .iter()
-                .enumerate()
-                .filter(|(i, b)| **b && in_time(*i))
-                .map(|(i, _)| i as u32)
-                .collect()
-        } else {
-            match cands_ix {
-                Some(es) => es.into_iter().filter(|i| in_time(*i as usize)).collect(),
-                None => (0..times.len() as u32)
-                    .filter(|i| in_time(*i as usize))
-                    .collect(),
+        if !want_hits {
+            // Counts and histograms do not depend on the order.
+            for i in matched {
+                if !f(None, times[i as usize], 1) {
+                    return Ok(false);
+                }
             }
-        };
-        if cands.is_empty() {
             return Ok(true);
         }
-        let mut ordered = cands;
+        let mut ordered = matched;
         ordered.sort_by_key(|i| (times[*i as usize], *i));
-        let mut cache: Option<(usize, Vec<Vec<u8>>)> = None;
         for i in ordered {
-            let need_record = want_hits || !exact_q;
-            let mut hit = None;
-            if need_record {
-                let b = r.block_of(i);
-                if cache.as_ref().is_none_or(|(cb, _)| *cb != b) {
-                    cache = Some((b, r.block(b)?));
-                }
-                let Some((_, recs)) = &cache else { continue };
-                let first = r.blocks[b].first;
-                let Some(bytes) = recs.get((i - first) as usize) else {
-                    continue;
-                };
-                let raw = crate::record::raw_of(bytes).ok_or_else(|| {
-                    crate::Error::Corrupt(format!("segment {}: record {i} / 记录损坏", s.id))
-                })?;
-                let (text, _) = parse::decode_text(raw);
-                if !exact_q && !text_ok(q, &text, &ctx, i as usize) {
-                    continue;
-                }
-                if want_hits {
-                    let rec = Record::decode(bytes)?;
-                    let iu = i as usize;
-                    hit = Some(Hit {
-                        time: jiff::Timestamp::from_microsecond(times[iu])
-                            .map(|t| {
-                                t.to_zoned_datetime(crate::store::shanghai())
-                                    .strftime("%Y-%m-%dT%H:%M:%S%.f%:z")
-                                    .to_string()
-                            })
-                            .unwrap_or_default(),
-                        network: s.network.clone(),
-                        host: meta.host(iu).map(String::from),
-                        app: meta.app(iu).map(String::from),
-                        severity: meta.severity(iu).map(|v| SEVERITY_NAMES[v as usize]),
-                        source: rec.source.clone(),
-                        message: text.trim_end().to_string(),
-                        flags: flag_names(meta.flags[iu]),
-                        leaf: s.first_leaf + u64::from(i),
-                        segment: s.id,
-                        cursor: Cursor::at(s, times[iu], i).to_string(),
-                        time_us: times[iu],
-                        record: bytes.clone(),
-                    });
-                }
-            }
-            if !f(hit, times[i as usize], 1) {
+            let bytes = blocks.record(i)?.to_vec();
+            let raw = crate::record::raw_of(&bytes).ok_or_else(|| {
+                crate::Error::Corrupt(format!("segment {}: record {i} / 记录损坏", s.id))
+            })?;
+            let (text, _) = parse::decode_text(raw);
+            let rec = Record::decode(&bytes)?;
+            let iu = i as usize;
+            let hit = Hit {
+                time: jiff::Timestamp::from_microsecond(times[iu])
+                    .map(|t| {
+                        t.to_zoned_datetime(crate::store::shanghai())
+                            .strftime("%Y-%m-%dT%H:%M:%S%.f%:z")
+                            .to_string()
+                    })
+                    .unwrap_or_default(),
+                network: s.network.clone(),
+                host: meta.host(iu).map(String::from),
+                app: meta.app(iu).map(String::from),
+                severity: meta.severity(iu).map(|v| SEVERITY_NAMES[v as usize]),
+                source: rec.source.clone(),
+                message: text.trim_end().to_string(),
+                flags: flag_names(meta.flags[iu]),
+                leaf: s.first_leaf + u64::from(i),
+                segment: s.id,
+                cursor: Cursor::at(s, times[iu], i).to_string(),
+                time_us: times[iu],
+                record: bytes.clone(),
+            };
+            if !f(Some(hit), times[iu], 1) {
                 return Ok(false);
             }
         }

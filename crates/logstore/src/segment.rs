@@ -530,6 +530,28 @@ impl SegmentReader {
 
     /// The records of block `b`, checked against its CRC and zstd checksums.
     pub fn block(&self, b: usize) -> Result<Vec<Vec<u8>>> {
+        let (info, z) = self.block_bytes(b)?;
+        let out = crate::block::decode(&z)
+            .map_err(|e| corrupt(&self.path, &format!("block {b}: {e}")))?;
+        if out.len() != info.count as usize {
+            return Err(corrupt(&self.path, &format!("block {b} framing")));
+        }
+        Ok(out)
+    }
+
+    /// The templates of block `b`'s records (frame A only, checked like [`Self::block`]).
+    pub fn templates(&self, b: usize) -> Result<crate::block::Templates> {
+        let (info, z) = self.block_bytes(b)?;
+        let out = crate::block::Templates::read(&z)
+            .map_err(|e| corrupt(&self.path, &format!("block {b}: {e}")))?;
+        if out.len() != info.count as usize {
+            return Err(corrupt(&self.path, &format!("block {b} framing")));
+        }
+        Ok(out)
+    }
+
+    /// Block `b`'s stored bytes, checked against its CRC.
+    fn block_bytes(&self, b: usize) -> Result<(BlockInfo, Vec<u8>)> {
         let info = self
             .blocks
             .get(b)
@@ -539,12 +561,7 @@ impl SegmentReader {
         if crc32fast::hash(&z) != info.crc {
             return Err(corrupt(&self.path, &format!("block {b} checksum")));
         }
-        let out = crate::block::decode(&z)
-            .map_err(|e| corrupt(&self.path, &format!("block {b}: {e}")))?;
-        if out.len() != info.count as usize {
-            return Err(corrupt(&self.path, &format!("block {b} framing")));
-        }
-        Ok(out)
+        Ok((info, z))
     }
 
     /// Which block holds ordinal `i`.

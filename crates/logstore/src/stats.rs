@@ -116,34 +116,47 @@ impl Store {
     /// The `n` most frequent values of `field` among the events matching `req` (ties by
     /// value). Reads the matching lines (the address is in the text).
     pub fn top(&self, req: &Request, field: TopField, n: usize) -> Result<Top> {
-        let mut counts: HashMap<String, u64> = HashMap::new();
-        let mut top = Top::default();
         let req = Request {
             limit: None,
             ..req.clone()
         };
-        self.search(&req, |h| {
-            top.matched += 1;
-            let values: Vec<String> = match field {
-                TopField::Host => h.host.into_iter().collect(),
-                TopField::App => h.app.into_iter().collect(),
-                TopField::Source => vec![h.source],
-                TopField::Ip => {
-                    let mut v: Vec<String> =
-                        ipv4s(&h.message).into_iter().map(String::from).collect();
-                    v.sort();
-                    v.dedup();
-                    v
+        // Per segment in parallel: (matched, without a value, counts).
+        type Part = (u64, u64, HashMap<String, u64>);
+        let parts = self.fold_matches(
+            &req,
+            field == TopField::Ip,
+            Part::default,
+            |(matched, without, counts), c, i, text| {
+                *matched += 1;
+                let i = i as usize;
+                let mut add = |v: &str| *counts.entry(v.to_string()).or_default() += 1;
+                let found = match field {
+                    TopField::Host => c.meta.host(i).map(&mut add).is_some(),
+                    TopField::App => c.meta.app(i).map(&mut add).is_some(),
+                    TopField::Source => c.meta.source(i).map(&mut add).is_some(),
+                    TopField::Ip => {
+                        let mut v = ipv4s(text.unwrap_or_default());
+                        v.sort_unstable();
+                        v.dedup();
+                        let any = !v.is_empty();
+                        v.into_iter().for_each(&mut add);
+                        any
+                    }
+                };
+                if !found {
+                    *without += 1;
                 }
-            };
-            if values.is_empty() {
-                top.without += 1;
+            },
+        )?;
+        let mut top = Top::default();
+        let mut counts: HashMap<String, u64> = HashMap::new();
+        for (m, w, c) in parts {
+            top.matched += m;
+            top.without += w;
+            for (k, n) in c {
+                *counts.entry(k).or_default() += n;
             }
-            for v in values {
-                *counts.entry(v).or_default() += 1;
-            }
-            true
-        })?;
+        }
         let mut v: Vec<TopValue> = counts
             .into_iter()
             .map(|(value, count)| TopValue { value, count })
