@@ -3,8 +3,9 @@
 //!
 //! ```text
 //! u32 LE len(A) ‖ zstd(A) ‖ zstd(B)          both frames carry a content checksum
-//! A = varint n ‖ varint h ‖ h × (varint len ‖ distinct record header) ‖ n × varint header
-//!     number ‖ slot table ‖ templates, each ended by 0x10
+//! A = 0x00 0x01 ‖ varint n ‖ varint h ‖ h × (varint len ‖ distinct record header) ‖
+//!     n × varint header number ‖ n × varint shape number ‖ slot table ‖
+//!     templates, each ended by 0x10
 //! B = the numbers of the templates, varints, one stream per (shape, slot)
 //! ```
 //! The record header is the record up to its raw bytes (version, receive time, network,
@@ -15,16 +16,24 @@
 //! marks collapsed to `a` (so `Failed password for root from 1.2.3.4` and `… for admin …`
 //! share it); the k-th number of every line of one shape goes to the stream (shape, k), so a
 //! stream holds like values — ports with ports, octets with octets — and compresses to
-//! near their entropy (decision 0720). The slot table lists, per shape in order of first
-//! appearance, the byte length of each slot's stream. Decoding rebuilds each record byte for byte; only those
-//! rebuilt bytes are Merkle leaves, so the layout is free to change.
+//! near their entropy (decision 0720). Shapes are numbered in order of first appearance;
+//! the slot table lists, per shape in that order, the byte length of each slot's stream.
+//!
+//! Each record's shape number is stored (since decision 0735; blocks written before have
+//! no `0x00 0x01` mark and their shapes are recomputed when read), so a reader can rebuild
+//! one record without computing every earlier record's shape, and can check a digit-free
+//! needle on the templates without frame B at all ([`view::BlockView`]). Decoding rebuilds
+//! each record byte for byte; only those rebuilt bytes are Merkle leaves, so the layout is
+//! free to change.
 
-use crate::error::{Error, Result};
-use crate::index::{compress, get_varint, put_varint};
+use crate::error::Result;
+use crate::index::{compress, put_varint};
 
-const END: u8 = 0x10;
-const NUM: u8 = 0x11;
-const ESC: u8 = 0x12;
+pub mod view;
+
+pub(crate) const END: u8 = 0x10;
+pub(crate) const NUM: u8 = 0x11;
+pub(crate) const ESC: u8 = 0x12;
 
 /// Where a canonical record's raw bytes start (the rest is its header).
 fn raw_offset(r: &[u8]) -> usize {
@@ -79,7 +88,7 @@ fn template(raw: &[u8], templ: &mut Vec<u8>, nums: &mut Vec<u64>) {
 }
 
 /// The shape of one template (its bytes up to, without, the END mark) into `out`.
-fn shape(templ: &[u8], out: &mut Vec<u8>) {
+pub(crate) fn shape(templ: &[u8], out: &mut Vec<u8>) {
     out.clear();
     let mut run = false;
     let mut i = 0;
@@ -107,6 +116,11 @@ fn shape(templ: &[u8], out: &mut Vec<u8>) {
 
 /// Encode and compress the records of one block.
 pub fn encode(records: &[&[u8]], level: i32) -> Result<Vec<u8>> {
+    encode_with(records, level, true)
+}
+
+/// [`encode`], or (`store_shapes` false) the layout before decision 0735, which tests still read.
+fn encode_with(records: &[&[u8]], level: i32, store_shapes: bool) -> Result<Vec<u8>> {
     let total: usize = records.iter().map(|r| r.len()).sum();
     let mut a = Vec::with_capacity(total + records.len() * 4);
     let mut templ = Vec::with_capacity(total);
@@ -114,10 +128,14 @@ pub fn encode(records: &[&[u8]], level: i32) -> Result<Vec<u8>> {
     let mut shapes: rustc_hash::FxHashMap<Vec<u8>, usize> = rustc_hash::FxHashMap::default();
     let mut streams: Vec<Vec<Vec<u8>>> = Vec::new();
     let mut key = Vec::with_capacity(256);
+    if store_shapes {
+        a.extend_from_slice(&SHAPES_STORED);
+    }
     put_varint(&mut a, records.len() as u64);
     let mut distinct: std::collections::HashMap<&[u8], u64> = std::collections::HashMap::new();
     let mut heads: Vec<&[u8]> = Vec::new();
     let mut ids = Vec::with_capacity(records.len());
+    let mut shape_ids = Vec::with_capacity(records.len());
     for r in records {
         let (h, raw) = r.split_at(raw_offset(r));
         ids.push(*distinct.entry(h).or_insert_with(|| {
@@ -137,6 +155,7 @@ pub fn encode(records: &[&[u8]], level: i32) -> Result<Vec<u8>> {
                 streams.len() - 1
             }
         };
+        shape_ids.push(id as u64);
         let slots = &mut streams[id];
         if slots.len() < vals.len() {
             slots.resize_with(vals.len(), Vec::new);
@@ -151,6 +170,9 @@ pub fn encode(records: &[&[u8]], level: i32) -> Result<Vec<u8>> {
         a.extend_from_slice(h);
     }
     for id in ids {
+        put_varint(&mut a, id);
+    }
+    for id in shape_ids.into_iter().filter(|_| store_shapes) {
         put_varint(&mut a, id);
     }
     put_varint(&mut a, streams.len() as u64);
@@ -172,218 +194,24 @@ pub fn encode(records: &[&[u8]], level: i32) -> Result<Vec<u8>> {
     Ok(out)
 }
 
-/// Frame A's tables: the distinct headers, each record's header number, the slot stream
-/// lengths per shape, and where the templates start.
-struct Layout {
-    n: usize,
-    heads: Vec<(usize, usize)>,
-    ids: Vec<usize>,
-    slot_lens: Vec<Vec<usize>>,
-    templ: usize,
-}
-
-fn bad(w: &str) -> Error {
-    Error::Corrupt(format!("block {w}"))
-}
-
-fn layout(a: &[u8]) -> Result<Layout> {
-    let mut pos = 0;
-    let v = |w: &str, pos: &mut usize| {
-        get_varint(a, pos)
-            .map(|x| x as usize)
-            .ok_or_else(|| bad(w))
-    };
-    let n = v("count", &mut pos)?;
-    let nh = v("headers", &mut pos)?;
-    let mut heads = Vec::with_capacity(nh.min(1 << 20));
-    for _ in 0..nh {
-        let h = v("header", &mut pos)?;
-        let end = pos.checked_add(h).filter(|e| *e <= a.len());
-        let end = end.ok_or_else(|| bad("header"))?;
-        heads.push((pos, end));
-        pos = end;
-    }
-    let mut ids = Vec::with_capacity(n.min(1 << 20));
-    for _ in 0..n {
-        let id = v("header number", &mut pos)?;
-        if id >= heads.len() {
-            return Err(bad("header number"));
-        }
-        ids.push(id);
-    }
-    let ns = v("slot table", &mut pos)?;
-    let mut slot_lens = Vec::with_capacity(ns.min(1 << 16));
-    for _ in 0..ns {
-        let k = v("slot table", &mut pos)?;
-        let mut slots = Vec::with_capacity(k.min(1 << 16));
-        for _ in 0..k {
-            slots.push(v("slot table", &mut pos)?);
-        }
-        slot_lens.push(slots);
-    }
-    Ok(Layout {
-        n,
-        heads,
-        ids,
-        slot_lens,
-        templ: pos,
-    })
-}
-
-fn frames(bytes: &[u8]) -> Result<(&[u8], &[u8])> {
-    let la = bytes
-        .get(..4)
-        .map(|b| u32::from_le_bytes([b[0], b[1], b[2], b[3]]) as usize)
-        .ok_or_else(|| bad("length"))?;
-    let za = bytes.get(4..4 + la).ok_or_else(|| bad("length"))?;
-    Ok((za, &bytes[4 + la..]))
-}
-
-/// The extent of the template starting at `t` (without its END mark).
-fn template_end(templ: &[u8], t: usize) -> Result<usize> {
-    let mut e = t;
-    loop {
-        match *templ.get(e).ok_or_else(|| bad("template"))? {
-            END => return Ok(e),
-            ESC => e += 2,
-            _ => e += 1,
-        }
-    }
-}
-
-/// The templates of a block's records, read from frame A alone (frame B, the numbers, is
-/// neither decompressed nor rebuilt). A template is the raw line with each decimal number
-/// replaced by [`NUM_MARK`]: a check that involves no digit gives on it the answer it gives
-/// on the line (decision 0735).
-pub struct Templates {
-    a: Vec<u8>,
-    spans: Vec<(usize, usize)>,
-}
+/// The mark opening frame A of a block that stores its shape numbers. A block without it
+/// starts with its record count, and an empty one with `0x00 0x00`.
+const SHAPES_STORED: [u8; 2] = [0x00, 0x01];
 
 /// The mark standing for one decimal number in a template.
 pub const NUM_MARK: u8 = NUM;
 
-impl Templates {
-    pub fn read(bytes: &[u8]) -> Result<Templates> {
-        let (za, _) = frames(bytes)?;
-        let a = zstd::decode_all(za).map_err(|_| bad("frame A"))?;
-        let l = layout(&a)?;
-        let mut spans = Vec::with_capacity(l.n);
-        let mut t = l.templ;
-        for _ in 0..l.n {
-            let e = template_end(&a, t)?;
-            spans.push((t, e));
-            t = e + 1;
-        }
-        if t != a.len() {
-            return Err(bad("trailing bytes"));
-        }
-        Ok(Templates { a, spans })
-    }
-
-    /// Record `i`'s template (escapes left in: they stand for bytes a digit-free, mark-free
-    /// needle cannot contain).
-    pub fn get(&self, i: usize) -> Option<&[u8]> {
-        self.spans.get(i).map(|(s, e)| &self.a[*s..*e])
-    }
-
-    pub fn len(&self) -> usize {
-        self.spans.len()
-    }
-
-    pub fn is_empty(&self) -> bool {
-        self.spans.is_empty()
-    }
+/// The template of `text` (its numbers marked, reserved bytes escaped): what a line holding
+/// `text` with the same digit runs whole has at that place.
+pub fn template_of(text: &[u8]) -> Vec<u8> {
+    let mut t = Vec::with_capacity(text.len());
+    template(text, &mut t, &mut Vec::new());
+    t
 }
 
 /// Decompress and rebuild the records of one block; `Err` names what is wrong.
 pub fn decode(bytes: &[u8]) -> Result<Vec<Vec<u8>>> {
-    let (za, zb) = frames(bytes)?;
-    let a = zstd::decode_all(za).map_err(|_| bad("frame A"))?;
-    let nums = zstd::decode_all(zb).map_err(|_| bad("frame B"))?;
-    let l = layout(&a)?;
-    let mut out: Vec<Vec<u8>> = l
-        .ids
-        .iter()
-        .map(|id| {
-            let (s, e) = l.heads[*id];
-            a[s..e].to_vec()
-        })
-        .collect();
-    // Slot streams: (start, end) in B, per shape in order of first appearance.
-    let mut cursors: Vec<Vec<(usize, usize)>> = Vec::with_capacity(l.slot_lens.len());
-    let mut at = 0usize;
-    for lens in &l.slot_lens {
-        let mut slots = Vec::with_capacity(lens.len());
-        for len in lens {
-            let end = at.checked_add(*len).filter(|e| *e <= nums.len());
-            let end = end.ok_or_else(|| bad("slot table"))?;
-            slots.push((at, end));
-            at = end;
-        }
-        cursors.push(slots);
-    }
-    if at != nums.len() {
-        return Err(bad("trailing numbers"));
-    }
-    let pos = l.templ;
-    let templ = &a[pos..];
-    let mut shapes: rustc_hash::FxHashMap<Vec<u8>, usize> = rustc_hash::FxHashMap::default();
-    let mut key = Vec::with_capacity(256);
-    let mut t = 0usize;
-    let mut digits = [0u8; 20];
-    for rec in out.iter_mut() {
-        // The template's extent, then its shape.
-        let e = template_end(templ, t)?;
-        let tp = templ.get(t..e).ok_or_else(|| bad("template"))?;
-        shape(tp, &mut key);
-        let id = match shapes.get(&key) {
-            Some(id) => *id,
-            None => {
-                let id = shapes.len();
-                shapes.insert(key.clone(), id);
-                id
-            }
-        };
-        let mut slot = 0usize;
-        let mut i = 0usize;
-        while i < tp.len() {
-            let b = tp[i];
-            i += 1;
-            match b {
-                NUM => {
-                    let c = cursors
-                        .get_mut(id)
-                        .and_then(|s| s.get_mut(slot))
-                        .ok_or_else(|| bad("numbers"))?;
-                    let mut p = c.0;
-                    let mut v = get_varint(&nums[..c.1], &mut p).ok_or_else(|| bad("numbers"))?;
-                    c.0 = p;
-                    slot += 1;
-                    let mut k = digits.len();
-                    loop {
-                        k -= 1;
-                        digits[k] = b'0' + (v % 10) as u8;
-                        v /= 10;
-                        if v == 0 || k == 0 {
-                            break;
-                        }
-                    }
-                    rec.extend_from_slice(&digits[k..]);
-                }
-                ESC => {
-                    rec.push(*tp.get(i).ok_or_else(|| bad("template"))?);
-                    i += 1;
-                }
-                _ => rec.push(b),
-            }
-        }
-        t = e + 1;
-    }
-    if t != templ.len() || cursors.iter().flatten().any(|c| c.0 != c.1) {
-        return Err(bad("trailing bytes"));
-    }
-    Ok(out)
+    view::BlockView::read(bytes)?.all()
 }
 
 #[cfg(test)]
@@ -420,12 +248,21 @@ mod tests {
         let mut refs: Vec<&[u8]> = recs.iter().map(Vec::as_slice).collect();
         let junk = b"not a record 123".to_vec();
         refs.push(&junk);
-        let enc = encode(&refs, 3).unwrap();
-        let dec = decode(&enc).unwrap();
-        assert_eq!(dec.len(), refs.len());
-        for (a, b) in dec.iter().zip(&refs) {
-            assert_eq!(a.as_slice(), *b);
+        for shapes in [true, false] {
+            let enc = encode_with(&refs, 3, shapes).unwrap();
+            let dec = decode(&enc).unwrap();
+            assert_eq!(dec.len(), refs.len());
+            for (a, b) in dec.iter().zip(&refs) {
+                assert_eq!(a.as_slice(), *b);
+            }
+            // One record at a time, in any order, gives the same bytes.
+            let mut v = view::BlockView::read(&enc).unwrap();
+            for j in [3, 4, 0, 5, 2, 1, 5] {
+                assert_eq!(v.record(j).unwrap().as_slice(), refs[j], "record {j}");
+            }
+            assert!(v.record(refs.len()).is_err());
         }
+        let enc = encode(&refs, 3).unwrap();
         let mut bad = enc.clone();
         let last = bad.len() - 3;
         bad[last] ^= 1;

@@ -201,6 +201,21 @@ fn bad() -> Error {
     Error::Corrupt("segment index / 段索引损坏".into())
 }
 
+/// Decompress one frame written by [`compress`] (checksum checked). The frame names its
+/// size, so the output is allocated once — the streaming decoder grows its buffer and took
+/// twice as long on record blocks. `None` when the frame is bad.
+pub(crate) fn decompress(z: &[u8]) -> Option<Vec<u8>> {
+    // Frames this crate writes are at most a few MiB; a larger claim is not trusted.
+    const MAX: u64 = 1 << 30;
+    match zstd::zstd_safe::get_frame_content_size(z) {
+        Ok(Some(n)) if n <= MAX => {
+            let out = zstd::bulk::decompress(z, n as usize).ok()?;
+            (out.len() as u64 == n).then_some(out)
+        }
+        _ => zstd::decode_all(z).ok(),
+    }
+}
+
 /// The index directory: each page's first term, offset (relative to the pages) and length.
 pub struct IndexDir {
     pub pages: Vec<(Vec<u8>, u64, u64)>,

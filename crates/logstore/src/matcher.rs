@@ -9,7 +9,8 @@
 //! queries read only frame A of a block and never rebuild records; a line that is not UTF-8
 //! (GBK, which is transcoded first) or has an escaped mark byte falls back to the line.
 
-use crate::block::{Templates, NUM_MARK};
+use crate::block::view::BlockView;
+use crate::block::{ESC, NUM_MARK};
 use crate::error::Result;
 use crate::parse;
 use crate::query::{Cmp, Field, Query};
@@ -129,76 +130,132 @@ pub(crate) fn on_templates(q: &Query) -> bool {
     }
 }
 
-/// The blocks of one segment as a scan reads them: templates for checks with no digit,
-/// whole records otherwise, a few of each kept (matches come in ordinal order, hits in time
-/// order, which is nearly the same).
-pub(crate) struct Blocks<'r> {
-    r: &'r SegmentReader,
-    full: Vec<(usize, Vec<Vec<u8>>)>,
-    templ: Option<(usize, Templates)>,
+/// What a scan checks on each candidate event: the query; whether the templates decide it
+/// exactly; and, when they do not, a weaker query the templates can rule events out with.
+pub(crate) struct Check<'q> {
+    q: &'q Query,
+    exact: bool,
+    pre: Query,
 }
 
-const KEEP_FULL: usize = 4;
+impl<'q> Check<'q> {
+    pub fn new(q: &'q Query) -> Check<'q> {
+        Check {
+            q,
+            exact: on_templates(q),
+            pre: prefilter(q),
+        }
+    }
+}
+
+fn has_digit(s: &str) -> bool {
+    s.bytes().any(|b| b.is_ascii_digit())
+}
+
+/// `s` as a template: each digit run a mark (see [`crate::block::template_of`]).
+fn templ(s: &str) -> Option<String> {
+    String::from_utf8(crate::block::template_of(s.as_bytes())).ok()
+}
+
+/// A query every event matching `q` matches on its template: a digit run inside a term or
+/// needle is whole in the line too, so it becomes one mark; a run at a needle's edge may be
+/// part of a longer number, so it is dropped; a negation of what templates cannot decide
+/// rules nothing out.
+fn prefilter(q: &Query) -> Query {
+    let digits = |c: char| c.is_ascii_digit();
+    match q {
+        Query::Term(t) if has_digit(t) => templ(t).map_or(Query::All, Query::Term),
+        Query::Prefix(t) if has_digit(t) => match t.trim_end_matches(digits) {
+            "" => Query::All,
+            p => templ(p).map_or(Query::All, Query::Prefix),
+        },
+        Query::Substr {
+            text,
+            case_sensitive,
+        } if has_digit(text) => match text.trim_matches(digits) {
+            "" => Query::All,
+            n => templ(n).map_or(Query::All, |text| Query::Substr {
+                text,
+                case_sensitive: *case_sensitive,
+            }),
+        },
+        Query::And(v) => Query::And(v.iter().map(prefilter).collect()),
+        Query::Or(v) => Query::Or(v.iter().map(prefilter).collect()),
+        Query::Not(x) if !on_templates(x) => Query::All,
+        q => q.clone(),
+    }
+}
+
+/// The blocks of one segment as a scan reads them: frame A when a block is first needed,
+/// its numbers only when a record must be rebuilt. A few are kept: matches come in ordinal
+/// order, hits in time order, which is nearly the same.
+pub(crate) struct Blocks<'r> {
+    r: &'r SegmentReader,
+    views: Vec<(usize, BlockView)>,
+}
+
+const KEEP: usize = 4;
 
 impl<'r> Blocks<'r> {
     pub fn new(r: &'r SegmentReader) -> Blocks<'r> {
         Blocks {
             r,
-            full: Vec::new(),
-            templ: None,
+            views: Vec::new(),
         }
     }
 
-    /// The canonical record bytes of event `i`.
-    pub fn record(&mut self, i: u32) -> Result<&[u8]> {
+    /// The block holding event `i`, and `i`'s place in it.
+    fn view(&mut self, i: u32) -> Result<(&mut BlockView, usize)> {
         let b = self.r.block_of(i);
-        let at = match self.full.iter().position(|(k, _)| *k == b) {
+        let j = i
+            .checked_sub(self.r.blocks.get(b).map_or(u32::MAX, |x| x.first))
+            .ok_or_else(|| crate::Error::Corrupt(format!("record {i} / 记录损坏")))?;
+        let at = match self.views.iter().position(|(k, _)| *k == b) {
             Some(at) => at,
             None => {
-                if self.full.len() == KEEP_FULL {
-                    self.full.remove(0);
+                if self.views.len() == KEEP {
+                    self.views.remove(0);
                 }
-                self.full.push((b, self.r.block(b)?));
-                self.full.len() - 1
+                self.views.push((b, self.r.view(b)?));
+                self.views.len() - 1
             }
         };
-        let first = self.r.blocks[b].first;
-        self.full[at]
-            .1
-            .get((i - first) as usize)
-            .map(Vec::as_slice)
-            .ok_or_else(|| crate::Error::Corrupt(format!("record {i} / 记录损坏")))
+        Ok((&mut self.views[at].1, j as usize))
+    }
+
+    /// The canonical record bytes of event `i`.
+    pub fn record(&mut self, i: u32) -> Result<Vec<u8>> {
+        let (v, j) = self.view(i)?;
+        v.record(j)
     }
 
     /// The raw line of event `i`, decoded for matching and display (GBK transcoded).
     pub fn text(&mut self, i: u32) -> Result<String> {
         let rec = self.record(i)?;
-        let raw = crate::record::raw_of(rec)
+        let raw = crate::record::raw_of(&rec)
             .ok_or_else(|| crate::Error::Corrupt(format!("record {i} / 记录损坏")))?;
         Ok(parse::decode_text(raw).0.into_owned())
     }
 
-    /// Whether event `i` matches `q`, on its template when `marks` allows (see the module
-    /// documentation), else on its line.
-    pub fn matches(&mut self, q: &Query, c: &Ctx<'_>, i: u32, marks: bool) -> Result<bool> {
-        if marks {
-            let b = self.r.block_of(i);
-            if self.templ.as_ref().is_none_or(|(k, _)| *k != b) {
-                self.templ = Some((b, self.r.templates(b)?));
-            }
-            if let Some((_, t)) = &self.templ {
-                let first = self.r.blocks[b].first;
-                let tp = t.get((i - first) as usize).unwrap_or_default();
-                // An escaped byte (0x10–0x12 in the line) would read as a mark: use the line.
-                if !tp.contains(&0x12) {
-                    if let Ok(s) = std::str::from_utf8(tp) {
-                        return Ok(text_ok(q, s, c, i as usize, true));
-                    }
+    /// Whether event `i` matches: on its template when that decides it or rules it out (see
+    /// the module documentation), else on its rebuilt line.
+    pub fn matches(&mut self, k: &Check<'_>, c: &Ctx<'_>, i: u32) -> Result<bool> {
+        let (v, j) = self.view(i)?;
+        let tp = v.template(j).unwrap_or_default();
+        // An escaped byte (0x10–0x12 in the line) would read as a mark, and a line that is
+        // not UTF-8 is matched transcoded: both are matched on the line.
+        if !tp.contains(&ESC) {
+            if let Ok(s) = std::str::from_utf8(tp) {
+                if k.exact {
+                    return Ok(text_ok(k.q, s, c, i as usize, true));
+                }
+                if !text_ok(&k.pre, s, c, i as usize, true) {
+                    return Ok(false);
                 }
             }
         }
         let text = self.text(i)?;
-        Ok(text_ok(q, &text, c, i as usize, false))
+        Ok(text_ok(k.q, &text, c, i as usize, false))
     }
 }
 
@@ -221,6 +278,74 @@ mod tests {
         assert!(on_templates(&q));
         for s in ["\"port 22\"", "user7", "10.0.0.1", "sshd OR 4625"] {
             assert!(!on_templates(&crate::query::parse(s).unwrap()), "{s}");
+        }
+    }
+
+    /// For every line and query: a line that matches matches the prefilter on its template,
+    /// and a query the templates decide gives there the line's answer — on numbers with
+    /// leading zeros, runs longer than 18 digits, marks at needle edges and inside tokens.
+    #[test]
+    fn templates_never_lose_a_match() {
+        let lines = [
+            "Failed password for root from 10.0.0.1 port 007 ssh2",
+            "user root123 uid=0 gid=00 seq=123456789012345678901234 ok",
+            "needle100x and needle1x; port0 port 22",
+            "Accepted publickey for admin from 203.0.113.9 port 4242",
+            "登录失败 用户 张三 来源 192.168.1.10 次数 3",
+            "code 100 done in 2050ms",
+        ];
+        let queries = [
+            "root",
+            "root123",
+            "root*",
+            "ssh",
+            "ssh2",
+            "port",
+            "port0",
+            "\"port 0\"",
+            "\"port 007\"",
+            "\"t 00\"",
+            "\"0 port\"",
+            "needle100x",
+            "needle1x",
+            "needle1*",
+            "10.0.0.1",
+            "0.0.1",
+            "\"3456789012345678901\"",
+            "\"seq=1234\"",
+            "\"234 ok\"",
+            "uid=0",
+            "gid=00",
+            "\"from 203\"",
+            "\"来源 192\"",
+            "登录失败",
+            "22",
+            "\"00 done\"",
+            "\"e 1\"",
+            "\"205\"",
+            "\"0ms\"",
+            "root NOT 10.0.0.1",
+            "-ssh2",
+            "ssh2 OR needle1x",
+            "\"for root\" NOT \"port 22\"",
+        ];
+        let meta = SegMeta::default();
+        let c = Ctx {
+            network: "n",
+            meta: &meta,
+        };
+        for line in lines {
+            let t = String::from_utf8(crate::block::template_of(line.as_bytes())).unwrap();
+            for qs in queries {
+                let q = crate::query::parse(qs).unwrap();
+                let k = Check::new(&q);
+                let want = text_ok(&q, line, &c, 0, false);
+                if k.exact {
+                    assert_eq!(text_ok(&q, &t, &c, 0, true), want, "{qs} on {line}");
+                } else if want {
+                    assert!(text_ok(&k.pre, &t, &c, 0, true), "{qs} lost on {line}");
+                }
+            }
         }
     }
 }

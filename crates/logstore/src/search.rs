@@ -10,11 +10,11 @@ use crate::checkpoint::SegmentEntry;
 use crate::cursor::Cursor;
 use crate::error::Result;
 use crate::index::Postings;
+use crate::matcher::{column_ok, field_ok, Blocks, Check, Ctx};
 use crate::parse::{self, flags};
 use crate::postings::{intersect, union};
 use crate::query::{required_prefix, required_terms, Field, Query};
 use crate::record::{Record, SEVERITY_NAMES};
-use crate::matcher::{column_ok, field_ok, on_templates, Blocks, Ctx};
 use crate::segment::{BlockInfo, SegmentReader};
 use crate::store::{day_of, Store};
 use rayon::prelude::*;
@@ -375,10 +375,10 @@ impl Store {
         let matched: Vec<u32> = if exact_q {
             cands
         } else {
-            let marks = on_templates(q);
+            let check = Check::new(q);
             let mut m = Vec::with_capacity(cands.len());
             for i in cands {
-                if blocks.matches(q, &ctx, i, marks)? {
+                if blocks.matches(&check, &ctx, i)? {
                     m.push(i);
                 }
             }
@@ -404,8 +404,7 @@ impl Store {
                 let mut acc = init();
                 let r = SegmentReader::open(&self.dir.join("segments").join(&s.file))?;
                 let mut blocks = Blocks::new(&r);
-                let Some((_, matched)) = self.matching(s, req, None, &q, &r, &mut blocks)?
-                else {
+                let Some((_, matched)) = self.matching(s, req, None, &q, &r, &mut blocks)? else {
                     return Ok(acc);
                 };
                 let ctx = Ctx {
@@ -465,7 +464,7 @@ impl Store {
         let mut ordered = matched;
         ordered.sort_by_key(|i| (times[*i as usize], *i));
         for i in ordered {
-            let bytes = blocks.record(i)?.to_vec();
+            let bytes = blocks.record(i)?;
             let raw = crate::record::raw_of(&bytes).ok_or_else(|| {
                 crate::Error::Corrupt(format!("segment {}: record {i} / 记录损坏", s.id))
             })?;

@@ -539,10 +539,11 @@ impl SegmentReader {
         Ok(out)
     }
 
-    /// The templates of block `b`'s records (frame A only, checked like [`Self::block`]).
-    pub fn templates(&self, b: usize) -> Result<crate::block::Templates> {
+    /// Block `b` with frame A read (templates, shapes), checked like [`Self::block`];
+    /// records are rebuilt from it on demand.
+    pub fn view(&self, b: usize) -> Result<crate::block::view::BlockView> {
         let (info, z) = self.block_bytes(b)?;
-        let out = crate::block::Templates::read(&z)
+        let out = crate::block::view::BlockView::read(&z)
             .map_err(|e| corrupt(&self.path, &format!("block {b}: {e}")))?;
         if out.len() != info.count as usize {
             return Err(corrupt(&self.path, &format!("block {b} framing")));
