@@ -209,7 +209,18 @@ pub(crate) fn decompress(z: &[u8]) -> Option<Vec<u8>> {
     const MAX: u64 = 1 << 30;
     match zstd::zstd_safe::get_frame_content_size(z) {
         Ok(Some(n)) if n <= MAX => {
-            let out = zstd::bulk::decompress(z, n as usize).ok()?;
+            thread_local! {
+                // One context per thread: creating one costs more than a small frame.
+                static DCTX: std::cell::RefCell<Option<zstd::bulk::Decompressor<'static>>> =
+                    const { std::cell::RefCell::new(None) };
+            }
+            let out = DCTX.with(|c| {
+                let mut c = c.borrow_mut();
+                if c.is_none() {
+                    *c = zstd::bulk::Decompressor::new().ok();
+                }
+                c.as_mut()?.decompress(z, n as usize).ok()
+            })?;
             (out.len() as u64 == n).then_some(out)
         }
         _ => zstd::decode_all(z).ok(),

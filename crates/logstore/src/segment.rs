@@ -335,8 +335,8 @@ impl SegmentReader {
         {
             return Err(corrupt(path, "footer offsets"));
         }
-        let head = zstd::decode_all(&read_at(&file, path, ho, hl)?[..])
-            .map_err(|_| corrupt(path, "head"))?;
+        let head = crate::index::decompress(&read_at(&file, path, ho, hl)?)
+            .ok_or_else(|| corrupt(path, "head"))?;
         let bad = || corrupt(path, "head");
         let mut c = Cursor { b: &head, pos: 0 };
         let count = u32::try_from(c.v().ok_or_else(bad)?).map_err(|_| bad())?;
@@ -422,8 +422,9 @@ impl SegmentReader {
             return Ok(m);
         }
         let bad = || corrupt(&self.path, "columns");
-        let raw = zstd::decode_all(&read_at(&self.file, &self.path, self.cols.0, self.cols.1)?[..])
-            .map_err(|_| bad())?;
+        let raw =
+            crate::index::decompress(&read_at(&self.file, &self.path, self.cols.0, self.cols.1)?)
+                .ok_or_else(bad)?;
         let n = self.count as usize;
         let mut c = Cursor { b: &raw, pos: 0 };
         let mut m = SegMeta {
@@ -457,8 +458,9 @@ impl SegmentReader {
         if let Some(d) = self.index.get() {
             return Ok(d);
         }
-        let raw = zstd::decode_all(&read_at(&self.file, &self.path, self.dir.0, self.dir.1)?[..])
-            .map_err(|_| corrupt(&self.path, "index directory"))?;
+        let raw =
+            crate::index::decompress(&read_at(&self.file, &self.path, self.dir.0, self.dir.1)?)
+                .ok_or_else(|| corrupt(&self.path, "index directory"))?;
         let d = IndexDir::parse(&raw)?;
         Ok(self.index.get_or_init(|| d))
     }
@@ -477,8 +479,8 @@ impl SegmentReader {
             .checked_add(*off)
             .filter(|e| e.saturating_add(*len) <= self.dir.0);
         let at = at.ok_or_else(|| corrupt(&self.path, "index directory"))?;
-        let raw = zstd::decode_all(&read_at(&self.file, &self.path, at, *len)?[..])
-            .map_err(|_| corrupt(&self.path, "index page"))?;
+        let raw = crate::index::decompress(&read_at(&self.file, &self.path, at, *len)?)
+            .ok_or_else(|| corrupt(&self.path, "index page"))?;
         let pg = Rc::new(Page::parse(raw, self.per_event())?);
         self.pages.borrow_mut().insert(p, pg.clone());
         Ok(pg)

@@ -56,21 +56,29 @@ fn template_end(templ: &[u8], t: usize) -> Result<usize> {
     }
 }
 
-/// Each number mark of a template, in order (escaped bytes are not marks).
-fn for_each_mark(tp: &[u8], mut f: impl FnMut(usize) -> Result<()>) -> Result<()> {
-    let mut i = 0;
-    while let Some(k) = memchr::memchr2(NUM, ESC, &tp[i..]) {
-        if tp[i + k] == NUM {
-            f(i + k)?;
-            i += k + 1;
-        } else {
-            i += k + 2;
-        }
-        if i >= tp.len() {
-            break;
-        }
+/// How many number marks a template holds (escaped bytes are not marks).
+fn count_marks(tp: &[u8]) -> usize {
+    // Plain byte counts vectorise; escapes are rare.
+    if !tp.contains(&ESC) {
+        return tp.iter().filter(|b| **b == NUM).count();
     }
-    Ok(())
+    let (mut n, mut i) = (0, 0);
+    while i < tp.len() {
+        match tp[i] {
+            NUM => n += 1,
+            ESC => i += 1,
+            _ => {}
+        }
+        i += 1;
+    }
+    n
+}
+
+/// Step over one varint.
+fn skip_varint(b: &[u8], pos: &mut usize) -> Option<()> {
+    let k = b.get(*pos..)?.iter().position(|x| x & 0x80 == 0)?;
+    *pos += k + 1;
+    Some(())
 }
 
 impl BlockView {
@@ -233,13 +241,10 @@ impl BlockView {
                 .at
                 .get_mut(shape_of[k] as usize)
                 .ok_or_else(|| bad("numbers"))?;
-            let mut slot = 0;
-            for_each_mark(&a[s..e], |_| {
-                let c = cur.get_mut(slot).ok_or_else(|| bad("numbers"))?;
-                get_varint(&nums.b[..c.1], &mut c.0).ok_or_else(|| bad("numbers"))?;
-                slot += 1;
-                Ok(())
-            })?;
+            let marks = count_marks(&a[s..e]);
+            for c in cur.get_mut(..marks).ok_or_else(|| bad("numbers"))? {
+                skip_varint(&nums.b[..c.1], &mut c.0).ok_or_else(|| bad("numbers"))?;
+            }
         }
         let (hs, he) = heads[head_of[j] as usize];
         let (s, e) = spans[j];
