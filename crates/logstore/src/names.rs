@@ -66,12 +66,33 @@ pub fn parse_user_time(s: &str) -> Option<jiff::Timestamp> {
     if let Ok(t) = s.parse::<jiff::Timestamp>() {
         return Some(t);
     }
-    if let Ok(d) = s.trim().parse::<jiff::civil::Date>() {
-        return d
-            .to_datetime(jiff::civil::Time::midnight())
-            .in_tz("Asia/Shanghai")
-            .ok()
-            .map(|z| z.timestamp());
+    // A civil date-time first: jiff also reads "2026-11-20 08:13" as a Date, dropping the
+    // time, which made `--from '2026-11-20 08:13'` mean midnight.
+    let civil = s
+        .trim()
+        .parse::<jiff::civil::DateTime>()
+        .or_else(|_| {
+            s.trim()
+                .parse::<jiff::civil::Date>()
+                .map(|d| d.to_datetime(jiff::civil::Time::midnight()))
+        });
+    if let Ok(dt) = civil {
+        return dt.in_tz("Asia/Shanghai").ok().map(|z| z.timestamp());
     }
     crate::parse::parse_time(s).and_then(|us| jiff::Timestamp::from_microsecond(us).ok())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::parse_user_time;
+
+    #[test]
+    fn a_civil_time_is_asia_shanghai_and_keeps_its_hour() {
+        let t = |s: &str| parse_user_time(s).map(|t| t.to_string());
+        assert_eq!(t("2026-11-20 08:13").as_deref(), Some("2026-11-20T00:13:00Z"));
+        assert_eq!(t("2026-11-20 08:13:05").as_deref(), Some("2026-11-20T00:13:05Z"));
+        assert_eq!(t("2026-11-20").as_deref(), Some("2026-11-19T16:00:00Z"));
+        assert_eq!(t("2026-11-20T08:13:00+08:00").as_deref(), Some("2026-11-20T00:13:00Z"));
+        assert_eq!(t("20 Nov"), None);
+    }
 }
