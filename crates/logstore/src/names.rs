@@ -68,14 +68,11 @@ pub fn parse_user_time(s: &str) -> Option<jiff::Timestamp> {
     }
     // A civil date-time first: jiff also reads "2026-11-20 08:13" as a Date, dropping the
     // time, which made `--from '2026-11-20 08:13'` mean midnight.
-    let civil = s
-        .trim()
-        .parse::<jiff::civil::DateTime>()
-        .or_else(|_| {
-            s.trim()
-                .parse::<jiff::civil::Date>()
-                .map(|d| d.to_datetime(jiff::civil::Time::midnight()))
-        });
+    let civil = s.trim().parse::<jiff::civil::DateTime>().or_else(|_| {
+        s.trim()
+            .parse::<jiff::civil::Date>()
+            .map(|d| d.to_datetime(jiff::civil::Time::midnight()))
+    });
     if let Ok(dt) = civil {
         return dt.in_tz("Asia/Shanghai").ok().map(|z| z.timestamp());
     }
@@ -89,10 +86,19 @@ mod tests {
     #[test]
     fn a_civil_time_is_asia_shanghai_and_keeps_its_hour() {
         let t = |s: &str| parse_user_time(s).map(|t| t.to_string());
-        assert_eq!(t("2026-11-20 08:13").as_deref(), Some("2026-11-20T00:13:00Z"));
-        assert_eq!(t("2026-11-20 08:13:05").as_deref(), Some("2026-11-20T00:13:05Z"));
+        assert_eq!(
+            t("2026-11-20 08:13").as_deref(),
+            Some("2026-11-20T00:13:00Z")
+        );
+        assert_eq!(
+            t("2026-11-20 08:13:05").as_deref(),
+            Some("2026-11-20T00:13:05Z")
+        );
         assert_eq!(t("2026-11-20").as_deref(), Some("2026-11-19T16:00:00Z"));
-        assert_eq!(t("2026-11-20T08:13:00+08:00").as_deref(), Some("2026-11-20T00:13:00Z"));
+        assert_eq!(
+            t("2026-11-20T08:13:00+08:00").as_deref(),
+            Some("2026-11-20T00:13:00Z")
+        );
         assert_eq!(t("20 Nov"), None);
     }
 }
