@@ -136,6 +136,9 @@ pub(crate) struct Check<'q> {
     q: &'q Query,
     exact: bool,
     pre: Query,
+    /// The tokens holding a phrase's digits that every candidate event is known to hold
+    /// (see [`Check::vouched`]); empty when none are.
+    slots: Vec<String>,
 }
 
 impl<'q> Check<'q> {
@@ -144,6 +147,91 @@ impl<'q> Check<'q> {
             q,
             exact: on_templates(q),
             pre: prefilter(q),
+            slots: Vec::new(),
+        }
+    }
+
+    /// For a query that is one phrase with digits, every one of them inside a token that is
+    /// whole within the phrase (`user needle10kx from`, `port 22 ssh`): when `held` says the
+    /// candidates are known to hold each such token — the segment's per-event postings of it
+    /// were intersected into them — an event whose template has the weakened phrase and only
+    /// one token that could read as each of them matches without its line being rebuilt.
+    /// The token the postings vouch for must be that one, so its digits are the phrase's.
+    pub fn vouched(mut self, mut held: impl FnMut(&str) -> Result<bool>) -> Result<Self> {
+        let (Query::Substr { text, .. }, Query::Substr { .. }) = (self.q, &self.pre) else {
+            return Ok(self);
+        };
+        let Some(tokens) = slot_tokens(text) else {
+            return Ok(self);
+        };
+        for t in &tokens {
+            if !held(t)? {
+                return Ok(self);
+            }
+        }
+        self.slots = tokens;
+        Ok(self)
+    }
+
+    /// Whether the template alone proves the phrase (see [`Check::vouched`]); the caller has
+    /// checked the weakened phrase on it.
+    fn slots_prove(&self, tp: &[u8]) -> bool {
+        !self.slots.is_empty()
+            && self.slots.iter().all(|t| {
+                template_tokens(tp)
+                    .filter(|x| could_be(x, t.as_bytes()))
+                    .count()
+                    == 1
+            })
+    }
+}
+
+/// The lower-cased tokens of `phrase` that hold digits, when every digit is in a token whole
+/// within the phrase (neither first nor last); `None` if a digit is not, or there is none.
+fn slot_tokens(phrase: &str) -> Option<Vec<String>> {
+    let b = phrase.as_bytes();
+    let tok = |c: u8| c.is_ascii_alphanumeric() || c == b'_';
+    let mut out: Vec<String> = Vec::new();
+    let mut i = 0;
+    while i < b.len() {
+        if !tok(b[i]) {
+            i += 1;
+            continue;
+        }
+        let start = i;
+        while i < b.len() && tok(b[i]) {
+            i += 1;
+        }
+        if b[start..i].iter().any(u8::is_ascii_digit) {
+            if start == 0 || i == b.len() {
+                return None;
+            }
+            let t = phrase[start..i].to_ascii_lowercase();
+            if !out.contains(&t) {
+                out.push(t);
+            }
+        }
+    }
+    (!out.is_empty()).then_some(out)
+}
+
+/// The tokens of a template, the number mark counted as a token character.
+fn template_tokens(tp: &[u8]) -> impl Iterator<Item = &[u8]> {
+    tp.split(|b| !(b.is_ascii_alphanumeric() || *b == b'_' || *b == NUM_MARK))
+        .filter(|t| !t.is_empty())
+}
+
+/// Whether a line token whose template is `tp` can be `t` (lower-case ASCII): letters equal
+/// ignoring case, each mark one or more digits.
+fn could_be(tp: &[u8], t: &[u8]) -> bool {
+    match tp.split_first() {
+        None => t.is_empty(),
+        Some((&NUM_MARK, rest)) => {
+            let n = t.iter().take_while(|b| b.is_ascii_digit()).count();
+            (1..=n).any(|k| could_be(rest, &t[k..]))
+        }
+        Some((b, rest)) => {
+            t.first().is_some_and(|c| c.eq_ignore_ascii_case(b)) && could_be(rest, &t[1..])
         }
     }
 }
@@ -252,6 +340,9 @@ impl<'r> Blocks<'r> {
                 if !text_ok(&k.pre, s, c, i as usize, true) {
                     return Ok(false);
                 }
+                if k.slots_prove(tp) {
+                    return Ok(true);
+                }
             }
         }
         let text = self.text(i)?;
@@ -347,5 +438,59 @@ mod tests {
                 }
             }
         }
+    }
+
+    /// The postings' shortcut for phrase digits never answers yes for a line without the
+    /// phrase, for lines holding every vouched token (as candidates drawn from per-event
+    /// postings do), and answers on the lines where the token is unique.
+    #[test]
+    fn vouched_digits_prove_only_real_matches() {
+        let lines = [
+            "invalid user needle10kx from 1.2.3.4",
+            "invalid user needle11kx from 1.2.3.4 needle10kx",
+            "Invalid user needle10kx from x; invalid user needle11kx from y",
+            "invalid user needle010kx from z needle10kx",
+            "port 22 ssh2 port 2222",
+            "port 2222 ssh2 and 22 alone",
+            "user a1b22c from h; a1b22c",
+            "port 22 ssh2 from host",
+            "user a1b22c from h",
+            "用户admin7登录失败",
+        ];
+        let phrases = [
+            "\"invalid user needle10kx from\"",
+            "\"Invalid user needle10kx from\"",
+            "\"port 22 ssh\"",
+            "\"user a1b22c from\"",
+            "\"户admin7登\"",
+        ];
+        let (meta, mut proved) = (SegMeta::default(), 0);
+        let c = Ctx {
+            network: "n",
+            meta: &meta,
+        };
+        for line in lines {
+            let mut toks = crate::tokenize::Tokenizer::default();
+            toks.push(line);
+            let held: Vec<&str> = toks.spans.iter().map(|s| toks.term(*s)).collect();
+            let t = crate::block::template_of(line.as_bytes());
+            let ts = std::str::from_utf8(&t).unwrap();
+            for ps in phrases {
+                let q = crate::query::parse(ps).unwrap();
+                let k = Check::new(&q).vouched(|x| Ok(held.contains(&x))).unwrap();
+                if text_ok(&k.pre, ts, &c, 0, true) && k.slots_prove(&t) {
+                    assert!(text_ok(&q, line, &c, 0, false), "{ps} proved on {line}");
+                    proved += 1;
+                }
+            }
+        }
+        // Lines 1, 8, 9 and 10 are proved; the others hold a second token that could be
+        // the vouched one, or lack the phrase.
+        assert_eq!(proved, 4);
+        assert_eq!(slot_tokens("needle1x from"), None);
+        assert_eq!(
+            slot_tokens("a port 22 b").as_deref(),
+            Some(&["22".to_string()][..])
+        );
     }
 }

@@ -356,6 +356,7 @@ impl Store {
                 && req.to_us.is_none_or(|t| times[i] < t)
                 && after.is_none_or(|c| c.keeps_event(s, times[i], i as u32))
         };
+        let mut cands_from_index = false;
         let cands: Vec<u32> = if exact_q {
             exact(q, &ctx, r)?
                 .iter()
@@ -364,6 +365,7 @@ impl Store {
                 .map(|(i, _)| i as u32)
                 .collect()
         } else {
+            cands_from_index = cands_ix.is_some();
             match cands_ix {
                 Some(es) => es.into_iter().filter(|i| in_time(*i as usize)).collect(),
                 None => (0..times.len() as u32)
@@ -375,7 +377,10 @@ impl Store {
         let matched: Vec<u32> = if exact_q {
             cands
         } else {
-            let check = Check::new(q);
+            // Phrase digits the per-event postings vouch for (only when they chose the
+            // candidates: then every candidate holds each of those tokens).
+            let check = Check::new(q)
+                .vouched(|t| Ok(cands_from_index && r.per_event() && r.postings(t)?.events))?;
             let mut m = Vec::with_capacity(cands.len());
             for i in cands {
                 if blocks.matches(&check, &ctx, i)? {
