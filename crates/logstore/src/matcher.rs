@@ -67,7 +67,7 @@ fn has_token(text: &[u8], t: &str, prefix: bool, marks: bool) -> bool {
     if n.is_empty() {
         return false;
     }
-    let tok = |b: u8| b.is_ascii_alphanumeric() || b == b'_' || (marks && b == NUM_MARK);
+    let tok = |b: u8| token_byte(b, marks);
     let mut i = 0;
     while i + n.len() <= h.len() {
         if (i == 0 || !tok(h[i - 1])) && h[i..i + n.len()].eq_ignore_ascii_case(n) {
@@ -79,6 +79,12 @@ fn has_token(text: &[u8], t: &str, prefix: bool, marks: bool) -> bool {
         i += 1;
     }
     false
+}
+
+/// Whether `b` is part of an ASCII token as [`crate::index::terms`] cuts them; on a template
+/// (`marks`) the number mark is too, as it stands for digits.
+fn token_byte(b: u8, marks: bool) -> bool {
+    b.is_ascii_alphanumeric() || b == b'_' || (marks && b == NUM_MARK)
 }
 
 /// The full predicate on one event's text (`marks`: the text is a template).
@@ -190,7 +196,7 @@ impl<'q> Check<'q> {
 /// within the phrase (neither first nor last); `None` if a digit is not, or there is none.
 fn slot_tokens(phrase: &str) -> Option<Vec<String>> {
     let b = phrase.as_bytes();
-    let tok = |c: u8| c.is_ascii_alphanumeric() || c == b'_';
+    let tok = |c: u8| token_byte(c, false);
     let mut out: Vec<String> = Vec::new();
     let mut i = 0;
     while i < b.len() {
@@ -217,7 +223,7 @@ fn slot_tokens(phrase: &str) -> Option<Vec<String>> {
 
 /// The tokens of a template, the number mark counted as a token character.
 fn template_tokens(tp: &[u8]) -> impl Iterator<Item = &[u8]> {
-    tp.split(|b| !(b.is_ascii_alphanumeric() || *b == b'_' || *b == NUM_MARK))
+    tp.split(|b| !token_byte(*b, true))
         .filter(|t| !t.is_empty())
 }
 

@@ -356,7 +356,7 @@ impl Store {
                 && req.to_us.is_none_or(|t| times[i] < t)
                 && after.is_none_or(|c| c.keeps_event(s, times[i], i as u32))
         };
-        let mut cands_from_index = false;
+        let cands_from_index = !exact_q && cands_ix.is_some();
         let cands: Vec<u32> = if exact_q {
             exact(q, &ctx, r)?
                 .iter()
@@ -365,7 +365,6 @@ impl Store {
                 .map(|(i, _)| i as u32)
                 .collect()
         } else {
-            cands_from_index = cands_ix.is_some();
             match cands_ix {
                 Some(es) => es.into_iter().filter(|i| in_time(*i as usize)).collect(),
                 None => (0..times.len() as u32)
