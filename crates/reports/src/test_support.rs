@@ -31,24 +31,39 @@ pub fn pdf_text(dir: &Path, name: &str, bytes: &[u8]) -> Result<Option<String>, 
     }
     let file = dir.join(name);
     std::fs::write(&file, bytes).map_err(|e| format!("{}: {e}", file.display()))?;
-    let out = Command::new("soffice")
-        .arg(format!(
-            "-env:UserInstallation=file://{}",
-            dir.join("profile").display()
-        ))
-        .args(["--headless", "--convert-to", "pdf", "--outdir"])
-        .arg(dir)
-        .arg(&file)
-        .output()
-        .map_err(|e| format!("soffice: {e}"))?;
+    // LibreOffice now and then aborts on start-up ("Unspecified Application Error") while
+    // initialising a fresh profile, most often when several instances start at once.
+    // Conversions are therefore run one at a time per test process, and a failed one is
+    // tried again: a document LibreOffice cannot read fails every attempt.
+    static ONE_AT_A_TIME: std::sync::Mutex<()> = std::sync::Mutex::new(());
+    let _turn = ONE_AT_A_TIME.lock().unwrap_or_else(|p| p.into_inner());
     let pdf = file.with_extension("pdf");
-    let size = std::fs::metadata(&pdf).map(|m| m.len()).map_err(|_| {
-        format!(
-            "no PDF from {name}: {}{}",
+    let mut failures = Vec::new();
+    let mut size = None;
+    for _attempt in 0..3 {
+        let out = Command::new("soffice")
+            .arg(format!(
+                "-env:UserInstallation=file://{}",
+                dir.join("profile").display()
+            ))
+            .args(["--headless", "--convert-to", "pdf", "--outdir"])
+            .arg(dir)
+            .arg(&file)
+            .output()
+            .map_err(|e| format!("soffice: {e}"))?;
+        if let Ok(m) = std::fs::metadata(&pdf) {
+            size = Some(m.len());
+            break;
+        }
+        failures.push(format!(
+            "{}{}",
             String::from_utf8_lossy(&out.stdout),
             String::from_utf8_lossy(&out.stderr)
-        )
-    })?;
+        ));
+    }
+    let Some(size) = size else {
+        return Err(format!("no PDF from {name}: {}", failures.join(" / ")));
+    };
     if size <= 2000 {
         return Err(format!("{name}: PDF of only {size} bytes"));
     }
