@@ -52,9 +52,24 @@ def phrase(p):
     return (f'"{p}"', f'"{p}"', f"grep -c -F -- '{p}'", ch, f'"{p}"')
 
 
+def address(a):
+    # A substring search (`"10.0.0.2"` also matches 10.0.0.23). ClickHouse's token index can
+    # only use the parts with a dot on both sides (the edge ones may be cut); FTS5 answers it
+    # as the phrase of its numbers.
+    inner = a.split(".")[1:-1]
+    ch = " AND ".join(f"hasToken(line, '{t}')" for t in inner) + f" AND position(line, '{a}') > 0"
+    return (f'"{a}"', f'"{a}"', f"grep -c -F -- '{a}'", ch, f'"{a}"')
+
+
+# Addresses drawn by the generator's Zipf ranks 10,000, 500 and 0 of the external pool
+# (about 30, 1,200 and 700,000 lines per 10M events), and the busiest internal one, which is
+# also a part of longer addresses (10.0.0.2x).
+ADDRESSES = ["23.58.87.181", "163.145.56.6", "159.55.121.185", "10.0.0.2"]
+
 QUERIES = (
     [word(n) for n in NEEDLES]
     + [phrase(f"invalid user {n} from") for n in NEEDLES]
+    + [address(a) for a in ADDRESSES]
     + [
         word("root"),
         phrase("Failed password"),

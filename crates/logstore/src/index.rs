@@ -115,7 +115,10 @@ pub fn build(
             deltas(page, posts);
         } else {
             let mut bytes = Vec::new();
-            if posts.len() >= min_events && !small_number(term) {
+            // Dotted runs (format 4) always name events: an address in a few events is
+            // what an investigator looks for, and its numbers narrow nothing (0736).
+            let run = term.starts_with(crate::tokenize::RUN_MARK);
+            if run || (posts.len() >= min_events && !small_number(term)) {
                 crate::postings::encode(posts, &mut bytes);
                 put_varint(page, (posts.len() as u64) << 1 | 1);
             } else {

@@ -323,6 +323,13 @@ impl<'r> Blocks<'r> {
         v.record(j)
     }
 
+    /// Event `i`'s template and, in `vals`, the numbers of its marks (see
+    /// [`BlockView::template_numbers`]).
+    pub fn template_numbers(&mut self, i: u32, vals: &mut Vec<u64>) -> Result<&[u8]> {
+        let (v, j) = self.view(i)?;
+        v.template_numbers(j, vals)
+    }
+
     /// The raw line of event `i`, decoded for matching and display (GBK transcoded).
     pub fn text(&mut self, i: u32) -> Result<String> {
         let rec = self.record(i)?;

@@ -365,6 +365,45 @@ pub fn required_terms(phrase: &str) -> Vec<String> {
     out
 }
 
+/// Where a line's dotted run must stand for a substring search to hold: the run of `text`
+/// itself when `text` has characters on both sides of it, else one that starts with it
+/// (`Starts`), ends with it (`Ends`) or holds it (`Holds`).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum RunNeed {
+    Is(String),
+    Starts(String),
+    Ends(String),
+    Holds(String),
+}
+
+/// The dotted runs (two dots or more and a digit, [`crate::tokenize::dotted_run`]) of a
+/// substring search's `text`: every line holding `text` has, for each, a dotted run of its
+/// own standing as [`RunNeed`] says — so the dotted-run terms narrow the candidates.
+pub fn required_runs(text: &str) -> Vec<RunNeed> {
+    let b = text.as_bytes();
+    let run_byte = |c: &u8| c.is_ascii_digit() || *c == b'.';
+    let mut out = Vec::new();
+    let mut i = 0;
+    while let Some(k) = b.get(i..).and_then(|r| r.iter().position(run_byte)) {
+        let start = i + k;
+        let end = b[start..]
+            .iter()
+            .position(|c| !run_byte(c))
+            .map_or(b.len(), |n| start + n);
+        let run = text[start..end].to_string();
+        if crate::tokenize::dotted_run(&run) {
+            out.push(match (start > 0, end < b.len()) {
+                (true, true) => RunNeed::Is(run),
+                (true, false) => RunNeed::Starts(run),
+                (false, true) => RunNeed::Ends(run),
+                (false, false) => RunNeed::Holds(run),
+            });
+        }
+        i = end;
+    }
+    out
+}
+
 /// A prefix every line containing `phrase` has as the start of a token: the phrase's last
 /// ASCII token when it touches the phrase's end but not its start (`"user needle7f"` →
 /// `needle7f`: the line's token starts there and may go on).
@@ -395,6 +434,31 @@ mod tests {
         assert_eq!(required_prefix("登录admin").as_deref(), Some("admin"));
         assert_eq!(required_prefix("needle"), None);
         assert_eq!(required_prefix("port "), None);
+    }
+
+    #[test]
+    fn dotted_runs_of_a_search_say_where_the_line_s_run_stands() {
+        assert_eq!(
+            required_runs("from 10.0.0.1 port"),
+            [RunNeed::Is("10.0.0.1".into())]
+        );
+        assert_eq!(
+            required_runs("10.0.0.1"),
+            [RunNeed::Holds("10.0.0.1".into())]
+        );
+        assert_eq!(
+            required_runs("from 10.0.0.1"),
+            [RunNeed::Starts("10.0.0.1".into())]
+        );
+        assert_eq!(
+            required_runs("10.0.0.1 port 22 to 2.0.1."),
+            [
+                RunNeed::Ends("10.0.0.1".into()),
+                RunNeed::Starts("2.0.1.".into())
+            ]
+        );
+        // One dot, or no digit: not indexed, so not required.
+        assert!(required_runs("took 12.5 ms ... done").is_empty());
     }
 
     #[test]

@@ -9,14 +9,15 @@ use serde::Serialize;
 use crate::checkpoint::SegmentEntry;
 use crate::cursor::Cursor;
 use crate::error::Result;
-use crate::index::Postings;
+use crate::index::{small_number, Postings};
 use crate::matcher::{column_ok, field_ok, Blocks, Check, Ctx};
 use crate::parse::{self, flags};
 use crate::postings::{intersect, union};
-use crate::query::{required_prefix, required_terms, Field, Query};
+use crate::query::{required_prefix, required_runs, required_terms, Field, Query, RunNeed};
 use crate::record::{Record, SEVERITY_NAMES};
 use crate::segment::{BlockInfo, SegmentReader};
 use crate::store::{day_of, Store};
+use crate::tokenize::RUN_MARK;
 use rayon::prelude::*;
 
 #[derive(Debug, Clone, Default)]
@@ -161,19 +162,54 @@ fn decided(q: &Query, r: &SegmentReader) -> Result<bool> {
     })
 }
 
+/// The postings of the dotted-run terms standing as `need` says (format 4, decision 0736).
+fn run_postings(need: &RunNeed, r: &SegmentReader) -> Result<Postings> {
+    let mark = |run: &str| format!("{RUN_MARK}{run}");
+    match need {
+        RunNeed::Is(run) => r.postings(&mark(run)),
+        RunNeed::Starts(run) => r.prefix_postings(&mark(run)),
+        RunNeed::Ends(run) => r.postings_where(&mark(""), |t| t.ends_with(run.as_bytes())),
+        RunNeed::Holds(run) => {
+            let finder = memchr::memmem::Finder::new(run.as_bytes());
+            r.postings_where(&mark(""), |t| finder.find(&t[1..]).is_some())
+        }
+    }
+}
+
 /// Candidate events from the index (a superset of the matches); `None` = all of them.
 fn candidates(q: &Query, r: &SegmentReader) -> Result<Option<Vec<u32>>> {
     Ok(match q {
         Query::Term(t) => Some(events_of(r.postings(t)?, r)),
         Query::Prefix(p) => Some(events_of(r.prefix_postings(p)?, r)),
         Query::Substr { text, .. } => {
-            let mut acc: Option<Vec<u32>> = match required_prefix(text) {
-                Some(p) => Some(events_of(r.prefix_postings(&p)?, r)),
-                None => None,
+            // Dotted runs first: an address is rare where its numbers are everywhere.
+            let runs = if r.runs() {
+                required_runs(text)
+            } else {
+                Vec::new()
             };
+            let mut acc: Option<Vec<u32>> = None;
+            for need in &runs {
+                let p = events_of(run_postings(need, r)?, r);
+                acc = Some(match acc {
+                    None => p,
+                    Some(a) => intersect(&a, &p),
+                });
+            }
+            // The last token, cut at the end, as a prefix: a union that can be large, so
+            // only when no dotted run narrowed the search.
+            if runs.is_empty() {
+                if let Some(p) = required_prefix(text) {
+                    acc = Some(events_of(r.prefix_postings(&p)?, r));
+                }
+            }
             for t in required_terms(text) {
                 if acc.as_ref().is_some_and(Vec::is_empty) {
                     break;
+                }
+                // A small number's postings name blocks: nothing a dotted run did not say.
+                if !runs.is_empty() && small_number(&t) {
+                    continue;
                 }
                 let p = events_of(r.postings(&t)?, r);
                 acc = Some(match acc {
@@ -392,14 +428,13 @@ impl Store {
     }
 
     /// Fold every matching event of `req` into one accumulator per segment (in parallel),
-    /// giving `each` the segment's columns, the event's ordinal and, with `need_text`, its
-    /// decoded line.
+    /// giving `each` the segment's columns, the event's ordinal and the segment's blocks
+    /// (to read the event's text or numbers when it needs them).
     pub(crate) fn fold_matches<A: Send>(
         &self,
         req: &Request,
-        need_text: bool,
         init: impl Fn() -> A + Sync,
-        each: impl Fn(&mut A, &Ctx<'_>, u32, Option<&str>) + Sync,
+        each: impl Fn(&mut A, &Ctx<'_>, u32, &mut Blocks<'_>) -> Result<()> + Sync,
     ) -> Result<Vec<A>> {
         let q = req.query.clone().unwrap_or(Query::All);
         self.segments_for(req, &q)
@@ -416,12 +451,7 @@ impl Store {
                     meta: r.meta()?,
                 };
                 for i in matched {
-                    let text = if need_text {
-                        Some(blocks.text(i)?)
-                    } else {
-                        None
-                    };
-                    each(&mut acc, &ctx, i, text.as_deref());
+                    each(&mut acc, &ctx, i, &mut blocks)?;
                 }
                 Ok(acc)
             })

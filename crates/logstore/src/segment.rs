@@ -1,10 +1,11 @@
 //! Immutable segment files: one network, one calendar day (Asia/Shanghai), a run of
 //! consecutive Merkle leaves. Format 2 (decision 0720); format 3 (decision 0725) is the same
-//! layout with magic `DBLSEG03` and index postings that name events instead of blocks.
-//! Both are read; format 3 is written.
+//! layout with magic `DBLSEG03` and index postings that name events instead of blocks;
+//! format 4 (decision 0736), magic `DBLSEG04`, adds dotted-run terms (addresses) to the
+//! index. All three are read; format 4 is written.
 //!
 //! ```text
-//! "DBLSEG02" or "DBLSEG03"
+//! "DBLSEG02", "DBLSEG03" or "DBLSEG04"
 //! block*        record blocks ([`crate::block`]): u32 len ‖ zstd ‖ zstd, CRC-32 in the head
 //! head          zstd frame: event count, time base, block table, string dictionary
 //! columns       zstd frame: per-event time deltas, host/app/source ids, severity, flags
@@ -30,10 +31,10 @@ use crate::error::{Error, IoCtx, Result};
 use crate::index::{self, get_varint, put_varint, IndexDir, Page, Postings, Tokenizer};
 use crate::parse::Parsed;
 
-/// The segment format this build writes; it also reads format 2.
-pub const FORMAT: u32 = 3;
+/// The segment format this build writes; it also reads formats 2 and 3.
+pub const FORMAT: u32 = 4;
 /// The magic of each readable format.
-const MAGICS: [(&[u8; 8], u32); 2] = [(b"DBLSEG02", 2), (b"DBLSEG03", 3)];
+const MAGICS: [(&[u8; 8], u32); 3] = [(b"DBLSEG02", 2), (b"DBLSEG03", 3), (b"DBLSEG04", 4)];
 const END: &[u8; 8] = b"DBLSEGND";
 const FOOTER: usize = 7 * 8 + 8;
 /// Uncompressed record bytes per block: big enough for zstd to find the repeats of a log
@@ -133,7 +134,7 @@ pub fn write<'a>(path: &Path, entries: &[Entry<'a>], suite: Suite) -> Result<Wri
     write_format(path, entries, suite, FORMAT, index::MIN_EVENTS)
 }
 
-/// [`write`] in a given format (2 or 3) and, for 3, with a given threshold of per-event
+/// [`write`] in a given format (2, 3 or 4) and, from 3, with a given threshold of per-event
 /// postings ([`index::MIN_EVENTS`]): other values only so tests can mix old segments with new
 /// ones and the benchmark can measure the choice.
 pub fn write_format<'a>(
@@ -171,6 +172,9 @@ pub fn write_format<'a>(
             let mut tok = Tokenizer::default();
             for (j, e) in es.iter().enumerate() {
                 tok.push(e.text);
+                if format >= 4 {
+                    tok.push_runs(e.text);
+                }
                 if per_event {
                     tok.tag((r.start + j) as u32);
                 }
@@ -321,7 +325,7 @@ impl SegmentReader {
         else {
             return Err(corrupt(
                 path,
-                "not a format 2 or 3 segment (magic) / 不是第 2 或第 3 版段文件",
+                "not a format 2, 3 or 4 segment (magic) / 不是第 2、3 或 4 版段文件",
             ));
         };
         let g =
@@ -404,6 +408,11 @@ impl SegmentReader {
     /// Whether postings may name events (format 3); in format 2 they name blocks.
     pub fn per_event(&self) -> bool {
         self.format >= 3
+    }
+
+    /// Whether the index holds dotted-run terms (format 4, decision 0736).
+    pub fn runs(&self) -> bool {
+        self.format >= 4
     }
 
     /// Bytes on disk by part: (record blocks, head + columns, index pages + directory).
@@ -501,6 +510,12 @@ impl SegmentReader {
     /// Union of the postings of every term starting with `prefix`: events when every one of
     /// them names events, else blocks.
     pub fn prefix_postings(&self, prefix: &str) -> Result<Postings> {
+        self.postings_where(prefix, |_| true)
+    }
+
+    /// Union of the postings of every term starting with `prefix` for which `keep` holds:
+    /// events when every one of them names events, else blocks.
+    pub fn postings_where(&self, prefix: &str, keep: impl Fn(&[u8]) -> bool) -> Result<Postings> {
         let pre = prefix.as_bytes();
         let dir = self.dir()?;
         let first = dir.page_for(pre).unwrap_or(0);
@@ -511,7 +526,7 @@ impl SegmentReader {
             }
             let pg = self.page(p)?;
             for (k, (t, _, _, _)) in pg.terms.iter().enumerate() {
-                if t.starts_with(pre) {
+                if t.starts_with(pre) && keep(t) {
                     found.push(pg.postings_at(k)?);
                 }
             }

@@ -45,6 +45,31 @@ impl Tokenizer {
         self.flush_wide();
     }
 
+    /// Append `text`'s dotted runs as terms: every maximal run of ASCII digits and dots
+    /// holding at least two dots and a digit (an IPv4 address, a version, a dotted date),
+    /// as `.` followed by the run — so they sort together and never equal a token. Their
+    /// parts are small numbers, which the index keeps per block (see [`small_number`]);
+    /// these terms let a search for an address find its events (decision 0736).
+    pub fn push_runs(&mut self, text: &str) {
+        let b = text.as_bytes();
+        let mut i = 0;
+        while let Some(k) = b.get(i..).and_then(|r| r.iter().position(run_byte)) {
+            let start = i + k;
+            let end = b[start..]
+                .iter()
+                .position(|c| !run_byte(c))
+                .map_or(b.len(), |n| start + n);
+            let run = &text[start..end];
+            if dotted_run(run) {
+                let s = self.buf.len() as u32;
+                self.buf.push(RUN_MARK);
+                self.buf.push_str(run);
+                self.spans.push((s, self.buf.len() as u32));
+            }
+            i = end;
+        }
+    }
+
     fn flush_wide(&mut self) {
         let n = self.wide.len();
         if n == 1 {
@@ -156,6 +181,20 @@ pub fn small_number(term: &str) -> bool {
     term.len() <= 3
         && term.bytes().all(|b| b.is_ascii_digit())
         && term.parse::<u16>().is_ok_and(|v| v <= 255)
+}
+
+/// The first character of a dotted-run term ([`Tokenizer::push_runs`]).
+pub const RUN_MARK: char = '.';
+
+fn run_byte(b: &u8) -> bool {
+    b.is_ascii_digit() || *b == b'.'
+}
+
+/// Whether a run of digits and dots is indexed as a dotted-run term: two dots or more and a
+/// digit. A text holding such a run lies inside one maximal run that is, so the terms can
+/// narrow a substring search for it without losing a line.
+pub fn dotted_run(run: &str) -> bool {
+    run.bytes().filter(|b| *b == b'.').count() >= 2 && run.bytes().any(|b| b.is_ascii_digit())
 }
 
 /// Call `f` with every index term of `text`, in order (with repeats).

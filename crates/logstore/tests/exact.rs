@@ -1,7 +1,8 @@
 //! Search answers exactly what a plain scan of the decoded lines gives, on realistic data
 //! (Zipf-drawn users and addresses, needles at several frequencies, Chinese and GBK lines),
-//! over a store that mixes format-2 segments (postings name blocks) with format-3 segments
-//! (postings name events, decided without reading text). The queries are in
+//! over a store that mixes format-2 segments (postings name blocks) with format-3 and -4
+//! segments (postings name events, decided without reading text; format 4 also indexes
+//! dotted runs such as addresses). The queries are in
 //! `tests/exact_cases.txt`; the expected answer of each is computed here, line by line, from
 //! the query syntax of docs/logs.md — independently of the index.
 
@@ -31,7 +32,7 @@ struct Line {
 
 /// Ingest the generated events in batches, sealing each batch, in turn as format 2, format 3
 /// with per-event postings for terms in 4 events or more (so both kinds of postings occur in
-/// one segment), and format 3 as written by default.
+/// one segment), format 4 (dotted-run terms) likewise, and the format written by default.
 fn build(dir: &std::path::Path) -> (Store, Vec<Line>, Realistic) {
     let now: jiff::Timestamp = "2026-11-26T02:00:00Z".parse().unwrap();
     let opts = OpenOptions {
@@ -62,10 +63,14 @@ fn build(dir: &std::path::Path) -> (Store, Vec<Line>, Realistic) {
         });
         batch.push(rec);
         if batch.len() == BATCH {
-            let (format, min_events) = match (i as usize / BATCH) % 3 {
+            let (format, min_events) = match (i as usize / BATCH) % 4 {
                 0 => (2, 0),
                 1 => (3, 4),
-                _ => (3, dengbao_logstore::index::MIN_EVENTS),
+                2 => (4, 4),
+                _ => (
+                    dengbao_logstore::segment::FORMAT,
+                    dengbao_logstore::index::MIN_EVENTS,
+                ),
             };
             store.set_test_segment_format(format, min_events);
             store.append(&batch).unwrap();
@@ -143,7 +148,7 @@ fn counts_histograms_and_hits_equal_a_scan_of_the_lines() {
     let tmp = tempfile::tempdir().unwrap();
     let (store, lines, g) = build(&tmp.path().join("logs"));
 
-    // The store really mixes the two formats.
+    // The store really mixes the three formats.
     let mut formats = BTreeMap::new();
     let net = tmp.path().join("logs/segments").join(NETWORK);
     for day in std::fs::read_dir(net).unwrap() {
@@ -153,7 +158,7 @@ fn counts_histograms_and_hits_equal_a_scan_of_the_lines() {
         }
     }
     assert!(
-        formats.len() == 2 && formats.values().all(|n| *n >= 5),
+        formats.len() == 3 && formats.values().all(|n| *n >= 5),
         "segments per format: {formats:?}"
     );
 

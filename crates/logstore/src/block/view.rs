@@ -30,7 +30,10 @@ struct Numbers {
     b: Vec<u8>,
     start: Vec<Vec<(usize, usize)>>,
     at: Vec<Vec<(usize, usize)>>,
-    /// The record the cursors in `at` stand before.
+    /// Per (shape, slot): numbers of records passed over, not yet stepped over in `at`
+    /// (stepped over in one go when a record of that shape is read).
+    skip: Vec<Vec<usize>>,
+    /// The record the cursors in `at` (and `skip`) stand before.
     next: usize,
 }
 
@@ -74,10 +77,14 @@ fn count_marks(tp: &[u8]) -> usize {
     n
 }
 
-/// Step over one varint.
-fn skip_varint(b: &[u8], pos: &mut usize) -> Option<()> {
-    let k = b.get(*pos..)?.iter().position(|x| x & 0x80 == 0)?;
-    *pos += k + 1;
+/// Step over `n` varints (each ends at a byte below 0x80).
+fn skip_varints(b: &[u8], pos: &mut usize, mut n: usize) -> Option<()> {
+    let mut p = *pos;
+    while n > 0 {
+        p += b.get(p..)?.iter().position(|x| x & 0x80 == 0)? + 1;
+        n -= 1;
+    }
+    *pos = p;
     Some(())
 }
 
@@ -189,6 +196,7 @@ impl BlockView {
             self.nums = Some(Numbers {
                 b,
                 at: start.clone(),
+                skip: start.iter().map(|s| vec![0; s.len()]).collect(),
                 start,
                 next: 0,
             });
@@ -214,17 +222,16 @@ impl BlockView {
         Ok(())
     }
 
-    /// Rebuild record `j`. Cheapest in increasing `j`: the numbers of the records passed
-    /// over are skipped, not written out; a smaller `j` starts the streams again.
-    pub fn record(&mut self, j: usize) -> Result<Vec<u8>> {
+    /// Move the number streams to record `j` and give `each` the numbers of its marks, in
+    /// order. Cheapest in increasing `j`: the numbers of the records passed over are
+    /// skipped, not decoded; a smaller `j` starts the streams again.
+    fn numbers_for(&mut self, j: usize, mut each: impl FnMut(u64)) -> Result<()> {
         if j >= self.len() {
             return Err(bad("record number"));
         }
         self.numbers()?;
         let Self {
             a,
-            heads,
-            head_of,
             spans,
             shape_of,
             nums,
@@ -233,31 +240,54 @@ impl BlockView {
         let nums = nums.as_mut().ok_or_else(|| bad("frame B"))?;
         if j < nums.next {
             nums.at.clone_from(&nums.start);
+            nums.skip.iter_mut().flatten().for_each(|n| *n = 0);
             nums.next = 0;
         }
         for k in nums.next..j {
             let (s, e) = spans[k];
-            let cur = nums
-                .at
+            let pass = nums
+                .skip
                 .get_mut(shape_of[k] as usize)
+                .and_then(|p| p.get_mut(..count_marks(&a[s..e])))
                 .ok_or_else(|| bad("numbers"))?;
-            let marks = count_marks(&a[s..e]);
-            for c in cur.get_mut(..marks).ok_or_else(|| bad("numbers"))? {
-                skip_varint(&nums.b[..c.1], &mut c.0).ok_or_else(|| bad("numbers"))?;
-            }
+            pass.iter_mut().for_each(|n| *n += 1);
         }
-        let (hs, he) = heads[head_of[j] as usize];
         let (s, e) = spans[j];
-        let tp = &a[s..e];
-        let cur = nums
-            .at
-            .get_mut(shape_of[j] as usize)
-            .ok_or_else(|| bad("numbers"))?;
+        let marks = count_marks(&a[s..e]);
+        let shape = shape_of[j] as usize;
+        let (cur, pass) = match (nums.at.get_mut(shape), nums.skip.get_mut(shape)) {
+            (Some(c), Some(p)) if c.len() >= marks => (&mut c[..marks], &mut p[..marks]),
+            _ => return Err(bad("numbers")),
+        };
+        for (c, n) in cur.iter_mut().zip(pass) {
+            let stream = &nums.b[..c.1];
+            skip_varints(stream, &mut c.0, std::mem::take(n)).ok_or_else(|| bad("numbers"))?;
+            each(get_varint(stream, &mut c.0).ok_or_else(|| bad("numbers"))?);
+        }
+        nums.next = j + 1;
+        Ok(())
+    }
+
+    /// Record `j`'s template and, in `vals`, the numbers its marks stand for, in order:
+    /// what [`BlockView::record`] puts together, for readers that need only some numbers.
+    pub fn template_numbers(&mut self, j: usize, vals: &mut Vec<u64>) -> Result<&[u8]> {
+        vals.clear();
+        self.numbers_for(j, |v| vals.push(v))?;
+        self.template(j).ok_or_else(|| bad("record number"))
+    }
+
+    /// Rebuild record `j` (header, then the template with its numbers written out).
+    pub fn record(&mut self, j: usize) -> Result<Vec<u8>> {
+        let mut vals = Vec::with_capacity(16);
+        self.numbers_for(j, |v| vals.push(v))?;
+        let (hs, he) = self.heads[self.head_of[j] as usize];
+        let (s, e) = self.spans[j];
+        let (a, tp) = (&self.a, &self.a[s..e]);
         // Sized once: numbers are a few digits longer than their marks.
         let mut rec = Vec::with_capacity(he - hs + tp.len() + 24);
         rec.extend_from_slice(&a[hs..he]);
+        let mut vals = vals.into_iter();
         let mut digits = [0u8; 20];
-        let mut slot = 0usize;
         let mut i = 0usize;
         while i < tp.len() {
             let run = memchr::memchr2(NUM, ESC, &tp[i..]).unwrap_or(tp.len() - i);
@@ -270,9 +300,7 @@ impl BlockView {
                 i += 1;
                 continue;
             }
-            let c = cur.get_mut(slot).ok_or_else(|| bad("numbers"))?;
-            let mut v = get_varint(&nums.b[..c.1], &mut c.0).ok_or_else(|| bad("numbers"))?;
-            slot += 1;
+            let mut v = vals.next().ok_or_else(|| bad("numbers"))?;
             let mut k = digits.len();
             loop {
                 k -= 1;
@@ -284,7 +312,6 @@ impl BlockView {
             }
             rec.extend_from_slice(&digits[k..]);
         }
-        nums.next = j + 1;
         Ok(rec)
     }
 
