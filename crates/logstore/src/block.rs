@@ -214,10 +214,28 @@ pub fn decode(bytes: &[u8]) -> Result<Vec<Vec<u8>>> {
     view::BlockView::read(bytes)?.all()
 }
 
+/// Test records of the given raw lines: one network, one file source, a microsecond apart.
+#[cfg(test)]
+pub(crate) fn test_records(raws: &[Vec<u8>]) -> Vec<Vec<u8>> {
+    use crate::record::{Format, Record};
+    raws.iter()
+        .enumerate()
+        .map(|(i, raw)| {
+            Record {
+                received_us: 1_700_000_000_000_000 + i as i64,
+                network: "办公网".into(),
+                source: format!("file:a.log:{i}"),
+                format: Format::Auto,
+                raw: raw.clone(),
+            }
+            .encode()
+        })
+        .collect()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::record::{Format, Record};
 
     #[test]
     fn records_round_trip_byte_for_byte() {
@@ -231,20 +249,7 @@ mod tests {
                 .to_vec(),
             vec![0xb5, 0xc7, 0xc2, 0xbc, b'1', 0xff],
         ];
-        let recs: Vec<Vec<u8>> = raws
-            .iter()
-            .enumerate()
-            .map(|(i, raw)| {
-                Record {
-                    received_us: 1_700_000_000_000_000 + i as i64,
-                    network: "办公网".into(),
-                    source: format!("file:a.log:{i}"),
-                    format: Format::Auto,
-                    raw: raw.clone(),
-                }
-                .encode()
-            })
-            .collect();
+        let recs = test_records(&raws);
         let mut refs: Vec<&[u8]> = recs.iter().map(Vec::as_slice).collect();
         let junk = b"not a record 123".to_vec();
         refs.push(&junk);

@@ -380,28 +380,19 @@ pub enum RunNeed {
 /// substring search's `text`: every line holding `text` has, for each, a dotted run of its
 /// own standing as [`RunNeed`] says — so the dotted-run terms narrow the candidates.
 pub fn required_runs(text: &str) -> Vec<RunNeed> {
-    let b = text.as_bytes();
-    let run_byte = |c: &u8| c.is_ascii_digit() || *c == b'.';
-    let mut out = Vec::new();
-    let mut i = 0;
-    while let Some(k) = b.get(i..).and_then(|r| r.iter().position(run_byte)) {
-        let start = i + k;
-        let end = b[start..]
-            .iter()
-            .position(|c| !run_byte(c))
-            .map_or(b.len(), |n| start + n);
-        let run = text[start..end].to_string();
-        if crate::tokenize::dotted_run(&run) {
-            out.push(match (start > 0, end < b.len()) {
+    let len = text.len();
+    crate::tokenize::digit_dot_runs(text)
+        .filter(|(s, e)| crate::tokenize::dotted_run(&text[*s..*e]))
+        .map(|(start, end)| {
+            let run = text[start..end].to_string();
+            match (start > 0, end < len) {
                 (true, true) => RunNeed::Is(run),
                 (true, false) => RunNeed::Starts(run),
                 (false, true) => RunNeed::Ends(run),
                 (false, false) => RunNeed::Holds(run),
-            });
-        }
-        i = end;
-    }
-    out
+            }
+        })
+        .collect()
 }
 
 /// A prefix every line containing `phrase` has as the start of a token: the phrase's last

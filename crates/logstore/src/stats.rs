@@ -270,7 +270,6 @@ mod tests {
     #[test]
     fn addresses_from_templates_equal_addresses_in_lines() {
         use crate::block::{encode, view::BlockView};
-        use crate::record::{Format, Record};
         let lines: Vec<Vec<u8>> = [
             "Failed password for root from 10.0.0.1 port 22 ssh2",
             "from 203.0.113.9 port 22, to 10.0.0.1:443 via 1.2.3.4.5 and 01.2.3.4 or 256.1.1.1",
@@ -290,20 +289,7 @@ mod tests {
             b"\xff\xfe 10.9.8.7 \x80".to_vec(),
         ])
         .collect();
-        let recs: Vec<Vec<u8>> = lines
-            .iter()
-            .enumerate()
-            .map(|(i, raw)| {
-                Record {
-                    received_us: 1_700_000_000_000_000 + i as i64,
-                    network: "办公网".into(),
-                    source: format!("file:a.log:{i}"),
-                    format: Format::Auto,
-                    raw: raw.clone(),
-                }
-                .encode()
-            })
-            .collect();
+        let recs = crate::block::test_records(&lines);
         let refs: Vec<&[u8]> = recs.iter().map(Vec::as_slice).collect();
         let mut view = BlockView::read(&encode(&refs, 3).unwrap()).unwrap();
         let mut vals = Vec::new();

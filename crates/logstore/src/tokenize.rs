@@ -51,14 +51,7 @@ impl Tokenizer {
     /// parts are small numbers, which the index keeps per block (see [`small_number`]);
     /// these terms let a search for an address find its events (decision 0736).
     pub fn push_runs(&mut self, text: &str) {
-        let b = text.as_bytes();
-        let mut i = 0;
-        while let Some(k) = b.get(i..).and_then(|r| r.iter().position(run_byte)) {
-            let start = i + k;
-            let end = b[start..]
-                .iter()
-                .position(|c| !run_byte(c))
-                .map_or(b.len(), |n| start + n);
+        for (start, end) in digit_dot_runs(text) {
             let run = &text[start..end];
             if dotted_run(run) {
                 let s = self.buf.len() as u32;
@@ -66,7 +59,6 @@ impl Tokenizer {
                 self.buf.push_str(run);
                 self.spans.push((s, self.buf.len() as u32));
             }
-            i = end;
         }
     }
 
@@ -188,6 +180,21 @@ pub const RUN_MARK: char = '.';
 
 fn run_byte(b: &u8) -> bool {
     b.is_ascii_digit() || *b == b'.'
+}
+
+/// The byte ranges of `text`'s maximal runs of ASCII digits and dots, in order.
+pub fn digit_dot_runs(text: &str) -> impl Iterator<Item = (usize, usize)> + '_ {
+    let b = text.as_bytes();
+    let mut i = 0;
+    std::iter::from_fn(move || {
+        let start = i + b.get(i..)?.iter().position(run_byte)?;
+        let end = b[start..]
+            .iter()
+            .position(|c| !run_byte(c))
+            .map_or(b.len(), |n| start + n);
+        i = end;
+        Some((start, end))
+    })
 }
 
 /// Whether a run of digits and dots is indexed as a dotted-run term: two dots or more and a
