@@ -20,7 +20,7 @@
 use std::cell::{OnceCell, RefCell};
 use std::collections::HashMap;
 use std::fs::{self, File};
-use std::io::{Read, Seek, SeekFrom, Write};
+use std::io::Write;
 use std::path::{Path, PathBuf};
 use std::rc::Rc;
 
@@ -28,8 +28,11 @@ use rayon::prelude::*;
 
 use crate::crypto::{Hash, Suite};
 use crate::error::{Error, IoCtx, Result};
-use crate::index::{self, get_varint, put_varint, IndexDir, Page, Postings, Tokenizer};
+use crate::index::{self, put_varint, IndexDir, Page, Postings, Tokenizer};
 use crate::parse::Parsed;
+
+mod read;
+use read::{read_at, Cursor};
 
 /// The segment format this build writes; it also reads formats 2 and 3.
 pub const FORMAT: u32 = 4;
@@ -586,29 +589,4 @@ impl SegmentReader {
     pub fn block_of(&self, i: u32) -> usize {
         self.blocks.partition_point(|b| b.first + b.count <= i)
     }
-}
-
-struct Cursor<'a> {
-    b: &'a [u8],
-    pos: usize,
-}
-
-impl<'a> Cursor<'a> {
-    fn v(&mut self) -> Option<u64> {
-        get_varint(self.b, &mut self.pos)
-    }
-    fn take(&mut self, n: usize) -> Option<&'a [u8]> {
-        let s = self.b.get(self.pos..self.pos.checked_add(n)?)?;
-        self.pos += n;
-        Some(s)
-    }
-}
-
-fn read_at(file: &File, path: &Path, off: u64, len: u64) -> Result<Vec<u8>> {
-    let mut buf = vec![0u8; usize::try_from(len).map_err(|_| corrupt(path, "length"))?];
-    let mut f = file;
-    f.seek(SeekFrom::Start(off))
-        .and_then(|_| f.read_exact(&mut buf))
-        .at(path)?;
-    Ok(buf)
 }
