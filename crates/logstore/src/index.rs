@@ -266,9 +266,12 @@ impl IndexDir {
 /// postings are decoded only for the terms asked for.
 pub struct Page {
     raw: Vec<u8>,
-    /// (term, number of postings, byte range of the postings in `raw`, whether they name
-    /// events).
-    pub terms: Vec<(Vec<u8>, usize, std::ops::Range<usize>, bool)>,
+    /// Every term's bytes, one after another (one allocation per page, not per term: a
+    /// scan of the dotted-run terms reads tens of thousands of them).
+    text: Vec<u8>,
+    /// Per term: its end in `text` (it starts where the one before ends), the number of
+    /// postings, their byte range in `raw`, whether they name events.
+    entries: Vec<(usize, usize, std::ops::Range<usize>, bool)>,
 }
 
 impl Page {
@@ -276,17 +279,20 @@ impl Page {
     pub fn parse(raw: Vec<u8>, format3: bool) -> Result<Page> {
         let mut pos = 0;
         let n = get_varint(&raw, &mut pos).ok_or_else(bad)? as usize;
-        let mut terms: Vec<(Vec<u8>, usize, std::ops::Range<usize>, bool)> =
+        let mut entries: Vec<(usize, usize, std::ops::Range<usize>, bool)> =
             Vec::with_capacity(n.min(1 << 16));
+        let mut text = Vec::with_capacity(raw.len());
+        let mut last = 0..0;
         for _ in 0..n {
             let shared = get_varint(&raw, &mut pos).ok_or_else(bad)? as usize;
             let sl = get_varint(&raw, &mut pos).ok_or_else(bad)? as usize;
-            let mut t = match terms.last() {
-                Some((p, _, _, _)) if shared <= p.len() => p[..shared].to_vec(),
-                None if shared == 0 => Vec::new(),
-                _ => return Err(bad()),
-            };
-            t.extend_from_slice(raw.get(pos..pos + sl).ok_or_else(bad)?);
+            if shared > last.len() {
+                return Err(bad());
+            }
+            let from = text.len();
+            text.extend_from_within(last.start..last.start + shared);
+            text.extend_from_slice(raw.get(pos..pos + sl).ok_or_else(bad)?);
+            last = from..text.len();
             pos += sl;
             let mut cnt = get_varint(&raw, &mut pos).ok_or_else(bad)? as usize;
             let start;
@@ -306,17 +312,35 @@ impl Page {
                     get_varint(&raw, &mut pos).ok_or_else(bad)?;
                 }
             }
-            terms.push((t, cnt, start..pos, events));
+            entries.push((last.end, cnt, start..pos, events));
         }
         if pos != raw.len() {
             return Err(bad());
         }
-        Ok(Page { raw, terms })
+        Ok(Page { raw, text, entries })
+    }
+
+    /// The number of terms on the page.
+    pub fn len(&self) -> usize {
+        self.entries.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.entries.is_empty()
+    }
+
+    /// The `k`-th term of the page (empty past the end).
+    pub fn term(&self, k: usize) -> &[u8] {
+        let Some(e) = self.entries.get(k) else {
+            return &[];
+        };
+        let start = k.checked_sub(1).map_or(0, |j| self.entries[j].0);
+        &self.text[start..e.0]
     }
 
     /// The postings of the `k`-th term of the page.
     pub fn postings_at(&self, k: usize) -> Result<Postings> {
-        let (_, cnt, range, events) = self.terms.get(k).ok_or_else(bad)?;
+        let (_, cnt, range, events) = self.entries.get(k).ok_or_else(bad)?;
         let b = self.raw.get(range.clone()).ok_or_else(bad)?;
         if *events {
             let list = crate::postings::decode(b, *cnt).ok_or_else(bad)?;
@@ -339,13 +363,16 @@ impl Page {
     }
 
     pub fn get(&self, term: &[u8]) -> Result<Option<Postings>> {
-        match self
-            .terms
-            .binary_search_by(|(t, _, _, _)| t.as_slice().cmp(term))
-        {
-            Ok(k) => self.postings_at(k).map(Some),
-            Err(_) => Ok(None),
+        let (mut lo, mut hi) = (0, self.len());
+        while lo < hi {
+            let mid = lo + (hi - lo) / 2;
+            match self.term(mid).cmp(term) {
+                std::cmp::Ordering::Less => lo = mid + 1,
+                std::cmp::Ordering::Greater => hi = mid,
+                std::cmp::Ordering::Equal => return self.postings_at(mid).map(Some),
+            }
         }
+        Ok(None)
     }
 }
 

@@ -68,17 +68,15 @@ fn has_token(text: &[u8], t: &str, prefix: bool, marks: bool) -> bool {
         return false;
     }
     let tok = |b: u8| token_byte(b, marks);
-    let mut i = 0;
-    while i + n.len() <= h.len() {
-        if (i == 0 || !tok(h[i - 1])) && h[i..i + n.len()].eq_ignore_ascii_case(n) {
-            let end = i + n.len();
-            if prefix || end == h.len() || !tok(h[end]) {
-                return true;
-            }
-        }
-        i += 1;
-    }
-    false
+    // Only where the first byte stands (either case, found with SIMD) can the token start.
+    let (lo, up) = (n[0].to_ascii_lowercase(), n[0].to_ascii_uppercase());
+    let last = h.len().saturating_sub(n.len() - 1);
+    memchr::memchr2_iter(lo, up, &h[..last]).any(|i| {
+        let end = i + n.len();
+        (i == 0 || !tok(h[i - 1]))
+            && h[i..end].eq_ignore_ascii_case(n)
+            && (prefix || end == h.len() || !tok(h[end]))
+    })
 }
 
 /// Whether `b` is part of an ASCII token as [`crate::index::terms`] cuts them; on a template
@@ -114,10 +112,12 @@ pub(crate) fn text_ok(q: &Query, text: &str, c: &Ctx<'_>, i: usize, marks: bool)
 
 /// ASCII case-insensitive substring test (what `to_lowercase().contains` gives on ASCII).
 fn ascii_icontains(h: &[u8], n: &[u8]) -> bool {
-    if n.is_empty() {
+    let Some(first) = n.first() else {
         return true;
-    }
-    h.windows(n.len()).any(|w| w.eq_ignore_ascii_case(n))
+    };
+    let (lo, up) = (first.to_ascii_lowercase(), first.to_ascii_uppercase());
+    let last = h.len().saturating_sub(n.len() - 1);
+    memchr::memchr2_iter(lo, up, &h[..last]).any(|i| h[i..i + n.len()].eq_ignore_ascii_case(n))
 }
 
 /// Whether every text leaf of `q` can be decided on templates: no ASCII digit and no byte

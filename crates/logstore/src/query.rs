@@ -395,6 +395,20 @@ pub fn required_runs(text: &str) -> Vec<RunNeed> {
         .collect()
 }
 
+/// The text of a substring search that is one dotted run and nothing else (`"10.0.0.2"`,
+/// `".0.0."`): every line holding it has a dotted run holding it, and a line with a run
+/// holding it holds it, so the dotted-run postings are its exact answer (decision 0736).
+/// Case does not matter: no letter can stand in such a text.
+pub fn whole_run(text: &str) -> Option<&str> {
+    let mut runs = crate::tokenize::digit_dot_runs(text);
+    match (runs.next(), runs.next()) {
+        (Some((0, end)), None) if end == text.len() && crate::tokenize::dotted_run(text) => {
+            Some(text)
+        }
+        _ => None,
+    }
+}
+
 /// A prefix every line containing `phrase` has as the start of a token: the phrase's last
 /// ASCII token when it touches the phrase's end but not its start (`"user needle7f"` →
 /// `needle7f`: the line's token starts there and may go on).
@@ -450,6 +464,19 @@ mod tests {
         );
         // One dot, or no digit: not indexed, so not required.
         assert!(required_runs("took 12.5 ms ... done").is_empty());
+    }
+
+    #[test]
+    fn only_a_lone_dotted_run_is_answered_by_its_postings() {
+        assert_eq!(whole_run("10.0.0.2"), Some("10.0.0.2"));
+        assert_eq!(whole_run(".0.0."), Some(".0.0."));
+        // Anything beside the run must be checked on the line.
+        assert_eq!(whole_run("10.0.0.2 "), None);
+        assert_eq!(whole_run("from 10.0.0.2"), None);
+        assert_eq!(whole_run("10.0.0.2:22"), None);
+        // Not indexed as a run: one dot, or no digit.
+        assert_eq!(whole_run("12.5"), None);
+        assert_eq!(whole_run("..."), None);
     }
 
     #[test]

@@ -13,7 +13,9 @@ use crate::index::{small_number, Postings};
 use crate::matcher::{column_ok, field_ok, Blocks, Check, Ctx};
 use crate::parse::{self, flags};
 use crate::postings::{intersect, union};
-use crate::query::{required_prefix, required_runs, required_terms, Field, Query, RunNeed};
+use crate::query::{
+    required_prefix, required_runs, required_terms, whole_run, Field, Query, RunNeed,
+};
 use crate::record::{Record, SEVERITY_NAMES};
 use crate::segment::{BlockInfo, SegmentReader};
 use crate::store::{day_of, Store};
@@ -95,8 +97,11 @@ fn exact(q: &Query, c: &Ctx<'_>, r: &SegmentReader) -> Result<Vec<bool>> {
         Query::All => vec![true; n],
         Query::Term(t) => mark(r.postings(t)?.list),
         Query::Prefix(p) => mark(r.prefix_postings(p)?.list),
-        // Not reached: a substring leaf is never decided by the index.
-        Query::Substr { .. } => vec![true; n],
+        // A dotted run's postings are its answer; other substring leaves are not decided.
+        Query::Substr { text, .. } => match whole_run(text) {
+            Some(run) => mark(events_of(run_postings(&RunNeed::Holds(run.into()), r)?, r)),
+            None => vec![true; n],
+        },
         Query::Field { .. } | Query::Severity { .. } => {
             (0..n).map(|i| column_ok(q, c, i)).collect()
         }
@@ -142,11 +147,12 @@ fn events_of(p: Postings, r: &SegmentReader) -> Vec<u32> {
     }
 }
 
-/// Whether the index and columns decide `q` on this segment without reading text: no
-/// substring leaf, and every term leaf has per-event postings here (format 3, decision 0725).
+/// Whether the index and columns decide `q` on this segment without reading text: every
+/// term leaf has per-event postings here (format 3, decision 0725), and every substring
+/// leaf is one dotted run whose terms this segment has (format 4, decision 0736).
 fn decided(q: &Query, r: &SegmentReader) -> Result<bool> {
     Ok(match q {
-        Query::Substr { .. } => false,
+        Query::Substr { text, .. } => r.runs() && whole_run(text).is_some(),
         Query::Term(t) => r.per_event() && r.postings(t)?.events,
         Query::Prefix(p) => r.per_event() && r.prefix_postings(p)?.events,
         Query::And(v) | Query::Or(v) => {
@@ -169,10 +175,11 @@ fn run_postings(need: &RunNeed, r: &SegmentReader) -> Result<Postings> {
         RunNeed::Is(run) => r.postings(&mark(run)),
         RunNeed::Starts(run) => r.prefix_postings(&mark(run)),
         RunNeed::Ends(run) => r.postings_where(&mark(""), |t| t.ends_with(run.as_bytes())),
-        RunNeed::Holds(run) => {
+        // Every run term is read: remembered, as candidates and the exact answer both ask.
+        RunNeed::Holds(run) => r.remembered(&mark(run), || {
             let finder = memchr::memmem::Finder::new(run.as_bytes());
             r.postings_where(&mark(""), |t| finder.find(&t[1..]).is_some())
-        }
+        }),
     }
 }
 

@@ -303,6 +303,8 @@ pub struct SegmentReader {
     meta: OnceCell<SegMeta>,
     index: OnceCell<IndexDir>,
     pages: RefCell<HashMap<usize, Rc<Page>>>,
+    /// Unions already computed by [`SegmentReader::remembered`], by key.
+    unions: RefCell<HashMap<String, Postings>>,
 }
 
 fn corrupt(path: &Path, what: &str) -> Error {
@@ -401,6 +403,7 @@ impl SegmentReader {
             meta: OnceCell::new(),
             index: OnceCell::new(),
             pages: RefCell::new(HashMap::new()),
+            unions: RefCell::new(HashMap::new()),
         })
     }
 
@@ -514,38 +517,6 @@ impl SegmentReader {
     /// them names events, else blocks.
     pub fn prefix_postings(&self, prefix: &str) -> Result<Postings> {
         self.postings_where(prefix, |_| true)
-    }
-
-    /// Union of the postings of every term starting with `prefix` for which `keep` holds:
-    /// events when every one of them names events, else blocks.
-    pub fn postings_where(&self, prefix: &str, keep: impl Fn(&[u8]) -> bool) -> Result<Postings> {
-        let pre = prefix.as_bytes();
-        let dir = self.dir()?;
-        let first = dir.page_for(pre).unwrap_or(0);
-        let mut found = Vec::new();
-        for p in first..dir.pages.len() {
-            if p > first && !dir.pages[p].0.starts_with(pre) && dir.pages[p].0.as_slice() > pre {
-                break;
-            }
-            let pg = self.page(p)?;
-            for (k, (t, _, _, _)) in pg.terms.iter().enumerate() {
-                if t.starts_with(pre) && keep(t) {
-                    found.push(pg.postings_at(k)?);
-                }
-            }
-        }
-        let events = found.iter().all(|p| p.events);
-        let mut list = Vec::new();
-        for p in found {
-            if events || !p.events {
-                list.extend(p.list);
-            } else {
-                list.extend(p.list.iter().map(|i| self.block_of(*i) as u32));
-            }
-        }
-        list.sort_unstable();
-        list.dedup();
-        Ok(Postings { events, list })
     }
 
     /// The records of block `b`, checked against its CRC and zstd checksums.
