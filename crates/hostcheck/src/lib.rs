@@ -22,7 +22,7 @@ pub use device::{run_device, DeviceConfig, DeviceProbe, Vendor};
 pub use host::{Distro, Host};
 pub use probes::{Evidence, Status};
 pub use rules::{Check, Probe, ProbeKind};
-pub use windows::{run_windows, WindowsProbe};
+pub use windows::{run_windows, run_windows_on, WindowsProbe};
 
 /// The shipped checks.
 const LINUX: (&str, &str) = (

@@ -8,12 +8,16 @@ use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
 use dengbao_hostcheck::windows::decode;
-use dengbao_hostcheck::{run_windows, verify_report, Checks, Platform, Report, WindowsProbe};
+use dengbao_hostcheck::{
+    run_windows, run_windows_on, verify_report, Checks, Platform, Report, WindowsProbe,
+};
 use proptest::prelude::*;
 use serde::Deserialize;
 
 #[derive(Deserialize)]
 struct Cases {
+    /// The day the expected results hold on (some bounds rise on a day).
+    judged_on: jiff::civil::Date,
     fixtures: Vec<String>,
     os_version: BTreeMap<String, String>,
     expect: BTreeMap<String, Vec<String>>,
@@ -43,7 +47,59 @@ fn fixture(name: &str) -> PathBuf {
 }
 
 fn report(name: &str, level: u8) -> Report {
-    run_windows(&checks(), &fixture(name), level).expect("the fixture directory")
+    run_windows_on(&checks(), &fixture(name), level, cases().judged_on)
+        .expect("the fixture directory")
+}
+
+/// The result and reason of `check` on `fixture` as judged on `day`.
+fn judged(fixture_name: &str, check: &str, day: jiff::civil::Date) -> (String, String) {
+    let report = run_windows_on(&checks(), &fixture(fixture_name), 3, day).unwrap();
+    let r = report
+        .results
+        .iter()
+        .find(|r| r.id == check)
+        .unwrap_or_else(|| panic!("{check} on {fixture_name}"));
+    let v = serde_json::to_value(r).unwrap();
+    (
+        v["result"].as_str().unwrap().to_string(),
+        v["reason"].as_str().unwrap().to_string(),
+    )
+}
+
+/// Microsoft ends Server 2016's updates on 2027-01-12 and Server 2019's on 2029-01-09 (US
+/// Pacific time): the supported-build check turns on the next day in Beijing by itself, and
+/// says from when the bound holds.
+#[test]
+fn a_version_fails_the_day_after_its_last_updates() {
+    use jiff::civil::date;
+    let check = "win.os.supported_build";
+    for (fixture, last, next, bound) in [
+        (
+            "server2016-default-zh",
+            date(2027, 1, 12),
+            date(2027, 1, 13),
+            "17763",
+        ),
+        (
+            "server2019-hardened-en",
+            date(2029, 1, 9),
+            date(2029, 1, 10),
+            "20348",
+        ),
+    ] {
+        let (before, _) = judged(fixture, check, last);
+        assert_eq!(before, "pass", "{fixture} on {last}");
+        let (after, why) = judged(fixture, check, next);
+        assert_eq!(after, "fail", "{fixture} on {next}");
+        assert!(
+            why.contains(&format!("≥ {bound}，自 {next} 起"))
+                && why.contains(&format!("≥ {bound} from {next}")),
+            "{why}"
+        );
+    }
+    // Server 2022 is not touched by either day.
+    let (r, why) = judged("server2022-partial", check, date(2029, 6, 1));
+    assert_eq!(r, "pass", "{why}");
 }
 
 #[test]
@@ -226,6 +282,11 @@ probe = { kind = "registry", key = "HKLM\\SYSTEM\\CurrentControlSet\\Control\\Ls
             "never reads a password",
         ),
         (good.replace("\"registry\"", "\"powershell\""), "powershell"),
+        // A day that is not a date is refused, not ignored.
+        (
+            good.replace("one_of = [\"1\"]", "min = 1, raised = { 2027-02-30 = 2 }"),
+            "raised",
+        ),
     ] {
         let e = Checks::<WindowsProbe>::parse("t.toml", &bad)
             .unwrap_err()

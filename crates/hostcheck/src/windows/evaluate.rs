@@ -9,7 +9,10 @@ use crate::probes::{Evidence, Outcome, Status};
 
 pub fn evaluate(probe: &WindowsProbe, export: &Export) -> Outcome {
     match probe {
-        WindowsProbe::Secedit { section, key, pass } => secedit_key(export, section, key, pass),
+        // A bound may rise on a day (`raised`): the one in force on the day of the check.
+        WindowsProbe::Secedit { section, key, pass } => {
+            secedit_key(export, section, key, &pass.on(export.as_of))
+        }
         WindowsProbe::Privilege {
             right,
             allowed,
@@ -28,7 +31,17 @@ pub fn evaluate(probe: &WindowsProbe, export: &Export) -> Outcome {
             default,
             unset_unknown,
             pass,
-        } => registry_value(export, key, value, default.as_deref(), *unset_unknown, pass),
+        } => {
+            let pass = pass.on(export.as_of);
+            registry_value(
+                export,
+                key,
+                value,
+                default.as_deref(),
+                *unset_unknown,
+                &pass,
+            )
+        }
         WindowsProbe::Services { names, expect } => services(export, names, *expect),
         WindowsProbe::AnyOf { probes } => any_of(probes, export),
     }
@@ -85,10 +98,13 @@ fn secedit_key(export: &Export, section: &str, key: &str, pass: &WinPass) -> Out
         let evidence = inf.section(section).map(|s| cite(file, &s.header));
         return outcome(
             Status::Fail,
-            format!("`[{section}]` 未设置 `{key}`（要求 {}）", pass.describe()),
+            format!(
+                "`[{section}]` 未设置 `{key}`（要求 {}）",
+                pass.describe_zh()
+            ),
             format!(
                 "[{section}] does not set {key} (required: {})",
-                pass.describe()
+                pass.describe_en()
             ),
             evidence.into_iter().collect(),
         );
@@ -97,8 +113,8 @@ fn secedit_key(export: &Export, section: &str, key: &str, pass: &WinPass) -> Out
     let ok = pass.accepts(v);
     outcome(
         if ok { Status::Pass } else { Status::Fail },
-        format!("`{key} = {v}`（要求 {}）", pass.describe()),
-        format!("{key} = {v} (required: {})", pass.describe()),
+        format!("`{key} = {v}`（要求 {}）", pass.describe_zh()),
+        format!("{key} = {v} (required: {})", pass.describe_en()),
         vec![cite(file, &entry.line)],
     )
 }
@@ -249,8 +265,12 @@ fn registry_value(
         let ok = pass.accepts(data);
         outcome(
             if ok { Status::Pass } else { Status::Fail },
-            format!("`{name} = {data}`{}（要求 {}）", how.0, pass.describe()),
-            format!("{name} = {data}{} (required: {})", how.1, pass.describe()),
+            format!("`{name} = {data}`{}（要求 {}）", how.0, pass.describe_zh()),
+            format!(
+                "{name} = {data}{} (required: {})",
+                how.1,
+                pass.describe_en()
+            ),
             evidence,
         )
     };
@@ -275,8 +295,8 @@ fn registry_value(
                 Some(d) => judged(d, evidence, ("（未设置，取 Windows 默认值）", " (not set: the Windows default)")),
                 None => outcome(
                     Status::Fail,
-                    format!("`{key}` 下未设置 `{name}`（要求 {}）", pass.describe()),
-                    format!("{name} is not set under {key} (required: {})", pass.describe()),
+                    format!("`{key}` 下未设置 `{name}`（要求 {}）", pass.describe_zh()),
+                    format!("{name} is not set under {key} (required: {})", pass.describe_en()),
                     evidence,
                 ),
             }

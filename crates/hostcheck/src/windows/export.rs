@@ -82,6 +82,9 @@ pub struct Export {
     pub services: Loaded<(Line, Vec<ServiceRow>)>,
     /// Every `*.reg` file that is a registry export, by file name.
     pub reg: Vec<(String, RegFile)>,
+    /// The day the checks are judged on (bounds that rise on a day, `WinPass::raised`);
+    /// today in Asia/Shanghai unless `run_windows_on` names a day.
+    pub as_of: jiff::civil::Date,
 }
 
 /// Where a registry value was found.
@@ -176,6 +179,7 @@ impl Export {
             auditpol,
             services,
             reg,
+            as_of: super::today(),
         })
     }
 

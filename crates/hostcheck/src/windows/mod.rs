@@ -13,8 +13,10 @@ mod export;
 mod registry;
 mod secedit;
 
+use std::collections::BTreeMap;
 use std::path::Path;
 
+use jiff::civil::Date;
 use serde::Deserialize;
 
 pub use decode::{decode, Encoding};
@@ -118,6 +120,14 @@ pub struct WinPass {
     pub not_one_of: Vec<String>,
     pub min: Option<i64>,
     pub max: Option<i64>,
+    /// Lower bounds that rise on a day (Asia/Shanghai): `raised = { "2027-01-12" = 17763 }`
+    /// — from that day on, `min` is the new figure. A version's security updates end on a
+    /// day announced in advance; the check must turn on that day, not when someone edits it.
+    #[serde(default)]
+    pub raised: BTreeMap<Date, i64>,
+    /// The day the bound in force was raised on, once [`WinPass::on`] chose it.
+    #[serde(skip)]
+    pub since: Option<Date>,
 }
 
 impl WinPass {
@@ -138,6 +148,17 @@ impl WinPass {
         self.one_of.is_empty() && !self.not_one_of.is_empty()
     }
 
+    /// The condition in force on `day`: `min` raised by the last `raised` entry on or
+    /// before it.
+    pub fn on(&self, day: Date) -> WinPass {
+        let mut p = self.clone();
+        if let Some((since, min)) = self.raised.range(..=day).next_back() {
+            p.min = Some(*min);
+            p.since = Some(*since);
+        }
+        p
+    }
+
     /// The condition in words (for the reason).
     pub fn describe(&self) -> String {
         // Values in code spans: they are Windows' own words, not the sentence's language.
@@ -156,6 +177,22 @@ impl WinPass {
             parts.push(format!("≠ {}", code(&self.not_one_of).join(", ")));
         }
         parts.join(" | ")
+    }
+
+    /// [`WinPass::describe`] with the day a raised bound holds from, in Chinese.
+    pub fn describe_zh(&self) -> String {
+        match self.since {
+            Some(d) => format!("{}，自 {d} 起", self.describe()),
+            None => self.describe(),
+        }
+    }
+
+    /// [`WinPass::describe`] with the day a raised bound holds from, in English.
+    pub fn describe_en(&self) -> String {
+        match self.since {
+            Some(d) => format!("{} from {d}", self.describe()),
+            None => self.describe(),
+        }
     }
 
     fn is_empty(&self) -> bool {
@@ -233,7 +270,18 @@ pub fn run_windows(
     dir: &Path,
     level: u8,
 ) -> std::io::Result<Report> {
-    let export = Export::read(dir)?;
+    run_windows_on(checks, dir, level, today())
+}
+
+/// [`run_windows`] as on `day` (Asia/Shanghai): the bounds in force that day (`raised`).
+pub fn run_windows_on(
+    checks: &Checks<WindowsProbe>,
+    dir: &Path,
+    level: u8,
+    day: Date,
+) -> std::io::Result<Report> {
+    let mut export = Export::read(dir)?;
+    export.as_of = day;
     let results = checks
         .at_level(level)
         .map(|c| CheckResult::new(c, level, evaluate::evaluate(&c.probe, &export)))
@@ -251,4 +299,11 @@ pub fn run_windows(
     let mut report = Report::new(Platform::Windows, distro, level, results);
     report.root = dir.display().to_string();
     Ok(report)
+}
+
+/// Today in Asia/Shanghai (UTC+8 should the zone be unknown: China keeps no summer time).
+pub(crate) fn today() -> Date {
+    let tz = jiff::tz::TimeZone::get("Asia/Shanghai")
+        .unwrap_or_else(|_| jiff::tz::TimeZone::fixed(jiff::tz::offset(8)));
+    tz.to_datetime(jiff::Timestamp::now()).date()
 }
