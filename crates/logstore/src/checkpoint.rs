@@ -222,6 +222,29 @@ pub fn parse_log(bytes: &[u8]) -> Result<(Vec<Checkpoint>, Option<usize>)> {
             }
             Ok(cp)
         })
-        .collect::<Result<Vec<_>>>()?;
+        .collect::<Vec<Result<Checkpoint>>>();
+    // In order, so the error names the first bad checkpoint, whichever thread found it.
+    let out = out.into_iter().collect::<Result<Vec<_>>>()?;
     Ok((out, torn))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The lines are parsed in parallel; the error still names the first bad one, even
+    /// when a later one is found bad sooner (the first is long and slow to reject).
+    #[test]
+    fn a_corrupt_log_is_reported_at_its_first_bad_checkpoint() {
+        let mut bytes = format!("{{\"x\": \"{}\", \"y\": 1}}\n", "a".repeat(8 << 20));
+        bytes.push_str(&"x\n".repeat(20_000));
+        for _ in 0..3 {
+            let e = parse_log(bytes.as_bytes()).unwrap_err().to_string();
+            assert!(e.contains("checkpoint #0 (checkpoints.log byte 0)"), "{e}");
+        }
+        // A torn last line is not an error: it is where the log is cut.
+        let (cps, torn) = parse_log(b"{\"torn").unwrap();
+        assert!(cps.is_empty());
+        assert_eq!(torn, Some(0));
+    }
 }
