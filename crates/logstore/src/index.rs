@@ -269,9 +269,9 @@ pub struct Page {
     /// Every term's bytes, one after another (one allocation per page, not per term: a
     /// scan of the dotted-run terms reads tens of thousands of them).
     text: Vec<u8>,
-    /// Per term: its end in `text` (it starts where the one before ends), the number of
-    /// postings, their byte range in `raw`, whether they name events.
-    entries: Vec<(usize, usize, std::ops::Range<usize>, bool)>,
+    /// Per term: its bytes' range in `text`, the number of postings, their byte range in
+    /// `raw`, whether they name events.
+    entries: Vec<(std::ops::Range<usize>, usize, std::ops::Range<usize>, bool)>,
 }
 
 impl Page {
@@ -279,7 +279,7 @@ impl Page {
     pub fn parse(raw: Vec<u8>, format3: bool) -> Result<Page> {
         let mut pos = 0;
         let n = get_varint(&raw, &mut pos).ok_or_else(bad)? as usize;
-        let mut entries: Vec<(usize, usize, std::ops::Range<usize>, bool)> =
+        let mut entries: Vec<(std::ops::Range<usize>, usize, std::ops::Range<usize>, bool)> =
             Vec::with_capacity(n.min(1 << 16));
         let mut text = Vec::with_capacity(raw.len());
         let mut last = 0..0;
@@ -312,7 +312,7 @@ impl Page {
                     get_varint(&raw, &mut pos).ok_or_else(bad)?;
                 }
             }
-            entries.push((last.end, cnt, start..pos, events));
+            entries.push((last.clone(), cnt, start..pos, events));
         }
         if pos != raw.len() {
             return Err(bad());
@@ -331,11 +331,9 @@ impl Page {
 
     /// The `k`-th term of the page (empty past the end).
     pub fn term(&self, k: usize) -> &[u8] {
-        let Some(e) = self.entries.get(k) else {
-            return &[];
-        };
-        let start = k.checked_sub(1).map_or(0, |j| self.entries[j].0);
-        &self.text[start..e.0]
+        self.entries
+            .get(k)
+            .map_or(&[][..], |e| &self.text[e.0.clone()])
     }
 
     /// The postings of the `k`-th term of the page.
@@ -363,16 +361,13 @@ impl Page {
     }
 
     pub fn get(&self, term: &[u8]) -> Result<Option<Postings>> {
-        let (mut lo, mut hi) = (0, self.len());
-        while lo < hi {
-            let mid = lo + (hi - lo) / 2;
-            match self.term(mid).cmp(term) {
-                std::cmp::Ordering::Less => lo = mid + 1,
-                std::cmp::Ordering::Greater => hi = mid,
-                std::cmp::Ordering::Equal => return self.postings_at(mid).map(Some),
-            }
+        match self
+            .entries
+            .binary_search_by(|e| self.text[e.0.clone()].cmp(term))
+        {
+            Ok(k) => self.postings_at(k).map(Some),
+            Err(_) => Ok(None),
         }
-        Ok(None)
     }
 }
 

@@ -303,8 +303,6 @@ pub struct SegmentReader {
     meta: OnceCell<SegMeta>,
     index: OnceCell<IndexDir>,
     pages: RefCell<HashMap<usize, Rc<Page>>>,
-    /// Unions already computed by [`SegmentReader::remembered`], by key.
-    unions: RefCell<HashMap<String, Postings>>,
 }
 
 fn corrupt(path: &Path, what: &str) -> Error {
@@ -403,7 +401,6 @@ impl SegmentReader {
             meta: OnceCell::new(),
             index: OnceCell::new(),
             pages: RefCell::new(HashMap::new()),
-            unions: RefCell::new(HashMap::new()),
         })
     }
 

@@ -68,19 +68,4 @@ impl SegmentReader {
         list.dedup();
         Ok(Postings { events, list })
     }
-
-    /// The union `compute` gives, computed once per open segment and `key`: a query asks for
-    /// the same union of many terms both to pick candidates and to decide its matches.
-    pub fn remembered(
-        &self,
-        key: &str,
-        compute: impl FnOnce() -> Result<Postings>,
-    ) -> Result<Postings> {
-        if let Some(p) = self.unions.borrow().get(key) {
-            return Ok(p.clone());
-        }
-        let p = compute()?;
-        self.unions.borrow_mut().insert(key.to_string(), p.clone());
-        Ok(p)
-    }
 }
