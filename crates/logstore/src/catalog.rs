@@ -27,6 +27,13 @@ pub struct Catalog {
 
 impl Catalog {
     pub fn apply(&mut self, cp: &Checkpoint) {
+        self.apply_owned(cp.clone());
+    }
+
+    /// [`Catalog::apply`] keeping `cp` itself, not a copy: every query opens the store and
+    /// replays every checkpoint, each naming its segments' sources; copying them took ~14 of
+    /// the ~60 ms of opening a 10M-event store and counting a rare word.
+    pub fn apply_owned(&mut self, cp: Checkpoint) {
         for a in &cp.body.added {
             self.next_segment = self.next_segment.max(a.id + 1);
             self.live.insert(a.id, a.clone());
@@ -56,8 +63,8 @@ impl Catalog {
         if self.wal_mac_from == 0 {
             self.wal_mac_from = cp.body.wal_mac_from;
         }
-        self.latest_time.apply(cp);
-        self.checkpoints.push(cp.clone());
+        self.latest_time.apply(&cp);
+        self.checkpoints.push(cp);
     }
 
     pub fn networks(&self) -> Vec<String> {

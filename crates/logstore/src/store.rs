@@ -195,8 +195,8 @@ impl Store {
             f.sync_all().at(&cp_path)?;
         }
         let mut catalog = Catalog::default();
-        for cp in &cps {
-            catalog.apply(cp);
+        for cp in cps {
+            catalog.apply_owned(cp);
         }
         let mut store = Store {
             dir: dir.to_path_buf(),
