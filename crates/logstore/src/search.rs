@@ -97,9 +97,18 @@ fn exact(q: &Query, c: &Ctx<'_>, r: &SegmentReader) -> Result<Vec<bool>> {
         Query::All => vec![true; n],
         Query::Term(t) => mark(r.postings(t)?.list),
         Query::Prefix(p) => mark(r.prefix_postings(p)?.list),
-        // A dotted run's postings are its answer; other substring leaves are not decided.
+        // A dotted run's postings are its answer (format 4 writes them naming events);
+        // other substring leaves are not decided.
         Query::Substr { text, .. } => match whole_run(text) {
-            Some(run) => mark(events_of(run_postings(&RunNeed::Holds(run.into()), r)?, r)),
+            Some(run) => {
+                let p = run_postings(&RunNeed::Holds(run.into()), r)?;
+                if !p.events {
+                    return Err(crate::Error::Corrupt(
+                        "dotted-run postings name blocks, not events / 段索引损坏".into(),
+                    ));
+                }
+                mark(p.list)
+            }
             None => vec![true; n],
         },
         Query::Field { .. } | Query::Severity { .. } => {
